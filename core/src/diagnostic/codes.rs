@@ -1,0 +1,107 @@
+//! The registry of diagnostic codes.
+//!
+//! A code is a promise to users: it never changes meaning, so editors and CI filters can rely
+//! on it. Each code has a default severity and a one-line title; `docs/diagnostics.md` lists
+//! them all and a test keeps that page in step with this table. Codes are grouped by letter:
+//! `T` repository tree and paths, `Y` YAML, `K` Kustomize, `P` pipeline (`baton.yaml`),
+//! `R` promotion, `G` gates and CODEOWNERS.
+
+use super::Severity;
+
+macro_rules! registry {
+    ($( $variant:ident = $code:literal, $severity:ident, $title:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( #[doc = $title] $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in registry order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code as users see it, e.g. `K003`.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The severity diagnostics with this code have unless a caller says otherwise.
+            #[must_use]
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// One line saying what the code means.
+            #[must_use]
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$variant => $title,)* }
+            }
+
+            /// Looks a code up by its string form.
+            #[must_use]
+            pub fn parse(code: &str) -> Option<Code> {
+                match code { $($code => Some(Code::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+registry! {
+    // Repository tree and paths.
+    PathEscapesRoot = "T001", Error, "A path leaves the repository root";
+    FileNotFound = "T002", Error, "A referenced file or directory does not exist";
+    InvalidUtf8 = "T003", Error, "A file is not valid UTF-8 text";
+    FileTooLarge = "T004", Error, "A file is larger than the engine reads";
+
+    // YAML.
+    YamlSyntax = "Y001", Error, "YAML syntax error";
+    YamlTooDeep = "Y002", Error, "YAML nesting is deeper than the limit";
+    YamlTooManyNodes = "Y003", Error, "YAML expands to more nodes than the limit (alias bomb?)";
+    YamlDuplicateKey = "Y004", Error, "A mapping key appears twice";
+    YamlUnsupported = "Y005", Error, "A YAML value has no JSON form (kustomize cannot emit it)";
+
+    // Kustomize.
+    KustomizationMissing = "K001", Error, "A directory used as a kustomization has no kustomization file";
+    KustomizationInvalid = "K002", Error, "A kustomization file cannot be read as a Kustomization";
+    ResourceNotFound = "K003", Error, "A resource, patch or generator input does not exist";
+    KustomizationCycle = "K004", Error, "Kustomizations include each other in a cycle";
+    RemoteNotFetched = "K005", Error, "A remote base or resource is not fetched offline";
+    DuplicateResource = "K006", Error, "Two resources have the same group, kind, namespace and name";
+    LoadRestriction = "K007", Error, "A file outside the kustomization's directory is referenced";
+    UnsupportedField = "K008", Error, "A kustomization field needs plugins, Helm or the network";
+    MultipleKustomizations = "K009", Error, "A directory holds more than one kustomization file";
+    ResourceInvalid = "K010", Error, "A resource is not a Kubernetes object kustomize accepts";
+    PatchInvalid = "K011", Error, "A patch cannot be read or applied";
+    PatchNoMatch = "K012", Warning, "A patch or transformer target matches no resource";
+    GeneratorInvalid = "K013", Error, "A ConfigMap or Secret generator is invalid";
+    ReplacementInvalid = "K014", Error, "A replacement or var cannot be resolved";
+    TransformerInvalid = "K015", Error, "A transformer field is invalid";
+    DeprecatedField = "K016", Info, "A kustomization field is deprecated";
+    RenderLimit = "K017", Error, "Rendering exceeded a size limit";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_parse_back() {
+        let mut seen = std::collections::BTreeSet::new();
+        for &code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
+            assert_eq!(Code::parse(code.as_str()), Some(code));
+            assert!(!code.title().is_empty());
+        }
+    }
+
+    #[test]
+    fn every_code_is_documented() {
+        let page = include_str!("../../../docs/diagnostics.md");
+        for &code in Code::ALL {
+            let row = format!("| `{}` | {} | {} |", code.as_str(), code.severity().as_str(), code.title());
+            assert!(page.contains(&row), "docs/diagnostics.md lacks the row:\n{row}");
+        }
+    }
+}

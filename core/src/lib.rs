@@ -1,0 +1,20 @@
+//! Baton's engine: environments, promotions and Kustomize rendering for GitOps repositories.
+//!
+//! The core does no I/O. Hosts hand it a [`tree::FileTree`] (and the time, where an operation
+//! needs it) and get back plain data: rendered YAML, plans, and [`diagnostic::Diagnostic`]s.
+//! The same inputs give byte-identical outputs natively and in WebAssembly.
+
+#![forbid(unsafe_code)]
+
+pub mod diagnostic;
+pub mod tree;
+pub mod yaml;
+
+pub use diagnostic::{Code, Diagnostic, Severity, Span};
+pub use tree::FileTree;
+
+/// The engine's version, as hosts report it.
+#[must_use]
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}

@@ -1,0 +1,13 @@
+//! The YAML layer: one parse path for diagnostics, rendering and edits.
+//!
+//! - [`parse`]: text → [`Node`] trees with byte spans, under limits.
+//! - [`resolve`]: what a scalar means under go-yaml v2 or v3 rules.
+//! - [`edit`]: span-based scalar replacement that keeps every other byte.
+
+pub mod edit;
+pub mod node;
+pub mod parse;
+pub mod resolve;
+
+pub use node::{Body, Node, Origin, Style};
+pub use parse::{Document, Limits, Parsed, parse};

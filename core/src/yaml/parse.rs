@@ -1,0 +1,445 @@
+//! Parsing YAML text into [`Node`] trees, with byte spans and hard limits.
+//!
+//! Events come from `saphyr-parser` (a libyaml-lineage parser like go-yaml's); this module
+//! turns them into trees without recursion, converts its character positions to byte
+//! offsets, expands aliases within a node budget (so a billion-laughs file stops early with a
+//! diagnostic), bounds nesting depth, and reports duplicate keys as go-yaml v3 does. A syntax
+//! error keeps the documents that parsed before it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as SaphyrSpan};
+
+use super::node::{Body, Node, Origin, Style};
+use crate::diagnostic::{Code, Diagnostic, Span};
+
+/// Bounds that keep hostile input from exhausting time or memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest nesting of collections.
+    pub max_depth: usize,
+    /// Most nodes one file may produce, counting alias expansions.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        // saphyr-parser refuses nesting beyond about 255 levels itself; ours is lower so the
+        // message is ours.
+        Limits { max_depth: 200, max_nodes: 2_000_000 }
+    }
+}
+
+/// One document of a YAML stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub root: Node,
+    /// Bytes of the document, from its first token to its last.
+    pub span: Span,
+}
+
+impl Document {
+    /// A document with no content (only comments, or nothing between `---` markers).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        matches!(&self.root.body, Body::Scalar(s) if s.is_empty()) && self.root.tag.is_none() && self.root.style == Style::Plain
+    }
+}
+
+/// The result of parsing one file: the documents read (all of them, or those before an
+/// error) and any diagnostics.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub documents: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses a YAML stream. `file` names the file in diagnostics and origins.
+#[must_use]
+pub fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
+    let mut builder = Builder {
+        file: file.clone(),
+        text,
+        offsets: CharOffsets::new(text),
+        limits: *limits,
+        nodes: 0,
+        anchors: BTreeMap::new(),
+        stack: Vec::new(),
+        out: Parsed::default(),
+        doc_start: 0,
+    };
+    builder.run();
+    builder.out
+}
+
+enum Frame {
+    Seq { start: usize, anchor: usize, tag: Option<Arc<str>>, flow: bool, items: Vec<Node> },
+    Map { start: usize, anchor: usize, tag: Option<Arc<str>>, flow: bool, entries: Vec<(Node, Node)>, key: Option<Node> },
+}
+
+struct Builder<'a> {
+    file: Arc<str>,
+    text: &'a str,
+    offsets: CharOffsets,
+    limits: Limits,
+    nodes: usize,
+    anchors: BTreeMap<usize, (Node, usize)>,
+    stack: Vec<Frame>,
+    out: Parsed,
+    doc_start: usize,
+}
+
+impl Builder<'_> {
+    fn run(&mut self) {
+        let mut parser = Parser::new_from_str(self.text);
+        loop {
+            match parser.next_event() {
+                None | Some(Ok((Event::StreamEnd, _))) => return,
+                Some(Ok((event, span))) => {
+                    if let Err(diagnostic) = self.event(event, span) {
+                        self.out.diagnostics.push(*diagnostic);
+                        return;
+                    }
+                }
+                Some(Err(err)) => {
+                    let at = self.offsets.byte(err.marker().index());
+                    let end = next_char_boundary(self.text, at);
+                    let code = if err.info().contains("recursion limit") { Code::YamlTooDeep } else { Code::YamlSyntax };
+                    self.out.diagnostics.push(
+                        Diagnostic::new(code, capitalize(err.info())).at(&*self.file, Span::new(at, end)),
+                    );
+                    return;
+                }
+            }
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, span: SaphyrSpan) -> Result<(), Box<Diagnostic>> {
+        let start = self.offsets.byte(span.start.index());
+        let end = self.offsets.byte(span.end.index());
+        match event {
+            Event::DocumentStart(_) => {
+                self.doc_start = start;
+                self.anchors.clear();
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag.map(|t| Arc::from(format!("{}{}", t.handle, t.suffix)));
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    ScalarStyle::Literal => Style::Literal,
+                    ScalarStyle::Folded => Style::Folded,
+                };
+                let span = if value.is_empty() && style == Style::Plain && tag.is_none() {
+                    Span::empty(after_colon(self.text, start))
+                } else {
+                    let token_start = skip_properties(self.text, start, end);
+                    match style {
+                        // saphyr's end marker for quoted scalars is off after multibyte text;
+                        // the closing quote is found here instead.
+                        Style::SingleQuoted | Style::DoubleQuoted => {
+                            Span::new(token_start, quoted_end(self.text, token_start).unwrap_or(end))
+                        }
+                        _ => Span::new(token_start, end),
+                    }
+                };
+                let node = Node { body: Body::Scalar(value.into_owned()), tag, style, origin: Origin::new(&self.file, span) };
+                self.count(1, start)?;
+                self.complete(node, anchor)?;
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id).cloned() else {
+                    return Err(Box::new(
+                        Diagnostic::new(Code::YamlSyntax, "Unknown anchor").at(&*self.file, Span::new(start, end)),
+                    ));
+                };
+                self.count(size, start)?;
+                self.complete(node, 0)?;
+            }
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) if self.stack.len() >= self.limits.max_depth => {
+                let _ = (anchor, tag);
+                return Err(Box::new(
+                    Diagnostic::new(Code::YamlTooDeep, format!("YAML nesting is deeper than {} levels", self.limits.max_depth))
+                        .at(&*self.file, Span::new(start, next_char_boundary(self.text, start))),
+                ));
+            }
+            Event::SequenceStart(anchor, tag) => {
+                let flow = self.text[start..end].trim_end().ends_with('[');
+                let tag = tag.map(|t| Arc::from(format!("{}{}", t.handle, t.suffix)));
+                self.count(1, start)?;
+                self.stack.push(Frame::Seq { start: skip_properties(self.text, start, end), anchor, tag, flow, items: Vec::new() });
+            }
+            Event::MappingStart(anchor, tag) => {
+                let flow = self.text[start..end].trim_end().ends_with('{');
+                let tag = tag.map(|t| Arc::from(format!("{}{}", t.handle, t.suffix)));
+                self.count(1, start)?;
+                self.stack.push(Frame::Map {
+                    start: skip_properties(self.text, start, end),
+                    anchor,
+                    tag,
+                    flow,
+                    entries: Vec::new(),
+                    key: None,
+                });
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq { start: s, anchor, tag, flow, items }) = self.stack.pop() {
+                    let node_end = if flow { end } else { items.last().map_or(s, |n| n.origin.span.end as usize) };
+                    let node = Node {
+                        body: Body::Seq(items),
+                        tag,
+                        style: if flow { Style::Flow } else { Style::Block },
+                        origin: Origin::new(&self.file, Span::new(s, node_end)),
+                    };
+                    self.complete(node, anchor)?;
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map { start: s, anchor, tag, flow, entries, .. }) = self.stack.pop() {
+                    let node_end = if flow { end } else { entries.last().map_or(s, |(_, v)| v.origin.span.end as usize) };
+                    let node = Node {
+                        body: Body::Map(entries),
+                        tag,
+                        style: if flow { Style::Flow } else { Style::Block },
+                        origin: Origin::new(&self.file, Span::new(s, node_end)),
+                    };
+                    self.complete(node, anchor)?;
+                }
+            }
+            Event::DocumentEnd | Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, n: usize, at: usize) -> Result<(), Box<Diagnostic>> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > self.limits.max_nodes {
+            return Err(Box::new(
+                Diagnostic::new(
+                    Code::YamlTooManyNodes,
+                    format!("YAML expands to more than {} nodes; aliases may be nested to blow up", self.limits.max_nodes),
+                )
+                .at(&*self.file, Span::new(at, next_char_boundary(self.text, at))),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A node is finished: remember its anchor and hand it to its parent (or the document).
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), Box<Diagnostic>> {
+        if anchor != 0 {
+            let size = node.count();
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None => {
+                let end = if node.origin.span.end as usize >= self.doc_start { node.origin.span.end as usize } else { self.doc_start };
+                self.out.documents.push(Document { root: node, span: Span::new(self.doc_start, end) });
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { key: key @ None, .. }) => *key = Some(node),
+            Some(Frame::Map { key, entries, .. }) => {
+                let Some(k) = key.take() else { return Ok(()) };
+                if let Some(name) = k.scalar()
+                    && k.is_scalar()
+                    && let Some((first, _)) = entries.iter().find(|(e, _)| e.scalar() == Some(name) && e.is_scalar())
+                {
+                    let first_span = first.origin.span;
+                    return Err(Box::new(
+                        Diagnostic::new(Code::YamlDuplicateKey, format!("mapping key {name:?} already defined"))
+                            .at(&*self.file, k.origin.span)
+                            .with_related(&*self.file, Some(first_span), "first defined here"),
+                    ));
+                }
+                entries.push((k, node));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Character index → byte offset, cheap for ASCII text.
+struct CharOffsets {
+    /// `None` when the text is ASCII and indices are offsets.
+    table: Option<Vec<u32>>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        if text.is_ascii() {
+            return CharOffsets { table: None, len: text.len() };
+        }
+        let mut table: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
+        table.push(text.len() as u32);
+        CharOffsets { table: Some(table), len: text.len() }
+    }
+
+    fn byte(&self, index: usize) -> usize {
+        match &self.table {
+            None => index.min(self.len),
+            Some(table) => table.get(index).map_or(self.len, |&b| b as usize),
+        }
+    }
+}
+
+/// Skips `&anchor` and `!tag` properties (and the space after them) at the start of a token.
+fn skip_properties(text: &str, start: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while i < end && matches!(bytes[i], b'&' | b'!') {
+        while i < end && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        while i < end && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// For an empty value reported at the end of its key (`key:`), the offset just after the `:`.
+fn after_colon(text: &str, at: usize) -> usize {
+    let rest = &text.as_bytes()[at.min(text.len())..];
+    let spaces = rest.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    if rest.get(spaces) == Some(&b':') { at + spaces + 1 } else { at }
+}
+
+/// The offset after the closing quote of a quoted scalar starting at `start`.
+fn quoted_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = *bytes.get(start)?;
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn next_char_boundary(text: &str, at: usize) -> usize {
+    let mut end = (at + 1).min(text.len());
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end.max(at)
+}
+
+fn capitalize(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Parsed {
+        parse(&Arc::from("f.yaml"), text, &Limits::default())
+    }
+
+    fn slice<'a>(text: &'a str, node: &Node) -> &'a str {
+        &text[node.origin.span.range()]
+    }
+
+    #[test]
+    fn spans_are_bytes_and_cover_the_token() {
+        let text = "# c\nname: \"é x\"   # trailing\nimage: &a reg/app:1.0\ntag: !!str 5\nlist: [a, b]\n";
+        let parsed = parse_str(text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let root = &parsed.documents[0].root;
+        assert_eq!(slice(text, root.get("name").unwrap()), "\"é x\"");
+        assert_eq!(slice(text, root.get("image").unwrap()), "reg/app:1.0");
+        assert_eq!(slice(text, root.get("tag").unwrap()), "5");
+        assert_eq!(root.get("tag").unwrap().tag.as_deref(), Some("tag:yaml.org,2002:str"));
+        assert_eq!(slice(text, root.get("list").unwrap()), "[a, b]");
+        assert_eq!(root.get("list").unwrap().style, Style::Flow);
+        assert_eq!(slice(text, &root.entry("image").unwrap().0), "image");
+    }
+
+    #[test]
+    fn multi_document_streams_and_empty_documents() {
+        let text = "---\n---\n# only a comment\n---\nx: 1\n...\n";
+        let parsed = parse_str(text);
+        assert_eq!(parsed.documents.len(), 3);
+        assert!(parsed.documents[0].is_empty());
+        assert!(parsed.documents[1].is_empty());
+        assert_eq!(parsed.documents[2].root.get("x").and_then(Node::scalar), Some("1"));
+        assert!(parse_str("").documents.is_empty());
+    }
+
+    #[test]
+    fn aliases_are_expanded() {
+        let parsed = parse_str("a: &x {k: v}\nb: *x\n");
+        let root = &parsed.documents[0].root;
+        assert_eq!(root.get("b"), root.get("a"));
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let text = "a: b\n  c: d\n";
+        let parsed = parse_str(text);
+        let d = &parsed.diagnostics[0];
+        assert_eq!(d.code, "Y001");
+        assert_eq!(d.span, Some(Span::new(8, 9)));
+        assert!(d.message.contains("apping values are not allowed"), "{}", d.message);
+    }
+
+    #[test]
+    fn error_positions_are_bytes_after_multibyte_text() {
+        let text = "a: \"日本\"\nb: [\n";
+        let parsed = parse_str(text);
+        let d = &parsed.diagnostics[0];
+        let span = d.span.unwrap();
+        assert!(text.is_char_boundary(span.start as usize));
+        assert!(span.start as usize >= text.find('b').unwrap());
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported() {
+        let parsed = parse_str("a: 1\nb: 2\na: 3\n");
+        assert_eq!(parsed.diagnostics[0].code, "Y004");
+        assert_eq!(parsed.diagnostics[0].span, Some(Span::new(10, 11)));
+        assert_eq!(parsed.diagnostics[0].related[0].span, Some(Span::new(0, 1)));
+    }
+
+    #[test]
+    fn alias_bombs_stop_at_the_node_budget() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let parsed = parse(&Arc::from("bomb.yaml"), &text, &Limits { max_depth: 64, max_nodes: 100_000 });
+        assert_eq!(parsed.diagnostics[0].code, "Y003");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = "[".repeat(1000) + &"]".repeat(1000);
+        let parsed = parse_str(&text);
+        assert_eq!(parsed.diagnostics[0].code, "Y002");
+    }
+
+    #[test]
+    fn unknown_alias_is_a_syntax_error() {
+        let parsed = parse_str("a: *nope\n");
+        assert_eq!(parsed.diagnostics[0].code, "Y001");
+    }
+}
