@@ -1,17 +1,27 @@
-//! Baton's engine: environments, promotions and Kustomize rendering for GitOps repositories.
+//! Baton's engine: environments, promotions and `Kustomize` rendering for `GitOps` repositories.
 //!
 //! The core does no I/O. Hosts hand it a [`tree::FileTree`] (and the time, where an operation
 //! needs it) and get back plain data: rendered YAML, plans, and [`diagnostic::Diagnostic`]s.
 //! The same inputs give byte-identical outputs natively and in WebAssembly.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod diagnostic;
+pub mod diff;
+pub mod gates;
+pub mod kustomize;
+pub mod pipeline;
+pub mod promote;
+pub mod source;
+pub mod status;
 pub mod tree;
+pub mod workspace;
 pub mod yaml;
 
 pub use diagnostic::{Code, Diagnostic, Severity, Span};
 pub use tree::FileTree;
+pub use workspace::Workspace;
 
 /// The engine's version, as hosts report it.
 #[must_use]

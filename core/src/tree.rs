@@ -16,8 +16,11 @@ pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
     Text(Arc<str>),
-    /// Bytes that are not UTF-8; `valid_up_to` is the offset of the first bad byte.
-    NotUtf8 { valid_up_to: usize, len: usize },
+    /// Bytes that are not UTF-8; `valid_up_to` is the offset of the first bad byte. The bytes
+    /// are kept because generators put binary files into `binaryData` and Secrets.
+    NotUtf8 { valid_up_to: usize, len: usize, bytes: Arc<[u8]> },
+    /// A file the host did not load because it is larger than [`MAX_FILE_BYTES`].
+    TooLarge { len: u64 },
 }
 
 /// Why a path is not acceptable.
@@ -59,9 +62,17 @@ impl FileTree {
             Err(err) => Content::NotUtf8 {
                 valid_up_to: err.utf8_error().valid_up_to(),
                 len: err.as_bytes().len(),
+                bytes: err.into_bytes().into(),
             },
         };
         self.files.insert(path.clone(), content);
+        Ok(path)
+    }
+
+    /// Records a file too large to load, so that references to it get a clear diagnostic.
+    pub fn insert_too_large(&mut self, path: &str, len: u64) -> Result<String, PathError> {
+        let path = normalize(path)?;
+        self.files.insert(path.clone(), Content::TooLarge { len });
         Ok(path)
     }
 
@@ -73,6 +84,17 @@ impl FileTree {
     #[must_use]
     pub fn get(&self, path: &str) -> Option<&Content> {
         self.files.get(path)
+    }
+
+    /// The raw bytes of a file, whether or not they are UTF-8 (`None` for a missing file or
+    /// one too large to load).
+    #[must_use]
+    pub fn bytes(&self, path: &str) -> Option<&[u8]> {
+        match self.files.get(path) {
+            Some(Content::Text(text)) => Some(text.as_bytes()),
+            Some(Content::NotUtf8 { bytes, .. }) => Some(bytes),
+            _ => None,
+        }
     }
 
     /// The text of a file, if it exists and is UTF-8.
@@ -241,8 +263,14 @@ mod tests {
     fn bytes_that_are_not_utf8_are_kept_as_such() {
         let mut tree = FileTree::new();
         tree.insert_bytes("bad.yaml", vec![b'a', 0xff, b'b']).unwrap();
-        assert_eq!(tree.get("bad.yaml"), Some(&Content::NotUtf8 { valid_up_to: 1, len: 3 }));
+        assert_eq!(
+            tree.get("bad.yaml"),
+            Some(&Content::NotUtf8 { valid_up_to: 1, len: 3, bytes: vec![b'a', 0xff, b'b'].into() })
+        );
         assert_eq!(tree.text("bad.yaml"), None);
+        assert_eq!(tree.bytes("bad.yaml"), Some(&[b'a', 0xff, b'b'][..]));
+        tree.insert("ok.txt", "hé").unwrap();
+        assert_eq!(tree.bytes("ok.txt"), Some("hé".as_bytes()));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use super::Severity;
 macro_rules! registry {
     ($( $variant:ident = $code:literal, $severity:ident, $title:literal; )*) => {
         /// A stable diagnostic code.
+        #[allow(clippy::doc_markdown)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
         pub enum Code {
@@ -62,6 +63,24 @@ registry! {
     YamlDuplicateKey = "Y004", Error, "A mapping key appears twice";
     YamlUnsupported = "Y005", Error, "A YAML value has no JSON form (kustomize cannot emit it)";
 
+    // Pipeline (baton.yaml).
+    PipelineInvalid = "P001", Error, "baton.yaml is not a valid Pipeline";
+    PipelineDuplicateEnvironment = "P002", Error, "An environment is declared twice";
+    PipelineUnknownEnvironment = "P003", Error, "`from` names an environment that is not declared";
+    PipelineCycle = "P004", Error, "Environments promote from each other in a cycle";
+    PipelineEnvironmentUnused = "P005", Warning, "A declared environment exists in no app";
+    PipelineNoApps = "P006", Warning, "The app globs match no directory";
+
+    // Promotion.
+    UnknownApp = "R001", Error, "The promotion names an app that does not exist";
+    UnknownEnvironment = "R002", Error, "The promotion names an environment the app does not have";
+    NoSourceEnvironment = "R003", Error, "The target environment has no environment to promote from";
+    EditImpossible = "R004", Error, "The value to change cannot be edited in place";
+    PromotionConflict = "R005", Error, "Two containers need different values in one place";
+    ImageNameDiffers = "R006", Warning, "Source and target run different images; not promoted";
+    PromotionUnverified = "R007", Error, "Applying the planned edits does not render the promoted images";
+    OverlayDoesNotRender = "R008", Error, "An environment's overlay does not render";
+
     // Kustomize.
     KustomizationMissing = "K001", Error, "A directory used as a kustomization has no kustomization file";
     KustomizationInvalid = "K002", Error, "A kustomization file cannot be read as a Kustomization";
@@ -80,6 +99,17 @@ registry! {
     TransformerInvalid = "K015", Error, "A transformer field is invalid";
     DeprecatedField = "K016", Info, "A kustomization field is deprecated";
     RenderLimit = "K017", Error, "Rendering exceeded a size limit";
+    PatchTargetMissing = "K020", Error, "A patch names a resource that does not exist";
+    GeneratorSuspicious = "K018", Warning, "A generator input is accepted but is probably not what was meant";
+    NameReferenceAmbiguous = "K019", Error, "A name reference could refer to more than one resource";
+    VarUnused = "K021", Warning, "A var is declared but no field uses it";
+
+    // Gates and CODEOWNERS.
+    CodeOwnersInvalid = "G001", Warning, "A CODEOWNERS line is invalid";
+    CodeOwnersTooLarge = "G002", Warning, "A CODEOWNERS file is over GitHub's 3 MB limit and is ignored";
+    GateInvalid = "G003", Error, "A gate in baton.yaml is misconfigured";
+    CodeOwnersMissing = "G004", Error, "A gate needs CODEOWNERS but the repository has none";
+    ContextInvalid = "G005", Error, "The promotion context (approvals, checks, times) is invalid";
 }
 
 #[cfg(test)]

@@ -84,9 +84,16 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> Result<String, EditError> {
 #[must_use]
 pub fn is_plain_safe(value: &str) -> bool {
     let Some(first) = value.chars().next() else { return false };
-    let first_ok = first.is_ascii_alphanumeric() || matches!(first, '.' | '/' | '_' | '+' | '$' | '(' | '~' | '=');
+    let first_ok = first.is_ascii_alphanumeric()
+        || matches!(first, '.' | '/' | '_' | '+' | '$' | '(' | '~' | '=');
     let first_ok = first_ok || (first == '-' && value.len() > 1 && !value[1..].starts_with(' '));
-    let rest_ok = value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-' | ':' | '@' | '+' | '=' | '$' | '(' | ')' | '~' | '%'));
+    let rest_ok = value.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '.' | '/' | '_' | '-' | ':' | '@' | '+' | '=' | '$' | '(' | ')' | '~' | '%'
+            )
+    });
     first_ok
         && rest_ok
         && !value.ends_with(':')
@@ -95,7 +102,7 @@ pub fn is_plain_safe(value: &str) -> bool {
 }
 
 fn needs_double_quotes(value: &str) -> bool {
-    value.chars().any(|c| c.is_control())
+    value.chars().any(char::is_control)
 }
 
 fn single_quoted(value: &str) -> String {
@@ -138,7 +145,8 @@ mod tests {
 
     #[test]
     fn plain_value_keeps_trailing_comment() {
-        let text = "image: registry.example.com/payment-service:9f8e7d6  # ← CI updates this\nx: 1\n";
+        let text =
+            "image: registry.example.com/payment-service:9f8e7d6  # ← CI updates this\nx: 1\n";
         assert_eq!(
             edit(text, "image", "registry.example.com/payment-service:abc1234"),
             "image: registry.example.com/payment-service:abc1234  # ← CI updates this\nx: 1\n"

@@ -3,8 +3,11 @@
 //! - [`parse`]: text → [`Node`] trees with byte spans, under limits.
 //! - [`resolve`]: what a scalar means under go-yaml v2 or v3 rules.
 //! - [`edit`]: span-based scalar replacement that keeps every other byte.
+//! - [`json`] and [`emit`]: how kustomize prints a resource (v3 decode, JSON, v2 marshal).
 
 pub mod edit;
+pub mod emit;
+pub mod json;
 pub mod node;
 pub mod parse;
 pub mod resolve;

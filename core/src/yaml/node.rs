@@ -62,20 +62,26 @@ impl Node {
     #[must_use]
     pub fn string(value: impl Into<String>) -> Self {
         let value = value.into();
-        let style = if super::resolve::resolve(super::resolve::Schema::V3, None, Style::Plain, &value)
-            == Ok(super::resolve::Resolved::Str)
-        {
-            Style::Plain
-        } else {
-            Style::DoubleQuoted
-        };
+        let style =
+            if super::resolve::resolve(super::resolve::Schema::V3, None, Style::Plain, &value)
+                == Ok(super::resolve::Resolved::Str)
+            {
+                Style::Plain
+            } else {
+                Style::DoubleQuoted
+            };
         Node { body: Body::Scalar(value), tag: None, style, origin: Origin::default() }
     }
 
     /// A plain scalar whose type is resolved from its text (`3` is an int, `true` a bool).
     #[must_use]
     pub fn plain(value: impl Into<String>) -> Self {
-        Node { body: Body::Scalar(value.into()), tag: None, style: Style::Plain, origin: Origin::default() }
+        Node {
+            body: Body::Scalar(value.into()),
+            tag: None,
+            style: Style::Plain,
+            origin: Origin::default(),
+        }
     }
 
     #[must_use]
@@ -85,7 +91,12 @@ impl Node {
 
     #[must_use]
     pub fn map() -> Self {
-        Node { body: Body::Map(Vec::new()), tag: None, style: Style::Block, origin: Origin::default() }
+        Node {
+            body: Body::Map(Vec::new()),
+            tag: None,
+            style: Style::Block,
+            origin: Origin::default(),
+        }
     }
 
     #[must_use]
@@ -136,7 +147,10 @@ impl Node {
     pub fn is_null(&self) -> bool {
         use super::resolve::{Resolved, Schema, resolve};
         match &self.body {
-            Body::Scalar(s) => matches!(resolve(Schema::V3, self.tag.as_deref(), self.style, s), Ok(Resolved::Null)),
+            Body::Scalar(s) => matches!(
+                resolve(Schema::V3, self.tag.as_deref(), self.style, s),
+                Ok(Resolved::Null)
+            ),
             _ => false,
         }
     }

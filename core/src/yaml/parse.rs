@@ -43,7 +43,9 @@ impl Document {
     /// A document with no content (only comments, or nothing between `---` markers).
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        matches!(&self.root.body, Body::Scalar(s) if s.is_empty()) && self.root.tag.is_none() && self.root.style == Style::Plain
+        matches!(&self.root.body, Body::Scalar(s) if s.is_empty())
+            && self.root.tag.is_none()
+            && self.root.style == Style::Plain
     }
 }
 
@@ -81,8 +83,21 @@ pub fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
 }
 
 enum Frame {
-    Seq { start: usize, anchor: usize, tag: Option<Arc<str>>, flow: bool, items: Vec<Node> },
-    Map { start: usize, anchor: usize, tag: Option<Arc<str>>, flow: bool, entries: Vec<(Node, Node)>, key: Option<Node> },
+    Seq {
+        start: usize,
+        anchor: usize,
+        tag: Option<Arc<str>>,
+        flow: bool,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        tag: Option<Arc<str>>,
+        flow: bool,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+    },
 }
 
 struct Builder<'a> {
@@ -112,9 +127,14 @@ impl Builder<'_> {
                 Some(Err(err)) => {
                     let at = self.offsets.byte(err.marker().index());
                     let end = next_char_boundary(self.text, at);
-                    let code = if err.info().contains("recursion limit") { Code::YamlTooDeep } else { Code::YamlSyntax };
+                    let code = if err.info().contains("recursion limit") {
+                        Code::YamlTooDeep
+                    } else {
+                        Code::YamlSyntax
+                    };
                     self.out.diagnostics.push(
-                        Diagnostic::new(code, capitalize(err.info())).at(&*self.file, Span::new(at, end)),
+                        Diagnostic::new(code, capitalize(err.info()))
+                            .at(&*self.file, Span::new(at, end)),
                     );
                     return;
                 }
@@ -146,37 +166,55 @@ impl Builder<'_> {
                     match style {
                         // saphyr's end marker for quoted scalars is off after multibyte text;
                         // the closing quote is found here instead.
-                        Style::SingleQuoted | Style::DoubleQuoted => {
-                            Span::new(token_start, quoted_end(self.text, token_start).unwrap_or(end))
-                        }
+                        Style::SingleQuoted | Style::DoubleQuoted => Span::new(
+                            token_start,
+                            quoted_end(self.text, token_start).unwrap_or(end),
+                        ),
                         _ => Span::new(token_start, end),
                     }
                 };
-                let node = Node { body: Body::Scalar(value.into_owned()), tag, style, origin: Origin::new(&self.file, span) };
+                let node = Node {
+                    body: Body::Scalar(value.into_owned()),
+                    tag,
+                    style,
+                    origin: Origin::new(&self.file, span),
+                };
                 self.count(1, start)?;
                 self.complete(node, anchor)?;
             }
             Event::Alias(id) => {
                 let Some((node, size)) = self.anchors.get(&id).cloned() else {
                     return Err(Box::new(
-                        Diagnostic::new(Code::YamlSyntax, "Unknown anchor").at(&*self.file, Span::new(start, end)),
+                        Diagnostic::new(Code::YamlSyntax, "Unknown anchor")
+                            .at(&*self.file, Span::new(start, end)),
                     ));
                 };
                 self.count(size, start)?;
                 self.complete(node, 0)?;
             }
-            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) if self.stack.len() >= self.limits.max_depth => {
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)
+                if self.stack.len() >= self.limits.max_depth =>
+            {
                 let _ = (anchor, tag);
                 return Err(Box::new(
-                    Diagnostic::new(Code::YamlTooDeep, format!("YAML nesting is deeper than {} levels", self.limits.max_depth))
-                        .at(&*self.file, Span::new(start, next_char_boundary(self.text, start))),
+                    Diagnostic::new(
+                        Code::YamlTooDeep,
+                        format!("YAML nesting is deeper than {} levels", self.limits.max_depth),
+                    )
+                    .at(&*self.file, Span::new(start, next_char_boundary(self.text, start))),
                 ));
             }
             Event::SequenceStart(anchor, tag) => {
                 let flow = self.text[start..end].trim_end().ends_with('[');
                 let tag = tag.map(|t| Arc::from(format!("{}{}", t.handle, t.suffix)));
                 self.count(1, start)?;
-                self.stack.push(Frame::Seq { start: skip_properties(self.text, start, end), anchor, tag, flow, items: Vec::new() });
+                self.stack.push(Frame::Seq {
+                    start: skip_properties(self.text, start, end),
+                    anchor,
+                    tag,
+                    flow,
+                    items: Vec::new(),
+                });
             }
             Event::MappingStart(anchor, tag) => {
                 let flow = self.text[start..end].trim_end().ends_with('{');
@@ -193,7 +231,11 @@ impl Builder<'_> {
             }
             Event::SequenceEnd => {
                 if let Some(Frame::Seq { start: s, anchor, tag, flow, items }) = self.stack.pop() {
-                    let node_end = if flow { end } else { items.last().map_or(s, |n| n.origin.span.end as usize) };
+                    let node_end = if flow {
+                        end
+                    } else {
+                        items.last().map_or(s, |n| n.origin.span.end as usize)
+                    };
                     let node = Node {
                         body: Body::Seq(items),
                         tag,
@@ -204,8 +246,14 @@ impl Builder<'_> {
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map { start: s, anchor, tag, flow, entries, .. }) = self.stack.pop() {
-                    let node_end = if flow { end } else { entries.last().map_or(s, |(_, v)| v.origin.span.end as usize) };
+                if let Some(Frame::Map { start: s, anchor, tag, flow, entries, .. }) =
+                    self.stack.pop()
+                {
+                    let node_end = if flow {
+                        end
+                    } else {
+                        entries.last().map_or(s, |(_, v)| v.origin.span.end as usize)
+                    };
                     let node = Node {
                         body: Body::Map(entries),
                         tag,
@@ -226,7 +274,10 @@ impl Builder<'_> {
             return Err(Box::new(
                 Diagnostic::new(
                     Code::YamlTooManyNodes,
-                    format!("YAML expands to more than {} nodes; aliases may be nested to blow up", self.limits.max_nodes),
+                    format!(
+                        "YAML expands to more than {} nodes; aliases may be nested to blow up",
+                        self.limits.max_nodes
+                    ),
                 )
                 .at(&*self.file, Span::new(at, next_char_boundary(self.text, at))),
             ));
@@ -242,8 +293,14 @@ impl Builder<'_> {
         }
         match self.stack.last_mut() {
             None => {
-                let end = if node.origin.span.end as usize >= self.doc_start { node.origin.span.end as usize } else { self.doc_start };
-                self.out.documents.push(Document { root: node, span: Span::new(self.doc_start, end) });
+                let end = if node.origin.span.end as usize >= self.doc_start {
+                    node.origin.span.end as usize
+                } else {
+                    self.doc_start
+                };
+                self.out
+                    .documents
+                    .push(Document { root: node, span: Span::new(self.doc_start, end) });
             }
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { key: key @ None, .. }) => *key = Some(node),
@@ -251,13 +308,21 @@ impl Builder<'_> {
                 let Some(k) = key.take() else { return Ok(()) };
                 if let Some(name) = k.scalar()
                     && k.is_scalar()
-                    && let Some((first, _)) = entries.iter().find(|(e, _)| e.scalar() == Some(name) && e.is_scalar())
+                    && let Some((first, _)) =
+                        entries.iter().find(|(e, _)| e.scalar() == Some(name) && e.is_scalar())
                 {
                     let first_span = first.origin.span;
                     return Err(Box::new(
-                        Diagnostic::new(Code::YamlDuplicateKey, format!("mapping key {name:?} already defined"))
-                            .at(&*self.file, k.origin.span)
-                            .with_related(&*self.file, Some(first_span), "first defined here"),
+                        Diagnostic::new(
+                            Code::YamlDuplicateKey,
+                            format!("mapping key {name:?} already defined"),
+                        )
+                        .at(&*self.file, k.origin.span)
+                        .with_related(
+                            &*self.file,
+                            Some(first_span),
+                            "first defined here",
+                        ),
                     ));
                 }
                 entries.push((k, node));
@@ -360,7 +425,8 @@ mod tests {
 
     #[test]
     fn spans_are_bytes_and_cover_the_token() {
-        let text = "# c\nname: \"é x\"   # trailing\nimage: &a reg/app:1.0\ntag: !!str 5\nlist: [a, b]\n";
+        let text =
+            "# c\nname: \"é x\"   # trailing\nimage: &a reg/app:1.0\ntag: !!str 5\nlist: [a, b]\n";
         let parsed = parse_str(text);
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
         let root = &parsed.documents[0].root;
@@ -426,7 +492,8 @@ mod tests {
             let p = i - 1;
             text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
         }
-        let parsed = parse(&Arc::from("bomb.yaml"), &text, &Limits { max_depth: 64, max_nodes: 100_000 });
+        let parsed =
+            parse(&Arc::from("bomb.yaml"), &text, &Limits { max_depth: 64, max_nodes: 100_000 });
         assert_eq!(parsed.diagnostics[0].code, "Y003");
     }
 

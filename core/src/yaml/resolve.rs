@@ -64,18 +64,26 @@ pub fn resolve(
     value: &str,
 ) -> Result<Resolved, ResolveError> {
     let tag = tag.map(short_tag);
-    let tag = tag.as_deref().unwrap_or("");
+    // go-yaml v3 treats the non-specific tag `!` as no tag at all (`! 5` is an int); v2
+    // keeps it as an unknown tag, so the scalar stays a string.
+    let tag = match tag.as_deref() {
+        None => "",
+        Some("!") if schema == Schema::V3 => "",
+        Some(t) => t,
+    };
     // A quoted or block scalar without a tag is a string ("indicated string").
     if tag.is_empty() && style != Style::Plain {
         return Ok(Resolved::Str);
     }
     match tag {
         "" | "!!str" | "!!bool" | "!!int" | "!!float" | "!!null" | "!!timestamp" => {}
-        "!!binary" => return decode_base64(value).map(Resolved::Binary).ok_or_else(|| ResolveError {
-            found: "!!binary",
-            value: value.to_string(),
-            tag: "!!binary".into(),
-        }),
+        "!!binary" => {
+            return decode_base64(value).map(Resolved::Binary).ok_or_else(|| ResolveError {
+                found: "!!binary",
+                value: value.to_string(),
+                tag: "!!binary".into(),
+            });
+        }
         "!!merge" if value == "<<" => return Ok(Resolved::Merge),
         _ => return Ok(Resolved::Custom),
     }
@@ -84,9 +92,15 @@ pub fn resolve(
     match (tag, &resolved) {
         ("" | "!!str", _) => Ok(resolved),
         (t, _) if t == found => Ok(resolved),
-        ("!!float", Resolved::Int(i)) => Ok(Resolved::Float(*i as f64)),
+        ("!!float", Resolved::Int(i)) => Ok(Resolved::Float(go_float64(*i))),
         _ => Err(ResolveError { found, value: value.to_string(), tag: tag.to_string() }),
     }
+}
+
+/// Go's `float64(i)`: the nearest float, as Rust's `as` rounds.
+#[allow(clippy::cast_precision_loss)]
+fn go_float64(i: i64) -> f64 {
+    i as f64
 }
 
 fn tag_of(resolved: &Resolved) -> &'static str {
@@ -111,7 +125,8 @@ fn implicit(schema: Schema, tag: &str, value: &str) -> Resolved {
         b'.' => match value {
             ".nan" | ".NaN" | ".NAN" => Resolved::Float(f64::NAN),
             ".inf" | ".Inf" | ".INF" => Resolved::Float(f64::INFINITY),
-            _ => parse_go_float(value).map_or(Resolved::Str, Resolved::Float),
+            // go-yaml passes these to ParseFloat as written, underscores and all.
+            _ => parse_go_float_with_underscores(value).map_or(Resolved::Str, Resolved::Float),
         },
         b'+' | b'-' | b'0'..=b'9' => {
             match value {
@@ -122,7 +137,7 @@ fn implicit(schema: Schema, tag: &str, value: &str) -> Resolved {
             if (tag.is_empty() || tag == "!!timestamp") && is_timestamp(value) {
                 return Resolved::Timestamp;
             }
-            number(value).unwrap_or(Resolved::Str)
+            number(schema, value).unwrap_or(Resolved::Str)
         }
         _ => Resolved::Str,
     }
@@ -144,15 +159,62 @@ fn word(schema: Schema, value: &str) -> Option<Resolved> {
 }
 
 /// Integers by Go's `ParseInt(s, 0, 64)` then `ParseUint`, then YAML-style floats.
-fn number(value: &str) -> Option<Resolved> {
+fn number(schema: Schema, value: &str) -> Option<Resolved> {
     let plain: String = value.chars().filter(|&c| c != '_').collect();
     if let Some(i) = parse_go_int(&plain) {
         return Some(i);
     }
-    if is_yaml_float(&plain) {
-        return parse_go_float(&plain).map(Resolved::Float);
+    if is_yaml_float(&plain)
+        && let Some(f) = parse_go_float(&plain)
+    {
+        return Some(Resolved::Float(f));
+    }
+    prefixed_int(schema, &plain)
+}
+
+/// go-yaml's second chance for `0b` (and, in v3, `0o`) numbers: the digits after the prefix
+/// go to `ParseInt(s, 2 or 8, 64)`, which takes a sign there too (`0b-1` is -1, `0o+7` is 7),
+/// then to `ParseUint`; after `-0b`/`-0o` they go to `ParseInt("-" + digits)`.
+fn prefixed_int(schema: Schema, plain: &str) -> Option<Resolved> {
+    let prefixes: &[(&str, u32)] = match schema {
+        Schema::V2 => &[("0b", 2)],
+        Schema::V3 => &[("0b", 2), ("0o", 8)],
+    };
+    for &(prefix, radix) in prefixes {
+        if let Some(digits) = plain.strip_prefix(prefix) {
+            if let Some(i) = parse_int_radix(digits, radix) {
+                return Some(Resolved::Int(i));
+            }
+            return parse_uint_radix(digits, radix).map(Resolved::Uint);
+        }
+        if let Some(digits) = plain.strip_prefix('-').and_then(|rest| rest.strip_prefix(prefix)) {
+            return parse_int_radix(&format!("-{digits}"), radix).map(Resolved::Int);
+        }
     }
     None
+}
+
+/// Go's `strconv.ParseInt(s, radix, 64)` for an explicit radix: an optional sign, then digits.
+fn parse_int_radix(s: &str, radix: u32) -> Option<i64> {
+    let (negative, digits) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let magnitude = parse_uint_radix(digits, radix)?;
+    if negative {
+        (magnitude <= i64::MAX as u64 + 1).then(|| magnitude.cast_signed().wrapping_neg())
+    } else {
+        i64::try_from(magnitude).ok()
+    }
+}
+
+/// Go's `strconv.ParseUint(s, radix, 64)` for an explicit radix: digits only.
+fn parse_uint_radix(digits: &str, radix: u32) -> Option<u64> {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    u64::from_str_radix(digits, radix).ok()
 }
 
 /// Go's `strconv.ParseInt(s, 0, 64)`, falling back to `ParseUint(s, 0, 64)`.
@@ -162,24 +224,25 @@ fn parse_go_int(s: &str) -> Option<Resolved> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let (radix, body) = if let Some(rest) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
-        (16, rest)
-    } else if let Some(rest) = digits.strip_prefix("0b").or_else(|| digits.strip_prefix("0B")) {
-        (2, rest)
-    } else if let Some(rest) = digits.strip_prefix("0o").or_else(|| digits.strip_prefix("0O")) {
-        (8, rest)
-    } else if digits.len() > 1 && digits.starts_with('0') {
-        (8, &digits[1..])
-    } else {
-        (10, digits)
-    };
+    let (radix, body) =
+        if let Some(rest) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+            (16, rest)
+        } else if let Some(rest) = digits.strip_prefix("0b").or_else(|| digits.strip_prefix("0B")) {
+            (2, rest)
+        } else if let Some(rest) = digits.strip_prefix("0o").or_else(|| digits.strip_prefix("0O")) {
+            (8, rest)
+        } else if digits.len() > 1 && digits.starts_with('0') {
+            (8, &digits[1..])
+        } else {
+            (10, digits)
+        };
     if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
         return None;
     }
     let magnitude = u64::from_str_radix(body, radix).ok()?;
     if negative {
         if magnitude <= i64::MAX as u64 + 1 {
-            return Some(Resolved::Int((magnitude as i64).wrapping_neg()));
+            return Some(Resolved::Int(magnitude.cast_signed().wrapping_neg()));
         }
         return None;
     }
@@ -227,6 +290,29 @@ fn parse_go_float(s: &str) -> Option<f64> {
     }
     let f: f64 = s.parse().ok()?;
     f.is_finite().then_some(f)
+}
+
+/// Go's `ParseFloat(s, 64)` on text that may hold underscores, which Go allows only between
+/// digits.
+fn parse_go_float_with_underscores(s: &str) -> Option<f64> {
+    if !s.contains('_') {
+        return parse_go_float(s);
+    }
+    let mut previous = '^';
+    for c in s.trim_start_matches(['-', '+']).chars() {
+        let class = match c {
+            '0'..='9' => '0',
+            '_' if previous != '0' => return None,
+            '_' => '_',
+            _ if previous == '_' => return None,
+            _ => '!',
+        };
+        previous = class;
+    }
+    if previous == '_' {
+        return None;
+    }
+    parse_go_float(&s.replace('_', ""))
 }
 
 /// go-yaml's timestamp test: four digits, a dash, then one of its accepted layouts.
@@ -291,13 +377,28 @@ pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return None;
     }
-    let mut ts = Timestamp { year, month, day, hour: 0, minute: 0, second: 0, fraction: String::new(), offset_minutes: None };
+    let mut ts = Timestamp {
+        year,
+        month,
+        day,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        fraction: String::new(),
+        offset_minutes: None,
+    };
     if p.done() {
         return Some(ts);
     }
     let zoned = match p.next()? {
         b'T' | b't' => true,
-        b' ' => false,
+        b' ' => {
+            // A space in a Go layout matches a run of spaces.
+            while p.peek() == Some(b' ') {
+                p.i += 1;
+            }
+            false
+        }
         _ => return None,
     };
     ts.hour = p.number(1, 2)?;
@@ -308,16 +409,17 @@ pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
     if ts.hour > 23 || ts.minute > 59 || ts.second > 59 {
         return None;
     }
-    if p.peek() == Some(b'.') {
+    // Go's time.Parse takes a `.` or `,` and any number of digits, keeping nine.
+    if matches!(p.peek(), Some(b'.' | b',')) {
         p.i += 1;
         let start = p.i;
         while p.peek().is_some_and(|c| c.is_ascii_digit()) {
             p.i += 1;
         }
-        if p.i == start || p.i - start > 9 {
+        if p.i == start {
             return None;
         }
-        ts.fraction = s[start..p.i].to_string();
+        ts.fraction = s[start..p.i.min(start + 9)].to_string();
     }
     if !zoned {
         return p.done().then_some(ts);
@@ -328,10 +430,11 @@ pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
             let h = p.number(2, 2)?;
             p.expect(b':')?;
             let m = p.number(2, 2)?;
-            if h > 23 || m > 59 {
+            // Go's range test allows offsets of 24 hours and 60 minutes.
+            if h > 24 || m > 60 {
                 return None;
             }
-            let total = (h * 60 + m) as i32;
+            let total = (h * 60 + m).cast_signed();
             ts.offset_minutes = Some(if sign == b'-' { -total } else { total });
         }
         _ => return None,
@@ -374,42 +477,49 @@ impl Cursor<'_> {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         _ => 31,
     }
 }
 
-/// Standard base64 with padding, ignoring whitespace (as `!!binary` content may be wrapped).
+/// Go's `base64.StdEncoding.DecodeString`: padded standard base64 in which only `\r` and
+/// `\n` are skipped (so a block scalar's line breaks are fine, but a plain scalar folded onto
+/// one line with spaces is not), and nothing may follow the padding.
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    let mut padding = 0;
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => {
-                padding += 1;
-                continue;
-            }
-            _ => return None,
-        };
-        if padding > 0 {
+    let symbols: Vec<u8> = text.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
+    if !symbols.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(symbols.len() / 4 * 3);
+    let quanta = symbols.len() / 4;
+    for (n, quantum) in symbols.chunks_exact(4).enumerate() {
+        let padding = quantum.iter().rev().take_while(|&&c| c == b'=').count();
+        if padding > 2 || (padding > 0 && n + 1 != quanta) {
             return None;
         }
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
+        let mut acc = 0u32;
+        for &c in &quantum[..4 - padding] {
+            acc = (acc << 6) | u32::from(base64_value(c)?);
         }
+        acc <<= 6 * padding as u32;
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..4 - padding]);
     }
     Some(out)
+}
+
+fn base64_value(c: u8) -> Option<u8> {
+    Some(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -448,6 +558,17 @@ mod tests {
         assert_eq!(plain(Schema::V3, "abc1234"), Resolved::Str);
         assert_eq!(plain(Schema::V3, "1234567"), Resolved::Int(1_234_567));
         assert_eq!(plain(Schema::V3, "-.inf"), Resolved::Float(f64::NEG_INFINITY));
+        assert_eq!(plain(Schema::V3, ".5_5"), Resolved::Float(0.55));
+        assert_eq!(plain(Schema::V2, ".5_5e1_0"), Resolved::Float(0.55e10));
+        assert_eq!(plain(Schema::V3, "._5"), Resolved::Str);
+        assert_eq!(plain(Schema::V3, ".5_"), Resolved::Str);
+        assert_eq!(plain(Schema::V3, ".5__5"), Resolved::Str);
+        assert_eq!(plain(Schema::V3, ".5_e1"), Resolved::Str);
+        assert_eq!(plain(Schema::V3, "0o+3"), Resolved::Int(3));
+        assert_eq!(plain(Schema::V3, "-0o7"), Resolved::Int(-7));
+        assert_eq!(plain(Schema::V2, "0o+3"), Resolved::Str);
+        assert_eq!(plain(Schema::V2, "0b-1"), Resolved::Int(-1));
+        assert_eq!(plain(Schema::V3, "-0b+1"), Resolved::Str);
     }
 
     #[test]
@@ -466,10 +587,16 @@ mod tests {
             resolve(Schema::V3, Some(&int_tag), Style::DoubleQuoted, "5").unwrap(),
             Resolved::Int(5)
         );
-        assert_eq!(resolve(Schema::V3, Some(&float_tag), Style::Plain, "5").unwrap(), Resolved::Float(5.0));
+        assert_eq!(
+            resolve(Schema::V3, Some(&float_tag), Style::Plain, "5").unwrap(),
+            Resolved::Float(5.0)
+        );
         let err = resolve(Schema::V3, Some(&int_tag), Style::Plain, "abc").unwrap_err();
         assert_eq!(err.to_string(), "cannot decode !!str `abc` as a !!int");
-        assert_eq!(resolve(Schema::V3, Some("!custom"), Style::Plain, "x").unwrap(), Resolved::Custom);
+        assert_eq!(
+            resolve(Schema::V3, Some("!custom"), Style::Plain, "x").unwrap(),
+            Resolved::Custom
+        );
     }
 
     #[test]
@@ -480,7 +607,10 @@ mod tests {
             parse_timestamp("2001-12-14t21:59:43.10-05:00").unwrap().rfc3339(),
             "2001-12-14T21:59:43.1-05:00"
         );
-        assert_eq!(parse_timestamp("2001-12-14 21:59:43.5").unwrap().rfc3339(), "2001-12-14T21:59:43.5Z");
+        assert_eq!(
+            parse_timestamp("2001-12-14 21:59:43.5").unwrap().rfc3339(),
+            "2001-12-14T21:59:43.5Z"
+        );
         assert!(parse_timestamp("2024-02-30").is_none());
         assert!(parse_timestamp("2024-01-01T10:00:00").is_none());
         assert_eq!(plain(Schema::V3, "2024-13-01"), Resolved::Str);

@@ -1,0 +1,484 @@
+//! Loading a kustomization tree: resources, bases, components, in kustomize's order.
+//!
+//! This is kustomize's `KustTarget` accumulation: a directory's kustomization is decoded, its
+//! `resources` are read (files, or directories holding another kustomization, built first
+//! and merged in), then generators run, then `components` act on everything gathered so far,
+//! then the transformers run. Load restrictions are kustomize's defaults: files a
+//! kustomization reads must lie in or below its directory; other kustomizations may be
+//! anywhere in the repository but never an ancestor of one being built (that is a cycle).
+//! Like kustomize, the first error ends the build; unlike it, the error is a diagnostic that
+//! points at the entry that caused it.
+
+use std::sync::Arc;
+
+use super::fieldspec::TransformerConfig;
+use super::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization, Str};
+use super::resource::Resource;
+use super::{generate, transform};
+use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::source::Source;
+use crate::tree::{self, PathError};
+use crate::yaml::{Body, Node};
+
+/// Marker: the build failed and the reason is in the diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failed;
+
+pub type Built<T> = Result<T, Failed>;
+
+/// Everything gathered while building one kustomization (kustomize's `ResAccumulator`).
+#[derive(Debug, Clone, Default)]
+pub struct Accumulator {
+    pub resources: Vec<Resource>,
+    pub config: TransformerConfig,
+    pub vars: Vec<transform::vars::VarDecl>,
+}
+
+impl Accumulator {
+    #[must_use]
+    pub fn new() -> Self {
+        Accumulator { resources: Vec::new(), config: TransformerConfig::builtin().clone(), vars: Vec::new() }
+    }
+}
+
+/// One build: file access, diagnostics, and the chain of kustomization roots being built.
+#[derive(Debug)]
+pub struct Builder<'s, 't> {
+    pub source: &'s mut Source<'t>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Directories of the kustomizations being built, outermost first.
+    chain: Vec<String>,
+    /// Every kustomization file read, for callers that report on them.
+    pub kustomizations: Vec<Arc<Kustomization>>,
+}
+
+impl<'s, 't> Builder<'s, 't> {
+    pub fn new(source: &'s mut Source<'t>) -> Self {
+        Builder { source, diagnostics: Vec::new(), chain: Vec::new(), kustomizations: Vec::new() }
+    }
+
+    /// Records a diagnostic and fails.
+    pub fn fail<T>(&mut self, diagnostic: Diagnostic) -> Built<T> {
+        self.diagnostics.push(diagnostic);
+        Err(Failed)
+    }
+
+    /// Finds and decodes the kustomization file of `dir`.
+    pub fn load_kustomization(&mut self, dir: &str, referrer: Option<(&str, Span)>) -> Built<Arc<Kustomization>> {
+        let mut found = Vec::new();
+        for name in KUSTOMIZATION_FILE_NAMES {
+            let path = join_file(dir, name);
+            if self.source.is_file(&path) {
+                found.push(path);
+            }
+        }
+        let at = |d: Diagnostic| match referrer {
+            Some((file, span)) => d.at(file, span),
+            None => d,
+        };
+        let path = match found.len() {
+            0 => {
+                let shown = if dir.is_empty() { "." } else { dir };
+                return self.fail(at(Diagnostic::new(
+                    Code::KustomizationMissing,
+                    format!(
+                        "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{shown}'"
+                    ),
+                )));
+            }
+            1 => found.remove(0),
+            _ => {
+                let shown = if dir.is_empty() { "." } else { dir };
+                return self.fail(
+                    Diagnostic::new(Code::MultipleKustomizations, format!("found multiple kustomization files under '{shown}'"))
+                        .in_file(found[1].clone())
+                        .with_related(found[0].clone(), None, "also a kustomization file"),
+                );
+            }
+        };
+        let parsed = match self.source.parse(&path, referrer) {
+            Ok(parsed) => parsed,
+            Err(d) => return self.fail(*d),
+        };
+        if parsed.has_errors() {
+            self.diagnostics.extend(parsed.diagnostics.iter().cloned());
+            return Err(Failed);
+        }
+        let file: Arc<str> = Arc::from(path.as_str());
+        let Some(document) = parsed.documents.iter().find(|d| !d.is_empty()) else {
+            return self.fail(Diagnostic::new(Code::KustomizationInvalid, "kustomization.yaml is empty").in_file(path));
+        };
+        match kustomization::decode(&file, &document.root) {
+            Ok(k) => {
+                let k = Arc::new(k);
+                self.report_unsupported(&k);
+                if self.diagnostics.iter().any(Diagnostic::is_error) {
+                    return Err(Failed);
+                }
+                self.kustomizations.push(k.clone());
+                Ok(k)
+            }
+            Err(errors) => {
+                self.diagnostics.extend(errors);
+                Err(Failed)
+            }
+        }
+    }
+
+    fn report_unsupported(&mut self, k: &Kustomization) {
+        for (field, origin) in &k.unsupported {
+            let why = match *field {
+                "helmCharts" | "helmChartInflationGenerator" | "helmGlobals" => {
+                    "Helm charts are pulled and inflated by the helm binary; Baton renders offline and runs no programs"
+                }
+                "generators" | "transformers" | "validators" => {
+                    "plugins (exec, KRM functions, containers) are not run by Baton; render with kustomize to use them"
+                }
+                "openapi" => "custom OpenAPI schemas for merge keys are not supported; lists in custom kinds are replaced",
+                _ => "build metadata annotations are not supported",
+            };
+            self.diagnostics.push(
+                Diagnostic::new(Code::UnsupportedField, format!("'{field}' is not supported: {why}")).at(&k.file, origin.span),
+            );
+        }
+    }
+
+    /// Builds the kustomization in `dir` from scratch (kustomize's `AccumulateTarget`).
+    pub fn accumulate_dir(&mut self, dir: &str, referrer: Option<(&str, Span)>) -> Built<(Arc<Kustomization>, Accumulator)> {
+        let k = self.load_kustomization(dir, referrer)?;
+        self.chain.push(dir.to_string());
+        let result = self.accumulate_target(dir, &k, Accumulator::new());
+        self.chain.pop();
+        Ok((k, result?))
+    }
+
+    fn accumulate_target(&mut self, dir: &str, k: &Arc<Kustomization>, mut acc: Accumulator) -> Built<Accumulator> {
+        for entry in &k.resources {
+            self.accumulate_resource(dir, k, entry, &mut acc)?;
+        }
+        for entry in &k.configurations {
+            self.merge_configuration(dir, k, entry, &mut acc)?;
+        }
+        for entry in &k.crds {
+            self.merge_crd(dir, k, entry, &mut acc)?;
+        }
+        generate::run(self, dir, k, &mut acc)?;
+        for entry in &k.components {
+            acc = self.accumulate_component(dir, k, entry, acc)?;
+        }
+        transform::run(self, dir, k, &mut acc)?;
+        transform::vars::merge(self, k, &mut acc)?;
+        Ok(acc)
+    }
+
+    /// A `resources` entry: a file of resources, else a directory with a kustomization.
+    fn accumulate_resource(&mut self, dir: &str, k: &Kustomization, entry: &Str, acc: &mut Accumulator) -> Built<()> {
+        let referrer = (k.file.as_str(), entry.span());
+        if is_remote(&entry.value) {
+            return self.fail(remote_diagnostic(&k.file, entry));
+        }
+        let path = self.resolve(dir, k, entry)?;
+        if self.source.is_file(&path) {
+            if !tree::is_within(&path, dir) {
+                return self.fail(load_restriction(&k.file, entry, dir));
+            }
+            let resources = self.read_resources(&path, Some(referrer))?;
+            return self.append_all(acc, resources, k, entry);
+        }
+        if !self.source.is_dir(&path) {
+            return self.fail(
+                Diagnostic::new(Code::ResourceNotFound, format!("resource '{}' not found: no such file or directory", entry.value))
+                    .at(&k.file, entry.span())
+                    .with_help(format!("looked for '{path}'")),
+            );
+        }
+        let sub = self.accumulate_subdirectory(&path, k, entry, false, None)?;
+        self.append_all(acc, sub.resources, k, entry)?;
+        acc.config.merge(&sub.config).map_err(|e| {
+            self.diagnostics.push(Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()));
+            Failed
+        })?;
+        for var in sub.vars {
+            if let Some(existing) = acc.vars.iter().find(|v| v.var.name.value == var.var.name.value) {
+                let first = existing.file.clone();
+                return self.fail(
+                    Diagnostic::new(Code::ReplacementInvalid, format!("var '{}' already encountered", var.var.name.value))
+                        .at(var.file.clone(), var.var.name.span())
+                        .with_related(first, None, "also declared here"),
+                );
+            }
+            acc.vars.push(var);
+        }
+        Ok(())
+    }
+
+    fn accumulate_component(&mut self, dir: &str, k: &Kustomization, entry: &Str, acc: Accumulator) -> Built<Accumulator> {
+        if is_remote(&entry.value) {
+            return self.fail(remote_diagnostic(&k.file, entry));
+        }
+        let path = self.resolve(dir, k, entry)?;
+        if !self.source.is_dir(&path) {
+            return self.fail(
+                Diagnostic::new(Code::ResourceNotFound, format!("component '{}' is not a directory", entry.value))
+                    .at(&k.file, entry.span()),
+            );
+        }
+        self.accumulate_subdirectory(&path, k, entry, true, Some(acc))
+    }
+
+    /// Builds another kustomization directory, checking for cycles and the kind it must be.
+    fn accumulate_subdirectory(
+        &mut self,
+        path: &str,
+        k: &Kustomization,
+        entry: &Str,
+        component: bool,
+        parent: Option<Accumulator>,
+    ) -> Built<Accumulator> {
+        let referrer = (k.file.as_str(), entry.span());
+        if let Some(visited) = self.chain.iter().find(|root| tree::is_within(root, path)) {
+            let visited = visited.clone();
+            let shown = |d: &str| if d.is_empty() { ".".to_string() } else { d.to_string() };
+            return self.fail(
+                Diagnostic::new(
+                    Code::KustomizationCycle,
+                    format!("cycle detected: '{}' contains '{}', which is being built", shown(path), shown(&visited)),
+                )
+                .at(&k.file, entry.span())
+                .with_help(format!("kustomizations being built: {}", self.chain.iter().map(|d| shown(d)).collect::<Vec<_>>().join(" → "))),
+            );
+        }
+        let sub = self.load_kustomization(path, Some(referrer))?;
+        if component && !sub.is_component() {
+            let kind = sub.kind.as_ref().map_or("Kustomization", |k| k.as_str());
+            return self.fail(
+                Diagnostic::new(
+                    Code::KustomizationInvalid,
+                    format!("expected kind 'Component' for path '{path}' but got '{kind}'"),
+                )
+                .at(&k.file, entry.span()),
+            );
+        }
+        if !component && sub.is_component() {
+            return self.fail(
+                Diagnostic::new(Code::KustomizationInvalid, format!("expected kind != 'Component' for path '{path}'"))
+                    .at(&k.file, entry.span())
+                    .with_help("list components under `components:`, not `resources:`"),
+            );
+        }
+        self.chain.push(path.to_string());
+        let result = match parent {
+            Some(acc) => self.accumulate_target(path, &sub, acc),
+            None => self.accumulate_target(path, &sub, Accumulator::new()),
+        };
+        self.chain.pop();
+        result
+    }
+
+    /// Resolves an entry of `k` (in `dir`) to a repository path.
+    pub fn resolve(&mut self, dir: &str, k: &Kustomization, entry: &Str) -> Built<String> {
+        match tree::join(dir, &entry.value) {
+            Ok(path) => Ok(path),
+            Err(PathError::EscapesRoot(_) | PathError::Absolute(_)) => self.fail(
+                Diagnostic::new(Code::PathEscapesRoot, format!("'{}' points outside the repository", entry.value))
+                    .at(&k.file, entry.span()),
+            ),
+            Err(PathError::Empty) => {
+                self.fail(Diagnostic::new(Code::ResourceNotFound, "empty path").at(&k.file, entry.span()))
+            }
+        }
+    }
+
+    /// Resolves a file entry that must lie in or below the kustomization's directory.
+    pub fn resolve_file(&mut self, dir: &str, k: &Kustomization, entry: &Str) -> Built<String> {
+        if is_remote(&entry.value) {
+            return self.fail(remote_diagnostic(&k.file, entry));
+        }
+        let path = self.resolve(dir, k, entry)?;
+        if !tree::is_within(&path, dir) {
+            return self.fail(load_restriction(&k.file, entry, dir));
+        }
+        if !self.source.is_file(&path) {
+            return self.fail(
+                Diagnostic::new(Code::ResourceNotFound, format!("file '{}' not found", entry.value))
+                    .at(&k.file, entry.span())
+                    .with_help(format!("looked for '{path}'")),
+            );
+        }
+        Ok(path)
+    }
+
+    /// Reads the resources of a YAML file: documents (empty ones skipped), with `List`
+    /// kinds expanded after the file's other resources, as kustomize does.
+    pub fn read_resources(&mut self, path: &str, referrer: Option<(&str, Span)>) -> Built<Vec<Resource>> {
+        let parsed = match self.source.parse(path, referrer) {
+            Ok(parsed) => parsed,
+            Err(d) => return self.fail(*d),
+        };
+        if parsed.has_errors() {
+            self.diagnostics.extend(parsed.diagnostics.iter().cloned());
+            return Err(Failed);
+        }
+        let file: Arc<str> = Arc::from(path);
+        let mut nodes: std::collections::VecDeque<Node> =
+            parsed.documents.iter().filter(|d| !is_nil_or_empty(&d.root)).map(|d| d.root.clone()).collect();
+        let mut out = Vec::new();
+        while let Some(node) = nodes.pop_front() {
+            self.validate_object(path, &node)?;
+            let kind = node.get("kind").and_then(Node::scalar).unwrap_or_default();
+            if kind.ends_with("List") && let Some(items) = node.get("items") {
+                match &items.body {
+                    Body::Seq(items) => {
+                        for item in items.iter().filter(|i| !is_nil_or_empty(i)) {
+                            nodes.push_back(item.clone());
+                        }
+                    }
+                    _ if items.is_null() => {}
+                    _ => {
+                        return self.fail(
+                            Diagnostic::new(Code::ResourceInvalid, format!("expected array in {kind}/items"))
+                                .at(path, items.origin.span),
+                        );
+                    }
+                }
+                continue;
+            }
+            out.push(Resource::new(node, file.clone()));
+        }
+        Ok(out)
+    }
+
+    /// kustomize's checks on a loaded object: a mapping with a kind, a name (unless it is a
+    /// list), and string maps for labels and annotations.
+    fn validate_object(&mut self, path: &str, node: &Node) -> Built<()> {
+        if !node.is_map() {
+            return self.fail(
+                Diagnostic::new(Code::ResourceInvalid, "a resource must be a YAML mapping (an object)").at(path, node.origin.span),
+            );
+        }
+        let kind = node.get("kind").and_then(Node::scalar).unwrap_or_default();
+        if kind.is_empty() {
+            return self.fail(Diagnostic::new(Code::ResourceInvalid, "missing kind in object").at(path, node.origin.span));
+        }
+        let name = node.path(&["metadata", "name"]).and_then(Node::scalar).unwrap_or_default();
+        if name.is_empty() && !kind.ends_with("List") {
+            let span = node.get("metadata").map_or(node.origin.span, |m| m.origin.span);
+            return self.fail(Diagnostic::new(Code::ResourceInvalid, "missing metadata.name in object").at(path, span));
+        }
+        for field in ["labels", "annotations"] {
+            if let Some(map) = node.path(&["metadata", field]) {
+                let bad = match &map.body {
+                    Body::Map(entries) => entries.iter().find(|(_, v)| !v.is_scalar()).map(|(_, v)| v.origin.span),
+                    Body::Seq(_) => Some(map.origin.span),
+                    Body::Scalar(_) => (!map.is_null()).then_some(map.origin.span),
+                };
+                if let Some(span) = bad {
+                    return self.fail(
+                        Diagnostic::new(Code::ResourceInvalid, format!("metadata.{field} must be a map of strings"))
+                            .at(path, span),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn append_all(&mut self, acc: &mut Accumulator, resources: Vec<Resource>, k: &Kustomization, entry: &Str) -> Built<()> {
+        for resource in resources {
+            let id = resource.id();
+            if let Some(existing) = acc.resources.iter().find(|r| r.id().same_as(&id)) {
+                let existing_source = existing.source.to_string();
+                return self.fail(
+                    Diagnostic::new(
+                        Code::DuplicateResource,
+                        format!("may not add resource with an already registered id: {}", id.display()),
+                    )
+                    .at(&k.file, entry.span())
+                    .with_related(resource.source.to_string(), Some(resource.node.origin.span), "this resource")
+                    .with_related(existing_source, None, "was already added from here"),
+                );
+            }
+            acc.resources.push(resource);
+        }
+        Ok(())
+    }
+
+    fn merge_configuration(&mut self, dir: &str, k: &Kustomization, entry: &Str, acc: &mut Accumulator) -> Built<()> {
+        let path = self.resolve_file(dir, k, entry)?;
+        let config = transform::config_file::read(self, &path)?;
+        acc.config.merge(&config).map_err(|e| {
+            self.diagnostics.push(Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()));
+            Failed
+        })
+    }
+
+    fn merge_crd(&mut self, dir: &str, k: &Kustomization, entry: &Str, acc: &mut Accumulator) -> Built<()> {
+        let path = self.resolve_file(dir, k, entry)?;
+        let config = transform::config_file::from_crd(self, &path)?;
+        acc.config.merge(&config).map_err(|e| {
+            self.diagnostics.push(Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()));
+            Failed
+        })
+    }
+}
+
+/// `dir/name`, or `name` at the root.
+#[must_use]
+pub fn join_file(dir: &str, name: &str) -> String {
+    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
+}
+
+/// kustomize's `IsNilOrEmpty`: null, or an empty mapping or sequence.
+fn is_nil_or_empty(node: &Node) -> bool {
+    match &node.body {
+        Body::Map(e) => e.is_empty(),
+        Body::Seq(s) => s.is_empty(),
+        Body::Scalar(_) => node.is_null(),
+    }
+}
+
+/// Whether a resource entry names something remote (a URL or a git repository).
+#[must_use]
+pub fn is_remote(entry: &str) -> bool {
+    let lower = entry.to_ascii_lowercase();
+    if ["http://", "https://", "ssh://", "git::", "git@", "file://", "s3::", "gcs::"].iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    let first = entry.split('/').next().unwrap_or_default();
+    let looks_like_host = first.contains('.') && first != "." && first != ".." && !first.starts_with('.');
+    looks_like_host && (entry.contains("//") || entry.contains("?ref=") || entry.contains("?version=") || KNOWN_HOSTS.contains(&first))
+}
+
+const KNOWN_HOSTS: &[&str] = &["github.com", "gitlab.com", "bitbucket.org", "dev.azure.com", "ssh.dev.azure.com"];
+
+fn remote_diagnostic(file: &str, entry: &Str) -> Diagnostic {
+    Diagnostic::new(Code::RemoteNotFetched, format!("'{}' is a remote resource; Baton renders offline and does not fetch it", entry.value))
+        .at(file, entry.span())
+        .with_help("vendor the remote base into the repository, or render this overlay with kustomize")
+}
+
+fn load_restriction(file: &str, entry: &Str, dir: &str) -> Diagnostic {
+    let shown = if dir.is_empty() { "." } else { dir };
+    Diagnostic::new(
+        Code::LoadRestriction,
+        format!("security; file '{}' is not in or below '{shown}'", entry.value),
+    )
+    .at(file, entry.span())
+    .with_help("kustomize only reads files inside the kustomization's directory; reference a directory with its own kustomization instead")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_detection() {
+        assert!(is_remote("https://github.com/org/repo//base?ref=v1"));
+        assert!(is_remote("github.com/org/repo/base?ref=v1"));
+        assert!(is_remote("git@github.com:org/repo.git//base"));
+        assert!(is_remote("example.com/org/repo//base"));
+        assert!(!is_remote("../base"));
+        assert!(!is_remote("deployment.yaml"));
+        assert!(!is_remote("configs.d/app.yaml"));
+    }
+}

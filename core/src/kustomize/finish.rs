@@ -1,0 +1,88 @@
+//! The steps kustomize runs once, on the top-level kustomization, after accumulation:
+//! generator name hashes, name-reference fixes, legacy var substitution, dropping
+//! `config.kubernetes.io/local-config` resources, and the output order.
+
+use super::build::{Accumulator, Builder, Built};
+use super::kustomization::Kustomization;
+use super::resid::{DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST, LegacyOrder};
+use super::resource::Resource;
+use super::transform::fail_at;
+use super::{generate, nameref, transform};
+use crate::diagnostic::Code;
+use crate::yaml::{Body, Node};
+
+const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
+
+/// Finishes a top-level build: returns the resources to print, in order.
+pub fn finish(b: &mut Builder, k: &Kustomization, mut acc: Accumulator) -> Built<Vec<Resource>> {
+    generate::add_name_hashes(b, k, &mut acc)?;
+    nameref::fix(b, k, &mut acc)?;
+    transform::vars::resolve(b, k, &mut acc)?;
+    acc.resources.retain(|r| !r.string_map("annotations").iter().any(|(key, v)| key == LOCAL_CONFIG && v != "false"));
+    for r in &mut acc.resources {
+        normalize_annotations(&mut r.node);
+    }
+    sort(b, k, &mut acc.resources)?;
+    Ok(acc.resources)
+}
+
+/// kustomize rewrites every resource's annotations when it strips its build annotations:
+/// values become strings of their source text (`0.50` stays `"0.50"`, `~` becomes `""`),
+/// keys are sorted, and an empty or null `annotations` disappears. Labels are left alone.
+fn normalize_annotations(node: &mut Node) {
+    let Some(meta) = node.get_mut("metadata").filter(|m| m.is_map()) else { return };
+    let Some(annotations) = meta.get("annotations") else { return };
+    let mut pairs: Vec<(String, Node)> = match &annotations.body {
+        Body::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| {
+                let text = if v.is_null() { String::new() } else { v.scalar().unwrap_or_default().to_string() };
+                let mut value = Node::string(text);
+                value.origin = v.origin.clone();
+                (k.scalar().unwrap_or_default().to_string(), value)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if pairs.is_empty() {
+        meta.remove("annotations");
+        return;
+    }
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    // Keys are re-created untagged, as kustomize does: a key like `"true"` then reads as a
+    // boolean and fails to print, exactly as in kustomize.
+    let entries = pairs.into_iter().map(|(key, value)| (Node::plain(key), value)).collect();
+    meta.set("annotations", Node { body: Body::Map(entries), ..Node::map() });
+}
+
+/// kustomize's sort: `legacy` (the default) orders by kind then id; `fifo` keeps load order.
+fn sort(b: &mut Builder, k: &Kustomization, resources: &mut [Resource]) -> Built<()> {
+    let order = match &k.sort_options {
+        None => LegacyOrder::default(),
+        Some(options) => {
+            let mode = options.order.as_ref().map_or("", |o| o.as_str());
+            let has_legacy_options = !options.order_first.is_empty() || !options.order_last.is_empty();
+            match mode {
+                "fifo" if has_legacy_options => {
+                    return fail_at(b, k, Code::TransformerInvalid, &options.origin, "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'".into());
+                }
+                "fifo" => return Ok(()),
+                "legacy" if has_legacy_options => {
+                    let first: Vec<&str> = options.order_first.iter().map(super::decode::Spanned::as_str).collect();
+                    let last: Vec<&str> = options.order_last.iter().map(super::decode::Spanned::as_str).collect();
+                    LegacyOrder::new(&first, &last)
+                }
+                "legacy" => LegacyOrder::new(DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST),
+                other => {
+                    return fail_at(b, k, Code::TransformerInvalid, &options.origin, format!("the field 'sortOptions.order' must be one of [legacy, fifo], got '{other}'"));
+                }
+            }
+        }
+    };
+    let ids: Vec<_> = resources.iter().map(Resource::id).collect();
+    let mut index: Vec<usize> = (0..resources.len()).collect();
+    index.sort_by(|&a, &b| order.compare(&ids[a], &ids[b]));
+    let sorted: Vec<Resource> = index.iter().map(|&i| resources[i].clone()).collect();
+    resources.clone_from_slice(&sorted);
+    Ok(())
+}

@@ -1,0 +1,242 @@
+//! The stateful, incremental entry point hosts use: a repository held in memory, with
+//! parses and renders cached and invalidated precisely.
+//!
+//! An editor calls `validate` on every keystroke, so the second call must cost only what
+//! the edit can change. Parses are cached by text identity; each render remembers every
+//! path it consulted ([`ReadSet`]), and an edit drops exactly the renders that consulted the
+//! edited path (or looked in its directory). Counters let tests observe this directly.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::kustomize::{self, Rendered};
+use crate::source::{ParseCache, ReadSet, Source, parse_cached};
+use crate::tree::{self, Content, FileTree, PathError};
+
+/// Work counters, for tests and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// YAML parses run since the workspace was made.
+    pub parses: usize,
+    /// Overlay renders run (not served from cache).
+    pub renders: usize,
+}
+
+/// The result of `validate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Validation {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A repository and the engine's caches over it.
+#[derive(Debug, Default, Clone)]
+pub struct Workspace {
+    tree: FileTree,
+    parses: ParseCache,
+    renders: BTreeMap<String, (Rendered, ReadSet)>,
+    render_count: usize,
+}
+
+impl Workspace {
+    #[must_use]
+    pub fn new(tree: FileTree) -> Self {
+        Workspace { tree, ..Workspace::default() }
+    }
+
+    #[must_use]
+    pub fn tree(&self) -> &FileTree {
+        &self.tree
+    }
+
+    /// Adds or replaces a file. Returns the normalized path.
+    pub fn set_file(&mut self, path: &str, text: &str) -> Result<String, PathError> {
+        let path = tree::normalize(path)?;
+        if self.tree.text(&path) == Some(text) {
+            return Ok(path);
+        }
+        self.tree.insert(&path, text)?;
+        self.invalidate(&path);
+        Ok(path)
+    }
+
+    /// Adds or replaces a file from bytes (kept as "not UTF-8" when they are not).
+    pub fn set_file_bytes(&mut self, path: &str, bytes: Vec<u8>) -> Result<String, PathError> {
+        let path = self.tree.insert_bytes(path, bytes)?;
+        self.invalidate(&path);
+        Ok(path)
+    }
+
+    /// Removes a file; returns whether it existed.
+    pub fn remove_file(&mut self, path: &str) -> bool {
+        let Ok(path) = tree::normalize(path) else { return false };
+        let removed = self.tree.remove(&path);
+        if removed {
+            self.invalidate(&path);
+        }
+        removed
+    }
+
+    fn invalidate(&mut self, path: &str) {
+        self.renders.retain(|_, (_, reads)| !reads.touches(path));
+        self.parses.retain_valid(&self.tree);
+    }
+
+    #[must_use]
+    pub fn stats(&self) -> Stats {
+        Stats { parses: self.parses.parses, renders: self.render_count }
+    }
+
+    /// Renders the kustomization in `dir` (cached until a file it consulted changes).
+    pub fn render(&mut self, dir: &str) -> Rendered {
+        let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
+        if let Some((rendered, _)) = self.renders.get(&key) {
+            return rendered.clone();
+        }
+        let mut source = Source::new(&self.tree, &mut self.parses);
+        let (mut rendered, reads) = kustomize::render(&mut source, &key);
+        self.render_count += 1;
+        locate_all(&self.tree, &mut rendered.diagnostics);
+        diagnostic::sort(&mut rendered.diagnostics);
+        self.renders.insert(key, (rendered.clone(), reads));
+        rendered
+    }
+
+    /// The paths the render of `dir` consulted (rendering it if needed).
+    pub fn consulted(&mut self, dir: &str) -> crate::source::ReadSet {
+        let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
+        if !self.renders.contains_key(&key) {
+            self.render(&key);
+        }
+        self.renders.get(&key).map(|(_, reads)| reads.clone()).unwrap_or_default()
+    }
+
+    /// What every app runs in every environment, and the pending promotions.
+    pub fn status(&mut self) -> crate::status::Status {
+        crate::status::status(self)
+    }
+
+    /// Plans a promotion (see [`crate::promote`]).
+    pub fn plan_promotion(&mut self, request: &crate::promote::PromotionRequest) -> crate::promote::PromotionPlan {
+        crate::promote::plan(self, request)
+    }
+
+    /// Diagnostics for every file the engine understands: YAML syntax everywhere, and every
+    /// kustomization (other than components) rendered.
+    pub fn validate(&mut self) -> Validation {
+        let mut diagnostics = Vec::new();
+        for (path, content) in self.tree.iter() {
+            if !is_yaml_path(path) || in_helm_templates(&self.tree, path) {
+                continue;
+            }
+            match content {
+                Content::NotUtf8 { valid_up_to, .. } => diagnostics.push(
+                    Diagnostic::new(diagnostic::Code::InvalidUtf8, format!("'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"))
+                        .at(path, diagnostic::Span::new(*valid_up_to, *valid_up_to)),
+                ),
+                Content::Text(text) if text.len() > tree::MAX_FILE_BYTES => {
+                    diagnostics.push(crate::source::too_large(path, text.len() as u64));
+                }
+                Content::TooLarge { len } => diagnostics.push(crate::source::too_large(path, *len)),
+                Content::Text(text) => {
+                    let parsed = parse_cached(&mut self.parses, path, text);
+                    diagnostics.extend(parsed.diagnostics.iter().cloned());
+                }
+            }
+        }
+        for dir in self.kustomization_dirs() {
+            if self.is_component(&dir) {
+                continue;
+            }
+            diagnostics.extend(self.render(&dir).diagnostics);
+        }
+        locate_all(&self.tree, &mut diagnostics);
+        diagnostic::sort(&mut diagnostics);
+        diagnostics.dedup();
+        Validation { diagnostics }
+    }
+
+    /// Directories holding a kustomization file, sorted.
+    #[must_use]
+    pub fn kustomization_dirs(&self) -> Vec<String> {
+        let mut dirs = BTreeSet::new();
+        for path in self.tree.paths() {
+            if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path)) && !in_helm_templates(&self.tree, path) {
+                dirs.insert(tree::parent(path).to_string());
+            }
+        }
+        dirs.into_iter().collect()
+    }
+
+    fn is_component(&mut self, dir: &str) -> bool {
+        for name in kustomize::kustomization::KUSTOMIZATION_FILE_NAMES {
+            let path = kustomize::build::join_file(dir, name);
+            if let Some(Content::Text(text)) = self.tree.get(&path) {
+                let parsed = parse_cached(&mut self.parses, &path, text);
+                return parsed.documents.iter().any(|d| d.root.get("kind").and_then(crate::yaml::Node::scalar) == Some("Component"));
+            }
+        }
+        false
+    }
+}
+
+/// Fills in LSP ranges for diagnostics whose files are in the tree.
+pub fn locate_all(tree: &FileTree, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        d.locate(|f| tree.text(f));
+    }
+}
+
+fn is_yaml_path(path: &str) -> bool {
+    let name = tree::file_name(path);
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(extension.as_deref(), Some("yaml" | "yml")) || name == "Kustomization"
+}
+
+/// Files under a Helm chart's `templates/` are Go templates, not YAML.
+fn in_helm_templates(tree: &FileTree, path: &str) -> bool {
+    let mut dir = tree::parent(path);
+    let mut below_templates = false;
+    loop {
+        if tree::file_name(dir) == "templates" {
+            below_templates = true;
+        } else if below_templates && tree.is_file(&kustomize::build::join_file(dir, "Chart.yaml")) {
+            return true;
+        }
+        if dir.is_empty() {
+            return false;
+        }
+        dir = tree::parent(dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace(files: &[(&str, &str)]) -> Workspace {
+        let mut tree = FileTree::new();
+        for (path, text) in files {
+            tree.insert(path, *text).unwrap();
+        }
+        Workspace::new(tree)
+    }
+
+    #[test]
+    fn validate_reports_syntax_errors_with_ranges() {
+        let mut ws = workspace(&[("a.yaml", "x: [\n"), ("b.yml", "ok: 1\n")]);
+        let v = ws.validate();
+        assert_eq!(v.diagnostics.len(), 1);
+        assert_eq!(v.diagnostics[0].file.as_deref(), Some("a.yaml"));
+        assert!(v.diagnostics[0].range.is_some());
+    }
+
+    #[test]
+    fn helm_templates_are_not_yaml() {
+        let mut ws = workspace(&[("charts/x/Chart.yaml", "name: x\n"), ("charts/x/templates/d.yaml", "a: {{ .Values.x }\n")]);
+        assert!(ws.validate().diagnostics.is_empty());
+    }
+}

@@ -1,0 +1,217 @@
+// The playground in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
+// a production build of web-demo served by `vite preview` on 127.0.0.1 at a free port, started
+// and stopped by this test. Elements are found by data-testid. Screenshots go to
+// target/screenshots/ so a person can look at what the test saw.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { readmeBlock } from '../js/readme.mjs';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const vite = join(repoRoot, 'node_modules', '.bin', 'vite');
+const screenshots = join(repoRoot, 'target', 'screenshots');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let server;
+let baseUrl;
+let context;
+let userDataDir;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url, child, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`vite preview did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+before(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  execFileSync(vite, ['build', '--logLevel', 'warn', 'web-demo'], { cwd: repoRoot, stdio: 'inherit' });
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}/`;
+  server = spawn(vite, ['preview', 'web-demo', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  server.stdout.resume();
+  await waitForServer(baseUrl, server);
+  userDataDir = mkdtempSync(join(tmpdir(), 'baton-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 900 },
+  });
+});
+
+after(async () => {
+  await context?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** A fresh page that fails the test on any uncaught error or console error. */
+async function openPage(url = baseUrl) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  await page.goto(url);
+  return { page, problems };
+}
+
+/** Selects the first occurrence of `text` in the editor, as a person would with the mouse. */
+async function selectInEditor(page, text) {
+  await page.getByTestId('editor').locator('.cm-content').focus();
+  await page.evaluate((needle) => {
+    const content = document.querySelector('[data-testid="editor"] .cm-content');
+    const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf(needle);
+      if (at >= 0) {
+        getSelection().setBaseAndExtent(node, at, node, at + needle.length);
+        return;
+      }
+    }
+    throw new Error(`'${needle}' is not in the editor`);
+  }, text);
+  // CodeMirror picks the DOM selection up on 'selectionchange'.
+  await page.waitForFunction((needle) => getSelection().toString() === needle, text);
+}
+
+test('the playground renders the production overlay, and shows a diagnostic for broken YAML', async () => {
+  const { page, problems } = await openPage();
+  const rendered = page.getByTestId('rendered');
+  const overlay = page.getByTestId('overlay-select');
+
+  // The engine answers from a worker, and the production overlay is the one shown first.
+  await page.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('kind: Deployment'));
+  assert.equal(await overlay.inputValue(), 'apps/payment-service/production');
+  const text = await rendered.textContent();
+  assert.match(text, /image: registry\.example\.com\/payment-service:9f8e7d6/);
+  assert.match(text, /namespace: payments-production/);
+  assert.match(text, /replicas: 5/);
+  assert.ok(page.workers().length >= 1, 'the engine runs in a Web Worker');
+  await assert.doesNotReject(page.getByTestId('diagnostics').getByText('No problems').waitFor());
+  await page.screenshot({ path: join(screenshots, 'playground-production.png') });
+
+  // The file tree and the overlay picker list the example repository.
+  const tree = page.getByTestId('file-tree');
+  for (const path of ['apps/payment-service/base/deployment.yaml', 'apps/ledger-api/production/kustomization.yaml']) {
+    assert.equal(await tree.locator(`[data-path="${path}"]`).count(), 1, `${path} is in the tree`);
+  }
+  await overlay.selectOption('apps/ledger-api/production');
+  await page.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('ledger-api:2.3.0'));
+  assert.match(await rendered.textContent(), /prom\/statsd-exporter:v0\.26\.1/);
+  await overlay.selectOption('apps/payment-service/production');
+  await page.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('payment-service:9f8e7d6'));
+
+  // Editing: a changed tag shows in the rendered output.
+  await tree.locator('[data-path="apps/payment-service/production/image-patch.yaml"]').click();
+  const editor = page.getByTestId('editor').locator('.cm-content');
+  await assert.doesNotReject(editor.getByText('9f8e7d6').waitFor());
+  await selectInEditor(page, '9f8e7d6');
+  await page.keyboard.type('1a2b3c4');
+  await page.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('payment-service:1a2b3c4'));
+
+  // Breaking the YAML gives a diagnostic in the list; a click jumps to it in the editor.
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('broken: [oops\n');
+  const item = page.getByTestId('diagnostic-item').filter({ hasText: 'apps/payment-service/production/image-patch.yaml' });
+  await item.first().waitFor();
+  const label = await item.first().textContent();
+  assert.match(label, /Y\d{3}/);
+  assert.match(label, /image-patch\.yaml:\d+:\d+/);
+  await page.screenshot({ path: join(screenshots, 'playground-diagnostic.png') });
+
+  await page.getByTestId('overlay-select').focus();
+  await item.first().click();
+  const [, line] = label.match(/image-patch\.yaml:(\d+):/);
+  // The document is short, so CodeMirror has every line in the DOM.
+  const { activeLine, lines } = await page.evaluate(() => ({
+    activeLine: document.querySelector('[data-testid="editor"] .cm-activeLine')?.textContent ?? null,
+    lines: [...document.querySelectorAll('[data-testid="editor"] .cm-line')].map((l) => l.textContent),
+  }));
+  assert.equal(activeLine, lines[Number(line) - 1], 'the cursor is on the diagnostic line');
+  assert.ok(await editor.evaluate((el) => el.contains(document.activeElement) || el === document.activeElement), 'the editor has focus');
+
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('README: Browser example runs in Chromium', async () => {
+  // The README's code, served as a module with an import map for '@baton/engine/web', from a
+  // made-up origin that Playwright answers from disk: nothing goes to the network.
+  const { code, output } = readmeBlock('Browser', 'js');
+  const origin = 'http://baton.test';
+  const html = `<!doctype html><meta charset="utf-8">
+    <script type="importmap">{"imports": {"@baton/engine/web": "/pkg/web/baton_wasm.js"}}</script>
+    <script type="module">${code}</script>`;
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+  const page = await context.newPage();
+  await page.route(`${origin}/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    if (path === '/') return route.fulfill({ contentType: 'text/html', body: html });
+    if (path.startsWith('/pkg/web/')) {
+      return route.fulfill({ contentType: types[extname(path)] ?? 'application/octet-stream', body: readFileSync(join(repoRoot, path)) });
+    }
+    return route.fulfill({ status: 404, body: 'not found' });
+  });
+  const logs = [];
+  const errors = [];
+  page.on('console', (m) => (m.type() === 'error' ? errors : logs).push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  const expected = output.trim().split('\n');
+  const done = new Promise((resolve) => {
+    page.on('console', () => {
+      if (logs.join('\n').split('\n').length >= expected.length) resolve();
+    });
+  });
+  await page.goto(`${origin}/`);
+  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out; logs: ${logs.join('\n')}; errors: ${errors.join('\n')}`)), 15_000))]);
+  assert.deepEqual(errors, []);
+  assert.equal(logs.join('\n').trim(), output.trim());
+  await page.close();
+});

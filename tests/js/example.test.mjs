@@ -1,0 +1,39 @@
+// The playground's example repository renders as `kustomize build` renders it. The expected
+// outputs in fixtures/example-rendered/ were produced by `kubectl kustomize` (kustomize v5.8.1)
+// on web-demo/example, never by this engine.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { baton, exampleFiles, kustomizeOutput } from './helpers.mjs';
+
+const { Workspace } = baton;
+
+for (const app of ['payment-service', 'ledger-api']) {
+  for (const env of ['staging', 'production']) {
+    test(`apps/${app}/${env} renders as kustomize does`, () => {
+      const ws = new Workspace(exampleFiles());
+      const result = ws.render(`apps/${app}/${env}`);
+      assert.deepEqual(result.diagnostics, []);
+      assert.equal(result.yaml, kustomizeOutput(app, env));
+    });
+  }
+}
+
+test('each environment runs the image the repository says', () => {
+  const ws = new Workspace(exampleFiles());
+  const images = (dir) =>
+    ws.render(dir).resources.flatMap((r) => r.images.map((i) => [i.container, i.image, i.source?.file ?? null]));
+  assert.deepEqual(images('apps/payment-service/staging'), [
+    ['payment-service', 'registry.example.com/payment-service:abc1234', 'apps/payment-service/staging/image-patch.yaml'],
+  ]);
+  assert.deepEqual(images('apps/payment-service/production'), [
+    ['payment-service', 'registry.example.com/payment-service:9f8e7d6', 'apps/payment-service/production/image-patch.yaml'],
+  ]);
+  const production = images('apps/ledger-api/production');
+  assert.deepEqual(production.map(([c, i]) => [c, i]), [
+    ['ledger-api', 'registry.example.com/ledger-api:2.3.0'],
+    ['metrics', 'prom/statsd-exporter:v0.26.1'],
+  ]);
+  // Production inherits the ledger-api image from the base.
+  assert.equal(production[0][2], 'apps/ledger-api/base/deployment.yaml');
+});

@@ -1,0 +1,60 @@
+// Shared helpers of the JS tests: the built package, the example repository, and checks that
+// a result is plain JSON data.
+import { createRequire } from 'node:module';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+/** The npm package as `require('@baton/engine')` gives it (the Node build). */
+export const baton = require('../..');
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Reads a directory into `{path: text}` with `/`-separated relative paths. */
+export function readTree(dir) {
+  const files = {};
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files[relative(dir, full).split(sep).join('/')] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** The playground's embedded example repository. */
+export const exampleFiles = () => readTree(join(repoRoot, 'web-demo', 'example'));
+
+/** Expected renders of the example overlays, produced by `kubectl kustomize` (v5.8.1). */
+export const kustomizeOutput = (app, env) =>
+  readFileSync(join(repoRoot, 'tests', 'js', 'fixtures', 'example-rendered', `${app}_${env}.yaml`), 'utf8');
+
+/**
+ * Asserts that `value` is JSON data: plain objects and arrays, strings, finite numbers,
+ * booleans and null, and nothing `undefined`, so `JSON.stringify` round-trips it exactly.
+ */
+export function assertJsonData(value, path = '$') {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`${path} is a non-finite number`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => assertJsonData(item, `${path}[${i}]`));
+    return;
+  }
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new Error(`${path} is not a plain object`);
+    for (const [key, item] of Object.entries(value)) assertJsonData(item, `${path}.${key}`);
+    return;
+  }
+  throw new Error(`${path} is ${typeof value}, which JSON cannot hold`);
+}
+
+/** The diagnostics of a result with the given code. */
+export const withCode = (result, code) => result.diagnostics.filter((d) => d.code === code);

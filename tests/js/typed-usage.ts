@@ -1,0 +1,92 @@
+// Compiled by `tsc --strict --noEmit` (never run): every method of the package with the
+// declared types, so a wrong or loose declaration fails the build. `@ts-expect-error` lines
+// prove that misuse is a type error, not only a runtime one.
+import { Workspace, version } from '@baton/engine';
+import type {
+  Diagnostic,
+  Files,
+  ImageSource,
+  Position,
+  Range,
+  Related,
+  RenderedImage,
+  RenderedResource,
+  RenderResult,
+  Severity,
+  Span,
+  Stats,
+  ValidateResult,
+} from '@baton/engine';
+
+const v: string = version();
+
+const files: Files = { 'apps/web/base/kustomization.yaml': 'resources: []\n' };
+const empty = new Workspace();
+const ws = new Workspace(files);
+ws.setFile('apps/web/base/deployment.yaml', 'kind: Deployment\n');
+const removed: boolean = ws.removeFile('apps/web/base/deployment.yaml');
+const all: Record<string, string> = ws.files();
+const stats: Stats = ws.stats();
+const counts: number = stats.parses + stats.renders;
+
+const validation: ValidateResult = ws.validate();
+for (const d of validation.diagnostics) describe(d);
+
+const result: RenderResult = empty.render('apps/web/base');
+const yaml: string = result.yaml;
+for (const resource of result.resources) {
+  const r: RenderedResource = resource;
+  const id: string = `${r.apiVersion}/${r.kind}/${r.namespace ?? '-'}/${r.name} from ${r.file} (${r.originalName})`;
+  for (const image of r.images) {
+    const i: RenderedImage = image;
+    const where: ImageSource | null = i.source;
+    const at: Span | undefined = where?.span;
+    void [id, i.list, i.container, i.image, at?.start, at?.end, r.yaml];
+  }
+}
+
+function describe(d: Diagnostic): string {
+  const severity: Severity = d.severity;
+  const span: Span | null = d.span;
+  const range: Range | null = d.range;
+  const start: Position | undefined = range?.start;
+  const related: Related[] = d.related;
+  const notes = related.map((r) => `${r.file}${r.range ? `:${r.range.start.line + 1}` : ''} ${r.message} ${r.span?.start ?? ''}`);
+  const help: string | null = d.help;
+  const file: string | null = d.file;
+  return `${file ?? ''}:${start ? start.line + 1 : 0}:${start?.character ?? 0} ${severity}[${d.code}] ${d.message} ${span?.end ?? ''} ${help ?? ''} ${notes.join()}`;
+}
+
+// Exhaustive over the severities: a new one would break this switch.
+function rank(s: Severity): number {
+  switch (s) {
+    case 'error': return 0;
+    case 'warning': return 1;
+    case 'info': return 2;
+    case 'hint': return 3;
+  }
+}
+
+// Misuse is a type error.
+// @ts-expect-error file texts are strings
+new Workspace({ 'a.yaml': 1 });
+// @ts-expect-error paths are strings
+ws.setFile(1, 'text');
+// @ts-expect-error render takes a directory
+ws.render();
+// @ts-expect-error nullable fields must be checked before use
+const line: number = validation.diagnostics[0].range.start.line;
+// @ts-expect-error severities are a closed set
+const bad: Severity = 'fatal';
+
+// The browser build: `init` first, then the same API.
+async function browser(): Promise<void> {
+  const web = await import('@baton/engine/web');
+  await web.default();
+  const w = new web.Workspace({});
+  const r: RenderResult = w.render('');
+  w.free();
+  void r;
+}
+
+void [v, removed, all, counts, yaml, rank, line, bad, browser];

@@ -1,0 +1,173 @@
+// Keeps the TypeScript declarations honest: every result of every method is checked against
+// the type the generated `.d.ts` declares for it, field by field — no missing field, no extra
+// field, `null` only where the type says `| null`. The declarations are read with the
+// TypeScript compiler's parser, so this test follows them when they change.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+
+import { baton, exampleFiles, repoRoot } from './helpers.mjs';
+
+const { Workspace } = baton;
+
+/** Interfaces, type aliases and the Workspace class's method return types of a `.d.ts`. */
+function declarations(file) {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const types = new Map();
+  const methods = new Map();
+  for (const statement of source.statements) {
+    if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) {
+      types.set(statement.name.text, statement);
+    } else if (ts.isClassDeclaration(statement) && statement.name?.text === 'Workspace') {
+      for (const member of statement.members) {
+        if (ts.isMethodDeclaration(member) && member.type) methods.set(member.name.getText(), member.type);
+      }
+    }
+  }
+  return { types, methods };
+}
+
+class Checker {
+  constructor(types) {
+    this.types = types;
+    /** Interface name → fields seen non-null / seen null, to tell what the data exercised. */
+    this.seen = new Map();
+  }
+
+  check(value, type, path) {
+    switch (type.kind) {
+      case ts.SyntaxKind.StringKeyword:
+        return assert.equal(typeof value, 'string', `${path}: expected a string, got ${JSON.stringify(value)}`);
+      case ts.SyntaxKind.NumberKeyword:
+        return assert.ok(Number.isFinite(value), `${path}: expected a number, got ${JSON.stringify(value)}`);
+      case ts.SyntaxKind.BooleanKeyword:
+        return assert.equal(typeof value, 'boolean', `${path}: expected a boolean`);
+      case ts.SyntaxKind.VoidKeyword:
+      case ts.SyntaxKind.UndefinedKeyword:
+        return assert.equal(value, undefined, `${path}: expected undefined`);
+      case ts.SyntaxKind.ParenthesizedType:
+        return this.check(value, type.type, path);
+      case ts.SyntaxKind.LiteralType:
+        if (type.literal.kind === ts.SyntaxKind.NullKeyword) return assert.equal(value, null, `${path}: expected null`);
+        return assert.equal(value, type.literal.text, `${path}: expected ${type.literal.getText()}`);
+      case ts.SyntaxKind.ArrayType:
+        assert.ok(Array.isArray(value), `${path}: expected an array`);
+        return value.forEach((item, i) => this.check(item, type.elementType, `${path}[${i}]`));
+      case ts.SyntaxKind.UnionType: {
+        const failures = [];
+        for (const member of type.types) {
+          try {
+            return this.check(value, member, path);
+          } catch (e) {
+            failures.push(e.message);
+          }
+        }
+        return assert.fail(`${path}: matches no member of ${type.getText()}:\n  ${failures.join('\n  ')}`);
+      }
+      case ts.SyntaxKind.TypeReference:
+        return this.reference(value, type, path);
+      default:
+        return assert.fail(`${path}: the test does not know the type ${type.getText()}`);
+    }
+  }
+
+  reference(value, type, path) {
+    const name = type.typeName.getText();
+    if (name === 'Record') {
+      const [, valueType] = type.typeArguments;
+      this.plainObject(value, path);
+      for (const [key, item] of Object.entries(value)) this.check(item, valueType, `${path}[${JSON.stringify(key)}]`);
+      return;
+    }
+    if (name === 'Array') {
+      assert.ok(Array.isArray(value), `${path}: expected an array`);
+      return value.forEach((item, i) => this.check(item, type.typeArguments[0], `${path}[${i}]`));
+    }
+    const declaration = this.types.get(name);
+    assert.ok(declaration, `${path}: ${name} is not declared in the .d.ts`);
+    if (ts.isTypeAliasDeclaration(declaration)) return this.check(value, declaration.type, path);
+    this.plainObject(value, path);
+    const fields = declaration.members.filter(ts.isPropertySignature);
+    const declared = fields.map((f) => f.name.getText());
+    assert.deepEqual(Object.keys(value).sort(), [...declared].sort(), `${path}: fields of ${name}`);
+    const seen = this.seen.get(name) ?? { nonNull: new Set(), null: new Set() };
+    this.seen.set(name, seen);
+    for (const field of fields) {
+      const key = field.name.getText();
+      assert.ok(!field.questionToken, `${name}.${key} is optional, but results never omit fields`);
+      this.check(value[key], field.type, `${path}.${key}`);
+      seen[value[key] === null ? 'null' : 'nonNull'].add(key);
+    }
+  }
+
+  plainObject(value, path) {
+    assert.ok(value !== null && typeof value === 'object' && !Array.isArray(value), `${path}: expected an object`);
+    assert.equal(Object.getPrototypeOf(value), Object.prototype, `${path}: expected a plain object`);
+  }
+}
+
+/** Workspaces whose results, together, fill every field of every declared result type. */
+function scenarios() {
+  const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
+  return [
+    { files: exampleFiles(), dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'] },
+    {
+      files: {
+        'bad.yaml': 'a: [\n',
+        'dup/kustomization.yaml': `${kustomization}resources:\n  - a.yaml\n  - b.yaml\n`,
+        'dup/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n',
+        'dup/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n',
+        'cycle/a/kustomization.yaml': `${kustomization}resources:\n  - ../b\n`,
+        'cycle/b/kustomization.yaml': `${kustomization}resources:\n  - ../a\n`,
+        'init/kustomization.yaml': `${kustomization}resources:\n  - pod.yaml\n`,
+        'init/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  initContainers:\n    - name: init\n      image: busybox:1\n  containers:\n    - name: main\n      image: nginx:1\n',
+      },
+      dirs: ['dup', 'cycle/a', 'init', '../outside'],
+    },
+  ];
+}
+
+for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
+  test(`results match the declarations of ${file}`, () => {
+    const { types, methods } = declarations(join(repoRoot, file));
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files']) {
+      assert.ok(types.has(name), `${label}: ${name} is declared`);
+    }
+    const expectedReturns = { files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void' };
+    for (const [method, type] of Object.entries(expectedReturns)) {
+      assert.equal(methods.get(method)?.getText(), type, `${label}: Workspace.${method} returns ${type}`);
+    }
+
+    const checker = new Checker(types);
+    for (const { files, dirs } of scenarios()) {
+      const ws = new Workspace(files);
+      checker.check(ws.files(), methods.get('files'), 'files()');
+      checker.check(ws.validate(), methods.get('validate'), 'validate()');
+      for (const dir of dirs) {
+        let result;
+        try {
+          result = ws.render(dir);
+        } catch {
+          continue; // a path outside the root is host misuse: it throws, and has no result
+        }
+        checker.check(result, methods.get('render'), `render(${dir})`);
+      }
+      checker.check(ws.stats(), methods.get('stats'), 'stats()');
+      checker.check(ws.setFile('new.yaml', 'a: 1\n'), methods.get('setFile'), 'setFile()');
+      checker.check(ws.removeFile('new.yaml'), methods.get('removeFile'), 'removeFile()');
+    }
+
+    // The data must have exercised the declarations, or the check above proves little.
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats']) {
+      assert.ok(checker.seen.has(name), `${label}: no ${name} was produced by the scenarios`);
+    }
+    const diagnostic = checker.seen.get('Diagnostic');
+    for (const field of ['file', 'span', 'range']) {
+      assert.ok(diagnostic.nonNull.has(field), `${label}: no diagnostic had a ${field}`);
+    }
+    const resource = checker.seen.get('RenderedResource');
+    assert.ok(resource.nonNull.has('namespace') && resource.null.has('namespace'), `${label}: namespace seen both set and null`);
+  });
+}

@@ -1,0 +1,37 @@
+//! Helpers shared by the cross-cutting test suites: reading fixture trees from disk.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+use std::fs;
+use std::path::Path;
+
+use baton_core::FileTree;
+
+/// Reads every file below `dir` into a tree (paths relative to `dir`).
+pub fn read_tree(dir: &Path) -> std::io::Result<FileTree> {
+    let mut tree = FileTree::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let mut entries: Vec<_> = fs::read_dir(&current)?.collect::<Result<_, _>>()?;
+        entries.sort_by_key(fs::DirEntry::file_name);
+        for entry in entries {
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap_or(&path);
+                let key: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                tree.insert_bytes(&key.join("/"), fs::read(&path)?)
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+            }
+        }
+    }
+    Ok(tree)
+}
+
+/// The directories directly below `dir`, sorted by name.
+pub fn subdirectories(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut dirs: Vec<_> = fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    Ok(dirs)
+}
