@@ -1,0 +1,170 @@
+//! Printing results: `file:line:col: severity[CODE]: message` for people, JSON for tools
+//! (the same shapes the JS API returns), SARIF 2.1.0 for code-scanning UIs.
+
+use baton_core::Diagnostic;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// One line per diagnostic (1-based line and column), with `help:` and related lines.
+pub fn diagnostics_text(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let location = match (&d.file, d.line_col()) {
+            (Some(file), Some((line, col))) => format!("{file}:{line}:{col}: "),
+            (Some(file), None) => format!("{file}: "),
+            (None, _) => String::new(),
+        };
+        out.push_str(&format!("{location}{}[{}]: {}\n", d.severity.as_str(), d.code, d.message));
+        if let Some(help) = &d.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
+        for related in &d.related {
+            let at = related.range.map_or(String::new(), |r| format!(":{}:{}", r.start.line + 1, r.start.character + 1));
+            out.push_str(&format!("  note: {}{at}: {}\n", related.file, related.message));
+        }
+    }
+    out
+}
+
+/// The apps × environments matrix, with pending promotions under each app.
+pub fn status_text(status: &baton_core::status::Status) -> String {
+    let mut out = String::new();
+    for app in &status.apps {
+        out.push_str(&format!("{} ({})\n", app.name, app.path));
+        let envs: Vec<&str> = status.environments.iter().map(String::as_str).filter(|e| app.environments.iter().any(|x| x.name == *e)).collect();
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+        for env in &app.environments {
+            for image in &env.images {
+                let key = format!("{} {}", image.workload, image.container);
+                let column = envs.iter().position(|e| *e == env.name).unwrap_or(0);
+                let index = if let Some(i) = rows.iter().position(|(k, _)| *k == key) {
+                    i
+                } else {
+                    rows.push((key, vec!["-".to_string(); envs.len()]));
+                    rows.len() - 1
+                };
+                rows[index].1[column] = image.version().map_or_else(|| "(untagged)".to_string(), short);
+            }
+            if !env.ok {
+                rows.push((format!("({} does not render)", env.name), vec![String::new(); envs.len()]));
+            }
+        }
+        let first = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0).max(9);
+        let widths: Vec<usize> = envs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| rows.iter().map(|(_, v)| v[i].chars().count()).max().unwrap_or(0).max(e.chars().count()))
+            .collect();
+        let line = |key: &str, cells: &[String]| {
+            let mut l = format!("  {key:first$}");
+            for (v, w) in cells.iter().zip(&widths) {
+                l.push_str(&format!("  {v:w$}"));
+            }
+            format!("{}\n", l.trim_end())
+        };
+        let header: Vec<String> = envs.iter().map(|e| (*e).to_string()).collect();
+        out.push_str(&line("CONTAINER", &header));
+        for (key, values) in &rows {
+            out.push_str(&line(key, values));
+        }
+        for pending in &app.pending {
+            for c in &pending.changes {
+                let v = |s: &Option<String>| s.as_deref().map_or_else(|| "(untagged)".to_string(), short);
+                out.push_str(&format!(
+                    "  pending {} → {}: {} {} {} → {}\n",
+                    pending.from, pending.to, c.workload, c.container, v(&c.from), v(&c.to)
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&diagnostics_text(&status.diagnostics));
+    out
+}
+
+/// A promotion plan for a terminal: changes, file diffs, gates, verdict.
+pub fn plan_text(plan: &baton_core::promote::PromotionPlan) -> String {
+    use baton_core::gates::evaluate::GateStatus;
+    let mut out = format!("promote {}: {} → {}\n", plan.app, plan.from.as_deref().unwrap_or("?"), plan.to);
+    for c in &plan.changes {
+        let v = |s: &Option<String>| s.as_deref().map_or_else(|| "(untagged)".to_string(), short);
+        let file = c.file.as_deref().map(|f| format!("  ({f})")).unwrap_or_default();
+        out.push_str(&format!("  {} {}: {} → {}{file}\n", c.workload, c.container, v(&c.from), v(&c.to)));
+    }
+    for e in &plan.edits {
+        out.push('\n');
+        out.push_str(&e.diff);
+    }
+    if !plan.gates.is_empty() {
+        out.push_str("\ngates:\n");
+        let width = plan.gates.iter().map(|g| g.name.len()).max().unwrap_or(0);
+        for g in &plan.gates {
+            let mark = match g.status {
+                GateStatus::Pass => "pass   ",
+                GateStatus::Pending => "pending",
+                GateStatus::Fail => "FAIL   ",
+            };
+            out.push_str(&format!("  {mark}  {:width$}  {}\n", g.name, g.message));
+        }
+    }
+    out.push_str(&diagnostics_text(&plan.diagnostics));
+    out.push_str(&format!("\n{}\nallowed: {}\n", plan.message, if plan.allowed { "yes" } else { "no" }));
+    out
+}
+
+fn short(version: &str) -> String {
+    baton_core::promote::pull_request::short_version(version)
+}
+
+/// Pretty JSON of any result, with a trailing newline.
+pub fn json<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// A SARIF 2.1.0 log with one run.
+pub fn sarif(diagnostics: &[Diagnostic]) -> String {
+    let mut codes: Vec<&'static str> = diagnostics.iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|code| {
+            let title = baton_core::Code::parse(code).map_or("", baton_core::Code::title);
+            json!({"id": code, "shortDescription": {"text": title}})
+        })
+        .collect();
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let level = match d.severity {
+                baton_core::Severity::Error => "error",
+                baton_core::Severity::Warning => "warning",
+                _ => "note",
+            };
+            let mut result = json!({"ruleId": d.code, "level": level, "message": {"text": d.message}});
+            if let Some(file) = &d.file {
+                let mut location = json!({"artifactLocation": {"uri": file}});
+                if let Some(range) = d.range {
+                    location["region"] = json!({
+                        "startLine": range.start.line + 1,
+                        "startColumn": range.start.character + 1,
+                        "endLine": range.end.line + 1,
+                        "endColumn": range.end.character + 1,
+                    });
+                }
+                result["locations"] = json!([{"physicalLocation": location}]);
+            }
+            result
+        })
+        .collect();
+    json(&json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "baton", "version": baton_core::version(), "rules": rules}},
+            "results": results,
+        }],
+    }))
+}
