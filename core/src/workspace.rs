@@ -153,6 +153,11 @@ impl Workspace {
             }
             diagnostics.extend(self.render(&dir).diagnostics);
         }
+        diagnostics.extend(crate::pipeline::Pipeline::load(&self.tree).diagnostics);
+        if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
+            let (_, problems) = crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
+            diagnostics.extend(problems);
+        }
         locate_all(&self.tree, &mut diagnostics);
         diagnostic::sort(&mut diagnostics);
         diagnostics.dedup();
@@ -186,7 +191,12 @@ impl Workspace {
 /// Fills in LSP ranges for diagnostics whose files are in the tree.
 pub fn locate_all(tree: &FileTree, diagnostics: &mut [Diagnostic]) {
     for d in diagnostics {
-        d.locate(|f| tree.text(f));
+        d.locate(|f| match tree.get(f) {
+            Some(Content::Text(text)) => Some(text),
+            // The valid prefix of a file that is not UTF-8 still positions the bad byte.
+            Some(Content::NotUtf8 { bytes, valid_up_to, .. }) => std::str::from_utf8(&bytes[..*valid_up_to]).ok(),
+            _ => None,
+        });
     }
 }
 
@@ -232,6 +242,17 @@ mod tests {
         assert_eq!(v.diagnostics.len(), 1);
         assert_eq!(v.diagnostics[0].file.as_deref(), Some("a.yaml"));
         assert!(v.diagnostics[0].range.is_some());
+    }
+
+    #[test]
+    fn validate_includes_pipeline_and_codeowners_problems() {
+        let mut ws = workspace(&[
+            ("baton.yaml", "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: prod\n    gates: {soak: 2x}\n"),
+            ("CODEOWNERS", "* bob\n"),
+        ]);
+        let codes: Vec<&str> = ws.validate().diagnostics.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"G003"), "{codes:?}");
+        assert!(codes.contains(&"G001"), "{codes:?}");
     }
 
     #[test]

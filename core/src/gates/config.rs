@@ -34,7 +34,7 @@ pub struct GateConfig {
     pub origin: Origin,
 }
 
-const FIELDS: &[&str] = &["requiredChecks", "approvals", "codeowners", "immutableTags", "soak", "windows"];
+pub(crate) const FIELDS: &[&str] = &["requiredChecks", "approvals", "codeowners", "immutableTags", "soak", "windows"];
 
 /// Decodes a `gates:` mapping.
 pub fn decode_gates(d: &mut Decoder, node: &Node) -> GateConfig {

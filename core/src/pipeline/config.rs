@@ -18,6 +18,10 @@ pub const API_VERSION: &str = "baton.dev/v1alpha1";
 pub const KIND: &str = "Pipeline";
 pub const DEFAULT_APPS: &str = "apps/*";
 
+pub(crate) const TOP_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec"];
+pub(crate) const SPEC_FIELDS: &[&str] = &["apps", "environments"];
+pub(crate) const ENVIRONMENT_FIELDS: &[&str] = &["name", "path", "from", "gates"];
+
 /// One declared environment.
 #[derive(Debug, Clone, Default)]
 pub struct EnvironmentDecl {
@@ -44,7 +48,7 @@ pub struct PipelineConfig {
 pub fn decode(file: &Arc<str>, root: &Node) -> (PipelineConfig, Vec<Diagnostic>) {
     let mut d = Decoder::new(file, Code::PipelineInvalid, "invalid baton.yaml");
     let mut config = PipelineConfig::default();
-    let Some(fields) = d.fields(root, "Pipeline", &["apiVersion", "kind", "metadata", "spec"]) else {
+    let Some(fields) = d.fields(root, "Pipeline", TOP_FIELDS) else {
         return (config, d.errors);
     };
     let mut saw = (false, false);
@@ -84,7 +88,7 @@ pub fn decode(file: &Arc<str>, root: &Node) -> (PipelineConfig, Vec<Diagnostic>)
 }
 
 fn decode_spec(d: &mut Decoder, node: &Node, config: &mut PipelineConfig) {
-    for (field, _, value) in d.fields(node, "Pipeline.spec", &["apps", "environments"]).unwrap_or_default() {
+    for (field, _, value) in d.fields(node, "Pipeline.spec", SPEC_FIELDS).unwrap_or_default() {
         if field == "apps" {
             config.apps = d.strings(value, "Pipeline.spec.apps");
         } else {
@@ -95,7 +99,7 @@ fn decode_spec(d: &mut Decoder, node: &Node, config: &mut PipelineConfig) {
 }
 
 fn decode_environment(d: &mut Decoder, node: &Node) -> Option<EnvironmentDecl> {
-    let fields = d.fields(node, "Environment", &["name", "path", "from", "gates"])?;
+    let fields = d.fields(node, "Environment", ENVIRONMENT_FIELDS)?;
     let mut env = EnvironmentDecl { origin: node.origin.clone(), ..EnvironmentDecl::default() };
     let mut named = false;
     for (field, _, value) in fields {
@@ -221,6 +225,28 @@ mod tests {
         let unknown = errors.iter().find(|e| e.code == "P003").unwrap();
         assert_eq!(&text[unknown.span.unwrap().range()], "nowhere");
         assert_eq!(errors.iter().filter(|e| e.code == "P004").count(), 1);
+    }
+
+    /// The JSON Schema shipped for editors must describe exactly what the decoder accepts.
+    #[test]
+    fn json_schema_matches_the_decoder() {
+        let schema: serde_json::Value = serde_json::from_str(include_str!("../../../schemas/baton.schema.json")).unwrap();
+        let keys = |v: &serde_json::Value| -> Vec<String> {
+            let mut k: Vec<String> = v["properties"].as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        let sorted = |f: &[&str]| {
+            let mut v: Vec<String> = f.iter().map(|s| (*s).to_string()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(keys(&schema), sorted(TOP_FIELDS));
+        assert_eq!(keys(&schema["properties"]["spec"]), sorted(SPEC_FIELDS));
+        assert_eq!(keys(&schema["definitions"]["environment"]), sorted(ENVIRONMENT_FIELDS));
+        assert_eq!(keys(&schema["definitions"]["gates"]), sorted(crate::gates::config::FIELDS));
+        assert_eq!(schema["properties"]["apiVersion"]["const"], API_VERSION);
+        assert_eq!(schema["properties"]["kind"]["const"], KIND);
     }
 
     #[test]
