@@ -322,6 +322,12 @@ impl<'s, 't> Builder<'s, 't> {
         let file: Arc<str> = Arc::from(path);
         let mut nodes: std::collections::VecDeque<Node> =
             parsed.documents.iter().filter(|d| !is_nil_or_empty(&d.root)).map(|d| d.root.clone()).collect();
+        for node in &mut nodes {
+            if let Err(e) = crate::yaml::merge::resolve_merge_keys(node) {
+                let file = e.origin.file.as_deref().unwrap_or(path).to_string();
+                return self.fail(Diagnostic::new(Code::ResourceInvalid, e.message).at(file, e.origin.span));
+            }
+        }
         let mut out = Vec::new();
         while let Some(node) = nodes.pop_front() {
             self.validate_object(path, &node)?;

@@ -19,7 +19,7 @@
 //! Errors are ranked as kustomize meets them: a v3 decoding error wins over a JSON error,
 //! which wins over a v2 re-reading error.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::node::{Body, Node, Origin, Style};
 use super::resolve::{self, Resolved, Schema};
@@ -346,7 +346,7 @@ impl Converter {
 #[derive(Default)]
 struct StringMap {
     entries: Vec<(String, Json)>,
-    index: HashMap<String, usize>,
+    index: BTreeMap<String, usize>,
     /// Whether entries being added come from a merge (and so never replace existing ones).
     merging: bool,
 }

@@ -6,6 +6,7 @@
 //! - [`json`] and [`emit`]: how kustomize prints a resource (v3 decode, JSON, v2 marshal).
 
 pub mod edit;
+pub mod merge;
 pub mod emit;
 pub mod json;
 pub mod node;

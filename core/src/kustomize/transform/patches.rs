@@ -311,8 +311,20 @@ fn file_documents(b: &mut Builder, path: &str, referrer: (&str, Span)) -> Built<
     Ok(non_empty(&parsed.documents))
 }
 
+/// Non-empty documents with their merge keys applied (as kustomize's reader does; a merge
+/// it refuses leaves the document as written, and the printer reports it).
 fn non_empty(documents: &[Document]) -> Vec<Node> {
-    documents.iter().filter(|d| !d.is_empty() && !matches!(&d.root.body, Body::Map(e) if e.is_empty())).map(|d| d.root.clone()).collect()
+    documents
+        .iter()
+        .filter(|d| !d.is_empty() && !matches!(&d.root.body, Body::Map(e) if e.is_empty()))
+        .map(|d| {
+            let mut root = d.root.clone();
+            if crate::yaml::merge::resolve_merge_keys(&mut root).is_err() {
+                root.clone_from(&d.root);
+            }
+            root
+        })
+        .collect()
 }
 
 /// Parses an inline patch. `None` when the text does not look like YAML content (for
