@@ -51,7 +51,7 @@ fn link_stays_inside(path: &Path, root: &Path) -> bool {
 fn add_file(tree: &mut FileTree, path: &Path, relative: &Path) -> Result<(), String> {
     let key = slash_path(relative);
     let file = fs::File::open(path).map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let len = file.metadata().map_or(0, |m| m.len());
     if len > MAX_FILE_BYTES as u64 {
         tree.insert_too_large(&key, len).map_err(|e| e.to_string())?;
         return Ok(());

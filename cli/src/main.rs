@@ -59,13 +59,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let mut workspace = Workspace::new(disk::read_tree(&root)?);
             let dir = disk::repo_relative(&root, &path)?;
             let rendered = workspace.render(&dir);
-            match format {
-                Format::Json => write_stdout(&output::json(&rendered))?,
-                _ => {
-                    eprint!("{}", output::diagnostics_text(&rendered.diagnostics));
-                    if rendered.ok() {
-                        write_stdout(&rendered.yaml)?;
-                    }
+            if format == Format::Json {
+                write_stdout(&output::json(&rendered))?;
+            } else {
+                eprint!("{}", output::diagnostics_text(&rendered.diagnostics));
+                if rendered.ok() {
+                    write_stdout(&rendered.yaml)?;
                 }
             }
             Ok(exit_for(&rendered.diagnostics))

@@ -97,6 +97,9 @@ fn render_prints_what_kustomize_prints() {
     assert!(json["diagnostics"].as_array().unwrap().is_empty());
 }
 
+/// What a bad-input case is: a name, the files to add, the code and location expected.
+type Case = (&'static str, Vec<(&'static str, Vec<u8>)>, &'static str, &'static str);
+
 /// Each bad input gives a diagnostic with file and position, exit 1, and no panic.
 #[test]
 fn bad_inputs_are_diagnostics_with_positions() {
@@ -109,7 +112,7 @@ fn bad_inputs_are_diagnostics_with_positions() {
         s
     };
     let huge = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  x: \"{}\"\n", "x".repeat(10 * 1024 * 1024));
-    let cases: Vec<(&str, Vec<(&'static str, Vec<u8>)>, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         ("malformed YAML", vec![("apps/web/base/deployment.yaml", b"kind: Deployment\nmetadata: [\n".to_vec())], "Y001", "apps/web/base/deployment.yaml:3:1"),
         ("missing resource", vec![("apps/web/base/kustomization.yaml", b"resources:\n- deployment.yaml\n- service.yaml\n".to_vec())], "K003", "apps/web/base/kustomization.yaml:3:3"),
         ("path escaping the root", vec![("apps/web/base/kustomization.yaml", b"resources:\n- ../../../../outside\n".to_vec())], "T001", "apps/web/base/kustomization.yaml:2:3"),

@@ -163,25 +163,21 @@ fn printed_resource(node: &Node) -> Printed {
     let mut p = printed(node, false);
     if let (Printed::Map(entries), Some(annotations)) =
         (&mut p, node.path(&["metadata", "annotations"]))
+        && let Some((_, Printed::Map(meta))) = entries.iter_mut().find(|(k, _)| k == "metadata")
+        && let Some((_, slot)) = meta.iter_mut().find(|(k, _)| k == "annotations")
     {
-        if let Some((_, Printed::Map(meta))) = entries.iter_mut().find(|(k, _)| k == "metadata") {
-            if let Some((_, slot)) = meta.iter_mut().find(|(k, _)| k == "annotations") {
-                *slot = match &annotations.body {
-                    Body::Map(items) if items.is_empty() => Printed::Map(Vec::new()),
-                    Body::Map(items) => Printed::Map({
-                        let mut v: Vec<_> = items
-                            .iter()
-                            .map(|(k, v)| {
-                                (k.scalar().unwrap_or_default().to_string(), printed(v, true))
-                            })
-                            .collect();
-                        v.sort_by(|a, b| a.0.cmp(&b.0));
-                        v
-                    }),
-                    _ => printed(annotations, false),
-                };
-            }
-        }
+        *slot = match &annotations.body {
+            Body::Map(items) if items.is_empty() => Printed::Map(Vec::new()),
+            Body::Map(items) => Printed::Map({
+                let mut v: Vec<_> = items
+                    .iter()
+                    .map(|(k, v)| (k.scalar().unwrap_or_default().to_string(), printed(v, true)))
+                    .collect();
+                v.sort_by(|a, b| a.0.cmp(&b.0));
+                v
+            }),
+            _ => printed(annotations, false),
+        };
     }
     p
 }

@@ -98,13 +98,11 @@ fn decode_soak(d: &mut Decoder, node: &Node) -> Option<Spanned<u64>> {
 }
 
 fn time_text(d: &mut Decoder, node: &Node) -> Option<Spanned<String>> {
-    match node.scalar() {
-        Some(text) => Some(Spanned::new(text.to_string(), node.origin.clone())),
-        None => {
-            gate_error(d, node, "a time of day must be written as HH:MM");
-            None
-        }
+    if let Some(text) = node.scalar() {
+        return Some(Spanned::new(text.to_string(), node.origin.clone()));
     }
+    gate_error(d, node, "a time of day must be written as HH:MM");
+    None
 }
 
 fn decode_window(d: &mut Decoder, node: &Node) -> Option<Spanned<Window>> {

@@ -120,37 +120,27 @@ impl<'a> Decoder<'a> {
     }
 
     pub fn string(&mut self, node: &Node, field: &str) -> Option<Spanned<String>> {
-        match &node.body {
-            Body::Scalar(s) => match json_kind(node) {
-                "string" => Some(Spanned::new(s.clone(), Self::origin(node))),
-                "null" => Some(Spanned::new(String::new(), Self::origin(node))),
-                _ => {
-                    self.type_error(node, field, "string");
-                    None
-                }
-            },
-            _ => {
-                self.type_error(node, field, "string");
-                None
+        if let Body::Scalar(s) = &node.body {
+            match json_kind(node) {
+                "string" => return Some(Spanned::new(s.clone(), Self::origin(node))),
+                "null" => return Some(Spanned::new(String::new(), Self::origin(node))),
+                _ => {}
             }
         }
+        self.type_error(node, field, "string");
+        None
     }
 
     pub fn bool(&mut self, node: &Node, field: &str) -> Option<bool> {
-        match &node.body {
-            Body::Scalar(s) => match resolve(Schema::V2, node.tag.as_deref(), node.style, s) {
-                Ok(Resolved::Bool(b)) => Some(b),
-                Ok(Resolved::Null) => Some(false),
-                _ => {
-                    self.type_error(node, field, "bool");
-                    None
-                }
-            },
-            _ => {
-                self.type_error(node, field, "bool");
-                None
+        if let Body::Scalar(s) = &node.body {
+            match resolve(Schema::V2, node.tag.as_deref(), node.style, s) {
+                Ok(Resolved::Bool(b)) => return Some(b),
+                Ok(Resolved::Null) => return Some(false),
+                _ => {}
             }
         }
+        self.type_error(node, field, "bool");
+        None
     }
 
     pub fn int(&mut self, node: &Node, field: &str) -> Option<Spanned<i64>> {

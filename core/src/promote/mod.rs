@@ -210,7 +210,7 @@ pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionP
         .zip(files)
         .map(|(c, file)| PlannedChange { file, ..c.planned.clone() })
         .collect();
-    finish_plan(workspace, &pipeline, &app, &target.path, edits, upstream.as_deref(), request, out)
+    finish_plan(workspace, &pipeline, &app, &target.path, &edits, upstream.as_deref(), request, out)
 }
 
 /// A change and where its value is written in the target.
@@ -293,9 +293,7 @@ fn plan_edits(
     let mut files = vec![None; changes.len()];
     let texts = edit_texts(workspace, target_dir, kustomization, changes, &mut files, diagnostics);
     if texts.is_empty() {
-        for f in &mut files {
-            *f = None;
-        }
+        files.fill(None);
     }
     (texts, files)
 }
@@ -473,7 +471,7 @@ fn finish_plan(
     pipeline: &Pipeline,
     app: &App,
     target_dir: &str,
-    texts: BTreeMap<String, String>,
+    texts: &BTreeMap<String, String>,
     upstream: Option<&str>,
     request: &PromotionRequest,
     mut out: PromotionPlan,
@@ -481,10 +479,10 @@ fn finish_plan(
     let before_render = workspace.render(target_dir);
     let mut edits: Vec<FileEdit> = Vec::new();
     if !out.changes.is_empty() && !out.diagnostics.iter().any(Diagnostic::is_error) {
-        match verify(workspace, target_dir, &texts, &out.changes) {
+        match verify(workspace, target_dir, texts, &out.changes) {
             Ok(after_render) => {
                 out.rendered_diff = rendered_diff(&before_render, &after_render, &out.to);
-                for (path, after) in &texts {
+                for (path, after) in texts {
                     let before = workspace.tree().text(path).unwrap_or_default().to_string();
                     let diff = crate::diff::unified(&before, after, &format!("a/{path}"), &format!("b/{path}"), 3);
                     edits.push(FileEdit { path: path.clone(), before, after: after.clone(), diff });

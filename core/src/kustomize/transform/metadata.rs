@@ -18,7 +18,7 @@ use crate::yaml::{Body, Node, Origin};
 const HELM_GENERATED: &str = "kustomize.config.k8s.io/helm-generated";
 
 /// `namespace:` — sets `metadata.namespace` on namespaced kinds, the name of `v1 Namespace`
-/// objects, the field specs of the `namespace` section, and the namespace of RoleBinding
+/// objects, the field specs of the `namespace` section, and the namespace of `RoleBinding`
 /// subjects named `default`.
 pub fn namespace(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Built<()> {
     let Some(ns) = k.namespace.as_ref().filter(|n| !n.value.is_empty()) else { return Ok(()) };

@@ -29,12 +29,11 @@ enum Loaded {
 pub fn strategic_merge_legacy(b: &mut Builder, dir: &str, k: &Kustomization, acc: &mut Accumulator) -> Built<()> {
     let mut loaded = Vec::new();
     for entry in &k.patches_strategic_merge {
-        let docs = match inline_documents(b, k, entry) {
-            Some(docs) => docs,
-            None => {
-                let path = b.resolve_file(dir, k, entry)?;
-                file_documents(b, &path, (k.file.as_str(), entry.span()))?
-            }
+        let docs = if let Some(docs) = inline_documents(b, k, entry) {
+            docs
+        } else {
+            let path = b.resolve_file(dir, k, entry)?;
+            file_documents(b, &path, (k.file.as_str(), entry.span()))?
         };
         for doc in docs {
             validate_patch_object(b, &doc)?;
