@@ -85,19 +85,31 @@ impl<'a> Source<'a> {
 
     /// The text of a file, or a diagnostic saying why it cannot be read. `referrer` is the
     /// file and span that named it, for the diagnostic.
-    pub fn text(&mut self, path: &str, referrer: Option<(&str, Span)>) -> Result<Arc<str>, Box<Diagnostic>> {
+    pub fn text(
+        &mut self,
+        path: &str,
+        referrer: Option<(&str, Span)>,
+    ) -> Result<Arc<str>, Box<Diagnostic>> {
         self.reads.files.insert(path.to_string());
         let at = |d: Diagnostic| match referrer {
             Some((file, span)) => d.at(file, span),
             None => d.in_file(path),
         };
         match self.tree.get(path) {
-            None => Err(Box::new(at(Diagnostic::new(Code::FileNotFound, format!("file '{path}' does not exist"))))),
+            None => Err(Box::new(at(Diagnostic::new(
+                Code::FileNotFound,
+                format!("file '{path}' does not exist"),
+            )))),
             Some(Content::NotUtf8 { valid_up_to, .. }) => Err(Box::new(
-                Diagnostic::new(Code::InvalidUtf8, format!("'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"))
-                    .at(path, Span::new(*valid_up_to, *valid_up_to)),
+                Diagnostic::new(
+                    Code::InvalidUtf8,
+                    format!("'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"),
+                )
+                .at(path, Span::new(*valid_up_to, *valid_up_to)),
             )),
-            Some(Content::Text(text)) if text.len() > MAX_FILE_BYTES => Err(Box::new(too_large(path, text.len() as u64))),
+            Some(Content::Text(text)) if text.len() > MAX_FILE_BYTES => {
+                Err(Box::new(too_large(path, text.len() as u64)))
+            }
             Some(Content::TooLarge { len }) => Err(Box::new(too_large(path, *len))),
             Some(Content::Text(text)) => Ok(text.clone()),
         }
@@ -105,7 +117,11 @@ impl<'a> Source<'a> {
 
     /// The content of a file, text or not (recorded as consulted). Used where kustomize reads
     /// bytes rather than YAML: generator inputs.
-    pub fn raw(&mut self, path: &str, referrer: Option<(&str, Span)>) -> Result<Raw, Box<Diagnostic>> {
+    pub fn raw(
+        &mut self,
+        path: &str,
+        referrer: Option<(&str, Span)>,
+    ) -> Result<Raw, Box<Diagnostic>> {
         match self.tree.get(path) {
             Some(Content::NotUtf8 { len, bytes, .. }) => {
                 self.reads.files.insert(path.to_string());
@@ -119,7 +135,11 @@ impl<'a> Source<'a> {
     }
 
     /// The parsed YAML of a file (cached). Syntax errors are in the result's diagnostics.
-    pub fn parse(&mut self, path: &str, referrer: Option<(&str, Span)>) -> Result<Arc<Parsed>, Box<Diagnostic>> {
+    pub fn parse(
+        &mut self,
+        path: &str,
+        referrer: Option<(&str, Span)>,
+    ) -> Result<Arc<Parsed>, Box<Diagnostic>> {
         let text = self.text(path, referrer)?;
         Ok(parse_cached(self.cache, path, &text))
     }
@@ -128,8 +148,13 @@ impl<'a> Source<'a> {
 /// The diagnostic for a file over [`MAX_FILE_BYTES`].
 #[must_use]
 pub fn too_large(path: &str, len: u64) -> Diagnostic {
-    Diagnostic::new(Code::FileTooLarge, format!("'{path}' is {len} bytes; the engine reads files of at most {MAX_FILE_BYTES} bytes"))
-        .in_file(path)
+    Diagnostic::new(
+        Code::FileTooLarge,
+        format!(
+            "'{path}' is {len} bytes; the engine reads files of at most {MAX_FILE_BYTES} bytes"
+        ),
+    )
+    .in_file(path)
 }
 
 /// The parse of `text` as file `path`, from the cache when it holds this very text.
@@ -164,7 +189,10 @@ mod tests {
         cache.retain_valid(&tree);
         let mut source = Source::new(&tree, &mut cache);
         let parsed = source.parse("a.yaml", None).unwrap();
-        assert_eq!(parsed.documents[0].root.get("x").and_then(crate::yaml::Node::scalar), Some("2"));
+        assert_eq!(
+            parsed.documents[0].root.get("x").and_then(crate::yaml::Node::scalar),
+            Some("2")
+        );
         assert_eq!(cache.parses, 2);
     }
 
@@ -174,7 +202,10 @@ mod tests {
         tree.insert_bytes("b.yaml", vec![0xff]).unwrap();
         let mut cache = ParseCache::default();
         let mut source = Source::new(&tree, &mut cache);
-        assert_eq!(source.text("nope.yaml", Some(("k.yaml", Span::new(1, 2)))).unwrap_err().code, "T002");
+        assert_eq!(
+            source.text("nope.yaml", Some(("k.yaml", Span::new(1, 2)))).unwrap_err().code,
+            "T002"
+        );
         assert_eq!(source.text("b.yaml", None).unwrap_err().code, "T003");
         assert!(source.reads.touches("nope.yaml"));
         assert_eq!(source.raw("b.yaml", None).unwrap(), Raw::Bytes(vec![0xff].into()));

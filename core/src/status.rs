@@ -114,12 +114,21 @@ pub fn status(workspace: &mut Workspace) -> Status {
             });
         }
         let pending = pending(&pipeline, app, &envs);
-        apps.push(AppStatus { name: app.name.clone(), path: app.path.clone(), environments: envs, pending });
+        apps.push(AppStatus {
+            name: app.name.clone(),
+            path: app.path.clone(),
+            environments: envs,
+            pending,
+        });
     }
     crate::workspace::locate_all(workspace.tree(), &mut diagnostics);
     crate::diagnostic::sort(&mut diagnostics);
     diagnostics.dedup();
-    Status { environments: pipeline.environments.iter().map(|e| e.name.clone()).collect(), apps, diagnostics }
+    Status {
+        environments: pipeline.environments.iter().map(|e| e.name.clone()).collect(),
+        apps,
+        diagnostics,
+    }
 }
 
 /// Every container image of a render.
@@ -136,7 +145,10 @@ fn resource_images(workspace: &Workspace, resource: &RenderedResource) -> Vec<Im
         .map(|image| {
             let (name, tag, digest) = crate::kustomize::transform::images::split(&image.image);
             let source = image.source.as_ref().map(|s| {
-                let line = workspace.tree().text(&s.file).map_or(0, |text| LineIndex::new(text).line_of(s.span.start) + 1);
+                let line = workspace
+                    .tree()
+                    .text(&s.file)
+                    .map_or(0, |text| LineIndex::new(text).line_of(s.span.start) + 1);
                 SourceRef { file: s.file.clone(), line }
             });
             ImageStatus {
@@ -171,7 +183,9 @@ pub fn differences(source: &[ImageStatus], target: &[ImageStatus]) -> Vec<Pendin
     target
         .iter()
         .filter_map(|t| {
-            let s = source.iter().find(|s| s.workload == t.workload && s.container == t.container && s.name == t.name)?;
+            let s = source.iter().find(|s| {
+                s.workload == t.workload && s.container == t.container && s.name == t.name
+            })?;
             (s.version() != t.version()).then(|| PendingChange {
                 workload: t.workload.clone(),
                 container: t.container.clone(),

@@ -18,9 +18,15 @@ pub enum Content {
     Text(Arc<str>),
     /// Bytes that are not UTF-8; `valid_up_to` is the offset of the first bad byte. The bytes
     /// are kept because generators put binary files into `binaryData` and Secrets.
-    NotUtf8 { valid_up_to: usize, len: usize, bytes: Arc<[u8]> },
+    NotUtf8 {
+        valid_up_to: usize,
+        len: usize,
+        bytes: Arc<[u8]>,
+    },
     /// A file the host did not load because it is larger than [`MAX_FILE_BYTES`].
-    TooLarge { len: u64 },
+    TooLarge {
+        len: u64,
+    },
 }
 
 /// Why a path is not acceptable.
@@ -49,14 +55,14 @@ impl FileTree {
 
     /// Adds or replaces a text file. The path is normalized; an invalid path is refused.
     pub fn insert(&mut self, path: &str, text: impl Into<Arc<str>>) -> Result<String, PathError> {
-        let path = normalize(path)?;
+        let path = file_path(path)?;
         self.files.insert(path.clone(), Content::Text(text.into()));
         Ok(path)
     }
 
     /// Adds a file from raw bytes, keeping the fact that it is not UTF-8 if it is not.
     pub fn insert_bytes(&mut self, path: &str, bytes: Vec<u8>) -> Result<String, PathError> {
-        let path = normalize(path)?;
+        let path = file_path(path)?;
         let content = match String::from_utf8(bytes) {
             Ok(text) => Content::Text(text.into()),
             Err(err) => Content::NotUtf8 {
@@ -71,7 +77,7 @@ impl FileTree {
 
     /// Records a file too large to load, so that references to it get a clear diagnostic.
     pub fn insert_too_large(&mut self, path: &str, len: u64) -> Result<String, PathError> {
-        let path = normalize(path)?;
+        let path = file_path(path)?;
         self.files.insert(path.clone(), Content::TooLarge { len });
         Ok(path)
     }
@@ -170,6 +176,12 @@ impl FileTree {
     }
 }
 
+/// A normalized path that can name a file (not the root itself).
+pub fn file_path(path: &str) -> Result<String, PathError> {
+    let normalized = normalize(path)?;
+    if normalized.is_empty() { Err(PathError::Empty) } else { Ok(normalized) }
+}
+
 /// Normalizes a repository-relative path: `/` separators, no empty, `.` or `..` segments.
 pub fn normalize(path: &str) -> Result<String, PathError> {
     if path.starts_with('/') {
@@ -214,14 +226,18 @@ pub fn file_name(path: &str) -> &str {
 /// Whether `path` is `dir` or lies below it.
 #[must_use]
 pub fn is_within(path: &str, dir: &str) -> bool {
-    dir.is_empty() || path == dir || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
+    dir.is_empty()
+        || path == dir
+        || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
 }
 
 /// `path` relative to directory `from`, with `..` segments as needed (both normalized).
 #[must_use]
 pub fn relative(from: &str, path: &str) -> String {
-    let from_parts: Vec<&str> = if from.is_empty() { Vec::new() } else { from.split('/').collect() };
-    let path_parts: Vec<&str> = if path.is_empty() { Vec::new() } else { path.split('/').collect() };
+    let from_parts: Vec<&str> =
+        if from.is_empty() { Vec::new() } else { from.split('/').collect() };
+    let path_parts: Vec<&str> =
+        if path.is_empty() { Vec::new() } else { path.split('/').collect() };
     let common = from_parts.iter().zip(&path_parts).take_while(|(a, b)| a == b).count();
     let mut out: Vec<&str> = vec![".."; from_parts.len() - common];
     out.extend(&path_parts[common..]);
@@ -240,6 +256,8 @@ mod tests {
         assert_eq!(join("", "..").unwrap_err(), PathError::EscapesRoot("..".into()));
         assert!(matches!(normalize("/etc/passwd"), Err(PathError::Absolute(_))));
         assert_eq!(join("a", "b/../../c").unwrap(), "c");
+        assert_eq!(file_path("./"), Err(PathError::Empty));
+        assert!(FileTree::new().insert("", "x").is_err());
     }
 
     #[test]
@@ -265,7 +283,11 @@ mod tests {
         tree.insert_bytes("bad.yaml", vec![b'a', 0xff, b'b']).unwrap();
         assert_eq!(
             tree.get("bad.yaml"),
-            Some(&Content::NotUtf8 { valid_up_to: 1, len: 3, bytes: vec![b'a', 0xff, b'b'].into() })
+            Some(&Content::NotUtf8 {
+                valid_up_to: 1,
+                len: 3,
+                bytes: vec![b'a', 0xff, b'b'].into()
+            })
         );
         assert_eq!(tree.text("bad.yaml"), None);
         assert_eq!(tree.bytes("bad.yaml"), Some(&[b'a', 0xff, b'b'][..]));

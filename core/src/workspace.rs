@@ -54,7 +54,7 @@ impl Workspace {
 
     /// Adds or replaces a file. Returns the normalized path.
     pub fn set_file(&mut self, path: &str, text: &str) -> Result<String, PathError> {
-        let path = tree::normalize(path)?;
+        let path = tree::file_path(path)?;
         if self.tree.text(&path) == Some(text) {
             return Ok(path);
         }
@@ -120,7 +120,10 @@ impl Workspace {
     }
 
     /// Plans a promotion (see [`crate::promote`]).
-    pub fn plan_promotion(&mut self, request: &crate::promote::PromotionRequest) -> crate::promote::PromotionPlan {
+    pub fn plan_promotion(
+        &mut self,
+        request: &crate::promote::PromotionRequest,
+    ) -> crate::promote::PromotionPlan {
         crate::promote::plan(self, request)
     }
 
@@ -134,8 +137,13 @@ impl Workspace {
             }
             match content {
                 Content::NotUtf8 { valid_up_to, .. } => diagnostics.push(
-                    Diagnostic::new(diagnostic::Code::InvalidUtf8, format!("'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"))
-                        .at(path, diagnostic::Span::new(*valid_up_to, *valid_up_to)),
+                    Diagnostic::new(
+                        diagnostic::Code::InvalidUtf8,
+                        format!(
+                            "'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"
+                        ),
+                    )
+                    .at(path, diagnostic::Span::new(*valid_up_to, *valid_up_to)),
                 ),
                 Content::Text(text) if text.len() > tree::MAX_FILE_BYTES => {
                     diagnostics.push(crate::source::too_large(path, text.len() as u64));
@@ -155,7 +163,8 @@ impl Workspace {
         }
         diagnostics.extend(crate::pipeline::Pipeline::load(&self.tree).diagnostics);
         if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
-            let (_, problems) = crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
+            let (_, problems) =
+                crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
             diagnostics.extend(problems);
         }
         locate_all(&self.tree, &mut diagnostics);
@@ -169,7 +178,9 @@ impl Workspace {
     pub fn kustomization_dirs(&self) -> Vec<String> {
         let mut dirs = BTreeSet::new();
         for path in self.tree.paths() {
-            if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path)) && !in_helm_templates(&self.tree, path) {
+            if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path))
+                && !in_helm_templates(&self.tree, path)
+            {
                 dirs.insert(tree::parent(path).to_string());
             }
         }
@@ -181,7 +192,9 @@ impl Workspace {
             let path = kustomize::build::join_file(dir, name);
             if let Some(Content::Text(text)) = self.tree.get(&path) {
                 let parsed = parse_cached(&mut self.parses, &path, text);
-                return parsed.documents.iter().any(|d| d.root.get("kind").and_then(crate::yaml::Node::scalar) == Some("Component"));
+                return parsed.documents.iter().any(|d| {
+                    d.root.get("kind").and_then(crate::yaml::Node::scalar) == Some("Component")
+                });
             }
         }
         false
@@ -194,7 +207,9 @@ pub fn locate_all(tree: &FileTree, diagnostics: &mut [Diagnostic]) {
         d.locate(|f| match tree.get(f) {
             Some(Content::Text(text)) => Some(text),
             // The valid prefix of a file that is not UTF-8 still positions the bad byte.
-            Some(Content::NotUtf8 { bytes, valid_up_to, .. }) => std::str::from_utf8(&bytes[..*valid_up_to]).ok(),
+            Some(Content::NotUtf8 { bytes, valid_up_to, .. }) => {
+                std::str::from_utf8(&bytes[..*valid_up_to]).ok()
+            }
             _ => None,
         });
     }
@@ -247,7 +262,10 @@ mod tests {
     #[test]
     fn validate_includes_pipeline_and_codeowners_problems() {
         let mut ws = workspace(&[
-            ("baton.yaml", "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: prod\n    gates: {soak: 2x}\n"),
+            (
+                "baton.yaml",
+                "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: prod\n    gates: {soak: 2x}\n",
+            ),
             ("CODEOWNERS", "* bob\n"),
         ]);
         let codes: Vec<&str> = ws.validate().diagnostics.iter().map(|d| d.code).collect();
@@ -257,7 +275,10 @@ mod tests {
 
     #[test]
     fn helm_templates_are_not_yaml() {
-        let mut ws = workspace(&[("charts/x/Chart.yaml", "name: x\n"), ("charts/x/templates/d.yaml", "a: {{ .Values.x }\n")]);
+        let mut ws = workspace(&[
+            ("charts/x/Chart.yaml", "name: x\n"),
+            ("charts/x/templates/d.yaml", "a: {{ .Values.x }\n"),
+        ]);
         assert!(ws.validate().diagnostics.is_empty());
     }
 }

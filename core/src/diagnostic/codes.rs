@@ -103,6 +103,8 @@ registry! {
     GeneratorSuspicious = "K018", Warning, "A generator input is accepted but is probably not what was meant";
     NameReferenceAmbiguous = "K019", Error, "A name reference could refer to more than one resource";
     VarUnused = "K021", Warning, "A var is declared but no field uses it";
+    OpenApiInvalid = "K022", Error, "An openapi version or custom schema file cannot be used as kustomize would";
+    OpenApiScopeUnsupported = "K023", Error, "A custom OpenAPI schema makes a custom resource cluster-scoped, which Baton does not apply";
 
     // Gates and CODEOWNERS.
     CodeOwnersInvalid = "G001", Warning, "A CODEOWNERS line is invalid";
@@ -130,7 +132,12 @@ mod tests {
     fn every_code_is_documented() {
         let page = include_str!("../../../docs/diagnostics.md");
         for &code in Code::ALL {
-            let row = format!("| `{}` | {} | {} |", code.as_str(), code.severity().as_str(), code.title());
+            let row = format!(
+                "| `{}` | {} | {} |",
+                code.as_str(),
+                code.severity().as_str(),
+                code.title()
+            );
             assert!(page.contains(&row), "docs/diagnostics.md lacks the row:\n{row}");
         }
     }

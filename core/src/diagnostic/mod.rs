@@ -145,8 +145,18 @@ impl Diagnostic {
     }
 
     #[must_use]
-    pub fn with_related(mut self, file: impl Into<String>, span: Option<Span>, message: impl Into<String>) -> Self {
-        self.related.push(Related { file: file.into(), span, range: None, message: message.into() });
+    pub fn with_related(
+        mut self,
+        file: impl Into<String>,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            file: file.into(),
+            span,
+            range: None,
+            message: message.into(),
+        });
         self
     }
 

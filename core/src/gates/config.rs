@@ -34,7 +34,8 @@ pub struct GateConfig {
     pub origin: Origin,
 }
 
-pub(crate) const FIELDS: &[&str] = &["requiredChecks", "approvals", "codeowners", "immutableTags", "soak", "windows"];
+pub(crate) const FIELDS: &[&str] =
+    &["requiredChecks", "approvals", "codeowners", "immutableTags", "soak", "windows"];
 
 /// Decodes a `gates:` mapping.
 pub fn decode_gates(d: &mut Decoder, node: &Node) -> GateConfig {
@@ -51,7 +52,10 @@ pub fn decode_gates(d: &mut Decoder, node: &Node) -> GateConfig {
                     ok
                 });
             }
-            "codeowners" => gates.codeowners = d.bool(value, "Gates.codeowners").map(|b| Spanned::new(b, value.origin.clone())),
+            "codeowners" => {
+                gates.codeowners =
+                    d.bool(value, "Gates.codeowners").map(|b| Spanned::new(b, value.origin.clone()))
+            }
             "immutableTags" => gates.immutable_tags = decode_tag_rule(d, value),
             "soak" => gates.soak = decode_soak(d, value),
             _ => gates.windows = d.list(value, "Gates.windows", decode_window),
@@ -61,7 +65,8 @@ pub fn decode_gates(d: &mut Decoder, node: &Node) -> GateConfig {
 }
 
 fn gate_error(d: &mut Decoder, node: &Node, message: impl Into<String>) {
-    d.errors.push(Diagnostic::new(Code::GateInvalid, message.into()).at(&**d.file, node.origin.span));
+    d.errors
+        .push(Diagnostic::new(Code::GateInvalid, message.into()).at(&**d.file, node.origin.span));
 }
 
 fn decode_tag_rule(d: &mut Decoder, node: &Node) -> Option<Spanned<TagRule>> {
@@ -74,13 +79,21 @@ fn decode_tag_rule(d: &mut Decoder, node: &Node) -> Option<Spanned<TagRule>> {
             match Regex::new(&format!("^(?:{pattern})$")) {
                 Ok(re) => Some(Spanned::new(TagRule::Pattern(re, pattern), origin)),
                 Err(e) => {
-                    gate_error(d, node, format!("immutableTags is not a valid regular expression: {e}"));
+                    gate_error(
+                        d,
+                        node,
+                        format!("immutableTags is not a valid regular expression: {e}"),
+                    );
                     None
                 }
             }
         }
         _ => {
-            gate_error(d, node, "immutableTags must be true, false, or a regular expression string");
+            gate_error(
+                d,
+                node,
+                "immutableTags must be true, false, or a regular expression string",
+            );
             None
         }
     }
@@ -116,13 +129,16 @@ fn decode_window(d: &mut Decoder, node: &Node) -> Option<Spanned<Window>> {
             _ => end = time_text(d, value).map(|s| (s, value)),
         }
     }
-    let (Some((days, days_node)), Some((start, start_node)), Some((end, end_node))) = (days, start, end) else {
+    let (Some((days, days_node)), Some((start, start_node)), Some((end, end_node))) =
+        (days, start, end)
+    else {
         gate_error(d, node, "a window needs `days`, `start` and `end`");
         return None;
     };
     for day in &days {
         if let Err(e) = super::time::Weekday::parse(&day.value) {
-            d.errors.push(Diagnostic::new(Code::GateInvalid, e.to_string()).at(&**d.file, day.span()));
+            d.errors
+                .push(Diagnostic::new(Code::GateInvalid, e.to_string()).at(&**d.file, day.span()));
             return None;
         }
     }

@@ -73,7 +73,12 @@ pub struct Promotion<'a> {
 
 /// Evaluates `order` and every configured gate. Diagnostics report unusable inputs.
 #[must_use]
-pub fn evaluate(config: &GateConfig, promotion: &Promotion, context: &Context, tree: &FileTree) -> (Vec<GateResult>, Vec<Diagnostic>) {
+pub fn evaluate(
+    config: &GateConfig,
+    promotion: &Promotion,
+    context: &Context,
+    tree: &FileTree,
+) -> (Vec<GateResult>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let now = parse_time(context.now.as_deref(), "now", &mut diagnostics);
     let mut results = vec![order(promotion)];
@@ -91,7 +96,11 @@ pub fn evaluate(config: &GateConfig, promotion: &Promotion, context: &Context, t
         results.push(immutable_tags(&rule.value, promotion.new_versions));
     }
     if let Some(soak) = &config.soak {
-        let since = parse_time(context.since.get(promotion.from).map(String::as_str), &format!("since.{}", promotion.from), &mut diagnostics);
+        let since = parse_time(
+            context.since.get(promotion.from).map(String::as_str),
+            &format!("since.{}", promotion.from),
+            &mut diagnostics,
+        );
         results.push(soak_gate(soak.value, promotion.from, since, now));
     }
     if !config.windows.is_empty() {
@@ -101,12 +110,17 @@ pub fn evaluate(config: &GateConfig, promotion: &Promotion, context: &Context, t
     (results, diagnostics)
 }
 
-fn parse_time(value: Option<&str>, field: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Instant> {
+fn parse_time(
+    value: Option<&str>,
+    field: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Instant> {
     let value = value?;
     match Instant::parse_rfc3339(value) {
         Ok(instant) => Some(instant),
         Err(e) => {
-            diagnostics.push(Diagnostic::new(Code::ContextInvalid, format!("context.{field}: {e}")));
+            diagnostics
+                .push(Diagnostic::new(Code::ContextInvalid, format!("context.{field}: {e}")));
             None
         }
     }
@@ -114,13 +128,19 @@ fn parse_time(value: Option<&str>, field: &str, diagnostics: &mut Vec<Diagnostic
 
 fn order(p: &Promotion) -> GateResult {
     match p.upstream {
-        Some(up) if up == p.from => GateResult::new("order", GateStatus::Pass, format!("{} promotes from {up}", p.to)),
+        Some(up) if up == p.from => {
+            GateResult::new("order", GateStatus::Pass, format!("{} promotes from {up}", p.to))
+        }
         Some(up) => GateResult::new(
             "order",
             GateStatus::Fail,
             format!("{} promotes from {up}, not {}; promote {} → {up} first", p.to, p.from, p.from),
         ),
-        None => GateResult::new("order", GateStatus::Fail, format!("{} is the first environment; nothing promotes into it", p.to)),
+        None => GateResult::new(
+            "order",
+            GateStatus::Fail,
+            format!("{} is the first environment; nothing promotes into it", p.to),
+        ),
     }
 }
 
@@ -130,7 +150,18 @@ fn checks(required: &[&str], states: &BTreeMap<String, String>) -> GateResult {
     for name in required {
         match states.get(*name).map(|s| s.to_ascii_lowercase()) {
             Some(s) if s == "success" || s == "neutral" || s == "skipped" => {}
-            Some(s) if ["failure", "failed", "error", "cancelled", "canceled", "timed_out", "action_required"].contains(&s.as_str()) => {
+            Some(s)
+                if [
+                    "failure",
+                    "failed",
+                    "error",
+                    "cancelled",
+                    "canceled",
+                    "timed_out",
+                    "action_required",
+                ]
+                .contains(&s.as_str()) =>
+            {
                 failed.push(format!("{name} ({s})"));
             }
             Some(s) => waiting.push(format!("{name} ({s})")),
@@ -138,11 +169,23 @@ fn checks(required: &[&str], states: &BTreeMap<String, String>) -> GateResult {
         }
     }
     if !failed.is_empty() {
-        GateResult::new("requiredChecks", GateStatus::Fail, format!("failed: {}", failed.join(", ")))
+        GateResult::new(
+            "requiredChecks",
+            GateStatus::Fail,
+            format!("failed: {}", failed.join(", ")),
+        )
     } else if !waiting.is_empty() {
-        GateResult::new("requiredChecks", GateStatus::Pending, format!("waiting for {}", waiting.join(", ")))
+        GateResult::new(
+            "requiredChecks",
+            GateStatus::Pending,
+            format!("waiting for {}", waiting.join(", ")),
+        )
     } else {
-        GateResult::new("requiredChecks", GateStatus::Pass, format!("all passed: {}", required.join(", ")))
+        GateResult::new(
+            "requiredChecks",
+            GateStatus::Pass,
+            format!("all passed: {}", required.join(", ")),
+        )
     }
 }
 
@@ -170,35 +213,58 @@ fn approvals(required: usize, context: &Context) -> GateResult {
         .filter(|a| context.approvals.iter().any(|x| normalize_login(x) == normalize_login(a)))
         .map(|a| format!("; author {a}'s approval does not count"))
         .unwrap_or_default();
-    let who = if approvers.is_empty() { String::new() } else { format!(" ({})", approvers.join(", ")) };
+    let who =
+        if approvers.is_empty() { String::new() } else { format!(" ({})", approvers.join(", ")) };
     let message = format!("{} of {required} approvals{who}{author_note}", approvers.len());
     let status = if approvers.len() >= required { GateStatus::Pass } else { GateStatus::Pending };
     GateResult::new("approvals", status, message)
 }
 
-fn code_owners(files: &[String], context: &Context, tree: &FileTree, diagnostics: &mut Vec<Diagnostic>) -> GateResult {
+fn code_owners(
+    files: &[String],
+    context: &Context,
+    tree: &FileTree,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> GateResult {
     let Some(path) = codeowners::locate(tree) else {
         diagnostics.push(
-            Diagnostic::new(Code::CodeOwnersMissing, "the codeowners gate is on, but there is no CODEOWNERS file")
-                .with_help("add .github/CODEOWNERS (or CODEOWNERS, or docs/CODEOWNERS)"),
+            Diagnostic::new(
+                Code::CodeOwnersMissing,
+                "the codeowners gate is on, but there is no CODEOWNERS file",
+            )
+            .with_help("add .github/CODEOWNERS (or CODEOWNERS, or docs/CODEOWNERS)"),
         );
-        return GateResult::new("codeowners", GateStatus::Fail, "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS)");
+        return GateResult::new(
+            "codeowners",
+            GateStatus::Fail,
+            "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS)",
+        );
     };
     let (owners, _) = codeowners::parse(path, tree.text(path).unwrap_or_default());
     let approvers = valid_approvers(context);
     let mut missing = Vec::new();
     for file in files {
         let Some(file_owners) = owners.owners_of(file).filter(|o| !o.is_empty()) else { continue };
-        let satisfied = file_owners.iter().any(|o| approvers.iter().any(|a| codeowners::is_satisfied_by(o, a, &context.teams)));
+        let satisfied = file_owners
+            .iter()
+            .any(|o| approvers.iter().any(|a| codeowners::is_satisfied_by(o, a, &context.teams)));
         if !satisfied {
             let names: Vec<String> = file_owners.iter().map(Owner::to_string).collect();
             missing.push(format!("{file} needs {}", names.join(" or ")));
         }
     }
     if missing.is_empty() {
-        GateResult::new("codeowners", GateStatus::Pass, format!("every changed file is approved by a code owner ({path})"))
+        GateResult::new(
+            "codeowners",
+            GateStatus::Pass,
+            format!("every changed file is approved by a code owner ({path})"),
+        )
     } else {
-        GateResult::new("codeowners", GateStatus::Pending, format!("missing code-owner approval: {}", missing.join("; ")))
+        GateResult::new(
+            "codeowners",
+            GateStatus::Pending,
+            format!("missing code-owner approval: {}", missing.join("; ")),
+        )
     }
 }
 
@@ -225,30 +291,66 @@ fn immutable_tags(rule: &TagRule, versions: &[String]) -> GateResult {
         TagRule::Pattern(_, p) => format!("matching /{p}/"),
     };
     if bad.is_empty() {
-        GateResult::new("immutableTags", GateStatus::Pass, format!("every new tag is {expectation}"))
+        GateResult::new(
+            "immutableTags",
+            GateStatus::Pass,
+            format!("every new tag is {expectation}"),
+        )
     } else {
         let list: Vec<String> = bad.iter().map(|v| format!("'{v}'")).collect();
-        GateResult::new("immutableTags", GateStatus::Fail, format!("not immutable: {} (expected {expectation})", list.join(", ")))
+        GateResult::new(
+            "immutableTags",
+            GateStatus::Fail,
+            format!("not immutable: {} (expected {expectation})", list.join(", ")),
+        )
     }
 }
 
-fn soak_gate(required: u64, from: &str, since: Option<Instant>, now: Option<Instant>) -> GateResult {
+fn soak_gate(
+    required: u64,
+    from: &str,
+    since: Option<Instant>,
+    now: Option<Instant>,
+) -> GateResult {
     let need = time::format_duration(required);
     let (Some(since), Some(now)) = (since, now) else {
-        let missing = if since.is_none() { format!("when the artifact landed in {from} (context.since.{from})") } else { "the current time (context.now)".into() };
-        return GateResult::new("soak", GateStatus::Pending, format!("needs {need} in {from}; unknown: {missing}"));
+        let missing = if since.is_none() {
+            format!("when the artifact landed in {from} (context.since.{from})")
+        } else {
+            "the current time (context.now)".into()
+        };
+        return GateResult::new(
+            "soak",
+            GateStatus::Pending,
+            format!("needs {need} in {from}; unknown: {missing}"),
+        );
     };
     let elapsed = now.seconds_since(since).unwrap_or(0);
     if elapsed >= required {
-        GateResult::new("soak", GateStatus::Pass, format!("soaked {} in {from} (needs {need})", time::format_duration(elapsed)))
+        GateResult::new(
+            "soak",
+            GateStatus::Pass,
+            format!("soaked {} in {from} (needs {need})", time::format_duration(elapsed)),
+        )
     } else {
-        GateResult::new("soak", GateStatus::Pending, format!("soaking: {} left (needs {need} in {from})", time::format_duration(required - elapsed)))
+        GateResult::new(
+            "soak",
+            GateStatus::Pending,
+            format!(
+                "soaking: {} left (needs {need} in {from})",
+                time::format_duration(required - elapsed)
+            ),
+        )
     }
 }
 
 fn window_gate(windows: &[time::Window], now: Option<Instant>) -> GateResult {
     let Some(now) = now else {
-        return GateResult::new("windows", GateStatus::Pending, "the current time is unknown (context.now)");
+        return GateResult::new(
+            "windows",
+            GateStatus::Pending,
+            "the current time is unknown (context.now)",
+        );
     };
     let message = time::describe(windows, now);
     let status = if time::is_open(windows, now) { GateStatus::Pass } else { GateStatus::Pending };
@@ -273,7 +375,13 @@ mod tests {
     }
 
     fn promotion<'a>(files: &'a [String], versions: &'a [String]) -> Promotion<'a> {
-        Promotion { from: "staging", to: "production", upstream: Some("staging"), changed_files: files, new_versions: versions }
+        Promotion {
+            from: "staging",
+            to: "production",
+            upstream: Some("staging"),
+            changed_files: files,
+            new_versions: versions,
+        }
     }
 
     fn run(cfg: &str, context: &Context, tree: &FileTree) -> Vec<GateResult> {
@@ -301,7 +409,12 @@ mod tests {
     #[test]
     fn checks_gate_table() {
         let tree = FileTree::new();
-        for (state, expected) in [(Some("success"), GateStatus::Pass), (Some("failure"), GateStatus::Fail), (Some("pending"), GateStatus::Pending), (None, GateStatus::Pending)] {
+        for (state, expected) in [
+            (Some("success"), GateStatus::Pass),
+            (Some("failure"), GateStatus::Fail),
+            (Some("pending"), GateStatus::Pending),
+            (None, GateStatus::Pending),
+        ] {
             let mut ctx = Context::default();
             if let Some(s) = state {
                 ctx.checks.insert("e2e-staging".into(), s.into());
@@ -314,11 +427,19 @@ mod tests {
     #[test]
     fn approvals_exclude_the_author_and_duplicates() {
         let tree = FileTree::new();
-        let ctx = Context { author: Some("alice".into()), approvals: vec!["alice".into(), "bob".into(), "Bob".into()], ..Context::default() };
+        let ctx = Context {
+            author: Some("alice".into()),
+            approvals: vec!["alice".into(), "bob".into(), "Bob".into()],
+            ..Context::default()
+        };
         let g = gate(&run("approvals: 2\n", &ctx, &tree), "approvals").clone();
         assert_eq!(g.status, GateStatus::Pending);
         assert_eq!(g.message, "1 of 2 approvals (bob); author alice's approval does not count");
-        let ctx = Context { author: Some("alice".into()), approvals: vec!["bob".into(), "carol".into()], ..Context::default() };
+        let ctx = Context {
+            author: Some("alice".into()),
+            approvals: vec!["bob".into(), "carol".into()],
+            ..Context::default()
+        };
         assert_eq!(gate(&run("approvals: 2\n", &ctx, &tree), "approvals").status, GateStatus::Pass);
     }
 
@@ -326,13 +447,20 @@ mod tests {
     fn codeowners_with_teams_and_last_match_wins() {
         let mut tree = FileTree::new();
         tree.insert(".github/CODEOWNERS", "* @platform\napps/pay/production/ @org/sre\n").unwrap();
-        let mut ctx = Context { author: Some("alice".into()), approvals: vec!["platform".into()], ..Context::default() };
+        let mut ctx = Context {
+            author: Some("alice".into()),
+            approvals: vec!["platform".into()],
+            ..Context::default()
+        };
         let g = gate(&run("codeowners: true\n", &ctx, &tree), "codeowners").clone();
         assert_eq!(g.status, GateStatus::Pending, "{}", g.message);
         assert!(g.message.contains("@org/sre"));
         ctx.approvals.push("dana".into());
         ctx.teams.insert("@org/sre".into(), vec!["dana".into()]);
-        assert_eq!(gate(&run("codeowners: true\n", &ctx, &tree), "codeowners").status, GateStatus::Pass);
+        assert_eq!(
+            gate(&run("codeowners: true\n", &ctx, &tree), "codeowners").status,
+            GateStatus::Pass
+        );
         let empty = FileTree::new();
         let files = vec!["x".to_string()];
         let (r, d) = evaluate(&config("codeowners: true\n"), &promotion(&files, &[]), &ctx, &empty);
@@ -343,15 +471,35 @@ mod tests {
     #[test]
     fn immutable_tags() {
         let tree = FileTree::new();
-        assert_eq!(gate(&run("immutableTags: true\n", &Context::default(), &tree), "immutableTags").status, GateStatus::Pass);
+        assert_eq!(
+            gate(&run("immutableTags: true\n", &Context::default(), &tree), "immutableTags").status,
+            GateStatus::Pass
+        );
         let files = vec![];
-        for (version, ok) in [("latest", false), ("v1.2", false), ("abc1234", true), ("ABC1234", false), (&format!("sha256:{}", "a".repeat(64)) as &str, true), ("abc12", false)] {
+        for (version, ok) in [
+            ("latest", false),
+            ("v1.2", false),
+            ("abc1234", true),
+            ("ABC1234", false),
+            (&format!("sha256:{}", "a".repeat(64)) as &str, true),
+            ("abc12", false),
+        ] {
             let versions = vec![version.to_string()];
-            let (r, _) = evaluate(&config("immutableTags: true\n"), &promotion(&files, &versions), &Context::default(), &tree);
+            let (r, _) = evaluate(
+                &config("immutableTags: true\n"),
+                &promotion(&files, &versions),
+                &Context::default(),
+                &tree,
+            );
             assert_eq!(gate(&r, "immutableTags").status == GateStatus::Pass, ok, "{version}");
         }
         let versions = vec!["v1.2.3".to_string()];
-        let (r, _) = evaluate(&config("immutableTags: \"v\\\\d+\\\\.\\\\d+\\\\.\\\\d+\"\n"), &promotion(&files, &versions), &Context::default(), &tree);
+        let (r, _) = evaluate(
+            &config("immutableTags: \"v\\\\d+\\\\.\\\\d+\\\\.\\\\d+\"\n"),
+            &promotion(&files, &versions),
+            &Context::default(),
+            &tree,
+        );
         assert_eq!(gate(&r, "immutableTags").status, GateStatus::Pass);
     }
 
@@ -359,11 +507,19 @@ mod tests {
     fn soak_gate_table() {
         let tree = FileTree::new();
         let since = |s: &str| BTreeMap::from([("staging".to_string(), s.to_string())]);
-        let ctx = Context { now: Some("2026-11-26T10:00:00Z".into()), since: since("2026-11-26T08:35:00Z"), ..Context::default() };
+        let ctx = Context {
+            now: Some("2026-11-26T10:00:00Z".into()),
+            since: since("2026-11-26T08:35:00Z"),
+            ..Context::default()
+        };
         let g = gate(&run("soak: 2h\n", &ctx, &tree), "soak").clone();
         assert_eq!(g.status, GateStatus::Pending);
         assert!(g.message.starts_with("soaking: 35m left"), "{}", g.message);
-        let ctx = Context { now: Some("2026-11-26T10:35:00Z".into()), since: since("2026-11-26T08:35:00Z"), ..Context::default() };
+        let ctx = Context {
+            now: Some("2026-11-26T10:35:00Z".into()),
+            since: since("2026-11-26T08:35:00Z"),
+            ..Context::default()
+        };
         assert_eq!(gate(&run("soak: 2h\n", &ctx, &tree), "soak").status, GateStatus::Pass);
         let ctx = Context { now: Some("2026-11-26T10:35:00Z".into()), ..Context::default() };
         assert_eq!(gate(&run("soak: 2h\n", &ctx, &tree), "soak").status, GateStatus::Pending);
@@ -387,7 +543,10 @@ mod tests {
         }
         let ctx = Context { now: Some("2026-11-27T10:00:00Z".into()), ..Context::default() };
         assert_eq!(gate(&run(cfg, &ctx, &tree), "windows").message, "window opens Mon 09:00 UTC");
-        assert_eq!(gate(&run(cfg, &Context::default(), &tree), "windows").status, GateStatus::Pending);
+        assert_eq!(
+            gate(&run(cfg, &Context::default(), &tree), "windows").status,
+            GateStatus::Pending
+        );
     }
 
     #[test]

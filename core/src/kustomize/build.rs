@@ -8,17 +8,25 @@
 //! anywhere in the repository but never an ancestor of one being built (that is a cycle).
 //! Like kustomize, the first error ends the build; unlike it, the error is a diagnostic that
 //! points at the entry that caused it.
+//!
+//! The `openapi` field is kustomize's one piece of global state: every kustomization's
+//! `openapi` is offered, in build order, to the render's [`Session`], which decides which one
+//! wins and what the strategic merges of the rest of the build see; the builder tells it
+//! about every resource type it registers and every merge (see `patch::schema::session`).
 
 use std::sync::Arc;
 
 use super::fieldspec::TransformerConfig;
 use super::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization, Str};
+use super::patch::schema::session::{BUILTIN_VERSION, SetError, TypeProblem, Unreadable};
+use super::patch::schema::value::Invalid;
+use super::patch::schema::{OpenApi, Session, swagger, value};
 use super::resource::Resource;
 use super::{generate, transform};
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::source::Source;
+use crate::source::{Raw, Source};
 use crate::tree::{self, PathError};
-use crate::yaml::{Body, Node};
+use crate::yaml::{Body, Node, Origin};
 
 /// Marker: the build failed and the reason is in the diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +45,11 @@ pub struct Accumulator {
 impl Accumulator {
     #[must_use]
     pub fn new() -> Self {
-        Accumulator { resources: Vec::new(), config: TransformerConfig::builtin().clone(), vars: Vec::new() }
+        Accumulator {
+            resources: Vec::new(),
+            config: TransformerConfig::builtin().clone(),
+            vars: Vec::new(),
+        }
     }
 }
 
@@ -50,11 +62,19 @@ pub struct Builder<'s, 't> {
     chain: Vec<String>,
     /// Every kustomization file read, for callers that report on them.
     pub kustomizations: Vec<Arc<Kustomization>>,
+    /// kyaml's global `OpenAPI` state, replayed for this render.
+    pub openapi: Session,
 }
 
 impl<'s, 't> Builder<'s, 't> {
     pub fn new(source: &'s mut Source<'t>) -> Self {
-        Builder { source, diagnostics: Vec::new(), chain: Vec::new(), kustomizations: Vec::new() }
+        Builder {
+            source,
+            diagnostics: Vec::new(),
+            chain: Vec::new(),
+            kustomizations: Vec::new(),
+            openapi: Session::new(),
+        }
     }
 
     /// Records a diagnostic and fails.
@@ -64,7 +84,11 @@ impl<'s, 't> Builder<'s, 't> {
     }
 
     /// Finds and decodes the kustomization file of `dir`.
-    pub fn load_kustomization(&mut self, dir: &str, referrer: Option<(&str, Span)>) -> Built<Arc<Kustomization>> {
+    pub fn load_kustomization(
+        &mut self,
+        dir: &str,
+        referrer: Option<(&str, Span)>,
+    ) -> Built<Arc<Kustomization>> {
         let mut found = Vec::new();
         for name in KUSTOMIZATION_FILE_NAMES {
             let path = join_file(dir, name);
@@ -90,9 +114,16 @@ impl<'s, 't> Builder<'s, 't> {
             _ => {
                 let shown = if dir.is_empty() { "." } else { dir };
                 return self.fail(
-                    Diagnostic::new(Code::MultipleKustomizations, format!("found multiple kustomization files under '{shown}'"))
-                        .in_file(found[1].clone())
-                        .with_related(found[0].clone(), None, "also a kustomization file"),
+                    Diagnostic::new(
+                        Code::MultipleKustomizations,
+                        format!("found multiple kustomization files under '{shown}'"),
+                    )
+                    .in_file(found[1].clone())
+                    .with_related(
+                        found[0].clone(),
+                        None,
+                        "also a kustomization file",
+                    ),
                 );
             }
         };
@@ -106,7 +137,10 @@ impl<'s, 't> Builder<'s, 't> {
         }
         let file: Arc<str> = Arc::from(path.as_str());
         let Some(document) = parsed.documents.iter().find(|d| !d.is_empty()) else {
-            return self.fail(Diagnostic::new(Code::KustomizationInvalid, "kustomization.yaml is empty").in_file(path));
+            return self.fail(
+                Diagnostic::new(Code::KustomizationInvalid, "kustomization.yaml is empty")
+                    .in_file(path),
+            );
         };
         match kustomization::decode(&file, &document.root) {
             Ok(k) => {
@@ -134,25 +168,129 @@ impl<'s, 't> Builder<'s, 't> {
                 "generators" | "transformers" | "validators" => {
                     "plugins (exec, KRM functions, containers) are not run by Baton; render with kustomize to use them"
                 }
-                "openapi" => "custom OpenAPI schemas for merge keys are not supported; lists in custom kinds are replaced",
                 _ => "build metadata annotations are not supported",
             };
             self.diagnostics.push(
-                Diagnostic::new(Code::UnsupportedField, format!("'{field}' is not supported: {why}")).at(&k.file, origin.span),
+                Diagnostic::new(
+                    Code::UnsupportedField,
+                    format!("'{field}' is not supported: {why}"),
+                )
+                .at(&k.file, origin.span),
             );
         }
     }
 
     /// Builds the kustomization in `dir` from scratch (kustomize's `AccumulateTarget`).
-    pub fn accumulate_dir(&mut self, dir: &str, referrer: Option<(&str, Span)>) -> Built<(Arc<Kustomization>, Accumulator)> {
+    pub fn accumulate_dir(
+        &mut self,
+        dir: &str,
+        referrer: Option<(&str, Span)>,
+    ) -> Built<(Arc<Kustomization>, Accumulator)> {
         let k = self.load_kustomization(dir, referrer)?;
+        self.set_openapi(dir, &k, true)?;
         self.chain.push(dir.to_string());
         let result = self.accumulate_target(dir, &k, Accumulator::new());
         self.chain.pop();
-        Ok((k, result?))
+        let acc = result?;
+        // kustomize computes every resource's id again at the end (name references, sorting).
+        self.register_types(acc.resources.iter())?;
+        Ok((k, acc))
     }
 
-    fn accumulate_target(&mut self, dir: &str, k: &Arc<Kustomization>, mut acc: Accumulator) -> Built<Accumulator> {
+    /// kustomize's `openapi.SetSchema` for a kustomization about to be built (`top`: the one
+    /// the build was asked for, which resets the schema). The schema file is read even when
+    /// another kustomization's setting wins, as kustomize reads it, but parsed only if used.
+    fn set_openapi(&mut self, dir: &str, k: &Kustomization, top: bool) -> Built<()> {
+        let Some(field) = &k.openapi else { return Ok(()) };
+        let custom = match &field.path {
+            Some(entry) => {
+                let path = self.resolve_file(dir, k, entry)?;
+                let content = match self.source.raw(&path, Some((k.file.as_str(), entry.span()))) {
+                    Ok(Raw::Text(text)) => Ok(text),
+                    Ok(Raw::Bytes(_)) => {
+                        Err(Invalid::new("the file is not UTF-8 text", Span::empty(0)))
+                    }
+                    Err(d) => return self.fail(*d),
+                };
+                let file: Arc<str> = Arc::from(path.as_str());
+                let read = {
+                    let file = file.clone();
+                    move || swagger::decode(&file, &value::read(&file, &content?)?)
+                };
+                Some((file, entry.origin.clone(), read))
+            }
+            None => None,
+        };
+        let version = field.version.as_ref().map(Str::as_str);
+        self.openapi.set(version, custom, top).or_else(|e| {
+            let span = field.version.as_ref().map_or(field.origin.span, Str::span);
+            let d = Diagnostic::new(Code::OpenApiInvalid, e.to_string()).at(&k.file, span);
+            let d = match e {
+                SetError::UnknownVersion => d.with_help(format!(
+                    "kustomize v5.8.1 has one built-in schema, version {BUILTIN_VERSION}"
+                )),
+                SetError::Both => d.with_help("keep either `path` or `version`"),
+            };
+            self.fail(d)
+        })
+    }
+
+    /// Tells the `OpenAPI` session about resource types kustomize computes ids for (which may
+    /// be where it first parses a custom schema).
+    fn register_types<'r>(&mut self, resources: impl Iterator<Item = &'r Resource>) -> Built<()> {
+        if !self.openapi.wants_types() {
+            return Ok(());
+        }
+        for r in resources {
+            match self.openapi.saw_type(r.api_version(), r.kind()) {
+                Ok(()) => {}
+                Err(TypeProblem::Unreadable(unreadable)) => {
+                    let why =
+                        format!("when it first registered a {} ({})", r.kind(), r.api_version());
+                    return self.fail(unreadable_schema(&unreadable, &why));
+                }
+                Err(TypeProblem::ClusterScoped { schema, path }) => {
+                    return self.fail(
+                        Diagnostic::new(
+                            Code::OpenApiScopeUnsupported,
+                            format!(
+                                "the custom OpenAPI schema '{schema}' makes {} ({}) cluster-scoped; Baton does not apply scopes from custom schemas",
+                                r.kind(),
+                                r.api_version()
+                            ),
+                        )
+                        .at(r.source.to_string(), r.node.origin.span)
+                        .with_related(schema.to_string(), Some(path), "this GET path without namespaces/{namespace} declares it")
+                        .with_help("kustomize would treat it as cluster-scoped (no namespace); render this with kustomize, or drop that path from the schema"),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The schema a strategic merge uses (kustomize parses a custom schema at its first merge);
+    /// `origin` is the patch, for the diagnostic of a schema that cannot be read.
+    pub fn merge_schema(&mut self, origin: &Origin) -> Built<Arc<OpenApi>> {
+        match self.openapi.merge() {
+            Ok(schema) => Ok(schema),
+            Err(unreadable) => {
+                let mut d =
+                    unreadable_schema(&unreadable, "when it first merged a strategic-merge patch");
+                if let Some(file) = &origin.file {
+                    d = d.with_related(file.to_string(), Some(origin.span), "this patch");
+                }
+                self.fail(d)
+            }
+        }
+    }
+
+    fn accumulate_target(
+        &mut self,
+        dir: &str,
+        k: &Arc<Kustomization>,
+        mut acc: Accumulator,
+    ) -> Built<Accumulator> {
         for entry in &k.resources {
             self.accumulate_resource(dir, k, entry, &mut acc)?;
         }
@@ -172,7 +310,13 @@ impl<'s, 't> Builder<'s, 't> {
     }
 
     /// A `resources` entry: a file of resources, else a directory with a kustomization.
-    fn accumulate_resource(&mut self, dir: &str, k: &Kustomization, entry: &Str, acc: &mut Accumulator) -> Built<()> {
+    fn accumulate_resource(
+        &mut self,
+        dir: &str,
+        k: &Kustomization,
+        entry: &Str,
+        acc: &mut Accumulator,
+    ) -> Built<()> {
         let referrer = (k.file.as_str(), entry.span());
         if is_remote(&entry.value) {
             return self.fail(remote_diagnostic(&k.file, entry));
@@ -187,24 +331,33 @@ impl<'s, 't> Builder<'s, 't> {
         }
         if !self.source.is_dir(&path) {
             return self.fail(
-                Diagnostic::new(Code::ResourceNotFound, format!("resource '{}' not found: no such file or directory", entry.value))
-                    .at(&k.file, entry.span())
-                    .with_help(format!("looked for '{path}'")),
+                Diagnostic::new(
+                    Code::ResourceNotFound,
+                    format!("resource '{}' not found: no such file or directory", entry.value),
+                )
+                .at(&k.file, entry.span())
+                .with_help(format!("looked for '{path}'")),
             );
         }
         let sub = self.accumulate_subdirectory(&path, k, entry, false, None)?;
         self.append_all(acc, sub.resources, k, entry)?;
         acc.config.merge(&sub.config).map_err(|e| {
-            self.diagnostics.push(Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()));
+            self.diagnostics.push(
+                Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()),
+            );
             Failed
         })?;
         for var in sub.vars {
-            if let Some(existing) = acc.vars.iter().find(|v| v.var.name.value == var.var.name.value) {
+            if let Some(existing) = acc.vars.iter().find(|v| v.var.name.value == var.var.name.value)
+            {
                 let first = existing.file.clone();
                 return self.fail(
-                    Diagnostic::new(Code::ReplacementInvalid, format!("var '{}' already encountered", var.var.name.value))
-                        .at(var.file.clone(), var.var.name.span())
-                        .with_related(first, None, "also declared here"),
+                    Diagnostic::new(
+                        Code::ReplacementInvalid,
+                        format!("var '{}' already encountered", var.var.name.value),
+                    )
+                    .at(var.file.clone(), var.var.name.span())
+                    .with_related(first, None, "also declared here"),
                 );
             }
             acc.vars.push(var);
@@ -212,15 +365,24 @@ impl<'s, 't> Builder<'s, 't> {
         Ok(())
     }
 
-    fn accumulate_component(&mut self, dir: &str, k: &Kustomization, entry: &Str, acc: Accumulator) -> Built<Accumulator> {
+    fn accumulate_component(
+        &mut self,
+        dir: &str,
+        k: &Kustomization,
+        entry: &Str,
+        acc: Accumulator,
+    ) -> Built<Accumulator> {
         if is_remote(&entry.value) {
             return self.fail(remote_diagnostic(&k.file, entry));
         }
         let path = self.resolve(dir, k, entry)?;
         if !self.source.is_dir(&path) {
             return self.fail(
-                Diagnostic::new(Code::ResourceNotFound, format!("component '{}' is not a directory", entry.value))
-                    .at(&k.file, entry.span()),
+                Diagnostic::new(
+                    Code::ResourceNotFound,
+                    format!("component '{}' is not a directory", entry.value),
+                )
+                .at(&k.file, entry.span()),
             );
         }
         self.accumulate_subdirectory(&path, k, entry, true, Some(acc))
@@ -242,13 +404,21 @@ impl<'s, 't> Builder<'s, 't> {
             return self.fail(
                 Diagnostic::new(
                     Code::KustomizationCycle,
-                    format!("cycle detected: '{}' contains '{}', which is being built", shown(path), shown(&visited)),
+                    format!(
+                        "cycle detected: '{}' contains '{}', which is being built",
+                        shown(path),
+                        shown(&visited)
+                    ),
                 )
                 .at(&k.file, entry.span())
-                .with_help(format!("kustomizations being built: {}", self.chain.iter().map(|d| shown(d)).collect::<Vec<_>>().join(" → "))),
+                .with_help(format!(
+                    "kustomizations being built: {}",
+                    self.chain.iter().map(|d| shown(d)).collect::<Vec<_>>().join(" → ")
+                )),
             );
         }
         let sub = self.load_kustomization(path, Some(referrer))?;
+        self.set_openapi(path, &sub, false)?;
         if component && !sub.is_component() {
             let kind = sub.kind.as_ref().map_or("Kustomization", |k| k.as_str());
             return self.fail(
@@ -261,9 +431,12 @@ impl<'s, 't> Builder<'s, 't> {
         }
         if !component && sub.is_component() {
             return self.fail(
-                Diagnostic::new(Code::KustomizationInvalid, format!("expected kind != 'Component' for path '{path}'"))
-                    .at(&k.file, entry.span())
-                    .with_help("list components under `components:`, not `resources:`"),
+                Diagnostic::new(
+                    Code::KustomizationInvalid,
+                    format!("expected kind != 'Component' for path '{path}'"),
+                )
+                .at(&k.file, entry.span())
+                .with_help("list components under `components:`, not `resources:`"),
             );
         }
         self.chain.push(path.to_string());
@@ -280,12 +453,15 @@ impl<'s, 't> Builder<'s, 't> {
         match tree::join(dir, &entry.value) {
             Ok(path) => Ok(path),
             Err(PathError::EscapesRoot(_) | PathError::Absolute(_)) => self.fail(
-                Diagnostic::new(Code::PathEscapesRoot, format!("'{}' points outside the repository", entry.value))
-                    .at(&k.file, entry.span()),
+                Diagnostic::new(
+                    Code::PathEscapesRoot,
+                    format!("'{}' points outside the repository", entry.value),
+                )
+                .at(&k.file, entry.span()),
             ),
-            Err(PathError::Empty) => {
-                self.fail(Diagnostic::new(Code::ResourceNotFound, "empty path").at(&k.file, entry.span()))
-            }
+            Err(PathError::Empty) => self.fail(
+                Diagnostic::new(Code::ResourceNotFound, "empty path").at(&k.file, entry.span()),
+            ),
         }
     }
 
@@ -300,9 +476,12 @@ impl<'s, 't> Builder<'s, 't> {
         }
         if !self.source.is_file(&path) {
             return self.fail(
-                Diagnostic::new(Code::ResourceNotFound, format!("file '{}' not found", entry.value))
-                    .at(&k.file, entry.span())
-                    .with_help(format!("looked for '{path}'")),
+                Diagnostic::new(
+                    Code::ResourceNotFound,
+                    format!("file '{}' not found", entry.value),
+                )
+                .at(&k.file, entry.span())
+                .with_help(format!("looked for '{path}'")),
             );
         }
         Ok(path)
@@ -310,7 +489,11 @@ impl<'s, 't> Builder<'s, 't> {
 
     /// Reads the resources of a YAML file: documents (empty ones skipped), with `List`
     /// kinds expanded after the file's other resources, as kustomize does.
-    pub fn read_resources(&mut self, path: &str, referrer: Option<(&str, Span)>) -> Built<Vec<Resource>> {
+    pub fn read_resources(
+        &mut self,
+        path: &str,
+        referrer: Option<(&str, Span)>,
+    ) -> Built<Vec<Resource>> {
         let parsed = match self.source.parse(path, referrer) {
             Ok(parsed) => parsed,
             Err(d) => return self.fail(*d),
@@ -320,19 +503,27 @@ impl<'s, 't> Builder<'s, 't> {
             return Err(Failed);
         }
         let file: Arc<str> = Arc::from(path);
-        let mut nodes: std::collections::VecDeque<Node> =
-            parsed.documents.iter().filter(|d| !is_nil_or_empty(&d.root)).map(|d| d.root.clone()).collect();
+        let mut nodes: std::collections::VecDeque<Node> = parsed
+            .documents
+            .iter()
+            .filter(|d| !is_nil_or_empty(&d.root))
+            .map(|d| d.root.clone())
+            .collect();
         for node in &mut nodes {
             if let Err(e) = crate::yaml::merge::resolve_merge_keys(node) {
                 let file = e.origin.file.as_deref().unwrap_or(path).to_string();
-                return self.fail(Diagnostic::new(Code::ResourceInvalid, e.message).at(file, e.origin.span));
+                return self.fail(
+                    Diagnostic::new(Code::ResourceInvalid, e.message).at(file, e.origin.span),
+                );
             }
         }
         let mut out = Vec::new();
         while let Some(node) = nodes.pop_front() {
             self.validate_object(path, &node)?;
             let kind = node.get("kind").and_then(Node::scalar).unwrap_or_default();
-            if kind.ends_with("List") && let Some(items) = node.get("items") {
+            if kind.ends_with("List")
+                && let Some(items) = node.get("items")
+            {
                 match &items.body {
                     Body::Seq(items) => {
                         for item in items.iter().filter(|i| !is_nil_or_empty(i)) {
@@ -342,8 +533,11 @@ impl<'s, 't> Builder<'s, 't> {
                     _ if items.is_null() => {}
                     _ => {
                         return self.fail(
-                            Diagnostic::new(Code::ResourceInvalid, format!("expected array in {kind}/items"))
-                                .at(path, items.origin.span),
+                            Diagnostic::new(
+                                Code::ResourceInvalid,
+                                format!("expected array in {kind}/items"),
+                            )
+                            .at(path, items.origin.span),
                         );
                     }
                 }
@@ -359,29 +553,44 @@ impl<'s, 't> Builder<'s, 't> {
     fn validate_object(&mut self, path: &str, node: &Node) -> Built<()> {
         if !node.is_map() {
             return self.fail(
-                Diagnostic::new(Code::ResourceInvalid, "a resource must be a YAML mapping (an object)").at(path, node.origin.span),
+                Diagnostic::new(
+                    Code::ResourceInvalid,
+                    "a resource must be a YAML mapping (an object)",
+                )
+                .at(path, node.origin.span),
             );
         }
         let kind = node.get("kind").and_then(Node::scalar).unwrap_or_default();
         if kind.is_empty() {
-            return self.fail(Diagnostic::new(Code::ResourceInvalid, "missing kind in object").at(path, node.origin.span));
+            return self.fail(
+                Diagnostic::new(Code::ResourceInvalid, "missing kind in object")
+                    .at(path, node.origin.span),
+            );
         }
         let name = node.path(&["metadata", "name"]).and_then(Node::scalar).unwrap_or_default();
         if name.is_empty() && !kind.ends_with("List") {
             let span = node.get("metadata").map_or(node.origin.span, |m| m.origin.span);
-            return self.fail(Diagnostic::new(Code::ResourceInvalid, "missing metadata.name in object").at(path, span));
+            return self.fail(
+                Diagnostic::new(Code::ResourceInvalid, "missing metadata.name in object")
+                    .at(path, span),
+            );
         }
         for field in ["labels", "annotations"] {
             if let Some(map) = node.path(&["metadata", field]) {
                 let bad = match &map.body {
-                    Body::Map(entries) => entries.iter().find(|(_, v)| !v.is_scalar()).map(|(_, v)| v.origin.span),
+                    Body::Map(entries) => {
+                        entries.iter().find(|(_, v)| !v.is_scalar()).map(|(_, v)| v.origin.span)
+                    }
                     Body::Seq(_) => Some(map.origin.span),
                     Body::Scalar(_) => (!map.is_null()).then_some(map.origin.span),
                 };
                 if let Some(span) = bad {
                     return self.fail(
-                        Diagnostic::new(Code::ResourceInvalid, format!("metadata.{field} must be a map of strings"))
-                            .at(path, span),
+                        Diagnostic::new(
+                            Code::ResourceInvalid,
+                            format!("metadata.{field} must be a map of strings"),
+                        )
+                        .at(path, span),
                     );
                 }
             }
@@ -389,7 +598,17 @@ impl<'s, 't> Builder<'s, 't> {
         Ok(())
     }
 
-    fn append_all(&mut self, acc: &mut Accumulator, resources: Vec<Resource>, k: &Kustomization, entry: &Str) -> Built<()> {
+    fn append_all(
+        &mut self,
+        acc: &mut Accumulator,
+        resources: Vec<Resource>,
+        k: &Kustomization,
+        entry: &Str,
+    ) -> Built<()> {
+        // Each `Append` computes the new resource's id and compares it with every id already there.
+        if !resources.is_empty() {
+            self.register_types(resources.iter().chain(acc.resources.iter()))?;
+        }
         for resource in resources {
             let id = resource.id();
             if let Some(existing) = acc.resources.iter().find(|r| r.id().same_as(&id)) {
@@ -397,11 +616,22 @@ impl<'s, 't> Builder<'s, 't> {
                 return self.fail(
                     Diagnostic::new(
                         Code::DuplicateResource,
-                        format!("may not add resource with an already registered id: {}", id.display()),
+                        format!(
+                            "may not add resource with an already registered id: {}",
+                            id.display()
+                        ),
                     )
                     .at(&k.file, entry.span())
-                    .with_related(resource.source.to_string(), Some(resource.node.origin.span), "this resource")
-                    .with_related(existing_source, None, "was already added from here"),
+                    .with_related(
+                        resource.source.to_string(),
+                        Some(resource.node.origin.span),
+                        "this resource",
+                    )
+                    .with_related(
+                        existing_source,
+                        None,
+                        "was already added from here",
+                    ),
                 );
             }
             acc.resources.push(resource);
@@ -409,20 +639,36 @@ impl<'s, 't> Builder<'s, 't> {
         Ok(())
     }
 
-    fn merge_configuration(&mut self, dir: &str, k: &Kustomization, entry: &Str, acc: &mut Accumulator) -> Built<()> {
+    fn merge_configuration(
+        &mut self,
+        dir: &str,
+        k: &Kustomization,
+        entry: &Str,
+        acc: &mut Accumulator,
+    ) -> Built<()> {
         let path = self.resolve_file(dir, k, entry)?;
         let config = transform::config_file::read(self, &path)?;
         acc.config.merge(&config).map_err(|e| {
-            self.diagnostics.push(Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()));
+            self.diagnostics.push(
+                Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()),
+            );
             Failed
         })
     }
 
-    fn merge_crd(&mut self, dir: &str, k: &Kustomization, entry: &Str, acc: &mut Accumulator) -> Built<()> {
+    fn merge_crd(
+        &mut self,
+        dir: &str,
+        k: &Kustomization,
+        entry: &Str,
+        acc: &mut Accumulator,
+    ) -> Built<()> {
         let path = self.resolve_file(dir, k, entry)?;
         let config = transform::config_file::from_crd(self, &path)?;
         acc.config.merge(&config).map_err(|e| {
-            self.diagnostics.push(Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()));
+            self.diagnostics.push(
+                Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()),
+            );
             Failed
         })
     }
@@ -447,20 +693,54 @@ fn is_nil_or_empty(node: &Node) -> bool {
 #[must_use]
 pub fn is_remote(entry: &str) -> bool {
     let lower = entry.to_ascii_lowercase();
-    if ["http://", "https://", "ssh://", "git::", "git@", "file://", "s3::", "gcs::"].iter().any(|p| lower.starts_with(p)) {
+    if ["http://", "https://", "ssh://", "git::", "git@", "file://", "s3::", "gcs::"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
         return true;
     }
     let first = entry.split('/').next().unwrap_or_default();
-    let looks_like_host = first.contains('.') && first != "." && first != ".." && !first.starts_with('.');
-    looks_like_host && (entry.contains("//") || entry.contains("?ref=") || entry.contains("?version=") || KNOWN_HOSTS.contains(&first))
+    let looks_like_host =
+        first.contains('.') && first != "." && first != ".." && !first.starts_with('.');
+    looks_like_host
+        && (entry.contains("//")
+            || entry.contains("?ref=")
+            || entry.contains("?version=")
+            || KNOWN_HOSTS.contains(&first))
 }
 
-const KNOWN_HOSTS: &[&str] = &["github.com", "gitlab.com", "bitbucket.org", "dev.azure.com", "ssh.dev.azure.com"];
+const KNOWN_HOSTS: &[&str] =
+    &["github.com", "gitlab.com", "bitbucket.org", "dev.azure.com", "ssh.dev.azure.com"];
+
+/// The diagnostic for a custom schema kyaml cannot parse; `when` says what made kustomize read it.
+fn unreadable_schema(unreadable: &Unreadable, when: &str) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::OpenApiInvalid,
+        format!("invalid schema file: {}", unreadable.invalid.message),
+    )
+    .at(unreadable.file.to_string(), unreadable.invalid.span);
+    if let Some(file) = &unreadable.named_at.file {
+        d = d.with_related(
+            file.to_string(),
+            Some(unreadable.named_at.span),
+            "named by this `openapi` path",
+        );
+    }
+    d.with_help(format!(
+        "kustomize reads a custom schema only when it needs it, here {when}, and then crashes on it"
+    ))
+}
 
 fn remote_diagnostic(file: &str, entry: &Str) -> Diagnostic {
-    Diagnostic::new(Code::RemoteNotFetched, format!("'{}' is a remote resource; Baton renders offline and does not fetch it", entry.value))
-        .at(file, entry.span())
-        .with_help("vendor the remote base into the repository, or render this overlay with kustomize")
+    Diagnostic::new(
+        Code::RemoteNotFetched,
+        format!(
+            "'{}' is a remote resource; Baton renders offline and does not fetch it",
+            entry.value
+        ),
+    )
+    .at(file, entry.span())
+    .with_help("vendor the remote base into the repository, or render this overlay with kustomize")
 }
 
 fn load_restriction(file: &str, entry: &Str, dir: &str) -> Diagnostic {
@@ -486,5 +766,89 @@ mod tests {
         assert!(!is_remote("../base"));
         assert!(!is_remote("deployment.yaml"));
         assert!(!is_remote("configs.d/app.yaml"));
+    }
+
+    mod openapi {
+        use crate::Workspace;
+        use crate::kustomize::Rendered;
+        use crate::tree::FileTree;
+
+        const WIDGET: &str = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  parts:\n  - name: a\n";
+        const SCOPED: &str = r#"{"paths": {"/apis/example.com/v1/widgets/{name}": {"get":
+            {"x-kubernetes-group-version-kind": {"group": "example.com", "version": "v1", "kind": "Widget"}}}}}"#;
+
+        fn render(files: &[(&str, &[u8])], dir: &str) -> Rendered {
+            let mut tree = FileTree::new();
+            for (path, content) in files {
+                match std::str::from_utf8(content) {
+                    Ok(text) => tree.insert(path, text).expect("path"),
+                    Err(_) => tree.insert_bytes(path, content.to_vec()).expect("path"),
+                };
+            }
+            Workspace::new(tree).render(dir)
+        }
+
+        fn error(r: &Rendered) -> (&'static str, Option<&str>, String) {
+            let d = r.diagnostics.iter().find(|d| d.is_error()).expect("an error");
+            (d.code, d.file.as_deref(), d.message.clone())
+        }
+
+        #[test]
+        fn version_errors_point_at_the_version() {
+            let r = render(&[("k/kustomization.yaml", b"openapi:\n  version: v1.30.0\n")], "k");
+            assert_eq!(error(&r).0, "K022");
+            let d = r.diagnostics.iter().find(|d| d.is_error()).expect("error");
+            assert_eq!(d.span.map(|s| (s.start, s.end)), Some((20, 27)));
+            let r = render(
+                &[
+                    ("kustomization.yaml", b"openapi:\n  version: v1.21.2\n  path: s.json\n"),
+                    ("s.json", b"{}"),
+                ],
+                "",
+            );
+            assert_eq!(
+                error(&r),
+                (
+                    "K022",
+                    Some("kustomization.yaml"),
+                    "builtin version and custom schema provided, cannot use both".into()
+                )
+            );
+        }
+
+        #[test]
+        fn an_unreadable_schema_fails_where_kustomize_reads_it() {
+            let files: [(&str, &[u8]); 3] = [
+                ("kustomization.yaml", b"openapi:\n  path: s.json\nresources:\n- w.yaml\n"),
+                ("s.json", b"{\"definitions\": \xff}"),
+                ("w.yaml", WIDGET.as_bytes()),
+            ];
+            let r = render(&files, "");
+            assert_eq!(error(&r).0, "K022");
+            assert!(r.yaml.is_empty());
+            // Without a custom resource or a patch, kustomize never reads it.
+            let files: [(&str, &[u8]); 3] = [
+                ("kustomization.yaml", b"openapi:\n  path: s.json\nresources:\n- cm.yaml\n"),
+                ("s.json", b"{\"definitions\": \xff}"),
+                ("cm.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"),
+            ];
+            assert!(render(&files, "").ok());
+        }
+
+        #[test]
+        fn a_schema_that_scopes_a_custom_kind_is_refused() {
+            let files: [(&str, &[u8]); 3] = [
+                (
+                    "kustomization.yaml",
+                    b"namespace: prod\nopenapi:\n  path: s.json\nresources:\n- w.yaml\n",
+                ),
+                ("s.json", SCOPED.as_bytes()),
+                ("w.yaml", WIDGET.as_bytes()),
+            ];
+            let r = render(&files, "");
+            let (code, file, message) = error(&r);
+            assert_eq!((code, file), ("K023", Some("w.yaml")));
+            assert!(message.contains("makes Widget (example.com/v1) cluster-scoped"), "{message}");
+        }
     }
 }

@@ -71,17 +71,26 @@ impl<'a> Decoder<'a> {
 
     pub fn error(&mut self, node: &Node, message: impl Into<String>) {
         let span = node.origin.span;
-        self.errors.push(Diagnostic::new(self.code, format!("{}: {}", self.prefix, message.into())).at(&**self.file, span));
+        self.errors.push(
+            Diagnostic::new(self.code, format!("{}: {}", self.prefix, message.into()))
+                .at(&**self.file, span),
+        );
     }
 
     /// An error at an origin (for values already decoded).
     pub fn error_at(&mut self, origin: &Origin, message: impl Into<String>) {
-        self.errors.push(Diagnostic::new(self.code, format!("{}: {}", self.prefix, message.into())).at(&**self.file, origin.span));
+        self.errors.push(
+            Diagnostic::new(self.code, format!("{}: {}", self.prefix, message.into()))
+                .at(&**self.file, origin.span),
+        );
     }
 
     fn type_error(&mut self, node: &Node, field: &str, want: &str) {
         let kind = json_kind(node);
-        self.error(node, format!("cannot unmarshal {kind} into Go struct field {field} of type {want}"));
+        self.error(
+            node,
+            format!("cannot unmarshal {kind} into Go struct field {field} of type {want}"),
+        );
     }
 
     fn origin(node: &Node) -> Origin {
@@ -97,7 +106,12 @@ impl<'a> Decoder<'a> {
     /// The fields of a mapping, matched to `known` names as Go's JSON decoder does (exact
     /// match first, then case-insensitive); unknown fields are errors. Returns
     /// `(canonical name, key, value)`; `None` when the node is not a mapping (reported).
-    pub fn fields<'n>(&mut self, node: &'n Node, what: &str, known: &[&'static str]) -> Option<Vec<(&'static str, &'n Node, &'n Node)>> {
+    pub fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[&'static str],
+    ) -> Option<Vec<(&'static str, &'n Node, &'n Node)>> {
         let entries = match &node.body {
             Body::Map(entries) => entries,
             _ if Self::is_null(node) => return Some(Vec::new()),
@@ -110,7 +124,10 @@ impl<'a> Decoder<'a> {
         let mut out = Vec::with_capacity(entries.len());
         for (key, value) in entries {
             let name = key.scalar().unwrap_or_default();
-            let found = known.iter().find(|k| **k == name).or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(name)));
+            let found = known
+                .iter()
+                .find(|k| **k == name)
+                .or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(name)));
             match found {
                 Some(canonical) => out.push((*canonical, key, value)),
                 None => self.error(key, format!("json: unknown field {name:?}")),
@@ -177,7 +194,11 @@ impl<'a> Decoder<'a> {
     }
 
     /// A `map[string]string`, in written order (keys are always strings in JSON).
-    pub fn string_map(&mut self, node: &Node, field: &str) -> Vec<(Spanned<String>, Spanned<String>)> {
+    pub fn string_map(
+        &mut self,
+        node: &Node,
+        field: &str,
+    ) -> Vec<(Spanned<String>, Spanned<String>)> {
         match &node.body {
             Body::Map(entries) => entries
                 .iter()
@@ -203,7 +224,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// A list whose items are decoded by `item`.
-    pub fn list<T>(&mut self, node: &Node, field: &str, mut item: impl FnMut(&mut Self, &Node) -> Option<T>) -> Vec<T> {
+    pub fn list<T>(
+        &mut self,
+        node: &Node,
+        field: &str,
+        mut item: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> Vec<T> {
         match &node.body {
             Body::Seq(items) => items.iter().filter_map(|n| item(self, n)).collect(),
             _ if Self::is_null(node) => Vec::new(),
@@ -236,7 +262,10 @@ mod tests {
             d.errors[0].message,
             "invalid Kustomization: cannot unmarshal number into Go struct field Image.images.newTag of type string"
         );
-        assert_eq!(d.errors[1].message, "invalid Kustomization: cannot unmarshal bool into Go struct field Image.images.name of type string");
+        assert_eq!(
+            d.errors[1].message,
+            "invalid Kustomization: cannot unmarshal bool into Go struct field Image.images.name of type string"
+        );
         assert_eq!(d.errors[0].span, Some(Span::new(8, 15)));
     }
 

@@ -121,9 +121,18 @@ impl TransformerConfig {
 
     /// Merges another configuration into this one (kustomize's `TransformerConfig.Merge`).
     pub fn merge(&mut self, other: &TransformerConfig) -> Result<(), ConflictError> {
-        for name in
-            ["namePrefix", "nameSuffix", "commonLabels", "templateLabels", "labels", "commonAnnotations", "namespace", "varReference", "images", "replicas"]
-        {
+        for name in [
+            "namePrefix",
+            "nameSuffix",
+            "commonLabels",
+            "templateLabels",
+            "labels",
+            "commonAnnotations",
+            "namespace",
+            "varReference",
+            "images",
+            "replicas",
+        ] {
             let incoming = other.clone().section_mut(name).map(std::mem::take).unwrap_or_default();
             if let Some(mine) = self.section_mut(name) {
                 merge_specs(mine, &incoming)?;
@@ -143,7 +152,9 @@ impl TransformerConfig {
 pub fn merge_specs(into: &mut Vec<FieldSpec>, incoming: &[FieldSpec]) -> Result<(), ConflictError> {
     for spec in incoming {
         match into.iter().find(|s| s.effectively_equals(spec)) {
-            Some(existing) if existing.create != spec.create => return Err(ConflictError(spec.path.clone())),
+            Some(existing) if existing.create != spec.create => {
+                return Err(ConflictError(spec.path.clone()));
+            }
             Some(_) => {}
             None => into.push(spec.clone()),
         }
@@ -158,9 +169,13 @@ fn parse_config_text(text: &str) -> TransformerConfig {
         if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
             section = header.to_string();
             if let Some(target) = header.strip_prefix("nameReference ") {
-                let f: Vec<&str> = target.split(' ').map(|s| if s == "-" { "" } else { s }).collect();
+                let f: Vec<&str> =
+                    target.split(' ').map(|s| if s == "-" { "" } else { s }).collect();
                 if let [group, version, kind] = f[..] {
-                    config.name_reference.push(NameReference { target: Gvk::new(group, version, kind), referrers: Vec::new() });
+                    config.name_reference.push(NameReference {
+                        target: Gvk::new(group, version, kind),
+                        referrers: Vec::new(),
+                    });
                 }
             }
             continue;
@@ -204,14 +219,16 @@ pub fn walk(
     create: Option<Create>,
     set: &mut dyn FnMut(&mut Node) -> Result<(), WalkError>,
 ) -> Result<(), WalkError> {
-    let api_version = object.get("apiVersion").and_then(Node::scalar).unwrap_or_default().to_string();
+    let api_version =
+        object.get("apiVersion").and_then(Node::scalar).unwrap_or_default().to_string();
     let kind = object.get("kind").and_then(Node::scalar).unwrap_or_default().to_string();
     if !spec.selects(&api_version, &kind) {
         return Ok(());
     }
     let segments = spec.segments();
     let create = if spec.create { create } else { None };
-    walk_path(object, &segments, create, set).map_err(|e| WalkError(format!("considering field '{}' of object: {}", spec.path, e.0)))
+    walk_path(object, &segments, create, set)
+        .map_err(|e| WalkError(format!("considering field '{}' of object: {}", spec.path, e.0)))
 }
 
 fn walk_path(
@@ -278,18 +295,36 @@ mod tests {
     fn builtin_config_loads_every_section() {
         let c = TransformerConfig::builtin();
         assert_eq!(c.name_prefix.len(), 1);
-        assert!(c.common_labels.iter().any(|s| s.kind == "Service" && s.path == "spec/selector" && s.create));
+        assert!(
+            c.common_labels
+                .iter()
+                .any(|s| s.kind == "Service" && s.path == "spec/selector" && s.create)
+        );
         assert!(c.images.iter().any(|s| s.path == "spec/template/spec/containers[]/image"));
         let cm = c.name_reference.iter().find(|r| r.target.kind == "ConfigMap").unwrap();
-        assert!(cm.referrers.iter().any(|s| s.kind == "Deployment" && s.path.ends_with("envFrom/configMapRef/name")));
+        assert!(
+            cm.referrers
+                .iter()
+                .any(|s| s.kind == "Deployment" && s.path.ends_with("envFrom/configMapRef/name"))
+        );
         let secret = c.name_reference.iter().find(|r| r.target.kind == "Secret").unwrap();
-        assert!(secret.referrers.iter().any(|s| s.segments().last().unwrap() == "nginx.ingress.kubernetes.io/auth-secret"));
+        assert!(
+            secret
+                .referrers
+                .iter()
+                .any(|s| s.segments().last().unwrap() == "nginx.ingress.kubernetes.io/auth-secret")
+        );
     }
 
     #[test]
     fn walk_enters_lists_and_creates_when_asked() {
-        let mut d = doc("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: x\n      - name: b\n        image: y\n");
-        let spec = FieldSpec { path: "spec/template/spec/containers/image".into(), ..FieldSpec::default() };
+        let mut d = doc(
+            "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: x\n      - name: b\n        image: y\n",
+        );
+        let spec = FieldSpec {
+            path: "spec/template/spec/containers/image".into(),
+            ..FieldSpec::default()
+        };
         let mut seen = Vec::new();
         walk(&mut d, &spec, None, &mut |n| {
             seen.push(n.scalar().unwrap_or_default().to_string());
@@ -298,7 +333,8 @@ mod tests {
         .unwrap();
         assert_eq!(seen, ["x", "y"]);
 
-        let spec = FieldSpec { path: "metadata/labels".into(), create: true, ..FieldSpec::default() };
+        let spec =
+            FieldSpec { path: "metadata/labels".into(), create: true, ..FieldSpec::default() };
         walk(&mut d, &spec, Some(Create::Map), &mut |n| {
             n.set("app", Node::string("web"));
             Ok(())
@@ -310,7 +346,8 @@ mod tests {
     #[test]
     fn walk_respects_gvk_and_reports_scalars_in_the_way() {
         let mut d = doc("apiVersion: v1\nkind: Service\nspec: 3\n");
-        let spec = FieldSpec { kind: "Deployment".into(), path: "spec/x".into(), ..FieldSpec::default() };
+        let spec =
+            FieldSpec { kind: "Deployment".into(), path: "spec/x".into(), ..FieldSpec::default() };
         walk(&mut d, &spec, None, &mut |_| panic!("must not visit")).unwrap();
         let spec = FieldSpec { path: "spec/x".into(), ..FieldSpec::default() };
         assert!(walk(&mut d, &spec, None, &mut |_| Ok(())).is_err());
@@ -318,7 +355,8 @@ mod tests {
 
     #[test]
     fn merge_detects_conflicts() {
-        let a = FieldSpec { kind: "X".into(), path: "p".into(), create: true, ..FieldSpec::default() };
+        let a =
+            FieldSpec { kind: "X".into(), path: "p".into(), create: true, ..FieldSpec::default() };
         let b = FieldSpec { create: false, ..a.clone() };
         let mut into = vec![a.clone()];
         assert!(merge_specs(&mut into, std::slice::from_ref(&a)).is_ok());

@@ -18,7 +18,9 @@ pub fn finish(b: &mut Builder, k: &Kustomization, mut acc: Accumulator) -> Built
     generate::add_name_hashes(b, k, &mut acc)?;
     nameref::fix(b, k, &mut acc)?;
     transform::vars::resolve(b, k, &mut acc)?;
-    acc.resources.retain(|r| !r.string_map("annotations").iter().any(|(key, v)| key == LOCAL_CONFIG && v != "false"));
+    acc.resources.retain(|r| {
+        !r.string_map("annotations").iter().any(|(key, v)| key == LOCAL_CONFIG && v != "false")
+    });
     for r in &mut acc.resources {
         normalize_annotations(&mut r.node);
     }
@@ -36,7 +38,11 @@ fn normalize_annotations(node: &mut Node) {
         Body::Map(entries) => entries
             .iter()
             .map(|(k, v)| {
-                let text = if v.is_null() { String::new() } else { v.scalar().unwrap_or_default().to_string() };
+                let text = if v.is_null() {
+                    String::new()
+                } else {
+                    v.scalar().unwrap_or_default().to_string()
+                };
                 let mut value = Node::string(text);
                 value.origin = v.origin.clone();
                 (k.scalar().unwrap_or_default().to_string(), value)
@@ -61,20 +67,31 @@ fn sort(b: &mut Builder, k: &Kustomization, resources: &mut [Resource]) -> Built
         None => LegacyOrder::default(),
         Some(options) => {
             let mode = options.order.as_ref().map_or("", |o| o.as_str());
-            let has_legacy_options = !options.order_first.is_empty() || !options.order_last.is_empty();
+            let has_legacy_options =
+                !options.order_first.is_empty() || !options.order_last.is_empty();
             match mode {
                 "fifo" if has_legacy_options => {
                     return fail_at(b, k, Code::TransformerInvalid, &options.origin, "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'".into());
                 }
                 "fifo" => return Ok(()),
                 "legacy" if has_legacy_options => {
-                    let first: Vec<&str> = options.order_first.iter().map(super::decode::Spanned::as_str).collect();
-                    let last: Vec<&str> = options.order_last.iter().map(super::decode::Spanned::as_str).collect();
+                    let first: Vec<&str> =
+                        options.order_first.iter().map(super::decode::Spanned::as_str).collect();
+                    let last: Vec<&str> =
+                        options.order_last.iter().map(super::decode::Spanned::as_str).collect();
                     LegacyOrder::new(&first, &last)
                 }
                 "legacy" => LegacyOrder::new(DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST),
                 other => {
-                    return fail_at(b, k, Code::TransformerInvalid, &options.origin, format!("the field 'sortOptions.order' must be one of [legacy, fifo], got '{other}'"));
+                    return fail_at(
+                        b,
+                        k,
+                        Code::TransformerInvalid,
+                        &options.origin,
+                        format!(
+                            "the field 'sortOptions.order' must be one of [legacy, fifo], got '{other}'"
+                        ),
+                    );
                 }
             }
         }

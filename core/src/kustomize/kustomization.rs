@@ -2,8 +2,8 @@
 //!
 //! Field names, types and the "fix-ups" (legacy `bases` join `resources`, `imageTags` join
 //! `images`, `commonLabels` become a `labels` entry with selectors, and so on) follow
-//! kustomize's `types.Kustomization`. Fields Baton cannot honour offline (Helm, plugins,
-//! custom OpenAPI) are kept so the loader can name them in a diagnostic.
+//! kustomize's `types.Kustomization`. Fields Baton cannot honour offline (Helm, plugins)
+//! are kept so the loader can name them in a diagnostic.
 
 use std::sync::Arc;
 
@@ -11,7 +11,8 @@ use super::decode::{Decoder, Spanned};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::yaml::{Body, Node, Origin};
 
-pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 pub type Str = Spanned<String>;
 
@@ -116,7 +117,7 @@ pub struct Replacement {
 /// A `replacements` entry: inline, or a `path` to a file of replacements.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplacementEntry {
-    Inline(Replacement),
+    Inline(Box<Replacement>),
     Path(Str),
 }
 
@@ -150,6 +151,17 @@ pub struct GeneratorArgs {
     pub options: Option<GeneratorOptions>,
     /// Secrets only.
     pub secret_type: Option<Str>,
+    pub origin: Origin,
+}
+
+/// `openapi`: kustomize's `map[string]string`, of which it reads `path` (a schema file) and
+/// `version` (a built-in schema); other keys are ignored. A key written with a `null` value
+/// is present with an empty value, as in Go.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenApiField {
+    pub path: Option<Str>,
+    pub version: Option<Str>,
+    /// The `openapi` key.
     pub origin: Origin,
 }
 
@@ -193,6 +205,7 @@ pub struct Kustomization {
     pub secret_generator: Vec<GeneratorArgs>,
     pub generator_options: Option<GeneratorOptions>,
     pub configurations: Vec<Str>,
+    pub openapi: Option<OpenApiField>,
     /// Fields Baton does not run offline: `(field name, key node origin)`.
     pub unsupported: Vec<(&'static str, Origin)>,
     /// Deprecated fields that were used: `(field, replacement)`.
@@ -262,13 +275,35 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
             "apiVersion" => k.api_version = d.string(value, &path),
             "kind" => k.kind = d.string(value, &path),
             "metadata" => {
-                d.fields(value, "types.ObjectMeta", &["name", "namespace", "labels", "annotations"]);
+                d.fields(
+                    value,
+                    "types.ObjectMeta",
+                    &["name", "namespace", "labels", "annotations"],
+                );
             }
-            "openapi" | "helmGlobals" | "helmCharts" | "helmChartInflationGenerator" | "generators" | "transformers"
-            | "validators" | "buildMetadata" => {
-                if !Decoder::is_null(value) && !is_empty_collection(value) {
-                    k.unsupported.push((name, key.origin.clone()));
+            "openapi" => {
+                let entries = d.string_map(value, &path);
+                let last = |name: &str| {
+                    entries.iter().rev().find(|(k, _)| k.value == name).map(|(_, v)| v.clone())
+                };
+                if !entries.is_empty() {
+                    k.openapi = Some(OpenApiField {
+                        path: last("path"),
+                        version: last("version"),
+                        origin: key.origin.clone(),
+                    });
                 }
+            }
+            "helmGlobals"
+            | "helmCharts"
+            | "helmChartInflationGenerator"
+            | "generators"
+            | "transformers"
+            | "validators"
+            | "buildMetadata"
+                if !Decoder::is_null(value) && !is_empty_collection(value) =>
+            {
+                k.unsupported.push((name, key.origin.clone()));
             }
             "namePrefix" => k.name_prefix = d.string(value, &path),
             "nameSuffix" => k.name_suffix = d.string(value, &path),
@@ -307,8 +342,12 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
                 k.deprecated.push(("bases", "resources", key.origin.clone()));
                 bases = d.strings(value, &path);
             }
-            "configMapGenerator" => k.config_map_generator = d.list(value, &path, |d, n| decode_generator(d, n, false)),
-            "secretGenerator" => k.secret_generator = d.list(value, &path, |d, n| decode_generator(d, n, true)),
+            "configMapGenerator" => {
+                k.config_map_generator = d.list(value, &path, |d, n| decode_generator(d, n, false))
+            }
+            "secretGenerator" => {
+                k.secret_generator = d.list(value, &path, |d, n| decode_generator(d, n, true))
+            }
             "generatorOptions" => k.generator_options = decode_generator_options(&mut d, value),
             "configurations" => k.configurations = d.strings(value, &path),
             _ => {}
@@ -318,7 +357,10 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
         return Err(d.errors);
     }
     if !any_content {
-        return Err(vec![Diagnostic::new(Code::KustomizationInvalid, "kustomization.yaml is empty").at(file.to_string(), root.origin.span)]);
+        return Err(vec![
+            Diagnostic::new(Code::KustomizationInvalid, "kustomization.yaml is empty")
+                .at(file.to_string(), root.origin.span),
+        ]);
     }
     enforce_type_meta(file, &k)?;
     // kustomize's FixKustomization.
@@ -341,24 +383,41 @@ fn enforce_type_meta(file: &Arc<str>, k: &Kustomization) -> Result<(), Vec<Diagn
     if !kind.is_empty() && kind != "Kustomization" && kind != "Component" {
         let span = k.kind.as_ref().map(Spanned::span).unwrap_or_default();
         errors.push(
-            Diagnostic::new(Code::KustomizationInvalid, "kind should be Kustomization or Component").at(file.to_string(), span),
+            Diagnostic::new(
+                Code::KustomizationInvalid,
+                "kind should be Kustomization or Component",
+            )
+            .at(file.to_string(), span),
         );
     }
-    let required = if kind == "Component" { "kustomize.config.k8s.io/v1alpha1" } else { "kustomize.config.k8s.io/v1beta1" };
+    let required = if kind == "Component" {
+        "kustomize.config.k8s.io/v1alpha1"
+    } else {
+        "kustomize.config.k8s.io/v1beta1"
+    };
     if let Some(v) = &k.api_version
         && !v.value.is_empty()
         && v.value != required
     {
         let kind = if kind.is_empty() { "Kustomization" } else { kind };
         errors.push(
-            Diagnostic::new(Code::KustomizationInvalid, format!("apiVersion for {kind} should be {required}"))
-                .at(file.to_string(), v.span()),
+            Diagnostic::new(
+                Code::KustomizationInvalid,
+                format!("apiVersion for {kind} should be {required}"),
+            )
+            .at(file.to_string(), v.span()),
         );
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-fn decode_gvk_field(d: &mut Decoder, gvk: &mut GvkFields, name: &str, value: &Node, path: &str) -> bool {
+fn decode_gvk_field(
+    d: &mut Decoder,
+    gvk: &mut GvkFields,
+    name: &str,
+    value: &Node,
+    path: &str,
+) -> bool {
     match name {
         "group" => gvk.group = d.string(value, path),
         "version" => gvk.version = d.string(value, path),
@@ -369,7 +428,8 @@ fn decode_gvk_field(d: &mut Decoder, gvk: &mut GvkFields, name: &str, value: &No
 }
 
 pub(crate) fn decode_selector(d: &mut Decoder, node: &Node, what: &str) -> Option<Selector> {
-    const FIELDS: &[&str] = &["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"];
+    const FIELDS: &[&str] =
+        &["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"];
     let fields = d.fields(node, what, FIELDS)?;
     let mut s = Selector { origin: node.origin.clone(), ..Selector::default() };
     for (name, _, value) in fields {
@@ -389,7 +449,8 @@ pub(crate) fn decode_selector(d: &mut Decoder, node: &Node, what: &str) -> Optio
 }
 
 fn decode_field_spec(d: &mut Decoder, node: &Node) -> Option<FieldSpecEntry> {
-    let fields = d.fields(node, "types.FieldSpec", &["group", "version", "kind", "path", "create"])?;
+    let fields =
+        d.fields(node, "types.FieldSpec", &["group", "version", "kind", "path", "create"])?;
     let mut f = FieldSpecEntry::default();
     for (name, _, value) in fields {
         let path = format!("FieldSpec.{name}");
@@ -411,13 +472,21 @@ pub(crate) fn decode_field_specs(d: &mut Decoder, node: &Node, what: &str) -> Ve
 }
 
 fn decode_label(d: &mut Decoder, node: &Node) -> Option<Label> {
-    let fields = d.fields(node, "types.Label", &["pairs", "includeSelectors", "includeTemplates", "fields"])?;
+    let fields = d.fields(
+        node,
+        "types.Label",
+        &["pairs", "includeSelectors", "includeTemplates", "fields"],
+    )?;
     let mut l = Label { origin: node.origin.clone(), ..Label::default() };
     for (name, _, value) in fields {
         match name {
             "pairs" => l.pairs = d.string_map(value, "Label.labels.pairs"),
-            "includeSelectors" => l.include_selectors = d.bool(value, "Label.labels.includeSelectors")?,
-            "includeTemplates" => l.include_templates = d.bool(value, "Label.labels.includeTemplates")?,
+            "includeSelectors" => {
+                l.include_selectors = d.bool(value, "Label.labels.includeSelectors")?
+            }
+            "includeTemplates" => {
+                l.include_templates = d.bool(value, "Label.labels.includeTemplates")?
+            }
             "fields" => l.fields = decode_field_specs(d, value, "Label.labels.fields"),
             _ => {}
         }
@@ -432,11 +501,21 @@ fn decode_patch(d: &mut Decoder, node: &Node) -> Option<Patch> {
         match name {
             "path" => p.path = d.string(value, "Patch.patches.path"),
             "patch" => p.patch = d.string(value, "Patch.patches.patch"),
-            "target" => p.target = if Decoder::is_null(value) { None } else { decode_selector(d, value, "Selector") },
+            "target" => {
+                p.target = if Decoder::is_null(value) {
+                    None
+                } else {
+                    decode_selector(d, value, "Selector")
+                }
+            }
             "options" => {
-                for (option, _, v) in d.fields(value, "types.PatchArgs", &["allowNameChange", "allowKindChange"])? {
+                for (option, _, v) in
+                    d.fields(value, "types.PatchArgs", &["allowNameChange", "allowKindChange"])?
+                {
                     match option {
-                        "allowNameChange" => p.allow_name_change = d.bool(v, "PatchArgs.allowNameChange")?,
+                        "allowNameChange" => {
+                            p.allow_name_change = d.bool(v, "PatchArgs.allowNameChange")?
+                        }
                         _ => p.allow_kind_change = d.bool(v, "PatchArgs.allowKindChange")?,
                     }
                 }
@@ -448,7 +527,8 @@ fn decode_patch(d: &mut Decoder, node: &Node) -> Option<Patch> {
 }
 
 fn decode_image(d: &mut Decoder, node: &Node) -> Option<Image> {
-    let fields = d.fields(node, "types.Image", &["name", "newName", "tagSuffix", "newTag", "digest"])?;
+    let fields =
+        d.fields(node, "types.Image", &["name", "newName", "tagSuffix", "newTag", "digest"])?;
     let mut i = Image { origin: node.origin.clone(), ..Image::default() };
     for (name, _, value) in fields {
         let path = format!("Image.images.{name}");
@@ -478,7 +558,8 @@ fn decode_replica(d: &mut Decoder, node: &Node) -> Option<Replica> {
 }
 
 fn decode_field_options(d: &mut Decoder, node: &Node) -> Option<FieldOptions> {
-    let fields = d.fields(node, "types.FieldOptions", &["delimiter", "index", "encoding", "create"])?;
+    let fields =
+        d.fields(node, "types.FieldOptions", &["delimiter", "index", "encoding", "create"])?;
     let mut o = FieldOptions::default();
     for (name, _, value) in fields {
         let path = format!("FieldOptions.{name}");
@@ -493,7 +574,8 @@ fn decode_field_options(d: &mut Decoder, node: &Node) -> Option<FieldOptions> {
 }
 
 fn decode_replacement_entry(d: &mut Decoder, node: &Node) -> Option<ReplacementEntry> {
-    let fields = d.fields(node, "types.ReplacementField", &["path", "source", "targets", "sourceValue"])?;
+    let fields =
+        d.fields(node, "types.ReplacementField", &["path", "source", "targets", "sourceValue"])?;
     if let Some((_, _, path)) = fields.iter().find(|(n, _, _)| *n == "path") {
         if fields.len() > 1 {
             d.error(node, "cannot specify both path and inline replacement");
@@ -501,12 +583,13 @@ fn decode_replacement_entry(d: &mut Decoder, node: &Node) -> Option<ReplacementE
         }
         return d.string(path, "ReplacementField.path").map(ReplacementEntry::Path);
     }
-    decode_replacement(d, node).map(ReplacementEntry::Inline)
+    decode_replacement(d, node).map(|r| ReplacementEntry::Inline(Box::new(r)))
 }
 
 /// Decodes one replacement (inline in a kustomization, or from a replacements file).
 pub(crate) fn decode_replacement(d: &mut Decoder, node: &Node) -> Option<Replacement> {
-    let fields = d.fields(node, "types.Replacement", &["path", "source", "targets", "sourceValue"])?;
+    let fields =
+        d.fields(node, "types.Replacement", &["path", "source", "targets", "sourceValue"])?;
     let mut r = Replacement { origin: node.origin.clone(), ..Replacement::default() };
     for (name, _, value) in fields {
         match name {
@@ -520,7 +603,8 @@ pub(crate) fn decode_replacement(d: &mut Decoder, node: &Node) -> Option<Replace
 }
 
 fn decode_source(d: &mut Decoder, node: &Node) -> Option<ReplacementSource> {
-    const FIELDS: &[&str] = &["group", "version", "kind", "name", "namespace", "fieldPath", "options"];
+    const FIELDS: &[&str] =
+        &["group", "version", "kind", "name", "namespace", "fieldPath", "options"];
     let fields = d.fields(node, "types.SourceSelector", FIELDS)?;
     let mut s = ReplacementSource { origin: node.origin.clone(), ..ReplacementSource::default() };
     for (name, _, value) in fields {
@@ -540,12 +624,16 @@ fn decode_source(d: &mut Decoder, node: &Node) -> Option<ReplacementSource> {
 }
 
 fn decode_target(d: &mut Decoder, node: &Node) -> Option<ReplacementTarget> {
-    let fields = d.fields(node, "types.TargetSelector", &["select", "reject", "fieldPaths", "options"])?;
+    let fields =
+        d.fields(node, "types.TargetSelector", &["select", "reject", "fieldPaths", "options"])?;
     let mut t = ReplacementTarget { origin: node.origin.clone(), ..ReplacementTarget::default() };
     for (name, _, value) in fields {
         match name {
             "select" => t.select = decode_selector(d, value, "Selector"),
-            "reject" => t.reject = d.list(value, "TargetSelector.reject", |d, n| decode_selector(d, n, "Selector")),
+            "reject" => {
+                t.reject =
+                    d.list(value, "TargetSelector.reject", |d, n| decode_selector(d, n, "Selector"))
+            }
             "fieldPaths" => t.field_paths = d.strings(value, "TargetSelector.fieldPaths"),
             _ => t.options = decode_field_options(d, value),
         }
@@ -560,7 +648,8 @@ fn decode_var(d: &mut Decoder, node: &Node) -> Option<Var> {
         match name {
             "name" => v.name = d.string(value, "Var.vars.name")?,
             "objref" => {
-                const FIELDS: &[&str] = &["apiVersion", "group", "version", "kind", "name", "namespace"];
+                const FIELDS: &[&str] =
+                    &["apiVersion", "group", "version", "kind", "name", "namespace"];
                 for (field, _, value) in d.fields(value, "types.Target", FIELDS)? {
                     let path = format!("Target.objref.{field}");
                     if decode_gvk_field(d, &mut v.gvk, field, value, &path) {
@@ -590,7 +679,9 @@ fn decode_sort_options(d: &mut Decoder, node: &Node) -> Option<SortOptions> {
         match name {
             "order" => s.order = d.string(value, "SortOptions.order"),
             _ => {
-                for (field, _, v) in d.fields(value, "types.LegacySortOptions", &["orderFirst", "orderLast"])? {
+                for (field, _, v) in
+                    d.fields(value, "types.LegacySortOptions", &["orderFirst", "orderLast"])?
+                {
                     let list = d.strings(v, &format!("LegacySortOptions.{field}"));
                     if field == "orderFirst" {
                         s.order_first = list;
@@ -621,9 +712,12 @@ fn decode_generator_options(d: &mut Decoder, node: &Node) -> Option<GeneratorOpt
 }
 
 fn decode_generator(d: &mut Decoder, node: &Node, secret: bool) -> Option<GeneratorArgs> {
-    const CONFIG_MAP: &[&str] = &["name", "namespace", "behavior", "literals", "files", "envs", "env", "options"];
-    const SECRET: &[&str] = &["name", "namespace", "behavior", "literals", "files", "envs", "env", "options", "type"];
-    let (what, known) = if secret { ("types.SecretArgs", SECRET) } else { ("types.ConfigMapArgs", CONFIG_MAP) };
+    const CONFIG_MAP: &[&str] =
+        &["name", "namespace", "behavior", "literals", "files", "envs", "env", "options"];
+    const SECRET: &[&str] =
+        &["name", "namespace", "behavior", "literals", "files", "envs", "env", "options", "type"];
+    let (what, known) =
+        if secret { ("types.SecretArgs", SECRET) } else { ("types.ConfigMapArgs", CONFIG_MAP) };
     let fields = d.fields(node, what, known)?;
     let mut g = GeneratorArgs { origin: node.origin.clone(), ..GeneratorArgs::default() };
     let mut env = None;
@@ -671,7 +765,10 @@ mod tests {
         assert_eq!(k.images[0].new_tag.as_ref().unwrap().value, "v1");
         assert_eq!(k.patches.len(), 1);
         assert_eq!(k.patches_strategic_merge[0].value, "p.yaml");
-        assert_eq!(k.patches[0].target.as_ref().unwrap().gvk.kind.as_ref().unwrap().value, "Deployment");
+        assert_eq!(
+            k.patches[0].target.as_ref().unwrap().gvk.kind.as_ref().unwrap().value,
+            "Deployment"
+        );
         assert_eq!(k.deprecated.len(), 4);
     }
 
@@ -691,17 +788,49 @@ mod tests {
         let errors = load("kind: Deployment\nresources: [a]\n").unwrap_err();
         assert_eq!(errors[0].message, "kind should be Kustomization or Component");
         let errors = load("apiVersion: v1\nresources: [a]\n").unwrap_err();
-        assert_eq!(errors[0].message, "apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1");
+        assert_eq!(
+            errors[0].message,
+            "apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1"
+        );
     }
 
     #[test]
     fn empty_kustomization_is_an_error() {
-        assert_eq!(load("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n").unwrap_err()[0].message, "kustomization.yaml is empty");
+        assert_eq!(
+            load("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n").unwrap_err()
+                [0]
+            .message,
+            "kustomization.yaml is empty"
+        );
     }
 
     #[test]
     fn unsupported_fields_are_kept_for_diagnostics() {
         let k = load("helmCharts: [{name: x}]\nresources: [a]\n").unwrap();
         assert_eq!(k.unsupported[0].0, "helmCharts");
+    }
+
+    #[test]
+    fn openapi_is_a_string_map() {
+        let k = load("openapi:\n  path: schema.json\n  other: x\nresources: [a]\n").unwrap();
+        let field = k.openapi.expect("openapi");
+        assert_eq!(field.path.map(|p| p.value), Some("schema.json".to_string()));
+        assert_eq!(field.version, None);
+        assert!(k.unsupported.is_empty());
+        let k = load("openapi:\n  path: null\n  version: v1.21.2\n").unwrap();
+        let field = k.openapi.expect("openapi");
+        assert_eq!(field.path.map(|p| p.value), Some(String::new()));
+        assert_eq!(field.version.map(|v| v.value), Some("v1.21.2".to_string()));
+        assert_eq!(load("openapi: {}\nresources: [a]\n").unwrap().openapi, None);
+        let errors = load("openapi:\n  version: 1\n").unwrap_err();
+        assert!(
+            errors[0].message.contains(
+                "cannot unmarshal number into Go struct field Kustomization.openapi of type string"
+            ),
+            "{}",
+            errors[0].message
+        );
+        let errors = load("openapi: x\n").unwrap_err();
+        assert!(errors[0].message.contains("of type map[string]string"), "{}", errors[0].message);
     }
 }

@@ -72,6 +72,8 @@ pub struct RenderedResource {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Rendered {
+    /// Whether the render succeeded (no error diagnostics).
+    pub ok: bool,
     /// The full output (resources joined by `---`); empty when the render failed.
     pub yaml: String,
     pub resources: Vec<RenderedResource>,
@@ -81,7 +83,7 @@ pub struct Rendered {
 impl Rendered {
     #[must_use]
     pub fn ok(&self) -> bool {
-        !self.diagnostics.iter().any(Diagnostic::is_error)
+        self.ok
     }
 }
 
@@ -91,19 +93,26 @@ pub fn render(source: &mut Source, dir: &str) -> (Rendered, ReadSet) {
         Ok(d) => d,
         Err(e) => {
             let d = Diagnostic::new(Code::PathEscapesRoot, e.to_string());
-            return (Rendered { diagnostics: vec![d], ..Rendered::default() }, ReadSet::default());
+            return (
+                Rendered { ok: false, diagnostics: vec![d], ..Rendered::default() },
+                ReadSet::default(),
+            );
         }
     };
     let mut builder = Builder::new(source);
-    let resources = builder.accumulate_dir(&dir, None).and_then(|(k, acc)| finish::finish(&mut builder, &k, acc));
+    let resources = builder
+        .accumulate_dir(&dir, None)
+        .and_then(|(k, acc)| finish::finish(&mut builder, &k, acc));
     let mut diagnostics = std::mem::take(&mut builder.diagnostics);
     let mut rendered = match resources {
         Ok(resources) => print(&resources, &mut diagnostics),
         Err(_) => Rendered::default(),
     };
+    rendered.ok = !diagnostics.iter().any(Diagnostic::is_error);
     rendered.diagnostics = diagnostics;
-    if !rendered.ok() {
+    if !rendered.ok {
         rendered.yaml.clear();
+        rendered.resources.clear();
     }
     let reads = std::mem::take(&mut source.reads);
     (rendered, reads)
@@ -117,8 +126,11 @@ fn print(resources: &[Resource], diagnostics: &mut Vec<Diagnostic>) -> Rendered 
             Ok(yaml) => yaml,
             Err(e) => {
                 let origin = e.origin().cloned().unwrap_or_default();
-                let file = origin.file.as_deref().map_or_else(|| r.source.to_string(), str::to_string);
-                diagnostics.push(Diagnostic::new(Code::YamlUnsupported, e.to_string()).at(file, origin.span));
+                let file =
+                    origin.file.as_deref().map_or_else(|| r.source.to_string(), str::to_string);
+                diagnostics.push(
+                    Diagnostic::new(Code::YamlUnsupported, e.to_string()).at(file, origin.span),
+                );
                 continue;
             }
         };
@@ -163,16 +175,21 @@ pub fn images_of(node: &crate::yaml::Node) -> Vec<RenderedImage> {
         match &n.body {
             Body::Map(entries) => {
                 for (key, value) in entries {
-                    if let (Some(list @ ("containers" | "initContainers")), Body::Seq(items)) = (key.scalar(), &value.body) {
+                    if let (Some(list @ ("containers" | "initContainers")), Body::Seq(items)) =
+                        (key.scalar(), &value.body)
+                    {
                         for item in items {
                             if let Some(image) = item.get("image").filter(|i| i.is_scalar()) {
                                 out.push(RenderedImage {
                                     list: list.to_string(),
-                                    container: item.get("name").and_then(Node::scalar).unwrap_or_default().to_string(),
+                                    container: item
+                                        .get("name")
+                                        .and_then(Node::scalar)
+                                        .unwrap_or_default()
+                                        .to_string(),
                                     image: image.scalar().unwrap_or_default().to_string(),
-                                    source: image.origin.file.as_ref().map(|f: &Arc<str>| ImageSource {
-                                        file: f.to_string(),
-                                        span: image.origin.span,
+                                    source: image.origin.file.as_ref().map(|f: &Arc<str>| {
+                                        ImageSource { file: f.to_string(), span: image.origin.span }
                                     }),
                                 });
                             }

@@ -30,7 +30,11 @@ impl Gvk {
 
     #[must_use]
     pub fn api_version(&self) -> String {
-        if self.group.is_empty() { self.version.clone() } else { format!("{}/{}", self.group, self.version) }
+        if self.group.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
     }
 
     /// Whether kustomize's built-in table says this kind is cluster-scoped.
@@ -52,7 +56,12 @@ impl Gvk {
     #[must_use]
     pub fn display(&self) -> String {
         let or = |s: &str, d: &str| if s.is_empty() { d.to_string() } else { s.to_string() };
-        format!("{}.{}.{}", or(&self.kind, "[noKind]"), or(&self.version, "[noVer]"), or(&self.group, "[noGrp]"))
+        format!(
+            "{}.{}.{}",
+            or(&self.kind, "[noKind]"),
+            or(&self.version, "[noVer]"),
+            or(&self.group, "[noGrp]")
+        )
     }
 
     fn legacy_sort_string(&self) -> String {
@@ -94,7 +103,9 @@ impl ResId {
     /// Same group, version, kind, name and effective namespace.
     #[must_use]
     pub fn same_as(&self, other: &ResId) -> bool {
-        self.gvk == other.gvk && self.name == other.name && self.effective_namespace() == other.effective_namespace()
+        self.gvk == other.gvk
+            && self.name == other.name
+            && self.effective_namespace() == other.effective_namespace()
     }
 
     /// kustomize's `ResId.String()`, used in its messages: `Kind.version.group/name.namespace`.
@@ -139,7 +150,8 @@ pub const DEFAULT_ORDER_FIRST: &[&str] = &[
 ];
 
 /// … and these last.
-pub const DEFAULT_ORDER_LAST: &[&str] = &["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+pub const DEFAULT_ORDER_LAST: &[&str] =
+    &["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
 
 /// kustomize's legacy resource order with the given first/last kind lists.
 #[derive(Debug, Clone)]
@@ -175,7 +187,10 @@ impl LegacyOrder {
                 return ra.cmp(&rb);
             }
             let (sa, sb) = (a.gvk.legacy_sort_string(), b.gvk.legacy_sort_string());
-            if a.gvk.kind == "Namespace" && b.gvk.kind == "Namespace" && (a.gvk.group.is_empty() || b.gvk.group.is_empty()) {
+            if a.gvk.kind == "Namespace"
+                && b.gvk.kind == "Namespace"
+                && (a.gvk.group.is_empty() || b.gvk.group.is_empty())
+            {
                 return sb.cmp(&sa);
             }
             return sa.cmp(&sb);
@@ -243,7 +258,7 @@ mod tests {
         assert!(id("v1", "ConfigMap", "a", "").same_as(&id("v1", "ConfigMap", "a", "default")));
         assert!(!id("v1", "ConfigMap", "a", "x").same_as(&id("v1", "ConfigMap", "a", "")));
         assert!(id("v1", "Namespace", "a", "x").same_as(&id("v1", "Namespace", "a", "")));
-        assert!(!Gvk::from_api_version("v2", "Namespace", ).is_cluster_scoped());
+        assert!(!Gvk::from_api_version("v2", "Namespace",).is_cluster_scoped());
     }
 
     #[test]
@@ -261,7 +276,14 @@ mod tests {
         let names: Vec<_> = ids.iter().map(|i| format!("{}/{}", i.gvk.kind, i.name)).collect();
         assert_eq!(
             names,
-            ["Namespace/n", "Service/z", "Deployment/a", "Deployment/b", "Widget/a", "ValidatingWebhookConfiguration/w"]
+            [
+                "Namespace/n",
+                "Service/z",
+                "Deployment/a",
+                "Deployment/b",
+                "Widget/a",
+                "ValidatingWebhookConfiguration/w"
+            ]
         );
     }
 

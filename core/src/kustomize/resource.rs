@@ -87,7 +87,11 @@ impl Resource {
     /// The current id.
     #[must_use]
     pub fn id(&self) -> ResId {
-        ResId { gvk: self.gvk(), name: self.name().to_string(), namespace: self.namespace().to_string() }
+        ResId {
+            gvk: self.gvk(),
+            name: self.name().to_string(),
+            namespace: self.namespace().to_string(),
+        }
     }
 
     /// Earlier ids (oldest first), with the current group and version as kustomize does.
@@ -112,7 +116,8 @@ impl Resource {
 
     /// Remembers the current name, namespace and kind before a change.
     pub fn store_previous_id(&mut self) {
-        let entry = (self.name().to_string(), self.namespace().to_string(), self.kind().to_string());
+        let entry =
+            (self.name().to_string(), self.namespace().to_string(), self.kind().to_string());
         self.previous.push(entry);
     }
 
@@ -124,7 +129,9 @@ impl Resource {
             return Vec::new();
         }
         let cluster_scoped = self.gvk().is_cluster_scoped();
-        let join = |f: &dyn Fn(&(String, String, String)) -> String| self.previous.iter().map(f).collect::<Vec<_>>().join(",");
+        let join = |f: &dyn Fn(&(String, String, String)) -> String| {
+            self.previous.iter().map(f).collect::<Vec<_>>().join(",")
+        };
         vec![
             ("internal.config.kubernetes.io/previousKinds".into(), join(&|p| p.2.clone())),
             ("internal.config.kubernetes.io/previousNames".into(), join(&|p| p.0.clone())),
@@ -150,7 +157,12 @@ impl Resource {
         match self.node.path(&["metadata", field]).map(|n| &n.body) {
             Some(Body::Map(entries)) => entries
                 .iter()
-                .map(|(k, v)| (k.scalar().unwrap_or_default().to_string(), v.scalar().unwrap_or_default().to_string()))
+                .map(|(k, v)| {
+                    (
+                        k.scalar().unwrap_or_default().to_string(),
+                        v.scalar().unwrap_or_default().to_string(),
+                    )
+                })
                 .collect(),
             _ => Vec::new(),
         }
@@ -180,7 +192,8 @@ mod tests {
 
     #[test]
     fn ids_and_previous_ids() {
-        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: prod\n";
+        let text =
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: prod\n";
         let node = parse(&Arc::from("d.yaml"), text, &Limits::default()).documents.remove(0).root;
         let mut r = Resource::new(node, Arc::from("d.yaml"));
         assert_eq!(r.id().display(), "Deployment.v1.apps/web.prod");

@@ -26,7 +26,9 @@ pub struct Matcher {
 impl Matcher {
     /// Compiles a selector; the error names the field whose pattern or selector is invalid.
     pub fn new(selector: &Selector) -> Result<Self, String> {
-        let anchored = |field: &str, value: Option<&super::kustomization::Str>| -> Result<Option<Regex>, String> {
+        let anchored = |field: &str,
+                        value: Option<&super::kustomization::Str>|
+         -> Result<Option<Regex>, String> {
             match value.map(|s| s.value.as_str()).filter(|s| !s.is_empty()) {
                 None => Ok(None),
                 Some(pattern) => Regex::new(&format!("^(?:{pattern})$"))
@@ -34,12 +36,13 @@ impl Matcher {
                     .map_err(|e| format!("invalid regular expression in {field} '{pattern}': {e}")),
             }
         };
-        let labels = |value: Option<&super::kustomization::Str>| -> Result<Option<LabelSelector>, String> {
-            match value.map(|s| s.value.as_str()).filter(|s| !s.trim().is_empty()) {
-                None => Ok(None),
-                Some(text) => LabelSelector::parse(text).map(Some),
-            }
-        };
+        let labels =
+            |value: Option<&super::kustomization::Str>| -> Result<Option<LabelSelector>, String> {
+                match value.map(|s| s.value.as_str()).filter(|s| !s.trim().is_empty()) {
+                    None => Ok(None),
+                    Some(text) => LabelSelector::parse(text).map(Some),
+                }
+            };
         Ok(Matcher {
             group: anchored("group", selector.gvk.group.as_ref())?,
             version: anchored("version", selector.gvk.version.as_ref())?,
@@ -64,12 +67,17 @@ impl Matcher {
     pub fn selects(&self, resource: &Resource) -> bool {
         let original = resource.original_id();
         let current = resource.id();
-        let ok = |re: &Option<Regex>, a: &str, b: &str| re.as_ref().is_none_or(|re| re.is_match(a) || re.is_match(b));
+        let ok = |re: &Option<Regex>, a: &str, b: &str| {
+            re.as_ref().is_none_or(|re| re.is_match(a) || re.is_match(b))
+        };
         ok(&self.namespace, original.effective_namespace(), current.effective_namespace())
             && ok(&self.name, &original.name, &current.name)
             && self.matches_gvk(&current.gvk)
             && self.labels.as_ref().is_none_or(|s| s.matches(&resource.string_map("labels")))
-            && self.annotations.as_ref().is_none_or(|s| s.matches(&resource.string_map("annotations")))
+            && self
+                .annotations
+                .as_ref()
+                .is_none_or(|s| s.matches(&resource.string_map("annotations")))
     }
 
     /// Matching on an id only (name/namespace as given), for replacement targets.
@@ -107,7 +115,10 @@ impl LabelSelector {
             if part.is_empty() {
                 return Err(format!("invalid label selector '{text}': empty requirement"));
             }
-            requirements.push(parse_requirement(part).map_err(|e| format!("invalid label selector '{text}': {e}"))?);
+            requirements.push(
+                parse_requirement(part)
+                    .map_err(|e| format!("invalid label selector '{text}': {e}"))?,
+            );
         }
         Ok(LabelSelector { requirements })
     }
@@ -122,8 +133,12 @@ impl LabelSelector {
             Requirement::NotEquals(k, v) => get(k) != Some(v.as_str()),
             Requirement::In(k, vs) => get(k).is_some_and(|x| vs.iter().any(|v| v == x)),
             Requirement::NotIn(k, vs) => get(k).is_none_or(|x| vs.iter().all(|v| v != x)),
-            Requirement::GreaterThan(k, n) => get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x > *n),
-            Requirement::LessThan(k, n) => get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x < *n),
+            Requirement::GreaterThan(k, n) => {
+                get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x > *n)
+            }
+            Requirement::LessThan(k, n) => {
+                get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x < *n)
+            }
         })
     }
 }
@@ -158,8 +173,14 @@ fn parse_requirement(part: &str) -> Result<Requirement, String> {
             return Ok(match make {
                 0 => Requirement::NotEquals(key, value),
                 1 => Requirement::Equals(key, value),
-                2 => Requirement::GreaterThan(key, value.parse().map_err(|_| format!("'{value}' is not an integer"))?),
-                _ => Requirement::LessThan(key, value.parse().map_err(|_| format!("'{value}' is not an integer"))?),
+                2 => Requirement::GreaterThan(
+                    key,
+                    value.parse().map_err(|_| format!("'{value}' is not an integer"))?,
+                ),
+                _ => Requirement::LessThan(
+                    key,
+                    value.parse().map_err(|_| format!("'{value}' is not an integer"))?,
+                ),
             });
         }
     }
@@ -174,10 +195,17 @@ fn parse_requirement(part: &str) -> Result<Requirement, String> {
             return Err(format!("unexpected '{rest}'"));
         };
         let list = list.trim();
-        let inner = list.strip_prefix('(').and_then(|l| l.strip_suffix(')')).ok_or("expected a parenthesized list")?;
+        let inner = list
+            .strip_prefix('(')
+            .and_then(|l| l.strip_suffix(')'))
+            .ok_or("expected a parenthesized list")?;
         let values: Vec<String> = inner.split(',').map(|v| v.trim().to_string()).collect();
         let key = valid_key(key)?;
-        return Ok(if negated { Requirement::NotIn(key, values) } else { Requirement::In(key, values) });
+        return Ok(if negated {
+            Requirement::NotIn(key, values)
+        } else {
+            Requirement::In(key, values)
+        });
     }
     Ok(Requirement::Exists(valid_key(part)?))
 }

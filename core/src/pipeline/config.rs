@@ -71,7 +71,9 @@ pub fn decode(file: &Arc<str>, root: &Node) -> (PipelineConfig, Vec<Diagnostic>)
                 }
             }
             "metadata" => {
-                for (field, _, v) in d.fields(value, "Pipeline.metadata", &["name"]).unwrap_or_default() {
+                for (field, _, v) in
+                    d.fields(value, "Pipeline.metadata", &["name"]).unwrap_or_default()
+                {
                     if field == "name" {
                         config.name = d.string(v, "Pipeline.metadata.name");
                     }
@@ -119,7 +121,10 @@ fn decode_environment(d: &mut Decoder, node: &Node) -> Option<EnvironmentDecl> {
     }
     if !is_valid_name(&env.name.value) {
         let name = env.name.value.clone();
-        d.error_at(&env.name.origin, format!("environment name {name:?} must be lowercase letters, digits and '-'"));
+        d.error_at(
+            &env.name.origin,
+            format!("environment name {name:?} must be lowercase letters, digits and '-'"),
+        );
     }
     Some(env)
 }
@@ -138,23 +143,32 @@ fn check_environments(d: &mut Decoder, config: &PipelineConfig) {
         if let Some(first) = envs[..i].iter().find(|e| e.name.value == env.name.value) {
             let line = first.name.origin.span;
             d.errors.push(
-                Diagnostic::new(Code::PipelineDuplicateEnvironment, format!("environment {:?} is declared twice", env.name.value))
-                    .at(&**d.file, env.name.span())
-                    .with_related(&**d.file, Some(line), "first declared here"),
+                Diagnostic::new(
+                    Code::PipelineDuplicateEnvironment,
+                    format!("environment {:?} is declared twice", env.name.value),
+                )
+                .at(&**d.file, env.name.span())
+                .with_related(&**d.file, Some(line), "first declared here"),
             );
         }
         if let Some(from) = &env.from {
             if !envs.iter().any(|e| e.name.value == from.value) {
                 let known: Vec<&str> = envs.iter().map(|e| e.name.value.as_str()).collect();
                 d.errors.push(
-                    Diagnostic::new(Code::PipelineUnknownEnvironment, format!("`from: {}` names no environment", from.value))
-                        .at(&**d.file, from.span())
-                        .with_help(format!("known environments: {}", known.join(", "))),
+                    Diagnostic::new(
+                        Code::PipelineUnknownEnvironment,
+                        format!("`from: {}` names no environment", from.value),
+                    )
+                    .at(&**d.file, from.span())
+                    .with_help(format!("known environments: {}", known.join(", "))),
                 );
             } else if from.value == env.name.value {
                 d.errors.push(
-                    Diagnostic::new(Code::PipelineCycle, format!("environment {:?} promotes from itself", env.name.value))
-                        .at(&**d.file, from.span()),
+                    Diagnostic::new(
+                        Code::PipelineCycle,
+                        format!("environment {:?} promotes from itself", env.name.value),
+                    )
+                    .at(&**d.file, from.span()),
                 );
             }
         }
@@ -172,8 +186,14 @@ fn report_cycles(d: &mut Decoder, envs: &[EnvironmentDecl]) {
                 if seen.len() > 1 && seen.iter().min() == Some(&start.name.value.as_str()) {
                     seen.push(&start.name.value);
                     d.errors.push(
-                        Diagnostic::new(Code::PipelineCycle, format!("environments promote in a cycle: {}", seen.join(" ← ")))
-                            .at(&**d.file, start.from.as_ref().map_or(start.name.span(), Spanned::span)),
+                        Diagnostic::new(
+                            Code::PipelineCycle,
+                            format!("environments promote in a cycle: {}", seen.join(" ← ")),
+                        )
+                        .at(
+                            &**d.file,
+                            start.from.as_ref().map_or(start.name.span(), Spanned::span),
+                        ),
                     );
                 }
                 break;
@@ -198,7 +218,8 @@ mod tests {
         decode(&file, &root)
     }
 
-    const HEAD: &str = "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nmetadata: {name: platform}\n";
+    const HEAD: &str =
+        "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nmetadata: {name: platform}\n";
 
     #[test]
     fn decodes_a_pipeline() {
@@ -230,7 +251,8 @@ mod tests {
     /// The JSON Schema shipped for editors must describe exactly what the decoder accepts.
     #[test]
     fn json_schema_matches_the_decoder() {
-        let schema: serde_json::Value = serde_json::from_str(include_str!("../../../schemas/baton.schema.json")).unwrap();
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../schemas/baton.schema.json")).unwrap();
         let keys = |v: &serde_json::Value| -> Vec<String> {
             let mut k: Vec<String> = v["properties"].as_object().unwrap().keys().cloned().collect();
             k.sort();

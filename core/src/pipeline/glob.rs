@@ -4,7 +4,8 @@
 /// Whether `path` (a `/`-separated repository path) matches `pattern`.
 #[must_use]
 pub fn matches(pattern: &str, path: &str) -> bool {
-    let pattern: Vec<&str> = pattern.trim_matches('/').split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    let pattern: Vec<&str> =
+        pattern.trim_matches('/').split('/').filter(|s| !s.is_empty() && *s != ".").collect();
     let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match_segments(&pattern, &path)
 }
@@ -13,7 +14,9 @@ fn match_segments(pattern: &[&str], path: &[&str]) -> bool {
     match pattern.split_first() {
         None => path.is_empty(),
         Some((&"**", rest)) => (0..=path.len()).any(|skip| match_segments(rest, &path[skip..])),
-        Some((first, rest)) => path.split_first().is_some_and(|(p, path_rest)| match_segment(first, p) && match_segments(rest, path_rest)),
+        Some((first, rest)) => path.split_first().is_some_and(|(p, path_rest)| {
+            match_segment(first, p) && match_segments(rest, path_rest)
+        }),
     }
 }
 

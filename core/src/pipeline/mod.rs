@@ -19,11 +19,22 @@ use crate::tree::{self, FileTree};
 use crate::yaml::{Limits, parse};
 
 /// Directory names that are never environments.
-const NOT_ENVIRONMENTS: &[&str] = &["base", "bases", "components", "preview", "previews", "overlays"];
+const NOT_ENVIRONMENTS: &[&str] =
+    &["base", "bases", "components", "preview", "previews", "overlays"];
 
 /// Well-known environment names, in promotion order.
-const WELL_KNOWN: &[&str] =
-    &["dev", "development", "test", "qa", "staging", "stage", "uat", "preprod", "prod", "production"];
+const WELL_KNOWN: &[&str] = &[
+    "dev",
+    "development",
+    "test",
+    "qa",
+    "staging",
+    "stage",
+    "uat",
+    "preprod",
+    "prod",
+    "production",
+];
 
 /// An environment of the pipeline.
 #[derive(Debug, Clone)]
@@ -81,10 +92,17 @@ impl Pipeline {
         };
         let app_dirs = find_app_dirs(tree, &app_globs);
         if app_dirs.is_empty() && tree.is_file(PIPELINE_FILE) {
-            let span = config.apps.first().map(crate::kustomize::decode::Spanned::span).unwrap_or_default();
+            let span = config
+                .apps
+                .first()
+                .map(crate::kustomize::decode::Spanned::span)
+                .unwrap_or_default();
             diagnostics.push(
-                Diagnostic::new(Code::PipelineNoApps, format!("no app directory matches {}", app_globs.join(", ")))
-                    .at(PIPELINE_FILE, span),
+                Diagnostic::new(
+                    Code::PipelineNoApps,
+                    format!("no app directory matches {}", app_globs.join(", ")),
+                )
+                .at(PIPELINE_FILE, span),
             );
         }
         let (environments, apps) = if config.declared {
@@ -119,14 +137,19 @@ impl Pipeline {
             return Some(from);
         }
         let rank = self.rank(target)?;
-        self.environments[..rank].iter().rev().find(|e| app.environment(&e.name).is_some()).map(|e| e.name.clone())
+        self.environments[..rank]
+            .iter()
+            .rev()
+            .find(|e| app.environment(&e.name).is_some())
+            .map(|e| e.name.clone())
     }
 }
 
 fn read_config(tree: &FileTree) -> (PipelineConfig, Vec<Diagnostic>) {
     let Some(text) = tree.text(PIPELINE_FILE) else {
         if tree.is_file(PIPELINE_FILE) {
-            let d = Diagnostic::new(Code::InvalidUtf8, "baton.yaml is not UTF-8 text").in_file(PIPELINE_FILE);
+            let d = Diagnostic::new(Code::InvalidUtf8, "baton.yaml is not UTF-8 text")
+                .in_file(PIPELINE_FILE);
             return (PipelineConfig::default(), vec![d]);
         }
         return (PipelineConfig::default(), Vec::new());
@@ -160,7 +183,9 @@ fn find_app_dirs(tree: &FileTree, globs: &[String]) -> Vec<String> {
 }
 
 fn has_kustomization(tree: &FileTree, dir: &str) -> bool {
-    KUSTOMIZATION_FILE_NAMES.iter().any(|n| tree.is_file(&crate::kustomize::build::join_file(dir, n)))
+    KUSTOMIZATION_FILE_NAMES
+        .iter()
+        .any(|n| tree.is_file(&crate::kustomize::build::join_file(dir, n)))
 }
 
 fn declared_model(
@@ -169,7 +194,8 @@ fn declared_model(
     app_dirs: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Environment>, Vec<App>) {
-    let environments: Vec<Environment> = config.environments.iter().map(environment_from_decl).collect();
+    let environments: Vec<Environment> =
+        config.environments.iter().map(environment_from_decl).collect();
     let apps: Vec<App> = app_dirs
         .iter()
         .map(|dir| {
@@ -178,7 +204,8 @@ fn declared_model(
                 .iter()
                 .filter_map(|e| {
                     let path = overlay_path(dir, e);
-                    has_kustomization(tree, &path).then(|| AppEnvironment { name: e.name.value.clone(), path })
+                    has_kustomization(tree, &path)
+                        .then(|| AppEnvironment { name: e.name.value.clone(), path })
                 })
                 .collect();
             App { name: tree::file_name(dir).to_string(), path: dir.clone(), environments: envs }
@@ -186,11 +213,17 @@ fn declared_model(
         .collect();
     for decl in &config.environments {
         if !apps.is_empty() && !apps.iter().any(|a| a.environment(&decl.name.value).is_some()) {
-            let shown = decl.path.as_ref().map_or_else(|| format!("{{app}}/{}", decl.name.value), |p| p.value.clone());
+            let shown = decl
+                .path
+                .as_ref()
+                .map_or_else(|| format!("{{app}}/{}", decl.name.value), |p| p.value.clone());
             diagnostics.push(
                 Diagnostic::new(
                     Code::PipelineEnvironmentUnused,
-                    format!("environment {:?} exists in no app (no kustomization at {shown})", decl.name.value),
+                    format!(
+                        "environment {:?} exists in no app (no kustomization at {shown})",
+                        decl.name.value
+                    ),
                 )
                 .at(PIPELINE_FILE, decl.name.span()),
             );
@@ -238,7 +271,11 @@ fn discovered_model(tree: &FileTree, app_dirs: &[String]) -> (Vec<Environment>, 
             if !has_kustomization(tree, &overlays) {
                 for (name, is_dir) in tree.list_dir(&overlays) {
                     let path = format!("{overlays}/{name}");
-                    if is_dir && !NOT_ENVIRONMENTS.contains(&name.as_str()) && has_kustomization(tree, &path) && !envs.iter().any(|e: &AppEnvironment| e.name == name) {
+                    if is_dir
+                        && !NOT_ENVIRONMENTS.contains(&name.as_str())
+                        && has_kustomization(tree, &path)
+                        && !envs.iter().any(|e: &AppEnvironment| e.name == name)
+                    {
                         envs.push(AppEnvironment { name, path });
                     }
                 }
@@ -253,8 +290,10 @@ fn discovered_model(tree: &FileTree, app_dirs: &[String]) -> (Vec<Environment>, 
         })
         .collect();
     names.sort_by_key(|n| order_key(n));
-    let environments =
-        names.into_iter().map(|name| Environment { name, path: None, from: None, gates: GateConfig::default() }).collect();
+    let environments = names
+        .into_iter()
+        .map(|name| Environment { name, path: None, from: None, gates: GateConfig::default() })
+        .collect();
     (environments, apps)
 }
 
@@ -302,7 +341,8 @@ mod tests {
 
     #[test]
     fn declared_pipeline_uses_paths_and_from() {
-        let mut t = tree(&["apps/pay/staging/kustomization.yaml", "apps/pay/prod/kustomization.yaml"]);
+        let mut t =
+            tree(&["apps/pay/staging/kustomization.yaml", "apps/pay/prod/kustomization.yaml"]);
         t.insert(
             "baton.yaml",
             "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: staging\n  - name: canary\n  - name: production\n    path: \"{app}/prod\"\n    from: staging\n",

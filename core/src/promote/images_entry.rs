@@ -9,9 +9,9 @@
 
 use std::sync::Arc;
 
+use crate::diagnostic::Span;
 use crate::yaml::edit::{self, TextEdit, double_quoted, is_plain_safe};
 use crate::yaml::{Body, Limits, Node, Style, parse};
-use crate::diagnostic::Span;
 
 /// Which entry to change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +50,8 @@ pub fn find_entry(text: &str, name: &str) -> Option<usize> {
     let root = root(text).ok()?;
     let items = root.get("images")?.as_seq()?;
     let by_new_name = items.iter().position(|i| i.get_str("newName") == Some(name));
-    let by_name = items.iter().position(|i| i.get_str("name") == Some(name) && i.get("newName").is_none());
+    let by_name =
+        items.iter().position(|i| i.get_str("name") == Some(name) && i.get("newName").is_none());
     by_new_name.or(by_name)
 }
 
@@ -67,7 +68,9 @@ pub fn set_versions(text: &str, entry: &Entry, versions: &Versions) -> Result<St
     match entry {
         Entry::Index(i) => {
             let mut text = text.to_string();
-            for (key, value) in [("newTag", versions.tag.as_deref()), ("digest", versions.digest.as_deref())] {
+            for (key, value) in
+                [("newTag", versions.tag.as_deref()), ("digest", versions.digest.as_deref())]
+            {
                 text = set_key(&text, *i, key, value)?;
             }
             Ok(text)
@@ -90,7 +93,12 @@ fn root(text: &str) -> Result<Node, EntryError> {
     if let Some(d) = parsed.diagnostics.first() {
         return Err(EntryError::Unparsable(d.message.clone()));
     }
-    parsed.documents.into_iter().find(|d| !d.is_empty()).map(|d| d.root).ok_or_else(|| EntryError::Unparsable("empty file".into()))
+    parsed
+        .documents
+        .into_iter()
+        .find(|d| !d.is_empty())
+        .map(|d| d.root)
+        .ok_or_else(|| EntryError::Unparsable("empty file".into()))
 }
 
 fn scalar(value: &str) -> String {
@@ -121,26 +129,43 @@ fn insert_key(text: &str, map: &Node, key: &str, value: &str) -> TextEdit {
         let close = end.saturating_sub(1);
         let empty = map.as_map().is_none_or(<[_]>::is_empty);
         let sep = if empty { "" } else { ", " };
-        return TextEdit { span: Span::empty(close), replacement: format!("{sep}{key}: {}", scalar(value)) };
+        return TextEdit {
+            span: Span::empty(close),
+            replacement: format!("{sep}{key}: {}", scalar(value)),
+        };
     }
-    let first_key = map.as_map().and_then(|e| e.first()).map_or(map.origin.span.start, |(k, _)| k.origin.span.start) as usize;
+    let first_key = map
+        .as_map()
+        .and_then(|e| e.first())
+        .map_or(map.origin.span.start, |(k, _)| k.origin.span.start) as usize;
     let indent = column(text, first_key);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    let (at, prefix) = if line_end < text.len() { (line_end + 1, String::new()) } else { (text.len(), "\n".to_string()) };
-    TextEdit { span: Span::empty(at), replacement: format!("{prefix}{}{key}: {}\n", " ".repeat(indent), scalar(value)) }
+    let (at, prefix) = if line_end < text.len() {
+        (line_end + 1, String::new())
+    } else {
+        (text.len(), "\n".to_string())
+    };
+    TextEdit {
+        span: Span::empty(at),
+        replacement: format!("{prefix}{}{key}: {}\n", " ".repeat(indent), scalar(value)),
+    }
 }
 
 /// Removes `key: value` from a mapping: its whole line(s) in block style, the entry and
 /// its comma in flow style.
 fn remove_key(text: &str, map: &Node, key: &Node, value: &Node) -> TextEdit {
-    let (start, end) = (key.origin.span.start as usize, value.origin.span.end.max(key.origin.span.end) as usize);
+    let (start, end) =
+        (key.origin.span.start as usize, value.origin.span.end.max(key.origin.span.end) as usize);
     if map.style == Style::Flow {
         let after = &text[end..];
         let comma_after = after.len() - after.trim_start().len();
         if after.trim_start().starts_with(',') {
             let skip = comma_after + 1;
             let spaces = after[skip..].len() - after[skip..].trim_start_matches(' ').len();
-            return TextEdit { span: Span::new(start, end + skip + spaces), replacement: String::new() };
+            return TextEdit {
+                span: Span::new(start, end + skip + spaces),
+                replacement: String::new(),
+            };
         }
         let before = text[..start].trim_end();
         let comma = before.strip_suffix(',').map_or(start, str::len);
@@ -158,29 +183,50 @@ fn append_entry(text: &str, fields: &[(&str, &str)]) -> Result<String, EntryErro
         None => {
             let indent = if indented_sequences(&root, text) { "  " } else { "" };
             let prefix = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
-            TextEdit { span: Span::empty(text.len()), replacement: format!("{prefix}images:\n{}", block_item(indent, fields)) }
+            TextEdit {
+                span: Span::empty(text.len()),
+                replacement: format!("{prefix}images:\n{}", block_item(indent, fields)),
+            }
         }
         Some((key, value)) => match &value.body {
             Body::Seq(items) if value.style == Style::Flow => {
                 let close = (value.origin.span.end as usize).saturating_sub(1);
                 let sep = if items.is_empty() { "" } else { ", " };
-                let inner: Vec<String> = fields.iter().map(|(k, v)| format!("{k}: {}", scalar(v))).collect();
-                TextEdit { span: Span::empty(close), replacement: format!("{sep}{{{}}}", inner.join(", ")) }
+                let inner: Vec<String> =
+                    fields.iter().map(|(k, v)| format!("{k}: {}", scalar(v))).collect();
+                TextEdit {
+                    span: Span::empty(close),
+                    replacement: format!("{sep}{{{}}}", inner.join(", ")),
+                }
             }
             Body::Seq(items) => {
                 let last = items.last().ok_or(EntryError::NotAList)?;
                 let dash = dash_column(text, last.origin.span.start as usize);
                 let end = last.origin.span.end as usize;
                 let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-                let (at, prefix) = if line_end < text.len() { (line_end + 1, String::new()) } else { (text.len(), "\n".to_string()) };
-                TextEdit { span: Span::empty(at), replacement: format!("{prefix}{}", block_item(&" ".repeat(dash), fields)) }
+                let (at, prefix) = if line_end < text.len() {
+                    (line_end + 1, String::new())
+                } else {
+                    (text.len(), "\n".to_string())
+                };
+                TextEdit {
+                    span: Span::empty(at),
+                    replacement: format!("{prefix}{}", block_item(&" ".repeat(dash), fields)),
+                }
             }
             _ if value.is_null() => {
-                let indent = if indented_sequences(&root, text) { " ".repeat(column(text, key.origin.span.start as usize) + 2) } else { " ".repeat(column(text, key.origin.span.start as usize)) };
+                let indent = if indented_sequences(&root, text) {
+                    " ".repeat(column(text, key.origin.span.start as usize) + 2)
+                } else {
+                    " ".repeat(column(text, key.origin.span.start as usize))
+                };
                 let item = block_item(&indent, fields);
                 let at = value.origin.span.start as usize;
                 let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-                TextEdit { span: Span::new(at, line_end), replacement: format!("\n{}", item.trim_end_matches('\n')) }
+                TextEdit {
+                    span: Span::new(at, line_end),
+                    replacement: format!("\n{}", item.trim_end_matches('\n')),
+                }
             }
             _ => return Err(EntryError::NotAList),
         },
@@ -201,9 +247,10 @@ fn block_item(indent: &str, fields: &[(&str, &str)]) -> String {
 fn indented_sequences(root: &Node, text: &str) -> bool {
     let Some(entries) = root.as_map() else { return false };
     entries.iter().find_map(|(key, value)| match &value.body {
-        Body::Seq(items) if value.style == Style::Block && !items.is_empty() => {
-            Some(dash_column(text, items[0].origin.span.start as usize) > column(text, key.origin.span.start as usize))
-        }
+        Body::Seq(items) if value.style == Style::Block && !items.is_empty() => Some(
+            dash_column(text, items[0].origin.span.start as usize)
+                > column(text, key.origin.span.start as usize),
+        ),
         _ => None,
     }) == Some(true)
 }
@@ -231,35 +278,59 @@ mod tests {
     fn updates_an_existing_entry_in_place() {
         let text = "resources:\n- ../base\nimages:\n- name: app # the app\n  newTag: v1 # pinned\n";
         let out = set_versions(text, &Entry::Index(0), &versions(Some("v2"), None)).unwrap();
-        assert_eq!(out, "resources:\n- ../base\nimages:\n- name: app # the app\n  newTag: v2 # pinned\n");
+        assert_eq!(
+            out,
+            "resources:\n- ../base\nimages:\n- name: app # the app\n  newTag: v2 # pinned\n"
+        );
     }
 
     #[test]
     fn adds_and_removes_keys() {
         let text = "images:\n  - name: app\n    newTag: v1\nresources: [../base]\n";
-        let out = set_versions(text, &Entry::Index(0), &versions(None, Some("sha256:abc"))).unwrap();
+        let out =
+            set_versions(text, &Entry::Index(0), &versions(None, Some("sha256:abc"))).unwrap();
         assert_eq!(out, "images:\n  - name: app\n    digest: sha256:abc\nresources: [../base]\n");
         let flow = "images: [{name: app, newTag: v1}]\n";
-        let out = set_versions(flow, &Entry::Index(0), &versions(Some("v1"), Some("sha256:abc"))).unwrap();
+        let out = set_versions(flow, &Entry::Index(0), &versions(Some("v1"), Some("sha256:abc")))
+            .unwrap();
         assert_eq!(out, "images: [{name: app, newTag: v1, digest: sha256:abc}]\n");
-        let out = set_versions(&out, &Entry::Index(0), &versions(None, Some("sha256:abc"))).unwrap();
+        let out =
+            set_versions(&out, &Entry::Index(0), &versions(None, Some("sha256:abc"))).unwrap();
         assert_eq!(out, "images: [{name: app, digest: sha256:abc}]\n");
     }
 
     #[test]
     fn appends_entries_in_the_file_style() {
         let text = "resources:\n  - ../base\n";
-        let out = set_versions(text, &Entry::New("reg/app".into()), &versions(Some("abc1234"), None)).unwrap();
-        assert_eq!(out, "resources:\n  - ../base\nimages:\n  - name: reg/app\n    newTag: abc1234\n");
+        let out =
+            set_versions(text, &Entry::New("reg/app".into()), &versions(Some("abc1234"), None))
+                .unwrap();
+        assert_eq!(
+            out,
+            "resources:\n  - ../base\nimages:\n  - name: reg/app\n    newTag: abc1234\n"
+        );
         let text = "resources:\n- ../base";
-        let out = set_versions(text, &Entry::New("reg/app".into()), &versions(Some("1234567"), None)).unwrap();
+        let out =
+            set_versions(text, &Entry::New("reg/app".into()), &versions(Some("1234567"), None))
+                .unwrap();
         assert_eq!(out, "resources:\n- ../base\nimages:\n- name: reg/app\n  newTag: \"1234567\"\n");
         let text = "images:\n- name: other\n  newTag: x\nresources:\n- ../base\n";
-        let out = set_versions(text, &Entry::New("reg/app".into()), &versions(Some("v2"), None)).unwrap();
-        assert_eq!(out, "images:\n- name: other\n  newTag: x\n- name: reg/app\n  newTag: v2\nresources:\n- ../base\n");
-        let out = set_versions("images: []\n", &Entry::New("a".into()), &versions(Some("v2"), None)).unwrap();
+        let out =
+            set_versions(text, &Entry::New("reg/app".into()), &versions(Some("v2"), None)).unwrap();
+        assert_eq!(
+            out,
+            "images:\n- name: other\n  newTag: x\n- name: reg/app\n  newTag: v2\nresources:\n- ../base\n"
+        );
+        let out =
+            set_versions("images: []\n", &Entry::New("a".into()), &versions(Some("v2"), None))
+                .unwrap();
         assert_eq!(out, "images: [{name: a, newTag: v2}]\n");
-        let out = set_versions("images:\nresources: [x]\n", &Entry::New("a".into()), &versions(Some("v2"), None)).unwrap();
+        let out = set_versions(
+            "images:\nresources: [x]\n",
+            &Entry::New("a".into()),
+            &versions(Some("v2"), None),
+        )
+        .unwrap();
         assert_eq!(out, "images:\n- name: a\n  newTag: v2\nresources: [x]\n");
     }
 

@@ -128,7 +128,12 @@ fn containers(rendered: &Rendered) -> Vec<Container<'_>> {
     rendered
         .resources
         .iter()
-        .flat_map(|r| r.images.iter().map(move |image| Container { workload: format!("{}/{}", r.kind, r.original_name), image }))
+        .flat_map(|r| {
+            r.images.iter().map(move |image| Container {
+                workload: format!("{}/{}", r.kind, r.original_name),
+                image,
+            })
+        })
         .collect()
 }
 
@@ -166,15 +171,22 @@ pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionP
         let known: Vec<&str> = pipeline.apps.iter().map(|a| a.name.as_str()).collect();
         return out.refuse(
             Diagnostic::new(Code::UnknownApp, format!("there is no app named '{}'", request.app))
-                .with_help(format!("known apps: {}", if known.is_empty() { "(none)".into() } else { known.join(", ") })),
+                .with_help(format!(
+                    "known apps: {}",
+                    if known.is_empty() { "(none)".into() } else { known.join(", ") }
+                )),
         );
     };
     out.app.clone_from(&app.name);
-    let known_envs = || app.environments.iter().map(|e| e.name.clone()).collect::<Vec<_>>().join(", ");
+    let known_envs =
+        || app.environments.iter().map(|e| e.name.clone()).collect::<Vec<_>>().join(", ");
     let Some(target) = app.environment(&request.to).cloned() else {
         return out.refuse(
-            Diagnostic::new(Code::UnknownEnvironment, format!("app '{}' has no environment '{}'", app.name, request.to))
-                .with_help(format!("its environments: {}", known_envs())),
+            Diagnostic::new(
+                Code::UnknownEnvironment,
+                format!("app '{}' has no environment '{}'", app.name, request.to),
+            )
+            .with_help(format!("its environments: {}", known_envs())),
         );
     };
     let upstream = pipeline.upstream(&app, &target.name);
@@ -187,8 +199,11 @@ pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionP
     out.from = Some(from.clone());
     let Some(source) = app.environment(&from).cloned() else {
         return out.refuse(
-            Diagnostic::new(Code::UnknownEnvironment, format!("app '{}' has no environment '{from}'", app.name))
-                .with_help(format!("its environments: {}", known_envs())),
+            Diagnostic::new(
+                Code::UnknownEnvironment,
+                format!("app '{}' has no environment '{from}'", app.name),
+            )
+            .with_help(format!("its environments: {}", known_envs())),
         );
     };
     let source_render = workspace.render(&source.path);
@@ -198,13 +213,17 @@ pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionP
             out.diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
             return out.refuse(Diagnostic::new(
                 Code::OverlayDoesNotRender,
-                format!("the {} overlay ({}) does not render; fix it before promoting", env.name, env.path),
+                format!(
+                    "the {} overlay ({}) does not render; fix it before promoting",
+                    env.name, env.path
+                ),
             ));
         }
     }
     let changes = find_changes(&source_render, &target_render, &mut out.diagnostics);
     let target_kustomization = kustomization_file(workspace, &target.path);
-    let (edits, files) = plan_edits(workspace, &target.path, &target_kustomization, &changes, &mut out.diagnostics);
+    let (edits, files) =
+        plan_edits(workspace, &target.path, &target_kustomization, &changes, &mut out.diagnostics);
     out.changes = changes
         .iter()
         .zip(files)
@@ -219,12 +238,19 @@ struct Change {
     origin: Option<(String, Span)>,
 }
 
-fn find_changes(source: &Rendered, target: &Rendered, diagnostics: &mut Vec<Diagnostic>) -> Vec<Change> {
+fn find_changes(
+    source: &Rendered,
+    target: &Rendered,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Change> {
     let source_containers = containers(source);
     let mut changes = Vec::new();
     for t in containers(target) {
-        let Some(s) = source_containers.iter().find(|s| s.workload == t.workload && s.image.container == t.image.container && s.image.list == t.image.list)
-        else {
+        let Some(s) = source_containers.iter().find(|s| {
+            s.workload == t.workload
+                && s.image.container == t.image.container
+                && s.image.list == t.image.list
+        }) else {
             continue;
         };
         let (t_name, _, _) = split(&t.image.image);
@@ -345,7 +371,9 @@ fn edit_texts(
             match scalar_edit(text, file, *span, desired) {
                 Ok(edit) => scalar_edits.entry(file.clone()).or_default().push(edit),
                 Err(message) => {
-                    diagnostics.push(Diagnostic::new(Code::EditImpossible, message).at(file.clone(), *span));
+                    diagnostics.push(
+                        Diagnostic::new(Code::EditImpossible, message).at(file.clone(), *span),
+                    );
                     return BTreeMap::new();
                 }
             }
@@ -358,14 +386,19 @@ fn edit_texts(
                 texts.insert(file, after);
             }
             Err(e) => {
-                diagnostics.push(Diagnostic::new(Code::EditImpossible, e.to_string()).in_file(file));
+                diagnostics
+                    .push(Diagnostic::new(Code::EditImpossible, e.to_string()).in_file(file));
                 return BTreeMap::new();
             }
         }
     }
     for (site, (desired, _)) in &sites {
         if let Site::Entry(file, key) = site {
-            let current = texts.get(file).cloned().or_else(|| workspace.tree().text(file).map(str::to_string)).unwrap_or_default();
+            let current = texts
+                .get(file)
+                .cloned()
+                .or_else(|| workspace.tree().text(file).map(str::to_string))
+                .unwrap_or_default();
             let entry = match key {
                 EntryKey::Index(i) => Entry::Index(*i),
                 EntryKey::Name(name) => Entry::New(name.clone()),
@@ -375,7 +408,13 @@ fn edit_texts(
                     texts.insert(file.clone(), after);
                 }
                 Err(e) => {
-                    diagnostics.push(Diagnostic::new(Code::EditImpossible, format!("cannot edit images in {file}: {e}")).in_file(file.clone()));
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::EditImpossible,
+                            format!("cannot edit images in {file}: {e}"),
+                        )
+                        .in_file(file.clone()),
+                    );
                     return BTreeMap::new();
                 }
             }
@@ -392,17 +431,26 @@ fn site_file(site: &Site) -> &str {
 
 fn versions_of(image: &str) -> Versions {
     let (_, tag, digest) = split(image);
-    Versions { tag: (!tag.is_empty()).then_some(tag), digest: (!digest.is_empty()).then_some(digest) }
+    Versions {
+        tag: (!tag.is_empty()).then_some(tag),
+        digest: (!digest.is_empty()).then_some(digest),
+    }
 }
 
 /// Chooses where a change's edit goes.
-fn site_for(workspace: &mut Workspace, target_dir: &str, kustomization: &str, change: &Change) -> Site {
+fn site_for(
+    workspace: &mut Workspace,
+    target_dir: &str,
+    kustomization: &str,
+    change: &Change,
+) -> Site {
     if let Some((file, span)) = &change.origin
         && owned_by_target(workspace, file, target_dir, kustomization)
     {
         let is_kustomization = KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(file));
         if is_kustomization
-            && let Some(index) = workspace.tree().text(file).and_then(|text| images_entry::entry_at(text, *span))
+            && let Some(index) =
+                workspace.tree().text(file).and_then(|text| images_entry::entry_at(text, *span))
         {
             return Site::Entry(file.clone(), EntryKey::Index(index));
         }
@@ -427,14 +475,23 @@ fn inline_patch_span(workspace: &Workspace, file: &str, span: Span) -> bool {
         root.get(field).and_then(Node::as_seq).is_some_and(|items| {
             items.iter().any(|item| {
                 let scalar = if item.is_scalar() { Some(item) } else { item.get("patch") };
-                scalar.is_some_and(|s| s.origin.span.start <= span.start && span.end <= s.origin.span.end && span.len() < s.origin.span.len())
+                scalar.is_some_and(|s| {
+                    s.origin.span.start <= span.start
+                        && span.end <= s.origin.span.end
+                        && span.len() < s.origin.span.len()
+                })
             })
         })
     })
 }
 
 /// Whether `file` is read only by the target overlay (and kustomizations that include it).
-fn owned_by_target(workspace: &mut Workspace, file: &str, target_dir: &str, kustomization: &str) -> bool {
+fn owned_by_target(
+    workspace: &mut Workspace,
+    file: &str,
+    target_dir: &str,
+    kustomization: &str,
+) -> bool {
     if !tree::is_within(file, target_dir) {
         return false;
     }
@@ -453,7 +510,9 @@ fn owned_by_target(workspace: &mut Workspace, file: &str, target_dir: &str, kust
 /// The edit replacing the image written at `span` with the desired version, keeping the
 /// name as written there (later transformers may rename it).
 fn scalar_edit(text: &str, file: &str, span: Span, desired: &str) -> Result<TextEdit, String> {
-    let written = text.get(span.range()).ok_or_else(|| format!("the image position in {file} is out of date"))?;
+    let written = text
+        .get(span.range())
+        .ok_or_else(|| format!("the image position in {file} is out of date"))?;
     let parsed = parse(&std::sync::Arc::from(file), written, &Limits::default());
     let node = parsed.documents.first().map(|d| d.root.clone()).filter(Node::is_scalar);
     let value = node.as_ref().and_then(Node::scalar).unwrap_or(written).to_string();
@@ -462,7 +521,8 @@ fn scalar_edit(text: &str, file: &str, span: Span, desired: &str) -> Result<Text
     // Re-anchor the parsed scalar at its place in the file.
     let mut node = node.unwrap_or_else(|| Node::string(value.clone()));
     node.origin.span = span;
-    edit::replace_scalar(text, &node, &new_value).map_err(|e| format!("cannot change the image in {file}: {e}"))
+    edit::replace_scalar(text, &node, &new_value)
+        .map_err(|e| format!("cannot change the image in {file}: {e}"))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -484,7 +544,13 @@ fn finish_plan(
                 out.rendered_diff = rendered_diff(&before_render, &after_render, &out.to);
                 for (path, after) in texts {
                     let before = workspace.tree().text(path).unwrap_or_default().to_string();
-                    let diff = crate::diff::unified(&before, after, &format!("a/{path}"), &format!("b/{path}"), 3);
+                    let diff = crate::diff::unified(
+                        &before,
+                        after,
+                        &format!("a/{path}"),
+                        &format!("b/{path}"),
+                        3,
+                    );
                     edits.push(FileEdit { path: path.clone(), before, after: after.clone(), diff });
                 }
             }
@@ -500,8 +566,15 @@ fn finish_plan(
     let new_versions: Vec<String> = out.changes.iter().filter_map(|c| c.to.clone()).collect();
     let context = request.context.clone().unwrap_or_default();
     let config = pipeline.environment(&out.to).map(|e| e.gates.clone()).unwrap_or_default();
-    let promotion = Promotion { from: &from, to: &out.to, upstream, changed_files: &changed_files, new_versions: &new_versions };
-    let (gates, gate_diagnostics) = evaluate::evaluate(&config, &promotion, &context, workspace.tree());
+    let promotion = Promotion {
+        from: &from,
+        to: &out.to,
+        upstream,
+        changed_files: &changed_files,
+        new_versions: &new_versions,
+    };
+    let (gates, gate_diagnostics) =
+        evaluate::evaluate(&config, &promotion, &context, workspace.tree());
     out.gates = gates;
     out.diagnostics.extend(gate_diagnostics);
     let errors = out.diagnostics.iter().any(Diagnostic::is_error);
@@ -520,10 +593,18 @@ fn summary(plan: &PromotionPlan, errors: bool) -> String {
         return format!("cannot plan the promotion of {} from {from} to {}", plan.app, plan.to);
     }
     if plan.changes.is_empty() {
-        return format!("nothing to promote: {} already runs what {from} runs for {}", plan.to, plan.app);
+        return format!(
+            "nothing to promote: {} already runs what {from} runs for {}",
+            plan.to, plan.app
+        );
     }
     let n = plan.changes.len();
-    let blocked: Vec<&str> = plan.gates.iter().filter(|g| g.status != GateStatus::Pass).map(|g| g.name.as_str()).collect();
+    let blocked: Vec<&str> = plan
+        .gates
+        .iter()
+        .filter(|g| g.status != GateStatus::Pass)
+        .map(|g| g.name.as_str())
+        .collect();
     let what = if n == 1 { "1 image".to_string() } else { format!("{n} images") };
     if blocked.is_empty() {
         format!("{what} to promote from {from} to {}; all gates pass", plan.to)
@@ -533,7 +614,12 @@ fn summary(plan: &PromotionPlan, errors: bool) -> String {
 }
 
 /// Applies the edits to a copy of the workspace and checks the promoted containers.
-fn verify(workspace: &Workspace, target_dir: &str, texts: &BTreeMap<String, String>, changes: &[PlannedChange]) -> Result<Rendered, Vec<Diagnostic>> {
+fn verify(
+    workspace: &Workspace,
+    target_dir: &str,
+    texts: &BTreeMap<String, String>,
+    changes: &[PlannedChange],
+) -> Result<Rendered, Vec<Diagnostic>> {
     let mut copy = Workspace::new(workspace.tree().clone());
     for (path, text) in texts {
         if let Err(e) = copy.set_file(path, text) {
@@ -542,14 +628,20 @@ fn verify(workspace: &Workspace, target_dir: &str, texts: &BTreeMap<String, Stri
     }
     let after = copy.render(target_dir);
     if !after.ok() {
-        let mut problems = vec![Diagnostic::new(Code::PromotionUnverified, "the planned edits break the target's render; no edits are offered")];
+        let mut problems = vec![Diagnostic::new(
+            Code::PromotionUnverified,
+            "the planned edits break the target's render; no edits are offered",
+        )];
         problems.extend(after.diagnostics.into_iter().filter(Diagnostic::is_error));
         return Err(problems);
     }
     let rendered = containers(&after);
     let mut problems = Vec::new();
     for change in changes {
-        let got = rendered.iter().find(|c| c.workload == change.workload && c.image.container == change.container).map(|c| c.image.image.as_str());
+        let got = rendered
+            .iter()
+            .find(|c| c.workload == change.workload && c.image.container == change.container)
+            .map(|c| c.image.image.as_str());
         if got != Some(change.to_image.as_str()) {
             problems.push(Diagnostic::new(
                 Code::PromotionUnverified,
@@ -573,12 +665,24 @@ fn rendered_diff(before: &Rendered, after: &Rendered, env: &str) -> String {
     for a in &after.resources {
         let name = key(a);
         let old = before.resources.iter().find(|b| key(b) == name).map_or("", |b| b.yaml.as_str());
-        out.push_str(&crate::diff::unified(old, &a.yaml, &format!("a/{env}/{name}"), &format!("b/{env}/{name}"), 3));
+        out.push_str(&crate::diff::unified(
+            old,
+            &a.yaml,
+            &format!("a/{env}/{name}"),
+            &format!("b/{env}/{name}"),
+            3,
+        ));
     }
     for b in &before.resources {
         if !after.resources.iter().any(|a| key(a) == key(b)) {
             let name = key(b);
-            out.push_str(&crate::diff::unified(&b.yaml, "", &format!("a/{env}/{name}"), &format!("b/{env}/{name}"), 3));
+            out.push_str(&crate::diff::unified(
+                &b.yaml,
+                "",
+                &format!("a/{env}/{name}"),
+                &format!("b/{env}/{name}"),
+                3,
+            ));
         }
     }
     out

@@ -18,7 +18,12 @@ pub fn compose(plan: &PromotionPlan, app: &App) -> PullRequest {
         many => format!("{} images", many.len().max(plan.changes.len())),
     };
     let title = format!("promote({}): {from} → {} ({label})", plan.app, plan.to);
-    let branch = branch_name(&format!("promote/{}/{}-{}", plan.app, plan.to, versions.first().map_or("update".into(), |v| short_version(v))));
+    let branch = branch_name(&format!(
+        "promote/{}/{}-{}",
+        plan.app,
+        plan.to,
+        versions.first().map_or("update".into(), |v| short_version(v))
+    ));
     PullRequest { title, branch, body: body(plan, app) }
 }
 
@@ -33,7 +38,9 @@ fn distinct_versions(plan: &PromotionPlan) -> Vec<String> {
 #[must_use]
 pub fn short_version(version: &str) -> String {
     match version.split_once(':') {
-        Some((algo, hex)) if algo.starts_with("sha") && hex.len() > 12 => format!("{algo}:{}", &hex[..12]),
+        Some((algo, hex)) if algo.starts_with("sha") && hex.len() > 12 => {
+            format!("{algo}:{}", &hex[..12])
+        }
         _ => version.to_string(),
     }
 }
@@ -43,7 +50,9 @@ pub fn short_version(version: &str) -> String {
 pub fn branch_name(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
-        let bad = c.is_control() || c.is_whitespace() || matches!(c, '~' | '^' | ':' | '?' | '*' | '[' | '\\' | '@' | '{' | '}');
+        let bad = c.is_control()
+            || c.is_whitespace()
+            || matches!(c, '~' | '^' | ':' | '?' | '*' | '[' | '\\' | '@' | '{' | '}');
         out.push(if bad { '-' } else { c });
     }
     while out.contains("..") {
@@ -66,11 +75,19 @@ pub fn branch_name(raw: &str) -> String {
 
 fn body(plan: &PromotionPlan, app: &App) -> String {
     let from = plan.from.as_deref().unwrap_or("?");
-    let mut b = format!("Promotes **{}** from `{from}` to `{}` (`{}`).\n\n", plan.app, plan.to, app.path);
+    let mut b =
+        format!("Promotes **{}** from `{from}` to `{}` (`{}`).\n\n", plan.app, plan.to, app.path);
     b.push_str("| workload | container | image | from | to |\n| --- | --- | --- | --- | --- |\n");
     for c in &plan.changes {
         let v = |s: &Option<String>| s.as_deref().map_or("—".to_string(), |v| format!("`{v}`"));
-        b.push_str(&format!("| {} | {} | {} | {} | {} |\n", c.workload, c.container, c.name, v(&c.from), v(&c.to)));
+        b.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            c.workload,
+            c.container,
+            c.name,
+            v(&c.from),
+            v(&c.to)
+        ));
     }
     b.push_str("\n### Gates\n\n| gate | status | details |\n| --- | --- | --- |\n");
     for g in &plan.gates {

@@ -39,15 +39,27 @@ fn seed() -> FileTree {
     };
     add("apps/payment-service/base/kustomization.yaml", "resources:\n  - deployment.yaml\n");
     add("apps/payment-service/base/deployment.yaml", BASE_DEPLOYMENT);
-    add("apps/payment-service/staging/kustomization.yaml", "resources:\n  - ../base\nnamespace: payments-staging\npatches:\n  - path: image-patch.yaml\n");
+    add(
+        "apps/payment-service/staging/kustomization.yaml",
+        "resources:\n  - ../base\nnamespace: payments-staging\npatches:\n  - path: image-patch.yaml\n",
+    );
     add("apps/payment-service/staging/image-patch.yaml", &patch("abc1234"));
-    add("apps/payment-service/production/kustomization.yaml", "resources:\n  - ../base\nnamespace: payments-production\npatches:\n  - path: image-patch.yaml\n");
+    add(
+        "apps/payment-service/production/kustomization.yaml",
+        "resources:\n  - ../base\nnamespace: payments-production\npatches:\n  - path: image-patch.yaml\n",
+    );
     add("apps/payment-service/production/image-patch.yaml", &patch("9f8e7d6"));
     let checkout = BASE_DEPLOYMENT.replace("payment-service", "checkout");
     add("apps/checkout/base/kustomization.yaml", "resources:\n- deployment.yaml\n");
     add("apps/checkout/base/deployment.yaml", checkout.as_str());
-    add("apps/checkout/staging/kustomization.yaml", "resources:\n- ../base\nimages:\n- name: registry.example.com/checkout\n  newTag: 7c3f9a1\n");
-    add("apps/checkout/production/kustomization.yaml", "# Production runs what the base pins until promoted.\nresources:\n- ../base\n");
+    add(
+        "apps/checkout/staging/kustomization.yaml",
+        "resources:\n- ../base\nimages:\n- name: registry.example.com/checkout\n  newTag: 7c3f9a1\n",
+    );
+    add(
+        "apps/checkout/production/kustomization.yaml",
+        "# Production runs what the base pins until promoted.\nresources:\n- ../base\n",
+    );
     t
 }
 
@@ -83,8 +95,14 @@ fn promoting_payment_service_changes_exactly_the_patched_scalar() {
     assert_eq!(edit.path, "apps/payment-service/production/image-patch.yaml");
     assert_eq!(edit.after, patch("abc1234"), "only the tag changes; the comment stays");
     assert_eq!(edit.before.replace("9f8e7d6", "abc1234"), edit.after);
-    assert!(edit.diff.contains("-          image: registry.example.com/payment-service:9f8e7d6  # ← CI updates this"));
-    assert!(plan.rendered_diff.contains("+      - image: registry.example.com/payment-service:abc1234"), "{}", plan.rendered_diff);
+    assert!(edit.diff.contains(
+        "-          image: registry.example.com/payment-service:9f8e7d6  # ← CI updates this"
+    ));
+    assert!(
+        plan.rendered_diff.contains("+      - image: registry.example.com/payment-service:abc1234"),
+        "{}",
+        plan.rendered_diff
+    );
     assert!(plan.allowed);
     let pr = plan.pull_request.as_ref().unwrap();
     assert_eq!(pr.title, "promote(payment-service): staging → production (abc1234)");
@@ -92,7 +110,10 @@ fn promoting_payment_service_changes_exactly_the_patched_scalar() {
     assert!(pr.body.contains("| Deployment/payment-service | payment-service | registry.example.com/payment-service | `9f8e7d6` | `abc1234` |"));
 
     apply(&mut ws, &plan);
-    assert_eq!(production_image(&mut ws, "payment-service"), "registry.example.com/payment-service:abc1234");
+    assert_eq!(
+        production_image(&mut ws, "payment-service"),
+        "registry.example.com/payment-service:abc1234"
+    );
     let again = ws.plan_promotion(&request("payment-service", "production"));
     assert!(again.changes.is_empty() && again.edits.is_empty(), "{:?}", again.changes);
     assert!(again.allowed);
@@ -111,12 +132,18 @@ fn an_inherited_image_gets_an_images_entry() {
         edit.after,
         "# Production runs what the base pins until promoted.\nresources:\n- ../base\nimages:\n- name: registry.example.com/checkout\n  newTag: 7c3f9a1\n"
     );
-    assert_eq!(plan.changes[0].file.as_deref(), Some("apps/checkout/production/kustomization.yaml"));
+    assert_eq!(
+        plan.changes[0].file.as_deref(),
+        Some("apps/checkout/production/kustomization.yaml")
+    );
     apply(&mut ws, &plan);
     assert_eq!(production_image(&mut ws, "checkout"), "registry.example.com/checkout:7c3f9a1");
     assert!(ws.plan_promotion(&request("checkout", "production")).edits.is_empty());
     // The shared base was never touched.
-    assert_eq!(ws.tree().text("apps/checkout/base/deployment.yaml"), seed().text("apps/checkout/base/deployment.yaml"));
+    assert_eq!(
+        ws.tree().text("apps/checkout/base/deployment.yaml"),
+        seed().text("apps/checkout/base/deployment.yaml")
+    );
 }
 
 #[test]
@@ -124,12 +151,19 @@ fn an_image_set_in_a_shared_file_is_not_edited_there() {
     let mut t = seed();
     // Both overlays use one shared patch file outside their directories.
     t.insert("apps/payment-service/staging/kustomization.yaml", "resources:\n  - ../base\nimages:\n  - name: registry.example.com/payment-service\n    newTag: abc1234\n").unwrap();
-    t.insert("apps/payment-service/production/kustomization.yaml", "resources:\n  - ../base\n").unwrap();
+    t.insert("apps/payment-service/production/kustomization.yaml", "resources:\n  - ../base\n")
+        .unwrap();
     let mut ws = Workspace::new(t);
     let plan = ws.plan_promotion(&request("payment-service", "production"));
     assert_eq!(plan.edits.len(), 1);
     assert_eq!(plan.edits[0].path, "apps/payment-service/production/kustomization.yaml");
-    assert!(plan.edits[0].after.ends_with("images:\n  - name: registry.example.com/payment-service\n    newTag: abc1234\n"), "{}", plan.edits[0].after);
+    assert!(
+        plan.edits[0].after.ends_with(
+            "images:\n  - name: registry.example.com/payment-service\n    newTag: abc1234\n"
+        ),
+        "{}",
+        plan.edits[0].after
+    );
 }
 
 #[test]
@@ -143,7 +177,10 @@ fn status_lists_images_with_their_sources_and_pending_promotions() {
     assert_eq!(image.workload, "Deployment/payment-service");
     assert_eq!(image.tag.as_deref(), Some("9f8e7d6"));
     let source = image.source.as_ref().unwrap();
-    assert_eq!((source.file.as_str(), source.line), ("apps/payment-service/production/image-patch.yaml", 10));
+    assert_eq!(
+        (source.file.as_str(), source.line),
+        ("apps/payment-service/production/image-patch.yaml", 10)
+    );
     assert_eq!(pay.pending.len(), 1);
     assert_eq!(pay.pending[0].from, "staging");
     assert_eq!(pay.pending[0].changes[0].from.as_deref(), Some("9f8e7d6"));
@@ -151,7 +188,10 @@ fn status_lists_images_with_their_sources_and_pending_promotions() {
     let checkout = status.apps.iter().find(|a| a.name == "checkout").unwrap();
     let staging = checkout.environments.iter().find(|e| e.name == "staging").unwrap();
     let source = staging.images[0].source.as_ref().unwrap();
-    assert_eq!((source.file.as_str(), source.line), ("apps/checkout/staging/kustomization.yaml", 5));
+    assert_eq!(
+        (source.file.as_str(), source.line),
+        ("apps/checkout/staging/kustomization.yaml", 5)
+    );
 }
 
 #[test]
@@ -193,7 +233,8 @@ fn two_containers_needing_different_tags_in_one_place_are_refused() {
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payment-service\nspec:\n  template:\n    spec:\n      containers:\n        - name: payment-service\n          image: registry.example.com/payment-service:aaa1111\n        - name: worker\n          image: registry.example.com/payment-service:bbb2222\n",
     )
     .unwrap();
-    t.insert("apps/payment-service/production/kustomization.yaml", "resources:\n  - ../base\n").unwrap();
+    t.insert("apps/payment-service/production/kustomization.yaml", "resources:\n  - ../base\n")
+        .unwrap();
     let mut ws = Workspace::new(t);
     let plan = ws.plan_promotion(&request("payment-service", "production"));
     assert!(plan.edits.is_empty(), "{:?}", plan.edits);
@@ -224,9 +265,19 @@ fn gates_from_the_pipeline_decide_allowed() {
     assert!(!plan.allowed);
     let approvals = plan.gates.iter().find(|g| g.name == "approvals").unwrap();
     assert_eq!(approvals.status, GateStatus::Pending);
-    assert!(plan.pull_request.as_ref().unwrap().body.contains("| approvals | ⏳ pending | 0 of 1 approvals |"));
+    assert!(
+        plan.pull_request
+            .as_ref()
+            .unwrap()
+            .body
+            .contains("| approvals | ⏳ pending | 0 of 1 approvals |")
+    );
     let mut req = request("payment-service", "production");
-    req.context = Some(Context { author: Some("alice".into()), approvals: vec!["bob".into()], ..Context::default() });
+    req.context = Some(Context {
+        author: Some("alice".into()),
+        approvals: vec!["bob".into()],
+        ..Context::default()
+    });
     let plan = ws.plan_promotion(&req);
     assert!(plan.allowed, "{:?}", plan.gates);
     req.from = Some("staging".into());

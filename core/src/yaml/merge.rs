@@ -43,7 +43,10 @@ fn merge_one(node: &mut Node) -> Result<(), MergeError> {
     for (key, value) in entries.iter() {
         if is_merge_key(key) {
             if merge_value.is_some() {
-                return Err(MergeError { message: "duplicate merge key".into(), origin: key.origin.clone() });
+                return Err(MergeError {
+                    message: "duplicate merge key".into(),
+                    origin: key.origin.clone(),
+                });
             }
             merge_value = Some(value.clone());
         }
@@ -73,7 +76,8 @@ fn merge_one(node: &mut Node) -> Result<(), MergeError> {
 
 /// The mappings a merge key's value contributes, in the order written.
 fn merge_sources(value: &Node) -> Result<Vec<Vec<(Node, Node)>>, MergeError> {
-    let fail = |message: &str, n: &Node| MergeError { message: message.into(), origin: n.origin.clone() };
+    let fail =
+        |message: &str, n: &Node| MergeError { message: message.into(), origin: n.origin.clone() };
     match &value.body {
         Body::Map(entries) => Ok(vec![entries.clone()]),
         Body::Seq(items) => items
@@ -81,11 +85,15 @@ fn merge_sources(value: &Node) -> Result<Vec<Vec<(Node, Node)>>, MergeError> {
             .map(|item| match &item.body {
                 Body::Map(entries) => Ok(entries.clone()),
                 Body::Seq(_) => Err(fail("invalid map merge: received a nested sequence", item)),
-                Body::Scalar(_) => Err(fail("map merge requires map or sequence of maps as the value", item)),
+                Body::Scalar(_) => {
+                    Err(fail("map merge requires map or sequence of maps as the value", item))
+                }
             })
             .collect(),
         Body::Scalar(_) if value.is_null() => Ok(Vec::new()),
-        Body::Scalar(_) => Err(fail("map merge requires map or sequence of maps as the value", value)),
+        Body::Scalar(_) => {
+            Err(fail("map merge requires map or sequence of maps as the value", value))
+        }
     }
 }
 
@@ -97,7 +105,8 @@ mod tests {
     use crate::yaml::{Limits, parse};
 
     fn merged(text: &str) -> Result<Node, MergeError> {
-        let mut root = parse(&Arc::from("r.yaml"), text, &Limits::default()).documents.remove(0).root;
+        let mut root =
+            parse(&Arc::from("r.yaml"), text, &Limits::default()).documents.remove(0).root;
         resolve_merge_keys(&mut root).map(|()| root)
     }
 
@@ -107,7 +116,9 @@ mod tests {
 
     #[test]
     fn merges_with_kyaml_precedence() {
-        let n = merged("base: &b {x: 1, y: 1}\nother: &o {y: 2, z: 2}\nm:\n  <<: [*b, *o]\n  x: own\n").unwrap();
+        let n =
+            merged("base: &b {x: 1, y: 1}\nother: &o {y: 2, z: 2}\nm:\n  <<: [*b, *o]\n  x: own\n")
+                .unwrap();
         assert_eq!(get(&n, &["m", "x"]), Some("own"));
         assert_eq!(get(&n, &["m", "y"]), Some("1"), "earlier sources win");
         assert_eq!(get(&n, &["m", "z"]), Some("2"));

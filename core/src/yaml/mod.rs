@@ -6,9 +6,9 @@
 //! - [`json`] and [`emit`]: how kustomize prints a resource (v3 decode, JSON, v2 marshal).
 
 pub mod edit;
-pub mod merge;
 pub mod emit;
 pub mod json;
+pub mod merge;
 pub mod node;
 pub mod parse;
 pub mod resolve;

@@ -78,8 +78,42 @@ pub fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
         out: Parsed::default(),
         doc_start: 0,
     };
+    if let Some(at) = leading_tab(text) {
+        let d = Diagnostic::new(
+            Code::YamlSyntax,
+            "Found a tab character that cannot start any token (tabs cannot indent YAML)",
+        )
+        .at(&**file, Span::new(at, at + 1));
+        return Parsed { documents: Vec::new(), diagnostics: vec![d] };
+    }
     builder.run();
     builder.out
+}
+
+/// A tab indenting the first content line of a document (saphyr accepts it; go-yaml, and
+/// so kustomize, does not). Later lines are checked by the parser itself.
+fn leading_tab(text: &str) -> Option<usize> {
+    let mut at = 0;
+    let mut expect_first = true;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let content = trimmed.trim_end();
+        if content.starts_with("---") {
+            expect_first = content == "---" || content.starts_with("--- #");
+        } else if expect_first
+            && !content.is_empty()
+            && !content.starts_with('#')
+            && !content.starts_with('%')
+        {
+            let indent = &line[..line.len() - trimmed.len()];
+            if let Some(tab) = indent.find('\t') {
+                return Some(at + tab);
+            }
+            expect_first = false;
+        }
+        at += line.len();
+    }
+    None
 }
 
 enum Frame {
@@ -502,6 +536,14 @@ mod tests {
         let text = "[".repeat(1000) + &"]".repeat(1000);
         let parsed = parse_str(&text);
         assert_eq!(parsed.diagnostics[0].code, "Y002");
+    }
+
+    #[test]
+    fn a_tab_indenting_the_first_line_is_an_error() {
+        assert_eq!(parse_str("\t- tab\n").diagnostics[0].span, Some(Span::new(0, 1)));
+        assert_eq!(parse_str("# c\n---\n \ta: 1\n").diagnostics[0].span, Some(Span::new(9, 10)));
+        assert!(parse_str("a: \"x\ty\"\n").diagnostics.is_empty());
+        assert!(parse_str("a: |\n  x\n").diagnostics.is_empty());
     }
 
     #[test]

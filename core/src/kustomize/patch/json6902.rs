@@ -76,10 +76,10 @@ impl Op {
 /// when it is strict JSON and as YAML otherwise; use [`parse_ops_as`] when the text is at
 /// hand, to decide as kustomize does.
 pub fn parse_ops(file: &Arc<str>, doc: &Node) -> Result<Vec<Op>, PatchError> {
-    if doc.style == Style::Flow {
-        if let Some(value) = Value::from_json_patch(doc) {
-            return ops_of(file, value);
-        }
+    if doc.style == Style::Flow
+        && let Some(value) = Value::from_json_patch(doc)
+    {
+        return ops_of(file, value);
     }
     parse_ops_as(file, doc, Syntax::Yaml)
 }
@@ -190,11 +190,11 @@ pub fn apply_to_resource(
     build_annotations: &[(String, String)],
 ) -> Result<(), PatchError> {
     let mut working = target.clone();
-    if !build_annotations.is_empty() {
-        if let Some(annotations) = working.ensure_map(&["metadata", "annotations"]) {
-            for (key, value) in build_annotations {
-                annotations.set(key, Node::string(value.clone()));
-            }
+    if !build_annotations.is_empty()
+        && let Some(annotations) = working.ensure_map(&["metadata", "annotations"])
+    {
+        for (key, value) in build_annotations {
+            annotations.set(key, Node::string(value.clone()));
         }
     }
     apply(&mut working, ops)?;

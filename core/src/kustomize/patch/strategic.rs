@@ -9,10 +9,11 @@
 //!   (`~`, `null`) survive, but an empty value (`key:`) is dropped.
 //! - Scalars are replaced, but the new value takes the old value's style: replacing the
 //!   quoted `"3"` with `5` gives the string `"5"`.
-//! - Lists are replaced unless kustomize's built-in schema gives them the `merge` strategy
-//!   ([`super::schema`]). Merge lists are matched by their keys; the result lists the patch's
-//!   elements first, in patch order, then the target's other elements. Custom resources have
-//!   no schema, so all their lists are replaced (kyaml's key inference is off in kustomize).
+//! - Lists are replaced unless the schema gives them the `merge` strategy ([`super::schema`]:
+//!   kustomize's built-in one, or a custom `openapi` document, see [`merge_with`]). Merge
+//!   lists are matched by their keys; the result lists the patch's elements first, in patch
+//!   order, then the target's other elements. Custom resources have no built-in schema, so
+//!   all their lists are replaced (kyaml's key inference is off in kustomize).
 //! - Directives: `$patch: delete|replace|merge` on a mapping, and as a lone `{$patch: …}`
 //!   element of a merge list; `$patch: delete` at the top deletes the resource. A
 //!   `$patch: replace` on a list element changes nothing (kyaml puts the old element back),
@@ -32,6 +33,7 @@ mod walk;
 use self::arena::Arena;
 use self::walk::Walker;
 use super::PatchError;
+use super::schema::OpenApi;
 use crate::yaml::{Body, Node};
 
 /// What a strategic merge did to the resource.
@@ -45,17 +47,28 @@ pub enum MergeOutcome {
 }
 
 /// Merges `patch` into `target` as kustomize's `Resource.ApplySmPatch` runs
-/// `merge2.Merge(patch, target)`. The schema is chosen by the target's `apiVersion` and
-/// `kind` (else the patch's). On error the target is unchanged.
+/// `merge2.Merge(patch, target)`, with kustomize's default schema. The schema is chosen by
+/// the target's `apiVersion` and `kind` (else the patch's). On error the target is unchanged.
 ///
 /// kustomize keeps the resource's own node and ignores the node the merge returns, so only
 /// changes made in place count: a top-level `$patch: replace` changes nothing. (Restoring the
 /// resource's kind, name and namespace afterwards, as `ApplySmPatch` does, is the caller's.)
 pub fn merge(target: &mut Node, patch: &Node) -> Result<MergeOutcome, PatchError> {
+    merge_with(target, patch, OpenApi::builtin())
+}
+
+/// [`merge`] with the schema of a render that set `openapi` (see
+/// [`super::schema::Session`]). A custom schema kyaml would crash on while merging (an
+/// extension of the wrong type, say) is an error pointing into the schema file.
+pub fn merge_with(
+    target: &mut Node,
+    patch: &Node,
+    openapi: &OpenApi,
+) -> Result<MergeOutcome, PatchError> {
     let mut arena = Arena::default();
     let dest = arena.import(target)?;
     let origin = arena.import(patch)?;
-    let result = Walker { arena: &mut arena }.walk([Some(dest), Some(origin)], None, 0)?;
+    let result = Walker { arena: &mut arena, openapi }.walk([Some(dest), Some(origin)], None, 0)?;
     if result.is_none() {
         return Ok(MergeOutcome::Deleted);
     }
@@ -180,6 +193,45 @@ mod tests {
         let err = merge(&mut target, &patch).expect_err("unknown directive");
         assert_eq!(err.to_string(), "unknown patch strategy 'nope'");
         assert!(err.origin().is_some());
+    }
+
+    #[test]
+    fn a_custom_schema_gives_merge_keys_and_its_faults_point_into_it() {
+        use crate::kustomize::patch::schema::{Builtin, OpenApi, swagger, value};
+        let file: Arc<str> = Arc::from("schemas/widget.json");
+        let text = r#"{"definitions": {"w": {
+            "x-kubernetes-group-version-kind": [{"group": "example.com", "version": "v1", "kind": "Widget"}],
+            "properties": {"spec": {"properties": {
+              "parts": {"type": "array", "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name"},
+              "bad": {"type": "array", "x-kubernetes-patch-strategy": ["merge"]}
+            }}}}}}"#;
+        let parsed = value::read(&file, text).expect("json");
+        let document = Arc::new(swagger::decode(&file, &parsed).expect("schema"));
+        let openapi = OpenApi::with_custom(document, Builtin::Absent);
+        let target_text = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  parts:\n  - name: a\n    n: 1\n  - name: b\n    n: 2\n";
+        let patch_text = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  parts:\n  - name: b\n    n: 3\n";
+        let mut target = doc("w.yaml", target_text);
+        assert_eq!(
+            merge_with(&mut target, &doc("p.yaml", patch_text), &openapi),
+            Ok(MergeOutcome::Merged)
+        );
+        let parts = target.path(&["spec", "parts"]).and_then(Node::as_seq).unwrap_or_default();
+        let names: Vec<_> = parts.iter().map(|p| p.get_str("name").unwrap_or_default()).collect();
+        assert_eq!(names, ["b", "a"]);
+        // The default schema knows nothing of Widgets: the list is replaced.
+        let mut plain = doc("w.yaml", target_text);
+        merge(&mut plain, &doc("p.yaml", patch_text)).expect("merges");
+        assert_eq!(
+            plain.path(&["spec", "parts"]).and_then(Node::as_seq).map(<[Node]>::len),
+            Some(1)
+        );
+        // A strategy that is not a string is where kustomize panics.
+        let bad =
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  bad: [x]\n";
+        let err = merge_with(&mut target, &doc("p.yaml", bad), &openapi).expect_err("fault");
+        let origin = err.origin().cloned().unwrap_or_default();
+        assert_eq!(origin.file.as_deref(), Some("schemas/widget.json"));
+        assert_eq!(&text[origin.span.range()], r#"["merge"]"#);
     }
 
     #[test]

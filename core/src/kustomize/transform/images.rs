@@ -23,7 +23,8 @@ use crate::yaml::{Body, Node};
 /// Runs every `images` entry.
 pub fn run(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Built<()> {
     for image in &k.images {
-        let pattern = format!("^{}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$", image.name.value);
+        let pattern =
+            format!("^{}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$", image.name.value);
         let Ok(matcher) = Regex::new(&pattern) else {
             return fail_at(
                 b,
@@ -91,9 +92,15 @@ fn update(node: &mut Node, image: &Image, matcher: &Regex) {
         return;
     }
     let (mut name, mut tag, mut digest) = split(value);
-    let non_empty = |s: &Option<crate::kustomize::kustomization::Str>| s.as_ref().filter(|v| !v.value.is_empty()).cloned();
-    let (new_name, new_tag, new_digest, suffix) =
-        (non_empty(&image.new_name), non_empty(&image.new_tag), non_empty(&image.digest), non_empty(&image.tag_suffix));
+    let non_empty = |s: &Option<crate::kustomize::kustomization::Str>| {
+        s.as_ref().filter(|v| !v.value.is_empty()).cloned()
+    };
+    let (new_name, new_tag, new_digest, suffix) = (
+        non_empty(&image.new_name),
+        non_empty(&image.new_tag),
+        non_empty(&image.digest),
+        non_empty(&image.tag_suffix),
+    );
     if let Some(n) = &new_name {
         name.clone_from(&n.value);
     }

@@ -22,17 +22,28 @@ const HELM_GENERATED: &str = "kustomize.config.k8s.io/helm-generated";
 /// subjects named `default`.
 pub fn namespace(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Built<()> {
     let Some(ns) = k.namespace.as_ref().filter(|n| !n.value.is_empty()) else { return Ok(()) };
-    let specs: Vec<FieldSpec> = acc.config.namespace.iter().filter(|s| s.path != "metadata/namespace").cloned().collect();
+    let specs: Vec<FieldSpec> =
+        acc.config.namespace.iter().filter(|s| s.path != "metadata/namespace").cloned().collect();
     for i in 0..acc.resources.len() {
         let r = &mut acc.resources[i];
-        if r.is_empty() || r.string_map("annotations").iter().any(|(key, v)| key == HELM_GENERATED && v == "true") {
+        if r.is_empty()
+            || r.string_map("annotations")
+                .iter()
+                .any(|(key, v)| key == HELM_GENERATED && v == "true")
+        {
             continue;
         }
         r.store_previous_id();
         let gvk = r.gvk();
         let result = set_namespace(&mut r.node, &gvk, ns, &specs);
         if let Err(e) = result {
-            return fail_at(b, k, Code::TransformerInvalid, &ns.origin, format!("namespace transformation failed: {}", e.0));
+            return fail_at(
+                b,
+                k,
+                Code::TransformerInvalid,
+                &ns.origin,
+                format!("namespace transformation failed: {}", e.0),
+            );
         }
         let id = acc.resources[i].id();
         if acc.resources.iter().filter(|o| o.id().same_as(&id)).count() != 1 {
@@ -48,7 +59,12 @@ pub fn namespace(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> B
     Ok(())
 }
 
-fn set_namespace(node: &mut Node, gvk: &Gvk, ns: &Str, specs: &[FieldSpec]) -> Result<(), WalkError> {
+fn set_namespace(
+    node: &mut Node,
+    gvk: &Gvk,
+    ns: &Str,
+    specs: &[FieldSpec],
+) -> Result<(), WalkError> {
     let origin = ns.origin.clone();
     let mut set = |n: &mut Node| {
         n.set_scalar(ns.value.clone(), origin.clone());
@@ -56,7 +72,8 @@ fn set_namespace(node: &mut Node, gvk: &Gvk, ns: &Str, specs: &[FieldSpec]) -> R
         Ok(())
     };
     if !gvk.is_cluster_scoped() {
-        let meta = FieldSpec { path: "metadata/namespace".into(), create: true, ..FieldSpec::default() };
+        let meta =
+            FieldSpec { path: "metadata/namespace".into(), create: true, ..FieldSpec::default() };
         walk(node, &meta, Some(Create::Scalar), &mut set)?;
     }
     let role_binding = gvk.kind == "RoleBinding" || gvk.kind == "ClusterRoleBinding";
@@ -70,8 +87,11 @@ fn set_namespace(node: &mut Node, gvk: &Gvk, ns: &Str, specs: &[FieldSpec]) -> R
         }
         walk(node, spec, Some(Create::Scalar), &mut set)?;
     }
-    if role_binding && let Some(Body::Seq(subjects)) = node.get_mut("subjects").map(|s| &mut s.body) {
-        for subject in subjects.iter_mut().filter(|s| s.get("name").and_then(Node::scalar) == Some("default")) {
+    if role_binding && let Some(Body::Seq(subjects)) = node.get_mut("subjects").map(|s| &mut s.body)
+    {
+        for subject in
+            subjects.iter_mut().filter(|s| s.get("name").and_then(Node::scalar) == Some("default"))
+        {
             let mut value = Node::string(ns.value.clone());
             value.origin = ns.origin.clone();
             subject.set("namespace", value);
@@ -96,7 +116,8 @@ fn skips_renaming(gvk: &Gvk) -> bool {
 pub fn prefix_suffix(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Built<()> {
     for (affix, is_prefix) in [(k.name_prefix.as_ref(), true), (k.name_suffix.as_ref(), false)] {
         let Some(affix) = affix.filter(|a| !a.value.is_empty()) else { continue };
-        let specs = if is_prefix { acc.config.name_prefix.clone() } else { acc.config.name_suffix.clone() };
+        let specs =
+            if is_prefix { acc.config.name_prefix.clone() } else { acc.config.name_suffix.clone() };
         for r in &mut acc.resources {
             let original = r.original_id();
             if skips_renaming(&original.gvk) {
@@ -107,14 +128,19 @@ pub fn prefix_suffix(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) 
                     continue;
                 }
                 if spec.path == "metadata/name" {
-                    let applied = if is_prefix { &mut r.name_prefixes } else { &mut r.name_suffixes };
+                    let applied =
+                        if is_prefix { &mut r.name_prefixes } else { &mut r.name_suffixes };
                     applied.push(affix.value.clone());
                     r.store_previous_id();
                 }
                 let origin = affix.origin.clone();
                 let result = walk(&mut r.node, spec, Some(Create::Scalar), &mut |n| {
                     let current = n.scalar().unwrap_or_default();
-                    let renamed = if is_prefix { format!("{}{current}", affix.value) } else { format!("{current}{}", affix.value) };
+                    let renamed = if is_prefix {
+                        format!("{}{current}", affix.value)
+                    } else {
+                        format!("{current}{}", affix.value)
+                    };
                     n.set_scalar(renamed, origin.clone());
                     Ok(())
                 });
@@ -130,7 +156,8 @@ pub fn prefix_suffix(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) 
 /// `labels:` entries, then `commonLabels:`.
 pub fn labels(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Built<()> {
     for label in &k.labels {
-        let mut specs: Vec<FieldSpec> = label.fields.iter().map(super::config_file::to_spec).collect();
+        let mut specs: Vec<FieldSpec> =
+            label.fields.iter().map(super::config_file::to_spec).collect();
         let mut merged = merge_specs(&mut specs, &acc.config.labels);
         if label.include_selectors {
             merged = merged.and_then(|()| merge_specs(&mut specs, &acc.config.common_labels));
@@ -138,11 +165,18 @@ pub fn labels(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Buil
             if label.include_templates {
                 merged = merged.and_then(|()| merge_specs(&mut specs, &acc.config.template_labels));
             }
-            let meta = FieldSpec { path: "metadata/labels".into(), create: true, ..FieldSpec::default() };
+            let meta =
+                FieldSpec { path: "metadata/labels".into(), create: true, ..FieldSpec::default() };
             merged = merged.and_then(|()| merge_specs(&mut specs, &[meta]));
         }
         if let Err(e) = merged {
-            return fail_at(b, k, Code::TransformerInvalid, &label.origin, format!("failed to merge labels: {e}"));
+            return fail_at(
+                b,
+                k,
+                Code::TransformerInvalid,
+                &label.origin,
+                format!("failed to merge labels: {e}"),
+            );
         }
         set_pairs(b, k, acc, &label.pairs, &specs, &label.origin)?;
     }
@@ -165,7 +199,14 @@ pub fn annotations(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) ->
 }
 
 /// Sets every pair (in key order, as kustomize does) into the maps at `specs`.
-fn set_pairs(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator, pairs: &[(Str, Str)], specs: &[FieldSpec], origin: &Origin) -> Built<()> {
+fn set_pairs(
+    b: &mut Builder,
+    k: &Kustomization,
+    acc: &mut Accumulator,
+    pairs: &[(Str, Str)],
+    specs: &[FieldSpec],
+    origin: &Origin,
+) -> Built<()> {
     let mut sorted: Vec<&(Str, Str)> = pairs.iter().collect();
     sorted.sort_by(|a, b| a.0.value.cmp(&b.0.value));
     sorted.dedup_by(|a, b| a.0.value == b.0.value);
@@ -177,7 +218,10 @@ fn set_pairs(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator, pairs: &
                         if n.is_null() {
                             *n = Node::map();
                         } else {
-                            return Err(WalkError(format!("wrong node kind: expected MappingNode at '{}'", spec.path)));
+                            return Err(WalkError(format!(
+                                "wrong node kind: expected MappingNode at '{}'",
+                                spec.path
+                            )));
                         }
                     }
                     let mut v = Node::string(value.value.clone());
@@ -201,7 +245,10 @@ pub fn replicas(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Bu
         let mut found = false;
         for spec in &specs {
             for r in &mut acc.resources {
-                let matches = r.any_id(|id| id.name == replica.name.value && id.gvk.is_selected_by(&spec.group, &spec.version, &spec.kind));
+                let matches = r.any_id(|id| {
+                    id.name == replica.name.value
+                        && id.gvk.is_selected_by(&spec.group, &spec.version, &spec.kind)
+                });
                 if !matches {
                     continue;
                 }
@@ -225,7 +272,11 @@ pub fn replicas(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Bu
                 k,
                 Code::TransformerInvalid,
                 &replica.name.origin,
-                format!("resource with name {} does not match a config with the following GVK [{}]", replica.name.value, gvks.join(" ")),
+                format!(
+                    "resource with name {} does not match a config with the following GVK [{}]",
+                    replica.name.value,
+                    gvks.join(" ")
+                ),
             );
         }
     }

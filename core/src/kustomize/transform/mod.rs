@@ -33,7 +33,13 @@ pub fn run(b: &mut Builder, dir: &str, k: &Kustomization, acc: &mut Accumulator)
 }
 
 /// A transformer failure at the kustomization entry `origin`.
-pub(crate) fn fail_at<T>(b: &mut Builder, k: &Kustomization, code: Code, origin: &crate::yaml::Origin, message: String) -> Built<T> {
+pub(crate) fn fail_at<T>(
+    b: &mut Builder,
+    k: &Kustomization,
+    code: Code,
+    origin: &crate::yaml::Origin,
+    message: String,
+) -> Built<T> {
     let file = origin.file.as_deref().unwrap_or(&k.file).to_string();
     b.fail(Diagnostic::new(code, message).at(file, origin.span))
 }

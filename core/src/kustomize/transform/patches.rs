@@ -12,6 +12,7 @@ use super::fail_at;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::kustomize::build::{Accumulator, Builder, Built};
 use crate::kustomize::kustomization::{Kustomization, Patch, Selector, Str};
+use crate::kustomize::patch::schema::OpenApi;
 use crate::kustomize::patch::{MergeOutcome, json6902, strategic};
 use crate::kustomize::resid::ResId;
 use crate::kustomize::resource::Resource;
@@ -26,7 +27,12 @@ enum Loaded {
 
 /// `patchesStrategicMerge:` — each entry is a file path or an inline patch; each patch
 /// object applies to the resource with its id.
-pub fn strategic_merge_legacy(b: &mut Builder, dir: &str, k: &Kustomization, acc: &mut Accumulator) -> Built<()> {
+pub fn strategic_merge_legacy(
+    b: &mut Builder,
+    dir: &str,
+    k: &Kustomization,
+    acc: &mut Accumulator,
+) -> Built<()> {
     let mut loaded = Vec::new();
     for entry in &k.patches_strategic_merge {
         let docs = if let Some(docs) = inline_documents(b, k, entry) {
@@ -66,25 +72,51 @@ pub fn patches(b: &mut Builder, dir: &str, k: &Kustomization, acc: &mut Accumula
                     }
                     let selected = select(b, k, acc, target)?;
                     warn_if_unmatched(b, k, patch, selected.is_empty());
-                    apply_strategic(b, k, acc, &selected, &docs[0], &patch.origin, patch.allow_name_change, patch.allow_kind_change)?;
+                    apply_strategic(
+                        b,
+                        k,
+                        acc,
+                        &selected,
+                        &docs[0],
+                        &patch.origin,
+                        patch.allow_name_change,
+                        patch.allow_kind_change,
+                    )?;
                 } else {
                     for doc in &docs {
                         let id = patch_id(doc);
                         let target = unique_target(b, k, acc, &id, &patch.origin)?;
-                        apply_strategic(b, k, acc, &[target], doc, &patch.origin, patch.allow_name_change, patch.allow_kind_change)?;
+                        apply_strategic(
+                            b,
+                            k,
+                            acc,
+                            &[target],
+                            doc,
+                            &patch.origin,
+                            patch.allow_name_change,
+                            patch.allow_kind_change,
+                        )?;
                     }
                 }
             }
             Loaded::Json(ops) => {
                 let Some(target) = &patch.target else {
-                    return fail_at(b, k, Code::PatchInvalid, &patch.origin, "must specify a target for JSON patch".into());
+                    return fail_at(
+                        b,
+                        k,
+                        Code::PatchInvalid,
+                        &patch.origin,
+                        "must specify a target for JSON patch".into(),
+                    );
                 };
                 let selected = select(b, k, acc, target)?;
                 warn_if_unmatched(b, k, patch, selected.is_empty());
                 for i in selected {
                     acc.resources[i].store_previous_id();
                     let annotations = acc.resources[i].build_annotations();
-                    if let Err(e) = json6902::apply_to_resource(&mut acc.resources[i].node, &ops, &annotations) {
+                    if let Err(e) =
+                        json6902::apply_to_resource(&mut acc.resources[i].node, &ops, &annotations)
+                    {
                         return fail_json(b, k, patch, &e.to_string());
                     }
                 }
@@ -95,19 +127,50 @@ pub fn patches(b: &mut Builder, dir: &str, k: &Kustomization, acc: &mut Accumula
 }
 
 /// `patchesJson6902:` — JSON patches (YAML or JSON text) with a target that names a resource.
-pub fn json6902_legacy(b: &mut Builder, dir: &str, k: &Kustomization, acc: &mut Accumulator) -> Built<()> {
+pub fn json6902_legacy(
+    b: &mut Builder,
+    dir: &str,
+    k: &Kustomization,
+    acc: &mut Accumulator,
+) -> Built<()> {
     for patch in &k.patches_json6902 {
         let Some(target) = &patch.target else {
-            return fail_at(b, k, Code::PatchInvalid, &patch.origin, "must specify a target for patch".into());
+            return fail_at(
+                b,
+                k,
+                Code::PatchInvalid,
+                &patch.origin,
+                "must specify a target for patch".into(),
+            );
         };
         if target.name.as_ref().is_none_or(|n| n.value.is_empty()) {
-            return fail_at(b, k, Code::PatchInvalid, &patch.origin, "must specify the target name".into());
+            return fail_at(
+                b,
+                k,
+                Code::PatchInvalid,
+                &patch.origin,
+                "must specify the target name".into(),
+            );
         }
         let ops = match (&patch.path, &patch.patch) {
             (Some(_), Some(_)) => {
-                return fail_at(b, k, Code::PatchInvalid, &patch.origin, "must specify a file path or jsonOp, not both".into());
+                return fail_at(
+                    b,
+                    k,
+                    Code::PatchInvalid,
+                    &patch.origin,
+                    "must specify a file path or jsonOp, not both".into(),
+                );
             }
-            (None, None) => return fail_at(b, k, Code::PatchInvalid, &patch.origin, "empty file path and empty jsonOp".into()),
+            (None, None) => {
+                return fail_at(
+                    b,
+                    k,
+                    Code::PatchInvalid,
+                    &patch.origin,
+                    "empty file path and empty jsonOp".into(),
+                );
+            }
             (Some(path), None) => {
                 let file = b.resolve_file(dir, k, path)?;
                 let docs = file_documents(b, &file, (k.file.as_str(), path.span()))?;
@@ -119,13 +182,21 @@ pub fn json6902_legacy(b: &mut Builder, dir: &str, k: &Kustomization, acc: &mut 
             }
         };
         if ops.is_empty() {
-            return fail_at(b, k, Code::PatchInvalid, &patch.origin, "patch appears to be empty".into());
+            return fail_at(
+                b,
+                k,
+                Code::PatchInvalid,
+                &patch.origin,
+                "patch appears to be empty".into(),
+            );
         }
         let selected = select(b, k, acc, target)?;
         warn_if_unmatched(b, k, patch, selected.is_empty());
         for i in selected {
             let annotations = acc.resources[i].build_annotations();
-            if let Err(e) = json6902::apply_to_resource(&mut acc.resources[i].node, &ops, &annotations) {
+            if let Err(e) =
+                json6902::apply_to_resource(&mut acc.resources[i].node, &ops, &annotations)
+            {
                 return fail_json(b, k, patch, &e.to_string());
             }
         }
@@ -140,8 +211,11 @@ fn fail_json<T>(b: &mut Builder, k: &Kustomization, patch: &Patch, error: &str) 
 fn warn_if_unmatched(b: &mut Builder, k: &Kustomization, patch: &Patch, unmatched: bool) {
     if unmatched {
         b.diagnostics.push(
-            Diagnostic::new(Code::PatchNoMatch, "patch target matches no resource; the patch does nothing")
-                .at(k.file.clone(), patch.target.as_ref().map_or(patch.origin.span, |t| t.origin.span)),
+            Diagnostic::new(
+                Code::PatchNoMatch,
+                "patch target matches no resource; the patch does nothing",
+            )
+            .at(k.file.clone(), patch.target.as_ref().map_or(patch.origin.span, |t| t.origin.span)),
         );
     }
 }
@@ -151,9 +225,23 @@ fn load_patch(b: &mut Builder, dir: &str, k: &Kustomization, patch: &Patch) -> B
     let inline = patch.patch.as_ref().filter(|p| !p.value.trim().is_empty());
     let path = patch.path.as_ref().filter(|p| !p.value.is_empty());
     let (docs, file) = match (inline, path) {
-        (None, None) => return fail_at(b, k, Code::PatchInvalid, &patch.origin, "must specify one of patch and path".into()),
+        (None, None) => {
+            return fail_at(
+                b,
+                k,
+                Code::PatchInvalid,
+                &patch.origin,
+                "must specify one of patch and path".into(),
+            );
+        }
         (Some(_), Some(_)) => {
-            return fail_at(b, k, Code::PatchInvalid, &patch.origin, "patch and path can't be set at the same time".into());
+            return fail_at(
+                b,
+                k,
+                Code::PatchInvalid,
+                &patch.origin,
+                "patch and path can't be set at the same time".into(),
+            );
         }
         (Some(text), None) => (inline_documents(b, k, text).unwrap_or_default(), k.file.clone()),
         (None, Some(path)) => {
@@ -166,7 +254,13 @@ fn load_patch(b: &mut Builder, dir: &str, k: &Kustomization, patch: &Patch) -> B
         return json_ops(b, &file, &docs).map(Loaded::Json);
     }
     if docs.is_empty() {
-        return fail_at(b, k, Code::PatchInvalid, &patch.origin, "unable to parse SM or JSON patch: the patch is empty".into());
+        return fail_at(
+            b,
+            k,
+            Code::PatchInvalid,
+            &patch.origin,
+            "unable to parse SM or JSON patch: the patch is empty".into(),
+        );
     }
     for doc in &docs {
         validate_patch_object(b, doc)?;
@@ -181,7 +275,10 @@ fn json_ops(b: &mut Builder, file: &str, docs: &[Node]) -> Built<Vec<json6902::O
         Err(e) => {
             let span = e.origin().map_or(doc.origin.span, |o| o.span);
             let file = e.origin().and_then(|o| o.file.as_deref()).unwrap_or(file).to_string();
-            b.fail(Diagnostic::new(Code::PatchInvalid, format!("invalid JSON patch: {e}")).at(file, span))
+            b.fail(
+                Diagnostic::new(Code::PatchInvalid, format!("invalid JSON patch: {e}"))
+                    .at(file, span),
+            )
         }
     }
 }
@@ -190,30 +287,57 @@ fn json_ops(b: &mut Builder, file: &str, docs: &[Node]) -> Built<Vec<json6902::O
 fn validate_patch_object(b: &mut Builder, doc: &Node) -> Built<()> {
     let file = doc.origin.file.as_deref().unwrap_or_default().to_string();
     if !doc.is_map() {
-        return b.fail(Diagnostic::new(Code::PatchInvalid, "unable to parse SM or JSON patch: not an object or a list of operations").at(file, doc.origin.span));
+        return b.fail(
+            Diagnostic::new(
+                Code::PatchInvalid,
+                "unable to parse SM or JSON patch: not an object or a list of operations",
+            )
+            .at(file, doc.origin.span),
+        );
     }
     if doc.get("kind").and_then(Node::scalar).is_none_or(str::is_empty) {
-        return b.fail(Diagnostic::new(Code::PatchInvalid, "missing kind in strategic-merge patch").at(file, doc.origin.span));
+        return b.fail(
+            Diagnostic::new(Code::PatchInvalid, "missing kind in strategic-merge patch")
+                .at(file, doc.origin.span),
+        );
     }
     if doc.path(&["metadata", "name"]).and_then(Node::scalar).is_none_or(str::is_empty) {
-        return b.fail(Diagnostic::new(Code::PatchInvalid, "missing metadata.name in strategic-merge patch").at(file, doc.origin.span));
+        return b.fail(
+            Diagnostic::new(Code::PatchInvalid, "missing metadata.name in strategic-merge patch")
+                .at(file, doc.origin.span),
+        );
     }
     Ok(())
 }
 
 fn patch_id(doc: &Node) -> ResId {
-    let scalar = |path: &[&str]| doc.path(path).and_then(Node::scalar).unwrap_or_default().to_string();
+    let scalar =
+        |path: &[&str]| doc.path(path).and_then(Node::scalar).unwrap_or_default().to_string();
     ResId {
-        gvk: crate::kustomize::resid::Gvk::from_api_version(&scalar(&["apiVersion"]), &scalar(&["kind"])),
+        gvk: crate::kustomize::resid::Gvk::from_api_version(
+            &scalar(&["apiVersion"]),
+            &scalar(&["kind"]),
+        ),
         name: scalar(&["metadata", "name"]),
         namespace: scalar(&["metadata", "namespace"]),
     }
 }
 
 /// The one resource whose current or earlier id equals `id` (kustomize's `GetById`).
-fn unique_target(b: &mut Builder, k: &Kustomization, acc: &Accumulator, id: &ResId, origin: &Origin) -> Built<usize> {
-    let matches: Vec<usize> =
-        acc.resources.iter().enumerate().filter(|(_, r)| !r.is_empty() && r.any_id(|i| i.same_as(id))).map(|(i, _)| i).collect();
+fn unique_target(
+    b: &mut Builder,
+    k: &Kustomization,
+    acc: &Accumulator,
+    id: &ResId,
+    origin: &Origin,
+) -> Built<usize> {
+    let matches: Vec<usize> = acc
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_empty() && r.any_id(|i| i.same_as(id)))
+        .map(|(i, _)| i)
+        .collect();
     match matches[..] {
         [one] => Ok(one),
         [] => fail_at(
@@ -221,24 +345,43 @@ fn unique_target(b: &mut Builder, k: &Kustomization, acc: &Accumulator, id: &Res
             k,
             Code::PatchTargetMissing,
             origin,
-            format!("no matches for Id {}; failed to find unique target for patch {}", id.display(), id.display()),
+            format!(
+                "no matches for Id {}; failed to find unique target for patch {}",
+                id.display(),
+                id.display()
+            ),
         ),
         _ => fail_at(
             b,
             k,
             Code::PatchInvalid,
             origin,
-            format!("multiple matches for Id {}; failed to find unique target for patch {}", id.display(), id.display()),
+            format!(
+                "multiple matches for Id {}; failed to find unique target for patch {}",
+                id.display(),
+                id.display()
+            ),
         ),
     }
 }
 
-fn select(b: &mut Builder, k: &Kustomization, acc: &Accumulator, target: &Selector) -> Built<Vec<usize>> {
+fn select(
+    b: &mut Builder,
+    k: &Kustomization,
+    acc: &Accumulator,
+    target: &Selector,
+) -> Built<Vec<usize>> {
     let matcher = match Matcher::new(target) {
         Ok(m) => m,
         Err(e) => return fail_at(b, k, Code::PatchInvalid, &target.origin, e),
     };
-    Ok(acc.resources.iter().enumerate().filter(|(_, r)| matcher.selects(r)).map(|(i, _)| i).collect())
+    Ok(acc
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matcher.selects(r))
+        .map(|(i, _)| i)
+        .collect())
 }
 
 /// Applies a strategic-merge patch to the selected resources, dropping any it deletes.
@@ -253,16 +396,20 @@ fn apply_strategic(
     allow_name_change: bool,
     allow_kind_change: bool,
 ) -> Built<()> {
+    // The render's schema (kustomize parses a custom `openapi` schema at its first merge).
+    let schema = if selected.is_empty() { None } else { Some(b.merge_schema(origin)?) };
+    let schema = schema.as_deref().unwrap_or_else(|| OpenApi::builtin());
     for &i in selected {
         let r = &mut acc.resources[i];
         let mut copy = patch.clone();
         // The patch takes the target's group and version (and keeps its own kind).
         copy.set("apiVersion", Node::string(r.api_version()));
-        let (name, namespace, kind) = (r.name().to_string(), r.namespace().to_string(), r.kind().to_string());
+        let (name, namespace, kind) =
+            (r.name().to_string(), r.namespace().to_string(), r.kind().to_string());
         if allow_name_change || allow_kind_change {
             r.store_previous_id();
         }
-        match strategic::merge(&mut r.node, &copy) {
+        match strategic::merge_with(&mut r.node, &copy, schema) {
             Ok(MergeOutcome::Deleted) => r.node = Node::map(),
             Ok(MergeOutcome::Merged) => {
                 if r.is_empty() {
@@ -278,8 +425,17 @@ fn apply_strategic(
             }
             Err(e) => {
                 let span = e.origin().map_or(origin.span, |o| o.span);
-                let file = e.origin().and_then(|o| o.file.as_deref()).map_or_else(|| k.file.clone(), str::to_string);
-                return b.fail(Diagnostic::new(Code::PatchInvalid, format!("strategic merge patch failed: {e}")).at(file, span));
+                let file = e
+                    .origin()
+                    .and_then(|o| o.file.as_deref())
+                    .map_or_else(|| k.file.clone(), str::to_string);
+                return b.fail(
+                    Diagnostic::new(
+                        Code::PatchInvalid,
+                        format!("strategic merge patch failed: {e}"),
+                    )
+                    .at(file, span),
+                );
             }
         }
     }
@@ -441,7 +597,8 @@ mod tests {
         let scalar = &root.get("patches").unwrap().as_seq().unwrap()[0].get("patch").unwrap();
         let text = Str::new(scalar.scalar().unwrap().to_string(), scalar.origin.clone());
         let map = OffsetMap::new(source, &text);
-        let inline = parse(&Arc::from("k.yaml"), &text.value, &Limits::default()).documents.remove(0).root;
+        let inline =
+            parse(&Arc::from("k.yaml"), &text.value, &Limits::default()).documents.remove(0).root;
         let mut image = inline.get("image").unwrap().clone();
         remap(&mut image, &map);
         assert_eq!(&source[image.origin.span.range()], "app:v2");

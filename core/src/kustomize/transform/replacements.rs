@@ -56,7 +56,7 @@ pub fn run(b: &mut Builder, dir: &str, k: &Kustomization, acc: &mut Accumulator)
     let mut replacements = Vec::new();
     for entry in &k.replacements {
         match entry {
-            ReplacementEntry::Inline(r) => replacements.push(r.clone()),
+            ReplacementEntry::Inline(r) => replacements.push((**r).clone()),
             ReplacementEntry::Path(path) => replacements.extend(load_file(b, dir, k, path)?),
         }
     }

@@ -1,4 +1,5 @@
-//! The part of kustomize's embedded Kubernetes schema that strategic merge consults.
+//! The schema strategic merge consults: kustomize's embedded Kubernetes schema, and the
+//! custom `OpenAPI` documents a kustomization can name with `openapi: {path: …}`.
 //!
 //! kyaml decides how to merge a list from the `OpenAPI` document compiled into kustomize
 //! (Kubernetes v1.21.2 by default, plus kustomize's own `Kustomization` types): a list is
@@ -9,16 +10,41 @@
 //!
 //! Shipping the whole document (3 MB) is out of the question, so `extract.py` (a dev-time
 //! script, see `README.md`) reduces it to `table.txt`: only the definitions that lead to
-//! merge lists, and every known `(apiVersion, kind)`. The table is parsed once, on first use.
+//! merge lists, and every known `(apiVersion, kind)`. The table is parsed once, on first use;
+//! this module's [`Schema`], [`for_type`] and [`list_strategy`] answer from it alone.
 //!
 //! One deliberate approximation: inside a known type, a field the table does not list has a
 //! schema with nothing to merge ([`Schema::Leaf`]), even where kyaml would have none at all.
 //! The difference matters only to kyaml's fallback of typing a nested mapping by its own
 //! `apiVersion`/`kind`, which we therefore apply only where no schema is known (custom
 //! resources), which is where it is useful.
+//!
+//! Custom schemas are handled by the submodules, in the order kustomize meets them:
+//!
+//! - [`value`] reads the file (strict JSON if it starts with `{`, else YAML via go-yaml v2's
+//!   rules) into values with byte spans, for diagnostics;
+//! - [`swagger`] decodes them as kube-openapi's `spec.Swagger` (with its type checks) into a
+//!   [`Document`]: the definitions, the types they declare, and the scopes of `paths`;
+//! - [`openapi`] layers a document with the built-in table into the [`OpenApi`] one render's
+//!   merges consult ([`crate::kustomize::patch::strategic::merge_with`]);
+//! - [`session`] replays kyaml's global schema state over a build (which kustomization's
+//!   `openapi` wins, when the schema is parsed, whether the built-in one is kept), and
+//!   [`scope`] holds kyaml's precomputed namespace scopes, which custom schemas cannot change.
+//!
+//! Nothing here is global: each render owns its [`session::Session`].
+
+pub mod openapi;
+pub mod scope;
+pub mod session;
+pub mod swagger;
+pub mod value;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+
+pub use openapi::{At, Builtin, OpenApi};
+pub use session::Session;
+pub use swagger::Document;
 
 const TABLE: &str = include_str!("table.txt");
 
@@ -117,6 +143,8 @@ impl Schema {
 struct Table {
     defs: Vec<Def>,
     types: BTreeMap<(&'static str, &'static str), Option<usize>>,
+    /// Definition indices by full name (`io.k8s.api.core.v1.PodSpec`).
+    by_name: BTreeMap<String, usize>,
 }
 
 struct Def {
@@ -172,7 +200,24 @@ fn parse_table(text: &'static str) -> (Table, usize) {
     for def in &mut defs {
         def.fields.sort_by(|a, b| a.name.cmp(b.name));
     }
-    (Table { defs, types }, bad)
+    let by_name = names.iter().map(|(name, &i)| (full_name(name), i)).collect();
+    (Table { defs, types, by_name }, bad)
+}
+
+/// The prefixes `table.txt` abbreviates (see `README.md`).
+const PREFIXES: [(char, &str); 3] = [
+    ('~', "io.k8s.api."),
+    ('^', "io.k8s.apimachinery.pkg.apis."),
+    ('%', "io.k8s.kube-aggregator.pkg.apis."),
+];
+
+/// A definition name of `table.txt` with its prefix spelled out.
+fn full_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next().and_then(|c| PREFIXES.iter().find(|(p, _)| *p == c)) {
+        Some((_, long)) => format!("{long}{}", chars.as_str()),
+        None => name.to_string(),
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -270,6 +315,16 @@ mod tests {
             ),
             ListStrategy::MergeByKeys(vec!["name"])
         );
+    }
+
+    #[test]
+    fn definitions_are_known_by_full_name() {
+        let table = table();
+        let pod_spec = table.by_name.get("io.k8s.api.core.v1.PodSpec").copied();
+        assert!(pod_spec.is_some());
+        assert_eq!(for_type("v1", "Pod").and_then(|s| s.field("spec")), pod_spec.map(Schema::Def));
+        assert!(table.by_name.contains_key("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"));
+        assert_eq!(full_name("plain.Name"), "plain.Name");
     }
 
     #[test]

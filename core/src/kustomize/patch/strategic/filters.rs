@@ -11,10 +11,11 @@ use crate::yaml::{Origin, Style};
 
 /// `yaml.FieldSetter{Name, Value, AppendKeyStyle}` applied to a mapping.
 pub fn set_field(arena: &mut Arena, map: Id, name: &str, value: Option<Id>, new_key: NewKey) {
-    if let Some(v) = value {
-        if arena.get(v).style == Style::Plain && arena.is_yaml11_non_string(v) {
-            arena.get_mut(v).style = Style::DoubleQuoted;
-        }
+    if let Some(v) = value
+        && arena.get(v).style == Style::Plain
+        && arena.is_yaml11_non_string(v)
+    {
+        arena.get_mut(v).style = Style::DoubleQuoted;
     }
     let Some(value) = value.filter(|&v| !arena.tagged_null(Some(v)) || arena.get(v).keep) else {
         clear_field(arena, map, name);

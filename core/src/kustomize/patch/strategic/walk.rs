@@ -14,7 +14,7 @@ use super::filters::{
     take_directive,
 };
 use crate::kustomize::patch::PatchError;
-use crate::kustomize::patch::schema::{self, Schema};
+use crate::kustomize::patch::schema::{At, OpenApi};
 
 /// `walk.Sources`: `[dest, origin]`.
 type Sources = [Option<Id>; 2];
@@ -27,6 +27,8 @@ const MAX_DEPTH: usize = 256;
 
 pub struct Walker<'a> {
     pub arena: &'a mut Arena,
+    /// The schema of this render (kyaml's global schema).
+    pub openapi: &'a OpenApi,
 }
 
 impl Walker<'_> {
@@ -34,7 +36,7 @@ impl Walker<'_> {
     pub fn walk(
         &mut self,
         mut sources: Sources,
-        schema: Option<Schema>,
+        schema: Option<At>,
         depth: usize,
     ) -> Result<Option<Id>, PatchError> {
         if depth > MAX_DEPTH {
@@ -55,10 +57,17 @@ impl Walker<'_> {
         }
         match kind {
             Kind::Map => self.walk_map(&mut sources, schema, depth),
-            Kind::Seq if schema.and_then(Schema::merge_keys).is_some() => {
-                self.walk_associative_sequence(&mut sources, schema, depth)
+            Kind::Seq => {
+                // `schema.IsAssociative`: kyaml reads (and asserts) the extensions of every
+                // list that has a schema.
+                let keys = schema.map(|s| self.openapi.merge_keys(s)).transpose()?.flatten();
+                match keys {
+                    Some(keys) => {
+                        self.walk_associative_sequence(&mut sources, schema, &keys, depth)
+                    }
+                    None => self.visit_list(&sources, false),
+                }
             }
-            Kind::Seq => self.visit_list(&sources, false),
             Kind::Scalar => Ok(self.visit_scalar(&sources)),
         }
     }
@@ -73,7 +82,7 @@ impl Walker<'_> {
 
     /// `Walker.GetSchema`: the schema handed down, or else the one of the first source that
     /// names a known `apiVersion` and `kind` (a typed object nested in an untyped one).
-    fn schema(&self, schema: Option<Schema>, sources: &Sources) -> Option<Schema> {
+    fn schema(&self, schema: Option<At>, sources: &Sources) -> Option<At> {
         if schema.is_some() {
             return schema;
         }
@@ -89,7 +98,7 @@ impl Walker<'_> {
             if api_version.is_empty() || kind.is_empty() {
                 continue;
             }
-            if let Some(found) = schema::for_type(api_version, kind) {
+            if let Some(found) = self.openapi.for_type(api_version, kind) {
                 return Some(found);
             }
         }
@@ -100,13 +109,13 @@ impl Walker<'_> {
     fn walk_map(
         &mut self,
         sources: &mut Sources,
-        schema: Option<Schema>,
+        schema: Option<At>,
         depth: usize,
     ) -> Result<Option<Id>, PatchError> {
         let Some(dest) = self.visit_map(sources)? else { return Ok(None) };
         sources[DEST] = Some(dest);
         for key in self.field_names(sources) {
-            let field_schema = schema.and_then(|s| s.field(&key));
+            let field_schema = schema.map(|s| self.openapi.field(s, &key)).transpose()?.flatten();
             let fields = sources.map(|s| self.arena.field(s, &key));
             let values = fields.map(|f| f.map(|(_, v)| v));
             let value = self.walk(values, field_schema, depth + 1)?;
@@ -153,10 +162,10 @@ impl Walker<'_> {
             if take_directive(self.arena, origin).ok() == Some(Directive::Delete) {
                 return Ok(None);
             }
-            if let (None, Some(d)) = (origin, dest) {
-                if !self.arena.text(d).is_empty() {
-                    return Ok(Some(self.persistent_null(d)));
-                }
+            if let (None, Some(d)) = (origin, dest)
+                && !self.arena.text(d).is_empty()
+            {
+                return Ok(Some(self.persistent_null(d)));
             }
             return Ok(origin);
         }
@@ -221,24 +230,20 @@ impl Walker<'_> {
     fn walk_associative_sequence(
         &mut self,
         sources: &mut Sources,
-        schema: Option<Schema>,
+        schema: Option<At>,
+        keys: &[String],
         depth: usize,
     ) -> Result<Option<Id>, PatchError> {
         let Some(dest) = self.visit_list(sources, true)? else { return Ok(None) };
         sources[DEST] = Some(dest);
-        let keys: Vec<String> = schema
-            .and_then(Schema::merge_keys)
-            .unwrap_or_default()
-            .iter()
-            .map(|k| (*k).to_string())
-            .collect();
-        let values = self.element_values(sources, &keys);
-        let element_schema = schema.and_then(Schema::elements);
+        let values = self.element_values(sources, keys);
+        // `setAssociativeSequenceElements` starts with `l.Schema.Elements()`.
+        let element_schema = schema.map(|s| self.openapi.elements(s)).transpose()?.flatten();
         if !values.is_empty() || !keys.is_empty() {
             return self.set_associative_sequence_elements(
                 sources,
                 values,
-                &keys,
+                keys,
                 dest,
                 element_schema,
                 depth,
@@ -290,7 +295,7 @@ impl Walker<'_> {
         mut values_list: Vec<Vec<String>>,
         keys: &[String],
         dest: Id,
-        element_schema: Option<Schema>,
+        element_schema: Option<At>,
         depth: usize,
     ) -> Result<Option<Id>, PatchError> {
         let items = self.arena.new_seq(self.arena.get(dest).origin.clone());
