@@ -13,6 +13,7 @@ pub mod gates;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;
+pub mod sort;
 pub mod source;
 pub mod status;
 pub mod tree;

@@ -196,7 +196,7 @@ impl Diagnostic {
 
 /// Sorts diagnostics into a stable, reader-friendly order: by file, position, then code.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
+    crate::sort::sort_by(diagnostics, |a, b| {
         (&a.file, a.span.map(|s| s.start), a.code, &a.message).cmp(&(
             &b.file,
             b.span.map(|s| s.start),

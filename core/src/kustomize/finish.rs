@@ -54,7 +54,7 @@ fn normalize_annotations(node: &mut Node) {
         meta.remove("annotations");
         return;
     }
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
     // Keys are re-created untagged, as kustomize does: a key like `"true"` then reads as a
     // boolean and fails to print, exactly as in kustomize.
     let entries = pairs.into_iter().map(|(key, value)| (Node::plain(key), value)).collect();
@@ -98,7 +98,7 @@ fn sort(b: &mut Builder, k: &Kustomization, resources: &mut [Resource]) -> Built
     };
     let ids: Vec<_> = resources.iter().map(Resource::id).collect();
     let mut index: Vec<usize> = (0..resources.len()).collect();
-    index.sort_by(|&a, &b| order.compare(&ids[a], &ids[b]));
+    crate::sort::sort_by(&mut index, |&a, &b| order.compare(&ids[a], &ids[b]));
     let sorted: Vec<Resource> = index.iter().map(|&i| resources[i].clone()).collect();
     resources.clone_from_slice(&sorted);
     Ok(())

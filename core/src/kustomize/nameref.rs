@@ -159,7 +159,7 @@ fn fail(b: &mut Builder, referrer: &Referrer, failure: Failure) -> Built<()> {
 /// kinds in their legacy order first, then by `group_version_kind` text), stably.
 fn in_kustomize_order(references: &[NameReference]) -> Vec<&NameReference> {
     let mut sorted: Vec<&NameReference> = references.iter().collect();
-    sorted.sort_by_key(|r| gvk_sort_key(&r.target));
+    crate::sort::sort_by_key(&mut sorted, |r| gvk_sort_key(&r.target));
     sorted
 }
 

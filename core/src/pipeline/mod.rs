@@ -280,7 +280,7 @@ fn discovered_model(tree: &FileTree, app_dirs: &[String]) -> (Vec<Environment>, 
                     }
                 }
             }
-            envs.sort_by_key(|e| order_key(&e.name));
+            crate::sort::sort_by_key(&mut envs, |e| order_key(&e.name));
             for e in &envs {
                 if !names.contains(&e.name) {
                     names.push(e.name.clone());
@@ -289,7 +289,7 @@ fn discovered_model(tree: &FileTree, app_dirs: &[String]) -> (Vec<Environment>, 
             App { name: tree::file_name(dir).to_string(), path: dir.clone(), environments: envs }
         })
         .collect();
-    names.sort_by_key(|n| order_key(n));
+    crate::sort::sort_by_key(&mut names, |n| order_key(n));
     let environments = names
         .into_iter()
         .map(|name| Environment { name, path: None, from: None, gates: GateConfig::default() })

@@ -29,7 +29,7 @@ pub fn compose(plan: &PromotionPlan, app: &App) -> PullRequest {
 
 fn distinct_versions(plan: &PromotionPlan) -> Vec<String> {
     let mut versions: Vec<String> = plan.changes.iter().filter_map(|c| c.to.clone()).collect();
-    versions.sort();
+    crate::sort::sort(&mut versions);
     versions.dedup();
     versions
 }

@@ -60,7 +60,7 @@ pub fn replace_scalar(text: &str, node: &Node, value: &str) -> Result<TextEdit, 
 /// Applies non-overlapping edits (in any order) to `text`.
 pub fn apply(text: &str, edits: &[TextEdit]) -> Result<String, EditError> {
     let mut sorted: Vec<&TextEdit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    crate::sort::sort_by_key(&mut sorted, |e| (e.span.start, e.span.end));
     let mut out = String::with_capacity(text.len() + 64);
     let mut at = 0usize;
     for edit in sorted {

@@ -580,7 +580,7 @@ mod tests {
     fn merge_keys() {
         let merged = field("{<<: [{c: 1, d: 2}, {d: 5, e: 6}], e: 3}");
         let Json::Object(mut entries) = merged else { panic!() };
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
         assert_eq!(
             entries,
             vec![

@@ -222,7 +222,7 @@ fn rewrite_annotations(node: &mut Node, build_annotations: &[(String, String)]) 
     if entries.is_empty() {
         return;
     }
-    entries.sort_by(|(a, _), (b, _)| a.scalar().cmp(&b.scalar()));
+    crate::sort::sort_by(&mut entries, |(a, _), (b, _)| a.scalar().cmp(&b.scalar()));
     let mut annotations = Node::map().with_origin(old.origin);
     if let Some(out) = annotations.as_map_mut() {
         *out = entries;

@@ -208,7 +208,7 @@ fn set_pairs(
     origin: &Origin,
 ) -> Built<()> {
     let mut sorted: Vec<&(Str, Str)> = pairs.iter().collect();
-    sorted.sort_by(|a, b| a.0.value.cmp(&b.0.value));
+    crate::sort::sort_by(&mut sorted, |a, b| a.0.value.cmp(&b.0.value));
     sorted.dedup_by(|a, b| a.0.value == b.0.value);
     for r in &mut acc.resources {
         for (key, value) in &sorted {

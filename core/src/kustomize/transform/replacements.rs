@@ -594,7 +594,7 @@ fn write_json(out: &mut String, value: &Json, indent: Option<usize>) {
         Json::Object(entries) => {
             let mut sorted: Vec<(Option<&str>, &Json)> =
                 entries.iter().map(|(k, v)| (Some(k.as_str()), v)).collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
             write_json_container(out, ('{', '}'), &sorted, indent);
         }
     }

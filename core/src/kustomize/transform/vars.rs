@@ -268,7 +268,7 @@ pub fn resolve(b: &mut Builder, _k: &Kustomization, acc: &mut Accumulator) -> Bu
 /// name, is the one reported).
 fn compute_values(b: &mut Builder, acc: &Accumulator) -> Built<Values> {
     let mut decls: Vec<&VarDecl> = acc.vars.iter().collect();
-    decls.sort_by(|a, b| a.var.name.value.cmp(&b.var.name.value));
+    crate::sort::sort_by(&mut decls, |a, b| a.var.name.value.cmp(&b.var.name.value));
     let mut values = Values::new();
     for decl in decls {
         match value_of(&acc.resources, decl) {

@@ -274,7 +274,7 @@ fn into_node_at(value: Value, depth: usize) -> Result<Node, PatchError> {
             items.into_iter().map(|i| into_node_at(i, depth + 1)).collect::<Result<_, _>>()?,
         ),
         Kind::Object(mut entries) => {
-            entries.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name));
+            crate::sort::sort_by(&mut entries, |(a, _), (b, _)| a.name.cmp(&b.name));
             let mut map = Node::map();
             if let Body::Map(out) = &mut map.body {
                 for (key, value) in entries {

@@ -198,7 +198,7 @@ fn parse_table(text: &'static str) -> (Table, usize) {
         }
     }
     for def in &mut defs {
-        def.fields.sort_by(|a, b| a.name.cmp(b.name));
+        crate::sort::sort_by(&mut def.fields, |a, b| a.name.cmp(b.name));
     }
     let by_name = names.iter().map(|(name, &i)| (full_name(name), i)).collect();
     (Table { defs, types, by_name }, bad)

@@ -92,7 +92,7 @@ pub fn decode(file: &Arc<str>, root: &Value) -> Result<Document, Invalid> {
     };
     d.value(root, Ty::Struct(&SWAGGER))?;
     for node in &mut d.nodes {
-        node.properties.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut node.properties, |a, b| a.0.cmp(&b.0));
     }
     Ok(Document {
         file: file.clone(),

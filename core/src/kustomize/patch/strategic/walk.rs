@@ -133,7 +133,7 @@ impl Walker<'_> {
             .flat_map(|&s| self.arena.field_names(s))
             .map(str::to_string)
             .collect();
-        names.sort();
+        crate::sort::sort(&mut names);
         names.dedup();
         names
     }
