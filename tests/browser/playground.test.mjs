@@ -144,6 +144,14 @@ test('the playground renders the production overlay, and shows a diagnostic for 
   await overlay.selectOption('apps/ledger-api/production');
   await page.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('ledger-api:2.3.0'));
   assert.match(await rendered.textContent(), /prom\/statsd-exporter:v0\.26\.1/);
+  // Provenance: the ledger-api image line leads to the base, where production inherits it from.
+  const imageLine = rendered.locator('.image-line', { hasText: 'ledger-api:2.3.0' });
+  assert.equal(await imageLine.getAttribute('data-source'), 'apps/ledger-api/base/deployment.yaml');
+  await imageLine.scrollIntoViewIfNeeded();
+  await imageLine.click();
+  await page.waitForFunction(() => document.querySelector('#editor-title')?.textContent === 'apps/ledger-api/base/deployment.yaml');
+  assert.match(await page.locator('[data-testid="editor"] .cm-activeLine').textContent(), /image: registry\.example\.com\/ledger-api:2\.3\.0/);
+  await page.screenshot({ path: join(screenshots, 'playground-provenance.png') });
   await overlay.selectOption('apps/payment-service/production');
   await page.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('payment-service:9f8e7d6'));
 

@@ -26,6 +26,34 @@ export function readTree(dir) {
   return files;
 }
 
+/**
+ * Reads a directory into `{path: content}`: text as strings, files that are not UTF-8 as
+ * `Uint8Array` (the engine accepts both).
+ */
+export function readTreeWithBytes(dir) {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const files = {};
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) {
+        walk(full);
+        continue;
+      }
+      const bytes = readFileSync(full);
+      let content;
+      try {
+        content = decoder.decode(bytes);
+      } catch {
+        content = new Uint8Array(bytes);
+      }
+      files[relative(dir, full).split(sep).join('/')] = content;
+    }
+  };
+  walk(dir);
+  return files;
+}
+
 /** The playground's embedded example repository. */
 export const exampleFiles = () => readTree(join(repoRoot, 'web-demo', 'example'));
 

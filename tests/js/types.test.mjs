@@ -160,14 +160,29 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     }
 
     // The data must have exercised the declarations, or the check above proves little.
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats']) {
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats']) {
       assert.ok(checker.seen.has(name), `${label}: no ${name} was produced by the scenarios`);
     }
     const diagnostic = checker.seen.get('Diagnostic');
-    for (const field of ['file', 'span', 'range']) {
+    for (const field of ['file', 'span', 'range', 'help']) {
       assert.ok(diagnostic.nonNull.has(field), `${label}: no diagnostic had a ${field}`);
     }
+    const related = checker.seen.get('Related');
+    assert.ok(related.nonNull.has('range') && related.null.has('range'), `${label}: related range seen both set and null`);
     const resource = checker.seen.get('RenderedResource');
     assert.ok(resource.nonNull.has('namespace') && resource.null.has('namespace'), `${label}: namespace seen both set and null`);
   });
 }
+
+test('the checker itself rejects what the declarations forbid', () => {
+  const { types } = declarations(join(repoRoot, 'pkg/node/baton_wasm.d.ts'));
+  const checker = new Checker(types);
+  const snippet = ts.createSourceFile('snippet.ts', 'let a: Stats;\nlet b: Span;\n', ts.ScriptTarget.Latest, true);
+  const [stats, span] = snippet.statements.map((s) => s.declarationList.declarations[0].type);
+  assert.doesNotThrow(() => checker.check({ parses: 1, renders: 2 }, stats, 'ok'));
+  assert.throws(() => checker.check({ parses: 1 }, stats, 'missing'), /fields of Stats/);
+  assert.throws(() => checker.check({ parses: 1, renders: 2, extra: 0 }, stats, 'extra'), /fields of Stats/);
+  assert.throws(() => checker.check({ parses: 1, renders: undefined }, stats, 'undefined'), /expected a number/);
+  assert.throws(() => checker.check({ start: '0', end: 1 }, span, 'string'), /expected a number/);
+  assert.throws(() => checker.check(new Map(), stats, 'map'), /plain object/);
+});

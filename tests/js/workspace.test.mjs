@@ -133,14 +133,16 @@ test('host misuse throws an Error with a clear message', () => {
       assert.equal(e.message, message);
       return true;
     });
-  throwsError(() => new Workspace({ 'x': 42 }), "file 'x' must be a string, got number");
-  throwsError(() => new Workspace({ 'a.yaml': null }), "file 'a.yaml' must be a string, got null");
-  throwsError(() => new Workspace({ 'a.yaml': { text: '' } }), "file 'a.yaml' must be a string, got object");
+  throwsError(() => new Workspace({ 'x': 42 }), "file 'x' must be a string or a Uint8Array, got number");
+  throwsError(() => new Workspace({ 'a.yaml': null }), "file 'a.yaml' must be a string or a Uint8Array, got null");
+  throwsError(() => new Workspace({ 'a.yaml': { text: '' } }), "file 'a.yaml' must be a string or a Uint8Array, got object");
   throwsError(() => new Workspace(['a.yaml']), 'files must be an object mapping paths to file texts, got array');
   throwsError(() => new Workspace('a.yaml'), 'files must be an object mapping paths to file texts, got string');
   throwsError(() => new Workspace(new Map([['a.yaml', '']])), 'files must be an object mapping paths to file texts, got Map');
   throwsError(() => new Workspace({ '../secrets.yaml': '' }), 'path `../secrets.yaml` leaves the repository root');
   throwsError(() => new Workspace({ 'apps/../../x': '' }), 'path `apps/../../x` leaves the repository root');
+  throwsError(() => new Workspace({ '.': 'x' }), 'path is empty');
+  throwsError(() => new Workspace({ '': 'x' }), 'path is empty');
   throwsError(() => new Workspace({ '/etc/passwd': '' }), 'path `/etc/passwd` is absolute; paths must be relative to the repository');
   throwsError(
     () => new Workspace({ get 'a.yaml'() { throw new Error('boom'); } }),
@@ -149,9 +151,9 @@ test('host misuse throws an Error with a clear message', () => {
 
   const ws = new Workspace({ 'a.yaml': 'a: 1\n' });
   throwsError(() => ws.setFile(1, 'x'), 'path must be a string, got number');
-  throwsError(() => ws.setFile('b.yaml', 7), "file 'b.yaml' must be a string, got number");
-  throwsError(() => ws.setFile('b.yaml'), "file 'b.yaml' must be a string, got undefined");
-  throwsError(() => ws.setFile('b.yaml', new Uint8Array([1])), "file 'b.yaml' must be a string, got Uint8Array");
+  throwsError(() => ws.setFile('b.yaml', 7), "file 'b.yaml' must be a string or a Uint8Array, got number");
+  throwsError(() => ws.setFile('b.yaml'), "file 'b.yaml' must be a string or a Uint8Array, got undefined");
+  throwsError(() => ws.setFile('b.yaml', [1]), "file 'b.yaml' must be a string or a Uint8Array, got array");
   throwsError(() => ws.setFile('', 'x'), 'path is empty');
   throwsError(() => ws.setFile('.', 'x'), 'path is empty');
   throwsError(() => ws.setFile('../b.yaml', 'x'), 'path `../b.yaml` leaves the repository root');
@@ -177,4 +179,17 @@ test('results are fresh copies: mutating one does not change the workspace', () 
   files['a.yaml'] = 'changed';
   delete files['a.yaml'];
   assert.deepEqual(ws.files(), { 'a.yaml': 'a: 1\n' });
+});
+
+test('binary files: Uint8Array contents round-trip, and a binary YAML file is a T003 diagnostic', () => {
+  const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]);
+  const ws = new Workspace({ 'logo.png': bytes, 'bad.yaml': new Uint8Array([0x61, 0x3a, 0x20, 0xff]) });
+  const files = ws.files();
+  assert.ok(files['logo.png'] instanceof Uint8Array);
+  assert.deepEqual([...files['logo.png']], [...bytes]);
+  const d = ws.validate().diagnostics.find((x) => x.file === 'bad.yaml');
+  assert.equal(d.code, 'T003');
+  assert.deepEqual(d.range.start, { line: 0, character: 3 });
+  ws.setFile('logo.png', 'now text');
+  assert.equal(ws.files()['logo.png'], 'now text');
 });

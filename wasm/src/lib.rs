@@ -1,1 +1,496 @@
-//! placeholder
+//! WebAssembly bindings of Baton's engine: the `Workspace` class and `version()`.
+//!
+//! This crate only converts, in the manner of ruff's `ruff_wasm` and biome's `biome_wasm`:
+//! each method checks and converts its JavaScript arguments, calls [`baton_core`], and turns
+//! the result into plain JavaScript data through one serializer ([`to_js`]). There is no
+//! engine logic here, so the browser, Node and the native CLI give the same answers.
+//!
+//! Two kinds of failure are kept apart on purpose. Misuse by the host (a file text that is
+//! not a string, a path that leaves the repository root) throws a JavaScript `Error` with a
+//! message naming the argument. Problems in the user's files are never thrown: they come back
+//! as diagnostics in the result, so an editor can show them and keep going.
+//!
+//! Arguments are taken as `JsValue` and checked by hand rather than typed as `&str`, because
+//! wasm-bindgen's release glue coerces a number to the string `"42"` instead of refusing it.
+//! The TypeScript declarations of the results are written below; `tests/js/types.test.mjs`
+//! checks them against what [`to_js`] really produces.
+
+use baton_core::tree::{self, FileTree, PathError};
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT: &str = r#"
+/** How bad a finding is. */
+export type Severity = "error" | "warning" | "info" | "hint";
+
+/** A half-open byte range `[start, end)` in a file's UTF-8 text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** An LSP position: 0-based line, and 0-based character counted in UTF-16 code units. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/** An LSP range. */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Another place that explains a diagnostic. */
+export interface Related {
+  file: string;
+  span: Span | null;
+  range: Range | null;
+  message: string;
+}
+
+/** One finding about the user's files. */
+export interface Diagnostic {
+  /** Stable code, e.g. `K012`. */
+  code: string;
+  severity: Severity;
+  message: string;
+  /** Repository-relative path of the file the finding is about. */
+  file: string | null;
+  /** Byte span in `file`. */
+  span: Span | null;
+  /** LSP range of `span` (UTF-16 characters), ready for an editor. */
+  range: Range | null;
+  help: string | null;
+  related: Related[];
+}
+
+/** The result of `Workspace.validate`. */
+export interface ValidateResult {
+  diagnostics: Diagnostic[];
+}
+
+/** Where a container's image value was set. */
+export interface ImageSource {
+  file: string;
+  span: Span;
+}
+
+/** One container image in a rendered resource. */
+export interface RenderedImage {
+  /** `containers` or `initContainers`. */
+  list: string;
+  container: string;
+  image: string;
+  source: ImageSource | null;
+}
+
+/** One rendered resource and where it came from. */
+export interface RenderedResource {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string | null;
+  /** The file the resource was read from, or the kustomization that generated it. */
+  file: string;
+  /** The name before prefixes, suffixes and hashes. */
+  originalName: string;
+  images: RenderedImage[];
+  /** This resource's YAML as printed. */
+  yaml: string;
+}
+
+/** The result of `Workspace.render`. */
+export interface RenderResult {
+  /** Whether the render succeeded (no error diagnostics). */
+  ok: boolean;
+  /** The full output, as `kustomize build` prints it; empty when the render failed. */
+  yaml: string;
+  resources: RenderedResource[];
+  diagnostics: Diagnostic[];
+}
+
+/** Work counters of a workspace. */
+export interface Stats {
+  /** YAML parses run since the workspace was made. */
+  parses: number;
+  /** Overlay renders run (not served from cache). */
+  renders: number;
+}
+
+/** A repository: repository-relative paths mapped to file texts (or bytes, for binary files). */
+export type Files = Record<string, string | Uint8Array>;
+
+/** A file and 1-based line. */
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+/** One container's image in one environment. */
+export interface ImageStatus {
+  /** `Kind/name`, the name as written before prefixes and suffixes. */
+  workload: string;
+  container: string;
+  /** The full image reference as rendered. */
+  image: string;
+  /** Registry and repository, without tag or digest. */
+  name: string;
+  tag: string | null;
+  digest: string | null;
+  /** Where the value is set. */
+  source: SourceRef | null;
+}
+
+/** One app in one environment. */
+export interface EnvironmentStatus {
+  name: string;
+  /** The overlay directory. */
+  path: string;
+  /** Whether the overlay renders without errors. */
+  ok: boolean;
+  images: ImageStatus[];
+}
+
+/** A container whose tag or digest differs from its upstream environment's. */
+export interface PendingChange {
+  workload: string;
+  container: string;
+  name: string;
+  /** Current tag (or digest) in the target. */
+  from: string | null;
+  /** The upstream's tag (or digest). */
+  to: string | null;
+}
+
+/** A pending promotion. */
+export interface Pending {
+  from: string;
+  to: string;
+  changes: PendingChange[];
+}
+
+export interface AppStatus {
+  name: string;
+  path: string;
+  environments: EnvironmentStatus[];
+  pending: Pending[];
+}
+
+/** The result of `Workspace.status`: an apps × environments matrix. */
+export interface StatusResult {
+  /** Environment names in promotion order. */
+  environments: string[];
+  apps: AppStatus[];
+  diagnostics: Diagnostic[];
+}
+
+/** What the host knows about a promotion's review and timing (every field optional). */
+export interface PromotionContext {
+  author?: string | null;
+  approvals?: string[];
+  /** Check name → "success" | "failure" | "pending" (other CI states are understood). */
+  checks?: Record<string, string>;
+  /** RFC 3339 "now". */
+  now?: string | null;
+  /** Environment → RFC 3339 time its current artifact landed there. */
+  since?: Record<string, string>;
+  /** "@org/team" → members. */
+  teams?: Record<string, string[]>;
+}
+
+/** What to plan. */
+export interface PromotionRequest {
+  app: string;
+  to: string;
+  /** Default: the target's upstream environment. */
+  from?: string | null;
+  context?: PromotionContext | null;
+}
+
+export type GateStatus = "pass" | "pending" | "fail";
+
+/** One gate's verdict. */
+export interface GateResult {
+  name: string;
+  status: GateStatus;
+  message: string;
+}
+
+/** One container's promotion. */
+export interface PlannedChange {
+  workload: string;
+  container: string;
+  name: string;
+  from: string | null;
+  to: string | null;
+  fromImage: string;
+  toImage: string;
+  /** The file the edit for this change goes to. */
+  file: string | null;
+}
+
+/** One file of the change set. */
+export interface FileEdit {
+  path: string;
+  before: string;
+  after: string;
+  /** Unified diff of `before` → `after`. */
+  diff: string;
+}
+
+export interface PullRequest {
+  title: string;
+  branch: string;
+  /** Markdown. */
+  body: string;
+}
+
+/** The result of `Workspace.planPromotion`. */
+export interface PromotionPlan {
+  app: string;
+  from: string | null;
+  to: string;
+  changes: PlannedChange[];
+  edits: FileEdit[];
+  /** Unified diff of the target's rendered manifests, resource by resource. */
+  renderedDiff: string;
+  gates: GateResult[];
+  /** True only when every gate passes and nothing is in error. */
+  allowed: boolean;
+  message: string;
+  pullRequest: PullRequest | null;
+  diagnostics: Diagnostic[];
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.entries`, with a throwing getter or proxy trap caught instead of unwinding.
+    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
+    fn object_entries(object: &JsValue) -> Result<js_sys::Array, JsValue>;
+}
+
+/// A repository held in memory, with the engine's caches over it.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Workspace {
+    inner: baton_core::Workspace,
+}
+
+#[wasm_bindgen]
+impl Workspace {
+    /// Makes a workspace from `{path: text}` (paths relative to the repository root).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "Files")] files: &JsValue,
+    ) -> Result<Workspace, JsError> {
+        let mut tree = FileTree::new();
+        for (path, content) in files_arg(files)? {
+            match content {
+                FileContent::Text(text) => tree.insert(&file_path(&path)?, text)?,
+                FileContent::Bytes(bytes) => tree.insert_bytes(&file_path(&path)?, bytes)?,
+            };
+        }
+        Ok(Workspace { inner: baton_core::Workspace::new(tree) })
+    }
+
+    /// Adds or replaces a file.
+    #[wasm_bindgen(js_name = setFile)]
+    pub fn set_file(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] path: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: &JsValue,
+    ) -> Result<(), JsError> {
+        let path = path_arg(path, "path")?;
+        match content_arg(&path, text)? {
+            FileContent::Text(text) => self.inner.set_file(&path, &text)?,
+            FileContent::Bytes(bytes) => self.inner.set_file_bytes(&path, bytes)?,
+        };
+        Ok(())
+    }
+
+    /// Removes a file; returns whether it existed.
+    #[wasm_bindgen(js_name = removeFile)]
+    pub fn remove_file(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] path: &JsValue,
+    ) -> Result<bool, JsError> {
+        let path = path_arg(path, "path")?;
+        Ok(self.inner.remove_file(&path))
+    }
+
+    /// Every file, as `{path: text}` with normalized paths (`Uint8Array` for binary files).
+    #[wasm_bindgen(unchecked_return_type = "Files")]
+    pub fn files(&self) -> Result<JsValue, JsError> {
+        let out = js_sys::Object::new();
+        for (path, content) in self.inner.tree().iter() {
+            let value: JsValue = match content {
+                tree::Content::Text(text) => JsValue::from_str(text),
+                tree::Content::NotUtf8 { bytes, .. } => js_sys::Uint8Array::from(&bytes[..]).into(),
+                tree::Content::TooLarge { .. } => continue,
+            };
+            js_sys::Reflect::set(&out, &JsValue::from_str(path), &value)
+                .map_err(|_| JsError::new("cannot build the files object"))?;
+        }
+        Ok(out.into())
+    }
+
+    /// Diagnostics for every file the engine understands.
+    #[wasm_bindgen(unchecked_return_type = "ValidateResult")]
+    pub fn validate(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.validate())
+    }
+
+    /// Renders the kustomization in directory `dir` (`""` is the repository root).
+    #[wasm_bindgen(unchecked_return_type = "RenderResult")]
+    pub fn render(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] dir: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        let Some(dir) = dir.as_string() else {
+            return Err(JsError::new(&format!("dir must be a string, got {}", type_name(dir))));
+        };
+        let dir = tree::normalize(&dir)?;
+        to_js(&self.inner.render(&dir))
+    }
+
+    /// Directories that hold a kustomization, sorted.
+    #[wasm_bindgen(js_name = kustomizationDirs, unchecked_return_type = "string[]")]
+    pub fn kustomization_dirs(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.kustomization_dirs())
+    }
+
+    /// What every app runs in every environment, and the pending promotions.
+    #[wasm_bindgen(unchecked_return_type = "StatusResult")]
+    pub fn status(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.status())
+    }
+
+    /// Plans a promotion: changes, file edits, rendered diff, gates, pull request.
+    #[wasm_bindgen(js_name = planPromotion, unchecked_return_type = "PromotionPlan")]
+    pub fn plan_promotion(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "PromotionRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        if !is_plain_object(request) {
+            return Err(JsError::new(&format!(
+                "request must be an object like {{app, to}}, got {}",
+                type_name(request)
+            )));
+        }
+        let request: baton_core::promote::PromotionRequest =
+            serde_wasm_bindgen::from_value(request.clone())
+                .map_err(|e| JsError::new(&format!("invalid promotion request: {e}")))?;
+        to_js(&self.inner.plan_promotion(&request))
+    }
+
+    /// Work counters: parses and renders run so far.
+    #[wasm_bindgen(unchecked_return_type = "Stats")]
+    pub fn stats(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.stats())
+    }
+}
+
+/// The engine's version.
+#[wasm_bindgen]
+#[must_use]
+pub fn version() -> String {
+    baton_core::version().to_string()
+}
+
+/// The one serializer of results: plain objects for maps, `null` for `None`, no `undefined`.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A file's content as the host gave it.
+enum FileContent {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// The `files` argument: a plain object whose values are strings or `Uint8Array`s, or nothing.
+fn files_arg(files: &JsValue) -> Result<Vec<(String, FileContent)>, JsError> {
+    if files.is_undefined() || files.is_null() {
+        return Ok(Vec::new());
+    }
+    if !is_plain_object(files) {
+        return Err(JsError::new(&format!(
+            "files must be an object mapping paths to file texts, got {}",
+            type_name(files)
+        )));
+    }
+    let entries = object_entries(files).map_err(|e| {
+        let reason = e
+            .dyn_ref::<js_sys::Error>()
+            .map_or_else(|| "reading it threw".into(), |e| String::from(e.message()));
+        JsError::new(&format!("cannot read files: {reason}"))
+    })?;
+    let mut out = Vec::with_capacity(entries.length() as usize);
+    for entry in entries.iter() {
+        let entry = js_sys::Array::from(&entry);
+        let path = entry.get(0).as_string().unwrap_or_default();
+        let content = content_arg(&path, &entry.get(1))?;
+        out.push((path, content));
+    }
+    Ok(out)
+}
+
+/// A path argument: a string that names a place inside the repository.
+fn path_arg(value: &JsValue, what: &str) -> Result<String, JsError> {
+    let Some(path) = value.as_string() else {
+        return Err(JsError::new(&format!("{what} must be a string, got {}", type_name(value))));
+    };
+    file_path(&path)
+}
+
+/// A file's path, normalized; the root itself (`""`, `.`) is not a file.
+fn file_path(path: &str) -> Result<String, JsError> {
+    match tree::normalize(path) {
+        Ok(normalized) if normalized.is_empty() => Err(PathError::Empty.into()),
+        Ok(normalized) => Ok(normalized),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn content_arg(path: &str, value: &JsValue) -> Result<FileContent, JsError> {
+    if let Some(text) = value.as_string() {
+        return Ok(FileContent::Text(text));
+    }
+    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(FileContent::Bytes(bytes.to_vec()));
+    }
+    Err(JsError::new(&format!("file '{path}' must be a string or a Uint8Array, got {}", type_name(value))))
+}
+
+fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object()
+        && !js_sys::Array::is_array(value)
+        && constructor_name(value).is_none_or(|name| name == "Object")
+}
+
+/// What a value is, for error messages: `number`, `null`, `array`, `Map`, ...
+fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".into()
+    } else if js_sys::Array::is_array(value) {
+        "array".into()
+    } else if value.is_object() {
+        constructor_name(value).filter(|name| name != "Object").unwrap_or_else(|| "object".into())
+    } else {
+        value.js_typeof().as_string().unwrap_or_else(|| "unknown".into())
+    }
+}
+
+/// The name of an object's constructor, if it has a prototype with a named constructor.
+fn constructor_name(value: &JsValue) -> Option<String> {
+    let proto = js_sys::Reflect::get_prototype_of(value).ok().filter(|p| !p.is_null())?;
+    let constructor = js_sys::Reflect::get(&proto, &JsValue::from_str("constructor")).ok()?;
+    let name = js_sys::Reflect::get(&constructor, &JsValue::from_str("name")).ok()?.as_string()?;
+    (!name.is_empty()).then_some(name)
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Prints the size of the release wasm (after wasm-bindgen and wasm-opt -Oz), raw and gzipped,
+# and how long Node takes to load the package (compile + instantiate), median of 7 runs.
+# Run `npm run build` first.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+wasm=pkg/web/baton_wasm_bg.wasm
+if [ ! -f "$wasm" ]; then
+  echo "size: $wasm is missing; run npm run build" >&2
+  exit 1
+fi
+raw=$(wc -c < "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+printf 'wasm after wasm-opt -Oz: %8d bytes raw (%s KiB)\n' "$raw" "$((raw / 1024))"
+printf 'wasm after wasm-opt -Oz: %8d bytes gzip -9 (%s KiB)\n' "$gz" "$((gz / 1024))"
+cargo_out="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/baton_wasm.wasm"
+if [ -f "$cargo_out" ]; then
+  printf 'wasm from cargo (before wasm-bindgen): %8d bytes raw\n' "$(wc -c < "$cargo_out")"
+fi
+
+if [ -f pkg/node/baton_wasm.js ]; then
+  node - <<'JS'
+const { execFileSync } = require('node:child_process');
+// Each run is a fresh process, so the module is compiled and instantiated from scratch.
+const probe = `
+  const t0 = process.hrtime.bigint();
+  const { Workspace } = require('./pkg/node/baton_wasm.js');
+  const t1 = process.hrtime.bigint();
+  new Workspace({}).validate();
+  const t2 = process.hrtime.bigint();
+  console.log(JSON.stringify([Number(t1 - t0) / 1e6, Number(t2 - t1) / 1e6]));
+`;
+const runs = Array.from({ length: 7 }, () => JSON.parse(execFileSync(process.execPath, ['-e', probe]).toString()));
+const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+console.log(`node: require (compile + instantiate): ${median(runs.map((r) => r[0])).toFixed(1)} ms median of ${runs.length}`);
+console.log(`node: first Workspace + validate:      ${median(runs.map((r) => r[1])).toFixed(1)} ms median of ${runs.length}`);
+JS
+fi

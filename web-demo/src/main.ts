@@ -1,0 +1,345 @@
+// The playground: a file tree, an editor, an overlay picker, the rendered YAML and the
+// diagnostics, all live on the embedded example repository. The engine runs in a worker
+// (engine.worker.ts); this file only keeps the UI in step with its answers.
+import './style.css';
+
+import type { Diagnostic, Files, RenderResult } from '@baton/engine/web';
+
+import { FileEditor } from './editor';
+import { EngineClient, EngineError } from './engine-client';
+import { exampleFiles } from './example';
+import { highlightYaml } from './highlight';
+
+const DEFAULT_OVERLAY = 'apps/payment-service/production';
+const DEFAULT_FILE = 'apps/payment-service/production/image-patch.yaml';
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+const $ = <T extends HTMLElement>(selector: string): T => {
+  const element = document.querySelector<T>(selector);
+  if (!element) throw new Error(`missing element ${selector}`);
+  return element;
+};
+
+const ui = {
+  tree: $<HTMLElement>('[data-testid="file-tree"]'),
+  editorTitle: $<HTMLElement>('#editor-title'),
+  overlay: $<HTMLSelectElement>('[data-testid="overlay-select"]'),
+  rendered: $<HTMLElement>('[data-testid="rendered"]'),
+  renderedTitle: $<HTMLElement>('#rendered-title'),
+  resources: $<HTMLElement>('#resources'),
+  diagnostics: $<HTMLElement>('[data-testid="diagnostics"]'),
+  diagnosticsCount: $<HTMLElement>('#diagnostics-count'),
+  status: $<HTMLElement>('#status'),
+  version: $<HTMLElement>('#version'),
+  reset: $<HTMLButtonElement>('#reset'),
+};
+
+const engine = new EngineClient();
+let files: Files = exampleFiles();
+let diagnostics: Diagnostic[] = [];
+/** Each sync gets a number; answers of an older sync than the newest shown are dropped. */
+let syncSeq = 0;
+let shownSeq = 0;
+let syncTimer: number | undefined;
+const dirty = new Set<string>();
+
+const editor = new FileEditor({
+  parent: $<HTMLElement>('[data-testid="editor"]'),
+  onChange(path, text) {
+    files[path] = text;
+    dirty.add(path);
+    scheduleSync();
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// Engine round trips.
+
+async function start(): Promise<void> {
+  setStatus('loading the engine…');
+  const { result } = await engine.call('init', files);
+  ui.version.textContent = `engine ${result.version}`;
+  fillOverlays();
+  openFile(DEFAULT_FILE);
+  await sync();
+}
+
+function scheduleSync(): void {
+  window.clearTimeout(syncTimer);
+  syncTimer = window.setTimeout(() => void sync(), 150);
+}
+
+/** Sends edited files to the worker, then validates and renders the chosen overlay. */
+async function sync(): Promise<void> {
+  const seq = ++syncSeq;
+  const edits = [...dirty].map((path) => engine.call('setFile', path, files[path] ?? ''));
+  dirty.clear();
+  setStatus('checking…');
+  try {
+    await Promise.all(edits);
+    const overlay = ui.overlay.value;
+    const [validated, rendered] = await Promise.all([engine.call('validate'), engine.call('render', overlay)]);
+    if (seq < shownSeq) return;
+    shownSeq = seq;
+    // Render problems of the overlay are part of validation too; show each once.
+    diagnostics = dedupe([...validated.result.diagnostics, ...rendered.result.diagnostics]);
+    showRendered(overlay, rendered.result);
+    showDiagnostics();
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    setStatus(
+      `validated in ${validated.ms.toFixed(1)} ms · rendered in ${rendered.ms.toFixed(1)} ms`,
+      errors ? 'error' : 'ok',
+    );
+  } catch (e) {
+    if (e instanceof EngineError && e.fatal) {
+      // Never expected: the engine trapped. Start over with the current files, and say so.
+      engine.restart();
+      await engine.call('init', files);
+      setStatus(`the engine crashed (${e.message}) and was restarted; please report this input`, 'error');
+      return;
+    }
+    setStatus(`engine error: ${e instanceof Error ? e.message : String(e)}`, 'error');
+  }
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = JSON.stringify([d.file, d.span, d.code, d.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Overlay picker.
+
+function kustomizationDirs(): string[] {
+  const dirs = new Set<string>();
+  for (const path of Object.keys(files)) {
+    const slash = path.lastIndexOf('/');
+    if (KUSTOMIZATION_NAMES.includes(path.slice(slash + 1))) dirs.add(slash < 0 ? '' : path.slice(0, slash));
+  }
+  return [...dirs].sort();
+}
+
+function fillOverlays(): void {
+  const chosen = ui.overlay.value || DEFAULT_OVERLAY;
+  ui.overlay.replaceChildren();
+  const groups = new Map<string, HTMLOptGroupElement>();
+  for (const dir of kustomizationDirs()) {
+    const parts = dir.split('/');
+    const group = parts.length > 1 ? parts.slice(0, -1).join('/') : '/';
+    if (!groups.has(group)) {
+      const optgroup = document.createElement('optgroup');
+      optgroup.label = group;
+      groups.set(group, optgroup);
+      ui.overlay.append(optgroup);
+    }
+    const option = new Option(parts.length > 1 ? `${parts.at(-2)} / ${parts.at(-1)}` : dir || '(root)', dir);
+    groups.get(group)?.append(option);
+  }
+  ui.overlay.value = kustomizationDirs().includes(chosen) ? chosen : (kustomizationDirs()[0] ?? '');
+}
+
+ui.overlay.addEventListener('change', () => void sync());
+
+// ---------------------------------------------------------------------------------------
+// File tree.
+
+interface Dir {
+  dirs: Map<string, Dir>;
+  files: string[];
+}
+
+function buildTree(paths: string[]): Dir {
+  const root: Dir = { dirs: new Map(), files: [] };
+  for (const path of paths.sort()) {
+    const parts = path.split('/');
+    let dir = root;
+    for (const part of parts.slice(0, -1)) {
+      if (!dir.dirs.has(part)) dir.dirs.set(part, { dirs: new Map(), files: [] });
+      dir = dir.dirs.get(part) as Dir;
+    }
+    dir.files.push(path);
+  }
+  return root;
+}
+
+function renderTree(): void {
+  const counts = new Map<string, { errors: number; warnings: number }>();
+  for (const d of diagnostics) {
+    if (!d.file) continue;
+    const c = counts.get(d.file) ?? { errors: 0, warnings: 0 };
+    if (d.severity === 'error') c.errors++;
+    else c.warnings++;
+    counts.set(d.file, c);
+  }
+  const list = (dir: Dir, prefix: string): HTMLUListElement => {
+    const ul = document.createElement('ul');
+    for (const [name, child] of [...dir.dirs].sort(([a], [b]) => a.localeCompare(b))) {
+      const li = document.createElement('li');
+      const details = document.createElement('details');
+      details.open = true;
+      const summary = document.createElement('summary');
+      summary.className = 'dir';
+      summary.textContent = name;
+      details.append(summary, list(child, `${prefix}${name}/`));
+      li.append(details);
+      ul.append(li);
+    }
+    for (const path of dir.files) {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'file';
+      button.dataset.testid = 'file-item';
+      button.dataset.path = path;
+      if (path === editor.currentPath) button.classList.add('current');
+      const name = document.createElement('span');
+      name.textContent = path.slice(prefix.length);
+      button.append(name);
+      const c = counts.get(path);
+      if (c) {
+        const badge = document.createElement('span');
+        badge.className = `badge ${c.errors ? 'error' : 'warning'}`;
+        badge.textContent = String(c.errors || c.warnings);
+        button.append(badge);
+      }
+      button.addEventListener('click', () => openFile(path));
+      li.append(button);
+      ul.append(li);
+    }
+    return ul;
+  };
+  ui.tree.replaceChildren(list(buildTree(Object.keys(files)), ''));
+}
+
+function openFile(path: string): void {
+  if (!(path in files)) return;
+  editor.open(path, files[path]);
+  ui.editorTitle.textContent = path;
+  editor.showDiagnostics(diagnostics);
+  renderTree();
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendered output.
+
+function showRendered(overlay: string, result: RenderResult): void {
+  ui.renderedTitle.textContent = overlay;
+  ui.rendered.classList.toggle('failed', result.yaml === '');
+  if (result.yaml === '') {
+    ui.rendered.textContent = '# The overlay does not render: see the problems below.';
+  } else {
+    // Image lines carry where their value was set; a click opens that place.
+    const sources = new Map<string, { file: string; start: number }>();
+    for (const resource of result.resources) {
+      for (const image of resource.images) {
+        if (image.source) sources.set(image.image, { file: image.source.file, start: image.source.span.start });
+      }
+    }
+    ui.rendered.replaceChildren(highlightYaml(result.yaml, (value) => sources.get(value)?.file));
+    for (const line of ui.rendered.querySelectorAll<HTMLElement>('[data-image]')) {
+      line.addEventListener('click', () => {
+        const source = sources.get(line.dataset.image as string);
+        if (!source || !(source.file in files)) return;
+        openFile(source.file);
+        editor.reveal(positionOfByte(files[source.file], source.start));
+      });
+    }
+  }
+  ui.resources.replaceChildren(
+    ...result.resources.map((r) => {
+      const chip = document.createElement('span');
+      chip.className = 'chip';
+      chip.title = `from ${r.file}`;
+      const kind = document.createElement('b');
+      kind.textContent = r.kind;
+      chip.append(kind, ` ${r.namespace ? `${r.namespace}/` : ''}${r.name}`);
+      return chip;
+    }),
+  );
+}
+
+/** The LSP position of a UTF-8 byte offset in `text`. */
+function positionOfByte(text: string, byte: number): { line: number; character: number } {
+  const before = new TextDecoder().decode(new TextEncoder().encode(text).slice(0, byte));
+  const lines = before.split('\n');
+  return { line: lines.length - 1, character: (lines.at(-1) ?? '').length };
+}
+
+// ---------------------------------------------------------------------------------------
+// Diagnostics.
+
+function showDiagnostics(): void {
+  ui.diagnosticsCount.textContent = String(diagnostics.length);
+  ui.diagnosticsCount.className = `count ${diagnostics.some((d) => d.severity === 'error') ? 'error' : diagnostics.length ? 'warning' : 'ok'}`;
+  if (diagnostics.length === 0) {
+    const empty = document.createElement('li');
+    empty.className = 'empty';
+    empty.textContent = 'No problems: every file parses and every overlay renders.';
+    ui.diagnostics.replaceChildren(empty);
+  } else {
+    ui.diagnostics.replaceChildren(...diagnostics.map(diagnosticItem));
+  }
+  editor.showDiagnostics(diagnostics);
+  renderTree();
+}
+
+function diagnosticItem(d: Diagnostic): HTMLLIElement {
+  const li = document.createElement('li');
+  li.dataset.testid = 'diagnostic-item';
+  li.className = `diagnostic ${d.severity}`;
+  li.tabIndex = 0;
+  const icon = document.createElement('span');
+  icon.className = 'icon';
+  icon.textContent = d.severity === 'error' ? '✖' : d.severity === 'warning' ? '▲' : 'ℹ';
+  const code = document.createElement('span');
+  code.className = 'code';
+  code.textContent = d.code;
+  const message = document.createElement('span');
+  message.className = 'message';
+  message.textContent = d.message;
+  if (d.help) {
+    const help = document.createElement('span');
+    help.className = 'help';
+    help.textContent = ` — ${d.help}`;
+    message.append(help);
+  }
+  const where = document.createElement('span');
+  where.className = 'where';
+  where.textContent = d.file ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}` : '';
+  li.append(icon, code, message, where);
+  const jump = () => {
+    if (!d.file || !(d.file in files)) return;
+    openFile(d.file);
+    editor.reveal(d.range?.start ?? { line: 0, character: 0 });
+  };
+  li.addEventListener('click', jump);
+  li.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') jump();
+  });
+  return li;
+}
+
+// ---------------------------------------------------------------------------------------
+// Status bar and reset.
+
+function setStatus(text: string, kind: 'ok' | 'error' | 'busy' = 'busy'): void {
+  ui.status.textContent = text;
+  ui.status.dataset.kind = kind;
+}
+
+ui.reset.addEventListener('click', async () => {
+  files = exampleFiles();
+  dirty.clear();
+  editor.clear();
+  await engine.call('init', files);
+  fillOverlays();
+  openFile(DEFAULT_FILE);
+  await sync();
+});
+
+void start().catch((e: unknown) => setStatus(`could not start the engine: ${e instanceof Error ? e.message : String(e)}`, 'error'));
