@@ -189,6 +189,157 @@ test('the playground renders the production overlay, and shows a diagnostic for 
   await page.close();
 });
 
+/** Puts the selection of the textarea on the first `needle` (as a person would), or fails. */
+async function selectInTextarea(locator, needle) {
+  await locator.evaluate((textarea, text) => {
+    const at = textarea.value.indexOf(text);
+    if (at < 0) throw new Error(`'${text}' is not in the textarea`);
+    textarea.focus();
+    textarea.setSelectionRange(at, at + text.length);
+  }, needle);
+}
+
+test('Promotions: the status matrix, a plan whose gates flip with the context, and Apply', async () => {
+  const { page, problems } = await openPage();
+  await page.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('kind: Deployment'));
+  await page.getByTestId('tab-promotions').click();
+  const promotions = page.getByTestId('promotions');
+  await promotions.waitFor({ state: 'visible' });
+  assert.equal(await page.getByTestId('rendered').isVisible(), false, 'the tabs show one view at a time');
+
+  // The matrix: environments in promotion order, the tag each runs, pending promotions.
+  const matrix = page.getByTestId('status-matrix');
+  const cell = (app, env) => matrix.locator(`[data-testid="status-cell"][data-app="${app}"][data-env="${env}"]`);
+  const staging = cell('payment-service', 'staging');
+  const production = cell('payment-service', 'production');
+  const marker = production.getByTestId('pending-marker');
+  await marker.waitFor();
+  assert.deepEqual(await matrix.locator('thead .env-name').allTextContents(), ['staging', 'production']);
+  assert.equal((await staging.locator('.img.main').textContent()).trim(), 'abc1234');
+  assert.equal((await production.locator('.img.main').textContent()).trim(), '9f8e7d6');
+  assert.equal(await staging.getByTestId('pending-marker').count(), 0);
+  assert.equal(await marker.getAttribute('data-from'), 'staging');
+  assert.match(await marker.textContent(), /⟵\s*abc1234\s*from staging/);
+  // Other containers are listed after the main one.
+  const ledger = cell('ledger-api', 'production');
+  assert.deepEqual(
+    (await ledger.locator('.img').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()),
+    ['2.3.0', 'metrics v0.26.1'],
+  );
+  assert.equal(await page.locator('#pending-count').textContent(), '2');
+
+  // A cell opens the file and line that set the image.
+  await production.locator('.img.main').click();
+  await page.waitForFunction(() => document.querySelector('#editor-title')?.textContent === 'apps/payment-service/production/image-patch.yaml');
+  assert.match(await page.locator('[data-testid="editor"] .cm-activeLine').textContent(), /payment-service:9f8e7d6/);
+  await ledger.locator('.img.main').click();
+  await page.waitForFunction(() => document.querySelector('#editor-title')?.textContent === 'apps/ledger-api/base/deployment.yaml');
+  assert.match(await page.locator('[data-testid="editor"] .cm-activeLine').textContent(), /ledger-api:2\.3\.0/);
+  await page.screenshot({ path: join(screenshots, 'promotions-status.png') });
+
+  // The context starts with the browser's clock as "now" (the engine has none).
+  const contextBox = page.getByTestId('context');
+  const initialText = await contextBox.inputValue();
+  const initial = JSON.parse(initialText);
+  assert.ok(Math.abs(Date.parse(initial.now) - Date.now()) < 10 * 60_000, `now is the current time: ${initial.now}`);
+  assert.deepEqual(initial.approvals, ['alice']);
+
+  // The plan of the pending promotion.
+  await marker.click();
+  const plan = page.getByTestId('plan');
+  const edit = plan.getByTestId('plan-edit');
+  await edit.first().waitFor();
+  assert.equal(await edit.count(), 1);
+  assert.equal(await edit.getAttribute('data-path'), 'apps/payment-service/production/image-patch.yaml');
+  assert.deepEqual(await edit.locator('.dl-del').allTextContents(), [
+    '-          image: registry.example.com/payment-service:9f8e7d6  # ← CI updates this\n',
+  ]);
+  assert.deepEqual(await edit.locator('.dl-add').allTextContents(), [
+    '+          image: registry.example.com/payment-service:abc1234  # ← CI updates this\n',
+  ]);
+  assert.match(await plan.getByTestId('rendered-diff').textContent(), /\+\s+image: registry\.example\.com\/payment-service:abc1234/);
+  assert.match(await plan.getByTestId('pull-request').textContent(), /promote\(payment-service\): staging → production \(abc1234\)/);
+  assert.match(await plan.getByTestId('pull-request').textContent(), /promote\/payment-service\/production-abc1234/);
+  const gate = (name) => plan.locator(`[data-testid="gate"][data-name="${name}"]`);
+  assert.deepEqual(
+    await plan.getByTestId('gate').evaluateAll((gates) => gates.map((g) => g.dataset.name)),
+    ['order', 'requiredChecks', 'approvals', 'codeowners', 'immutableTags', 'soak', 'windows'],
+  );
+  assert.equal(await gate('requiredChecks').getAttribute('data-status'), 'pending');
+  assert.match(await gate('requiredChecks').textContent(), /waiting for e2e-staging \(pending\)/);
+  assert.equal(await gate('approvals').getAttribute('data-status'), 'pass');
+  assert.equal(await gate('codeowners').getAttribute('data-status'), 'pass');
+
+  // A fixed time inside the window (2026-11-24 is a Tuesday), so only the check is missing.
+  const fixedTime = initialText
+    .replace(initial.now, '2026-11-24T10:00:00Z')
+    .replace(initial.since.staging, '2026-11-24T07:00:00Z');
+  await contextBox.fill(fixedTime);
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="gate"][data-name="windows"]')?.dataset.status === 'pass');
+  assert.equal(await gate('soak').getAttribute('data-status'), 'pass');
+  assert.equal(await gate('requiredChecks').getAttribute('data-status'), 'pending');
+  assert.match(await plan.getByTestId('plan-allowed').textContent(), /blocked/);
+  // The plan from its head down, on a taller screen so the edits and diffs are in the picture.
+  await page.setViewportSize({ width: 1440, height: 1700 });
+  await plan.locator('.plan-head').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(screenshots, 'promotions-plan.png') });
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // Broken JSON is reported and does not re-plan.
+  await selectInTextarea(contextBox, '"approvals"');
+  await page.keyboard.type('"approvals" oops');
+  await page.getByTestId('context-error').getByText('not JSON').waitFor();
+  await page.keyboard.press('Control+Z');
+  await contextBox.fill(fixedTime);
+  // The check finishes: the gate flips to pass and the promotion is allowed.
+  await selectInTextarea(contextBox, '"pending"');
+  await page.keyboard.type('"success"');
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="gate"][data-name="requiredChecks"]')?.dataset.status === 'pass');
+  assert.equal(await page.getByTestId('context-error').isVisible(), false);
+  assert.match(await plan.getByTestId('plan-allowed').textContent(), /allowed/);
+  assert.ok(await plan.locator('[data-testid="gate"]').evaluateAll((gates) => gates.every((g) => g.dataset.status === 'pass')));
+
+  // Apply: the edit lands in the repository, the promotion is no longer pending.
+  const apply = plan.getByTestId('apply');
+  assert.equal(await apply.isEnabled(), true);
+  await apply.click();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="status-cell"][data-app="payment-service"][data-env="production"] [data-testid="pending-marker"]') === null);
+  assert.equal((await production.locator('.img.main').textContent()).trim(), 'abc1234');
+  await plan.getByText('nothing to promote').waitFor();
+  assert.equal(await plan.getByTestId('plan-allowed').textContent(), 'nothing to do');
+  assert.equal(await edit.count(), 0);
+  assert.equal(await apply.isEnabled(), false);
+  assert.equal(await page.locator('#pending-count').textContent(), '1');
+  assert.equal(await ledger.getByTestId('pending-marker').count(), 1, 'the other app is still pending');
+  await promotions.evaluate((el) => el.scrollTo(0, 0));
+  await page.screenshot({ path: join(screenshots, 'promotions-applied.png') });
+
+  // Any app and target can be planned: ledger-api's release candidate is not an immutable tag.
+  await promotions.getByLabel('App to promote').selectOption('ledger-api');
+  await promotions.getByLabel('Environment to promote into').selectOption('production');
+  await promotions.getByTestId('plan-button').click();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="plan-edit"]')?.dataset.path === 'apps/ledger-api/production/kustomization.yaml');
+  assert.equal(await gate('immutableTags').getAttribute('data-status'), 'fail');
+  assert.match(await gate('immutableTags').textContent(), /not immutable: '2\.4\.0-rc\.1'/);
+  assert.equal(await plan.getByTestId('plan-allowed').textContent(), '✖ blocked');
+  assert.equal(await apply.textContent(), 'Apply anyway');
+
+  // The production render changed, and the edited file shows the new tag.
+  await page.getByTestId('tab-rendered').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('payment-service:abc1234'));
+  assert.doesNotMatch(await page.getByTestId('rendered').textContent(), /9f8e7d6/);
+  await page.getByTestId('file-tree').locator('[data-path="apps/payment-service/production/image-patch.yaml"]').click();
+  assert.match(await page.getByTestId('editor').locator('.cm-content').textContent(), /payment-service:abc1234  # ← CI updates this/);
+  await assert.doesNotReject(page.getByTestId('diagnostics').getByText('No problems').waitFor());
+
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('README: Browser example runs in Chromium', async () => {
   // The README's code, served as a module with an import map for '@baton/engine/web', from a
   // made-up origin that Playwright answers from disk: nothing goes to the network.

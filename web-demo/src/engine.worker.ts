@@ -19,6 +19,9 @@ const handlers: { [K in Op]: (...args: Ops[K]['args']) => Ops[K]['result'] | Pro
   files: () => ready().files(),
   validate: () => ready().validate(),
   render: (dir) => ready().render(dir),
+  kustomizationDirs: () => ready().kustomizationDirs(),
+  status: () => ready().status(),
+  planPromotion: (request) => ready().planPromotion(request),
   stats: () => ready().stats(),
 };
 

@@ -1,18 +1,19 @@
-// The playground: a file tree, an editor, an overlay picker, the rendered YAML and the
-// diagnostics, all live on the embedded example repository. The engine runs in a worker
-// (engine.worker.ts); this file only keeps the UI in step with its answers.
+// The playground: a file tree, an editor, an overlay picker, the rendered YAML, the
+// promotions (status matrix and promotion plans) and the diagnostics, all live on the
+// embedded example repository. The engine runs in a worker (engine.worker.ts); this file only
+// keeps the UI in step with its answers.
 import './style.css';
 
-import type { Diagnostic, Files, RenderResult } from '@baton/engine/web';
+import type { Diagnostic, FileEdit, RenderResult } from '@baton/engine/web';
 
 import { FileEditor } from './editor';
 import { EngineClient, EngineError } from './engine-client';
-import { exampleFiles } from './example';
+import { exampleFiles, type TextFiles } from './example';
 import { highlightYaml } from './highlight';
+import { PromotionsView } from './promotions';
 
 const DEFAULT_OVERLAY = 'apps/payment-service/production';
 const DEFAULT_FILE = 'apps/payment-service/production/image-patch.yaml';
-const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 const $ = <T extends HTMLElement>(selector: string): T => {
   const element = document.querySelector<T>(selector);
@@ -32,10 +33,16 @@ const ui = {
   status: $<HTMLElement>('#status'),
   version: $<HTMLElement>('#version'),
   reset: $<HTMLButtonElement>('#reset'),
+  workbench: $<HTMLElement>('.workbench'),
+  tabs: [...document.querySelectorAll<HTMLButtonElement>('[role="tab"][data-view]')],
+  outputHint: $<HTMLElement>('#output-hint'),
+  pendingCount: $<HTMLElement>('#pending-count'),
+  promotions: $<HTMLElement>('[data-testid="promotions"]'),
 };
 
 const engine = new EngineClient();
-let files: Files = exampleFiles();
+/** The repository as the page edits it (all text; the worker holds the engine's copy). */
+let files: TextFiles = exampleFiles();
 let diagnostics: Diagnostic[] = [];
 /** Each sync gets a number; answers of an older sync than the newest shown are dropped. */
 let syncSeq = 0;
@@ -52,6 +59,26 @@ const editor = new FileEditor({
   },
 });
 
+const promotions = new PromotionsView({
+  root: ui.promotions,
+  engine,
+  openSource(file, line, needle) {
+    if (!(file in files)) return;
+    openFile(file);
+    const text = files[file] ?? '';
+    const lineText = text.split('\n')[line - 1] ?? '';
+    const at = needle ? lineText.indexOf(needle) : -1;
+    editor.reveal({ line: line - 1, character: Math.max(0, at) });
+  },
+  apply: applyEdits,
+  onPendingCount(count) {
+    ui.pendingCount.hidden = count === 0;
+    ui.pendingCount.textContent = String(count);
+    ui.pendingCount.className = `count ${count ? 'warning' : 'ok'}`;
+    ui.pendingCount.title = `${count} pending promotion${count === 1 ? '' : 's'}`;
+  },
+});
+
 // ---------------------------------------------------------------------------------------
 // Engine round trips.
 
@@ -59,7 +86,7 @@ async function start(): Promise<void> {
   setStatus('loading the engine…');
   const { result } = await engine.call('init', files);
   ui.version.textContent = `engine ${result.version}`;
-  fillOverlays();
+  await fillOverlays();
   openFile(DEFAULT_FILE);
   await sync();
 }
@@ -69,7 +96,10 @@ function scheduleSync(): void {
   syncTimer = window.setTimeout(() => void sync(), 150);
 }
 
-/** Sends edited files to the worker, then validates and renders the chosen overlay. */
+/**
+ * Sends edited files to the worker, then validates and renders the chosen overlay, and asks
+ * for the promotions' status and plan again.
+ */
 async function sync(): Promise<void> {
   const seq = ++syncSeq;
   const edits = [...dirty].map((path) => engine.call('setFile', path, files[path] ?? ''));
@@ -78,7 +108,11 @@ async function sync(): Promise<void> {
   try {
     await Promise.all(edits);
     const overlay = ui.overlay.value;
-    const [validated, rendered] = await Promise.all([engine.call('validate'), engine.call('render', overlay)]);
+    const [validated, rendered] = await Promise.all([
+      engine.call('validate'),
+      engine.call('render', overlay),
+      promotions.refresh(),
+    ]);
     if (seq < shownSeq) return;
     shownSeq = seq;
     // Render problems of the overlay are part of validation too; show each once.
@@ -115,20 +149,12 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
 // ---------------------------------------------------------------------------------------
 // Overlay picker.
 
-function kustomizationDirs(): string[] {
-  const dirs = new Set<string>();
-  for (const path of Object.keys(files)) {
-    const slash = path.lastIndexOf('/');
-    if (KUSTOMIZATION_NAMES.includes(path.slice(slash + 1))) dirs.add(slash < 0 ? '' : path.slice(0, slash));
-  }
-  return [...dirs].sort();
-}
-
-function fillOverlays(): void {
+async function fillOverlays(): Promise<void> {
+  const { result: dirs } = await engine.call('kustomizationDirs');
   const chosen = ui.overlay.value || DEFAULT_OVERLAY;
   ui.overlay.replaceChildren();
   const groups = new Map<string, HTMLOptGroupElement>();
-  for (const dir of kustomizationDirs()) {
+  for (const dir of dirs) {
     const parts = dir.split('/');
     const group = parts.length > 1 ? parts.slice(0, -1).join('/') : '/';
     if (!groups.has(group)) {
@@ -140,7 +166,7 @@ function fillOverlays(): void {
     const option = new Option(parts.length > 1 ? `${parts.at(-2)} / ${parts.at(-1)}` : dir || '(root)', dir);
     groups.get(group)?.append(option);
   }
-  ui.overlay.value = kustomizationDirs().includes(chosen) ? chosen : (kustomizationDirs()[0] ?? '');
+  ui.overlay.value = dirs.includes(chosen) ? chosen : (dirs[0] ?? '');
 }
 
 ui.overlay.addEventListener('change', () => void sync());
@@ -325,6 +351,46 @@ function diagnosticItem(d: Diagnostic): HTMLLIElement {
 }
 
 // ---------------------------------------------------------------------------------------
+// Output views (Rendered | Promotions) and applying a promotion.
+
+function showView(view: string): void {
+  for (const tab of ui.tabs) {
+    const selected = tab.dataset.view === view;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    const panel = document.getElementById(tab.getAttribute('aria-controls') ?? '');
+    if (panel) panel.hidden = !selected;
+  }
+  ui.workbench.dataset.view = view;
+  ui.outputHint.textContent = view === 'promotions' ? 'status · planPromotion' : 'kustomize build';
+  history.replaceState(null, '', view === 'rendered' ? location.pathname + location.search : `#${view}`);
+}
+
+for (const tab of ui.tabs) {
+  tab.addEventListener('click', () => showView(tab.dataset.view ?? 'rendered'));
+  tab.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    const next = ui.tabs[(ui.tabs.indexOf(tab) + (e.key === 'ArrowRight' ? 1 : ui.tabs.length - 1)) % ui.tabs.length];
+    showView(next.dataset.view ?? 'rendered');
+    next.focus();
+  });
+}
+if (location.hash === '#promotions') showView('promotions');
+
+/** Writes a plan's edits into the repository (the worker's copy too), as merging its PR would. */
+async function applyEdits(edits: FileEdit[]): Promise<void> {
+  for (const edit of edits) {
+    files[edit.path] = edit.after;
+    dirty.add(edit.path);
+  }
+  // The open file may be one of them: show its new text.
+  if (edits.some((e) => e.path === editor.currentPath)) openFile(editor.currentPath);
+  window.clearTimeout(syncTimer);
+  await sync();
+  setStatus(`applied ${edits.length} edit${edits.length === 1 ? '' : 's'}: ${edits.map((e) => e.path).join(', ')}`, 'ok');
+}
+
+// ---------------------------------------------------------------------------------------
 // Status bar and reset.
 
 function setStatus(text: string, kind: 'ok' | 'error' | 'busy' = 'busy'): void {
@@ -337,7 +403,7 @@ ui.reset.addEventListener('click', async () => {
   dirty.clear();
   editor.clear();
   await engine.call('init', files);
-  fillOverlays();
+  await fillOverlays();
   openFile(DEFAULT_FILE);
   await sync();
 });

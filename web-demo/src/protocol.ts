@@ -1,6 +1,14 @@
 // Messages between the page and the engine worker: `{id, op, args}` in, `{id, result}` or
 // `{id, error}` out. Each op is a method of the engine's `Workspace` (plus `init`).
-import type { Files, RenderResult, Stats, ValidateResult } from '@baton/engine/web';
+import type {
+  Files,
+  PromotionPlan,
+  PromotionRequest,
+  RenderResult,
+  Stats,
+  StatusResult,
+  ValidateResult,
+} from '@baton/engine/web';
 
 export interface Ops {
   /** Loads the engine and makes a workspace; returns the engine version. */
@@ -10,6 +18,10 @@ export interface Ops {
   files: { args: []; result: Files };
   validate: { args: []; result: ValidateResult };
   render: { args: [dir: string]; result: RenderResult };
+  kustomizationDirs: { args: []; result: string[] };
+  /** The apps × environments matrix and the pending promotions. */
+  status: { args: []; result: StatusResult };
+  planPromotion: { args: [request: PromotionRequest]; result: PromotionPlan };
   stats: { args: []; result: Stats };
 }
 
