@@ -36,10 +36,28 @@ pub enum Format {
 pub enum Command {
     Help,
     Version,
-    Validate { root: PathBuf, format: Format },
-    Render { root: PathBuf, path: PathBuf, format: Format },
-    Status { root: PathBuf, format: Format },
-    Promote { root: PathBuf, app: String, to: String, from: Option<String>, context: Option<PathBuf>, format: Format, write: bool },
+    Validate {
+        root: PathBuf,
+        format: Format,
+    },
+    Render {
+        root: PathBuf,
+        path: PathBuf,
+        format: Format,
+    },
+    Status {
+        root: PathBuf,
+        format: Format,
+    },
+    Promote {
+        root: PathBuf,
+        app: String,
+        to: String,
+        from: Option<String>,
+        context: Option<PathBuf>,
+        format: Format,
+        write: bool,
+    },
 }
 
 /// Parses arguments (without the program name).
@@ -47,7 +65,8 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
     let Some((name, rest)) = argv.split_first() else { return Ok(Command::Help) };
     let mut root = PathBuf::from(".");
     let mut format: Option<Format> = None;
-    let mut named: std::collections::BTreeMap<&'static str, String> = std::collections::BTreeMap::new();
+    let mut named: std::collections::BTreeMap<&'static str, String> =
+        std::collections::BTreeMap::new();
     let mut write = false;
     let mut positional = Vec::new();
     let mut iter = rest.iter();
@@ -56,7 +75,9 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
             _ => (arg.as_str(), None),
         };
-        let mut value = |what: &str| inline.clone().or_else(|| iter.next().cloned()).ok_or(format!("{what} needs a value"));
+        let mut value = |what: &str| {
+            inline.clone().or_else(|| iter.next().cloned()).ok_or(format!("{what} needs a value"))
+        };
         match flag {
             "--root" => root = PathBuf::from(value("--root")?),
             "--format" => format = Some(parse_format(&value("--format")?)?),
@@ -83,11 +104,16 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
         "version" | "--version" => Command::Version,
         "validate" => {
             no_positional(&positional)?;
-            let format = allowed(format.unwrap_or(Format::Text), &[Format::Text, Format::Json, Format::Sarif])?;
+            let format = allowed(
+                format.unwrap_or(Format::Text),
+                &[Format::Text, Format::Json, Format::Sarif],
+            )?;
             Command::Validate { root, format }
         }
         "render" => {
-            let [path] = &positional[..] else { return Err("render takes exactly one PATH".into()) };
+            let [path] = &positional[..] else {
+                return Err("render takes exactly one PATH".into());
+            };
             let format = allowed(format.unwrap_or(Format::Yaml), &[Format::Yaml, Format::Json])?;
             Command::Render { root, path: PathBuf::from(path), format }
         }
@@ -133,7 +159,11 @@ fn parse_format(value: &str) -> Result<Format, String> {
 }
 
 fn allowed(format: Format, formats: &[Format]) -> Result<Format, String> {
-    if formats.contains(&format) { Ok(format) } else { Err(format!("format {format:?} is not available for this command")) }
+    if formats.contains(&format) {
+        Ok(format)
+    } else {
+        Err(format!("format {format:?} is not available for this command"))
+    }
 }
 
 fn no_positional(positional: &[String]) -> Result<(), String> {
@@ -153,10 +183,17 @@ mod tests {
 
     #[test]
     fn parses_commands() {
-        assert_eq!(p(&["validate", "--root", "r", "--format=json"]), Ok(Command::Validate { root: "r".into(), format: Format::Json }));
+        assert_eq!(
+            p(&["validate", "--root", "r", "--format=json"]),
+            Ok(Command::Validate { root: "r".into(), format: Format::Json })
+        );
         assert_eq!(
             p(&["render", "apps/x/prod"]),
-            Ok(Command::Render { root: ".".into(), path: "apps/x/prod".into(), format: Format::Yaml })
+            Ok(Command::Render {
+                root: ".".into(),
+                path: "apps/x/prod".into(),
+                format: Format::Yaml
+            })
         );
         assert!(p(&["render"]).is_err());
         assert!(p(&["validate", "--bogus"]).is_err());

@@ -15,16 +15,20 @@ const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target"];
 
 /// Reads every file below `root`.
 pub fn read_tree(root: &Path) -> Result<FileTree, String> {
-    let meta = fs::metadata(root).map_err(|e| format!("cannot read root '{}': {e}", root.display()))?;
+    let meta =
+        fs::metadata(root).map_err(|e| format!("cannot read root '{}': {e}", root.display()))?;
     if !meta.is_dir() {
         return Err(format!("root '{}' is not a directory", root.display()));
     }
-    let canonical_root = root.canonicalize().map_err(|e| format!("cannot resolve root '{}': {e}", root.display()))?;
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve root '{}': {e}", root.display()))?;
     let mut tree = FileTree::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(relative) = stack.pop() {
         let dir = root.join(&relative);
-        let entries = fs::read_dir(&dir).map_err(|e| format!("cannot list '{}': {e}", dir.display()))?;
+        let entries =
+            fs::read_dir(&dir).map_err(|e| format!("cannot list '{}': {e}", dir.display()))?;
         let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
         entries.sort_by_key(fs::DirEntry::file_name);
         for entry in entries {
@@ -36,7 +40,9 @@ pub fn read_tree(root: &Path) -> Result<FileTree, String> {
                 if !SKIPPED_DIRS.contains(&name) {
                     stack.push(child);
                 }
-            } else if file_type.is_file() || (file_type.is_symlink() && link_stays_inside(&entry.path(), &canonical_root)) {
+            } else if file_type.is_file()
+                || (file_type.is_symlink() && link_stays_inside(&entry.path(), &canonical_root))
+            {
                 add_file(&mut tree, &entry.path(), &child)?;
             }
         }
@@ -50,36 +56,52 @@ fn link_stays_inside(path: &Path, root: &Path) -> bool {
 
 fn add_file(tree: &mut FileTree, path: &Path, relative: &Path) -> Result<(), String> {
     let key = slash_path(relative);
-    let file = fs::File::open(path).map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
+    let file =
+        fs::File::open(path).map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
     let len = file.metadata().map_or(0, |m| m.len());
     if len > MAX_FILE_BYTES as u64 {
         tree.insert_too_large(&key, len).map_err(|e| e.to_string())?;
         return Ok(());
     }
     let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
     tree.insert_bytes(&key, bytes).map_err(|e| e.to_string())?;
     Ok(())
 }
 
 fn slash_path(path: &Path) -> String {
-    path.components().filter_map(|c| if let Component::Normal(s) = c { s.to_str() } else { None }).collect::<Vec<_>>().join("/")
+    path.components()
+        .filter_map(|c| if let Component::Normal(s) = c { s.to_str() } else { None })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The repository path of `path`: a relative `path` is taken from the root when it exists
 /// there, else from the current directory; the result must lie inside the root.
 pub fn repo_relative(root: &Path, path: &Path) -> Result<String, String> {
-    let canonical_root = root.canonicalize().map_err(|e| format!("cannot resolve root '{}': {e}", root.display()))?;
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve root '{}': {e}", root.display()))?;
     if path.is_relative() && root.join(path).exists() {
-        let full = root.join(path).canonicalize().map_err(|e| format!("cannot resolve '{}': {e}", path.display()))?;
+        let full = root
+            .join(path)
+            .canonicalize()
+            .map_err(|e| format!("cannot resolve '{}': {e}", path.display()))?;
         return inside(&canonical_root, &full, path);
     }
-    let full = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().map_err(|e| e.to_string())?.join(path) };
+    let full = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_err(|e| e.to_string())?.join(path)
+    };
     match full.canonicalize() {
         Ok(full) => inside(&canonical_root, &full, path),
         // A path that does not exist goes to the engine as written, which reports it.
         Err(_) if path.is_relative() => {
-            baton_core::tree::normalize(&path.to_string_lossy().replace('\\', "/")).map_err(|e| e.to_string())
+            baton_core::tree::normalize(&path.to_string_lossy().replace('\\', "/"))
+                .map_err(|e| e.to_string())
         }
         Err(e) => Err(format!("cannot resolve '{}': {e}", path.display())),
     }
@@ -95,14 +117,19 @@ fn inside(root: &Path, full: &Path, shown: &Path) -> Result<String, String> {
 pub fn write_edits(root: &Path, edits: &[baton_core::promote::FileEdit]) -> Result<(), String> {
     for edit in edits {
         let path = root.join(&edit.path);
-        let current = fs::read_to_string(&path).map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
+        let current = fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
         if current != edit.before {
-            return Err(format!("'{}' changed since it was read; nothing written for it", edit.path));
+            return Err(format!(
+                "'{}' changed since it was read; nothing written for it",
+                edit.path
+            ));
         }
     }
     for edit in edits {
         let path = root.join(&edit.path);
-        fs::write(&path, &edit.after).map_err(|e| format!("cannot write '{}': {e}", path.display()))?;
+        fs::write(&path, &edit.after)
+            .map_err(|e| format!("cannot write '{}': {e}", path.display()))?;
     }
     Ok(())
 }

@@ -72,7 +72,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Status { root, format } => {
             let mut workspace = Workspace::new(disk::read_tree(&root)?);
             let status = workspace.status();
-            let text = if format == Format::Json { output::json(&status) } else { output::status_text(&status) };
+            let text = if format == Format::Json {
+                output::json(&status)
+            } else {
+                output::status_text(&status)
+            };
             write_stdout(&text)?;
             Ok(exit_for(&status.diagnostics))
         }
@@ -84,7 +88,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let mut workspace = Workspace::new(disk::read_tree(&root)?);
             let request = baton_core::promote::PromotionRequest { app, to, from, context };
             let plan = workspace.plan_promotion(&request);
-            let text = if format == Format::Json { output::json(&plan) } else { output::plan_text(&plan) };
+            let text =
+                if format == Format::Json { output::json(&plan) } else { output::plan_text(&plan) };
             write_stdout(&text)?;
             if write {
                 disk::write_edits(&root, &plan.edits)?;
@@ -98,12 +103,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
 }
 
 fn read_context(path: &std::path::Path) -> Result<baton_core::gates::evaluate::Context, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read context '{}': {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read context '{}': {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("invalid context '{}': {e}", path.display()))
 }
 
 fn exit_for(diagnostics: &[baton_core::Diagnostic]) -> ExitCode {
-    if diagnostics.iter().any(baton_core::Diagnostic::is_error) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if diagnostics.iter().any(baton_core::Diagnostic::is_error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn write_stdout(text: &str) -> Result<(), String> {

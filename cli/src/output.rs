@@ -19,7 +19,9 @@ pub fn diagnostics_text(diagnostics: &[Diagnostic]) -> String {
             out.push_str(&format!("  help: {help}\n"));
         }
         for related in &d.related {
-            let at = related.range.map_or(String::new(), |r| format!(":{}:{}", r.start.line + 1, r.start.character + 1));
+            let at = related.range.map_or(String::new(), |r| {
+                format!(":{}:{}", r.start.line + 1, r.start.character + 1)
+            });
             out.push_str(&format!("  note: {}{at}: {}\n", related.file, related.message));
         }
     }
@@ -31,7 +33,12 @@ pub fn status_text(status: &baton_core::status::Status) -> String {
     let mut out = String::new();
     for app in &status.apps {
         out.push_str(&format!("{} ({})\n", app.name, app.path));
-        let envs: Vec<&str> = status.environments.iter().map(String::as_str).filter(|e| app.environments.iter().any(|x| x.name == *e)).collect();
+        let envs: Vec<&str> = status
+            .environments
+            .iter()
+            .map(String::as_str)
+            .filter(|e| app.environments.iter().any(|x| x.name == *e))
+            .collect();
         let mut rows: Vec<(String, Vec<String>)> = Vec::new();
         for env in &app.environments {
             for image in &env.images {
@@ -43,17 +50,27 @@ pub fn status_text(status: &baton_core::status::Status) -> String {
                     rows.push((key, vec!["-".to_string(); envs.len()]));
                     rows.len() - 1
                 };
-                rows[index].1[column] = image.version().map_or_else(|| "(untagged)".to_string(), short);
+                rows[index].1[column] =
+                    image.version().map_or_else(|| "(untagged)".to_string(), short);
             }
             if !env.ok {
-                rows.push((format!("({} does not render)", env.name), vec![String::new(); envs.len()]));
+                rows.push((
+                    format!("({} does not render)", env.name),
+                    vec![String::new(); envs.len()],
+                ));
             }
         }
         let first = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0).max(9);
         let widths: Vec<usize> = envs
             .iter()
             .enumerate()
-            .map(|(i, e)| rows.iter().map(|(_, v)| v[i].chars().count()).max().unwrap_or(0).max(e.chars().count()))
+            .map(|(i, e)| {
+                rows.iter()
+                    .map(|(_, v)| v[i].chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(e.chars().count())
+            })
             .collect();
         let line = |key: &str, cells: &[String]| {
             let mut l = format!("  {key:first$}");
@@ -69,10 +86,17 @@ pub fn status_text(status: &baton_core::status::Status) -> String {
         }
         for pending in &app.pending {
             for c in &pending.changes {
-                let v = |s: &Option<String>| s.as_deref().map_or_else(|| "(untagged)".to_string(), short);
+                let v = |s: &Option<String>| {
+                    s.as_deref().map_or_else(|| "(untagged)".to_string(), short)
+                };
                 out.push_str(&format!(
                     "  pending {} → {}: {} {} {} → {}\n",
-                    pending.from, pending.to, c.workload, c.container, v(&c.from), v(&c.to)
+                    pending.from,
+                    pending.to,
+                    c.workload,
+                    c.container,
+                    v(&c.from),
+                    v(&c.to)
                 ));
             }
         }
@@ -85,11 +109,18 @@ pub fn status_text(status: &baton_core::status::Status) -> String {
 /// A promotion plan for a terminal: changes, file diffs, gates, verdict.
 pub fn plan_text(plan: &baton_core::promote::PromotionPlan) -> String {
     use baton_core::gates::evaluate::GateStatus;
-    let mut out = format!("promote {}: {} → {}\n", plan.app, plan.from.as_deref().unwrap_or("?"), plan.to);
+    let mut out =
+        format!("promote {}: {} → {}\n", plan.app, plan.from.as_deref().unwrap_or("?"), plan.to);
     for c in &plan.changes {
         let v = |s: &Option<String>| s.as_deref().map_or_else(|| "(untagged)".to_string(), short);
         let file = c.file.as_deref().map(|f| format!("  ({f})")).unwrap_or_default();
-        out.push_str(&format!("  {} {}: {} → {}{file}\n", c.workload, c.container, v(&c.from), v(&c.to)));
+        out.push_str(&format!(
+            "  {} {}: {} → {}{file}\n",
+            c.workload,
+            c.container,
+            v(&c.from),
+            v(&c.to)
+        ));
     }
     for e in &plan.edits {
         out.push('\n');
@@ -108,7 +139,11 @@ pub fn plan_text(plan: &baton_core::promote::PromotionPlan) -> String {
         }
     }
     out.push_str(&diagnostics_text(&plan.diagnostics));
-    out.push_str(&format!("\n{}\nallowed: {}\n", plan.message, if plan.allowed { "yes" } else { "no" }));
+    out.push_str(&format!(
+        "\n{}\nallowed: {}\n",
+        plan.message,
+        if plan.allowed { "yes" } else { "no" }
+    ));
     out
 }
 
@@ -118,7 +153,8 @@ fn short(version: &str) -> String {
 
 /// Pretty JSON of any result, with a trailing newline.
 pub fn json<T: Serialize>(value: &T) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }
@@ -143,7 +179,8 @@ pub fn sarif(diagnostics: &[Diagnostic]) -> String {
                 baton_core::Severity::Warning => "warning",
                 _ => "note",
             };
-            let mut result = json!({"ruleId": d.code, "level": level, "message": {"text": d.message}});
+            let mut result =
+                json!({"ruleId": d.code, "level": level, "message": {"text": d.message}});
             if let Some(file) = &d.file {
                 let mut location = json!({"artifactLocation": {"uri": file}});
                 if let Some(range) = d.range {

@@ -91,9 +91,15 @@ fn render_prints_what_kustomize_prints() {
         stdout(&out),
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: web-prod\nspec:\n  template:\n    spec:\n      containers:\n      - image: reg.example.com/web:1.0.0\n        name: web\n"
     );
-    let json: serde_json::Value = serde_json::from_slice(&baton(&repo, &["render", "--format", "json", "apps/web/staging"]).stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(
+        &baton(&repo, &["render", "--format", "json", "apps/web/staging"]).stdout,
+    )
+    .unwrap();
     assert_eq!(json["resources"][0]["images"][0]["image"], "reg.example.com/web:abc1234");
-    assert_eq!(json["resources"][0]["images"][0]["source"]["file"], "apps/web/staging/kustomization.yaml");
+    assert_eq!(
+        json["resources"][0]["images"][0]["source"]["file"],
+        "apps/web/staging/kustomization.yaml"
+    );
     assert!(json["diagnostics"].as_array().unwrap().is_empty());
 }
 
@@ -111,23 +117,74 @@ fn bad_inputs_are_diagnostics_with_positions() {
         }
         s
     };
-    let huge = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  x: \"{}\"\n", "x".repeat(10 * 1024 * 1024));
+    let huge = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  x: \"{}\"\n",
+        "x".repeat(10 * 1024 * 1024)
+    );
     let cases: Vec<Case> = vec![
-        ("malformed YAML", vec![("apps/web/base/deployment.yaml", b"kind: Deployment\nmetadata: [\n".to_vec())], "Y001", "apps/web/base/deployment.yaml:3:1"),
-        ("missing resource", vec![("apps/web/base/kustomization.yaml", b"resources:\n- deployment.yaml\n- service.yaml\n".to_vec())], "K003", "apps/web/base/kustomization.yaml:3:3"),
-        ("path escaping the root", vec![("apps/web/base/kustomization.yaml", b"resources:\n- ../../../../outside\n".to_vec())], "T001", "apps/web/base/kustomization.yaml:2:3"),
-        ("cycle of bases", vec![("apps/web/base/kustomization.yaml", b"resources:\n- deployment.yaml\n- ../staging\n".to_vec())], "K004", "apps/web/base/kustomization.yaml:3:3"),
-        ("10 MB file", vec![("apps/web/base/big.yaml", huge.into_bytes())], "T004", "apps/web/base/big.yaml"),
-        ("alias bomb", vec![("apps/web/base/bomb.yaml", bomb.into_bytes())], "Y003", "apps/web/base/bomb.yaml:"),
-        ("invalid UTF-8", vec![("apps/web/base/deployment.yaml", b"kind: Deployment\nname: \xff\xfe\n".to_vec())], "T003", "apps/web/base/deployment.yaml:2:7"),
+        (
+            "malformed YAML",
+            vec![("apps/web/base/deployment.yaml", b"kind: Deployment\nmetadata: [\n".to_vec())],
+            "Y001",
+            "apps/web/base/deployment.yaml:3:1",
+        ),
+        (
+            "missing resource",
+            vec![(
+                "apps/web/base/kustomization.yaml",
+                b"resources:\n- deployment.yaml\n- service.yaml\n".to_vec(),
+            )],
+            "K003",
+            "apps/web/base/kustomization.yaml:3:3",
+        ),
+        (
+            "path escaping the root",
+            vec![(
+                "apps/web/base/kustomization.yaml",
+                b"resources:\n- ../../../../outside\n".to_vec(),
+            )],
+            "T001",
+            "apps/web/base/kustomization.yaml:2:3",
+        ),
+        (
+            "cycle of bases",
+            vec![(
+                "apps/web/base/kustomization.yaml",
+                b"resources:\n- deployment.yaml\n- ../staging\n".to_vec(),
+            )],
+            "K004",
+            "apps/web/base/kustomization.yaml:3:3",
+        ),
+        (
+            "10 MB file",
+            vec![("apps/web/base/big.yaml", huge.into_bytes())],
+            "T004",
+            "apps/web/base/big.yaml",
+        ),
+        (
+            "alias bomb",
+            vec![("apps/web/base/bomb.yaml", bomb.into_bytes())],
+            "Y003",
+            "apps/web/base/bomb.yaml:",
+        ),
+        (
+            "invalid UTF-8",
+            vec![("apps/web/base/deployment.yaml", b"kind: Deployment\nname: \xff\xfe\n".to_vec())],
+            "T003",
+            "apps/web/base/deployment.yaml:2:7",
+        ),
     ];
     for (what, files, code, location) in cases {
-        let extra: Vec<(&'static str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_slice())).collect();
+        let extra: Vec<(&'static str, &[u8])> =
+            files.iter().map(|(p, b)| (*p, b.as_slice())).collect();
         let repo = repo_with(&extra);
         let out = baton(&repo, &["validate"]);
         let text = stdout(&out);
         assert_eq!(out.status.code(), Some(1), "{what}: {text}{}", stderr(&out));
-        let line = text.lines().find(|l| l.contains(&format!("[{code}]"))).unwrap_or_else(|| panic!("{what}: no {code} in\n{text}"));
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("[{code}]")))
+            .unwrap_or_else(|| panic!("{what}: no {code} in\n{text}"));
         assert!(line.starts_with(location), "{what}: {line}");
         assert!(!stderr(&out).contains("panicked"), "{what}");
     }
@@ -146,26 +203,35 @@ fn usage_and_unreadable_roots_exit_two() {
 #[test]
 fn json_and_sarif_outputs() {
     let repo = repo_with(&[("apps/web/base/deployment.yaml", b"kind: [\n")]);
-    let json: serde_json::Value = serde_json::from_slice(&baton(&repo, &["validate", "--format", "json"]).stdout).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&baton(&repo, &["validate", "--format", "json"]).stdout).unwrap();
     let first = &json["diagnostics"][0];
     assert_eq!(first["code"], "Y001");
     assert!(first["range"]["start"]["line"].is_u64());
     assert!(first["span"]["start"].is_u64());
-    let sarif: serde_json::Value = serde_json::from_slice(&baton(&repo, &["validate", "--format", "sarif"]).stdout).unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&baton(&repo, &["validate", "--format", "sarif"]).stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "Y001");
-    assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "apps/web/base/deployment.yaml");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "apps/web/base/deployment.yaml"
+    );
 }
 
 #[test]
 fn status_and_promote_write_round_trip() {
     let repo = repo_with(&[]);
-    let status: serde_json::Value = serde_json::from_slice(&baton(&repo, &["status", "--format", "json"]).stdout).unwrap();
+    let status: serde_json::Value =
+        serde_json::from_slice(&baton(&repo, &["status", "--format", "json"]).stdout).unwrap();
     assert_eq!(status["environments"], serde_json::json!(["staging", "production"]));
     assert_eq!(status["apps"][0]["pending"][0]["changes"][0]["to"], "abc1234");
     let text = stdout(&baton(&repo, &["status"]));
-    assert!(text.contains("pending staging → production: Deployment/web web 1.0.0 → abc1234"), "{text}");
+    assert!(
+        text.contains("pending staging → production: Deployment/web web 1.0.0 → abc1234"),
+        "{text}"
+    );
 
     let out = baton(&repo, &["promote", "--app", "web", "--to", "production", "--write"]);
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
@@ -174,7 +240,11 @@ fn status_and_promote_write_round_trip() {
         repo.read("apps/web/production/kustomization.yaml"),
         "resources:\n- ../base\nnamespace: web-prod\nimages:\n- name: reg.example.com/web\n  newTag: abc1234\n"
     );
-    let again: serde_json::Value = serde_json::from_slice(&baton(&repo, &["promote", "--app", "web", "--to", "production", "--format", "json"]).stdout).unwrap();
+    let again: serde_json::Value = serde_json::from_slice(
+        &baton(&repo, &["promote", "--app", "web", "--to", "production", "--format", "json"])
+            .stdout,
+    )
+    .unwrap();
     assert_eq!(again["changes"], serde_json::json!([]));
     assert_eq!(again["allowed"], true);
 }
@@ -186,11 +256,14 @@ fn blocked_promotions_exit_one_and_context_is_read() {
     let out = baton(&repo, &["promote", "--app", "web", "--to", "production"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("pending  approvals"), "{}", stdout(&out));
-    fs::write(repo.path().join("ctx.json"), br#"{"author": "alice", "approvals": ["bob"]}"#).unwrap();
-    let out = baton(&repo, &["promote", "--app", "web", "--to", "production", "--context", "ctx.json"]);
+    fs::write(repo.path().join("ctx.json"), br#"{"author": "alice", "approvals": ["bob"]}"#)
+        .unwrap();
+    let out =
+        baton(&repo, &["promote", "--app", "web", "--to", "production", "--context", "ctx.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     fs::write(repo.path().join("bad.json"), br#"{"approvers": []}"#).unwrap();
-    let out = baton(&repo, &["promote", "--app", "web", "--to", "production", "--context", "bad.json"]);
+    let out =
+        baton(&repo, &["promote", "--app", "web", "--to", "production", "--context", "bad.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown field"), "{}", stderr(&out));
 }

@@ -26,7 +26,6 @@
 //! Hunks merge when at most `2 * context` unchanged lines separate two changes, the rule both
 //! GNU diff and git use.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Lines of context `diff -u` and `git diff` show by default.
@@ -192,16 +191,22 @@ fn push_line(out: &mut String, prefix: char, line: &str) {
     }
 }
 
-/// Maps each distinct line to a small integer, so the search compares integers.
+/// Maps each distinct line to a small integer (`0..distinct`), so the search compares
+/// integers: equal lines get equal numbers, found by sorting the lines.
 fn intern(old: &[&str], new: &[&str]) -> (Vec<u32>, Vec<u32>) {
-    let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut id_of = |line| {
-        let next = ids.len() as u32;
-        *ids.entry(line).or_insert(next)
-    };
-    let a = old.iter().map(|&l| id_of(l)).collect();
-    let b = new.iter().map(|&l| id_of(l)).collect();
-    (a, b)
+    let lines: Vec<&str> = old.iter().chain(new).copied().collect();
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    crate::sort::sort_by(&mut order, |&x, &y| lines[x].cmp(lines[y]));
+    let mut ids = vec![0; lines.len()];
+    let mut id = 0;
+    for (k, &i) in order.iter().enumerate() {
+        if k > 0 && lines[order[k - 1]] != lines[i] {
+            id += 1;
+        }
+        ids[i] = id;
+    }
+    let b = ids.split_off(old.len());
+    (ids, b)
 }
 
 /// Which lines of `a` are deleted and which of `b` inserted by a (near-)shortest edit script.

@@ -9,6 +9,7 @@
 
 pub mod diagnostic;
 pub mod diff;
+mod float;
 pub mod gates;
 pub mod kustomize;
 pub mod pipeline;
@@ -17,6 +18,7 @@ pub mod sort;
 pub mod source;
 pub mod status;
 pub mod tree;
+pub mod vecmap;
 pub mod workspace;
 pub mod yaml;
 

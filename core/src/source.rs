@@ -6,11 +6,12 @@
 //! changes. Parses are cached by the identity of the text they came from, so replacing a
 //! file's text is all it takes to invalidate its parse.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::tree::{Content, FileTree, MAX_FILE_BYTES};
+use crate::vecmap::VecSet;
 use crate::yaml::{Limits, Parsed, parse};
 
 /// Parsed files, keyed by path and checked against the text they were parsed from.
@@ -32,9 +33,9 @@ impl ParseCache {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ReadSet {
     /// Files read or probed (existing or not).
-    pub files: BTreeSet<String>,
+    pub files: VecSet<String>,
     /// Directories whose listing (or existence) mattered.
-    pub dirs: BTreeSet<String>,
+    pub dirs: VecSet<String>,
 }
 
 impl ReadSet {

@@ -39,6 +39,20 @@ pub struct Workspace {
     parses: ParseCache,
     renders: BTreeMap<String, (Rendered, ReadSet)>,
     render_count: usize,
+    /// What `validate` walks, kept until a file is added or removed or a file that shapes
+    /// the repository (a kustomization, `baton.yaml`, CODEOWNERS, a Helm chart) changes.
+    structure: Option<Structure>,
+}
+
+/// The shape of the repository, as far as `validate` is concerned.
+#[derive(Debug, Default, Clone)]
+struct Structure {
+    /// YAML files to check for syntax (not Helm templates).
+    yaml_files: Vec<String>,
+    /// Kustomization directories to render (components are not rendered alone).
+    render_dirs: Vec<String>,
+    /// Problems in `baton.yaml` and CODEOWNERS.
+    config_diagnostics: Vec<Diagnostic>,
 }
 
 impl Workspace {
@@ -58,7 +72,11 @@ impl Workspace {
         if self.tree.text(&path) == Some(text) {
             return Ok(path);
         }
+        let existed = self.tree.is_file(&path);
         self.tree.insert(&path, text)?;
+        if !existed {
+            self.structure = None;
+        }
         self.invalidate(&path);
         Ok(path)
     }
@@ -66,6 +84,7 @@ impl Workspace {
     /// Adds or replaces a file from bytes (kept as "not UTF-8" when they are not).
     pub fn set_file_bytes(&mut self, path: &str, bytes: Vec<u8>) -> Result<String, PathError> {
         let path = self.tree.insert_bytes(path, bytes)?;
+        self.structure = None;
         self.invalidate(&path);
         Ok(path)
     }
@@ -75,6 +94,7 @@ impl Workspace {
         let Ok(path) = tree::normalize(path) else { return false };
         let removed = self.tree.remove(&path);
         if removed {
+            self.structure = None;
             self.invalidate(&path);
         }
         removed
@@ -83,6 +103,9 @@ impl Workspace {
     fn invalidate(&mut self, path: &str) {
         self.renders.retain(|_, (_, reads)| !reads.touches(path));
         self.parses.retain_valid(&self.tree);
+        if self.structure.is_some() && shapes_structure(&self.tree, path) {
+            self.structure = None;
+        }
     }
 
     #[must_use]
@@ -93,16 +116,20 @@ impl Workspace {
     /// Renders the kustomization in `dir` (cached until a file it consulted changes).
     pub fn render(&mut self, dir: &str) -> Rendered {
         let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
-        if let Some((rendered, _)) = self.renders.get(&key) {
-            return rendered.clone();
+        self.ensure_rendered(&key).clone()
+    }
+
+    /// The cached render of `key` (a normalized directory), rendering it if needed.
+    fn ensure_rendered(&mut self, key: &str) -> &Rendered {
+        if !self.renders.contains_key(key) {
+            let mut source = Source::new(&self.tree, &mut self.parses);
+            let (mut rendered, reads) = kustomize::render(&mut source, key);
+            self.render_count += 1;
+            locate_all(&self.tree, &mut rendered.diagnostics);
+            diagnostic::sort(&mut rendered.diagnostics);
+            self.renders.insert(key.to_string(), (rendered, reads));
         }
-        let mut source = Source::new(&self.tree, &mut self.parses);
-        let (mut rendered, reads) = kustomize::render(&mut source, &key);
-        self.render_count += 1;
-        locate_all(&self.tree, &mut rendered.diagnostics);
-        diagnostic::sort(&mut rendered.diagnostics);
-        self.renders.insert(key, (rendered.clone(), reads));
-        rendered
+        &self.renders[key].0
     }
 
     /// The paths the render of `dir` consulted (rendering it if needed).
@@ -130,13 +157,14 @@ impl Workspace {
     /// Diagnostics for every file the engine understands: YAML syntax everywhere, and every
     /// kustomization (other than components) rendered.
     pub fn validate(&mut self) -> Validation {
+        let structure = match self.structure.take() {
+            Some(structure) => structure,
+            None => self.survey(),
+        };
         let mut diagnostics = Vec::new();
-        for (path, content) in self.tree.iter() {
-            if !is_yaml_path(path) || in_helm_templates(&self.tree, path) {
-                continue;
-            }
-            match content {
-                Content::NotUtf8 { valid_up_to, .. } => diagnostics.push(
+        for path in &structure.yaml_files {
+            match self.tree.get(path) {
+                Some(Content::NotUtf8 { valid_up_to, .. }) => diagnostics.push(
                     Diagnostic::new(
                         diagnostic::Code::InvalidUtf8,
                         format!(
@@ -145,32 +173,47 @@ impl Workspace {
                     )
                     .at(path, diagnostic::Span::new(*valid_up_to, *valid_up_to)),
                 ),
-                Content::Text(text) if text.len() > tree::MAX_FILE_BYTES => {
+                Some(Content::Text(text)) if text.len() > tree::MAX_FILE_BYTES => {
                     diagnostics.push(crate::source::too_large(path, text.len() as u64));
                 }
-                Content::TooLarge { len } => diagnostics.push(crate::source::too_large(path, *len)),
-                Content::Text(text) => {
+                Some(Content::TooLarge { len }) => {
+                    diagnostics.push(crate::source::too_large(path, *len));
+                }
+                Some(Content::Text(text)) => {
                     let parsed = parse_cached(&mut self.parses, path, text);
                     diagnostics.extend(parsed.diagnostics.iter().cloned());
                 }
+                None => {}
             }
         }
-        for dir in self.kustomization_dirs() {
-            if self.is_component(&dir) {
-                continue;
-            }
-            diagnostics.extend(self.render(&dir).diagnostics);
+        for dir in &structure.render_dirs {
+            diagnostics.extend(self.ensure_rendered(dir).diagnostics.iter().cloned());
         }
-        diagnostics.extend(crate::pipeline::Pipeline::load(&self.tree).diagnostics);
-        if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
-            let (_, problems) =
-                crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
-            diagnostics.extend(problems);
-        }
+        diagnostics.extend(structure.config_diagnostics.iter().cloned());
+        self.structure = Some(structure);
         locate_all(&self.tree, &mut diagnostics);
         diagnostic::sort(&mut diagnostics);
         diagnostics.dedup();
         Validation { diagnostics }
+    }
+
+    /// Walks the tree for what `validate` needs to look at.
+    fn survey(&mut self) -> Structure {
+        let yaml_files = self
+            .tree
+            .paths()
+            .filter(|p| is_yaml_path(p) && !in_helm_templates(&self.tree, p))
+            .map(str::to_string)
+            .collect();
+        let render_dirs =
+            self.kustomization_dirs().into_iter().filter(|d| !self.is_component(d)).collect();
+        let mut config_diagnostics = crate::pipeline::Pipeline::load(&self.tree).diagnostics;
+        if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
+            let (_, problems) =
+                crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
+            config_diagnostics.extend(problems);
+        }
+        Structure { yaml_files, render_dirs, config_diagnostics }
     }
 
     /// Directories holding a kustomization file, sorted.
@@ -213,6 +256,16 @@ pub fn locate_all(tree: &FileTree, diagnostics: &mut [Diagnostic]) {
             _ => None,
         });
     }
+}
+
+/// Whether editing `path` can change the repository's shape for `validate`.
+fn shapes_structure(tree: &FileTree, path: &str) -> bool {
+    let name = tree::file_name(path);
+    kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&name)
+        || name == "Chart.yaml"
+        || name == "CODEOWNERS"
+        || path == crate::pipeline::config::PIPELINE_FILE
+        || !tree.is_file(path)
 }
 
 fn is_yaml_path(path: &str) -> bool {

@@ -16,6 +16,17 @@ import type {
   Span,
   Stats,
   ValidateResult,
+  StatusResult,
+  AppStatus,
+  EnvironmentStatus,
+  ImageStatus,
+  PendingChange,
+  PromotionRequest,
+  PromotionPlan,
+  GateResult,
+  GateStatus,
+  FileEdit,
+  PullRequest,
 } from '@baton/engine';
 
 const v: string = version();
@@ -25,7 +36,37 @@ const empty = new Workspace();
 const ws = new Workspace(files);
 ws.setFile('apps/web/base/deployment.yaml', 'kind: Deployment\n');
 const removed: boolean = ws.removeFile('apps/web/base/deployment.yaml');
-const all: Record<string, string> = ws.files();
+const all: Record<string, string | Uint8Array> = ws.files();
+ws.setFile('logo.png', new Uint8Array([0x89, 0x50]));
+const dirs: string[] = ws.kustomizationDirs();
+
+const status: StatusResult = ws.status();
+for (const app of status.apps) {
+  const a: AppStatus = app;
+  for (const env of a.environments) {
+    const e: EnvironmentStatus = env;
+    for (const image of e.images) {
+      const i: ImageStatus = image;
+      const at: string = i.source ? `${i.source.file}:${i.source.line}` : '-';
+      void [i.workload, i.container, i.name, i.tag ?? i.digest ?? 'untagged', at, e.ok, e.path];
+    }
+  }
+  for (const pending of a.pending) {
+    const changes: PendingChange[] = pending.changes;
+    void [pending.from, pending.to, changes.map((c) => `${c.from ?? '-'}→${c.to ?? '-'}`)];
+  }
+}
+const request: PromotionRequest = { app: 'web', to: 'production', context: { approvals: ['bob'], now: '2026-11-26T10:00:00Z' } };
+const plan: PromotionPlan = ws.planPromotion(request);
+const gates: GateResult[] = plan.gates;
+const verdicts: GateStatus[] = gates.map((g) => g.status);
+const edits: FileEdit[] = plan.edits;
+const pr: PullRequest | null = plan.pullRequest;
+void [dirs, verdicts, edits.map((e) => e.diff), pr?.branch, plan.renderedDiff, plan.allowed, plan.message];
+// @ts-expect-error: `to` is required
+ws.planPromotion({ app: 'web' });
+// @ts-expect-error: approvals are a list of logins
+ws.planPromotion({ app: 'web', to: 'production', context: { approvals: 'bob' } });
 const stats: Stats = ws.stats();
 const counts: number = stats.parses + stats.renders;
 

@@ -81,6 +81,9 @@ class Checker {
       for (const [key, item] of Object.entries(value)) this.check(item, valueType, `${path}[${JSON.stringify(key)}]`);
       return;
     }
+    if (name === 'Uint8Array') {
+      return assert.ok(value instanceof Uint8Array, `${path}: expected a Uint8Array`);
+    }
     if (name === 'Array') {
       assert.ok(Array.isArray(value), `${path}: expected an array`);
       return value.forEach((item, i) => this.check(item, type.typeArguments[0], `${path}[${i}]`));
@@ -132,10 +135,14 @@ function scenarios() {
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files']) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
-    const expectedReturns = { files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void' };
+    const expectedReturns = {
+      files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void',
+      status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]',
+    };
     for (const [method, type] of Object.entries(expectedReturns)) {
       assert.equal(methods.get(method)?.getText(), type, `${label}: Workspace.${method} returns ${type}`);
     }
@@ -155,12 +162,22 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
         checker.check(result, methods.get('render'), `render(${dir})`);
       }
       checker.check(ws.stats(), methods.get('stats'), 'stats()');
+      checker.check(ws.status(), methods.get('status'), 'status()');
+      checker.check(ws.kustomizationDirs(), methods.get('kustomizationDirs'), 'kustomizationDirs()');
+      for (const request of [
+        { app: 'payment-service', to: 'production' },
+        { app: 'ledger-api', to: 'production', context: { author: 'a', approvals: ['b'], checks: { 'e2e-staging': 'success' }, now: '2026-11-24T10:00:00Z', since: { staging: '2026-11-20T10:00:00Z' } } },
+        { app: 'payment-service', to: 'staging', from: 'production' },
+        { app: 'nope', to: 'production' },
+      ]) {
+        checker.check(ws.planPromotion(request), methods.get('planPromotion'), `planPromotion(${request.app})`);
+      }
       checker.check(ws.setFile('new.yaml', 'a: 1\n'), methods.get('setFile'), 'setFile()');
       checker.check(ws.removeFile('new.yaml'), methods.get('removeFile'), 'removeFile()');
     }
 
     // The data must have exercised the declarations, or the check above proves little.
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats']) {
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', ...results]) {
       assert.ok(checker.seen.has(name), `${label}: no ${name} was produced by the scenarios`);
     }
     const diagnostic = checker.seen.get('Diagnostic');
@@ -169,6 +186,8 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     }
     const related = checker.seen.get('Related');
     assert.ok(related.nonNull.has('range') && related.null.has('range'), `${label}: related range seen both set and null`);
+    const plan = checker.seen.get('PromotionPlan');
+    assert.ok(plan.nonNull.has('pullRequest') && plan.null.has('pullRequest'), `${label}: pullRequest seen both set and null`);
     const resource = checker.seen.get('RenderedResource');
     assert.ok(resource.nonNull.has('namespace') && resource.null.has('namespace'), `${label}: namespace seen both set and null`);
   });

@@ -375,12 +375,7 @@ impl Workspace {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "PromotionRequest")] request: &JsValue,
     ) -> Result<JsValue, JsError> {
-        if !is_plain_object(request) {
-            return Err(JsError::new(&format!(
-                "request must be an object like {{app, to}}, got {}",
-                type_name(request)
-            )));
-        }
+        check_request(request)?;
         let request: baton_core::promote::PromotionRequest =
             serde_wasm_bindgen::from_value(request.clone())
                 .map_err(|e| JsError::new(&format!("invalid promotion request: {e}")))?;
@@ -441,6 +436,113 @@ fn files_arg(files: &JsValue) -> Result<Vec<(String, FileContent)>, JsError> {
     Ok(out)
 }
 
+/// Checks a promotion request's shape, so that misuse (an unknown option, a wrong type) throws
+/// a clear `Error` instead of being ignored or failing obscurely in deserialization.
+fn check_request(request: &JsValue) -> Result<(), JsError> {
+    const FIELDS: &[(&str, Kind)] = &[
+        ("app", Kind::String),
+        ("to", Kind::String),
+        ("from", Kind::OptionalString),
+        ("context", Kind::Context),
+    ];
+    const CONTEXT: &[(&str, Kind)] = &[
+        ("author", Kind::OptionalString),
+        ("approvals", Kind::Strings),
+        ("checks", Kind::StringMap),
+        ("now", Kind::OptionalString),
+        ("since", Kind::StringMap),
+        ("teams", Kind::StringListMap),
+    ];
+    check_object(request, "request", FIELDS)?;
+    for (name, _) in FIELDS {
+        let value = get(request, name);
+        if *name != "context" && value.is_undefined() && matches!(*name, "app" | "to") {
+            return Err(JsError::new(&format!("request.{name} is required")));
+        }
+    }
+    let context = get(request, "context");
+    if !context.is_undefined() && !context.is_null() {
+        check_object(&context, "request.context", CONTEXT)?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    String,
+    OptionalString,
+    Strings,
+    StringMap,
+    StringListMap,
+    Context,
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `value` must be a plain object with only the `known` keys, each of its kind.
+fn check_object(value: &JsValue, what: &str, known: &[(&str, Kind)]) -> Result<(), JsError> {
+    if !is_plain_object(value) {
+        return Err(JsError::new(&format!("{what} must be an object, got {}", type_name(value))));
+    }
+    let entries =
+        object_entries(value).map_err(|_| JsError::new(&format!("cannot read {what}")))?;
+    for entry in entries.iter() {
+        let entry = js_sys::Array::from(&entry);
+        let key = entry.get(0).as_string().unwrap_or_default();
+        let Some((_, kind)) = known.iter().find(|(k, _)| *k == key) else {
+            let names: Vec<&str> = known.iter().map(|(k, _)| *k).collect();
+            return Err(JsError::new(&format!(
+                "unknown option {what}.{key} (expected one of: {})",
+                names.join(", ")
+            )));
+        };
+        check_kind(&entry.get(1), &format!("{what}.{key}"), *kind)?;
+    }
+    Ok(())
+}
+
+fn check_kind(value: &JsValue, what: &str, kind: Kind) -> Result<(), JsError> {
+    let missing = value.is_undefined() || value.is_null();
+    let strings = |v: &JsValue| {
+        js_sys::Array::is_array(v) && js_sys::Array::from(v).iter().all(|x| x.is_string())
+    };
+    let ok = match kind {
+        Kind::String => value.is_string(),
+        Kind::OptionalString => missing || value.is_string(),
+        Kind::Context => true,
+        Kind::Strings => missing || strings(value),
+        Kind::StringMap | Kind::StringListMap => {
+            if missing {
+                true
+            } else if !is_plain_object(value) {
+                false
+            } else {
+                let Ok(entries) = object_entries(value) else {
+                    return Err(JsError::new(&format!("cannot read {what}")));
+                };
+                entries.iter().all(|e| {
+                    let v = js_sys::Array::from(&e).get(1);
+                    if matches!(kind, Kind::StringMap) { v.is_string() } else { strings(&v) }
+                })
+            }
+        }
+    };
+    if ok {
+        return Ok(());
+    }
+    let expected = match kind {
+        Kind::String => "a string",
+        Kind::OptionalString => "a string or null",
+        Kind::Strings => "an array of strings",
+        Kind::StringMap => "an object of strings",
+        Kind::StringListMap => "an object of string arrays",
+        Kind::Context => "an object",
+    };
+    Err(JsError::new(&format!("{what} must be {expected}, got {}", type_name(value))))
+}
+
 /// A path argument: a string that names a place inside the repository.
 fn path_arg(value: &JsValue, what: &str) -> Result<String, JsError> {
     let Some(path) = value.as_string() else {
@@ -465,7 +567,10 @@ fn content_arg(path: &str, value: &JsValue) -> Result<FileContent, JsError> {
     if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
         return Ok(FileContent::Bytes(bytes.to_vec()));
     }
-    Err(JsError::new(&format!("file '{path}' must be a string or a Uint8Array, got {}", type_name(value))))
+    Err(JsError::new(&format!(
+        "file '{path}' must be a string or a Uint8Array, got {}",
+        type_name(value)
+    )))
 }
 
 fn is_plain_object(value: &JsValue) -> bool {

@@ -53,8 +53,9 @@ pub fn decode_gates(d: &mut Decoder, node: &Node) -> GateConfig {
                 });
             }
             "codeowners" => {
-                gates.codeowners =
-                    d.bool(value, "Gates.codeowners").map(|b| Spanned::new(b, value.origin.clone()))
+                gates.codeowners = d
+                    .bool(value, "Gates.codeowners")
+                    .map(|b| Spanned::new(b, value.origin.clone()));
             }
             "immutableTags" => gates.immutable_tags = decode_tag_rule(d, value),
             "soak" => gates.soak = decode_soak(d, value),

@@ -5,7 +5,7 @@
 //! missing input is never a pass: it is `pending`, with a message saying what is missing.
 //! Messages name the people, checks and times involved, because they are read on a PR card.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,7 @@ use super::config::{GateConfig, TagRule};
 use super::time::{self, Instant};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::tree::FileTree;
+use crate::vecmap::VecSet;
 
 /// What the host knows about the promotion's review and timing (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,7 +193,7 @@ fn checks(required: &[&str], states: &BTreeMap<String, String>) -> GateResult {
 /// Distinct approvers other than the author, compared case-insensitively.
 fn valid_approvers(context: &Context) -> Vec<String> {
     let author = context.author.as_deref().map(normalize_login);
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::new();
     context
         .approvals
         .iter()

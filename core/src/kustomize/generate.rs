@@ -22,7 +22,6 @@
 mod hash;
 mod kv;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use self::kv::{Pair, Value};
@@ -30,6 +29,7 @@ use super::build::{Accumulator, Builder, Built};
 use super::kustomization::{GeneratorArgs, Kustomization, Str};
 use super::resource::{Behavior, Resource};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::vecmap::VecMap;
 use crate::yaml::resolve::{Resolved, Schema, resolve};
 use crate::yaml::{Body, Node, Origin, Style};
 
@@ -96,25 +96,33 @@ pub fn add_name_hashes(b: &mut Builder, _k: &Kustomization, acc: &mut Accumulato
 /// annotations win over `generatorOptions`; either side can turn the booleans on.
 #[derive(Debug, Default)]
 struct Options {
-    labels: BTreeMap<String, Str>,
-    annotations: BTreeMap<String, Str>,
+    /// Sorted by key, one entry per key.
+    labels: Vec<(String, Node)>,
+    annotations: Vec<(String, Node)>,
     disable_name_suffix_hash: bool,
     immutable: bool,
 }
 
 fn merged_options(b: &Builder, k: &Kustomization, args: &GeneratorArgs) -> Options {
     let text = b.source.tree.text(&k.file).unwrap_or_default();
-    let keyed = |pairs: &[(Str, Str)]| -> Vec<(String, Str)> {
-        pairs.iter().map(|(key, value)| (json_key(text, key), value.clone())).collect()
-    };
     let mut options = Options::default();
     for source in [k.generator_options.as_ref(), args.options.as_ref()].into_iter().flatten() {
         // Later sources (the entry's own options) override earlier ones key by key.
-        options.labels.extend(keyed(&source.labels));
-        options.annotations.extend(keyed(&source.annotations));
+        let fields = [
+            (&source.labels, &mut options.labels),
+            (&source.annotations, &mut options.annotations),
+        ];
+        for (pairs, out) in fields {
+            for (key, value) in pairs {
+                let node = Node::string(value.value.clone()).with_origin(value.origin.clone());
+                out.push((json_key(text, key), node));
+            }
+        }
         options.disable_name_suffix_hash |= source.disable_name_suffix_hash;
         options.immutable |= source.immutable;
     }
+    options.labels = sorted_entries(options.labels);
+    options.annotations = sorted_entries(options.annotations);
     options
 }
 
@@ -195,7 +203,7 @@ fn check_unique_keys(
     kind: Kind,
     pairs: &[Pair],
 ) -> Built<()> {
-    let mut seen: BTreeMap<&str, &Pair> = BTreeMap::new();
+    let mut seen: VecMap<&str, &Pair> = VecMap::new();
     for pair in pairs {
         if let Some(first) = seen.insert(&pair.key, pair) {
             let mut d = Diagnostic::new(
@@ -254,10 +262,7 @@ fn build_object(args: &GeneratorArgs, kind: Kind, options: &Options, pairs: Vec<
     }
     for (field, map) in [("labels", &options.labels), ("annotations", &options.annotations)] {
         if !map.is_empty() {
-            let entries = map.iter().map(|(key, value)| {
-                (key.clone(), at(Node::string(value.value.clone()), &value.origin))
-            });
-            metadata.set(field, string_map(entries.collect(), &args.origin));
+            metadata.set(field, string_map(map.clone(), &args.origin));
         }
     }
     root.set("metadata", metadata);
@@ -282,27 +287,27 @@ fn build_object(args: &GeneratorArgs, kind: Kind, options: &Options, pairs: Vec<
 /// A `ConfigMap`'s `data` (UTF-8 values) and `binaryData` (base64 of the others); neither
 /// field exists when it would be empty.
 fn add_config_map_data(root: &mut Node, pairs: Vec<Pair>, origin: &Origin) {
-    let mut data = BTreeMap::new();
-    let mut binary = BTreeMap::new();
+    let mut data = Vec::new();
+    let mut binary = Vec::new();
     for pair in pairs {
         match pair.value {
-            Value::Text(text) => data.insert(pair.key, Node::string(text).with_origin(pair.origin)),
+            Value::Text(text) => data.push((pair.key, Node::string(text).with_origin(pair.origin))),
             Value::Bytes(bytes) => {
-                binary.insert(pair.key, Node::string(base64(&bytes)).with_origin(pair.origin))
+                binary.push((pair.key, Node::string(base64(&bytes)).with_origin(pair.origin)));
             }
-        };
+        }
     }
     if !data.is_empty() {
-        root.set("data", string_map(data.into_iter().collect(), origin));
+        root.set("data", string_map(sorted_entries(data), origin));
     }
     if !binary.is_empty() {
-        root.set("binaryData", string_map(binary.into_iter().collect(), origin));
+        root.set("binaryData", string_map(sorted_entries(binary), origin));
     }
 }
 
 /// A Secret's `data`: every value base64-encoded; `data: {}` even when there are none.
 fn add_secret_data(root: &mut Node, pairs: Vec<Pair>, origin: &Origin) {
-    let data: BTreeMap<String, Node> = pairs
+    let data = pairs
         .into_iter()
         .map(|pair| {
             let bytes = match &pair.value {
@@ -312,7 +317,20 @@ fn add_secret_data(root: &mut Node, pairs: Vec<Pair>, origin: &Origin) {
             (pair.key, Node::string(base64(bytes)).with_origin(pair.origin))
         })
         .collect();
-    root.set("data", string_map(data.into_iter().collect(), origin));
+    root.set("data", string_map(sorted_entries(data), origin));
+}
+
+/// The entries sorted by key, one per key (the last one given), as a Go map holds them.
+fn sorted_entries(mut entries: Vec<(String, Node)>) -> Vec<(String, Node)> {
+    crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+    let mut out: Vec<(String, Node)> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match out.last_mut() {
+            Some(last) if last.0 == entry.0 => *last = entry,
+            _ => out.push(entry),
+        }
+    }
+    out
 }
 
 /// A mapping with the given entries, in order. Keys are plain and untagged, as kyaml makes
@@ -495,11 +513,8 @@ fn entries_of(node: Option<&Node>) -> Vec<(String, &Node)> {
 
 /// `base` overlaid with `over` (kustomize's `mergeStringMaps`), values as strings, sorted.
 fn merged_strings(base: Vec<(String, &Node)>, over: Vec<(String, &Node)>) -> Vec<(String, Node)> {
-    let mut merged: BTreeMap<String, Node> = BTreeMap::new();
-    for (key, value) in base.into_iter().chain(over) {
-        merged.insert(key, as_string_node(value));
-    }
-    merged.into_iter().collect()
+    let merged = base.into_iter().chain(over).map(|(key, value)| (key, as_string_node(value)));
+    sorted_entries(merged.collect())
 }
 
 /// Replaces the map `field` under `parent` with `entries`, or removes it when empty.

@@ -343,10 +343,10 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
                 bases = d.strings(value, &path);
             }
             "configMapGenerator" => {
-                k.config_map_generator = d.list(value, &path, |d, n| decode_generator(d, n, false))
+                k.config_map_generator = d.list(value, &path, |d, n| decode_generator(d, n, false));
             }
             "secretGenerator" => {
-                k.secret_generator = d.list(value, &path, |d, n| decode_generator(d, n, true))
+                k.secret_generator = d.list(value, &path, |d, n| decode_generator(d, n, true));
             }
             "generatorOptions" => k.generator_options = decode_generator_options(&mut d, value),
             "configurations" => k.configurations = d.strings(value, &path),
@@ -482,10 +482,10 @@ fn decode_label(d: &mut Decoder, node: &Node) -> Option<Label> {
         match name {
             "pairs" => l.pairs = d.string_map(value, "Label.labels.pairs"),
             "includeSelectors" => {
-                l.include_selectors = d.bool(value, "Label.labels.includeSelectors")?
+                l.include_selectors = d.bool(value, "Label.labels.includeSelectors")?;
             }
             "includeTemplates" => {
-                l.include_templates = d.bool(value, "Label.labels.includeTemplates")?
+                l.include_templates = d.bool(value, "Label.labels.includeTemplates")?;
             }
             "fields" => l.fields = decode_field_specs(d, value, "Label.labels.fields"),
             _ => {}
@@ -514,7 +514,7 @@ fn decode_patch(d: &mut Decoder, node: &Node) -> Option<Patch> {
                 {
                     match option {
                         "allowNameChange" => {
-                            p.allow_name_change = d.bool(v, "PatchArgs.allowNameChange")?
+                            p.allow_name_change = d.bool(v, "PatchArgs.allowNameChange")?;
                         }
                         _ => p.allow_kind_change = d.bool(v, "PatchArgs.allowKindChange")?,
                     }
@@ -631,8 +631,8 @@ fn decode_target(d: &mut Decoder, node: &Node) -> Option<ReplacementTarget> {
         match name {
             "select" => t.select = decode_selector(d, value, "Selector"),
             "reject" => {
-                t.reject =
-                    d.list(value, "TargetSelector.reject", |d, n| decode_selector(d, n, "Selector"))
+                t.reject = d
+                    .list(value, "TargetSelector.reject", |d, n| decode_selector(d, n, "Selector"));
             }
             "fieldPaths" => t.field_paths = d.strings(value, "TargetSelector.fieldPaths"),
             _ => t.options = decode_field_options(d, value),

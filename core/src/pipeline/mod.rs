@@ -167,7 +167,7 @@ fn read_config(tree: &FileTree) -> (PipelineConfig, Vec<Diagnostic>) {
 
 /// Directories matching the app globs (each a directory of the tree), sorted.
 fn find_app_dirs(tree: &FileTree, globs: &[String]) -> Vec<String> {
-    let mut dirs = std::collections::BTreeSet::new();
+    let mut dirs = crate::vecmap::VecSet::new();
     for path in tree.paths() {
         let mut dir = tree::parent(path);
         while !dir.is_empty() {

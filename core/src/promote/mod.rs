@@ -24,6 +24,7 @@ use crate::kustomize::transform::images::split;
 use crate::kustomize::{Rendered, RenderedImage};
 use crate::pipeline::{App, Pipeline};
 use crate::tree;
+use crate::vecmap::VecMap;
 use crate::workspace::Workspace;
 use crate::yaml::edit::{self, TextEdit};
 use crate::yaml::{Limits, Node, parse};
@@ -333,7 +334,7 @@ fn edit_texts(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, String> {
     // Decide a site and a desired value for each change; refuse conflicting ones.
-    let mut sites: BTreeMap<Site, (String, Vec<usize>)> = BTreeMap::new();
+    let mut sites: VecMap<Site, (String, Vec<usize>)> = VecMap::new();
     for (i, change) in changes.iter().enumerate() {
         let site = site_for(workspace, target_dir, kustomization, change);
         files[i] = Some(site_file(&site).to_string());

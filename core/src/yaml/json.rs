@@ -19,10 +19,9 @@
 //! Errors are ranked as kustomize meets them: a v3 decoding error wins over a JSON error,
 //! which wins over a v2 re-reading error.
 
-use std::collections::BTreeMap;
-
 use super::node::{Body, Node, Origin, Style};
 use super::resolve::{self, Resolved, Schema};
+use crate::vecmap::VecMap;
 
 /// A JSON value with go-yaml v2's types for numbers.
 #[derive(Debug, Clone, PartialEq)]
@@ -346,7 +345,7 @@ impl Converter {
 #[derive(Default)]
 struct StringMap {
     entries: Vec<(String, Json)>,
-    index: BTreeMap<String, usize>,
+    index: VecMap<String, usize>,
     /// Whether entries being added come from a merge (and so never replace existing ones).
     merging: bool,
 }

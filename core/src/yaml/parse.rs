@@ -6,13 +6,13 @@
 //! diagnostic), bounds nesting depth, and reports duplicate keys as go-yaml v3 does. A syntax
 //! error keeps the documents that parsed before it.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as SaphyrSpan};
 
 use super::node::{Body, Node, Origin, Style};
 use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::vecmap::VecMap;
 
 /// Bounds that keep hostile input from exhausting time or memory.
 #[derive(Debug, Clone, Copy)]
@@ -73,7 +73,7 @@ pub fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
         offsets: CharOffsets::new(text),
         limits: *limits,
         nodes: 0,
-        anchors: BTreeMap::new(),
+        anchors: VecMap::new(),
         stack: Vec::new(),
         out: Parsed::default(),
         doc_start: 0,
@@ -140,7 +140,7 @@ struct Builder<'a> {
     offsets: CharOffsets,
     limits: Limits,
     nodes: usize,
-    anchors: BTreeMap<usize, (Node, usize)>,
+    anchors: VecMap<usize, (Node, usize)>,
     stack: Vec<Frame>,
     out: Parsed,
     doc_start: usize,
@@ -437,12 +437,15 @@ fn next_char_boundary(text: &str, at: usize) -> usize {
     end.max(at)
 }
 
+/// saphyr's messages with a capital first letter. They are English and start with an ASCII
+/// letter (or a quote), so ASCII case mapping is all they need (and it keeps the Unicode case
+/// tables, 13 KB, out of the WebAssembly build).
 fn capitalize(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+    let mut out = message.to_owned();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    out
 }
 
 #[cfg(test)]

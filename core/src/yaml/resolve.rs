@@ -288,7 +288,7 @@ fn parse_go_float(s: &str) -> Option<f64> {
     if !is_yaml_float(s) {
         return None;
     }
-    let f: f64 = s.parse().ok()?;
+    let f = crate::float::parse_f64(s)?;
     f.is_finite().then_some(f)
 }
 

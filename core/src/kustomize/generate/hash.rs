@@ -10,7 +10,6 @@
 //! which asks for a single field literally named `metadata/name`. There is none, so `name` is
 //! always `""` and two generators with equal content get equal suffixes whatever their names.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::yaml::json::{EncodeError, Json, from_node};
@@ -28,31 +27,34 @@ pub(super) fn suffix(node: &Node) -> Result<String, EncodeError> {
     Ok(short_form(&sha256_hex(encoded.as_bytes())))
 }
 
+// The documents' fields may come in any order: `go_json` writes an object's keys sorted.
 fn encode_config_map(node: &Node) -> Result<String, EncodeError> {
-    let mut m = BTreeMap::new();
-    m.insert("kind", Json::String("ConfigMap".into()));
-    m.insert("name", Json::String(String::new()));
-    m.insert("data", field_value(node, "data")?);
+    let mut m = vec![
+        field("kind", Json::String("ConfigMap".into())),
+        field("name", Json::String(String::new())),
+        field("data", field_value(node, "data")?),
+    ];
     if let Some(binary) = map_field_value(node, "binaryData")? {
-        m.insert("binaryData", binary);
+        m.push(field("binaryData", binary));
     }
-    Ok(go_json(&object(m)))
+    Ok(go_json(&Json::Object(m)))
 }
 
 fn encode_secret(node: &Node) -> Result<String, EncodeError> {
-    let mut m = BTreeMap::new();
-    m.insert("kind", Json::String("Secret".into()));
-    m.insert("name", Json::String(String::new()));
-    m.insert("type", field_value(node, "type")?);
-    m.insert("data", field_value(node, "data")?);
+    let mut m = vec![
+        field("kind", Json::String("Secret".into())),
+        field("name", Json::String(String::new())),
+        field("type", field_value(node, "type")?),
+        field("data", field_value(node, "data")?),
+    ];
     if let Some(string_data) = map_field_value(node, "stringData")? {
-        m.insert("stringData", string_data);
+        m.push(field("stringData", string_data));
     }
-    Ok(go_json(&object(m)))
+    Ok(go_json(&Json::Object(m)))
 }
 
-fn object(m: BTreeMap<&str, Json>) -> Json {
-    Json::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+fn field(name: &str, value: Json) -> (String, Json) {
+    (name.to_string(), value)
 }
 
 /// kustomize's `getNodeValues` for one top-level field: `""` when missing, the text of a
@@ -107,11 +109,15 @@ fn write_json(value: &Json, out: &mut String) {
         }
         Json::Object(entries) => {
             // A Go map: one value per key (the last), keys in byte order.
-            let sorted: BTreeMap<&str, &Json> =
-                entries.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            let mut sorted: Vec<&(String, Json)> = entries.iter().collect();
+            crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
             out.push('{');
-            for (i, (key, item)) in sorted.into_iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            for (i, (key, item)) in sorted.iter().enumerate() {
+                if sorted.get(i + 1).is_some_and(|next| next.0 == *key) {
+                    continue;
+                }
+                if !std::mem::take(&mut first) {
                     out.push(',');
                 }
                 write_string(key, out);

@@ -19,8 +19,6 @@
 //!
 //! Vars that are never substituted get a warning (kustomize logs them to stderr).
 
-use std::collections::BTreeMap;
-
 use super::fail_at;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::kustomize::build::{Accumulator, Builder, Built};
@@ -30,6 +28,7 @@ use crate::kustomize::fieldspec::{FieldSpec, WalkError, walk};
 use crate::kustomize::kustomization::{Kustomization, Str, Var};
 use crate::kustomize::resid::{Gvk, ResId};
 use crate::kustomize::resource::Resource;
+use crate::vecmap::VecMap;
 use crate::yaml::resolve::{Resolved, Schema, TAG_PREFIX, resolve as resolve_scalar, short_tag};
 use crate::yaml::{Body, Node, Origin, Style};
 
@@ -245,7 +244,7 @@ impl Value {
 }
 
 /// Every var's value and origin, by name.
-type Values = BTreeMap<String, (Value, Origin)>;
+type Values = VecMap<String, (Value, Origin)>;
 
 /// kustomize's `ResolveVars`: computes every var's value, then expands `$(NAME)` in the
 /// var-reference fields of all resources. (`_k` is the top-level kustomization; errors point
@@ -255,7 +254,7 @@ pub fn resolve(b: &mut Builder, _k: &Kustomization, acc: &mut Accumulator) -> Bu
         return Ok(());
     }
     let values = compute_values(b, acc)?;
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut counts: VecMap<String, usize> = VecMap::new();
     let specs = acc.config.var_reference.clone();
     for r in &mut acc.resources {
         substitute(b, r, &specs, &values, &mut counts)?;
@@ -289,7 +288,7 @@ fn substitute(
     r: &mut Resource,
     specs: &[FieldSpec],
     values: &Values,
-    counts: &mut BTreeMap<String, usize>,
+    counts: &mut VecMap<String, usize>,
 ) -> Built<()> {
     for spec in specs {
         let mut failed_at = None;
@@ -335,7 +334,7 @@ fn field_value(node: &Node) -> Option<Value> {
     let Body::Scalar(text) = &node.body else { return Some(Value::Complex) };
     Some(match v3_tag(node).as_str() {
         "!!int" => Value::Int(fieldpath::go_atoi(text)?),
-        "!!float" => Value::Float(text.parse().ok()?),
+        "!!float" => Value::Float(crate::float::parse_f64(text)?),
         "!!bool" => Value::Bool(go_parse_bool(text)?),
         _ => Value::Str(text.clone()),
     })
@@ -375,7 +374,7 @@ fn go_parse_bool(text: &str) -> Option<bool> {
 fn expand_node(
     node: &mut Node,
     values: &Values,
-    counts: &mut BTreeMap<String, usize>,
+    counts: &mut VecMap<String, usize>,
 ) -> Result<(), WalkError> {
     if node.is_null() {
         return Ok(());
@@ -413,11 +412,11 @@ fn expand_node(
 }
 
 /// Expands one string scalar in place.
-fn expand_scalar(node: &mut Node, values: &Values, counts: &mut BTreeMap<String, usize>) {
+fn expand_scalar(node: &mut Node, values: &Values, counts: &mut VecMap<String, usize>) {
     let Some(text) = node.scalar() else { return };
     let mut lookup = |name: &str| match values.get(name) {
         Some((value, origin)) if *value != Value::Complex => {
-            *counts.entry(name.to_string()).or_default() += 1;
+            *counts.get_or_insert_with(name.to_string(), || 0) += 1;
             Some((value.clone(), origin.clone()))
         }
         _ => None,
@@ -494,12 +493,7 @@ fn read_variable(s: &str) -> (&str, bool, usize) {
 
 /// Warns about vars no field used (kustomize logs "well-defined vars that were never
 /// replaced").
-fn warn_unused(
-    b: &mut Builder,
-    vars: &[VarDecl],
-    values: &Values,
-    counts: &BTreeMap<String, usize>,
-) {
+fn warn_unused(b: &mut Builder, vars: &[VarDecl], values: &Values, counts: &VecMap<String, usize>) {
     for decl in vars {
         let name = &decl.var.name.value;
         if counts.contains_key(name) {
@@ -553,7 +547,7 @@ fn go_format_g(f: f64) -> String {
 mod tests {
     use super::*;
 
-    fn map(pairs: &[(&str, Value)]) -> BTreeMap<String, (Value, Origin)> {
+    fn map(pairs: &[(&str, Value)]) -> VecMap<String, (Value, Origin)> {
         pairs.iter().map(|(k, v)| ((*k).to_string(), (v.clone(), Origin::default()))).collect()
     }
 

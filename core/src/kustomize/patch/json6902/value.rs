@@ -293,7 +293,7 @@ fn into_node_at(value: Value, depth: usize) -> Result<Node, PatchError> {
 /// A JSON number decoded into a Go `float64` and printed by go-yaml v3; `None` when it does
 /// not fit a `float64`.
 fn go_float_text(json: &str) -> Option<String> {
-    let f: f64 = json.parse().ok()?;
+    let f = crate::float::parse_f64(json)?;
     f.is_finite().then(|| go_format_g(f))
 }
 

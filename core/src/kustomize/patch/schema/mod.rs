@@ -39,12 +39,13 @@ pub mod session;
 pub mod swagger;
 pub mod value;
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 pub use openapi::{At, Builtin, OpenApi};
 pub use session::Session;
 pub use swagger::Document;
+
+use crate::vecmap::VecMap;
 
 const TABLE: &str = include_str!("table.txt");
 
@@ -142,9 +143,9 @@ impl Schema {
 
 struct Table {
     defs: Vec<Def>,
-    types: BTreeMap<(&'static str, &'static str), Option<usize>>,
+    types: VecMap<(&'static str, &'static str), Option<usize>>,
     /// Definition indices by full name (`io.k8s.api.core.v1.PodSpec`).
-    by_name: BTreeMap<String, usize>,
+    by_name: VecMap<String, usize>,
 }
 
 struct Def {
@@ -176,7 +177,7 @@ fn table() -> &'static Table {
 fn parse_table(text: &'static str) -> (Table, usize) {
     let names = definition_names(text);
     let mut defs: Vec<Def> = names.iter().map(|_| Def { fields: Vec::new() }).collect();
-    let mut types = BTreeMap::new();
+    let mut types = VecMap::new();
     let mut bad = 0;
     let mut section = Section::None;
     for line in text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
@@ -227,7 +228,7 @@ enum Section {
     Version(&'static str),
 }
 
-fn definition_names(text: &'static str) -> BTreeMap<&'static str, usize> {
+fn definition_names(text: &'static str) -> VecMap<&'static str, usize> {
     text.lines()
         .filter_map(|l| l.strip_prefix("D "))
         .enumerate()
@@ -236,7 +237,7 @@ fn definition_names(text: &'static str) -> BTreeMap<&'static str, usize> {
 }
 
 /// ` field Target` or ` field [k1,k2] Elements`.
-fn parse_field(row: &'static str, names: &BTreeMap<&'static str, usize>) -> Option<Field> {
+fn parse_field(row: &'static str, names: &VecMap<&'static str, usize>) -> Option<Field> {
     let mut parts = row.split(' ');
     let name = parts.next()?;
     let second = parts.next()?;
@@ -257,7 +258,7 @@ fn parse_field(row: &'static str, names: &BTreeMap<&'static str, usize>) -> Opti
 /// ` Kind Definition` (or `-` for a type with nothing to merge).
 fn parse_type(
     row: &'static str,
-    names: &BTreeMap<&'static str, usize>,
+    names: &VecMap<&'static str, usize>,
 ) -> Option<(&'static str, Option<usize>)> {
     let (kind, def) = row.split_once(' ')?;
     if def == "-" {

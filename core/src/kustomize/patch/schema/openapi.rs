@@ -20,13 +20,13 @@
 //! `items` without checking it is a single schema; where its merge would panic, the lookups
 //! here return a [`PatchError`] pointing at the bytes of the schema file.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::swagger::{Document, EMPTY, Items, SchemaNode};
 use super::value::{Kind, Value};
 use super::{Schema, table};
 use crate::kustomize::patch::PatchError;
+use crate::vecmap::VecMap;
 use crate::yaml::Origin;
 
 /// The `apiVersion` of kustomize's own types (`kustomizationapi/swagger.json`).
@@ -67,7 +67,7 @@ pub enum At {
 pub struct OpenApi {
     custom: Option<(Arc<Document>, Builtin)>,
     /// Built-in table definitions that a custom definition of the same name replaces.
-    shadowed: BTreeMap<usize, u32>,
+    shadowed: VecMap<usize, u32>,
 }
 
 /// What a `$ref` points at.
@@ -76,7 +76,7 @@ enum Target {
     Custom(u32),
 }
 
-static BUILTIN: OpenApi = OpenApi { custom: None, shadowed: BTreeMap::new() };
+static BUILTIN: OpenApi = OpenApi { custom: None, shadowed: VecMap::new() };
 
 impl OpenApi {
     /// kustomize's default: the built-in Kubernetes v1.21.2 schema and its own types.
@@ -88,7 +88,7 @@ impl OpenApi {
     /// A custom document layered with the built-in schema as `builtin` says.
     #[must_use]
     pub fn with_custom(document: Arc<Document>, builtin: Builtin) -> OpenApi {
-        let mut shadowed = BTreeMap::new();
+        let mut shadowed = VecMap::new();
         if builtin == Builtin::Below {
             for (name, &def) in &table().by_name {
                 if let Some(&node) = document.definitions.get(name.as_str())

@@ -17,11 +17,11 @@
 //! `default`, a status code nor an extension derails its decoder in ways that depend on
 //! what follows; Baton reports the document invalid instead.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::value::{Invalid, Kind, Member, Value};
 use crate::diagnostic::Span;
+use crate::vecmap::VecMap;
 
 /// A custom schema document, reduced for strategic merge (see the module docs).
 #[derive(Debug, Clone, PartialEq)]
@@ -30,12 +30,12 @@ pub struct Document {
     pub file: Arc<str>,
     pub(crate) nodes: Vec<SchemaNode>,
     /// Top-level `definitions` by name.
-    pub(crate) definitions: BTreeMap<String, u32>,
+    pub(crate) definitions: VecMap<String, u32>,
     /// `(apiVersion, kind)` → definition, from `x-kubernetes-group-version-kind`.
-    pub(crate) types: BTreeMap<(String, String), u32>,
+    pub(crate) types: VecMap<(String, String), u32>,
     /// `(apiVersion, kind)` → namespaced, from the `GET` operations of `paths`, with the
     /// path that made it cluster-scoped (the last one seen when none is namespaced).
-    pub(crate) scopes: BTreeMap<(String, String), (bool, Span)>,
+    pub(crate) scopes: VecMap<(String, String), (bool, Span)>,
 }
 
 /// Node 0 of every document: a schema with nothing in it (what a `$ref` to the document's
@@ -86,9 +86,9 @@ pub fn decode(file: &Arc<str>, root: &Value) -> Result<Document, Invalid> {
     let mut d = Decoder {
         nodes: vec![SchemaNode::default()],
         path: Vec::new(),
-        definitions: BTreeMap::new(),
-        types: BTreeMap::new(),
-        scopes: BTreeMap::new(),
+        definitions: VecMap::new(),
+        types: VecMap::new(),
+        scopes: VecMap::new(),
     };
     d.value(root, Ty::Struct(&SWAGGER))?;
     for node in &mut d.nodes {
@@ -388,9 +388,9 @@ struct Decoder {
     nodes: Vec<SchemaNode>,
     /// JSON pointer tokens of the value being decoded (for messages).
     path: Vec<String>,
-    definitions: BTreeMap<String, u32>,
-    types: BTreeMap<(String, String), u32>,
-    scopes: BTreeMap<(String, String), (bool, Span)>,
+    definitions: VecMap<String, u32>,
+    types: VecMap<(String, String), u32>,
+    scopes: VecMap<(String, String), (bool, Span)>,
 }
 
 impl Decoder {
@@ -625,7 +625,7 @@ impl Decoder {
             };
             if let Some(type_meta) = type_meta(gvk)? {
                 let namespaced = m.name.contains("namespaces/{namespace}");
-                let entry = self.scopes.entry(type_meta).or_insert((namespaced, m.name_span));
+                let entry = self.scopes.get_or_insert_with(type_meta, || (namespaced, m.name_span));
                 if namespaced && !entry.0 {
                     *entry = (true, m.name_span);
                 }

@@ -374,7 +374,7 @@ impl JsonReader<'_> {
         let literal = self.text.get(start..self.at).unwrap_or_default();
         Ok(Number {
             integer: if integer { literal.parse().ok() } else { None },
-            finite: literal.parse::<f64>().is_ok_and(f64::is_finite),
+            finite: crate::float::parse_f64(literal).is_some_and(f64::is_finite),
         })
     }
 

@@ -1,0 +1,354 @@
+//! Decimal text to `f64`, exactly as `str::parse::<f64>` does it, without its tables.
+//!
+//! The standard parser's fast path (Eisel-Lemire) carries a 10 KB table of powers of five:
+//! the largest piece of incompressible data in the engine's WebAssembly build. The engine
+//! parses few floats, so this module uses only the exact method that parser falls back to
+//! (the "simple decimal conversion" also used by Go's `strconv`): the digits are kept as a
+//! decimal number and shifted by powers of two until the binary exponent and the rounded
+//! mantissa can be read off. It accepts the same text as `str::parse::<f64>` and gives the
+//! same value (correctly rounded, ties to even); the tests compare the two.
+
+/// Digits kept; a longer mantissa is truncated, remembering whether a non-zero digit was cut.
+const MAX_DIGITS: usize = 768;
+
+/// `str::parse::<f64>`: `[+-]` then `inf`, `infinity` or `nan` (any case) or
+/// `digits[.digits][(e|E)[+-]digits]` (digits on at least one side of the point).
+pub(crate) fn parse_f64(s: &str) -> Option<f64> {
+    let mut text = s.as_bytes();
+    let negative = text.first() == Some(&b'-');
+    if matches!(text.first(), Some(b'-' | b'+')) {
+        text = &text[1..];
+    }
+    let magnitude = match Decimal::read(text) {
+        Some(decimal) => decimal.into_f64(),
+        None if text.eq_ignore_ascii_case(b"inf") || text.eq_ignore_ascii_case(b"infinity") => {
+            f64::INFINITY
+        }
+        None if text.eq_ignore_ascii_case(b"nan") => f64::NAN,
+        None => return None,
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+/// `0.d₀d₁d₂… × 10^point`, digits without leading or trailing zeros (none for zero).
+struct Decimal {
+    digits: Vec<u8>,
+    point: i64,
+    /// Non-zero digits were dropped after `digits` (the value is a little larger).
+    truncated: bool,
+}
+
+impl Decimal {
+    fn read(text: &[u8]) -> Option<Decimal> {
+        let mut d = Decimal { digits: Vec::new(), point: 0, truncated: false };
+        let mut i = 0;
+        let mut any_digit = false;
+        let mut after_point = false;
+        while let Some(&c) = text.get(i) {
+            match c {
+                b'0'..=b'9' => {
+                    any_digit = true;
+                    if d.digits.is_empty() && c == b'0' {
+                        // A leading zero only matters after the point.
+                        d.point -= i64::from(after_point);
+                    } else {
+                        d.push(c - b'0');
+                        d.point += i64::from(!after_point);
+                    }
+                }
+                b'.' if !after_point => after_point = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        if !any_digit {
+            return None;
+        }
+        if matches!(text.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            let negative = text.get(i) == Some(&b'-');
+            if matches!(text.get(i), Some(b'-' | b'+')) {
+                i += 1;
+            }
+            let start = i;
+            let mut exponent: i64 = 0;
+            while let Some(&c @ b'0'..=b'9') = text.get(i) {
+                // Saturates as the standard parser does.
+                if exponent < 0x10000 {
+                    exponent = 10 * exponent + i64::from(c - b'0');
+                }
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+            d.point += if negative { -exponent } else { exponent };
+        }
+        if i != text.len() {
+            return None;
+        }
+        d.trim();
+        Some(d)
+    }
+
+    fn push(&mut self, digit: u8) {
+        if self.digits.len() < MAX_DIGITS {
+            self.digits.push(digit);
+        } else if digit != 0 {
+            self.truncated = true;
+        }
+    }
+
+    fn trim(&mut self) {
+        while self.digits.last() == Some(&0) {
+            self.digits.pop();
+        }
+    }
+
+    fn into_f64(mut self) -> f64 {
+        const MANTISSA_BITS: u32 = 52;
+        /// The exponent of the smallest normal number (`2^-1022`).
+        const MIN_EXPONENT: i64 = -1022;
+        /// Biased exponents at or above this are infinite.
+        const INFINITE: i64 = 0x7ff;
+        const BIAS: i64 = 1023;
+        if self.digits.is_empty() || self.point < -324 {
+            return 0.0;
+        }
+        if self.point >= 310 {
+            return f64::INFINITY;
+        }
+        // Scale into [1/2, 1), counting the powers of two.
+        let mut exponent: i64 = 0;
+        while self.point > 0 {
+            let shift = shift_for(self.point);
+            self.shift_right(shift);
+            exponent += i64::from(shift);
+        }
+        while self.point < 0 || (self.point == 0 && self.digits[0] < 5) {
+            let shift = if self.point == 0 { 1 } else { shift_for(-self.point) };
+            self.shift_left(shift);
+            exponent -= i64::from(shift);
+        }
+        // [1/2, 1) is [1, 2) one power lower; below the normal range the number is subnormal.
+        exponent -= 1;
+        while exponent < MIN_EXPONENT {
+            let shift = u32::try_from(MIN_EXPONENT - exponent).map_or(60, |s| s.min(60));
+            self.shift_right(shift);
+            exponent += i64::from(shift);
+        }
+        if exponent + BIAS >= INFINITE {
+            return f64::INFINITY;
+        }
+        self.shift_left(MANTISSA_BITS + 1);
+        let mut mantissa = self.rounded();
+        if mantissa >= 1 << (MANTISSA_BITS + 1) {
+            // Rounding carried into a new bit.
+            self.shift_right(1);
+            exponent += 1;
+            mantissa = self.rounded();
+            if exponent + BIAS >= INFINITE {
+                return f64::INFINITY;
+            }
+        }
+        let mut biased = exponent + BIAS;
+        if mantissa < 1 << MANTISSA_BITS {
+            biased -= 1;
+        }
+        let biased = u64::try_from(biased).unwrap_or(0);
+        f64::from_bits((biased << MANTISSA_BITS) | (mantissa & ((1 << MANTISSA_BITS) - 1)))
+    }
+
+    /// Divides by `2^k` (`k ≤ 60`, so that `10 × 2^k` fits a `u64`).
+    fn shift_right(&mut self, k: u32) {
+        let mut n: u64 = 0;
+        let mut read = 0;
+        let mut input = self.digits.iter();
+        while n >> k == 0 {
+            match input.next() {
+                Some(&digit) => n = 10 * n + u64::from(digit),
+                None if n == 0 => {
+                    self.digits.clear();
+                    return;
+                }
+                None => n *= 10,
+            }
+            read += 1;
+        }
+        self.point -= read - 1;
+        let mask = (1 << k) - 1;
+        let mut out = Vec::with_capacity(self.digits.len() + 20);
+        for &digit in input {
+            out.push((n >> k) as u8);
+            n = (n & mask) * 10 + u64::from(digit);
+        }
+        while n > 0 {
+            let digit = (n >> k) as u8;
+            n = (n & mask) * 10;
+            if out.len() < MAX_DIGITS {
+                out.push(digit);
+            } else if digit != 0 {
+                self.truncated = true;
+            }
+        }
+        self.digits = out;
+        self.trim();
+    }
+
+    /// Multiplies by `2^k` (`k ≤ 60`).
+    fn shift_left(&mut self, k: u32) {
+        let mut reversed = Vec::with_capacity(self.digits.len() + 20);
+        let mut n: u64 = 0;
+        for &digit in self.digits.iter().rev() {
+            n += u64::from(digit) << k;
+            reversed.push((n % 10) as u8);
+            n /= 10;
+        }
+        // Digits carried out in front move the point.
+        while n > 0 {
+            reversed.push((n % 10) as u8);
+            n /= 10;
+            self.point += 1;
+        }
+        reversed.reverse();
+        if reversed.len() > MAX_DIGITS {
+            self.truncated |= reversed[MAX_DIGITS..].iter().any(|&d| d != 0);
+            reversed.truncate(MAX_DIGITS);
+        }
+        self.digits = reversed;
+        self.trim();
+    }
+
+    /// The integer part, rounded half to even (a truncated tail is above the half).
+    fn rounded(&self) -> u64 {
+        let Ok(point) = usize::try_from(self.point) else { return 0 };
+        if self.digits.is_empty() {
+            return 0;
+        }
+        if point >= 19 {
+            return u64::MAX;
+        }
+        let mut n: u64 = 0;
+        for i in 0..point {
+            n = 10 * n + u64::from(self.digits.get(i).copied().unwrap_or(0));
+        }
+        let round_up = match self.digits.get(point) {
+            Some(5) if point + 1 == self.digits.len() => self.truncated || n % 2 == 1,
+            Some(&digit) => digit >= 5,
+            None => false,
+        };
+        n + u64::from(round_up)
+    }
+}
+
+/// A shift by at most `2^shift ≤ 10^n`: `⌊n·log₂10⌋`, at most 60.
+fn shift_for(n: i64) -> u32 {
+    let n = u32::try_from(n).map_or(19, |n| n.min(19));
+    (n * 3_321_928 / 1_000_000).min(60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(text: &str) {
+        let ours = parse_f64(text);
+        let std = text.parse::<f64>().ok();
+        match (ours, std) {
+            (Some(a), Some(b)) if a.is_nan() && b.is_nan() => {
+                assert_eq!(a.is_sign_negative(), b.is_sign_negative(), "{text}");
+            }
+            (Some(a), Some(b)) => assert_eq!(a.to_bits(), b.to_bits(), "{text}: {a:e} vs {b:e}"),
+            (a, b) => assert_eq!(a.is_some(), b.is_some(), "{text}"),
+        }
+    }
+
+    /// A small deterministic generator.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: u64) -> usize {
+            (self.next() % n) as usize
+        }
+    }
+
+    #[test]
+    fn syntax_like_the_standard_parser() {
+        let cases = "+ - . e 1e 1e+ .e1 1.e1 .5 5. -.5e-3 +1E+2 1_0 0x10 inf -INF +Infinity infinit \
+                     nan -NaN NAN1 in 1..2 1.2.3 1e1.5 --1 +-1 ١ 0 -0 00.000 0e99999999999 \
+                     1e99999999999 1e-99999999999 0.0000001e7";
+        for text in cases.split_whitespace().chain(["", " 1", "1 "]) {
+            same(text);
+        }
+        let alphabet = b"0123456789.eE+-inIfatyNx_";
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..4_000 {
+            let len = rng.below(9);
+            let text: String =
+                (0..len).map(|_| char::from(alphabet[rng.below(alphabet.len() as u64)])).collect();
+            same(&text);
+        }
+    }
+
+    #[test]
+    fn values_like_the_standard_parser() {
+        let cases = "0.1 0.2 0.3 1e23 8.98846567431158e307 1.7976931348623157e308 \
+                     1.7976931348623158e308 1.7976931348623159e308 2e308 4.9e-324 5e-324 \
+                     2.4703282292062327e-324 2.4703282292062328e-324 2.225073858507201e-308 \
+                     2.2250738585072011e-308 2.2250738585072014e-308 9007199254740993 \
+                     9007199254740992.5 123456789012345678901234567890 1e-400 1e400 \
+                     3.14159265358979323846 0.000000000000000000000000000001e30";
+        for text in cases.split_whitespace() {
+            same(text);
+        }
+        // Half the smallest subnormal, exactly: a tie, rounded to even (zero); any digit more
+        // tips it up, even one past the digits kept.
+        let half = concat!(
+            "2.470328229206232720882843964341106861825299013071623822127928412503377536351043",
+            "75932649918180817996189898282347722858865463328355177969898199387398005390939063",
+            "15035659515570226392290858392449105184435931802849936536152500319370457678249219",
+            "36562366986365848075700158576926990370631192827955855133292783433840935197801553",
+            "12465972635795746227664652728272200563740064854999770965994704540208281662262378",
+            "57393450736339007967761930577506740176324673600968951340535537458516661134223766",
+            "67860416215968046191446729184030053005753084904876539171138659164623952491262365",
+            "38818796362393732804238910186723484976682350898633885879256283027559956575244555",
+            "07255189313690836254779186948667994968324049705821028513185451396213837722826145",
+            "437693412532098591327667236328125",
+            "e-324",
+        );
+        assert_eq!(parse_f64(half), Some(0.0));
+        let (digits, exponent) = half.split_once('e').unwrap();
+        let above =
+            [format!("{digits}1e{exponent}"), format!("{digits}{}1e{exponent}", "0".repeat(100))];
+        for text in above {
+            assert_eq!(parse_f64(&text), Some(f64::from_bits(1)));
+            same(&text);
+        }
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for _ in 0..4_000 {
+            let bits = rng.next();
+            let f = f64::from_bits(bits);
+            if f.is_finite() {
+                same(&format!("{f:e}"));
+                same(&format!("{f}"));
+                // Long expansions of the exact value, cut.
+                same(&format!("{f:.40e}"));
+                same(&format!("{f:.17e}"));
+            }
+            let digits: String =
+                (0..=rng.below(30)).map(|_| char::from(b'0' + rng.below(10) as u8)).collect();
+            let exponent = rng.below(700);
+            for sign in ["", "-"] {
+                same(&format!("{digits}e{sign}{exponent}"));
+                same(&format!("0.{digits}e{sign}{exponent}"));
+            }
+        }
+    }
+}
