@@ -124,6 +124,16 @@ test('stats() shows that parses and renders are cached and invalidated precisely
   const result = ws.render(PRODUCTION);
   assert.equal(ws.stats().renders, first.renders + 1, 'an edit of the production patch renders again');
   assert.match(result.yaml, /payment-service:abc1234/);
+
+  // validate() after one edit: exactly one file re-parsed, only the overlays that read it re-rendered.
+  ws.validate();
+  const before = ws.stats();
+  const base = 'apps/ledger-api/base/deployment.yaml';
+  ws.setFile(base, ws.files()[base].replace('replicas: 2', 'replicas: 3'));
+  ws.validate();
+  const after = ws.stats();
+  assert.equal(after.parses, before.parses + 1, 'only the edited file is parsed again');
+  assert.equal(after.renders, before.renders + 3, 'ledger-api base, staging and production render again; nothing else');
 });
 
 test('host misuse throws an Error with a clear message', () => {
