@@ -187,6 +187,26 @@ impl Diagnostic {
         }
     }
 
+    /// Fills in ranges with line indexes the caller already has (`lookup` gives a file's
+    /// text and its index), so many diagnostics in one file cost one index, not one each.
+    pub fn locate_indexed<'a>(
+        &mut self,
+        mut lookup: impl FnMut(&str) -> Option<(&'a str, &'a LineIndex)>,
+    ) {
+        if let (Some(file), Some(span)) = (&self.file, self.span)
+            && let Some((text, index)) = lookup(file)
+        {
+            self.range = Some(index.range(text, span));
+        }
+        for related in &mut self.related {
+            if let Some(span) = related.span
+                && let Some((text, index)) = lookup(&related.file)
+            {
+                related.range = Some(index.range(text, span));
+            }
+        }
+    }
+
     /// 1-based line and column (in characters) of the start, for terminal output.
     #[must_use]
     pub fn line_col(&self) -> Option<(u32, u32)> {

@@ -115,7 +115,7 @@ fn set_key(text: &str, index: usize, key: &str, value: Option<&str>) -> Result<S
         (Some((_, v)), Some(value)) if v.scalar() == Some(value) => return Ok(text.to_string()),
         (Some((_, v)), Some(value)) => edit::replace_scalar(text, v, value)?,
         (None, None) => return Ok(text.to_string()),
-        (None, Some(value)) => insert_key(text, item, key, value),
+        (None, Some(value)) => with_line_endings(text, insert_key(text, item, key, value)),
         (Some((k, v)), None) => remove_key(text, item, k, v),
     };
     Ok(edit::apply(text, &[edit])?)
@@ -231,7 +231,15 @@ fn append_entry(text: &str, fields: &[(&str, &str)]) -> Result<String, EntryErro
             _ => return Err(EntryError::NotAList),
         },
     };
-    Ok(edit::apply(text, &[edit])?)
+    Ok(edit::apply(text, &[with_line_endings(text, edit)])?)
+}
+
+/// Inserted lines take the file's line endings (CRLF files stay CRLF).
+fn with_line_endings(text: &str, mut edit: TextEdit) -> TextEdit {
+    if text.contains("\r\n") {
+        edit.replacement = edit.replacement.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
+    edit
 }
 
 fn block_item(indent: &str, fields: &[(&str, &str)]) -> String {
@@ -332,6 +340,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, "images:\n- name: a\n  newTag: v2\nresources: [x]\n");
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_lines() {
+        let text = "resources:\r\n- ../base\r\n";
+        let out = set_versions(text, &Entry::New("a".into()), &versions(Some("v2"), None)).unwrap();
+        assert_eq!(out, "resources:\r\n- ../base\r\nimages:\r\n- name: a\r\n  newTag: v2\r\n");
+        let out = set_versions(&out, &Entry::Index(0), &versions(Some("v2"), Some("sha256:abc")))
+            .unwrap();
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
     }
 
     #[test]

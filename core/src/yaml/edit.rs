@@ -47,11 +47,17 @@ pub fn replace_scalar(text: &str, node: &Node, value: &str) -> Result<TextEdit, 
         Style::Literal | Style::Folded => return Err(EditError::BlockScalar),
         Style::SingleQuoted if !needs_double_quotes(value) => single_quoted(value),
         Style::SingleQuoted | Style::DoubleQuoted => double_quoted(value),
-        _ if node.tag.is_some() || is_plain_safe(value) => value.to_string(),
+        _ if is_plain_safe(value) => value.to_string(),
         _ => double_quoted(value),
     };
     if span.is_empty() && node.style == Style::Plain && node.scalar() == Some("") {
-        // `key:` with no value: insert after the colon, with a separating space.
+        // `key:` with no value: insert after the colon (or `- `, or an anchor), with a
+        // separating space. Anywhere else (an explicit `? key` with no `:`) is refused.
+        let before = text[..span.start as usize].trim_end_matches([' ', '\t']);
+        let last_token = before.rsplit([' ', '\t', '\n']).next().unwrap_or_default();
+        if !(before.ends_with(':') || before.ends_with('-') || last_token.starts_with(['&', '!'])) {
+            return Err(EditError::NoSpan);
+        }
         return Ok(TextEdit { span, replacement: format!(" {replacement}") });
     }
     Ok(TextEdit { span, replacement })

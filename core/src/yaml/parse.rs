@@ -67,6 +67,33 @@ impl Parsed {
 /// Parses a YAML stream. `file` names the file in diagnostics and origins.
 #[must_use]
 pub fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
+    if let Some((at, len)) = control_character(text) {
+        let d = Diagnostic::new(Code::YamlSyntax, "Control characters are not allowed in YAML")
+            .at(&**file, Span::new(at, at + len));
+        return Parsed { documents: Vec::new(), diagnostics: vec![d] };
+    }
+    if let Some(at) = leading_tab(text) {
+        let d = Diagnostic::new(
+            Code::YamlSyntax,
+            "Found a tab character that cannot start any token (tabs cannot indent YAML)",
+        )
+        .at(&**file, Span::new(at, at + 1));
+        return Parsed { documents: Vec::new(), diagnostics: vec![d] };
+    }
+    // go-yaml takes a tab after a mapping colon as the separating space (`key:\tvalue`);
+    // saphyr refuses it. Such tabs are read as spaces: the same byte length, so every span
+    // stays exact and no value changes.
+    let mut working = std::borrow::Cow::Borrowed(text);
+    loop {
+        let parsed = run(file, &working, limits);
+        match separating_tab(&working, &parsed) {
+            Some(at) => working.to_mut().replace_range(at..=at, " "),
+            None => return parsed,
+        }
+    }
+}
+
+fn run(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
     let mut builder = Builder {
         file: file.clone(),
         text,
@@ -78,16 +105,36 @@ pub fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
         out: Parsed::default(),
         doc_start: 0,
     };
-    if let Some(at) = leading_tab(text) {
-        let d = Diagnostic::new(
-            Code::YamlSyntax,
-            "Found a tab character that cannot start any token (tabs cannot indent YAML)",
-        )
-        .at(&**file, Span::new(at, at + 1));
-        return Parsed { documents: Vec::new(), diagnostics: vec![d] };
-    }
     builder.run();
     builder.out
+}
+
+/// The offset of a tab the parser refused where go-yaml reads it as separation: right after
+/// a `:` (maybe after other spaces and tabs) on the same line.
+fn separating_tab(text: &str, parsed: &Parsed) -> Option<usize> {
+    let d = parsed.diagnostics.first()?;
+    if !d.message.contains("tabs disallowed")
+        && !d.message.contains("must be followed by a valid YAML whitespace")
+    {
+        return None;
+    }
+    let at = (d.span?.start as usize).min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    (line_start..line_end)
+        .filter(|&i| text.as_bytes()[i] == b'\t')
+        .find(|&tab| text[..tab].trim_end_matches([' ', '\t']).ends_with(':'))
+}
+
+/// The first character YAML does not allow in a stream (go-yaml: "control characters are
+/// not allowed"): C0 controls other than tab and line breaks, DEL, C1 controls other than
+/// NEL, and U+FFFE/U+FFFF. Returns its offset and byte length.
+fn control_character(text: &str) -> Option<(usize, usize)> {
+    text.char_indices().find_map(|(i, c)| {
+        let bad = matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' | '\u{fffe}' | '\u{ffff}')
+            || (('\u{80}'..='\u{9f}').contains(&c) && c != '\u{85}');
+        bad.then(|| (i, c.len_utf8()))
+    })
 }
 
 /// A tab indenting the first content line of a document (saphyr accepts it; go-yaml, and
@@ -194,7 +241,7 @@ impl Builder<'_> {
                     ScalarStyle::Folded => Style::Folded,
                 };
                 let span = if value.is_empty() && style == Style::Plain && tag.is_none() {
-                    Span::empty(after_colon(self.text, start))
+                    Span::empty(empty_value_at(self.text, start))
                 } else {
                     let token_start = skip_properties(self.text, start, end);
                     match style {
@@ -391,7 +438,8 @@ impl CharOffsets {
     }
 }
 
-/// Skips `&anchor` and `!tag` properties (and the space after them) at the start of a token.
+/// Skips `&anchor` and `!tag` properties (and the space and comments after them) at the
+/// start of a token.
 fn skip_properties(text: &str, start: usize, end: usize) -> usize {
     let bytes = text.as_bytes();
     let mut i = start;
@@ -399,18 +447,84 @@ fn skip_properties(text: &str, start: usize, end: usize) -> usize {
         while i < end && !bytes[i].is_ascii_whitespace() {
             i += 1;
         }
-        while i < end && bytes[i].is_ascii_whitespace() {
-            i += 1;
+        loop {
+            while i < end && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < end && bytes[i] == b'#' {
+                while i < end && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            } else {
+                break;
+            }
         }
     }
     i
 }
 
-/// For an empty value reported at the end of its key (`key:`), the offset just after the `:`.
-fn after_colon(text: &str, at: usize) -> usize {
-    let rest = &text.as_bytes()[at.min(text.len())..];
+/// Where an empty value sits, for inserting one: right after its `:` (`key:`), after the
+/// `- ` of an empty sequence item, and after an anchor it carries (`key: &a`), never inside
+/// a comment. The parser reports empty values at the next token, which may be lines later.
+fn empty_value_at(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    let rest = &text.as_bytes()[at..];
     let spaces = rest.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
-    if rest.get(spaces) == Some(&b':') { at + spaces + 1 } else { at }
+    if rest.get(spaces) == Some(&b':') {
+        return after_properties(text, at + spaces + 1);
+    }
+    // Walk back over whitespace and comment lines to the indicator that opened the value.
+    let mut before = &text[..at];
+    loop {
+        let trimmed = before.trim_end_matches([' ', '\t', '\r', '\n']);
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        let line = &trimmed[line_start..];
+        match comment_start(line) {
+            Some(c) => before = &trimmed[..line_start + c],
+            None => {
+                return if trimmed.ends_with(['-', ':']) {
+                    after_properties(text, trimmed.len())
+                } else {
+                    at
+                };
+            }
+        }
+    }
+}
+
+/// Skips anchors and tags written after an indicator (`: &a !t`), to the end of the last.
+fn after_properties(text: &str, mut at: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        let spaces = bytes[at..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+        if !matches!(bytes.get(at + spaces), Some(b'&' | b'!')) {
+            return at;
+        }
+        at += spaces;
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+    }
+}
+
+/// Where a `#` comment starts on a line (at the start or after whitespace, outside quotes).
+fn comment_start(line: &str) -> Option<usize> {
+    let (mut single, mut double) = (false, false);
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'#' if !single
+                && !double
+                && (i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') =>
+            {
+                return Some(i);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The offset after the closing quote of a quoted scalar starting at `start`.
