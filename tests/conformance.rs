@@ -55,10 +55,12 @@ fn main() -> ExitCode {
 }
 
 fn run_case(root: &Path, case: &Case) -> Result<(), String> {
-    let target = fs::read_to_string(case.dir.join("target")).map_err(|e| format!("no target file: {e}"))?;
+    let target =
+        fs::read_to_string(case.dir.join("target")).map_err(|e| format!("no target file: {e}"))?;
     let target = target.trim().trim_start_matches("./").trim_end_matches('/');
     let target = if target == "." { "" } else { target };
-    let tree = baton_tests::read_tree(&case.dir.join("input")).map_err(|e| format!("cannot read input: {e}"))?;
+    let tree = baton_tests::read_tree(&case.dir.join("input"))
+        .map_err(|e| format!("cannot read input: {e}"))?;
     let expected = expected_for(root, case)?;
     let mut workspace = Workspace::new(tree.clone());
     let rendered = workspace.render(target);
@@ -69,8 +71,12 @@ fn run_case(root: &Path, case: &Case) -> Result<(), String> {
     match expected {
         Expected::Output(want) => {
             if !rendered.ok() {
-                let errors: Vec<String> =
-                    rendered.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{} {:?}: {}", d.code, d.file, d.message)).collect();
+                let errors: Vec<String> = rendered
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(|d| format!("{} {:?}: {}", d.code, d.file, d.message))
+                    .collect();
                 return Err(format!("expected output, got errors:\n  {}", errors.join("\n  ")));
             }
             if rendered.yaml != want {
@@ -80,7 +86,10 @@ fn run_case(root: &Path, case: &Case) -> Result<(), String> {
         }
         Expected::Error(oracle) => {
             if rendered.ok() {
-                return Err(format!("kustomize fails here, Baton rendered instead.\nkustomize said: {}", oracle.trim()));
+                return Err(format!(
+                    "kustomize fails here, Baton rendered instead.\nkustomize said: {}",
+                    oracle.trim()
+                ));
             }
             if !rendered.yaml.is_empty() {
                 return Err("an error case must print nothing".into());
@@ -108,6 +117,13 @@ fn first_difference(want: &str, got: &str) -> String {
     let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
     let line = w.iter().zip(&g).position(|(a, b)| a != b).unwrap_or(w.len().min(g.len()));
     let from = line.saturating_sub(3);
-    let show = |lines: &[&str]| lines.iter().skip(from).take(7).map(|l| format!("    |{l}")).collect::<Vec<_>>().join("\n");
-    format!("output differs at line {}:\n  kustomize:\n{}\n  baton:\n{}", line + 1, show(&w), show(&g))
+    let show = |lines: &[&str]| {
+        lines.iter().skip(from).take(7).map(|l| format!("    |{l}")).collect::<Vec<_>>().join("\n")
+    };
+    format!(
+        "output differs at line {}:\n  kustomize:\n{}\n  baton:\n{}",
+        line + 1,
+        show(&w),
+        show(&g)
+    )
 }

@@ -2,6 +2,13 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod corpus;
+pub mod fleet;
+pub mod mutate;
+pub mod rng;
+pub mod surgical;
+pub mod synth;
+
 use std::fs;
 use std::path::Path;
 
@@ -20,9 +27,13 @@ pub fn read_tree(dir: &Path) -> std::io::Result<FileTree> {
                 stack.push(path);
             } else {
                 let relative = path.strip_prefix(dir).unwrap_or(&path);
-                let key: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-                tree.insert_bytes(&key.join("/"), fs::read(&path)?)
-                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+                let key: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                tree.insert_bytes(&key.join("/"), fs::read(&path)?).map_err(|e| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+                })?;
             }
         }
     }
@@ -31,7 +42,11 @@ pub fn read_tree(dir: &Path) -> std::io::Result<FileTree> {
 
 /// The directories directly below `dir`, sorted by name.
 pub fn subdirectories(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let mut dirs: Vec<_> = fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> = fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     Ok(dirs)
 }

@@ -38,18 +38,33 @@ pub type Built<T> = Result<T, Failed>;
 #[derive(Debug, Clone, Default)]
 pub struct Accumulator {
     pub resources: Vec<Resource>,
-    pub config: TransformerConfig,
+    /// Shared with the built-in configuration until a `configurations` file or CRD adds to it.
+    pub config: Arc<TransformerConfig>,
+    /// Whether `config` holds more than the built-in configuration.
+    pub custom_config: bool,
     pub vars: Vec<transform::vars::VarDecl>,
 }
 
 impl Accumulator {
     #[must_use]
     pub fn new() -> Self {
+        static BUILTIN: std::sync::OnceLock<Arc<TransformerConfig>> = std::sync::OnceLock::new();
         Accumulator {
             resources: Vec::new(),
-            config: TransformerConfig::builtin().clone(),
+            config: BUILTIN.get_or_init(|| Arc::new(TransformerConfig::builtin().clone())).clone(),
+            custom_config: false,
             vars: Vec::new(),
         }
+    }
+
+    /// Adds field specs from `configurations`, a CRD, or a sub-build's custom configuration.
+    pub fn merge_config(
+        &mut self,
+        other: &TransformerConfig,
+    ) -> Result<(), super::fieldspec::ConflictError> {
+        Arc::make_mut(&mut self.config).merge(other)?;
+        self.custom_config = true;
+        Ok(())
     }
 }
 
@@ -341,12 +356,17 @@ impl<'s, 't> Builder<'s, 't> {
         }
         let sub = self.accumulate_subdirectory(&path, k, entry, false, None)?;
         self.append_all(acc, sub.resources, k, entry)?;
-        acc.config.merge(&sub.config).map_err(|e| {
-            self.diagnostics.push(
-                Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()),
-            );
-            Failed
-        })?;
+        // A sub-build that only has the built-in configuration adds nothing (every
+        // accumulator starts from it), so the merge is skipped.
+        if sub.custom_config {
+            acc.merge_config(&sub.config).map_err(|e| {
+                self.diagnostics.push(
+                    Diagnostic::new(Code::TransformerInvalid, e.to_string())
+                        .at(&k.file, entry.span()),
+                );
+                Failed
+            })?;
+        }
         for var in sub.vars {
             if let Some(existing) = acc.vars.iter().find(|v| v.var.name.value == var.var.name.value)
             {
@@ -648,7 +668,7 @@ impl<'s, 't> Builder<'s, 't> {
     ) -> Built<()> {
         let path = self.resolve_file(dir, k, entry)?;
         let config = transform::config_file::read(self, &path)?;
-        acc.config.merge(&config).map_err(|e| {
+        acc.merge_config(&config).map_err(|e| {
             self.diagnostics.push(
                 Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()),
             );
@@ -665,7 +685,7 @@ impl<'s, 't> Builder<'s, 't> {
     ) -> Built<()> {
         let path = self.resolve_file(dir, k, entry)?;
         let config = transform::config_file::from_crd(self, &path)?;
-        acc.config.merge(&config).map_err(|e| {
+        acc.merge_config(&config).map_err(|e| {
             self.diagnostics.push(
                 Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()),
             );

@@ -53,14 +53,39 @@ pub fn replace_scalar(text: &str, node: &Node, value: &str) -> Result<TextEdit, 
     if span.is_empty() && node.style == Style::Plain && node.scalar() == Some("") {
         // `key:` with no value: insert after the colon (or `- `, or an anchor), with a
         // separating space. Anywhere else (an explicit `? key` with no `:`) is refused.
-        let before = text[..span.start as usize].trim_end_matches([' ', '\t']);
-        let last_token = before.rsplit([' ', '\t', '\n']).next().unwrap_or_default();
-        if !(before.ends_with(':') || before.ends_with('-') || last_token.starts_with(['&', '!'])) {
+        if !insertable_empty_value(text, span.start as usize) {
             return Err(EditError::NoSpan);
         }
         return Ok(TextEdit { span, replacement: format!(" {replacement}") });
     }
     Ok(TextEdit { span, replacement })
+}
+
+/// Whether an empty value at `at` sits in a plain block context where inserting ` value`
+/// is unambiguous: right after a `key:` or a `- ` (maybe after anchors or tags) on the same
+/// line, with no quotes or flow brackets earlier on that line (which could mean a multi-line
+/// quoted scalar or a flow collection, where positions are not reliable).
+fn insertable_empty_value(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line = &text[line_start..at];
+    if line.contains(['"', '\'', '{', '[', '#'])
+        || line.split([' ', '\t']).any(|t| t.starts_with('?'))
+    {
+        return false;
+    }
+    let mut rest = line.trim_end_matches([' ', '\t']);
+    loop {
+        let token_start = rest.rfind([' ', '\t']).map_or(0, |i| i + 1);
+        if rest[token_start..].starts_with(['&', '!']) {
+            rest = rest[..token_start].trim_end_matches([' ', '\t']);
+            continue;
+        }
+        break;
+    }
+    // `key:`, or a line of nothing but sequence indicators (`- - `).
+    // (A `:` alone on its line is the value of an explicit key: not supported.)
+    (rest.ends_with(':') && rest.trim_start().len() > 1)
+        || (!rest.trim().is_empty() && rest.split([' ', '\t']).all(|t| t.is_empty() || t == "-"))
 }
 
 /// Applies non-overlapping edits (in any order) to `text`.

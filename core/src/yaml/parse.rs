@@ -243,7 +243,23 @@ impl Builder<'_> {
                 let span = if value.is_empty() && style == Style::Plain && tag.is_none() {
                     Span::empty(empty_value_at(self.text, start))
                 } else {
-                    let token_start = skip_properties(self.text, start, end);
+                    // For a property on an implicit key (`! a: r`) the reported span ends
+                    // at the property; skip it and any whitespace to the scalar itself.
+                    let token_start = if end <= start + 1
+                        || matches!(self.text.as_bytes().get(start), Some(b'&' | b'!'))
+                    {
+                        skip_properties(self.text, start, self.text.len())
+                    } else {
+                        skip_properties(self.text, start, end)
+                    };
+                    let end = if style == Style::Plain
+                        && end <= token_start
+                        && self.text[token_start..].starts_with(value.as_ref())
+                    {
+                        token_start + value.len()
+                    } else {
+                        end
+                    };
                     match style {
                         // saphyr's end marker for quoted scalars is off after multibyte text;
                         // the closing quote is found here instead.
@@ -383,7 +399,13 @@ impl Builder<'_> {
                     .documents
                     .push(Document { root: node, span: Span::new(self.doc_start, end) });
             }
-            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Seq { items, .. }) => {
+                let mut node = node;
+                if let Some(previous) = items.last() {
+                    not_before(&mut node, previous.origin.span.end);
+                }
+                items.push(node);
+            }
             Some(Frame::Map { key: key @ None, .. }) => *key = Some(node),
             Some(Frame::Map { key, entries, .. }) => {
                 let Some(k) = key.take() else { return Ok(()) };
@@ -406,10 +428,22 @@ impl Builder<'_> {
                         ),
                     ));
                 }
+                let mut node = node;
+                not_before(&mut node, k.origin.span.end);
                 entries.push((k, node));
             }
         }
         Ok(())
+    }
+}
+
+/// An empty value can only sit after the node before it; if its reported position is earlier
+/// (inside a multi-line quoted key, say), it moves to the end of that node.
+fn not_before(node: &mut Node, end: u32) {
+    let empty =
+        node.scalar() == Some("") && node.style == Style::Plain && node.origin.span.is_empty();
+    if empty && node.origin.span.start < end {
+        node.origin.span = Span { start: end, end };
     }
 }
 
@@ -452,7 +486,8 @@ fn skip_properties(text: &str, start: usize, end: usize) -> usize {
                 i += 1;
             }
             if i < end && bytes[i] == b'#' {
-                while i < end && bytes[i] != b'\n' {
+                // A comment ends at any line break (a lone CR is one too).
+                while i < end && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += 1;
                 }
             } else {
@@ -471,39 +506,57 @@ fn empty_value_at(text: &str, at: usize) -> usize {
     let rest = &text.as_bytes()[at..];
     let spaces = rest.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
     if rest.get(spaces) == Some(&b':') {
-        return after_properties(text, at + spaces + 1);
+        // Only properties on the same line belong to this empty value.
+        let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        return after_properties(text, at + spaces + 1, line_end);
     }
-    // Walk back over whitespace and comment lines to the indicator that opened the value.
+    // Walk back over whitespace, comments and the value's own properties to the indicator
+    // that opened the value; then forward over those properties.
     let mut before = &text[..at];
     loop {
         let trimmed = before.trim_end_matches([' ', '\t', '\r', '\n']);
-        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        let line_start = trimmed.rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let line = &trimmed[line_start..];
-        match comment_start(line) {
-            Some(c) => before = &trimmed[..line_start + c],
-            None => {
-                return if trimmed.ends_with(['-', ':']) {
-                    after_properties(text, trimmed.len())
-                } else {
-                    at
-                };
-            }
+        if let Some(c) = comment_start(line) {
+            before = &trimmed[..line_start + c];
+            continue;
         }
+        let token_start = trimmed.rfind([' ', '\t', '\n', '\r']).map_or(0, |i| i + 1);
+        if trimmed[token_start..].starts_with(['&', '!']) {
+            before = &trimmed[..token_start];
+            continue;
+        }
+        // The value's properties lie between its indicator and the end of the line where the
+        // parser reported it (which may be at, or just after, those properties).
+        let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        return if trimmed.ends_with(['-', ':']) {
+            after_properties(text, trimmed.len(), line_end)
+        } else {
+            at
+        };
     }
 }
 
-/// Skips anchors and tags written after an indicator (`: &a !t`), to the end of the last.
-fn after_properties(text: &str, mut at: usize) -> usize {
-    let bytes = text.as_bytes();
+/// Skips anchors and tags that follow an indicator (`: &a !t`), up to `limit`, returning
+/// the offset right after the last one (or `at` when there is none).
+fn after_properties(text: &str, at: usize, limit: usize) -> usize {
+    let bytes = &text.as_bytes()[..limit.min(text.len())];
+    let (mut result, mut i) = (at, at);
     loop {
-        let spaces = bytes[at..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
-        if !matches!(bytes.get(at + spaces), Some(b'&' | b'!')) {
-            return at;
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
         }
-        at += spaces;
-        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
-            at += 1;
+        if !matches!(bytes.get(i), Some(b'&' | b'!')) {
+            return result;
         }
+        // Anchor and tag names end at whitespace or a flow indicator.
+        while i < bytes.len()
+            && !bytes[i].is_ascii_whitespace()
+            && !matches!(bytes[i], b',' | b'[' | b']' | b'{' | b'}')
+        {
+            i += 1;
+        }
+        result = i;
     }
 }
 
@@ -653,6 +706,35 @@ mod tests {
         let text = "[".repeat(1000) + &"]".repeat(1000);
         let parsed = parse_str(&text);
         assert_eq!(parsed.diagnostics[0].code, "Y002");
+    }
+
+    #[test]
+    fn an_anchor_ends_at_a_flow_indicator() {
+        let text = "{\"a\": &v1\", \"b\": c}";
+        let root = &parse_str(text).documents[0].root;
+        assert_eq!(root.get("a").unwrap().origin.span, Span::empty(text.find(',').unwrap()));
+    }
+
+    #[test]
+    fn an_empty_anchored_value_with_multibyte_anchor_name() {
+        let text = "a: &(ia-x\u{1f680}";
+        let root = &parse_str(text).documents[0].root;
+        assert_eq!(root.get("a").unwrap().origin.span, Span::empty(text.len()));
+    }
+
+    #[test]
+    fn an_empty_value_does_not_take_the_next_keys_tag() {
+        let text = "rq:\n!   a: r\n";
+        let root = &parse_str(text).documents[0].root;
+        assert_eq!(root.get("rq").unwrap().origin.span, Span::empty(3));
+        assert_eq!(&text[root.entry("a").unwrap().0.origin.span.range()], "a");
+    }
+
+    #[test]
+    fn a_comment_after_an_anchor_ends_at_a_lone_carriage_return() {
+        let text = "a: &W- #\r  )o";
+        let root = &parse_str(text).documents[0].root;
+        assert_eq!(&text[root.get("a").unwrap().origin.span.range()], ")o");
     }
 
     #[test]
