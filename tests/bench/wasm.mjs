@@ -31,7 +31,7 @@ function corpus() {
   });
   const t0 = performance.now();
   let bytes = 0;
-  for (const c of cases) bytes += new baton.Workspace(c.files).render(c.target).yaml.length;
+  for (const c of cases) bytes += Buffer.byteLength(new baton.Workspace(c.files).render(c.target).yaml);
   console.log(`corpus: ${cases.length} cases rendered in ${(performance.now() - t0).toFixed(1)} ms (${bytes} bytes of YAML), wasm`);
 }
 
