@@ -310,10 +310,10 @@ impl<'s, 't> Builder<'s, 't> {
             self.accumulate_resource(dir, k, entry, &mut acc)?;
         }
         for entry in &k.configurations {
-            self.merge_configuration(dir, k, entry, &mut acc)?;
+            self.merge_field_specs(dir, k, entry, &mut acc, false)?;
         }
         for entry in &k.crds {
-            self.merge_crd(dir, k, entry, &mut acc)?;
+            self.merge_field_specs(dir, k, entry, &mut acc, true)?;
         }
         generate::run(self, dir, k, &mut acc)?;
         for entry in &k.components {
@@ -659,32 +659,21 @@ impl<'s, 't> Builder<'s, 't> {
         Ok(())
     }
 
-    fn merge_configuration(
+    /// Merges the field specs of a `configurations` file or (`crd`) a CRD file.
+    fn merge_field_specs(
         &mut self,
         dir: &str,
         k: &Kustomization,
         entry: &Str,
         acc: &mut Accumulator,
+        crd: bool,
     ) -> Built<()> {
         let path = self.resolve_file(dir, k, entry)?;
-        let config = transform::config_file::read(self, &path)?;
-        acc.merge_config(&config).map_err(|e| {
-            self.diagnostics.push(
-                Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()),
-            );
-            Failed
-        })
-    }
-
-    fn merge_crd(
-        &mut self,
-        dir: &str,
-        k: &Kustomization,
-        entry: &Str,
-        acc: &mut Accumulator,
-    ) -> Built<()> {
-        let path = self.resolve_file(dir, k, entry)?;
-        let config = transform::config_file::from_crd(self, &path)?;
+        let config = if crd {
+            transform::config_file::from_crd(self, &path)?
+        } else {
+            transform::config_file::read(self, &path)?
+        };
         acc.merge_config(&config).map_err(|e| {
             self.diagnostics.push(
                 Diagnostic::new(Code::TransformerInvalid, e.to_string()).at(&k.file, entry.span()),

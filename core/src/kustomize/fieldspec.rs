@@ -48,22 +48,7 @@ impl FieldSpec {
 /// Splits a field path on `/`, where a `\` before `/` keeps the slash in the field name.
 #[must_use]
 pub fn split_path(path: &str) -> Vec<String> {
-    let mut parts: Vec<&str> = path.split('/').collect();
-    if parts.len() > 1 && parts[0].is_empty() {
-        parts.remove(0);
-    }
-    let mut out: Vec<String> = Vec::new();
-    for part in parts {
-        match out.last_mut() {
-            Some(last) if last.ends_with('\\') => {
-                last.pop();
-                last.push('/');
-                last.push_str(part);
-            }
-            _ => out.push(part.to_string()),
-        }
-    }
-    out
+    super::fieldpath::split_escaped(path, '/')
 }
 
 /// Field specs pointing at names of one kind of resource (`nameReference`).

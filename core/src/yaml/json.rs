@@ -493,6 +493,28 @@ fn scalar_tag(node: &Node) -> String {
     .to_owned()
 }
 
+/// Appends `s` as Go's `encoding/json` writes a string: quoted, HTML-safe (`<`, `>`, `&`,
+/// U+2028 and U+2029 as `\u` escapes), control characters escaped.
+pub fn write_go_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || u32::from(c) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;

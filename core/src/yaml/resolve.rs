@@ -56,6 +56,20 @@ pub fn short_tag(tag: &str) -> String {
     }
 }
 
+/// The short name of the tag go-yaml v3 gives plain `text` (`int`, `bool`, `str`, …).
+#[must_use]
+pub fn plain_tag(text: &str) -> &'static str {
+    match resolve(Schema::V3, None, Style::Plain, text) {
+        Ok(Resolved::Null) => "null",
+        Ok(Resolved::Bool(_)) => "bool",
+        Ok(Resolved::Int(_) | Resolved::Uint(_)) => "int",
+        Ok(Resolved::Float(_)) => "float",
+        Ok(Resolved::Timestamp) => "timestamp",
+        Ok(Resolved::Merge) => "merge",
+        _ => "str",
+    }
+}
+
 /// Resolves a scalar as go-yaml does when decoding into `interface{}`.
 pub fn resolve(
     schema: Schema,

@@ -96,7 +96,7 @@ fn write_json(value: &Json, out: &mut String) {
         #[allow(clippy::cast_precision_loss)]
         Json::Uint(u) => out.push_str(&go_float(*u as f64)),
         Json::Float(f) => out.push_str(&go_float(*f)),
-        Json::String(s) => write_string(s, out),
+        Json::String(s) => crate::yaml::json::write_go_json_string(s, out),
         Json::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -120,7 +120,7 @@ fn write_json(value: &Json, out: &mut String) {
                 if !std::mem::take(&mut first) {
                     out.push(',');
                 }
-                write_string(key, out);
+                crate::yaml::json::write_go_json_string(key, out);
                 out.push(':');
                 write_json(item, out);
             }
@@ -142,30 +142,6 @@ pub(super) fn go_float(f: f64) -> String {
         };
     }
     format!("{f}")
-}
-
-/// A JSON string as `encoding/json` writes it, HTML-safe.
-fn write_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// kustomize's `encode`: ten hex digits with look-alike-free letters.

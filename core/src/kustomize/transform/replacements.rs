@@ -462,7 +462,8 @@ pub(crate) fn set_text(node: &mut Node, text: String, origin: Origin) {
         && node.style == Style::Plain
         && let Body::Scalar(old) = &node.body
     {
-        let (old_tag, new_tag) = (plain_tag(old), plain_tag(&text));
+        let (old_tag, new_tag) =
+            (crate::yaml::resolve::plain_tag(old), crate::yaml::resolve::plain_tag(&text));
         if old_tag != new_tag {
             if old_tag == "str" {
                 node.style = Style::DoubleQuoted;
@@ -473,19 +474,6 @@ pub(crate) fn set_text(node: &mut Node, text: String, origin: Origin) {
     }
     node.body = Body::Scalar(text);
     node.origin = origin;
-}
-
-/// The go-yaml v3 tag (short name) plain text resolves to.
-fn plain_tag(text: &str) -> &'static str {
-    match resolve(Schema::V3, None, Style::Plain, text) {
-        Ok(Resolved::Null) => "null",
-        Ok(Resolved::Bool(_)) => "bool",
-        Ok(Resolved::Int(_) | Resolved::Uint(_)) => "int",
-        Ok(Resolved::Float(_)) => "float",
-        Ok(Resolved::Timestamp) => "timestamp",
-        Ok(Resolved::Merge) => "merge",
-        _ => "str",
-    }
 }
 
 /// Go's `%q` for the strings kustomize quotes in messages.
@@ -586,7 +574,7 @@ fn write_json(out: &mut String, value: &Json, indent: Option<usize>) {
         Json::Int(i) => out.push_str(&i.to_string()),
         Json::Uint(u) => out.push_str(&u.to_string()),
         Json::Float(f) => out.push_str(&go_json_float(*f)),
-        Json::String(s) => out.push_str(&go_json_string(s)),
+        Json::String(s) => crate::yaml::json::write_go_json_string(s, out),
         Json::Array(items) => {
             let items: Vec<(Option<&str>, &Json)> = items.iter().map(|v| (None, v)).collect();
             write_json_container(out, ('[', ']'), &items, indent);
@@ -621,7 +609,7 @@ fn write_json_container(
             out.push_str(&"  ".repeat(level));
         }
         if let Some(key) = key {
-            out.push_str(&go_json_string(key));
+            crate::yaml::json::write_go_json_string(key, out);
             out.push_str(if indent.is_some() { ": " } else { ":" });
         }
         write_json(out, value, inner);
@@ -645,29 +633,6 @@ fn go_json_float(f: f64) -> String {
         };
     }
     format!("{f}")
-}
-
-/// Go's `encoding/json` string, with its HTML-safe escapes.
-fn go_json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || u32::from(c) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

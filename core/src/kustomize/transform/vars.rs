@@ -29,7 +29,7 @@ use crate::kustomize::kustomization::{Kustomization, Str, Var};
 use crate::kustomize::resid::{Gvk, ResId};
 use crate::kustomize::resource::Resource;
 use crate::vecmap::VecMap;
-use crate::yaml::resolve::{Resolved, Schema, TAG_PREFIX, resolve as resolve_scalar, short_tag};
+use crate::yaml::resolve::{TAG_PREFIX, short_tag};
 use crate::yaml::{Body, Node, Origin, Style};
 
 const DEFAULT_FIELD_PATH: &str = "metadata.name";
@@ -349,16 +349,7 @@ fn v3_tag(node: &Node) -> String {
     if node.style != Style::Plain {
         return "!!str".into();
     }
-    match resolve_scalar(Schema::V3, None, Style::Plain, text) {
-        Ok(Resolved::Null) => "!!null",
-        Ok(Resolved::Bool(_)) => "!!bool",
-        Ok(Resolved::Int(_) | Resolved::Uint(_)) => "!!int",
-        Ok(Resolved::Float(_)) => "!!float",
-        Ok(Resolved::Timestamp) => "!!timestamp",
-        Ok(Resolved::Merge) => "!!merge",
-        _ => "!!str",
-    }
-    .into()
+    format!("!!{}", crate::yaml::resolve::plain_tag(text))
 }
 
 /// Go's `strconv.ParseBool`.
