@@ -722,21 +722,7 @@ mod tests {
         row[b.len()]
     }
 
-    /// A small deterministic generator (xorshift), so the property tests are reproducible.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
+    use crate::test_rng::Rng;
 
     fn text_from(rng: &mut Rng, lines: u64, alphabet: u64) -> String {
         let mut s = String::new();

@@ -263,21 +263,7 @@ mod tests {
         }
     }
 
-    /// A small deterministic generator.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: u64) -> usize {
-            (self.next() % n) as usize
-        }
-    }
+    use crate::test_rng::Rng;
 
     #[test]
     fn syntax_like_the_standard_parser() {
@@ -291,8 +277,9 @@ mod tests {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..4_000 {
             let len = rng.below(9);
-            let text: String =
-                (0..len).map(|_| char::from(alphabet[rng.below(alphabet.len() as u64)])).collect();
+            let text: String = (0..len)
+                .map(|_| char::from(alphabet[rng.below(alphabet.len() as u64) as usize]))
+                .collect();
             same(&text);
         }
     }

@@ -17,6 +17,8 @@ pub mod promote;
 pub mod sort;
 pub mod source;
 pub mod status;
+#[cfg(test)]
+mod test_rng;
 pub mod tree;
 pub mod vecmap;
 pub mod workspace;
