@@ -7,6 +7,11 @@
 //! decimal number and shifted by powers of two until the binary exponent and the rounded
 //! mantissa can be read off. It accepts the same text as `str::parse::<f64>` and gives the
 //! same value (correctly rounded, ties to even); the tests compare the two.
+//!
+//! [`format_go`] goes the other way, as Go's `strconv.FormatFloat` does for `float64`: the
+//! shortest digits that read back as the same value (precision `None`) or the value rounded
+//! to a precision (ties to even, on the exact binary value). The digits come from the
+//! standard formatter (`{:e}` and `{:.N}` are exact); only Go's layout is ours.
 
 /// Digits kept; a longer mantissa is truncated, remembering whether a non-zero digit was cut.
 const MAX_DIGITS: usize = 768;
@@ -247,6 +252,131 @@ fn shift_for(n: i64) -> u32 {
     (n * 3_321_928 / 1_000_000).min(60)
 }
 
+/// Go's `strconv.FormatFloat(f, format, precision, 64)` for `format` `b'e'`, `b'E'`,
+/// `b'f'`, `b'g'` or `b'G'` (any other byte is taken as `g`). `None` is Go's precision `-1`:
+/// the fewest digits that read back as `f`. Infinities are `+Inf`/`-Inf`, NaN is `NaN`.
+pub(crate) fn format_go(f: f64, format: u8, precision: Option<usize>) -> String {
+    if f.is_nan() {
+        return "NaN".to_owned();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let abs = f.abs();
+    let upper = format.is_ascii_uppercase();
+    let body = match format.to_ascii_lowercase() {
+        b'f' => match precision {
+            Some(p) => format!("{abs:.p$}"),
+            None => {
+                let (digits, point) = digits_of(abs, None);
+                let precision = (digits.len() as i64 - i64::from(point)).max(0) as usize;
+                fixed(&digits, point, precision)
+            }
+        },
+        b'e' => {
+            let (digits, point) = digits_of(abs, precision.map(|p| p + 1));
+            let p = precision.unwrap_or(digits.len().saturating_sub(1));
+            exponential(&digits, point, p)
+        }
+        _ => general(abs, precision),
+    };
+    let body = if upper { body.to_ascii_uppercase() } else { body };
+    format!("{sign}{body}")
+}
+
+/// `%g`: exponent form when the exponent is below -4 or at least the precision (6 for the
+/// shortest digits), trailing zeros dropped.
+fn general(abs: f64, precision: Option<usize>) -> String {
+    let wanted = precision.map(|p| p.max(1));
+    let (mut digits, point) = digits_of(abs, wanted);
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
+    let n = digits.len() as i64;
+    let point = i64::from(point);
+    let mut eprec = wanted.map_or(6, |p| p as i64);
+    if wanted.is_some() && eprec > n && n >= point {
+        eprec = n;
+    }
+    let exp = point - 1;
+    if exp < -4 || exp >= eprec {
+        let p = wanted.map_or(n, |p| (p as i64).min(n));
+        return exponential(&digits, point as i32, (p - 1).max(0) as usize);
+    }
+    let p = match wanted {
+        Some(p) if (p as i64) > point => n,
+        Some(p) => p as i64,
+        None => n,
+    };
+    fixed(&digits, point as i32, (p - point).max(0) as usize)
+}
+
+/// Decimal digits of `abs` (no leading zeros; `"0"` for zero) and the position of the
+/// decimal point relative to them: `0.0123` is `("123", -1)`. `significant` rounds to that
+/// many digits; `None` gives the shortest digits that read back as `abs`.
+fn digits_of(abs: f64, significant: Option<usize>) -> (String, i32) {
+    let text = match significant {
+        Some(n) => format!("{abs:.prec$e}", prec = n.saturating_sub(1)),
+        None => format!("{abs:e}"),
+    };
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if abs == 0.0 {
+        return (digits, 1);
+    }
+    (digits, exponent + 1)
+}
+
+fn usize_of(point: i32) -> usize {
+    usize::try_from(point).unwrap_or(0)
+}
+
+/// Go's `fmtE`: `d.ddde±XX` with `precision` digits after the point.
+fn exponential(digits: &str, point: i32, precision: usize) -> String {
+    let mut out = String::new();
+    let mut chars = digits.chars();
+    out.push(chars.next().unwrap_or('0'));
+    if precision > 0 {
+        out.push('.');
+        let rest: String = chars.collect();
+        out.push_str(&rest[..rest.len().min(precision)]);
+        out.extend(std::iter::repeat_n('0', precision.saturating_sub(rest.len())));
+    }
+    let exp = if digits.bytes().all(|b| b == b'0') { 0 } else { point - 1 };
+    out.push('e');
+    out.push(if exp < 0 { '-' } else { '+' });
+    let magnitude = exp.unsigned_abs();
+    if magnitude < 10 {
+        out.push('0');
+    }
+    out.push_str(&magnitude.to_string());
+    out
+}
+
+/// Go's `fmtF`: integer digits (at least `0`), then `precision` fraction digits.
+fn fixed(digits: &str, point: i32, precision: usize) -> String {
+    let mut out = String::new();
+    let int_len = usize_of(point);
+    if int_len == 0 {
+        out.push('0');
+    } else {
+        for i in 0..int_len {
+            out.push(char::from(*digits.as_bytes().get(i).unwrap_or(&b'0')));
+        }
+    }
+    if precision > 0 {
+        out.push('.');
+        for i in 0..precision {
+            let at = i64::from(point) + i as i64;
+            let digit = usize::try_from(at).ok().and_then(|at| digits.as_bytes().get(at));
+            out.push(char::from(*digit.unwrap_or(&b'0')));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +466,59 @@ mod tests {
                 same(&format!("{digits}e{sign}{exponent}"));
                 same(&format!("0.{digits}e{sign}{exponent}"));
             }
+        }
+    }
+    #[test]
+    fn formats_like_go_strconv() {
+        // Expected strings: Go's strconv.FormatFloat (src/strconv/ftoa_test.go cases).
+        let cases: &[(f64, u8, Option<usize>, &str)] = &[
+            (1.0, b'e', Some(5), "1.00000e+00"),
+            (1.0, b'f', Some(5), "1.00000"),
+            (1.0, b'g', Some(5), "1"),
+            (1.0, b'g', None, "1"),
+            (20.0, b'g', None, "20"),
+            (1_234_567.8, b'g', None, "1.2345678e+06"),
+            (200_000.0, b'g', None, "200000"),
+            (2_000_000.0, b'g', None, "2e+06"),
+            (1e6, b'g', None, "1e+06"),
+            (400.0, b'g', Some(2), "4e+02"),
+            (40.0, b'g', Some(2), "40"),
+            (4.0, b'g', Some(2), "4"),
+            (0.0001, b'g', None, "0.0001"),
+            (0.00001, b'g', None, "1e-05"),
+            (-0.0, b'g', None, "-0"),
+            (0.0, b'e', Some(5), "0.00000e+00"),
+            (0.0, b'f', Some(5), "0.00000"),
+            (0.0, b'g', None, "0"),
+            (32.0, b'g', None, "32"),
+            (32.0, b'e', None, "3.2e+01"),
+            (100.0, b'x', None, "100"),
+            (1e23, b'e', Some(17), "9.99999999999999916e+22"),
+            (1e23, b'f', Some(17), "99999999999999991611392.00000000000000000"),
+            (1e23, b'g', Some(17), "9.9999999999999992e+22"),
+            (1e23, b'e', None, "1e+23"),
+            (1e23, b'f', None, "100000000000000000000000"),
+            (1e23, b'g', None, "1e+23"),
+            (100.0, b'f', None, "100"),
+            (123_456_789.0, b'f', None, "123456789"),
+            (0.5, b'f', Some(0), "0"),
+            (1.5, b'f', Some(0), "2"),
+            (2.5, b'f', Some(0), "2"),
+            (3.14159, b'G', Some(3), "3.14"),
+            (1e-7, b'E', None, "1E-07"),
+            (f64::INFINITY, b'g', None, "+Inf"),
+            (f64::NEG_INFINITY, b'f', Some(2), "-Inf"),
+            (f64::NAN, b'g', None, "NaN"),
+            (0.1, b'f', None, "0.1"),
+            (0.000_012_3, b'f', None, "0.0000123"),
+        ];
+        for &(f, format, precision, want) in cases {
+            assert_eq!(
+                format_go(f, format, precision),
+                want,
+                "{f} {} {precision:?}",
+                format as char
+            );
         }
     }
 }

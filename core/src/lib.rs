@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod diff;
 mod float;
 pub mod gates;
+pub mod gotemplate;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;
