@@ -266,14 +266,14 @@ pub(crate) fn format_go(f: f64, format: u8, precision: Option<usize>) -> String 
     let abs = f.abs();
     let upper = format.is_ascii_uppercase();
     let body = match format.to_ascii_lowercase() {
-        b'f' => match precision {
-            Some(p) => format!("{abs:.p$}"),
-            None => {
+        b'f' => {
+            if let Some(p) = precision {
+                format!("{abs:.p$}")
+            } else {
                 let (digits, point) = digits_of(abs, None);
-                let precision = (digits.len() as i64 - i64::from(point)).max(0) as usize;
-                fixed(&digits, point, precision)
+                fixed(&digits, point, to_usize(to_i64(digits.len()) - i64::from(point)))
             }
-        },
+        }
         b'e' => {
             let (digits, point) = digits_of(abs, precision.map(|p| p + 1));
             let p = precision.unwrap_or(digits.len().saturating_sub(1));
@@ -293,23 +293,32 @@ fn general(abs: f64, precision: Option<usize>) -> String {
     while digits.len() > 1 && digits.ends_with('0') {
         digits.pop();
     }
-    let n = digits.len() as i64;
-    let point = i64::from(point);
-    let mut eprec = wanted.map_or(6, |p| p as i64);
-    if wanted.is_some() && eprec > n && n >= point {
+    let n = to_i64(digits.len());
+    let point64 = i64::from(point);
+    let mut eprec = wanted.map_or(6, to_i64);
+    if wanted.is_some() && eprec > n && n >= point64 {
         eprec = n;
     }
-    let exp = point - 1;
+    let exp = point64 - 1;
     if exp < -4 || exp >= eprec {
-        let p = wanted.map_or(n, |p| (p as i64).min(n));
-        return exponential(&digits, point as i32, (p - 1).max(0) as usize);
+        let p = wanted.map_or(n, |p| to_i64(p).min(n));
+        return exponential(&digits, point, to_usize(p - 1));
     }
     let p = match wanted {
-        Some(p) if (p as i64) > point => n,
-        Some(p) => p as i64,
+        Some(p) if to_i64(p) > point64 => n,
+        Some(p) => to_i64(p),
         None => n,
     };
-    fixed(&digits, point as i32, (p - point).max(0) as usize)
+    fixed(&digits, point, to_usize(p - point64))
+}
+
+fn to_i64(x: usize) -> i64 {
+    i64::try_from(x).unwrap_or(i64::MAX)
+}
+
+/// A count from a difference: negative counts are zero.
+fn to_usize(x: i64) -> usize {
+    usize::try_from(x).unwrap_or(0)
 }
 
 /// Decimal digits of `abs` (no leading zeros; `"0"` for zero) and the position of the
@@ -369,7 +378,7 @@ fn fixed(digits: &str, point: i32, precision: usize) -> String {
     if precision > 0 {
         out.push('.');
         for i in 0..precision {
-            let at = i64::from(point) + i as i64;
+            let at = i64::from(point) + to_i64(i);
             let digit = usize::try_from(at).ok().and_then(|at| digits.as_bytes().get(at));
             out.push(char::from(*digit.unwrap_or(&b'0')));
         }
@@ -504,7 +513,7 @@ mod tests {
             (0.5, b'f', Some(0), "0"),
             (1.5, b'f', Some(0), "2"),
             (2.5, b'f', Some(0), "2"),
-            (3.14159, b'G', Some(3), "3.14"),
+            (1.23456, b'G', Some(3), "1.23"),
             (1e-7, b'E', None, "1E-07"),
             (f64::INFINITY, b'g', None, "+Inf"),
             (f64::NEG_INFINITY, b'f', Some(2), "-Inf"),

@@ -162,13 +162,19 @@ fn len(_: &mut Ctx<'_>, args: &[Value]) -> Res {
     Ok(Value::Int(match &args[0] {
         Value::Nil => return Err("len of nil pointer".to_owned()),
         Value::Invalid => return Err(ZERO_VALUE_TYPE.to_owned()),
-        Value::String(s) => s.len() as i64,
-        Value::List(l) => l.items.len() as i64,
-        Value::Map(m) => m.entries.len() as i64,
+        Value::String(s) => count(s.len()),
+        Value::List(l) => count(l.items.len()),
+        Value::Map(m) => count(m.entries.len()),
         other => return Err(format!("len of type {}", type_name(other))),
     }))
 }
 
+/// A length as Go's `int`.
+pub(crate) fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[allow(clippy::unnecessary_wraps)] // every function has the same signature
 fn not(_: &mut Ctx<'_>, args: &[Value]) -> Res {
     Ok(Value::Bool(!args[0].is_true()))
 }
@@ -212,6 +218,7 @@ fn deep_equal_comparable(a: &Value, b: &Value) -> Result<bool, ()> {
     }
 }
 
+#[allow(clippy::float_cmp)] // Go's == on float64
 fn equal_any(a: &Value, b: &Value) -> Result<bool, ()> {
     match (a, b) {
         (Value::Nil, Value::Nil) => Ok(true),
@@ -224,6 +231,7 @@ fn equal_any(a: &Value, b: &Value) -> Result<bool, ()> {
     }
 }
 
+#[allow(clippy::float_cmp)] // Go's == on float64
 fn eq(ctx: &mut Ctx<'_>, args: &[Value]) -> Res {
     let arg1 = concrete(&args[0]);
     if args.len() < 2 {
@@ -233,16 +241,7 @@ fn eq(ctx: &mut Ctx<'_>, args: &[Value]) -> Res {
     for arg in &args[1..] {
         let arg = concrete(arg);
         let k2 = basic_kind(arg);
-        let truth = if k1 != k2 {
-            if !matches!(arg1, Value::Invalid) && !matches!(arg, Value::Invalid) {
-                return Err(format!(
-                    "incompatible types for comparison: {} and {}",
-                    type_name(arg1),
-                    type_name(arg)
-                ));
-            }
-            false
-        } else {
+        let truth = if k1 == k2 {
             match (arg1, arg) {
                 (Value::Bool(a), Value::Bool(b)) => a == b,
                 (Value::Int(a) | Value::Int64(a), Value::Int(b) | Value::Int64(b)) => a == b,
@@ -262,15 +261,23 @@ fn eq(ctx: &mut Ctx<'_>, args: &[Value]) -> Res {
                             type_name(arg)
                         ));
                     }
-                    match deep_equal_comparable(arg1, arg) {
-                        Ok(t) => t,
-                        Err(()) => {
-                            let b = ctx.sprint(std::slice::from_ref(arg))?;
-                            return Err(format!("non-comparable type {b}: {}", type_name(arg)));
-                        }
+                    if let Ok(t) = deep_equal_comparable(arg1, arg) {
+                        t
+                    } else {
+                        let b = ctx.sprint(std::slice::from_ref(arg))?;
+                        return Err(format!("non-comparable type {b}: {}", type_name(arg)));
                     }
                 }
             }
+        } else {
+            if !matches!(arg1, Value::Invalid) && !matches!(arg, Value::Invalid) {
+                return Err(format!(
+                    "incompatible types for comparison: {} and {}",
+                    type_name(arg1),
+                    type_name(arg)
+                ));
+            }
+            false
         };
         if truth {
             return Ok(Value::Bool(true));

@@ -200,9 +200,9 @@ impl<'t> State<'t> {
             Node::With(b) => return self.walk_if_or_with(true, dot, b),
             Node::Range(b) => self.walk_range(dot, node, b)?,
             Node::Template { name, pipe, .. } => {
-                self.walk_template(dot, node, name, pipe.as_ref())?
+                self.walk_template(dot, node, name, pipe.as_ref())?;
             }
-            Node::Text { text } => self.write(text)?,
+            Node::Text { text, .. } => self.write(text)?,
         }
         Ok(Flow::Normal)
     }
@@ -232,7 +232,12 @@ impl<'t> State<'t> {
                 l.items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| (Rv::plain(Value::Int(i as i64)), Rv::slot(v.clone(), &elem)))
+                    .map(|(i, v)| {
+                        (
+                            Rv::plain(Value::Int(super::builtins::count(i))),
+                            Rv::slot(v.clone(), &elem),
+                        )
+                    })
                     .collect()
             }
             Value::Map(m) => {
@@ -294,10 +299,8 @@ impl<'t> State<'t> {
                 break;
             }
         }
-        if !ran {
-            if let Some(else_list) = &r.else_list {
-                self.walk_list(dot, else_list)?;
-            }
+        if let (false, Some(else_list)) = (ran, &r.else_list) {
+            self.walk_list(dot, else_list)?;
         }
         self.vars.truncate(mark);
         Ok(())
@@ -374,9 +377,15 @@ impl<'t> State<'t> {
         match first {
             Arg::Field { ident, .. } => {
                 self.at = At::Arg(first);
-                self.eval_field_chain(dot, dot.clone(), At::Arg(first), ident, Some(&cmd.args), fin)
+                self.eval_field_chain(
+                    dot.clone(),
+                    At::Arg(first),
+                    ident,
+                    Some(&cmd.args),
+                    fin.is_some(),
+                )
             }
-            Arg::Chain { .. } => self.eval_chain(dot, first, Some(&cmd.args), fin),
+            Arg::Chain { .. } => self.eval_chain(dot, first, Some(&cmd.args), fin.is_some()),
             Arg::Identifier { name, .. } => {
                 self.eval_function(dot, first, name, At::Cmd(cmd), Some(&cmd.args), fin)
             }
@@ -384,7 +393,7 @@ impl<'t> State<'t> {
                 self.not_a_function(&cmd.args, fin.is_some())?;
                 self.eval_pipeline(dot, p)
             }
-            Arg::Variable(v) => self.eval_variable(dot, v, Some(&cmd.args), fin),
+            Arg::Variable(v) => self.eval_variable(v, Some(&cmd.args), fin.is_some()),
             _ => {
                 self.at = At::Arg(first);
                 self.not_a_function(&cmd.args, fin.is_some())?;
@@ -426,7 +435,7 @@ impl<'t> State<'t> {
         dot: &Rv,
         chain: &'t Arg,
         args: Option<&'t [Arg]>,
-        fin: Option<Rv>,
+        has_final: bool,
     ) -> R<Rv> {
         self.at = At::Arg(chain);
         let Arg::Chain { node, field, .. } = chain else { return Ok(Rv::invalid()) };
@@ -436,22 +445,16 @@ impl<'t> State<'t> {
             return Err(self.error(format!("indirection through explicit nil in {s}")));
         }
         let receiver = self.eval_arg(dot, None, node)?;
-        self.eval_field_chain(dot, receiver, At::Arg(chain), field, args, fin)
+        self.eval_field_chain(receiver, At::Arg(chain), field, args, has_final)
     }
 
-    fn eval_variable(
-        &mut self,
-        dot: &Rv,
-        var: &'t Var,
-        args: Option<&'t [Arg]>,
-        fin: Option<Rv>,
-    ) -> R<Rv> {
+    fn eval_variable(&mut self, var: &'t Var, args: Option<&'t [Arg]>, has_final: bool) -> R<Rv> {
         self.at = At::Var(var);
         let value = self.var_value(&var.ident[0])?;
         if var.ident.len() == 1 {
             if let Some(args) = args {
-                self.not_a_function(args, fin.is_some())?;
-            } else if fin.is_some() {
+                self.not_a_function(args, has_final)?;
+            } else if has_final {
                 return Err(self.error(format!(
                     "can't give argument to non-function {}",
                     var.ident.join(".")
@@ -459,23 +462,22 @@ impl<'t> State<'t> {
             }
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, At::Var(var), &var.ident[1..], args, fin)
+        self.eval_field_chain(value, At::Var(var), &var.ident[1..], args, has_final)
     }
 
     fn eval_field_chain(
         &mut self,
-        dot: &Rv,
         mut receiver: Rv,
         node: At<'t>,
         ident: &'t [String],
         args: Option<&'t [Arg]>,
-        fin: Option<Rv>,
+        has_final: bool,
     ) -> R<Rv> {
         let n = ident.len();
         for name in &ident[..n - 1] {
-            receiver = self.eval_field(dot, name, node, None, None, receiver)?;
+            receiver = self.eval_field(name, node, None, false, &receiver)?;
         }
-        self.eval_field(dot, &ident[n - 1], node, args, fin, receiver)
+        self.eval_field(&ident[n - 1], node, args, has_final, &receiver)
     }
 
     fn eval_function(
@@ -498,14 +500,12 @@ impl<'t> State<'t> {
 
     fn eval_field(
         &mut self,
-        dot: &Rv,
         name: &str,
         node: At<'t>,
         args: Option<&'t [Arg]>,
-        fin: Option<Rv>,
-        receiver: Rv,
+        has_final: bool,
+        receiver: &Rv,
     ) -> R<Rv> {
-        let _ = dot;
         if receiver.is_invalid() {
             if self.options.missing_key == MissingKey::Error {
                 let quoted = super::fmt::quote(name, false);
@@ -517,12 +517,12 @@ impl<'t> State<'t> {
         if matches!(receiver.v, Value::Nil) {
             return Err(self.error(format!("nil pointer evaluating {typ}.{name}")));
         }
-        let has_args = args.is_some_and(|a| a.len() > 1) || fin.is_some();
+        let has_args = args.is_some_and(|a| a.len() > 1) || has_final;
         match &receiver.v {
             Value::Struct(s) => {
                 if let Some((value, ty)) = s.method(name) {
                     let got =
-                        args.map_or(0, |a| a.len().saturating_sub(1)) + usize::from(fin.is_some());
+                        args.map_or(0, |a| a.len().saturating_sub(1)) + usize::from(has_final);
                     if got != 0 {
                         self.at = node;
                         return Err(self
@@ -615,7 +615,7 @@ impl<'t> State<'t> {
         }
         if let Some(fin) = fin {
             let t = match &function.variadic {
-                Some(rest) if num_in - 1 >= fixed => rest,
+                Some(rest) if num_in > fixed => rest,
                 _ => function.params.get(num_in - 1).unwrap_or(&Param::Any),
             };
             argv.push(self.validate_type(fin, Some(t))?.v);
@@ -703,11 +703,11 @@ impl<'t> State<'t> {
                 };
             }
             Arg::Field { ident, .. } => {
-                let v = self.eval_field_chain(dot, dot.clone(), At::Arg(n), ident, None, None)?;
+                let v = self.eval_field_chain(dot.clone(), At::Arg(n), ident, None, false)?;
                 return self.validate_type(v, typ);
             }
             Arg::Variable(var) => {
-                let v = self.eval_variable(dot, var, None, None)?;
+                let v = self.eval_variable(var, None, false)?;
                 return self.validate_type(v, typ);
             }
             Arg::Pipe(p) => {
@@ -719,7 +719,7 @@ impl<'t> State<'t> {
                 return self.validate_type(v, typ);
             }
             Arg::Chain { .. } => {
-                let v = self.eval_chain(dot, n, None, None)?;
+                let v = self.eval_chain(dot, n, None, false)?;
                 return self.validate_type(v, typ);
             }
             _ => {}
@@ -807,8 +807,8 @@ fn assignable(v: &Value, t: &Type) -> bool {
 
 fn node_pos(n: &Node) -> usize {
     match n {
-        Node::Text { .. } => 0,
-        Node::Action { pos, .. }
+        Node::Text { pos, .. }
+        | Node::Action { pos, .. }
         | Node::Template { pos, .. }
         | Node::Break { pos }
         | Node::Continue { pos } => *pos,

@@ -11,8 +11,9 @@
 use super::Budget;
 use super::value::Value;
 
-/// Formatting flags of one verb.
+/// Formatting flags of one verb (Go's `fmt.fmtFlags`).
 #[derive(Debug, Default, Clone, Copy)]
+#[allow(clippy::struct_excessive_bools)]
 struct Flags {
     plus: bool,
     minus: bool,
@@ -74,6 +75,7 @@ impl<'b> Printer<'b> {
         let bytes = format.as_bytes();
         let mut arg_num = 0;
         let mut reordered = false;
+        let mut good;
         let mut i = 0;
         while i < bytes.len() {
             let start = i;
@@ -89,6 +91,7 @@ impl<'b> Printer<'b> {
             }
             i += 1; // the '%'
             self.flags = Flags::default();
+            good = true;
             while i < bytes.len() {
                 match bytes[i] {
                     b'#' => self.flags.sharp = true,
@@ -104,7 +107,8 @@ impl<'b> Printer<'b> {
                 i += 1;
             }
             // Argument index, then width.
-            (arg_num, i, reordered) = arg_index(bytes, i, arg_num, args.len(), reordered);
+            (arg_num, i, reordered, good) =
+                arg_index(bytes, i, arg_num, args.len(), reordered, good);
             if bytes.get(i) == Some(&b'*') {
                 i += 1;
                 match int_arg(args, arg_num) {
@@ -131,11 +135,12 @@ impl<'b> Printer<'b> {
             }
             if bytes.get(i) == Some(&b'.') {
                 i += 1;
-                (arg_num, i, reordered) = arg_index(bytes, i, arg_num, args.len(), reordered);
+                (arg_num, i, reordered, good) =
+                    arg_index(bytes, i, arg_num, args.len(), reordered, good);
                 if bytes.get(i) == Some(&b'*') {
                     i += 1;
                     match int_arg(args, arg_num) {
-                        Some(p) if p >= 0 => self.flags.precision = Some(p as usize),
+                        Some(p) if p >= 0 => self.flags.precision = usize::try_from(p).ok(),
                         Some(_) => self.flags.precision = None,
                         None => self.buf.push_str("%!(BADPREC)"),
                     }
@@ -152,7 +157,8 @@ impl<'b> Printer<'b> {
                 }
             }
             if !reordered {
-                (arg_num, i, reordered) = arg_index(bytes, i, arg_num, args.len(), reordered);
+                (arg_num, i, reordered, good) =
+                    arg_index(bytes, i, arg_num, args.len(), reordered, good);
             }
             let Some(verb) = format[i..].chars().next() else {
                 self.buf.push_str("%!(NOVERB)");
@@ -161,6 +167,11 @@ impl<'b> Printer<'b> {
             i += verb.len_utf8();
             match verb {
                 '%' => self.buf.push('%'),
+                _ if !good => {
+                    self.buf.push_str("%!");
+                    self.buf.push(verb);
+                    self.buf.push_str("(BADINDEX)");
+                }
                 _ if arg_num >= args.len() => {
                     self.buf.push_str("%!");
                     self.buf.push(verb);
@@ -355,12 +366,11 @@ impl<'b> Printer<'b> {
             }
             'U' => {
                 let mut s = format!("U+{:04X}", i.unsigned_abs());
-                if self.flags.sharp {
-                    if let Some(c) = u32::try_from(i).ok().and_then(char::from_u32) {
-                        if is_print(c) {
-                            s.push_str(&format!(" '{c}'"));
-                        }
-                    }
+                let c = u32::try_from(i).ok().and_then(char::from_u32);
+                if let (true, Some(c)) = (self.flags.sharp, c)
+                    && is_print(c)
+                {
+                    s.push_str(&format!(" '{c}'"));
                 }
                 self.pad(&s);
                 return Ok(());
@@ -376,8 +386,12 @@ impl<'b> Printer<'b> {
         };
         // Precision is a minimum number of digits; `%.0d` of zero prints nothing.
         let mut precision = self.flags.precision;
-        if precision.is_none() && self.flags.zero && !self.flags.minus {
-            if let Some(w) = self.flags.width {
+        if precision.is_none()
+            && self.flags.zero
+            && !self.flags.minus
+            && let Some(w) = self.flags.width
+        {
+            {
                 let mut room = w;
                 if i < 0 || self.flags.plus || self.flags.space {
                     room = room.saturating_sub(1);
@@ -392,10 +406,10 @@ impl<'b> Printer<'b> {
             self.flags.zero = saved;
             return Ok(());
         }
-        if let Some(p) = precision {
-            if digits.len() < p {
-                digits = format!("{}{digits}", "0".repeat(p - digits.len()));
-            }
+        if let Some(p) = precision
+            && digits.len() < p
+        {
+            digits = format!("{}{digits}", "0".repeat(p - digits.len()));
         }
         let mut prefix = String::new();
         if self.flags.sharp {
@@ -407,7 +421,7 @@ impl<'b> Printer<'b> {
             }
         }
         if verb == 'O' {
-            prefix = "0o".to_owned();
+            "0o".clone_into(&mut prefix);
         }
         let sign = if i < 0 {
             "-"
@@ -543,7 +557,7 @@ fn sharp_g(num: &str, precision: usize) -> String {
     let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
     let leading_zeros = {
         let m = mantissa.trim_start_matches('-');
-        if m.starts_with("0.") { m[2..].bytes().take_while(|&b| b == b'0').count() + 1 } else { 0 }
+        m.strip_prefix("0.").map_or(0, |f| f.bytes().take_while(|&b| b == b'0').count() + 1)
     };
     let significant = digits - leading_zeros;
     let mut out = mantissa.to_owned();
@@ -558,24 +572,27 @@ fn sharp_g(num: &str, precision: usize) -> String {
     out
 }
 
-/// Parses `[n]` at `i`: the argument index (1-based in the format).
+/// Parses `[n]` at `i`, Go's explicit argument index (1-based in the format): returns the
+/// argument number, where parsing goes on, whether the arguments were reordered, and
+/// whether the index was good.
 fn arg_index(
     bytes: &[u8],
     i: usize,
     arg_num: usize,
     n_args: usize,
     reordered: bool,
-) -> (usize, usize, bool) {
+    good: bool,
+) -> (usize, usize, bool, bool) {
     if bytes.get(i) != Some(&b'[') {
-        return (arg_num, i, reordered);
+        return (arg_num, i, reordered, good);
     }
     let Some(close) = bytes[i..].iter().position(|&b| b == b']') else {
-        return (arg_num, i, reordered);
+        return (arg_num, i + 1, true, false);
     };
     let text = std::str::from_utf8(&bytes[i + 1..i + close]).unwrap_or("");
     match text.parse::<usize>() {
-        Ok(n) if n >= 1 && n <= n_args => (n - 1, i + close + 1, true),
-        _ => (n_args, i + close + 1, true),
+        Ok(n) if n >= 1 && n <= n_args => (n - 1, i + close + 1, true, good),
+        _ => (arg_num, i + close + 1, true, false),
     }
 }
 

@@ -119,6 +119,7 @@ enum Step {
     Emit(Item),
 }
 
+#[allow(clippy::struct_excessive_bools)] // Go's lexer state, field for field
 pub(crate) struct Lexer<'t> {
     input: &'t str,
     pos: usize,
@@ -244,12 +245,12 @@ impl<'t> Lexer<'t> {
     }
 
     fn backup(&mut self) {
-        if !self.at_eof && self.pos > 0 {
-            if let Some(c) = self.input[..self.pos].chars().next_back() {
-                self.pos -= c.len_utf8();
-                if c == '\n' {
-                    self.line -= 1;
-                }
+        if !self.at_eof
+            && let Some(c) = self.input[..self.pos].chars().next_back()
+        {
+            self.pos -= c.len_utf8();
+            if c == '\n' {
+                self.line -= 1;
             }
         }
     }

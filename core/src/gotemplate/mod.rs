@@ -1,5 +1,5 @@
 //! Go's `text/template` with Sprig's functions: one engine for Flux commit messages and
-//! Argo CD ApplicationSet `goTemplate` rendering.
+//! Argo CD `ApplicationSet` `goTemplate` rendering.
 //!
 //! # Why our own engine (the `gtmpl` verdict)
 //! The `gtmpl` crate (0.7.1, a port of an old `text/template`) was evaluated against Go 1.26

@@ -23,7 +23,7 @@ pub const MAX_PARENS: usize = 100;
 
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
-    Text { text: String },
+    Text { pos: usize, text: String },
     Action { pos: usize, pipe: Pipe },
     If(Branch),
     Range(Branch),
@@ -320,7 +320,7 @@ impl Parser<'_, '_> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.kind {
-            Kind::Text => Ok(Parsed::Node(Node::Text { text: token.val })),
+            Kind::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: token.val })),
             Kind::LeftDelim => {
                 self.action_line = token.line;
                 let result = self.action();
@@ -699,7 +699,7 @@ fn new_var(pos: usize, text: &str) -> Var {
 fn is_empty_tree(nodes: &[Node]) -> bool {
     nodes
         .iter()
-        .all(|n| matches!(n, Node::Text { text } if text.trim_matches(is_go_space).is_empty()))
+        .all(|n| matches!(n, Node::Text { text, .. } if text.trim_matches(is_go_space).is_empty()))
 }
 
 /// `unicode.IsSpace` as `bytes.TrimSpace` uses it.
@@ -759,13 +759,13 @@ fn new_number(token: &Item) -> Result<Number, String> {
         }
         n.is_float = true;
         n.float = f;
-        #[allow(clippy::cast_possible_truncation)]
-        if f == f.trunc() && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18 {
+        #[allow(clippy::cast_possible_truncation, clippy::float_cmp)] // Go's float64(int64(f)) == f
+        if f == f.trunc() && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
             n.is_int = true;
             n.int = f as i64;
         }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        if f == f.trunc() && f >= 0.0 && f < 1.844_674_407_370_955_2e19 {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::float_cmp)]
+        if f == f.trunc() && (0.0..1.844_674_407_370_955_2e19).contains(&f) {
             n.is_uint = true;
             n.uint = f as u64;
         }
@@ -785,7 +785,7 @@ fn underscore_ok(s: &str) -> bool {
     if s.len() >= 2 && s[0] == b'0' && matches!(s[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = s[1].to_ascii_lowercase() == b'x';
+        hex = s[1].eq_ignore_ascii_case(&b'x');
     }
     while i < s.len() {
         let c = s[i];
@@ -848,7 +848,7 @@ fn parse_int(s: &str) -> Option<i64> {
     }
     let u = parse_uint(body)?;
     if negative {
-        if u <= 1 << 63 { Some((u as i64).wrapping_neg()) } else { None }
+        if u <= 1 << 63 { Some(u.cast_signed().wrapping_neg()) } else { None }
     } else {
         i64::try_from(u).ok()
     }
@@ -891,7 +891,7 @@ fn parse_hex_float(s: &str) -> Option<f64> {
     for c in int_part.chars().chain(frac_part.chars()) {
         value = value * 16.0 + f64::from(c.to_digit(16)?);
     }
-    let shift = exponent - 4 * frac_part.len() as i32;
+    let shift = exponent - 4 * i32::try_from(frac_part.len()).ok()?;
     Some(value * 2f64.powi(shift))
 }
 
@@ -986,7 +986,7 @@ fn unquote(s: &str) -> Result<String, String> {
 /// Go's `Node.String()` for nodes.
 pub(crate) fn write_node(node: &Node, out: &mut String) {
     match node {
-        Node::Text { text } => out.push_str(text),
+        Node::Text { text, .. } => out.push_str(text),
         Node::Action { pipe, .. } => {
             out.push_str("{{");
             write_pipe(pipe, out);

@@ -61,7 +61,7 @@ impl Type {
     #[must_use]
     pub fn zero(&self) -> Value {
         match self.underlying() {
-            Type::Interface => Value::Nil,
+            Type::Interface | Type::Named(..) => Value::Nil,
             Type::Bool => Value::Bool(false),
             Type::Int => Value::Int(0),
             Type::Int64 => Value::Int64(0),
@@ -74,7 +74,6 @@ impl Type {
                 let methods = def.methods.iter().map(|(_, ty)| ty.zero()).collect();
                 Value::Struct(Arc::new(Struct::new(def.clone(), fields, methods, None)))
             }
-            Type::Named(..) => Value::Nil,
         }
     }
 
@@ -267,10 +266,10 @@ impl Struct {
                     if def.name == name {
                         count += 1;
                         found = Some((value.clone(), def.ty.clone()));
-                    } else if def.embedded {
-                        if let Value::Struct(inner) = value {
-                            next.push(&**inner);
-                        }
+                    } else if def.embedded
+                        && let Value::Struct(inner) = value
+                    {
+                        next.push(&**inner);
                     }
                 }
             }
