@@ -15,6 +15,7 @@ pub mod gotemplate;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;
+pub mod semver;
 pub mod sort;
 pub mod source;
 pub mod status;
