@@ -285,6 +285,26 @@ pub(crate) fn format_go(f: f64, format: u8, precision: Option<usize>) -> String 
     format!("{sign}{body}")
 }
 
+/// Go's `encoding/json` float64: `%f` style with the shortest digits, exponent form below
+/// 1e-6 and from 1e21 with a one-digit negative exponent where Go cleans it (`1e-7`, `1e+21`).
+/// Not for NaN or infinities (JSON has no spelling for them).
+pub(crate) fn format_json(f: f64) -> String {
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let mut text = format_go(f, b'e', None);
+        let n = text.len();
+        if n >= 4
+            && text.as_bytes()[n - 4] == b'e'
+            && text.as_bytes()[n - 3] == b'-'
+            && text.as_bytes()[n - 2] == b'0'
+        {
+            text.remove(n - 2);
+        }
+        return text;
+    }
+    format_go(f, b'f', None)
+}
+
 /// `%g`: exponent form when the exponent is below -4 or at least the precision (6 for the
 /// shortest digits), trailing zeros dropped.
 fn general(abs: f64, precision: Option<usize>) -> String {
@@ -521,6 +541,17 @@ mod tests {
             (0.1, b'f', None, "0.1"),
             (0.000_012_3, b'f', None, "0.0000123"),
         ];
+        for &(f, want) in &[
+            (1e-7, "1e-7"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (0.5, "0.5"),
+            (-1e-10, "-1e-10"),
+            (0.0, "0"),
+            (1_000_000.0, "1000000"),
+        ] {
+            assert_eq!(format_json(f), want, "{f}");
+        }
         for &(f, format, precision, want) in cases {
             assert_eq!(
                 format_go(f, format, precision),

@@ -83,7 +83,7 @@ fn index(_: &mut Ctx<'_>, args: &[Value]) -> Res {
             }
             Value::Map(m) => {
                 let key = prepare_arg(index, &m.key_type())?;
-                m.find(&key).cloned().unwrap_or_else(|| m.elem().zero())
+                m.find(&key).unwrap_or_else(|| m.elem().zero())
             }
             other => return Err(format!("can't index item of type {}", type_name(other))),
         };
@@ -164,7 +164,7 @@ fn len(_: &mut Ctx<'_>, args: &[Value]) -> Res {
         Value::Invalid => return Err(ZERO_VALUE_TYPE.to_owned()),
         Value::String(s) => count(s.len()),
         Value::List(l) => count(l.items.len()),
-        Value::Map(m) => count(m.entries.len()),
+        Value::Map(m) => count(m.len()),
         other => return Err(format!("len of type {}", type_name(other))),
     }))
 }

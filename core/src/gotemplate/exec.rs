@@ -242,7 +242,7 @@ impl<'t> State<'t> {
             }
             Value::Map(m) => {
                 let (kt, et) = (m.key_type(), m.elem());
-                m.entries
+                m.entries()
                     .iter()
                     .map(|(k, v)| (Rv::slot(k.clone(), &kt), Rv::slot(v.clone(), &et)))
                     .collect()
@@ -545,7 +545,7 @@ impl<'t> State<'t> {
                 }
                 let elem = m.elem();
                 return match m.get(name) {
-                    Some(v) => Ok(Rv::slot(v.clone(), &elem)),
+                    Some(v) => Ok(Rv::slot(v, &elem)),
                     None => match self.options.missing_key {
                         MissingKey::Default => Ok(Rv::invalid()),
                         MissingKey::Zero => Ok(Rv::slot(elem.zero(), &elem)),

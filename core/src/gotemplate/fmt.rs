@@ -264,7 +264,8 @@ impl<'b> Printer<'b> {
             }
             Value::Map(m) => {
                 self.buf.push_str("map[");
-                for (k, (key, val)) in m.entries.iter().enumerate() {
+                let entries = m.entries().clone();
+                for (k, (key, val)) in entries.iter().enumerate() {
                     if k > 0 {
                         self.buf.push(' ');
                     }

@@ -41,6 +41,7 @@ mod exec;
 mod fmt;
 mod lex;
 mod parse;
+mod sprig;
 pub mod value;
 
 use std::collections::BTreeMap;

@@ -834,7 +834,7 @@ fn parse_uint(s: &str) -> Option<u64> {
 }
 
 /// `strconv.ParseInt(s, 0, 64)`.
-fn parse_int(s: &str) -> Option<i64> {
+pub(crate) fn parse_int(s: &str) -> Option<i64> {
     let (negative, body) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -852,6 +852,16 @@ fn parse_int(s: &str) -> Option<i64> {
     } else {
         i64::try_from(u).ok()
     }
+}
+
+/// `strconv.ParseFloat(s, 64)`: decimal (with underscores), hexadecimal with a binary
+/// exponent, or `inf`/`infinity`/`nan` in any case, with an optional sign.
+pub(crate) fn go_parse_float(s: &str) -> Option<f64> {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if ["inf", "infinity", "nan"].iter().any(|w| body.eq_ignore_ascii_case(w)) {
+        return crate::float::parse_f64(s);
+    }
+    parse_float(s)
 }
 
 /// `strconv.ParseFloat(s, 64)` for the text the lexer lets through: decimal (with

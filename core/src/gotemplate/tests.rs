@@ -4,7 +4,7 @@
 //! as noted beside each group. Where a test file has no case for a rule, the expectation is
 //! derived by following the cited function in Go's code; the function is named.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 use super::*;
 use crate::diagnostic::Span;
@@ -621,22 +621,22 @@ fn missing_key_option() {
 /// Flux's commit-message data (image-automation-controller `internal/source/source.go`
 /// `TemplateData`, `internal/update/result.go`), built as the Flux module will build it.
 fn flux_data() -> Value {
-    let nn_type = Arc::new(StructType {
+    let nn_type = Rc::new(StructType {
         name: "types.NamespacedName".into(),
         fields: vec![Field::new("Namespace", Type::String), Field::new("Name", Type::String)],
         methods: vec![],
     });
-    let type_meta = Arc::new(StructType {
+    let type_meta = Rc::new(StructType {
         name: "yaml.TypeMeta".into(),
         fields: vec![Field::new("APIVersion", Type::String), Field::new("Kind", Type::String)],
         methods: vec![],
     });
-    let name_meta = Arc::new(StructType {
+    let name_meta = Rc::new(StructType {
         name: "yaml.NameMeta".into(),
         fields: vec![Field::new("Name", Type::String), Field::new("Namespace", Type::String)],
         methods: vec![],
     });
-    let res_id = Arc::new(StructType {
+    let res_id = Rc::new(StructType {
         name: "yaml.ResourceIdentifier".into(),
         fields: vec![
             Field::embedded("TypeMeta", Type::Struct(type_meta.clone())),
@@ -644,12 +644,12 @@ fn flux_data() -> Value {
         ],
         methods: vec![],
     });
-    let obj_id = Arc::new(StructType {
+    let obj_id = Rc::new(StructType {
         name: "update.ObjectIdentifier".into(),
         fields: vec![Field::embedded("ResourceIdentifier", Type::Struct(res_id.clone()))],
         methods: vec![],
     });
-    let change = Arc::new(StructType {
+    let change = Rc::new(StructType {
         name: "update.Change".into(),
         fields: vec![
             Field::new("OldValue", Type::String),
@@ -672,10 +672,10 @@ fn flux_data() -> Value {
             None,
         )
     };
-    let changes_t = Type::Slice(Arc::new(Type::Struct(change.clone())));
+    let changes_t = Type::Slice(Rc::new(Type::Struct(change.clone())));
     let obj_changes_t = Type::Named(
         "update.ObjectChanges".into(),
-        Arc::new(Type::Map(Arc::new(Type::Struct(obj_id.clone())), Arc::new(changes_t.clone()))),
+        Rc::new(Type::Map(Rc::new(Type::Struct(obj_id.clone())), Rc::new(changes_t.clone()))),
     );
     let objects = Value::map_of_type(
         obj_changes_t.clone(),
@@ -690,11 +690,11 @@ fn flux_data() -> Value {
             ),
         ],
     );
-    let result_t = Arc::new(StructType {
+    let result_t = Rc::new(StructType {
         name: "update.Result".into(),
         fields: vec![Field::new(
             "FileChanges",
-            Type::Map(Arc::new(Type::String), Arc::new(obj_changes_t.clone())),
+            Type::Map(Rc::new(Type::String), Rc::new(obj_changes_t.clone())),
         )],
         methods: vec![
             ("Objects".into(), obj_changes_t.clone()),
@@ -712,12 +712,12 @@ fn flux_data() -> Value {
         vec![objects, Value::list_of_type(changes_t, vec![ch("w:1", "w:2"), ch("a:1", "a:2")])],
         None,
     );
-    let data_t = Arc::new(StructType {
+    let data_t = Rc::new(StructType {
         name: "source.TemplateData".into(),
         fields: vec![
             Field::new("AutomationObject", Type::Struct(nn_type.clone())),
             Field::new("Changed", Type::Struct(result_t.clone())),
-            Field::new("Values", Type::Map(Arc::new(Type::String), Arc::new(Type::String))),
+            Field::new("Values", Type::Map(Rc::new(Type::String), Rc::new(Type::String))),
         ],
         methods: vec![],
     });

@@ -9,8 +9,9 @@
 //! nesting depth; functions that build values refuse to go past [`MAX_DEPTH`], which bounds
 //! every recursive walk over values (printing, JSON, comparison).
 
+use std::cell::{Cell, Ref, RefCell};
 use std::cmp::Ordering;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use crate::yaml::json::Json;
 
@@ -28,24 +29,24 @@ pub enum Type {
     Int64,
     Float64,
     String,
-    Slice(Arc<Type>),
-    Map(Arc<Type>, Arc<Type>),
-    Struct(Arc<StructType>),
+    Slice(Rc<Type>),
+    Map(Rc<Type>, Rc<Type>),
+    Struct(Rc<StructType>),
     /// A named type over another one (`update.ObjectChanges` is a named map type).
-    Named(Arc<str>, Arc<Type>),
+    Named(Rc<str>, Rc<Type>),
 }
 
 impl Type {
     /// `[]interface {}`.
     #[must_use]
     pub fn any_slice() -> Type {
-        Type::Slice(Arc::new(Type::Interface))
+        Type::Slice(Rc::new(Type::Interface))
     }
 
     /// `map[string]interface {}`.
     #[must_use]
     pub fn any_map() -> Type {
-        Type::Map(Arc::new(Type::String), Arc::new(Type::Interface))
+        Type::Map(Rc::new(Type::String), Rc::new(Type::Interface))
     }
 
     /// The type without its name (Go's underlying type, which decides the kind).
@@ -66,13 +67,13 @@ impl Type {
             Type::Int => Value::Int(0),
             Type::Int64 => Value::Int64(0),
             Type::Float64 => Value::Float(0.0),
-            Type::String => Value::String(Arc::from("")),
-            Type::Slice(_) => Value::List(Arc::new(List::new(self.clone(), Vec::new()))),
-            Type::Map(..) => Value::Map(Arc::new(Map::new(self.clone(), Vec::new()))),
+            Type::String => Value::String(Rc::from("")),
+            Type::Slice(_) => Value::List(Rc::new(List::new(self.clone(), Vec::new()))),
+            Type::Map(..) => Value::Map(Rc::new(Map::new(self.clone(), Vec::new()))),
             Type::Struct(def) => {
                 let fields = def.fields.iter().map(|f| f.ty.zero()).collect();
                 let methods = def.methods.iter().map(|(_, ty)| ty.zero()).collect();
-                Value::Struct(Arc::new(Struct::new(def.clone(), fields, methods, None)))
+                Value::Struct(Rc::new(Struct::new(def.clone(), fields, methods, None)))
             }
         }
     }
@@ -142,10 +143,10 @@ pub enum Value {
     Int(i64),
     Int64(i64),
     Float(f64),
-    String(Arc<str>),
-    List(Arc<List>),
-    Map(Arc<Map>),
-    Struct(Arc<Struct>),
+    String(Rc<str>),
+    List(Rc<List>),
+    Map(Rc<Map>),
+    Struct(Rc<Struct>),
 }
 
 /// A slice.
@@ -173,13 +174,14 @@ impl List {
     }
 }
 
-/// A map, its entries sorted by key as Go's `fmtsort` orders them.
-#[derive(Debug, Clone)]
+/// A map, its entries sorted by key as Go's `fmtsort` orders them. Like a Go map it is a
+/// reference: Sprig's `set`, `unset` and `merge` change it where every holder sees it.
+#[derive(Debug)]
 pub struct Map {
     /// The map type itself.
     pub ty: Type,
-    pub entries: Vec<(Value, Value)>,
-    depth: u32,
+    entries: RefCell<Vec<(Value, Value)>>,
+    depth: Cell<u32>,
 }
 
 impl Map {
@@ -194,7 +196,23 @@ impl Map {
             }
         }
         let depth = 1 + deduped.iter().map(|(k, v)| k.depth().max(v.depth())).max().unwrap_or(0);
-        Map { ty, entries: deduped, depth }
+        Map { ty, entries: RefCell::new(deduped), depth: Cell::new(depth) }
+    }
+
+    /// The entries, in key order.
+    #[must_use]
+    pub fn entries(&self) -> Ref<'_, Vec<(Value, Value)>> {
+        self.entries.borrow()
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.borrow().len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.borrow().is_empty()
     }
 
     #[must_use]
@@ -215,37 +233,85 @@ impl Map {
 
     /// The value under a string key.
     #[must_use]
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<Value> {
         self.find(&Value::from(key))
     }
 
     /// The value under `key` (binary search in fmtsort order).
     #[must_use]
-    pub fn find(&self, key: &Value) -> Option<&Value> {
-        self.entries
-            .binary_search_by(|(k, _)| compare_keys(k, key))
-            .ok()
-            .map(|i| &self.entries[i].1)
+    pub fn find(&self, key: &Value) -> Option<Value> {
+        let entries = self.entries.borrow();
+        entries.binary_search_by(|(k, _)| compare_keys(k, key)).ok().map(|i| entries[i].1.clone())
+    }
+
+    /// `m[key] = value`.
+    pub fn insert(&self, key: Value, value: Value) {
+        let depth = 1 + key.depth().max(value.depth());
+        if depth > self.depth.get() {
+            self.depth.set(depth);
+        }
+        let mut entries = self.entries.borrow_mut();
+        match entries.binary_search_by(|(k, _)| compare_keys(k, &key)) {
+            Ok(i) => entries[i].1 = value,
+            Err(i) => entries.insert(i, (key, value)),
+        }
+    }
+
+    /// `delete(m, key)`.
+    pub fn remove(&self, key: &Value) {
+        let mut entries = self.entries.borrow_mut();
+        if let Ok(i) = entries.binary_search_by(|(k, _)| compare_keys(k, key)) {
+            entries.remove(i);
+        }
+    }
+}
+
+impl Drop for Map {
+    /// Drops nested maps and lists without recursion (a map may hold a long chain of maps).
+    fn drop(&mut self) {
+        let mut pending: Vec<Value> = Vec::new();
+        for (k, v) in self.entries.get_mut().drain(..) {
+            pending.push(k);
+            pending.push(v);
+        }
+        while let Some(v) = pending.pop() {
+            match v {
+                Value::Map(m) => {
+                    if let Ok(mut m) = Rc::try_unwrap(m) {
+                        for (k, v) in m.entries.get_mut().drain(..) {
+                            pending.push(k);
+                            pending.push(v);
+                        }
+                    }
+                }
+                Value::List(l) => {
+                    if let Ok(mut l) = Rc::try_unwrap(l) {
+                        pending.append(&mut l.items);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
 /// A struct value; `display` is its `String()` form when its Go type has one.
 #[derive(Debug, Clone)]
 pub struct Struct {
-    pub ty: Arc<StructType>,
+    pub ty: Rc<StructType>,
     pub fields: Vec<Value>,
     /// Results of the type's niladic methods, in the order of `ty.methods`.
     pub methods: Vec<Value>,
-    pub display: Option<Arc<str>>,
+    pub display: Option<Rc<str>>,
     depth: u32,
 }
 
 impl Struct {
     fn new(
-        ty: Arc<StructType>,
+        ty: Rc<StructType>,
         fields: Vec<Value>,
         methods: Vec<Value>,
-        display: Option<Arc<str>>,
+        display: Option<Rc<str>>,
     ) -> Struct {
         let depth = 1 + fields.iter().chain(&methods).map(Value::depth).max().unwrap_or(0);
         Struct { ty, fields, methods, display, depth }
@@ -294,19 +360,19 @@ impl Value {
     /// A string.
     #[must_use]
     pub fn string(s: impl AsRef<str>) -> Value {
-        Value::String(Arc::from(s.as_ref()))
+        Value::String(Rc::from(s.as_ref()))
     }
 
     /// A slice of type `[]elem`.
     #[must_use]
     pub fn list(elem: Type, items: Vec<Value>) -> Value {
-        Value::List(Arc::new(List::new(Type::Slice(Arc::new(elem)), items)))
+        Value::List(Rc::new(List::new(Type::Slice(Rc::new(elem)), items)))
     }
 
     /// A slice of a given (possibly named) slice type.
     #[must_use]
     pub fn list_of_type(ty: Type, items: Vec<Value>) -> Value {
-        Value::List(Arc::new(List::new(ty, items)))
+        Value::List(Rc::new(List::new(ty, items)))
     }
 
     /// `[]interface{}`.
@@ -324,13 +390,13 @@ impl Value {
     /// A map of type `map[key]elem`; a later duplicate key wins.
     #[must_use]
     pub fn map(key: Type, elem: Type, entries: Vec<(Value, Value)>) -> Value {
-        Value::map_of_type(Type::Map(Arc::new(key), Arc::new(elem)), entries)
+        Value::map_of_type(Type::Map(Rc::new(key), Rc::new(elem)), entries)
     }
 
     /// A map of a given (possibly named) map type.
     #[must_use]
     pub fn map_of_type(ty: Type, entries: Vec<(Value, Value)>) -> Value {
-        Value::Map(Arc::new(Map::new(ty, entries)))
+        Value::Map(Rc::new(Map::new(ty, entries)))
     }
 
     /// `map[string]interface{}`.
@@ -354,12 +420,12 @@ impl Value {
     /// Go type has one (it is what `%v` and `{{.}}` print).
     #[must_use]
     pub fn structure(
-        ty: &Arc<StructType>,
+        ty: &Rc<StructType>,
         fields: Vec<Value>,
         methods: Vec<Value>,
         display: Option<&str>,
     ) -> Value {
-        Value::Struct(Arc::new(Struct::new(ty.clone(), fields, methods, display.map(Arc::from))))
+        Value::Struct(Rc::new(Struct::new(ty.clone(), fields, methods, display.map(Rc::from))))
     }
 
     /// What `encoding/json` decodes into `interface{}`: objects are `map[string]interface{}`,
@@ -419,7 +485,7 @@ impl Value {
     pub(crate) fn depth(&self) -> u32 {
         match self {
             Value::List(l) => l.depth,
-            Value::Map(m) => m.depth,
+            Value::Map(m) => m.depth.get(),
             Value::Struct(s) => s.depth,
             _ => 0,
         }
@@ -435,7 +501,7 @@ impl Value {
             Value::Float(f) => *f != 0.0,
             Value::String(s) => !s.is_empty(),
             Value::List(l) => !l.items.is_empty(),
-            Value::Map(m) => !m.entries.is_empty(),
+            Value::Map(m) => !m.is_empty(),
             Value::Struct(_) => true,
         }
     }
@@ -449,7 +515,7 @@ impl From<&str> for Value {
 
 impl From<String> for Value {
     fn from(s: String) -> Value {
-        Value::String(Arc::from(s))
+        Value::String(Rc::from(s))
     }
 }
 
