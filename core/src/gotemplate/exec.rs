@@ -377,15 +377,9 @@ impl<'t> State<'t> {
         match first {
             Arg::Field { ident, .. } => {
                 self.at = At::Arg(first);
-                self.eval_field_chain(
-                    dot.clone(),
-                    At::Arg(first),
-                    ident,
-                    Some(&cmd.args),
-                    fin.is_some(),
-                )
+                self.eval_field_chain(dot, dot.clone(), At::Arg(first), ident, Some(&cmd.args), fin)
             }
-            Arg::Chain { .. } => self.eval_chain(dot, first, Some(&cmd.args), fin.is_some()),
+            Arg::Chain { .. } => self.eval_chain(dot, first, Some(&cmd.args), fin),
             Arg::Identifier { name, .. } => {
                 self.eval_function(dot, first, name, At::Cmd(cmd), Some(&cmd.args), fin)
             }
@@ -393,7 +387,7 @@ impl<'t> State<'t> {
                 self.not_a_function(&cmd.args, fin.is_some())?;
                 self.eval_pipeline(dot, p)
             }
-            Arg::Variable(v) => self.eval_variable(v, Some(&cmd.args), fin.is_some()),
+            Arg::Variable(v) => self.eval_variable(dot, v, Some(&cmd.args), fin),
             _ => {
                 self.at = At::Arg(first);
                 self.not_a_function(&cmd.args, fin.is_some())?;
@@ -435,7 +429,7 @@ impl<'t> State<'t> {
         dot: &Rv,
         chain: &'t Arg,
         args: Option<&'t [Arg]>,
-        has_final: bool,
+        fin: Option<Rv>,
     ) -> R<Rv> {
         self.at = At::Arg(chain);
         let Arg::Chain { node, field, .. } = chain else { return Ok(Rv::invalid()) };
@@ -445,16 +439,22 @@ impl<'t> State<'t> {
             return Err(self.error(format!("indirection through explicit nil in {s}")));
         }
         let receiver = self.eval_arg(dot, None, node)?;
-        self.eval_field_chain(receiver, At::Arg(chain), field, args, has_final)
+        self.eval_field_chain(dot, receiver, At::Arg(chain), field, args, fin)
     }
 
-    fn eval_variable(&mut self, var: &'t Var, args: Option<&'t [Arg]>, has_final: bool) -> R<Rv> {
+    fn eval_variable(
+        &mut self,
+        dot: &Rv,
+        var: &'t Var,
+        args: Option<&'t [Arg]>,
+        fin: Option<Rv>,
+    ) -> R<Rv> {
         self.at = At::Var(var);
         let value = self.var_value(&var.ident[0])?;
         if var.ident.len() == 1 {
             if let Some(args) = args {
-                self.not_a_function(args, has_final)?;
-            } else if has_final {
+                self.not_a_function(args, fin.is_some())?;
+            } else if fin.is_some() {
                 return Err(self.error(format!(
                     "can't give argument to non-function {}",
                     var.ident.join(".")
@@ -462,22 +462,23 @@ impl<'t> State<'t> {
             }
             return Ok(value);
         }
-        self.eval_field_chain(value, At::Var(var), &var.ident[1..], args, has_final)
+        self.eval_field_chain(dot, value, At::Var(var), &var.ident[1..], args, fin)
     }
 
     fn eval_field_chain(
         &mut self,
+        dot: &Rv,
         mut receiver: Rv,
         node: At<'t>,
         ident: &'t [String],
         args: Option<&'t [Arg]>,
-        has_final: bool,
+        fin: Option<Rv>,
     ) -> R<Rv> {
         let n = ident.len();
         for name in &ident[..n - 1] {
-            receiver = self.eval_field(name, node, None, false, &receiver)?;
+            receiver = self.eval_field(dot, name, node, None, None, &receiver)?;
         }
-        self.eval_field(&ident[n - 1], node, args, has_final, &receiver)
+        self.eval_field(dot, &ident[n - 1], node, args, fin, &receiver)
     }
 
     fn eval_function(
@@ -495,17 +496,19 @@ impl<'t> State<'t> {
             let quoted = super::fmt::quote(name, false);
             return Err(self.error(format!("{quoted} is not a defined function")));
         };
-        self.eval_call(dot, &function, builtin, cmd, name, args, fin)
+        self.eval_call(dot, &function, builtin, None, cmd, name, args, fin)
     }
 
     fn eval_field(
         &mut self,
+        dot: &Rv,
         name: &str,
         node: At<'t>,
         args: Option<&'t [Arg]>,
-        has_final: bool,
+        fin: Option<Rv>,
         receiver: &Rv,
     ) -> R<Rv> {
+        let has_final = fin.is_some();
         if receiver.is_invalid() {
             if self.options.missing_key == MissingKey::Error {
                 let quoted = super::fmt::quote(name, false);
@@ -520,6 +523,21 @@ impl<'t> State<'t> {
         let has_args = args.is_some_and(|a| a.len() > 1) || has_final;
         match &receiver.v {
             Value::Struct(s) => {
+                if let Some(function) =
+                    s.ty.calls.iter().find(|(n, _)| n == name).map(|(_, f)| f.clone())
+                {
+                    let receiver = receiver.v.clone();
+                    return self.eval_call(
+                        dot,
+                        &function,
+                        false,
+                        Some(receiver),
+                        node,
+                        name,
+                        args,
+                        fin,
+                    );
+                }
                 if let Some((value, ty)) = s.method(name) {
                     let got =
                         args.map_or(0, |a| a.len().saturating_sub(1)) + usize::from(has_final);
@@ -561,12 +579,15 @@ impl<'t> State<'t> {
         Err(self.error(format!("can't evaluate field {name} in type {typ}")))
     }
 
+    /// A call of a function, or of a method of `receiver` (which Go binds before the
+    /// arguments: `(semver "1.2.3").Compare $v`).
     #[allow(clippy::too_many_arguments)]
     fn eval_call(
         &mut self,
         dot: &Rv,
         function: &Function,
         builtin: bool,
+        receiver: Option<Value>,
         node: At<'t>,
         name: &str,
         args: Option<&'t [Arg]>,
@@ -601,7 +622,8 @@ impl<'t> State<'t> {
             }
             return Ok(v);
         }
-        let mut argv = Vec::with_capacity(num_in);
+        let mut argv = Vec::with_capacity(num_in + 1);
+        argv.extend(receiver);
         let mut i = 0;
         while i < fixed && i < args.len() {
             argv.push(self.eval_arg(dot, Some(&function.params[i]), &args[i])?.v);
@@ -645,6 +667,7 @@ impl<'t> State<'t> {
                     self.budget.output(s.len()).map_err(|e| self.limit(e))?;
                 }
                 if v.depth() > super::value::MAX_DEPTH {
+                    self.at = node;
                     return Err(self.error(format!(
                         "error calling {name}: value nested more than {} deep (Baton's limit)",
                         super::value::MAX_DEPTH
@@ -703,11 +726,11 @@ impl<'t> State<'t> {
                 };
             }
             Arg::Field { ident, .. } => {
-                let v = self.eval_field_chain(dot.clone(), At::Arg(n), ident, None, false)?;
+                let v = self.eval_field_chain(dot, dot.clone(), At::Arg(n), ident, None, None)?;
                 return self.validate_type(v, typ);
             }
             Arg::Variable(var) => {
-                let v = self.eval_variable(var, None, false)?;
+                let v = self.eval_variable(dot, var, None, None)?;
                 return self.validate_type(v, typ);
             }
             Arg::Pipe(p) => {
@@ -719,7 +742,7 @@ impl<'t> State<'t> {
                 return self.validate_type(v, typ);
             }
             Arg::Chain { .. } => {
-                let v = self.eval_chain(dot, n, None, false)?;
+                let v = self.eval_chain(dot, n, None, None)?;
                 return self.validate_type(v, typ);
             }
             _ => {}

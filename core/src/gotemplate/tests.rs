@@ -625,16 +625,19 @@ fn flux_data() -> Value {
         name: "types.NamespacedName".into(),
         fields: vec![Field::new("Namespace", Type::String), Field::new("Name", Type::String)],
         methods: vec![],
+        calls: vec![],
     });
     let type_meta = Rc::new(StructType {
         name: "yaml.TypeMeta".into(),
         fields: vec![Field::new("APIVersion", Type::String), Field::new("Kind", Type::String)],
         methods: vec![],
+        calls: vec![],
     });
     let name_meta = Rc::new(StructType {
         name: "yaml.NameMeta".into(),
         fields: vec![Field::new("Name", Type::String), Field::new("Namespace", Type::String)],
         methods: vec![],
+        calls: vec![],
     });
     let res_id = Rc::new(StructType {
         name: "yaml.ResourceIdentifier".into(),
@@ -643,11 +646,13 @@ fn flux_data() -> Value {
             Field::embedded("NameMeta", Type::Struct(name_meta.clone())),
         ],
         methods: vec![],
+        calls: vec![],
     });
     let obj_id = Rc::new(StructType {
         name: "update.ObjectIdentifier".into(),
         fields: vec![Field::embedded("ResourceIdentifier", Type::Struct(res_id.clone()))],
         methods: vec![],
+        calls: vec![],
     });
     let change = Rc::new(StructType {
         name: "update.Change".into(),
@@ -657,6 +662,7 @@ fn flux_data() -> Value {
             Field::new("Setter", Type::String),
         ],
         methods: vec![],
+        calls: vec![],
     });
     let id = |api: &str, kind: &str, name: &str, ns: &str| {
         let tm = Value::structure(&type_meta, vec![api.into(), kind.into()], vec![], None);
@@ -700,6 +706,7 @@ fn flux_data() -> Value {
             ("Objects".into(), obj_changes_t.clone()),
             ("Changes".into(), changes_t.clone()),
         ],
+        calls: vec![],
     });
     let file_changes = Value::map(
         Type::String,
@@ -720,6 +727,7 @@ fn flux_data() -> Value {
             Field::new("Values", Type::Map(Rc::new(Type::String), Rc::new(Type::String))),
         ],
         methods: vec![],
+        calls: vec![],
     });
     let nn = Value::structure(
         &nn_type,
@@ -832,4 +840,818 @@ fn errors_carry_spans() {
     assert_eq!(err.span, Some(Span::new(3, 11)));
     let err = Template::parse("t", "x {{ 1 | 2 }}", &Funcs::builtin()).unwrap_err();
     assert!(err.span.is_some());
+}
+
+#[test]
+fn sprig_upstream_expectations() {
+    // Expectations from Masterminds/sprig v3.3.0's tests, file by file (the template and
+    // the output each test asserts).
+    let funcs = Funcs::generic();
+    let data = Value::any_map([("value", Value::Nil)]);
+    let o = ExecOptions::default();
+    // defaults_test.go
+    check_with(
+        &funcs,
+        &data,
+        &o,
+        &[
+            ("{{ coalesce 1 }}", "1"),
+            ("{{ coalesce \"\" 0 nil 2 }}", "2"),
+            ("{{ $two := 2 }}{{ coalesce \"\" 0 nil $two }}", "2"),
+            ("{{ $two := 2 }}{{ coalesce \"\" $two 0 0 0 }}", "2"),
+            ("{{ $two := 2 }}{{ coalesce \"\" $two 3 4 5 }}", "2"),
+            ("{{ coalesce }}", "<no value>"),
+            ("{{ all 1 }}", "true"),
+            ("{{ all \"\" 0 nil 2 }}", "false"),
+            ("{{ $two := 2 }}{{ all \"\" 0 nil $two }}", "false"),
+            ("{{ $two := 2 }}{{ all \"\" $two 0 0 0 }}", "false"),
+            ("{{ $two := 2 }}{{ all \"\" $two 3 4 5 }}", "false"),
+            ("{{ all }}", "true"),
+            ("{{ any 1 }}", "true"),
+            ("{{ any \"\" 0 nil 2 }}", "true"),
+            ("{{ $two := 2 }}{{ any \"\" 0 nil $two }}", "true"),
+            ("{{ $two := 2 }}{{ any \"\" $two 3 4 5 }}", "true"),
+            ("{{ $zero := 0 }}{{ any \"\" $zero 0 0 0 }}", "false"),
+            ("{{ any }}", "false"),
+        ],
+    );
+    // dict_test.go
+    check_with(
+        &funcs,
+        &data,
+        &o,
+        &[
+            ("{{ dict \"foo\" 1 \"bar\" 2 | keys | sortAlpha }}", "[bar foo]"),
+            ("{{ dict | keys }}", "[]"),
+            (
+                "{{ keys (dict \"foo\" 1) (dict \"bar\" 2) (dict \"bar\" 3) | uniq | sortAlpha }}",
+                "[bar foo]",
+            ),
+            ("{{- $d := dict \"one\" 1 \"two\" 222222 }}{{ pick $d \"two\" | len -}}", "1"),
+            ("{{- $d := dict \"one\" 1 \"two\" 222222 }}{{ pick $d \"two\" -}}", "map[two:222222]"),
+            ("{{- $d := dict \"one\" 1 \"two\" 222222 }}{{ pick $d \"one\" \"two\" | len -}}", "2"),
+            (
+                "{{- $d := dict \"one\" 1 \"two\" 222222 }}{{ pick $d \"one\" \"two\" \"three\" | len -}}",
+                "2",
+            ),
+            ("{{- $d := dict }}{{ pick $d \"two\" | len -}}", "0"),
+            ("{{- $d := dict \"one\" 1 \"two\" 222222 }}{{ omit $d \"one\" | len -}}", "1"),
+            ("{{- $d := dict \"one\" 1 \"two\" 222222 }}{{ omit $d \"one\" -}}", "map[two:222222]"),
+            ("{{- $d := dict \"one\" 1 \"two\" 222222 }}{{ omit $d \"one\" \"two\" | len -}}", "0"),
+            (
+                "{{- $d := dict \"one\" 1 \"two\" 222222 }}{{ omit $d \"two\" \"three\" | len -}}",
+                "1",
+            ),
+            ("{{- $d := dict }}{{ omit $d \"two\" | len -}}", "0"),
+            ("{{- $d := dict \"one\" 1 }}{{ get $d \"one\" -}}", "1"),
+            ("{{- $d := dict \"one\" 1 \"two\" \"2\" }}{{ get $d \"two\" -}}", "2"),
+            ("{{- $d := dict }}{{ get $d \"two\" -}}", ""),
+            ("{{- $d := dict \"a\" 1 \"b\" 2 }}{{ values $d | sortAlpha | join \",\" }}", "1,2"),
+            (
+                "{{- $d := dict \"a\" \"first\" \"b\" 2 }}{{ values $d | sortAlpha | join \",\" }}",
+                "2,first",
+            ),
+            (
+                "{{- $d := dict \"a\" 1 \"b\" 2 | deepCopy }}{{ values $d | sortAlpha | join \",\" }}",
+                "1,2",
+            ),
+            (
+                "{{- $d := dict \"a\" 1 \"b\" 2 | deepCopy }}{{ keys $d | sortAlpha | join \",\" }}",
+                "a,b",
+            ),
+            (
+                "{{- $one := dict \"foo\" (dict \"bar\" \"baz\") \"qux\" true -}}{{ deepCopy $one }}",
+                "map[foo:map[bar:baz] qux:true]",
+            ),
+            (
+                "{{- $d := dict \"a\" 1 \"b\" 2 | mustDeepCopy }}{{ values $d | sortAlpha | join \",\" }}",
+                "1,2",
+            ),
+            (
+                "{{- $d := dict \"a\" 1 \"b\" 2 | mustDeepCopy }}{{ keys $d | sortAlpha | join \",\" }}",
+                "a,b",
+            ),
+            (
+                "{{- $one := dict \"foo\" (dict \"bar\" \"baz\") \"qux\" true -}}{{ mustDeepCopy $one }}",
+                "map[foo:map[bar:baz] qux:true]",
+            ),
+            (
+                "{{- $d := dict \"a\" (dict \"b\" (dict \"c\" 1)) }}{{ dig \"a\" \"b\" \"c\" \"\" $d }}",
+                "1",
+            ),
+            (
+                "{{- $d := dict \"a\" (dict \"b\" (dict \"c\" 1)) }}{{ dig \"a\" \"b\" \"z\" \"2\" $d }}",
+                "2",
+            ),
+            ("{{ dict \"a\" 1 | dig \"a\" \"\" }}", "1"),
+            ("{{ dict \"a\" 1 | dig \"z\" \"2\" }}", "2"),
+        ],
+    );
+    // functions_test.go
+    check_with(
+        &funcs,
+        &data,
+        &o,
+        &[
+            ("{{ base \"foo/bar\" }}", "bar"),
+            ("{{ dir \"foo/bar/baz\" }}", "foo/bar"),
+            ("{{ isAbs \"/foo\" }}", "true"),
+            ("{{ isAbs \"foo\" }}", "false"),
+            ("{{ clean \"/foo/../foo/../bar\" }}", "/bar"),
+            ("{{ ext \"/foo/bar/baz.txt\" }}", ".txt"),
+            ("{{ snakecase \"FirstName\" }}", "first_name"),
+            ("{{ snakecase \"HTTPServer\" }}", "http_server"),
+            ("{{ snakecase \"NoHTTPS\" }}", "no_https"),
+            ("{{ snakecase \"GO_PATH\" }}", "go_path"),
+            ("{{ snakecase \"GO PATH\" }}", "go_path"),
+            ("{{ snakecase \"GO-PATH\" }}", "go_path"),
+            ("{{ camelcase \"http_server\" }}", "HttpServer"),
+            ("{{ camelcase \"_camel_case\" }}", "_CamelCase"),
+            ("{{ camelcase \"no_https\" }}", "NoHttps"),
+            ("{{ camelcase \"_complex__case_\" }}", "_Complex_Case_"),
+            ("{{ camelcase \"all\" }}", "All"),
+            ("{{ kebabcase \"FirstName\" }}", "first-name"),
+            ("{{ kebabcase \"HTTPServer\" }}", "http-server"),
+            ("{{ kebabcase \"NoHTTPS\" }}", "no-https"),
+            ("{{ kebabcase \"GO_PATH\" }}", "go-path"),
+            ("{{ kebabcase \"GO PATH\" }}", "go-path"),
+            ("{{ kebabcase \"GO-PATH\" }}", "go-path"),
+            ("{{ regexQuoteMeta \"1.2.3\" }}", "1\\.2\\.3"),
+            ("{{ regexQuoteMeta \"pretzel\" }}", "pretzel"),
+        ],
+    );
+    // list_test.go
+    check_with(
+        &funcs,
+        &data,
+        &o,
+        &[
+            ("{{ $t := tuple 1 2 3  }}{{ append $t 4 | len }}", "4"),
+            ("{{ $t := tuple 1 2 3 4  }}{{ append $t 5 | join \"-\" }}", "1-2-3-4-5"),
+            (
+                "{{ $t := regexSplit \"/\" \"foo/bar/baz\" -1 }}{{ append $t \"qux\" | join \"-\" }}",
+                "foo-bar-baz-qux",
+            ),
+            ("{{ $t := tuple 1 2 3  }}{{ mustAppend $t 4 | len }}", "4"),
+            ("{{ $t := tuple 1 2 3 4  }}{{ mustAppend $t 5 | join \"-\" }}", "1-2-3-4-5"),
+            (
+                "{{ $t := regexSplit \"/\" \"foo/bar/baz\" -1 }}{{ mustPush $t \"qux\" | join \"-\" }}",
+                "foo-bar-baz-qux",
+            ),
+            ("{{ tuple 1 2 3 4 5 6 7 | chunk 3 | len }}", "3"),
+            ("{{ tuple | chunk 3 | len }}", "0"),
+            (
+                "{{ range ( tuple 1 2 3 4 5 6 7 8 9 | chunk 3 ) }}{{. | join \"-\"}}|{{end}}",
+                "1-2-3|4-5-6|7-8-9|",
+            ),
+            (
+                "{{ range ( tuple 1 2 3 4 5 6 7 8 | chunk 3 ) }}{{. | join \"-\"}}|{{end}}",
+                "1-2-3|4-5-6|7-8|",
+            ),
+            ("{{ range ( tuple 1 2 | chunk 3 ) }}{{. | join \"-\"}}|{{end}}", "1-2|"),
+            ("{{ tuple 1 2 3 4 5 6 7 | mustChunk 3 | len }}", "3"),
+            ("{{ tuple | mustChunk 3 | len }}", "0"),
+            (
+                "{{ range ( tuple 1 2 3 4 5 6 7 8 9 | mustChunk 3 ) }}{{. | join \"-\"}}|{{end}}",
+                "1-2-3|4-5-6|7-8-9|",
+            ),
+            (
+                "{{ range ( tuple 1 2 3 4 5 6 7 8 | mustChunk 3 ) }}{{. | join \"-\"}}|{{end}}",
+                "1-2-3|4-5-6|7-8|",
+            ),
+            ("{{ range ( tuple 1 2 | mustChunk 3 ) }}{{. | join \"-\"}}|{{end}}", "1-2|"),
+            ("{{ $t := tuple 1 2 3  }}{{ prepend $t 0 | len }}", "4"),
+            ("{{ $t := tuple 1 2 3 4  }}{{ prepend $t 0 | join \"-\" }}", "0-1-2-3-4"),
+            (
+                "{{ $t := regexSplit \"/\" \"foo/bar/baz\" -1 }}{{ prepend $t \"qux\" | join \"-\" }}",
+                "qux-foo-bar-baz",
+            ),
+            ("{{ $t := tuple 1 2 3  }}{{ mustPrepend $t 0 | len }}", "4"),
+            ("{{ $t := tuple 1 2 3 4  }}{{ mustPrepend $t 0 | join \"-\" }}", "0-1-2-3-4"),
+            (
+                "{{ $t := regexSplit \"/\" \"foo/bar/baz\" -1 }}{{ mustPrepend $t \"qux\" | join \"-\" }}",
+                "qux-foo-bar-baz",
+            ),
+            ("{{ list 1 2 3 | first }}", "1"),
+            ("{{ list | first }}", "<no value>"),
+            ("{{ regexSplit \"/src/\" \"foo/src/bar\" -1 | first }}", "foo"),
+            ("{{ list 1 2 3 | mustFirst }}", "1"),
+            ("{{ list | mustFirst }}", "<no value>"),
+            ("{{ regexSplit \"/src/\" \"foo/src/bar\" -1 | mustFirst }}", "foo"),
+            ("{{ list 1 2 3 | last }}", "3"),
+            ("{{ list | last }}", "<no value>"),
+            ("{{ regexSplit \"/src/\" \"foo/src/bar\" -1 | last }}", "bar"),
+            ("{{ list 1 2 3 | mustLast }}", "3"),
+            ("{{ list | mustLast }}", "<no value>"),
+            ("{{ regexSplit \"/src/\" \"foo/src/bar\" -1 | mustLast }}", "bar"),
+            ("{{ list 1 2 3 | initial | len }}", "2"),
+            ("{{ list 1 2 3 | initial | last }}", "2"),
+            ("{{ list 1 2 3 | initial | first }}", "1"),
+            ("{{ list | initial }}", "[]"),
+            ("{{ regexSplit \"/\" \"foo/bar/baz\" -1 | initial }}", "[foo bar]"),
+            ("{{ list 1 2 3 | mustInitial | len }}", "2"),
+            ("{{ list 1 2 3 | mustInitial | last }}", "2"),
+            ("{{ list 1 2 3 | mustInitial | first }}", "1"),
+            ("{{ list | mustInitial }}", "[]"),
+            ("{{ regexSplit \"/\" \"foo/bar/baz\" -1 | mustInitial }}", "[foo bar]"),
+            ("{{ list 1 2 3 | rest | len }}", "2"),
+            ("{{ list 1 2 3 | rest | last }}", "3"),
+            ("{{ list 1 2 3 | rest | first }}", "2"),
+            ("{{ list | rest }}", "[]"),
+            ("{{ regexSplit \"/\" \"foo/bar/baz\" -1 | rest }}", "[bar baz]"),
+            ("{{ list 1 2 3 | mustRest | len }}", "2"),
+            ("{{ list 1 2 3 | mustRest | last }}", "3"),
+            ("{{ list 1 2 3 | mustRest | first }}", "2"),
+            ("{{ list | mustRest }}", "[]"),
+            ("{{ regexSplit \"/\" \"foo/bar/baz\" -1 | mustRest }}", "[bar baz]"),
+            ("{{ list 1 2 3 | reverse | first }}", "3"),
+            ("{{ list 1 2 3 | reverse | rest | first }}", "2"),
+            ("{{ list 1 2 3 | reverse | last }}", "1"),
+            ("{{ list 1 2 3 4 | reverse }}", "[4 3 2 1]"),
+            ("{{ list 1 | reverse }}", "[1]"),
+            ("{{ list | reverse }}", "[]"),
+            ("{{ regexSplit \"/\" \"foo/bar/baz\" -1 | reverse }}", "[baz bar foo]"),
+            ("{{ list 1 2 3 | mustReverse | first }}", "3"),
+            ("{{ list 1 2 3 | mustReverse | rest | first }}", "2"),
+            ("{{ list 1 2 3 | mustReverse | last }}", "1"),
+            ("{{ list 1 2 3 4 | mustReverse }}", "[4 3 2 1]"),
+            ("{{ list 1 | mustReverse }}", "[1]"),
+            ("{{ list | mustReverse }}", "[]"),
+            ("{{ regexSplit \"/\" \"foo/bar/baz\" -1 | mustReverse }}", "[baz bar foo]"),
+            ("{{ list 1 0 \"\" \"hello\" | compact }}", "[1 hello]"),
+            ("{{ list \"\" \"\" | compact }}", "[]"),
+        ],
+    );
+    // numeric_test.go
+    check_with(
+        &funcs,
+        &data,
+        &o,
+        &[
+            ("{{range $i, $e := until 5}}{{$i}}{{$e}}{{end}}", "0011223344"),
+            ("{{range $i, $e := until -5}}{{$i}}{{$e}} {{end}}", "00 1-1 2-2 3-3 4-4 "),
+            ("{{range $i, $e := untilStep 0 5 1}}{{$i}}{{$e}}{{end}}", "0011223344"),
+            ("{{range $i, $e := untilStep 3 6 1}}{{$i}}{{$e}}{{end}}", "031425"),
+            ("{{range $i, $e := untilStep 0 -10 -2}}{{$i}}{{$e}} {{end}}", "00 1-2 2-4 3-6 4-8 "),
+            ("{{range $i, $e := untilStep 3 0 1}}{{$i}}{{$e}}{{end}}", ""),
+            ("{{range $i, $e := untilStep 3 99 0}}{{$i}}{{$e}}{{end}}", ""),
+            ("{{range $i, $e := untilStep 3 99 -1}}{{$i}}{{$e}}{{end}}", ""),
+            ("{{range $i, $e := untilStep 3 0 0}}{{$i}}{{$e}}{{end}}", ""),
+            ("{{seq 0 1 3}}", "0 1 2 3"),
+            ("{{seq 0 3 10}}", "0 3 6 9"),
+            ("{{seq 3 3 2}}", ""),
+            ("{{seq 3 -3 2}}", "3"),
+            ("{{seq}}", ""),
+            ("{{seq 0 4}}", "0 1 2 3 4"),
+            ("{{seq 5}}", "1 2 3 4 5"),
+            ("{{seq -5}}", "1 0 -1 -2 -3 -4 -5"),
+            ("{{seq 0}}", "1 0"),
+            ("{{seq 0 1 2 3}}", ""),
+            ("{{seq 0 -4}}", "0 -1 -2 -3 -4"),
+        ],
+    );
+    // semver_test.go
+    check_with(
+        &funcs,
+        &data,
+        &o,
+        &[
+            ("{{ semverCompare \"1.2.3\" \"1.2.3\" }}", "true"),
+            ("{{ semverCompare \"^1.2.0\" \"1.2.3\" }}", "true"),
+            ("{{ semverCompare \"^1.2.0\" \"2.2.3\" }}", "false"),
+            ("{{ $s := semver \"1.2.3-beta.1+c0ff33\" }}{{ $s.Prerelease }}", "beta.1"),
+            ("{{ $s := semver \"1.2.3-beta.1+c0ff33\" }}{{ $s.Major}}", "1"),
+            ("{{ semver \"1.2.3\" | (semver \"1.2.3\").Compare }}", "0"),
+            ("{{ semver \"1.2.3\" | (semver \"1.3.3\").Compare }}", "1"),
+            ("{{ semver \"1.4.3\" | (semver \"1.2.3\").Compare }}", "-1"),
+        ],
+    );
+    // strings_test.go
+    check_with(
+        &funcs,
+        &data,
+        &o,
+        &[
+            ("{{ tuple \"a\" \"b\" \"c\" | join \"-\" }}", "a-b-c"),
+            ("{{ tuple 1 2 3 | join \"-\" }}", "1-2-3"),
+            ("{{ list \"c\" \"a\" \"b\" | sortAlpha | join \"\" }}", "abc"),
+            ("{{ list 2 1 4 3 | sortAlpha | join \"\" }}", "1234"),
+            ("{{abbrev 5 \"hello world\"}}", "he..."),
+            ("{{abbrevboth 5 10 \"1234 5678 9123\"}}", "...5678..."),
+            ("{{nospace \"h e l l o \"}}", "hello"),
+            ("{{untitle \"First Try\"}}", "first try"),
+            ("{{initials \"First Try\"}}", "FT"),
+            ("{{wrap 5 \"Hello World\"}}", "Hello\nWorld"),
+            ("{{wrapWith 5 \"\\t\" \"Hello World\"}}", "Hello\tWorld"),
+        ],
+    );
+}
+
+fn now_options() -> ExecOptions {
+    let now = Instant::parse_rfc3339("2024-05-01T10:00:00Z").unwrap();
+    ExecOptions { now: Some(now), ..ExecOptions::default() }
+}
+
+#[test]
+fn sprig_strings() {
+    // Sprig v3.3.0 strings.go and functions.go (the Go functions each wraps: strings.Title,
+    // goutils Abbreviate/Initials/Wrap/SwapCase/DeleteWhiteSpace, xstrings case functions),
+    // and the examples of docs/strings.md.
+    check_with(
+        &Funcs::hermetic(),
+        &data(),
+        &ExecOptions::default(),
+        &[
+            ("{{ upper \"hello\" }}", "HELLO"),
+            ("{{ lower \"HeLLo\" }}", "hello"),
+            ("{{ title \"hello world-wide_web\" }}", "Hello World-Wide_web"),
+            ("{{ untitle \"Hello World\" }}", "hello world"),
+            ("{{ trunc 3 \"héllo\" }}", "hé"),
+            (
+                "{{ trunc 2 \"héllo\" }}",
+                "ERR template: t:1:3: executing \"t\" at <trunc 2 \"héllo\">: error calling trunc: the byte range [0:2] cuts a multi-byte character: Baton's strings are UTF-8",
+            ),
+            ("{{ substr 1 3 \"hello\" }}", "el"),
+            ("{{ substr 2 -1 \"hello\" }}", "llo"),
+            ("{{ substr -1 2 \"hello\" }}", "he"),
+            ("{{ abbrev 5 \"hello world\" }}", "he..."),
+            ("{{ abbrev 3 \"hello world\" }}", "hello world"),
+            ("{{ abbrevboth 5 10 \"1234 5678 9123\" }}", "...5678..."),
+            ("{{ initials \"First Try\" }}", "FT"),
+            ("{{ wrap 5 \"Hello World\" }}", "Hello\nWorld"),
+            ("{{ wrapWith 5 \"\\t\" \"Hello World\" }}", "Hello\tWorld"),
+            ("{{ nospace \"hello w o r l d\" }}", "helloworld"),
+            ("{{ swapcase \"This Is A.Test\" }}", "tHIS iS a.tEST"),
+            ("{{ repeat 3 \"hello\" }}", "hellohellohello"),
+            (
+                "{{ repeat -1 \"x\" }}",
+                "ERR template: t:1:3: executing \"t\" at <repeat -1 \"x\">: error calling repeat: strings: negative Repeat count",
+            ),
+            (
+                "{{ \"hello\" | contains \"ell\" }} {{ hasPrefix \"he\" \"hello\" }} {{ hasSuffix \"x\" \"hello\" }}",
+                "true true false",
+            ),
+            ("{{ quote nil \"a\" 1 }}", "\"a\" \"1\""),
+            ("{{ squote \"a\" 1.5 }}", "'a' '1.5'"),
+            ("{{ cat \"hello\" nil \"beautiful\" 3 }}", "hello beautiful 3"),
+            ("{{ indent 2 \"a\\nb\" }}", "  a\n  b"),
+            ("{{ splitList \",\" \"a,b,c\" }}", "[a b c]"),
+            ("{{ $x := split \",\" \"a,b\" }}{{ $x._1 }}", "b"),
+            ("{{ splitn \"$\" 2 \"foo$bar$baz\" }}", "map[_0:foo _1:bar$baz]"),
+            ("{{ plural \"one anchovy\" \"many anchovies\" 2 }}", "many anchovies"),
+            ("{{ trimAll \"$\" \"$5.00$\" }} {{ trim \"  x \\t\" }}", "5.00 x"),
+            (
+                "{{ toString 1.5 }} {{ toString nil }} {{ toString .AutomationObject }}",
+                "1.5 <nil> <nil>",
+            ),
+            (
+                "{{ snakecase \"HTTP20xOK\" }} {{ snakecase \"Bld4Floor3rd\" }} {{ kebabcase \"Duration2m3s\" }}",
+                "http_20x_ok bld4_floor_3rd duration-2m3s",
+            ),
+            ("{{ camelcase \"some words\" }}", "SomeWords"),
+            ("{{ replace \" \" \"-\" \"a b c\" }}", "a-b-c"),
+            ("{{ list \"b\" \"a\" | sortAlpha }} {{ sortAlpha \"x\" }}", "[a b] [x]"),
+            ("{{ join \", \" .l }}", "x, y"),
+            (
+                "{{ upper 3 }}",
+                "ERR template: t:1:9: executing \"t\" at <3>: expected string; found 3",
+            ),
+            (
+                "{{ .i | upper }}",
+                "ERR template: t:1:8: executing \"t\" at <upper>: wrong type for value; expected string; got int",
+            ),
+            (
+                "{{ upper .n }}",
+                "ERR template: t:1:9: executing \"t\" at <.n>: wrong type for value; expected string; got interface {}",
+            ),
+            (
+                "{{ upper .missing }}",
+                "ERR template: t:1:9: executing \"t\" at <.missing>: invalid value; expected string",
+            ),
+            (
+                "{{ .n | upper }}",
+                "ERR template: t:1:8: executing \"t\" at <upper>: invalid value; expected string",
+            ),
+            (
+                "{{ base \"/a/b.txt\" }} {{ dir \"/a/b/\" }} {{ clean \"a//b/./c/..\" }} {{ ext \"a.tar.gz\" }} {{ base \"\" }} {{ base \"/\" }}",
+                "b.txt /a/b a/b .gz . /",
+            ),
+            (
+                "{{ fail \"stop here\" }}",
+                "ERR template: t:1:3: executing \"t\" at <fail \"stop here\">: error calling fail: stop here",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn sprig_numbers() {
+    // Sprig v3.3.0 numeric.go and functions.go (int64 results, spf13/cast v1.7.0
+    // conversions, shopspring/decimal v1.4.0 for the float operations) and numeric_test.go.
+    check_with(
+        &Funcs::hermetic(),
+        &data(),
+        &ExecOptions::default(),
+        &[
+            ("{{ add 1 2 3 }} {{ add 1 2 | printf \"%T\" }}", "6 int64"),
+            ("{{ sub 5 7 }} {{ mul 2 3 4 }} {{ div 7 2 }} {{ mod 7 3 }}", "-2 24 3 1"),
+            (
+                "{{ div 1 0 }}",
+                "ERR template: t:1:3: executing \"t\" at <div 1 0>: error calling div: runtime error: integer divide by zero",
+            ),
+            (
+                "{{ add1 \"41\" }} {{ add \"1.0\" 1 }} {{ add \"x\" 1 }} {{ add 1.9 1 }} {{ add true 1 }}",
+                "42 2 1 2 2",
+            ),
+            (
+                "{{ max 1 5 3 }} {{ min 4 2 8 }} {{ maxf 1 2.5 }} {{ minf 1.5 0.5 }} {{ biggest 3 9 }}",
+                "5 2 2.5 0.5 9",
+            ),
+            (
+                "{{ addf 1.1 2.2 }} {{ subf 1.5 0.5 }} {{ mulf 1.5 2 }} {{ divf 10 3 }} {{ add1f 0.1 }}",
+                "3.3 1 3 3.3333333333333335 1.1",
+            ),
+            (
+                "{{ divf 1 0 }}",
+                "ERR template: t:1:3: executing \"t\" at <divf 1 0>: error calling divf: decimal division by zero",
+            ),
+            (
+                "{{ round 3.14159 2 }} {{ round 2.5 0 }} {{ round 2.4 0 }} {{ ceil 1.1 }} {{ floor 1.9 }}",
+                "3.14 3 2 2 1",
+            ),
+            (
+                "{{ int \"42\" }} {{ int64 3.9 }} {{ float64 \"1.5\" }} {{ atoi \"12x\" }} {{ atoi \"-7\" }} {{ toDecimal \"0777\" }}",
+                "42 3 1.5 0 -7 511",
+            ),
+            ("{{ int64 \"0x10\" }} {{ float64 \"1e3\" }} {{ int nil }}", "16 1000 0"),
+            ("{{ until 3 }} {{ untilStep 0 10 4 }} {{ seq 3 }}", "[0 1 2] [0 4 8] 1 2 3"),
+            ("{{ range until 2 }}{{ printf \"%T\" . }}{{ end }}", "intint"),
+            (
+                "{{ until 2000000 }}",
+                "ERR template: t:1:3: executing \"t\" at <until 2000000>: error calling until: template execution exceeded Baton's limit of 1000000 steps",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn sprig_defaults_and_types() {
+    // Sprig v3.3.0 defaults.go (empty, default, ternary) and reflect.go (typeOf is %T,
+    // kindOf is reflect's Kind).
+    check_with(
+        &Funcs::hermetic(),
+        &data(),
+        &ExecOptions::default(),
+        &[
+            (
+                "{{ default \"foo\" .missing }} {{ default \"foo\" \"bar\" }} {{ \"\" | default \"d\" }} {{ default 5 0 }}",
+                "foo bar d 5",
+            ),
+            (
+                "{{ empty 0 }} {{ empty (dict) }} {{ empty .AutomationObject }} {{ empty \"x\" }} {{ empty .n }}",
+                "true true true false true",
+            ),
+            ("{{ ternary \"y\" \"n\" true }} {{ false | ternary \"y\" \"n\" }}", "y n"),
+            (
+                "{{ typeOf 1 }} {{ typeOf \"a\" }} {{ typeOf (list) }} {{ typeOf (dict) }} {{ typeOf nil }} {{ typeOf (add 1 1) }}",
+                "int string []interface {} map[string]interface {} <nil> int64",
+            ),
+            (
+                "{{ kindOf (list) }} {{ kindOf 1.5 }} {{ kindOf nil }} {{ kindIs \"map\" (dict) }} {{ typeIs \"float64\" 1.5 }} {{ typeIsLike \"string\" \"x\" }}",
+                "slice float64 invalid true true true",
+            ),
+            (
+                "{{ deepEqual (list 1 2) (list 1 2) }} {{ deepEqual (list 1) (list 1.0) }} {{ deepEqual (dict \"a\" 1) (dict \"a\" 1) }}",
+                "true false true",
+            ),
+            (
+                "{{ first \"abc\" }}",
+                "ERR template: t:1:3: executing \"t\" at <first \"abc\">: error calling first: Cannot find first on type string",
+            ),
+            (
+                "{{ first nil }}",
+                "ERR template: t:1:3: executing \"t\" at <first nil>: error calling first: runtime error: invalid memory address or nil pointer dereference",
+            ),
+            (
+                "{{ first .l }} {{ last .l }} {{ rest .l }} {{ initial .l }} {{ first (list) }}",
+                "x y [y] [x] <no value>",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn sprig_dicts_are_references() {
+    // Go maps are references: Sprig's set/unset/merge change the map every variable holding
+    // it sees (dict.go; mergo v1.0.1 deepMerge; docs/dicts.md's mergeOverwrite example).
+    check_with(
+        &Funcs::generic(),
+        &data(),
+        &ExecOptions::default(),
+        &[
+            ("{{ $d := dict \"a\" 1 }}{{ $_ := set $d \"b\" 2 }}{{ $d }}", "map[a:1 b:2]"),
+            ("{{ $d := dict \"a\" 1 }}{{ $_ := unset $d \"a\" }}{{ len $d }}", "0"),
+            ("{{ $d := dict \"a\" 1 }}{{ $e := $d }}{{ $_ := set $e \"c\" 3 }}{{ $d.c }}", "3"),
+            (
+                "{{ $d := dict \"a\" 1 }}{{ $c := deepCopy $d }}{{ $_ := set $c \"a\" 2 }}{{ $d.a }}",
+                "1",
+            ),
+            (
+                "{{ $dst := dict \"default\" \"default\" \"overwrite\" \"me\" \"key\" true }}{{ $src := dict \"overwrite\" \"overwritten\" \"key\" false }}{{ $_ := mergeOverwrite $dst $src }}{{ $dst }}",
+                "map[default:default key:false overwrite:overwritten]",
+            ),
+            (
+                "{{ $dst := dict \"a\" 1 \"z\" \"\" \"n\" (dict \"x\" 1) }}{{ merge $dst (dict \"a\" 2 \"b\" 3 \"z\" \"zz\" \"n\" (dict \"x\" 9 \"y\" 2)) }}",
+                "map[a:1 b:3 n:map[x:1 y:2] z:zz]",
+            ),
+            (
+                "{{ hasKey (dict \"a\" 1) \"a\" }} {{ get (dict \"a\" 1) \"b\" | printf \"%q\" }} {{ pluck \"a\" (dict \"a\" 1) (dict \"b\" 2) (dict \"a\" 3) }}",
+                "true \"\" [1 3]",
+            ),
+            ("{{ dict \"a\" }} {{ dict 1 2 }}", "map[a:] map[1:2]"),
+            (
+                "{{ keys .sm }}",
+                "ERR template: t:1:8: executing \"t\" at <.sm>: wrong type for value; expected map[string]interface {}; got map[string]string",
+            ),
+            (
+                "{{ $d := dict }}{{ range until 300 }}{{ $d = dict \"x\" $d }}{{ end }}",
+                "ERR template: t:1:45: executing \"t\" at <dict \"x\" $d>: error calling dict: value nested more than 256 deep (Baton's limit)",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn sprig_json_and_encodings() {
+    // Sprig v3.3.0 defaults.go (toJson is json.Marshal, errors dropped; mustFromJson's
+    // errors are encoding/json's), strings.go (b64/b32 are Go's StdEncoding), crypto.go
+    // (hex digests; adler32 in decimal). Digests of "abc" are the FIPS 180 test vectors.
+    check_with(
+        &Funcs::hermetic(),
+        &data(),
+        &ExecOptions::default(),
+        &[
+            (
+                "{{ toJson (dict \"b\" 1 \"a\" (list 1 \"x\" nil 1.5)) }}",
+                "{\"a\":[1,\"x\",null,1.5],\"b\":1}",
+            ),
+            (
+                "{{ toJson \"<a&b>\" }} {{ toRawJson \"<a&b>\" }}",
+                "\"\\u003ca\\u0026b\\u003e\" \"<a&b>\"",
+            ),
+            (
+                "{{ toPrettyJson (dict \"a\" (list 1 2) \"b\" (dict)) }}",
+                "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}",
+            ),
+            (
+                "{{ toJson 1e21 }} {{ toJson 0.000001 }} {{ toJson 1e-7 }} {{ toJson .f }}",
+                "1e+21 0.000001 1e-7 1000000",
+            ),
+            ("{{ toJson .AutomationObject }}", "null"),
+            ("[{{ toJson (float64 \"NaN\") }}]", "[]"),
+            (
+                "{{ mustToJson (float64 \"NaN\") }}",
+                "ERR template: t:1:3: executing \"t\" at <mustToJson (float64 \"NaN\")>: error calling mustToJson: json: unsupported value: NaN",
+            ),
+            (
+                "{{ (fromJson \"{\\\"a\\\": [1, 2.5, true, null, \\\"\\\\u00e9\\\"]}\").a }}",
+                "[1 2.5 true <nil> é]",
+            ),
+            ("{{ fromJson \"{\" }}", "<no value>"),
+            (
+                "{{ mustFromJson \"{\" }}",
+                "ERR template: t:1:3: executing \"t\" at <mustFromJson \"{\">: error calling mustFromJson: unexpected end of JSON input",
+            ),
+            (
+                "{{ mustFromJson \"[1,]\" }}",
+                "ERR template: t:1:3: executing \"t\" at <mustFromJson \"[1,]\">: error calling mustFromJson: invalid character ']' looking for beginning of value",
+            ),
+            (
+                "{{ mustFromJson \"{\\\"a\\\" 1}\" }}",
+                "ERR template: t:1:3: executing \"t\" at <mustFromJson \"{\\\"a\\\" 1}\">: error calling mustFromJson: invalid character '1' after object key",
+            ),
+            (
+                "{{ mustFromJson \"1 2\" }}",
+                "ERR template: t:1:3: executing \"t\" at <mustFromJson \"1 2\">: error calling mustFromJson: invalid character '2' after top-level value",
+            ),
+            (
+                "{{ mustFromJson \"tru\" }}",
+                "ERR template: t:1:3: executing \"t\" at <mustFromJson \"tru\">: error calling mustFromJson: unexpected end of JSON input",
+            ),
+            (
+                "{{ mustFromJson \"nul!\" }}",
+                "ERR template: t:1:3: executing \"t\" at <mustFromJson \"nul!\">: error calling mustFromJson: invalid character '!' in literal null (expecting 'l')",
+            ),
+            (
+                "{{ b64enc \"coffee\" }} {{ b64dec \"Y29mZmVl\" }} {{ b32enc \"coffee\" }} {{ b32dec \"MNXWMZTFMU======\" }}",
+                "Y29mZmVl coffee MNXWMZTFMU====== coffee",
+            ),
+            (
+                "{{ b64dec \"a\" }} | {{ b64dec \"abcde\" }}",
+                "illegal base64 data at input byte 0 | illegal base64 data at input byte 4",
+            ),
+            (
+                "{{ sha256sum \"abc\" }}",
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+            ("{{ sha1sum \"abc\" }}", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+            (
+                "{{ sha512sum \"abc\" }}",
+                "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+            ),
+            ("{{ adler32sum \"Wikipedia\" }}", "300286872"),
+        ],
+    );
+}
+
+#[test]
+fn sprig_regex_and_semver() {
+    // Sprig v3.3.0 regex.go over Go's regexp (examples from regexp's documentation) and
+    // semver.go over Masterminds/semver v3 (v3.4+ as Flux and Argo CD link it: its
+    // ErrInvalidSemVer reads "invalid semantic version").
+    check_with(
+        &Funcs::hermetic(),
+        &data(),
+        &ExecOptions::default(),
+        &[
+            ("{{ regexMatch \"^[a-z]+$\" \"abc\" }} {{ regexMatch \"(\" \"abc\" }}", "true false"),
+            ("{{ regexFind \"[0-9]+\" \"abc123def456\" }}", "123"),
+            (
+                "{{ regexFindAll \"[0-9]+\" \"a1b22c333\" -1 }} {{ regexFindAll \"[0-9]+\" \"a1b22c333\" 2 }} {{ regexFindAll \"x\" \"abc\" -1 }}",
+                "[1 22 333] [1 22] []",
+            ),
+            ("{{ regexReplaceAll \"a(x*)b\" \"-ab-axxb-\" \"${1}W\" }}", "-W-xxW-"),
+            ("{{ regexReplaceAll \"a(x*)b\" \"-ab-axxb-\" \"$1W\" }}", "---"),
+            ("{{ regexReplaceAllLiteral \"a(x*)b\" \"-ab-axxb-\" \"${1}\" }}", "-${1}-${1}-"),
+            (
+                "{{ regexSplit \"z+\" \"pizza\" -1 }} {{ regexSplit \"z+\" \"pizza\" 1 }} {{ regexSplit \"a\" \"banana\" -1 }}",
+                "[pi a] [pizza] [b n n ]",
+            ),
+            ("{{ regexQuoteMeta \"1.2.3\" }}", "1\\.2\\.3"),
+            (
+                "{{ semverCompare \">=1.2.0\" \"1.3.0\" }} {{ semverCompare \"^1.x\" \"2.0.0\" }} {{ semverCompare \"~1.2\" \"1.2.9\" }}",
+                "true false true",
+            ),
+            (
+                "{{ (semver \"1.2.3-beta.1+b5\").Prerelease }} {{ (semver \"1.2.3\").Major }} {{ semver \"v1.2\" }}",
+                "beta.1 1 1.2.0",
+            ),
+            ("{{ (semver \"1.2.3\").LessThan (semver \"1.10.0\") }}", "true"),
+            (
+                "{{ semver \"x\" }}",
+                "ERR template: t:1:3: executing \"t\" at <semver \"x\">: error calling semver: invalid semantic version",
+            ),
+        ],
+    );
+    let out = run_funcs(
+        "{{ mustRegexMatch \"(\" \"x\" }}",
+        &data(),
+        &ExecOptions::default(),
+        &Funcs::hermetic(),
+    );
+    assert!(out.starts_with("ERR template: t:1:3: executing \"t\" at <mustRegexMatch \"(\" \"x\">: error calling mustRegexMatch: error parsing regexp: "), "{out}");
+    let out = run_funcs(
+        "{{ regexFind \"(\" \"x\" }}",
+        &data(),
+        &ExecOptions::default(),
+        &Funcs::hermetic(),
+    );
+    assert!(
+        out.contains("error calling regexFind: regexp: Compile(`(`): error parsing regexp: "),
+        "{out}"
+    );
+}
+
+#[test]
+fn sprig_function_sets_and_refusals() {
+    fn shout(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value, String> {
+        match args[0].as_str() {
+            Some(s) => Ok(Value::from(format!("{s}!"))),
+            None => Err("not a string".to_owned()),
+        }
+    }
+    // functions.go: HermeticTxtFuncMap drops nonhermeticFunctions; Argo CD
+    // (applicationset/utils/utils.go) drops env, expandenv and getHostByName.
+    let hermetic = Funcs::hermetic();
+    let generic = Funcs::generic();
+    let d = data();
+    let o = ExecOptions::default();
+    check_with(
+        &hermetic,
+        &d,
+        &o,
+        &[
+            ("{{ randAlpha 5 }}", "ERR template: t:1: function \"randAlpha\" not defined"),
+            ("{{ now }}", "ERR template: t:1: function \"now\" not defined"),
+            ("{{ uuidv4 }}", "ERR template: t:1: function \"uuidv4\" not defined"),
+            ("{{ env \"HOME\" }}", "ERR template: t:1: function \"env\" not defined"),
+            (
+                "{{ shuffle \"abc\" }}",
+                "ERR template: t:1:3: executing \"t\" at <shuffle \"abc\">: error calling shuffle: the result is random: Baton cannot evaluate it offline deterministically",
+            ),
+            (
+                "{{ ago 0 }}",
+                "ERR template: t:1:3: executing \"t\" at <ago 0>: error calling ago: ago reads the clock: Baton evaluates it only when given `now`",
+            ),
+            ("{{ hello }}", "Hello!"),
+        ],
+    );
+    check_with(
+        &generic,
+        &d,
+        &o,
+        &[
+            ("{{ env \"HOME\" }}", "ERR template: t:1: function \"env\" not defined"),
+            (
+                "{{ getHostByName \"x\" }}",
+                "ERR template: t:1: function \"getHostByName\" not defined",
+            ),
+            (
+                "{{ randAlpha 5 }}",
+                "ERR template: t:1:3: executing \"t\" at <randAlpha 5>: error calling randAlpha: the result is random: Baton cannot evaluate it offline deterministically",
+            ),
+            (
+                "{{ uuidv4 }}",
+                "ERR template: t:1:3: executing \"t\" at <uuidv4>: error calling uuidv4: the result is random: Baton cannot evaluate it offline deterministically",
+            ),
+            (
+                "{{ now }}",
+                "ERR template: t:1:3: executing \"t\" at <now>: error calling now: now reads the clock: Baton evaluates it only when given `now`",
+            ),
+            (
+                "{{ derivePassword 1 \"long\" \"p\" \"u\" \"s\" }}",
+                "ERR template: t:1:3: executing \"t\" at <derivePassword 1 \"long\" \"p\" \"u\" \"s\">: error calling derivePassword: Baton does not implement this Sprig function",
+            ),
+            ("{{ slice .l 1 }} {{ slice .l 0 1 }}", "[y] [x]"),
+        ],
+    );
+    // A host's own function (Argo CD adds normalize, slugify, toYaml...).
+    let mut custom = Funcs::generic();
+    custom.insert("shout", Function::new(vec![Param::string()], shout));
+    check_with(
+        &custom,
+        &d,
+        &o,
+        &[
+            ("{{ .s | shout }}", "hi!"),
+            (
+                "{{ shout 1 }}",
+                "ERR template: t:1:9: executing \"t\" at <1>: expected string; found 1",
+            ),
+        ],
+    );
+    custom.remove("shout");
+    check_with(
+        &custom,
+        &d,
+        &o,
+        &[("{{ shout 1 }}", "ERR template: t:1: function \"shout\" not defined")],
+    );
+}
+
+#[test]
+fn sprig_dates_use_the_given_now() {
+    // Sprig v3.3.0 date.go over Go's time package: date formats a time.Time or Unix
+    // seconds, anything else means now; duration takes int64 seconds or a decimal string
+    // (a Go int is 0); durationRound keeps the largest unit.
+    check_with(
+        &Funcs::generic(),
+        &data(),
+        &now_options(),
+        &[
+            ("{{ now | date \"2006-01-02 15:04\" }}", "2024-05-01 10:00"),
+            ("{{ now }}", "2024-05-01 10:00:00 +0000 UTC"),
+            ("{{ now | unixEpoch }}", "1714557600"),
+            (
+                "{{ date \"2006-01-02\" 86400 }} {{ date \"2006\" \"not a time\" }}",
+                "1970-01-02 2024",
+            ),
+            ("{{ dateInZone \"15:04 MST\" now \"UTC\" }}", "10:00 UTC"),
+            ("{{ htmlDate now }}", "2024-05-01"),
+            (
+                "{{ duration \"95\" }} {{ duration 95 }} {{ duration (int64 3600) }}",
+                "1m35s 0s 1h0m0s",
+            ),
+            (
+                "{{ durationRound \"2h10m5s\" }} {{ durationRound \"400h\" }} {{ durationRound \"1s\" }}",
+                "2h 16d 0s",
+            ),
+            ("{{ toDate \"2006-01-02\" \"2024-01-02\" }}", "2024-01-02 00:00:00 +0000 UTC"),
+            ("{{ toDate \"2006-01-02\" \"junk\" }}", "0001-01-01 00:00:00 +0000 UTC"),
+            ("{{ ago (toDate \"2006-01-02\" \"2024-04-30\") }}", "34h0m0s"),
+            ("{{ now | dateModify \"-1h30m\" }}", "2024-05-01 08:30:00 +0000 UTC"),
+            (
+                "{{ now | mustDateModify \"x\" }}",
+                "ERR template: t:1:9: executing \"t\" at <mustDateModify \"x\">: error calling mustDateModify: time: invalid duration \"x\"",
+            ),
+            (
+                "{{ mustToDate \"2006-01-02\" \"2024-13-01\" }}",
+                "ERR template: t:1:3: executing \"t\" at <mustToDate \"2006-01-02\" \"2024-13-01\">: error calling mustToDate: parsing time \"2024-13-01\": month out of range",
+            ),
+            (
+                "{{ dateInZone \"15:04\" now \"Europe/Paris\" }}",
+                "ERR template: t:1:3: executing \"t\" at <dateInZone \"15:04\" now \"Europe/Paris\">: error calling dateInZone: time zone \"Europe/Paris\": Baton has no time zone database (only UTC and Local, taken as UTC)",
+            ),
+        ],
+    );
 }

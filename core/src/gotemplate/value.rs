@@ -101,13 +101,39 @@ impl std::fmt::Display for Type {
     }
 }
 
-/// A struct type: its Go name (`source.TemplateData`), fields in declaration order, and
-/// niladic methods templates may call (`.Changed.Objects`), each with its result type.
-#[derive(Debug, Clone, PartialEq)]
+/// A struct type: its Go name (`source.TemplateData`), fields in declaration order,
+/// niladic methods whose results each value carries (`.Changed.Objects`), each with its
+/// result type, and methods that take arguments (`Compare` of `*semver.Version`), called
+/// with the receiver as their first argument.
+#[derive(Debug, Clone)]
 pub struct StructType {
     pub name: String,
     pub fields: Vec<Field>,
     pub methods: Vec<(String, Type)>,
+    pub calls: Vec<(String, crate::gotemplate::Function)>,
+}
+
+impl PartialEq for StructType {
+    /// Go's type identity, as far as values show it: the same name, fields and niladic
+    /// methods (a method's parameter may name its own type before the type is complete).
+    fn eq(&self, other: &StructType) -> bool {
+        self.name == other.name && self.fields == other.fields && self.methods == other.methods
+    }
+}
+
+impl StructType {
+    /// A struct type with fields only.
+    #[must_use]
+    pub fn new(name: &str, fields: Vec<Field>) -> StructType {
+        StructType { name: name.to_owned(), fields, methods: Vec::new(), calls: Vec::new() }
+    }
+
+    /// Adds a niladic method (its result is given with each value).
+    #[must_use]
+    pub fn with_method(mut self, name: &str, result: Type) -> StructType {
+        self.methods.push((name.to_owned(), result));
+        self
+    }
 }
 
 /// A struct field. Embedded fields promote their own fields, as in Go.

@@ -107,8 +107,6 @@ pub(super) fn must_chunk(ctx: &mut Ctx<'_>, a: &[Value]) -> Res {
     let size = usize::try_from(size).unwrap_or(usize::MAX);
     ctx.step(l.len())?;
     let chunks: Vec<Value> = l.chunks(size).map(|c| Value::any_list(c.to_vec())).collect();
-    // Go computes the chunk count as floor((len-1)/size)+1: one empty chunk for an empty list.
-    let chunks = if chunks.is_empty() { vec![Value::any_list(Vec::new())] } else { chunks };
     Ok(Value::list(Type::any_slice(), chunks))
 }
 
@@ -243,7 +241,7 @@ pub(super) fn must_slice(ctx: &mut Ctx<'_>, a: &[Value]) -> Res {
         None => i64::try_from(len).unwrap_or(i64::MAX),
     };
     let (Ok(s), Ok(e)) = (usize::try_from(start), usize::try_from(end)) else {
-        return Err(format!("reflect: slice index out of range"));
+        return Err("reflect: slice index out of range".to_owned());
     };
     if s > e || e > len {
         return Err("reflect.Value.Slice: slice index out of bounds".to_owned());

@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use super::{Ctx, Value};
 use crate::gotemplate::value::{Field, MAX_DEPTH, StructType, Type};
+use crate::gotemplate::{Function, Param};
 
 type Res = Result<Value, String>;
 
@@ -41,7 +42,7 @@ fn encode(bytes: &[u8], alphabet: &[u8], bits: u32, block: usize) -> String {
     if n > 0 {
         out.push(char::from(alphabet[((acc << (bits - n)) & ((1 << bits) - 1)) as usize]));
     }
-    while out.len() % block != 0 {
+    while !out.len().is_multiple_of(block) {
         out.push('=');
     }
     out
@@ -59,7 +60,7 @@ fn decode(
     let clean: Vec<(usize, u8)> =
         text.bytes().enumerate().filter(|&(_, b)| b != b'\n' && b != b'\r').collect();
     let illegal = |at: usize| format!("illegal {name} data at input byte {at}");
-    if clean.len() % block != 0 {
+    if !clean.len().is_multiple_of(block) {
         // Go reports the first byte of the incomplete final quantum (or where padding breaks).
         let at = clean.len() - clean.len() % block;
         for &(i, b) in &clean[..at] {
@@ -129,7 +130,13 @@ pub(super) fn b32dec(_: &mut Ctx<'_>, a: &[Value]) -> Res {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 pub(super) fn sha1sum(_: &mut Ctx<'_>, a: &[Value]) -> Res {
@@ -713,19 +720,56 @@ fn int(a: &[Value], i: usize) -> i64 {
 // Semantic versions.
 
 fn version_type() -> Rc<StructType> {
-    Rc::new(StructType {
-        name: "*semver.Version".into(),
-        fields: Vec::<Field>::new(),
-        methods: vec![
-            ("Major".into(), Type::Int64),
-            ("Minor".into(), Type::Int64),
-            ("Patch".into(), Type::Int64),
-            ("Prerelease".into(), Type::String),
-            ("Metadata".into(), Type::String),
-            ("Original".into(), Type::String),
-            ("String".into(), Type::String),
-        ],
-    })
+    let mut t = StructType::new("*semver.Version", Vec::<Field>::new())
+        .with_method("Major", Type::Int64)
+        .with_method("Minor", Type::Int64)
+        .with_method("Patch", Type::Int64)
+        .with_method("Prerelease", Type::String)
+        .with_method("Metadata", Type::String)
+        .with_method("Original", Type::String)
+        .with_method("String", Type::String);
+    // The comparison methods take another `*semver.Version`.
+    let other = Param::Of(Type::Struct(Rc::new(t.clone())));
+    for (name, imp) in [
+        ("Compare", version_compare as crate::gotemplate::NativeFn),
+        ("LessThan", version_less),
+        ("GreaterThan", version_greater),
+        ("Equal", version_equal),
+    ] {
+        t.calls.push((name.to_owned(), Function::new(vec![other.clone()], imp)));
+    }
+    Rc::new(t)
+}
+
+/// The version inside a `*semver.Version` value (parsed again from its original text).
+fn version_of(v: &Value) -> Result<crate::semver::Version, String> {
+    let Value::Struct(s) = v else { return Err("not a *semver.Version".to_owned()) };
+    let original = s.method("Original").map(|(v, _)| v).unwrap_or_default();
+    crate::semver::Version::parse(original.as_str().unwrap_or("")).map_err(|e| e.to_string())
+}
+
+fn version_cmp(a: &[Value]) -> Result<std::cmp::Ordering, String> {
+    Ok(version_of(&a[0])?.compare(&version_of(&a[1])?))
+}
+
+fn version_compare(_: &mut Ctx<'_>, a: &[Value]) -> Res {
+    Ok(Value::Int(match version_cmp(a)? {
+        std::cmp::Ordering::Less => -1,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    }))
+}
+
+fn version_less(_: &mut Ctx<'_>, a: &[Value]) -> Res {
+    Ok(Value::Bool(version_cmp(a)?.is_lt()))
+}
+
+fn version_greater(_: &mut Ctx<'_>, a: &[Value]) -> Res {
+    Ok(Value::Bool(version_cmp(a)?.is_gt()))
+}
+
+fn version_equal(_: &mut Ctx<'_>, a: &[Value]) -> Res {
+    Ok(Value::Bool(version_cmp(a)?.is_eq()))
 }
 
 /// `semver`: a `*semver.Version`, printed as its `String()`, with its niladic methods.

@@ -10,6 +10,9 @@
 //! machinery Baton does not carry (`derivePassword`, `decryptAES`, `buildCustomCert`) fail
 //! with an error naming them. No function is silently missing or approximated.
 
+// Every function has the `NativeFn` signature, whether or not it can fail.
+#![allow(clippy::unnecessary_wraps)]
+
 mod collections;
 mod encoding;
 mod numbers;
@@ -335,7 +338,7 @@ impl Funcs {
     }
 
     /// Sprig's `GenericFuncMap` less `env`, `expandenv` and `getHostByName`: what Argo CD
-    /// gives `goTemplate` ApplicationSets (before adding its own functions).
+    /// gives `goTemplate` `ApplicationSets` (before adding its own functions).
     #[must_use]
     pub fn generic() -> Funcs {
         build(&["env", "expandenv", "getHostByName"])

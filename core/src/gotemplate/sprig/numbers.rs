@@ -14,7 +14,7 @@ type Res = Result<Value, String>;
 /// Go's `int64(f)` on amd64: out of range (and NaN) gives the minimum int64.
 #[allow(clippy::cast_possible_truncation)]
 fn f64_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223_372_036_854_775_807e18 || f < -9.223_372_036_854_775_808e18 {
+    if f.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -323,10 +323,10 @@ impl Decimal {
 
     /// `Div`: `DivRound(d2, 16)`, rounding half away from zero.
     fn div(self, other: Decimal) -> Result<Decimal, String> {
+        const PRECISION: i32 = 16;
         if other.mant == 0 {
             return Err("decimal division by zero".to_owned());
         }
-        const PRECISION: i32 = 16;
         let k = self.exp - other.exp + PRECISION;
         let ten = |n: i32| 10i128.checked_pow(u32::try_from(n).unwrap_or(u32::MAX)).ok_or(OVERFLOW);
         let (num, den) = if k >= 0 {

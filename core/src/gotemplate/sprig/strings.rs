@@ -332,7 +332,6 @@ fn next_word(text: &str) -> (Word, &str, &str) {
     } else if r.is_uppercase() {
         let rest = &text[first..];
         match rest.chars().next() {
-            None => (Word::Upper, first),
             Some(c) if c.is_uppercase() => {
                 let mut end = end_of(&char::is_uppercase, first);
                 // "HTTPStatus": the last capital starts the next word.
@@ -344,7 +343,7 @@ fn next_word(text: &str) -> (Word, &str, &str) {
             Some(c) if is_alphabet(c) => {
                 (Word::Upper, end_of(&|c: char| is_alphabet(c) && !c.is_uppercase(), first))
             }
-            Some(_) => (Word::Upper, first),
+            _ => (Word::Upper, first),
         }
     } else if is_alphabet(r) {
         (Word::Alphabet, end_of(&|c: char| is_alphabet(c) && !c.is_uppercase(), first))
@@ -459,15 +458,7 @@ fn wrap_custom(text: &str, width: i64, newline: &str, long_words: bool) -> Resul
             continue;
         }
         let end = (width + offset + 1).min(len);
-        let window = byte_slice(text, offset, end).unwrap_or_else(|_| {
-            // Only the position of the last space matters; find it on the bytes.
-            ""
-        });
-        let space = if window.is_empty() && end > offset {
-            bytes[offset..end].iter().rposition(|&b| b == b' ')
-        } else {
-            window.rfind(' ')
-        };
+        let space = bytes[offset..end].iter().rposition(|&b| b == b' ');
         if let Some(space) = space.map(|i| i + offset) {
             outp.push_str(byte_slice(text, offset, space)?);
             outp.push_str(newline);

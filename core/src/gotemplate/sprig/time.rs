@@ -17,11 +17,11 @@ use crate::gotemplate::value::{StructType, Type};
 type Res = Result<Value, String>;
 
 pub(super) fn time_type() -> Rc<StructType> {
-    Rc::new(StructType {
-        name: "time.Time".into(),
-        fields: Vec::new(),
-        methods: vec![("Unix".into(), Type::Int64), ("Nanosecond".into(), Type::Int)],
-    })
+    Rc::new(
+        StructType::new("time.Time", Vec::new())
+            .with_method("Unix", Type::Int64)
+            .with_method("Nanosecond", Type::Int),
+    )
 }
 
 /// A `time.Time` value (UTC).
@@ -41,15 +41,9 @@ fn instant_of(v: &Value) -> Option<Instant> {
     if s.ty.name != "time.Time" {
         return None;
     }
-    let secs = match s.method("Unix")?.0 {
-        Value::Int64(n) => n,
-        _ => return None,
-    };
-    let nanos = match s.method("Nanosecond")?.0 {
-        Value::Int(n) => u32::try_from(n).ok()?,
-        _ => return None,
-    };
-    Some(Instant::from_unix_nanos(secs, nanos))
+    let Value::Int64(secs) = s.method("Unix")?.0 else { return None };
+    let Value::Int(nanos) = s.method("Nanosecond")?.0 else { return None };
+    Some(Instant::from_unix_nanos(secs, u32::try_from(nanos).ok()?))
 }
 
 pub(super) fn now(ctx: &mut Ctx<'_>, _: &[Value]) -> Res {
