@@ -61,6 +61,10 @@ enum Flow {
 
 type R<T> = Result<T, TemplateError>;
 
+/// Nested walks allowed in one execution: template calls times the control structures in
+/// each (either alone is bounded more tightly), so native recursion stays shallow.
+const MAX_WALK_NESTING: usize = 400;
+
 pub(crate) fn execute(tmpl: &Template, data: &Value, options: &ExecOptions) -> R<String> {
     let data = match data {
         Value::Nil => Value::Invalid,
@@ -71,6 +75,7 @@ pub(crate) fn execute(tmpl: &Template, data: &Value, options: &ExecOptions) -> R
         name: tmpl.name.clone(),
         vars: vec![("$".to_owned(), Rv::plain(data.clone()))],
         depth: 0,
+        nesting: 0,
         at: At::None,
         out: String::new(),
         budget: Budget::new(options.limits),
@@ -90,6 +95,8 @@ struct State<'t> {
     name: String,
     vars: Vec<(String, Rv)>,
     depth: usize,
+    /// Nested `walk`s (control structures and template calls together).
+    nesting: usize,
     at: At<'t>,
     out: String,
     budget: Budget,
@@ -187,6 +194,18 @@ impl<'t> State<'t> {
     fn walk(&mut self, dot: &Rv, node: &'t Node) -> R<Flow> {
         self.at = At::Node(node);
         self.step()?;
+        if self.nesting >= MAX_WALK_NESTING {
+            return Err(self.error(format!(
+                "templates and control structures nested more than {MAX_WALK_NESTING} deep (Baton's limit)"
+            )));
+        }
+        self.nesting += 1;
+        let flow = self.walk_node(dot, node);
+        self.nesting -= 1;
+        flow
+    }
+
+    fn walk_node(&mut self, dot: &Rv, node: &'t Node) -> R<Flow> {
         match node {
             Node::Action { pipe, .. } => {
                 let val = self.eval_pipeline(dot, pipe)?;

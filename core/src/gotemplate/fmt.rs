@@ -236,6 +236,14 @@ impl<'b> Printer<'b> {
     /// `pp.printValue`: a value reached by reflection, `depth` levels down.
     fn print_value(&mut self, value: &Value, verb: char, depth: usize) -> Res {
         self.budget.step(1)?;
+        if depth > super::value::MAX_DEPTH as usize {
+            // Only a map that holds itself (through Sprig's `set`) gets here; Go would
+            // recurse until its stack ran out.
+            return Err(format!(
+                "value nested more than {} deep (Baton's limit)",
+                super::value::MAX_DEPTH
+            ));
+        }
         match value {
             Value::Invalid if depth == 0 => {
                 self.buf.push_str("<invalid reflect.Value>");

@@ -1655,3 +1655,30 @@ fn sprig_dates_use_the_given_now() {
         ],
     );
 }
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    // Template calls (100 deep by default) each nesting control structures (100 deep at most)
+    // would recurse 10 000 levels; the evaluator stops at its own bound.
+    let ifs = "{{if true}}".repeat(90) + "{{template \"r\" .}}" + &"{{end}}".repeat(90);
+    let text = format!("{{{{define \"r\"}}}}{ifs}{{{{end}}}}{{{{template \"r\" .}}}}");
+    let out = run_funcs(&text, &data(), &ExecOptions::default(), &Funcs::builtin());
+    assert!(
+        out.ends_with("templates and control structures nested more than 400 deep (Baton's limit)"),
+        "{out}"
+    );
+    // A map that holds itself prints as an error, not a crash.
+    let out = run_funcs(
+        "{{ $d := dict }}{{ $_ := set $d \"me\" $d }}{{ $d }}",
+        &data(),
+        &ExecOptions::default(),
+        &Funcs::generic(),
+    );
+    assert!(out.ends_with("value nested more than 256 deep (Baton's limit)"), "{out}");
+    let g = Funcs::generic();
+    let o = ExecOptions::default();
+    let out = run_funcs("{{ seq 1 9223372036854775806 }}", &data(), &o, &g);
+    assert!(out.contains("exceeded Baton's limit of 1000000 steps"), "{out}");
+    // Go's end+1 wraps to the minimum int64 too, so this is empty in Go as well.
+    assert_eq!(run_funcs("{{ seq 9223372036854775807 }}", &data(), &o, &g), "");
+}

@@ -99,6 +99,7 @@ fn until_step_values(
     stop: i64,
     step: i64,
 ) -> Result<Vec<i64>, String> {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
     let count = if stop < start {
         if step >= 0 { 0 } else { (start - stop + (-step) - 1) / (-step) }
     } else if step <= 0 {
@@ -110,7 +111,7 @@ fn until_step_values(
     let mut v = Vec::new();
     let mut i = start;
     for _ in 0..count {
-        v.push(i);
+        v.push(i64::try_from(i).unwrap_or_default());
         i += step;
     }
     Ok(v)
@@ -136,18 +137,18 @@ pub(super) fn seq(ctx: &mut Ctx<'_>, a: &[Value]) -> Res {
     let values = match p.as_slice() {
         [end] => {
             let inc = if *end < 1 { -1 } else { 1 };
-            until_step_values(ctx, 1, end + inc, inc)?
+            until_step_values(ctx, 1, end.wrapping_add(inc), inc)?
         }
         [start, end] => {
             let step = if end < start { -1 } else { 1 };
-            until_step_values(ctx, *start, end + step, step)?
+            until_step_values(ctx, *start, end.wrapping_add(step), step)?
         }
         [start, step, end] => {
             let inc = if end < start { -1 } else { 1 };
             if end < start && *step > 0 {
                 Vec::new()
             } else {
-                until_step_values(ctx, *start, end + inc, *step)?
+                until_step_values(ctx, *start, end.wrapping_add(inc), *step)?
             }
         }
         _ => Vec::new(),

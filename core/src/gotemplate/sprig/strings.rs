@@ -564,6 +564,7 @@ pub(super) fn nindent(ctx: &mut Ctx<'_>, a: &[Value]) -> Res {
 pub(super) fn replace(ctx: &mut Ctx<'_>, a: &[Value]) -> Res {
     let (old, new, src) = (s(a, 0), s(a, 1), s(a, 2));
     let text = if old.is_empty() {
+        ctx.check_len(src.len() + (src.chars().count() + 1).saturating_mul(new.len()))?;
         let mut t = String::from(new);
         for c in src.chars() {
             t.push(c);

@@ -296,7 +296,7 @@ fn parse_duration(s: &str) -> Result<i128, String> {
             if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| invalid())? };
         let mut value = int_value.checked_mul(scale).ok_or_else(invalid)?;
         if !frac_part.is_empty() {
-            let digits = &frac_part[..frac_part.len().min(30)];
+            let digits = &frac_part[..frac_part.len().min(18)];
             let f: i128 = digits.parse().map_err(|_| invalid())?;
             let denom = 10i128.pow(u32::try_from(digits.len()).unwrap_or(0));
             value += f * scale / denom;
