@@ -576,7 +576,8 @@ impl<'t> State<'t> {
                     return Ok(Rv::slot(value, &ty));
                 }
             }
-            Value::Map(m) if m.key_type() == Type::String => {
+            // A string is assignable to a `string` or `interface{}` key.
+            Value::Map(m) if matches!(m.key_type(), Type::String | Type::Interface) => {
                 if has_args {
                     return Err(self.error(format!("{name} is not a method but has arguments")));
                 }

@@ -1682,3 +1682,21 @@ fn deep_nesting_is_refused_not_overflowed() {
     // Go's end+1 wraps to the minimum int64 too, so this is empty in Go as well.
     assert_eq!(run_funcs("{{ seq 9223372036854775807 }}", &data(), &o, &g), "");
 }
+
+#[test]
+fn interface_keyed_maps_and_zero_values() {
+    // exec.go evalField: a field name works on a map whose key type a string is assignable
+    // to (`string` or `interface{}`); missingkey=zero gives the element type's zero value.
+    let m = Value::map(Type::Interface, Type::Int, vec![(Value::from("a"), Value::Int(1))]);
+    let data = Value::any_map([("m", m)]);
+    let zero = ExecOptions { missing_key: MissingKey::Zero, ..ExecOptions::default() };
+    check_with(
+        &Funcs::builtin(),
+        &data,
+        &zero,
+        &[(
+            "{{.m.a}} {{.m.b}} {{index .m \"a\"}} {{printf \"%T\" .m}}",
+            "1 0 1 map[interface {}]int",
+        )],
+    );
+}
