@@ -1610,6 +1610,53 @@ fn sprig_function_sets_and_refusals() {
 }
 
 #[test]
+fn sprig_urls() {
+    // Sprig v3.3.0 url.go over Go's net/url (url_test.go expectations and net/url's
+    // Parse/String rules).
+    check_with(
+        &Funcs::generic(),
+        &data(),
+        &ExecOptions::default(),
+        &[
+            (
+                "{{ index ( urlParse \"proto://auth@host:80/path?query#fragment\" ) \"host\" }}",
+                "host:80",
+            ),
+            (
+                "{{ urlParse \"https://user:p%40ss@example.com:8443/a%20b?q=1#top\" }}",
+                "map[fragment:top host:example.com:8443 hostname:example.com opaque: path:/a b query:q=1 scheme:https userinfo:user:p%40ss]",
+            ),
+            (
+                "{{ (urlParse \"git@github.com:org/repo.git\").path }}",
+                "ERR template: t:1:4: executing \"t\" at <urlParse \"git@github.com:org/repo.git\">: error calling urlParse: unable to parse url: parse \"git@github.com:org/repo.git\": first path segment in URL cannot contain colon",
+            ),
+            ("{{ (urlParse \"mailto:a@b.c\").opaque }}", "a@b.c"),
+            ("{{ (urlParse \"http://[::1]:80/x\").hostname }}", "::1"),
+            (
+                "{{ urlParse \"http://h:8x/\" }}",
+                "ERR template: t:1:3: executing \"t\" at <urlParse \"http://h:8x/\">: error calling urlParse: unable to parse url: parse \"http://h:8x/\": invalid port \":8x\" after host",
+            ),
+            (
+                "{{ urlJoin (dict \"fragment\" \"fragment\" \"host\" \"host:80\" \"path\" \"/path\" \"query\" \"query\" \"scheme\" \"proto\") }}",
+                "proto://host:80/path?query#fragment",
+            ),
+            (
+                "{{ urlJoin (dict \"fragment\" \"fragment\" \"host\" \"host:80\" \"path\" \"/path\" \"scheme\" \"proto\" \"userinfo\" \"ASDJKJSD\") }}",
+                "proto://ASDJKJSD@host:80/path#fragment",
+            ),
+            (
+                "{{ urlJoin (dict \"scheme\" \"https\" \"host\" \"h\" \"path\" \"a b?\") }}",
+                "https://h/a%20b%3F",
+            ),
+            (
+                "{{ urlJoin (dict \"host\" 1) }}",
+                "ERR template: t:1:3: executing \"t\" at <urlJoin (dict \"host\" 1)>: error calling urlJoin: unable to parse host key, must be of type string, but int found",
+            ),
+        ],
+    );
+}
+
+#[test]
 fn sprig_dates_use_the_given_now() {
     // Sprig v3.3.0 date.go over Go's time package: date formats a time.Time or Unix
     // seconds, anything else means now; duration takes int64 seconds or a decimal string

@@ -18,6 +18,7 @@ mod encoding;
 mod numbers;
 mod strings;
 mod time;
+mod url;
 
 use std::rc::Rc;
 
@@ -310,8 +311,8 @@ const TABLE: &[Entry] = &[
     ("mustRegexSplit", &[S, S, I], None, encoding::must_regex_split),
     ("regexQuoteMeta", &[S], None, encoding::regex_quote_meta),
     // URLs
-    ("urlParse", &[S], None, unsupported),
-    ("urlJoin", &[M], None, unsupported),
+    ("urlParse", &[S], None, url::url_parse),
+    ("urlJoin", &[M], None, url::url_join),
 ];
 
 fn build(skip: &[&str]) -> Funcs {
