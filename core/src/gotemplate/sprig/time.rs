@@ -363,6 +363,10 @@ fn next_chunk(layout: &str) -> (&str, Option<Std>, &str) {
     let b = layout.as_bytes();
     let lower_next = |at: usize| b.get(at).is_some_and(u8::is_ascii_lowercase);
     for i in 0..b.len() {
+        // Layout elements are ASCII: only character boundaries can start one.
+        if !layout.is_char_boundary(i) {
+            continue;
+        }
         let rest = &layout[i..];
         let std = match b[i] {
             b'J' if rest.starts_with("January") => Some((Std::LongMonth, 7)),
@@ -732,6 +736,8 @@ mod tests {
         assert_eq!(format(t, "15:04:05.000"), "21:00:57.012");
         assert_eq!(format(t, "Jan 2, 2006 at 3:04pm (MST)"), "Feb 4, 2009 at 9:00pm (UTC)");
         assert_eq!(format(t, "002 __2"), "035  35");
+        // Found by fuzzing: a multi-byte character in a layout.
+        assert_eq!(format(t, "2006 \u{333}< é Jan"), "2009 \u{333}< é Feb");
         let p = parse("2006-01-02", "2024-03-15").unwrap();
         assert_eq!(format(p, "2006-01-02 15:04:05"), "2024-03-15 00:00:00");
         let p = parse("2006-01-02T15:04:05Z07:00", "2024-03-15T10:20:30+02:00").unwrap();
