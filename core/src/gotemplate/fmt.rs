@@ -630,32 +630,33 @@ fn int_arg(args: &[Value], i: usize) -> Option<i64> {
     }
 }
 
-/// Go's `unicode.IsPrint`, approximated for non-ASCII: Rust's standard library has no
-/// Unicode category tables, so every non-control character is printable except the
-/// invisible format characters that commonly appear (soft hyphen, zero-width characters,
-/// line and paragraph separators, the byte-order mark) and unassigned surrogates/private use.
+/// Go's `unicode.IsPrint` (what `%q` and `strconv.Quote` print as is), without Unicode
+/// tables: printable ASCII; beyond it, false for the C1 controls, the spaces other than
+/// U+0020, the line and paragraph separators, the common format characters (soft hyphen,
+/// Arabic and Syriac marks, zero-width and bidi marks, BOM, interlinear annotations) and
+/// private use; true otherwise (unassigned code points, which Go also escapes, are not
+/// distinguished).
 pub(crate) fn is_print(c: char) -> bool {
     if c.is_ascii() {
         return (' '..='~').contains(&c);
     }
-    !(c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{0600}'..='\u{0605}'
-                | '\u{061C}'
-                | '\u{06DD}'
-                | '\u{070F}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{206F}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-                | '\u{E000}'..='\u{F8FF}'
-                | '\u{F0000}'..
-        )
-        || (c.is_whitespace() && c != '\u{3000}' && c != ' '))
+    !matches!(c,
+        '\u{80}'..='\u{a0}'
+        | '\u{ad}'
+        | '\u{600}'..='\u{605}'
+        | '\u{61c}'
+        | '\u{6dd}'
+        | '\u{70f}'
+        | '\u{1680}'
+        | '\u{180e}'
+        | '\u{2000}'..='\u{200f}'
+        | '\u{2028}'..='\u{202f}'
+        | '\u{205f}'..='\u{206f}'
+        | '\u{3000}'
+        | '\u{e000}'..='\u{f8ff}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{f0000}'..)
 }
 
 /// Go's `strconv.Quote` (or `QuoteToASCII` when `ascii`).
