@@ -112,7 +112,7 @@ export function kustomizationOutline(text: string): KustomizationOutline {
     const key = String(pair.key.value);
     const lower = key.toLowerCase();
     const keySpan = spanOf(pair.key)!;
-    const valueSpan = spanOf(pair.value as Node | null);
+    const valueSpan = spanOf(pair.value as Node | null, text);
     const field: Field = {
       key,
       keySpan,
@@ -123,7 +123,7 @@ export function kustomizationOutline(text: string): KustomizationOutline {
     outline.fields.push(field);
     const items = isSeq(pair.value) ? pair.value.items : [];
     for (const item of items) {
-      const itemSpan = spanOf(item as Node);
+      const itemSpan = spanOf(item as Node, text);
       if (!itemSpan) continue;
       if (lower in PATH_LISTS && isScalar(item)) {
         const value = String(item.value);
@@ -216,9 +216,15 @@ function scalarEntry(pairs: Pair[], name: string): { value: string; span: Span }
   return { value: String(pair.value.value), span };
 }
 
-function spanOf(node: Node | null | undefined): Span | null {
+/** A node's span, without the line breaks and spaces a collection's range ends with. */
+function spanOf(node: Node | null | undefined, text?: string): Span | null {
   if (!node || !node.range) return null;
-  return { start: node.range[0], end: node.range[1] };
+  return { start: node.range[0], end: text === undefined ? node.range[1] : trimmedEnd(text, node.range[0], node.range[1]) };
+}
+
+function trimmedEnd(text: string, start: number, end: number): number {
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
+  return end;
 }
 
 /** The span of a scalar's text without its quotes. */
@@ -310,7 +316,7 @@ export function objectsOf(text: string): ObjectDoc[] {
       kind,
       name: str(doc.getIn(['metadata', 'name'])),
       namespace: str(doc.getIn(['metadata', 'namespace'])),
-      span: { start: doc.contents.range?.[0] ?? doc.range[0], end: doc.range[1] },
+      span: { start: doc.contents.range?.[0] ?? doc.range[0], end: trimmedEnd(text, doc.range[0], doc.range[1]) },
       nameSpan: isScalar(nameNode) ? spanOf(nameNode) : null,
     });
   }
