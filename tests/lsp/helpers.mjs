@@ -1,7 +1,7 @@
 // A real LSP client for the tests: the language server as a child process over stdio, driven
 // with vscode-languageserver-protocol's client-side JSON-RPC connection.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,6 +20,11 @@ export function exampleRepo(extra = {}) {
   cpSync(join(repoRoot, 'web-demo', 'example'), dir, { recursive: true });
   writeFiles(dir, extra);
   return dir;
+}
+
+/** How many files the example repository has. */
+export function exampleFileCount() {
+  return readdirSync(join(repoRoot, 'web-demo', 'example'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
 }
 
 export function writeFiles(dir, files) {
