@@ -10,16 +10,12 @@
 use std::ffi::OsString;
 use std::io::{self, Write};
 
-/// When to color output (`--color`). The variants' docs are `--help` text.
-#[allow(clippy::doc_markdown)]
+/// When to color output (`--color`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorWhen {
-    /// Color on a terminal, unless NO_COLOR is set
     #[default]
     Auto,
-    /// Color even when not on a terminal
     Always,
-    /// Never color
     Never,
 }
 

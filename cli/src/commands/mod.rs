@@ -28,9 +28,12 @@ use crate::terminal::{ColorWhen, Terminal};
 /// The heading of the options every command takes.
 const GLOBAL: &str = "Global options";
 
-/// Help text after every command's options.
+/// Help text after the options of `baton` itself.
 const EXIT_CODES: &str =
     "Exit codes: 0 clean, 1 problems found (or a promotion not allowed), 2 could not run.";
+
+/// Help text after the options of a command that reports diagnostics.
+const DIAGNOSTIC_EXIT_CODES: &str = "Exit codes: 0 no errors, 1 errors found, 2 could not run.";
 
 /// Baton: GitOps promotions and Kustomize rendering, offline.
 ///
@@ -51,7 +54,7 @@ pub struct Global {
     /// Repository root
     #[arg(long, global = true, value_name = "DIR", default_value = ".", help_heading = GLOBAL)]
     pub root: PathBuf,
-    /// When to color output
+    /// When to color output: `auto` colors a terminal, unless NO_COLOR is set
     #[arg(
         long,
         global = true,

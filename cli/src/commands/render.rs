@@ -13,7 +13,7 @@ use crate::{disk, output};
 /// current directory). Diagnostics go to standard error; the YAML is printed only when the
 /// render succeeds.
 #[derive(Debug, clap::Args)]
-#[command(after_help = super::EXIT_CODES)]
+#[command(after_help = super::DIAGNOSTIC_EXIT_CODES)]
 pub struct Args {
     /// The kustomization directory to render
     #[arg(value_name = "PATH")]

@@ -7,7 +7,7 @@ use crate::output;
 
 /// Show what every app runs in every environment, and pending promotions
 #[derive(Debug, clap::Args)]
-#[command(after_help = super::EXIT_CODES)]
+#[command(after_help = super::DIAGNOSTIC_EXIT_CODES)]
 pub struct Args {
     /// Output format: `json` gives the shapes of the JS API
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -11,7 +11,7 @@ use crate::output;
 /// `note:` lines; codes are listed in docs/diagnostics.md. Entries of the repository that
 /// cannot be read (a link leaving the repository, an unreadable file, ...) are reported too.
 #[derive(Debug, clap::Args)]
-#[command(after_help = super::EXIT_CODES)]
+#[command(after_help = super::DIAGNOSTIC_EXIT_CODES)]
 pub struct Args {
     /// Output format: `json` gives the shapes of the JS API, `sarif` a SARIF 2.1.0 log
     #[arg(long, value_enum, default_value_t = Format::Text)]
