@@ -81,9 +81,7 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
     let mut plan = workspace.plan_promotion(&request);
     // A plan is made from the whole repository (app globs, baton.yaml, CODEOWNERS): an entry
     // left out of it can change the answer, so an error there blocks the plan like any other.
-    plan.allowed &= !repository.skipped.iter().any(baton_core::Diagnostic::is_error);
-    plan.diagnostics.extend(repository.skipped);
-    baton_core::diagnostic::sort(&mut plan.diagnostics);
+    plan.allowed &= !disk::report_skipped(repository.skipped, &mut plan.diagnostics, |_| true);
     let text = match args.format {
         Format::Text => output::plan_text(&plan, output::Palette::new(context.terminal.out_color)),
         Format::Json => output::json(&plan),

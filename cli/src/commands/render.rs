@@ -36,17 +36,13 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
     let mut rendered = workspace.render(&dir);
     // Entries left out of the repository matter to this render only where it looked for them.
     let consulted = workspace.consulted(&dir);
-    let skipped: Vec<_> = repository
-        .skipped
-        .into_iter()
-        .filter(|d| d.file.as_deref().is_some_and(|f| disk::consulted_below(&consulted, f)))
-        .collect();
-    if skipped.iter().any(baton_core::Diagnostic::is_error) {
+    let looked_at = |d: &baton_core::Diagnostic| {
+        d.file.as_deref().is_some_and(|f| disk::consulted_below(&consulted, f))
+    };
+    if disk::report_skipped(repository.skipped, &mut rendered.diagnostics, looked_at) {
         rendered.ok = false;
         rendered.yaml.clear();
     }
-    rendered.diagnostics.extend(skipped);
-    baton_core::diagnostic::sort(&mut rendered.diagnostics);
     match args.format {
         Format::Json => context.terminal.out(&output::json(&rendered))?,
         Format::Yaml => {

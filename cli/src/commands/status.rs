@@ -3,7 +3,7 @@
 use baton_core::Workspace;
 
 use super::{Context, Exit, Outcome};
-use crate::output;
+use crate::{disk, output};
 
 /// Show what every app runs in every environment, and pending promotions
 #[derive(Debug, clap::Args)]
@@ -26,8 +26,7 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
     let mut status = workspace.status();
     // Status reads the whole repository (app globs, baton.yaml, CODEOWNERS): every entry left
     // out of it can change the answer.
-    status.diagnostics.extend(repository.skipped);
-    baton_core::diagnostic::sort(&mut status.diagnostics);
+    disk::report_skipped(repository.skipped, &mut status.diagnostics, |_| true);
     let text = match args.format {
         Format::Text => {
             output::status_text(&status, output::Palette::new(context.terminal.out_color))

@@ -3,7 +3,7 @@
 use baton_core::Workspace;
 
 use super::{Context, Exit, Outcome};
-use crate::output;
+use crate::{disk, output};
 
 /// Check every YAML file and render every kustomization; report every problem
 ///
@@ -29,8 +29,7 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
     let repository = context.repository()?;
     let mut workspace = Workspace::new(repository.tree);
     let mut validation = workspace.validate();
-    validation.diagnostics.extend(repository.skipped);
-    baton_core::diagnostic::sort(&mut validation.diagnostics);
+    disk::report_skipped(repository.skipped, &mut validation.diagnostics, |_| true);
     let text = match args.format {
         Format::Text => output::diagnostics_text(
             &validation.diagnostics,

@@ -83,6 +83,20 @@ pub fn read_repository(root: &Path) -> Result<Repository, String> {
     Ok(repository)
 }
 
+/// Adds to an operation's `diagnostics` the entries left out of the repository that `matter`
+/// to it, keeping them sorted. Returns whether any of those is an error.
+pub fn report_skipped(
+    skipped: Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic>,
+    matter: impl Fn(&Diagnostic) -> bool,
+) -> bool {
+    let before = diagnostics.len();
+    diagnostics.extend(skipped.into_iter().filter(|d| matter(d)));
+    let errors = diagnostics[before..].iter().any(Diagnostic::is_error);
+    baton_core::diagnostic::sort(diagnostics);
+    errors
+}
+
 /// Reads one file into the tree: its bytes, or only its size when it is too large to read.
 fn read_file(tree: &mut FileTree, full: &Path, path: &str, len: u64) -> Result<(), Skip> {
     let unreadable = |e: &dyn std::fmt::Display| Skip::Unreadable { error: e.to_string() };
