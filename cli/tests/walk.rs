@@ -262,3 +262,20 @@ fn skipped_entries_reach_every_output() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("error[T005]"), "{}", stdout(&out));
 }
+
+/// Links may repeat a directory many times without a loop; the walk is bounded by a count of
+/// entries, and says so (exit 2) instead of reading without end.
+#[test]
+fn a_walk_repeating_directories_without_end_is_bounded() {
+    let repo = Repo::new(&[]);
+    for i in 0..2000 {
+        repo.write(&format!("big/f{i}.yaml"), b"a: 1\n");
+    }
+    // 140 names for `big`: 280,000 entries, more than the walk looks at (2^18).
+    for i in 0..140 {
+        repo.link(&format!("names/l{i}"), "../big");
+    }
+    let out = baton(&repo, &["validate"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("has more than 262144 entries"), "{}", stderr(&out));
+}

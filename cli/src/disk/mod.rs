@@ -22,7 +22,7 @@ use rules::{Entry, Rules, Skip};
 /// Most entries one walk looks at. Links inside the root may repeat a directory under many
 /// names (without a loop: `a/x -> ../b`, `a/y -> ../b`, ...), which can multiply a small
 /// tree; this bounds the work.
-pub const MAX_ENTRIES: usize = 1 << 20;
+pub const MAX_ENTRIES: usize = 1 << 18;
 
 /// A repository read from disk.
 #[derive(Debug)]
