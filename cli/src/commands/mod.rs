@@ -1,7 +1,7 @@
 //! The command line: clap's derive types and the dispatch to one module per command.
 //!
 //! Each command is a module with an `Args` struct (its flags, documented for `--help`) and a
-//! `run(args, &Context) -> Outcome`. Adding a command is three lines here — a module, a
+//! `run(&Args, &Context) -> Outcome`. Adding a command is three lines here — a module, a
 //! variant of [`Command`] and a match arm in [`run`] — plus its module. Options every command
 //! takes (`--root`, `--color`) live in [`Global`] and may come before or after the command.
 //!
