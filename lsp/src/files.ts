@@ -1,20 +1,22 @@
-// Reading a workspace folder from disk into the engine's `{path: content}` form.
-//
-// The same files the CLI reads (`cli/src/disk.rs`): every file, with `.git`, `node_modules`
-// and `target` skipped at any depth, symlinked files followed only when they stay inside the
-// root, directories never followed through links. On top of that, what `.gitignore` files
-// exclude is skipped, as an editor user expects (build output, vendored charts). Every file is
-// loaded, not only YAML: generators read env and data files, and `baton.yaml` and CODEOWNERS
-// shape the pipeline. Files over the engine's 8 MiB limit are left out and reported.
+// Reading a workspace folder from disk into the engine's `{path: content}` form, with the
+// CLI's rules (`cli/src/disk/rules.rs`), so the editor and CI see the same repository:
+// - `.git` is never read; files matched by `.ignore` or `.gitignore` files (in any directory,
+//   `.ignore` over `.gitignore`, deeper over shallower, the first file with a matching line
+//   deciding) or by `.git/info/exclude` are left out;
+// - symbolic links are followed, files and directories alike, when their target lies inside
+//   the folder; a link leaving it, or looping back to a directory that contains it, is not;
+// - every file is loaded, not only YAML (generators read env and data files); files over the
+//   engine's 8 MiB limit, and entries that cannot be read, are left out and reported.
+// Ignore rules are matched by the `ignore` package (gitignore semantics).
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
-/** Directory names the CLI never descends into. */
-export const SKIPPED_DIRS: readonly string[] = ['.git', 'node_modules', 'target'];
-
 /** The engine reports files larger than this instead of reading them (`core/src/tree.rs`). */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/** Most entries one walk looks at (the CLI's bound: links may repeat directories). */
+export const MAX_ENTRIES = 1 << 18;
 
 export type Content = string | Uint8Array;
 
@@ -24,63 +26,63 @@ export interface Loaded {
   skipped: { path: string; reason: string }[];
 }
 
-/** `.gitignore` rules of a folder: one matcher per directory that has a `.gitignore`. */
+/** The ignore files of a folder, read on demand, one matcher per file. */
 export class IgnoreRules {
   private readonly root: string;
-  /** Directory (repository-relative, `''` for the root) → its rules, or null when it has none. */
-  private readonly byDir = new Map<string, Ignore | null>();
+  /** Repository path of an ignore file → its rules, or null when there is none. */
+  private readonly files = new Map<string, Ignore | null>();
 
   constructor(root: string) {
     this.root = root;
   }
 
-  /** Whether `path` (repository-relative, `/`-separated) is excluded by name or by `.gitignore`. */
+  /** Whether `path` (repository-relative, `/`-separated) is left out, itself or by an ancestor. */
   ignores(path: string, isDir = false): boolean {
     const parts = path.split('/');
-    // Every ancestor directory must be kept for the path to be: git never looks inside an
-    // excluded directory, so a deeper `!pattern` cannot bring a file back.
+    // The walk never enters a directory that is left out.
     for (let i = 1; i < parts.length; i++) {
-      if (this.excluded(parts.slice(0, i).join('/'), true)) return true;
+      if (this.excluded(parts.slice(0, i), true)) return true;
     }
-    return this.excluded(path, isDir);
+    return this.excluded(parts, isDir);
   }
 
-  /** Whether one path is excluded, given that its ancestors are not. */
-  private excluded(path: string, isDir: boolean): boolean {
-    const parts = path.split('/');
-    const name = parts[parts.length - 1]!;
-    if (isDir && SKIPPED_DIRS.includes(name)) return true;
-    // The deepest `.gitignore` with an opinion decides, as in git.
-    let ignored = false;
-    for (let i = 0; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      const rules = this.rulesOf(dir);
-      if (!rules) continue;
-      const rest = parts.slice(i).join('/') + (isDir ? '/' : '');
-      const verdict = rules.test(rest);
-      if (verdict.ignored) ignored = true;
-      else if (verdict.unignored) ignored = false;
+  /** Whether one entry is left out, given that its ancestors are not. */
+  private excluded(parts: string[], isDir: boolean): boolean {
+    if (parts[parts.length - 1] === '.git') return true;
+    for (const kind of ['.ignore', '.gitignore']) {
+      for (let i = parts.length - 1; i >= 0; i--) {
+        const rules = this.rulesOf([...parts.slice(0, i), kind].join('/'));
+        if (!rules) continue;
+        const verdict = rules.test(parts.slice(i).join('/') + (isDir ? '/' : ''));
+        if (verdict.ignored) return true;
+        if (verdict.unignored) return false;
+      }
     }
-    return ignored;
+    return this.rulesOf('.git/info/exclude')?.ignores(parts.join('/') + (isDir ? '/' : '')) ?? false;
   }
 
-  private rulesOf(dir: string): Ignore | null {
-    let rules = this.byDir.get(dir);
+  private rulesOf(file: string): Ignore | null {
+    let rules = this.files.get(file);
     if (rules === undefined) {
       rules = null;
       try {
-        const text = readFileSync(join(this.root, dir, '.gitignore'), 'utf8');
-        rules = ignore().add(text);
+        rules = ignore().add(readFileSync(join(this.root, file), 'utf8'));
       } catch {
-        // No .gitignore here (or unreadable): no rules.
+        // No such file (or unreadable): no rules.
       }
-      this.byDir.set(dir, rules);
+      this.files.set(file, rules);
     }
     return rules;
   }
 }
 
-/** Reads every file below `root` that the CLI reads and `.gitignore` keeps. */
+/** Whether a change to `path` changes the ignore rules. */
+export function isIgnoreFile(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name === '.gitignore' || name === '.ignore' || path === '.git/info/exclude';
+}
+
+/** Reads every file below `root` that the rules keep. */
 export function readFolder(root: string, rules = new IgnoreRules(root)): Loaded {
   const files = new Map<string, Content>();
   const skipped: { path: string; reason: string }[] = [];
@@ -91,9 +93,11 @@ export function readFolder(root: string, rules = new IgnoreRules(root)): Loaded 
     skipped.push({ path: '', reason: `cannot read the folder: ${(error as Error).message}` });
     return { files, skipped };
   }
-  const stack = [''];
+  // Each directory with the real paths of itself and its ancestors (a link to one is a loop).
+  const stack: { dir: string; chain: string[] }[] = [{ dir: '', chain: [realRoot] }];
+  let seen = 0;
   while (stack.length > 0) {
-    const dir = stack.pop()!;
+    const { dir, chain } = stack.pop()!;
     let names: string[];
     try {
       names = readdirSync(join(root, dir)).sort();
@@ -101,25 +105,47 @@ export function readFolder(root: string, rules = new IgnoreRules(root)): Loaded 
       skipped.push({ path: dir, reason: `cannot list: ${(error as Error).message}` });
       continue;
     }
+    seen += names.length;
+    if (seen > MAX_ENTRIES) {
+      skipped.push({ path: dir, reason: `more than ${MAX_ENTRIES} entries; list what Baton need not read in a .ignore file` });
+      break;
+    }
     for (const name of names) {
       const path = dir === '' ? name : `${dir}/${name}`;
       const full = join(root, path);
-      let stat;
+      let link: boolean;
+      let target;
       try {
-        stat = lstatSync(full);
-      } catch {
+        link = lstatSync(full).isSymbolicLink();
+        target = statSync(full);
+      } catch (error) {
+        if (!rules.ignores(path)) skipped.push({ path, reason: `cannot read: ${(error as Error).message}` });
         continue;
       }
-      if (stat.isDirectory()) {
-        if (!rules.ignores(path, true)) stack.push(path);
-        continue;
+      if (rules.ignores(path, target.isDirectory())) continue;
+      let real = join(chain[chain.length - 1]!, name);
+      if (link) {
+        try {
+          real = realpathSync(full);
+        } catch (error) {
+          skipped.push({ path, reason: `cannot read: ${(error as Error).message}` });
+          continue;
+        }
+        if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+          skipped.push({ path, reason: 'a symbolic link that leaves the folder' });
+          continue;
+        }
       }
-      if (stat.isSymbolicLink() && !linkStaysInside(full, realRoot)) continue;
-      if (!stat.isFile() && !stat.isSymbolicLink()) continue;
-      if (rules.ignores(path)) continue;
-      const result = readOne(full);
-      if (typeof result === 'object' && 'skipped' in result) skipped.push({ path, reason: result.skipped });
-      else files.set(path, result);
+      if (target.isDirectory()) {
+        if (chain.includes(real)) skipped.push({ path, reason: 'a symbolic link to a directory that contains it' });
+        else stack.push({ dir: path, chain: [...chain, real] });
+      } else if (target.isFile()) {
+        const result = readOne(full);
+        if (typeof result === 'object' && 'skipped' in result) skipped.push({ path, reason: result.skipped });
+        else files.set(path, result);
+      } else {
+        skipped.push({ path, reason: 'not a regular file' });
+      }
     }
   }
   return { files, skipped };
@@ -146,15 +172,6 @@ export function decode(bytes: Uint8Array): Content {
     return utf8.decode(bytes);
   } catch {
     return new Uint8Array(bytes);
-  }
-}
-
-function linkStaysInside(full: string, realRoot: string): boolean {
-  try {
-    const target = realpathSync(full);
-    return (target === realRoot || target.startsWith(realRoot + sep)) && statSync(target).isFile();
-  } catch {
-    return false;
   }
 }
 

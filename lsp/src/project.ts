@@ -36,7 +36,7 @@ export class Project {
     this.reload();
   }
 
-  /** Reads the folder again (at start, and when a `.gitignore` changes). */
+  /** Reads the folder again (at start, and when an ignore file changes). */
   reload(): void {
     this.rules = new IgnoreRules(this.root);
     const loaded = readFolder(this.root, this.rules);
@@ -68,7 +68,7 @@ export class Project {
     return pathToFileURL(join(this.root, path)).href;
   }
 
-  /** Whether the folder's rules keep `path` (not under `.git`, `node_modules`, ignored...). */
+  /** Whether the folder's rules keep `path` (not under `.git`, not ignored). */
   keeps(path: string): boolean {
     return !this.rules.ignores(path);
   }

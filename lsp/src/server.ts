@@ -28,6 +28,7 @@ import { hover } from './hover.js';
 import { Project } from './project.js';
 import { COMMANDS, codeLenses, pendingPromotions, plan, promotionArgs, summarize, workspaceEdit, type PlanSummary } from './promote.js';
 import { documentSymbols } from './symbols.js';
+import { isIgnoreFile } from './files.js';
 
 /** The custom request that reports the engine's work counters (tests, benchmarks, debugging). */
 export const STATS_REQUEST = 'baton/stats';
@@ -135,7 +136,7 @@ connection.onDidChangeWatchedFiles((params) => {
     const found = locate(change.uri);
     if (!found) continue;
     const { project, path } = found;
-    if (path === '.gitignore' || path.endsWith('/.gitignore')) {
+    if (isIgnoreFile(path)) {
       project.reload();
       for (const document of documents.all()) applyDocument(document);
       changed = true;

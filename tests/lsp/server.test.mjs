@@ -4,7 +4,8 @@
 // the promote commands, document symbols, file watching, ignored files, and bad requests.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { FULL_CAPABILITIES, exampleFileCount, exampleRepo, positionOf, protocol, read, startServer } from './helpers.mjs';
@@ -63,15 +64,20 @@ spec:
 `,
 };
 
-// Files the server must not read: ignored by .gitignore, or in directories the CLI skips.
+// Files the server must not read, as the CLI reads a repository: under `.git`, or left out by
+// `.gitignore`, `.ignore` (which wins over `.gitignore`) or `.git/info/exclude`.
 const IGNORED = {
   '.gitignore': 'generated/\n*.tmp.yaml\n!keep.tmp.yaml\n',
   'generated/bad.yaml': 'a: [\n',
   'scratch.tmp.yaml': 'b: [\n',
   'keep.tmp.yaml': 'c: [\n',
-  'node_modules/pkg/bad.yaml': 'd: [\n',
-  'sub/.gitignore': 'local.yaml\n',
-  'sub/local.yaml': 'e: [\n',
+  '.git/config.yaml': 'd: [\n',
+  '.git/info/exclude': 'excluded.yaml\n',
+  'excluded.yaml': 'e: [\n',
+  'sub/.gitignore': 'local.yaml\n!dot.yaml\n',
+  'sub/.ignore': 'dot.yaml\n',
+  'sub/local.yaml': 'f: [\n',
+  'sub/dot.yaml': 'g: [\n',
 };
 
 describe('language server over stdio', () => {
@@ -115,12 +121,12 @@ describe('language server over stdio', () => {
 
   test('ignored files and skipped directories are not read; the rest of the folder is', async () => {
     await c.until(() => c.diagnostics.get(c.uri('keep.tmp.yaml')), 'keep.tmp.yaml (re-included by !pattern)');
-    for (const path of ['generated/bad.yaml', 'scratch.tmp.yaml', 'node_modules/pkg/bad.yaml', 'sub/local.yaml']) {
+    for (const path of ['generated/bad.yaml', 'scratch.tmp.yaml', '.git/config.yaml', 'excluded.yaml', 'sub/local.yaml', 'sub/dot.yaml']) {
       assert.equal(c.diagnostics.get(c.uri(path)), undefined, path);
     }
     const [stats] = await c.stats();
-    // The example's files + 2 broken-app files + 4 Flux files + keep.tmp.yaml + two .gitignore files.
-    assert.equal(stats.files, exampleFileCount() + 2 + 4 + 1 + 2);
+    // The example's files + 2 broken-app files + 4 Flux files + keep.tmp.yaml + 3 ignore files.
+    assert.equal(stats.files, exampleFileCount() + 2 + 4 + 1 + 3);
   });
 
   test('an edit publishes new diagnostics; fixing the file clears them', async () => {
@@ -453,6 +459,25 @@ describe('promote with other answers and clients', () => {
       assert.equal((await c.codeLens('apps/payment-service/production/kustomization.yaml')).length, 1);
     } finally {
       await c.stop();
+    }
+  });
+
+  test('symbolic links: followed inside the folder, reported when they leave it or loop', async () => {
+    const root = exampleRepo({ 'apps/broken/prod/kustomization.yaml': 'resources:\n  - missing.yaml\n' });
+    const outside = mkdtempSync(join(tmpdir(), 'baton-outside-'));
+    writeFileSync(join(outside, 'secret.yaml'), 'x: [\n');
+    symlinkSync(join(root, 'apps/broken'), join(root, 'linked'));
+    symlinkSync(outside, join(root, 'away'));
+    symlinkSync('..', join(root, 'apps/broken/up'));
+    const c = await startServer(root);
+    try {
+      await c.until(() => c.diagnostics.get(c.uri('linked/prod/kustomization.yaml')), 'the linked kustomization');
+      assert.equal(c.diagnostics.get(c.uri('away/secret.yaml')), undefined);
+      await c.until(() => c.logs.some((l) => /skipped away: a symbolic link that leaves the folder/.test(l.message)), 'the outside link');
+      assert.ok(c.logs.some((l) => /skipped apps\/broken\/up: a symbolic link to a directory that contains it/.test(l.message)));
+    } finally {
+      await c.stop();
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 
