@@ -118,29 +118,7 @@ export async function startServer(root, { capabilities = FULL_CAPABILITIES, answ
     uri: (path) => uriOf(root, path),
     /** Resolves when `predicate()` holds after a publication (or already holds). */
     until(predicate, what = 'a condition') {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          client.waiters = client.waiters.filter((w) => w !== check);
-          reject(new Error(`timed out waiting for ${what}; stderr: ${stderr}`));
-        }, 30000);
-        const check = () => {
-          let value;
-          try {
-            value = predicate();
-          } catch (error) {
-            clearTimeout(timer);
-            reject(error);
-            return;
-          }
-          if (value) {
-            clearTimeout(timer);
-            client.waiters = client.waiters.filter((w) => w !== check);
-            resolve(value);
-          }
-        };
-        client.waiters.push(check);
-        check();
-      });
+      return waitFor(client, predicate, what, () => `stderr: ${stderr}`);
     },
     /** Resolves at the next publication for `uri` after now (optionally one matching `predicate`). */
     nextPublication(uri, predicate = () => true) {
@@ -204,6 +182,39 @@ export async function startServer(root, { capabilities = FULL_CAPABILITIES, answ
       });
       rmSync(root, { recursive: true, force: true });
     },
+  });
+}
+
+/**
+ * Resolves with `predicate()`'s value once it is truthy: checked now and each time the owner
+ * calls its `waiters` (on each event it records). Rejects after 30 s, with `context()`.
+ */
+export function waitFor(owner, predicate, what, context = () => '') {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      owner.waiters = owner.waiters.filter((w) => w !== check);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`timed out waiting for ${what}; ${context()}`));
+    }, 30000);
+    const check = () => {
+      let value;
+      try {
+        value = predicate();
+      } catch (error) {
+        done();
+        reject(error);
+        return;
+      }
+      if (value) {
+        done();
+        resolve(value);
+      }
+    };
+    owner.waiters.push(check);
+    check();
   });
 }
 

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { exampleRepo, positionOf, repoRoot } from './helpers.mjs';
+import { exampleRepo, positionOf, repoRoot, waitFor } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const extensionDir = join(repoRoot, 'editors', 'vscode');
@@ -75,19 +75,7 @@ describe('activation, against a working vscode stand-in', () => {
   });
 
   const until = (predicate, what) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; missing: ${[...vscode.recorded.missing]}; output: ${vscode.recorded.output.join('\n')}`)), 30000);
-      const check = () => {
-        const value = predicate();
-        if (value) {
-          clearTimeout(timer);
-          vscode.waiters = vscode.waiters.filter((w) => w !== check);
-          resolve(value);
-        }
-      };
-      vscode.waiters.push(check);
-      check();
-    });
+    waitFor(vscode, predicate, what, () => `missing: ${[...vscode.recorded.missing]}; output: ${vscode.recorded.output.join('\n')}`);
   const provider = (kind) => vscode.recorded.providers.find((p) => p.kind === kind)?.provider;
   const token = () => new vscode.CancellationTokenSource().token;
 
