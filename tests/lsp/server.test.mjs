@@ -4,11 +4,12 @@
 // the promote commands, document symbols, file watching, ignored files, and bad requests.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { FULL_CAPABILITIES, exampleFileCount, exampleRepo, positionOf, protocol, read, startServer } from './helpers.mjs';
+import { FULL_CAPABILITIES, exampleFileCount, exampleRepo, positionOf, protocol, read, repoRoot, startServer } from './helpers.mjs';
 
 const BROKEN = 'apps/broken/prod/kustomization.yaml';
 const BROKEN_TEXT = 'resources:\n  - deployment.yaml\n  - missing.yaml\n';
@@ -490,6 +491,29 @@ describe('promote with other answers and clients', () => {
       await c.until(() => c.logs.some((l) => /cannot read the folder/.test(l.message)), 'a log line');
     } finally {
       await c.stop();
+    }
+  });
+});
+
+describe('the npm package', () => {
+  test('`baton-language-server --stdio` runs from the installed package (its bin resolves the engine through the package)', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'baton-pack-'));
+    try {
+      execFileSync('npm', ['pack', repoRoot, '--pack-destination', scratch, '--silent'], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+      const [tarball] = readdirSync(scratch).filter((n) => n.endsWith('.tgz'));
+      writeFileSync(join(scratch, 'package.json'), '{"name": "consumer", "private": true}\n');
+      execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', `./${tarball}`], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+      const bin = join(scratch, 'node_modules', '.bin', 'baton-language-server');
+      const c = await startServer(exampleRepo({ 'apps/broken/prod/kustomization.yaml': 'resources:\n  - missing.yaml\n' }), { server: bin });
+      try {
+        assert.equal(c.initializeResult.serverInfo.name, 'baton-language-server');
+        const [d] = await c.until(() => c.diagnostics.get(c.uri('apps/broken/prod/kustomization.yaml')), 'diagnostics');
+        assert.equal(d.code, 'K003');
+      } finally {
+        await c.stop();
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });
