@@ -7,6 +7,12 @@ use super::{Ctx, Function, Param};
 
 type Res = Result<Value, String>;
 
+/// The names of Go's builtins.
+pub(crate) const NAMES: &[&str] = &[
+    "and", "call", "eq", "ge", "gt", "html", "index", "js", "le", "len", "lt", "ne", "not", "or",
+    "print", "printf", "println", "slice", "urlquery",
+];
+
 /// The builtin of that name.
 pub(crate) fn get(name: &str) -> Option<Function> {
     let r = || Param::Reflect;

@@ -510,12 +510,12 @@ impl<'t> State<'t> {
         fin: Option<Rv>,
     ) -> R<Rv> {
         self.at = At::Arg(node);
-        let funcs = &self.tmpl.funcs;
+        let funcs: &'t super::Funcs = &self.tmpl.funcs;
         let Some((function, builtin)) = funcs.get(name) else {
             let quoted = super::fmt::quote(name, false);
             return Err(self.error(format!("{quoted} is not a defined function")));
         };
-        self.eval_call(dot, &function, builtin, None, cmd, name, args, fin)
+        self.eval_call(dot, function, builtin, None, cmd, name, args, fin)
     }
 
     fn eval_field(

@@ -47,16 +47,16 @@ pub(crate) enum Kind {
 
 /// One token: its kind, byte offset, text (the message for an error) and starting line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Item {
+pub(crate) struct Item<'t> {
     pub(crate) kind: Kind,
     pub(crate) pos: usize,
-    pub(crate) val: String,
+    pub(crate) val: std::borrow::Cow<'t, str>,
     pub(crate) line: usize,
     /// Byte offset just past the token (for an error: where the lexer stopped).
     pub(crate) end: usize,
 }
 
-impl std::fmt::Display for Item {
+impl std::fmt::Display for Item<'_> {
     /// Go's `item.String()`, used in parse error messages.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.kind {
@@ -114,9 +114,9 @@ enum State {
     RawQuote,
 }
 
-enum Step {
+enum Step<'t> {
     Go(State),
-    Emit(Item),
+    Emit(Item<'t>),
 }
 
 #[allow(clippy::struct_excessive_bools)] // Go's lexer state, field for field
@@ -185,12 +185,12 @@ impl<'t> Lexer<'t> {
     }
 
     /// The next item; after an error or the end, `EOF` forever.
-    pub(crate) fn next_item(&mut self) -> Item {
+    pub(crate) fn next_item(&mut self) -> Item<'t> {
         if self.done {
             return Item {
                 kind: Kind::Eof,
                 pos: self.pos,
-                val: String::new(),
+                val: "".into(),
                 line: self.start_line,
                 end: self.pos,
             };
@@ -255,11 +255,12 @@ impl<'t> Lexer<'t> {
         }
     }
 
-    fn this_item(&mut self, kind: Kind) -> Item {
+    fn this_item(&mut self, kind: Kind) -> Item<'t> {
+        let input: &'t str = self.input;
         let item = Item {
             kind,
             pos: self.start,
-            val: self.input[self.start..self.pos].to_owned(),
+            val: input[self.start..self.pos].into(),
             line: self.start_line,
             end: self.pos,
         };
@@ -268,7 +269,7 @@ impl<'t> Lexer<'t> {
         item
     }
 
-    fn emit(&mut self, kind: Kind) -> Step {
+    fn emit(&mut self, kind: Kind) -> Step<'t> {
         Step::Emit(self.this_item(kind))
     }
 
@@ -293,18 +294,18 @@ impl<'t> Lexer<'t> {
         self.backup();
     }
 
-    fn errorf(&mut self, message: String) -> Step {
+    fn errorf(&mut self, message: String) -> Step<'t> {
         let item = Item {
             kind: Kind::Error,
             pos: self.start,
-            val: message,
+            val: message.into(),
             line: self.start_line,
             end: self.pos.max(self.start),
         };
         Step::Emit(item)
     }
 
-    fn lex_text(&mut self) -> Step {
+    fn lex_text(&mut self) -> Step<'t> {
         if let Some(x) = self.rest().find(LEFT_DELIM) {
             if x > 0 {
                 self.pos += x;
@@ -347,7 +348,7 @@ impl<'t> Lexer<'t> {
         rest.len() - rest.trim_start_matches(is_space_byte).len()
     }
 
-    fn lex_left_delim(&mut self) -> Step {
+    fn lex_left_delim(&mut self) -> Step<'t> {
         self.pos += LEFT_DELIM.len();
         let trim = has_left_trim_marker(self.rest());
         let after_marker = if trim { TRIM_MARKER_LEN } else { 0 };
@@ -364,7 +365,7 @@ impl<'t> Lexer<'t> {
         Step::Emit(item)
     }
 
-    fn lex_comment(&mut self) -> Step {
+    fn lex_comment(&mut self) -> Step<'t> {
         self.pos += LEFT_COMMENT.len();
         let Some(x) = self.rest().find(RIGHT_COMMENT) else {
             return self.errorf("unclosed comment".to_owned());
@@ -387,7 +388,7 @@ impl<'t> Lexer<'t> {
         Step::Go(State::Text)
     }
 
-    fn lex_right_delim(&mut self) -> Step {
+    fn lex_right_delim(&mut self) -> Step<'t> {
         let (_, trim) = self.at_right_delim();
         if trim {
             self.pos += TRIM_MARKER_LEN;
@@ -403,7 +404,7 @@ impl<'t> Lexer<'t> {
         Step::Emit(item)
     }
 
-    fn lex_inside_action(&mut self) -> Step {
+    fn lex_inside_action(&mut self) -> Step<'t> {
         let (delim, _) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
@@ -459,7 +460,7 @@ impl<'t> Lexer<'t> {
         }
     }
 
-    fn lex_space(&mut self) -> Step {
+    fn lex_space(&mut self) -> Step<'t> {
         let mut spaces = 0;
         while is_space(self.peek()) {
             self.next();
@@ -475,7 +476,7 @@ impl<'t> Lexer<'t> {
         self.emit(Kind::Space)
     }
 
-    fn lex_identifier(&mut self) -> Step {
+    fn lex_identifier(&mut self) -> Step<'t> {
         loop {
             let c = self.next();
             if is_alphanumeric(c) {
@@ -496,14 +497,14 @@ impl<'t> Lexer<'t> {
         }
     }
 
-    fn lex_variable(&mut self) -> Step {
+    fn lex_variable(&mut self) -> Step<'t> {
         if self.at_terminator() {
             return self.emit(Kind::Variable);
         }
         self.lex_field_or_variable(Kind::Variable)
     }
 
-    fn lex_field_or_variable(&mut self, kind: Kind) -> Step {
+    fn lex_field_or_variable(&mut self, kind: Kind) -> Step<'t> {
         if self.at_terminator() {
             return self.emit(if kind == Kind::Variable { Kind::Variable } else { Kind::Dot });
         }
@@ -532,7 +533,7 @@ impl<'t> Lexer<'t> {
         }
     }
 
-    fn lex_char(&mut self) -> Step {
+    fn lex_char(&mut self) -> Step<'t> {
         loop {
             match self.next() {
                 Some('\\') => match self.next() {
@@ -551,7 +552,7 @@ impl<'t> Lexer<'t> {
         self.emit(Kind::CharConstant)
     }
 
-    fn lex_number(&mut self) -> Step {
+    fn lex_number(&mut self) -> Step<'t> {
         if !self.scan_number() {
             let text = quote(&self.input[self.start..self.pos], false);
             return self.errorf(format!("bad number syntax: {text}"));
@@ -598,7 +599,7 @@ impl<'t> Lexer<'t> {
         true
     }
 
-    fn lex_quote(&mut self) -> Step {
+    fn lex_quote(&mut self) -> Step<'t> {
         loop {
             match self.next() {
                 Some('\\') => match self.next() {
@@ -615,7 +616,7 @@ impl<'t> Lexer<'t> {
         self.emit(Kind::String)
     }
 
-    fn lex_raw_quote(&mut self) -> Step {
+    fn lex_raw_quote(&mut self) -> Step<'t> {
         loop {
             match self.next() {
                 None => return self.errorf("unterminated raw quoted string".to_owned()),

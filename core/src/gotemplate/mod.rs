@@ -67,6 +67,7 @@ pub mod sprig;
 pub mod value;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use crate::diagnostic::Span;
 pub use crate::gates::time::Instant;
@@ -278,38 +279,52 @@ impl Function {
 }
 
 /// A set of functions, by name. Go's builtins are always there (a set's own function of the
-/// same name wins, as Sprig's `slice` does).
-#[derive(Debug, Clone, Default)]
+/// same name wins, as Sprig's `slice` does). Cloning is cheap (the table is shared), so a
+/// host builds a set once and parses every template with it.
+#[derive(Debug, Clone)]
 pub struct Funcs {
-    map: BTreeMap<String, Function>,
+    /// Each function and whether it is Go's builtin of that name.
+    map: Rc<BTreeMap<String, (Function, bool)>>,
+}
+
+impl Default for Funcs {
+    fn default() -> Funcs {
+        Funcs::builtin()
+    }
 }
 
 impl Funcs {
     /// Go's builtins only.
     #[must_use]
     pub fn builtin() -> Funcs {
-        Funcs::default()
+        let map = builtins::NAMES
+            .iter()
+            .filter_map(|name| Some(((*name).to_owned(), (builtins::get(name)?, true))))
+            .collect();
+        Funcs { map: Rc::new(map) }
     }
 
     /// Adds or replaces a function.
     pub fn insert(&mut self, name: &str, function: Function) {
-        self.map.insert(name.to_owned(), function);
+        Rc::make_mut(&mut self.map).insert(name.to_owned(), (function, false));
     }
 
-    /// Removes a function (Argo CD removes `env`, `expandenv` and `getHostByName`).
+    /// Removes a function (Argo CD removes `env`, `expandenv` and `getHostByName`); Go's
+    /// builtin of that name, if any, is there again.
     pub fn remove(&mut self, name: &str) {
-        self.map.remove(name);
+        let map = Rc::make_mut(&mut self.map);
+        map.remove(name);
+        if let Some(f) = builtins::get(name) {
+            map.insert(name.to_owned(), (f, true));
+        }
     }
 
-    fn get(&self, name: &str) -> Option<(Function, bool)> {
-        if let Some(f) = self.map.get(name) {
-            return Some((f.clone(), false));
-        }
-        builtins::get(name).map(|f| (f, true))
+    fn get(&self, name: &str) -> Option<(&Function, bool)> {
+        self.map.get(name).map(|(f, builtin)| (f, *builtin))
     }
 
     fn has(&self, name: &str) -> bool {
-        self.map.contains_key(name) || builtins::get(name).is_some()
+        self.map.contains_key(name)
     }
 }
 

@@ -137,14 +137,14 @@ pub(crate) fn parse(
     Ok(p.trees)
 }
 
-fn eof_item() -> Item {
-    Item { kind: Kind::Eof, pos: 0, val: String::new(), line: 1, end: 0 }
+fn eof_item() -> Item<'static> {
+    Item { kind: Kind::Eof, pos: 0, val: "".into(), line: 1, end: 0 }
 }
 
 struct Parser<'t, 'f> {
     name: &'t str,
     lex: Lexer<'t>,
-    token: [Item; 3],
+    token: [Item<'t>; 3],
     peek_count: usize,
     vars: Vec<String>,
     has_function: &'f dyn Fn(&str) -> bool,
@@ -163,8 +163,8 @@ enum End {
     Else,
 }
 
-impl Parser<'_, '_> {
-    fn next(&mut self) -> Item {
+impl<'t> Parser<'t, '_> {
+    fn next(&mut self) -> Item<'t> {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
@@ -177,18 +177,18 @@ impl Parser<'_, '_> {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item) {
+    fn backup2(&mut self, t1: Item<'t>) {
         self.token[1] = t1;
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item, t1: Item) {
+    fn backup3(&mut self, t2: Item<'t>, t1: Item<'t>) {
         self.token[1] = t1;
         self.token[2] = t2;
         self.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Item {
+    fn peek(&mut self) -> Item<'t> {
         if self.peek_count > 0 {
             return self.token[self.peek_count - 1].clone();
         }
@@ -197,7 +197,7 @@ impl Parser<'_, '_> {
         self.token[0].clone()
     }
 
-    fn next_non_space(&mut self) -> Item {
+    fn next_non_space(&mut self) -> Item<'t> {
         loop {
             let token = self.next();
             if token.kind != Kind::Space {
@@ -206,7 +206,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item {
+    fn peek_non_space(&mut self) -> Item<'t> {
         let token = self.next_non_space();
         self.backup();
         token
@@ -221,13 +221,13 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn error_at(&self, message: impl std::fmt::Display, item: &Item) -> TemplateError {
+    fn error_at(&self, message: impl std::fmt::Display, item: &Item<'_>) -> TemplateError {
         let mut err = self.error(message);
         err.span = Some(Span::new(item.pos, item.end));
         err
     }
 
-    fn unexpected(&self, token: &Item, context: &str) -> TemplateError {
+    fn unexpected(&self, token: &Item<'_>, context: &str) -> TemplateError {
         if token.kind == Kind::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != token.line {
@@ -241,7 +241,7 @@ impl Parser<'_, '_> {
         self.error_at(format!("unexpected {token} in {context}"), token)
     }
 
-    fn expect(&mut self, kind: Kind, context: &str) -> PResult<Item> {
+    fn expect(&mut self, kind: Kind, context: &str) -> PResult<Item<'t>> {
         let token = self.next_non_space();
         if token.kind != kind {
             return Err(self.unexpected(&token, context));
@@ -320,7 +320,9 @@ impl Parser<'_, '_> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.kind {
-            Kind::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: token.val })),
+            Kind::Text => {
+                Ok(Parsed::Node(Node::Text { pos: token.pos, text: token.val.into_owned() }))
+            }
             Kind::LeftDelim => {
                 self.action_line = token.line;
                 let result = self.action();
@@ -467,7 +469,7 @@ impl Parser<'_, '_> {
         Ok(Node::Template { pos: token.pos, name, pipe })
     }
 
-    fn template_name(&self, token: &Item, context: &str) -> PResult<String> {
+    fn template_name(&self, token: &Item<'_>, context: &str) -> PResult<String> {
         match token.kind {
             Kind::String | Kind::RawString => {
                 unquote(&token.val).map_err(|e| self.error_at(e, token))
@@ -493,13 +495,13 @@ impl Parser<'_, '_> {
                     pipe.is_assign = next.kind == Kind::Assign;
                     self.next_non_space();
                     pipe.decl.push(new_var(v.pos, &v.val));
-                    self.vars.push(v.val.clone());
+                    self.vars.push(v.val.to_string());
                     break;
                 }
                 Kind::Char if next.val == "," => {
                     self.next_non_space();
                     pipe.decl.push(new_var(v.pos, &v.val));
-                    self.vars.push(v.val.clone());
+                    self.vars.push(v.val.to_string());
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().kind {
                             Kind::Variable | Kind::RightDelim | Kind::RightParen => {
@@ -640,7 +642,7 @@ impl Parser<'_, '_> {
                         &token,
                     ));
                 }
-                Arg::Identifier { pos: token.pos, name: token.val }
+                Arg::Identifier { pos: token.pos, name: token.val.into_owned() }
             }
             Kind::Dot => Arg::Dot { pos: token.pos },
             Kind::Nil => Arg::Nil { pos: token.pos },
@@ -674,7 +676,7 @@ impl Parser<'_, '_> {
             }
             Kind::String | Kind::RawString => {
                 let text = unquote(&token.val).map_err(|e| self.error_at(e, &token))?;
-                Arg::String { pos: token.pos, quoted: token.val, text }
+                Arg::String { pos: token.pos, quoted: token.val.into_owned(), text }
             }
             _ => {
                 self.backup();
@@ -709,8 +711,8 @@ fn is_go_space(c: char) -> bool {
 }
 
 /// `parse.newNumber`.
-fn new_number(token: &Item) -> Result<Number, String> {
-    let text = token.val.as_str();
+fn new_number(token: &Item<'_>) -> Result<Number, String> {
+    let text: &str = &token.val;
     let mut n = Number { text: text.to_owned(), ..Number::default() };
     if token.kind == Kind::CharConstant {
         let (c, tail) = unquote_char(&text[1..], '\'')?;

@@ -331,18 +331,24 @@ fn build(skip: &[&str]) -> Funcs {
     funcs
 }
 
+thread_local! {
+    // Built once per thread (the engine has one): a set is shared, so clones are cheap.
+    static HERMETIC: Funcs = build(NON_HERMETIC);
+    static GENERIC: Funcs = build(&["env", "expandenv", "getHostByName"]);
+}
+
 impl Funcs {
     /// Sprig's `HermeticTxtFuncMap`: what Flux's image automation gives commit messages.
     #[must_use]
     pub fn hermetic() -> Funcs {
-        build(NON_HERMETIC)
+        HERMETIC.with(Funcs::clone)
     }
 
     /// Sprig's `GenericFuncMap` less `env`, `expandenv` and `getHostByName`: what Argo CD
     /// gives `goTemplate` `ApplicationSets` (before adding its own functions).
     #[must_use]
     pub fn generic() -> Funcs {
-        build(&["env", "expandenv", "getHostByName"])
+        GENERIC.with(Funcs::clone)
     }
 }
 
