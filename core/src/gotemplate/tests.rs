@@ -1607,6 +1607,26 @@ fn sprig_function_sets_and_refusals() {
         &o,
         &[("{{ shout 1 }}", "ERR template: t:1: function \"shout\" not defined")],
     );
+    // Removing Sprig's `slice` brings Go's builtin back (Sprig's shadows it in the set).
+    custom.remove("slice");
+    check_with(
+        &custom,
+        &d,
+        &o,
+        &[(
+            "{{ slice .s 0 1 }} {{ slice .l 5 }}",
+            "ERR template: t:1:22: executing \"t\" at <slice .l 5>: error calling slice: index out of range: 5",
+        )],
+    );
+    check_with(
+        &generic,
+        &d,
+        &o,
+        &[(
+            "{{ slice .l 5 }}",
+            "ERR template: t:1:3: executing \"t\" at <slice .l 5>: error calling slice: reflect.Value.Slice: slice index out of bounds",
+        )],
+    );
 }
 
 #[test]
