@@ -41,7 +41,7 @@
 //! - [`Template::parse`] parses with a function set ([`Funcs::builtin`], [`Funcs::hermetic`]
 //!   for Flux, [`Funcs::generic`] for Argo CD, plus [`Funcs::insert`] for a host's own; sets
 //!   are shared tables, cheap to clone). Parse a text once and execute it per data value
-//!   (ApplicationSets render the same field for every parameter set).
+//!   (`ApplicationSets` render the same field for every parameter set).
 //! - [`Template::execute`] runs it on a [`Value`] with [`ExecOptions`]: `missingkey`
 //!   ([`MissingKey::from_option`] reads Go's `missingkey=error` option text), `now` for the
 //!   clock-reading Sprig functions, and [`Limits`].

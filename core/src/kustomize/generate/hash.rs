@@ -129,19 +129,9 @@ fn write_json(value: &Json, out: &mut String) {
     }
 }
 
-/// A `float64` as `encoding/json` writes it: shortest digits, exponent form outside
-/// `[1e-6, 1e21)` with a signed exponent of at least two digits (`1e+21`, `1e-7`).
+/// A `float64` as `encoding/json` writes it (`1e+21`, `1e-7`).
 pub(super) fn go_float(f: f64) -> String {
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let text = format!("{f:e}");
-        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-        return match exponent.strip_prefix('-') {
-            Some(digits) => format!("{mantissa}e-{digits}"),
-            None => format!("{mantissa}e+{exponent:0>2}"),
-        };
-    }
-    format!("{f}")
+    crate::float::format_json(f)
 }
 
 /// kustomize's `encode`: ten hex digits with look-alike-free letters.

@@ -623,16 +623,7 @@ fn write_json_container(
 
 /// Go's `encoding/json` float: shortest digits, exponent form below 1e-6 and from 1e21.
 fn go_json_float(f: f64) -> String {
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let text = format!("{f:e}");
-        return match text.split_once('e') {
-            Some((mantissa, exp)) if exp.starts_with('-') => format!("{mantissa}e{exp}"),
-            Some((mantissa, exp)) => format!("{mantissa}e+{exp}"),
-            None => text,
-        };
-    }
-    format!("{f}")
+    crate::float::format_json(f)
 }
 
 #[cfg(test)]

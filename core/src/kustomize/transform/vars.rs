@@ -508,30 +508,12 @@ fn warn_unused(b: &mut Builder, vars: &[VarDecl], values: &Values, counts: &VecM
 
 /// Go's `strconv.FormatFloat(f, 'f', -1, 64)`.
 fn go_format_f(f: f64) -> String {
-    if f.is_nan() {
-        "NaN".into()
-    } else if f.is_infinite() {
-        if f > 0.0 { "+Inf".into() } else { "-Inf".into() }
-    } else {
-        format!("{f}")
-    }
+    crate::float::format_go(f, b'f', None)
 }
 
-/// Go's `%v` for a float64: shortest digits, exponent form when the exponent is below -4 or
-/// at least 6... unless the digits need more room (Go's `%g` with shortest precision).
+/// Go's `%v` for a float64 (`strconv.FormatFloat(f, 'g', -1, 64)`).
 fn go_format_g(f: f64) -> String {
-    if !f.is_finite() {
-        return go_format_f(f);
-    }
-    let scientific = format!("{f:e}");
-    let Some((mantissa, exp)) = scientific.split_once('e') else { return scientific };
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if (-4..6).contains(&exp) {
-        format!("{f}")
-    } else {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exp.abs())
-    }
+    crate::float::format_go(f, b'g', None)
 }
 
 #[cfg(test)]
