@@ -101,7 +101,10 @@ fn the_latest_run_of_a_check_decides() {
     runs[0]["check_runs"].as_array_mut().unwrap().remove(0);
     repo.write("runs.json", runs.to_string().as_bytes());
     let (_, plan, _) = run(&repo, &promote(&["--now", WEDNESDAY, "--checks", "runs.json"]));
-    assert_eq!(gates(&plan)["requiredChecks"], ("fail".into(), "failed: e2e-staging (failure)".into()));
+    assert_eq!(
+        gates(&plan)["requiredChecks"],
+        ("fail".into(), "failed: e2e-staging (failure)".into())
+    );
     // A combined status may name the check too; a failing one is not hidden.
     repo.write(
         "status.json",
@@ -109,10 +112,12 @@ fn the_latest_run_of_a_check_decides() {
             "statuses": [{"id": 1, "context": "e2e-staging", "state": "error",
               "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"}]}"#,
     );
-    let args =
-        promote(&["--checks", &fixture("check-runs.json"), "--statuses", "status.json"]);
+    let args = promote(&["--checks", &fixture("check-runs.json"), "--statuses", "status.json"]);
     let (_, plan, _) = run(&repo, &args);
-    assert_eq!(gates(&plan)["requiredChecks"], ("fail".into(), "failed: e2e-staging (error)".into()));
+    assert_eq!(
+        gates(&plan)["requiredChecks"],
+        ("fail".into(), "failed: e2e-staging (error)".into())
+    );
     // Not reported at all: waiting.
     let (_, plan, _) = run(&repo, &promote(&["--statuses", &fixture("status.json")]));
     assert_eq!(gates(&plan)["requiredChecks"].1, "waiting for e2e-staging (not reported)");
@@ -179,9 +184,15 @@ fn malformed_payloads_exit_2_naming_the_file_and_the_path() {
     let cases: &[(&[&str], &str)] = &[
         (&["--reviews", "reviews.json"], "reviews.json: $[3].state: unknown variant `LGTM`"),
         (&["--checks", "runs.json"], "runs.json: $[0].check_runs[2]: missing field `name`"),
-        (&["--github-event", "push.json"], "push.json: $: missing field `pull_request` (not a pull request event"),
+        (
+            &["--github-event", "push.json"],
+            "push.json: $: missing field `pull_request` (not a pull request event",
+        ),
         (&["--teams", "@example/payments=team.json"], "team.json: $[1]: missing field `login`"),
-        (&["--statuses", "status.json"], "status.json: $.statuses[0].state: unknown variant `done`"),
+        (
+            &["--statuses", "status.json"],
+            "status.json: $.statuses[0].state: unknown variant `done`",
+        ),
         (&["--reviews", "broken.json"], "broken.json: not JSON"),
         (&["--context", "ctx.json"], "invalid context ctx.json: $.approvals: invalid type: string"),
         (&["--reviews", "missing.json"], "cannot read 'missing.json'"),

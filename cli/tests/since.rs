@@ -77,7 +77,11 @@ fn a_value_merged_from_a_branch_lands_at_the_merge() {
     repo.write("README.md", b"unrelated\n");
     commit(&repo, "2026-11-22T09:00:00Z", "docs");
     // ... merged an hour ago: staging has run it for an hour.
-    git(repo.path(), "2026-11-25T09:00:00Z", &["merge", "-q", "--no-ff", "bump", "-m", "merge bump"]);
+    git(
+        repo.path(),
+        "2026-11-25T09:00:00Z",
+        &["merge", "-q", "--no-ff", "bump", "-m", "merge bump"],
+    );
     let (gate, err) = soak(&repo, &[]);
     assert_eq!(gate, ("pending".into(), "soaking: 1h left (needs 2h in staging)".into()), "{err}");
 }
@@ -94,8 +98,16 @@ fn a_value_in_the_kustomization_images_entry_is_followed_too() {
     let out = baton(
         &repo,
         &[
-            "promote", "--app", "ledger-api", "--to", "production", "--format", "json",
-            "--since-from-git", "--now", NOW,
+            "promote",
+            "--app",
+            "ledger-api",
+            "--to",
+            "production",
+            "--format",
+            "json",
+            "--since-from-git",
+            "--now",
+            NOW,
         ],
     );
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -110,7 +122,10 @@ fn an_uncommitted_value_has_not_landed() {
     let (gate, err) = soak(&repo, &[]);
     assert_eq!(gate.0, "pending");
     assert!(gate.1.contains("unknown: when the artifact landed in staging"), "{gate:?}");
-    assert!(err.contains(&format!("since.staging: {STAGING_PATCH}:11 has changes not committed")), "{err}");
+    assert!(
+        err.contains(&format!("since.staging: {STAGING_PATCH}:11 has changes not committed")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -143,8 +158,16 @@ fn a_shallow_clone_cannot_tell_and_says_so() {
     let out = baton(
         &clone,
         &[
-            "--root", "c", "promote", "--app", "payment-service", "--to", "production",
-            "--since-from-git", "--now", NOW,
+            "--root",
+            "c",
+            "promote",
+            "--app",
+            "payment-service",
+            "--to",
+            "production",
+            "--since-from-git",
+            "--now",
+            NOW,
         ],
     );
     assert_eq!(out.status.code(), Some(2));
@@ -155,7 +178,10 @@ fn a_shallow_clone_cannot_tell_and_says_so() {
 #[test]
 fn outside_a_git_repository_the_command_cannot_run() {
     let repo = example_repo();
-    let out = baton(&repo, &["promote", "--app", "payment-service", "--to", "production", "--since-from-git"]);
+    let out = baton(
+        &repo,
+        &["promote", "--app", "payment-service", "--to", "production", "--since-from-git"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--since-from-git"), "{}", stderr(&out));
 }
