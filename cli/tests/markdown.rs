@@ -164,7 +164,7 @@ fn a_huge_plan_is_split_into_self_contained_comments() {
                 && p.contains(" lines) (continued)</summary>"))
     );
     let expected: String =
-        diff.lines().filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
+        diff.lines().filter(|l| !l.is_empty()).flat_map(|l| [l, "\n"]).collect();
     assert!(rendered == expected, "the parts lose or repeat lines of the rendered diff");
     // Standard output has the same parts, one after another.
     assert_eq!(stdout(&out), joined.join("\n"));
