@@ -163,8 +163,7 @@ fn a_huge_plan_is_split_into_self_contained_comments() {
             .any(|p| p.contains("<details><summary>Rendered diff of production (")
                 && p.contains(" lines) (continued)</summary>"))
     );
-    let expected: String =
-        diff.lines().filter(|l| !l.is_empty()).flat_map(|l| [l, "\n"]).collect();
+    let expected: String = diff.lines().filter(|l| !l.is_empty()).flat_map(|l| [l, "\n"]).collect();
     assert!(rendered == expected, "the parts lose or repeat lines of the rendered diff");
     // Standard output has the same parts, one after another.
     assert_eq!(stdout(&out), joined.join("\n"));
