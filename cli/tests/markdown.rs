@@ -75,6 +75,19 @@ fn a_promotion_plan_comment() {
     assert!(self_contained(&md));
 }
 
+/// The fleet's promotion as a comment, in parts under `comment/`.
+const FLEET_COMMENT: [&str; 9] = [
+    "promote",
+    "--app",
+    "fleet",
+    "--to",
+    "production",
+    "--format",
+    "markdown",
+    "--comment-dir",
+    "comment",
+];
+
 /// An app of `n` Deployments sharing one image (with a long name): promoting its tag changes
 /// every one of them, and the rendered diff runs to hundreds of kilobytes.
 fn fleet(n: usize) -> Repo {
@@ -103,20 +116,7 @@ fn a_huge_plan_is_split_into_self_contained_comments() {
     let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
     let diff = plan["renderedDiff"].as_str().unwrap();
     assert!(diff.len() > 3 * LIMIT, "{}", diff.len());
-    let out = baton(
-        &repo,
-        &[
-            "promote",
-            "--app",
-            "fleet",
-            "--to",
-            "production",
-            "--format",
-            "markdown",
-            "--comment-dir",
-            "comment",
-        ],
-    );
+    let out = baton(&repo, &FLEET_COMMENT);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let mut files: Vec<_> = std::fs::read_dir(repo.path().join("comment"))
         .unwrap()
@@ -172,17 +172,7 @@ fn a_huge_plan_is_split_into_self_contained_comments() {
 #[test]
 fn a_second_run_replaces_the_parts_of_the_first() {
     let repo = fleet(400);
-    let args = [
-        "promote",
-        "--app",
-        "fleet",
-        "--to",
-        "production",
-        "--format",
-        "markdown",
-        "--comment-dir",
-        "comment",
-    ];
+    let args = FLEET_COMMENT;
     assert_eq!(baton(&repo, &args).status.code(), Some(0));
     repo.write("apps/fleet/staging/kustomization.yaml", b"resources:\n- ../base\n");
     assert_eq!(baton(&repo, &args).status.code(), Some(0));

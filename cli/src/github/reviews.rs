@@ -163,49 +163,60 @@ mod tests {
     const T2: &str = "2026-11-25T09:00:00Z";
     const T3: &str = "2026-11-25T10:00:00Z";
 
-    #[test]
-    fn the_latest_opinionated_review_of_each_user_decides() {
-        // Approve, then request changes: not approving.
-        let r = [
-            review(1, "alice", "APPROVED", T1, "MEMBER"),
-            review(2, "alice", "CHANGES_REQUESTED", T2, "MEMBER"),
-        ];
-        assert!(approvers(&r).is_empty());
-        // Request changes, then approve: approving.
-        let r = [
-            review(1, "alice", "CHANGES_REQUESTED", T1, "MEMBER"),
-            review(2, "Alice", "APPROVED", T2, "MEMBER"),
-        ];
-        assert_eq!(approvers(&r), ["Alice"]);
-        // A comment after an approval leaves it standing.
-        let r = [
-            review(1, "alice", "APPROVED", T1, "MEMBER"),
-            review(2, "alice", "COMMENTED", T2, "MEMBER"),
-        ];
-        assert_eq!(approvers(&r), ["alice"]);
-        // A dismissed approval, and a dismissal after an older approval, do not count.
-        let r = [review(1, "alice", "DISMISSED", T1, "MEMBER")];
-        assert!(approvers(&r).is_empty());
-        let r = [
-            review(1, "alice", "APPROVED", T1, "MEMBER"),
-            review(2, "alice", "DISMISSED", T2, "MEMBER"),
-        ];
-        assert!(approvers(&r).is_empty());
-    }
+    /// (id, login, state, submitted at, association)
+    type Row = (u64, &'static str, &'static str, &'static str, &'static str);
 
     #[test]
-    fn order_is_by_submission_time_then_id() {
-        // Listed out of order (pages merged): the later approval wins over the earlier change request.
-        let r = [
-            review(5, "bob", "APPROVED", T3, "COLLABORATOR"),
-            review(3, "bob", "CHANGES_REQUESTED", T2, "COLLABORATOR"),
+    fn the_latest_opinionated_review_of_each_user_decides() {
+        let cases: &[(&str, &[Row], &[&str])] = &[
+            (
+                "approve, then request changes",
+                &[
+                    (1, "alice", "APPROVED", T1, "MEMBER"),
+                    (2, "alice", "CHANGES_REQUESTED", T2, "MEMBER"),
+                ],
+                &[],
+            ),
+            (
+                "request changes, then approve",
+                &[
+                    (1, "alice", "CHANGES_REQUESTED", T1, "MEMBER"),
+                    (2, "Alice", "APPROVED", T2, "MEMBER"),
+                ],
+                &["Alice"],
+            ),
+            (
+                "a comment after an approval leaves it standing",
+                &[(1, "alice", "APPROVED", T1, "MEMBER"), (2, "alice", "COMMENTED", T2, "MEMBER")],
+                &["alice"],
+            ),
+            ("a dismissed approval", &[(1, "alice", "DISMISSED", T1, "MEMBER")], &[]),
+            (
+                "a dismissal after an older approval",
+                &[(1, "alice", "APPROVED", T1, "MEMBER"), (2, "alice", "DISMISSED", T2, "MEMBER")],
+                &[],
+            ),
+            (
+                "listed out of order (pages merged): the later approval wins",
+                &[
+                    (5, "bob", "APPROVED", T3, "COLLABORATOR"),
+                    (3, "bob", "CHANGES_REQUESTED", T2, "COLLABORATOR"),
+                ],
+                &["bob"],
+            ),
+            (
+                "approvers in the order they approved",
+                &[(9, "bob", "APPROVED", T2, "OWNER"), (8, "carol", "APPROVED", T1, "MEMBER")],
+                &["carol", "bob"],
+            ),
         ];
-        assert_eq!(approvers(&r), ["bob"]);
-        let r = [
-            review(9, "bob", "APPROVED", T2, "OWNER"),
-            review(8, "carol", "APPROVED", T1, "MEMBER"),
-        ];
-        assert_eq!(approvers(&r), ["carol", "bob"]);
+        for (what, rows, expected) in cases {
+            let reviews: Vec<Page<Review>> = rows
+                .iter()
+                .map(|&(id, login, state, at, a)| review(id, login, state, at, a))
+                .collect();
+            assert_eq!(approvers(&reviews), *expected, "{what}");
+        }
     }
 
     #[test]
