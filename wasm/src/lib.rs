@@ -323,9 +323,10 @@ impl Workspace {
     }
 
     /// Every file, as `{path: text}` with normalized paths (`Uint8Array` for binary files).
+    /// The object has no prototype, so every path is an own key, `__proto__` included.
     #[wasm_bindgen(unchecked_return_type = "Files")]
     pub fn files(&self) -> Result<JsValue, JsError> {
-        let out = js_sys::Object::new();
+        let out: js_sys::Object = js_sys::Object::create(JsValue::NULL.unchecked_ref());
         for (path, content) in self.inner.tree().iter() {
             let value: JsValue = match content {
                 tree::Content::Text(text) => JsValue::from_str(text),
