@@ -21,6 +21,19 @@ test('the package loads as an ES module too, with named exports', async () => {
   assert.equal(esm.version(), version());
 });
 
+test('memoryBytes() is the size of the wasm memory, whole 64 KiB pages that never shrink', () => {
+  const before = baton.memoryBytes();
+  assert.equal(typeof before, 'number');
+  assert.ok(before > 0 && before % 65536 === 0, String(before));
+  // A workspace over 1 MB of text makes room for its caches up front.
+  const big = { 'big.yaml': `a: "${'x'.repeat(1 << 20)}"\n` };
+  const ws = new Workspace(big);
+  assert.equal(ws.validate().diagnostics.length, 0);
+  assert.ok(baton.memoryBytes() >= before + (1 << 20), `${before} -> ${baton.memoryBytes()}`);
+  ws.free();
+  assert.ok(baton.memoryBytes() >= before, 'memory never shrinks');
+});
+
 test('an empty workspace', () => {
   for (const ws of [new Workspace(), new Workspace(undefined), new Workspace(null), new Workspace({})]) {
     assert.deepEqual({ ...ws.files() }, {});
