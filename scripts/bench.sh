@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks, native and wasm side by side (timings are reported, never asserted). Run
-# `npm run build` first.
+# Benchmarks, native and wasm side by side, and the language server (timings are reported,
+# never asserted). Run `npm run build` first.
 #
 #   scripts/bench.sh [APPS,APPS,...]     fleets of 300, 1,000 and 3,000 apps × 3 environments
 #
@@ -44,5 +44,8 @@ for (const [label, re] of rows) {
   console.log(`${label.padEnd(34)} native ${n.toFixed(2).padStart(9)} ms   wasm ${w.toFixed(2).padStart(9)} ms   ${(w / n).toFixed(2)}×`);
 }
 JS
+echo "== language server (Node, over stdio), ${apps[0]} apps"
+node scripts/build-lsp.mjs
+node tests/bench/lsp.mjs "target/fleet-${apps[0]}"
 echo "== size"
 bash scripts/size.sh
