@@ -10,6 +10,7 @@
 pub mod diagnostic;
 pub mod diff;
 mod float;
+pub mod flux;
 pub mod gates;
 pub mod kustomize;
 pub mod pipeline;
