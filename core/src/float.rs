@@ -566,4 +566,68 @@ mod tests {
             }
         }
     }
+
+    /// Go's `strconv.ParseFloat(s, 64)` on these inputs (observed with the Go toolchain):
+    /// `None` where Go returns an error.
+    #[test]
+    fn parse_go_f64_is_go_parse_float() {
+        let cases: &[(&str, Option<f64>)] = &[
+            ("1_000", Some(1000.0)),
+            ("0x1p-2", Some(0.25)),
+            ("0x10", None),
+            ("infinity", Some(f64::INFINITY)),
+            ("1e400", None),
+            ("1e-400", Some(0.0)),
+            ("_1", None),
+            ("1__0", None),
+            ("0x_1p0", Some(1.0)),
+            (".5", Some(0.5)),
+            ("5.", Some(5.0)),
+            ("+.5e+3", Some(500.0)),
+            ("-Inf", Some(f64::NEG_INFINITY)),
+            ("0b101", None),
+            ("1_000.5", Some(1000.5)),
+            ("1.0_0", Some(1.0)),
+            ("0x1.8p1", Some(3.0)),
+            (" 1", None),
+            ("+nan", None),
+            ("-nan", None),
+            ("INF", Some(f64::INFINITY)),
+            ("+Infinity", Some(f64::INFINITY)),
+            ("infin", None),
+            ("1e", None),
+            ("1e+", None),
+            ("0x", None),
+            ("0xp1", None),
+            ("0x1p", None),
+            ("0X1P+2", Some(4.0)),
+            ("0x1.fffffffffffff8p1023", None),
+            ("0x1p-1074", Some(5e-324)),
+            ("0x1p-1075", Some(0.0)),
+            ("0x1.000000000000080000001p0", Some(1.000_000_000_000_000_2)),
+            ("1.7976931348623157e308", Some(f64::MAX)),
+            ("1.7976931348623159e308", None),
+            ("4.9e-324", Some(5e-324)),
+            ("2e-324", Some(0.0)),
+            ("-0", Some(-0.0)),
+            ("1_0_0", Some(100.0)),
+            ("1_", None),
+            ("1._5", None),
+            ("1e1_0", Some(1e10)),
+            ("0x1_0p0", Some(16.0)),
+            ("00012", Some(12.0)),
+            (".e1", None),
+            ("", None),
+            ("+", None),
+            ("12e", None),
+            ("9007199254740993", Some(9_007_199_254_740_992.0)),
+            ("123456789012345678901234567890", Some(1.234_567_890_123_456_8e29)),
+        ];
+        for (text, expected) in cases {
+            let got = parse_go_f64(text);
+            assert_eq!(got.map(f64::to_bits), expected.map(f64::to_bits), "{text:?}: {got:?}");
+        }
+        assert!(parse_go_f64("NaN").is_some_and(f64::is_nan));
+        assert!(parse_go_f64("nan").is_some_and(f64::is_nan));
+    }
 }

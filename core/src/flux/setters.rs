@@ -847,3 +847,303 @@ mod json {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DIGEST: &str = "sha256:6745aaad46d795c9836632e1fb62f24b7e7f4c843144da8e47a5465c411a14be";
+
+    /// The setters of image-automation-controller d36e2ea `internal/update/update_test.go`:
+    /// policy → `index.repo.fake/updated:v1.0.1`, unchanged → `image:v1.0.0`,
+    /// policy-with-digest → `image:v1.0.0@sha256:6745…`, plus a few of ours.
+    fn table(name: &str) -> Option<SetterValue> {
+        let known = |s: &str| Some(SetterValue::Known(s.to_string()));
+        match name {
+            "automation-ns:policy" => known("index.repo.fake/updated:v1.0.1"),
+            "automation-ns:policy:tag" => known("v1.0.1"),
+            "automation-ns:policy:name" => known("index.repo.fake/updated"),
+            "automation-ns:policy:digest" => known(""),
+            "automation-ns:unchanged" => known("image:v1.0.0"),
+            "automation-ns:unchanged:tag" => known("v1.0.0"),
+            "automation-ns:policy-with-digest" => known(&format!("image:v1.0.0@{DIGEST}")),
+            "automation-ns:policy-with-digest:digest" => known(DIGEST),
+            "flux-system:app" => known("registry.local:5000/team/app:1.1.0"),
+            "flux-system:app:tag" => known("1.1.0"),
+            "flux-system:app:name" => known("registry.local:5000/team/app"),
+            "flux-system:ts:tag" => known("1606364300"),
+            "flux-system:float:tag" => known("1.10"),
+            "flux-system:same:tag" => known("1.10"),
+            "flux-system:needs-digest" => Some(SetterValue::DigestUnknown),
+            _ => None,
+        }
+    }
+
+    fn run(text: &str) -> (String, Vec<(ObjectId, String, String, String)>, Vec<Diagnostic>) {
+        let scan = scan("f.yaml", text);
+        assert!(scan.skipped.is_none(), "skipped: {:?}", scan.skipped);
+        let (edits, applied, diagnostics) = apply("f.yaml", text, &scan, &table);
+        let out = crate::yaml::edit::apply(text, &edits).unwrap();
+        let changes = applied.into_iter().map(|a| (a.object, a.old, a.new, a.setter)).collect();
+        (out, changes, diagnostics)
+    }
+
+    fn id(api_version: &str, kind: &str, name: &str, namespace: &str) -> ObjectId {
+        ObjectId {
+            api_version: api_version.into(),
+            kind: kind.into(),
+            name: name.into(),
+            namespace: namespace.into(),
+        }
+    }
+
+    /// Each case: input, expected bytes, number of changes. Files already in go-yaml's form
+    /// come out as Flux writes them; for the others only the marked scalar differs.
+    /// Sources: `internal/update/testdata/setters` (upstream, exact), kyaml `fieldmeta.go`
+    /// (where a marker counts), `compatibility.go` and go-yaml v3 `encode.go` (quoting).
+    #[test]
+    fn setters_edit_exact_bytes() {
+        let cases: &[(&str, &str, &str, usize)] = &[
+            (
+                "upstream testdata/setters marked.yaml (one changes, one is already current)",
+                "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: foo\n  namespace: bar\nspec:\n  schedule: \"*/1 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: c\n            image: image:v1.0.0 # {\"$imagepolicy\": \"automation-ns:policy\"}\n          - name: d\n            image: image:v1.0.0 # {\"$imagepolicy\": \"automation-ns:unchanged\"}\n",
+                "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: foo\n  namespace: bar\nspec:\n  schedule: \"*/1 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: c\n            image: index.repo.fake/updated:v1.0.1 # {\"$imagepolicy\": \"automation-ns:policy\"}\n          - name: d\n            image: image:v1.0.0 # {\"$imagepolicy\": \"automation-ns:unchanged\"}\n",
+                1,
+            ),
+            (
+                "upstream testdata/setters Kustomization (:name and :tag)",
+                "# This is not intended to be a working kustomization\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - irrelevant.yaml\nimages:\n  - name: container\n    newName: replaced # {\"$imagepolicy\": \"automation-ns:policy:name\"}\n    newTag: v1 # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n",
+                "# This is not intended to be a working kustomization\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - irrelevant.yaml\nimages:\n  - name: container\n    newName: index.repo.fake/updated # {\"$imagepolicy\": \"automation-ns:policy:name\"}\n    newTag: v1.0.1 # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n",
+                2,
+            ),
+            (
+                "upstream testdata/setters kustomization.yml (digest setters, block scalar kept)",
+                "images:\n  - name: container\n    newDigest: sha256:1234567890abcdef # {\"$imagepolicy\": \"automation-ns:policy-with-digest:digest\"}\npatches:\n  - patch: |\n      - op: replace\n        value: x # {\"$imagepolicy\": \"automation-ns:policy\"}\n    target:\n      image: image # {\"$imagepolicy\": \"automation-ns:policy-with-digest\"}\n",
+                "images:\n  - name: container\n    newDigest: sha256:6745aaad46d795c9836632e1fb62f24b7e7f4c843144da8e47a5465c411a14be # {\"$imagepolicy\": \"automation-ns:policy-with-digest:digest\"}\npatches:\n  - patch: |\n      - op: replace\n        value: x # {\"$imagepolicy\": \"automation-ns:policy\"}\n    target:\n      image: image:v1.0.0@sha256:6745aaad46d795c9836632e1fb62f24b7e7f4c843144da8e47a5465c411a14be # {\"$imagepolicy\": \"automation-ns:policy-with-digest\"}\n",
+                2,
+            ),
+            (
+                "CRLF line ends are kept",
+                "kind: Deployment\r\nspec:\r\n  image: a:1 # {\"$imagepolicy\": \"automation-ns:policy\"}\r\n  x: 1\r\n",
+                "kind: Deployment\r\nspec:\r\n  image: index.repo.fake/updated:v1.0.1 # {\"$imagepolicy\": \"automation-ns:policy\"}\r\n  x: 1\r\n",
+                1,
+            ),
+            (
+                "multi-document file with a commented separator",
+                "kind: A\nmetadata:\n  name: a\nimage: a:1 # {\"$imagepolicy\": \"automation-ns:policy\"}\n--- # second\nkind: B\nmetadata:\n  name: b\nimage: b:1 # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n---\n",
+                "kind: A\nmetadata:\n  name: a\nimage: index.repo.fake/updated:v1.0.1 # {\"$imagepolicy\": \"automation-ns:policy\"}\n--- # second\nkind: B\nmetadata:\n  name: b\nimage: v1.0.1 # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n---\n",
+                2,
+            ),
+            (
+                "a marker after a flow sequence is not on a scalar",
+                "args: [\"--image=a:1\"] # {\"$imagepolicy\": \"automation-ns:policy\"}\n",
+                "args: [\"--image=a:1\"] # {\"$imagepolicy\": \"automation-ns:policy\"}\n",
+                0,
+            ),
+            (
+                "a flow item followed by a comma takes the comment; quotes kept",
+                "args: [\"a:1\", # {\"$imagepolicy\": \"automation-ns:policy\"}\n  'b']\n",
+                "args: [\"index.repo.fake/updated:v1.0.1\", # {\"$imagepolicy\": \"automation-ns:policy\"}\n  'b']\n",
+                1,
+            ),
+            (
+                "quoted scalars keep their quote character",
+                "a: \"a:1\" # {\"$imagepolicy\": \"automation-ns:policy\"}\nb: 'v1' # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n",
+                "a: \"index.repo.fake/updated:v1.0.1\" # {\"$imagepolicy\": \"automation-ns:policy\"}\nb: 'v1.0.1' # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n",
+                2,
+            ),
+            (
+                "registry with a port; the whole scalar is replaced",
+                "containers:\n- name: app\n  image: registry.local:5000/team/app:1.0.0   # {\"$imagepolicy\": \"flux-system:app\"}\n- args:\n  - --image=old:1 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+                "containers:\n- name: app\n  image: registry.local:5000/team/app:1.1.0   # {\"$imagepolicy\": \"flux-system:app\"}\n- args:\n  - registry.local:5000/team/app:1.1.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+                2,
+            ),
+            (
+                "unknown setters change nothing (other namespace, no namespace, unknown suffix)",
+                "a: x:1 # {\"$imagepolicy\": \"other-namespace:policy\"}\nb: x:1 # {\"$imagepolicy\": \"policy\"}\nc: x:1 # {\"$imagepolicy\": \"automation-ns:policy:version\"}\n",
+                "a: x:1 # {\"$imagepolicy\": \"other-namespace:policy\"}\nb: x:1 # {\"$imagepolicy\": \"policy\"}\nc: x:1 # {\"$imagepolicy\": \"automation-ns:policy:version\"}\n",
+                0,
+            ),
+            (
+                "HelmRelease values with :name and :tag",
+                "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\n  namespace: apps\nspec:\n  values:\n    image:\n      repository: ghcr.io/x/app # {\"$imagepolicy\": \"flux-system:app:name\"}\n      tag: 1.0.0 # {\"$imagepolicy\": \"flux-system:app:tag\"}\n",
+                "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\n  namespace: apps\nspec:\n  values:\n    image:\n      repository: registry.local:5000/team/app # {\"$imagepolicy\": \"flux-system:app:name\"}\n      tag: 1.1.0 # {\"$imagepolicy\": \"flux-system:app:tag\"}\n",
+                2,
+            ),
+            (
+                "YAML 1.1 quoting of the new value: numbers are quoted, versions are not",
+                "a: v1 # {\"$imagepolicy\": \"flux-system:ts:tag\"}\nb: v1 # {\"$imagepolicy\": \"flux-system:float:tag\"}\nc: v1 # {\"$imagepolicy\": \"flux-system:app:tag\"}\n",
+                "a: \"1606364300\" # {\"$imagepolicy\": \"flux-system:ts:tag\"}\nb: \"1.10\" # {\"$imagepolicy\": \"flux-system:float:tag\"}\nc: 1.1.0 # {\"$imagepolicy\": \"flux-system:app:tag\"}\n",
+                3,
+            ),
+            (
+                "a head comment counts on a list item, not above `key: value`",
+                "args:\n  # {\"$imagepolicy\": \"automation-ns:policy\"}\n  - a:1\n# {\"$imagepolicy\": \"automation-ns:policy\"}\nimage: b:1\n",
+                "args:\n  # {\"$imagepolicy\": \"automation-ns:policy\"}\n  - index.repo.fake/updated:v1.0.1\n# {\"$imagepolicy\": \"automation-ns:policy\"}\nimage: b:1\n",
+                1,
+            ),
+            (
+                "a line comment that is not a marker hides the head comment",
+                "args:\n  # {\"$imagepolicy\": \"automation-ns:policy\"}\n  - a:1 # keep\n",
+                "args:\n  # {\"$imagepolicy\": \"automation-ns:policy\"}\n  - a:1 # keep\n",
+                0,
+            ),
+            (
+                "`key: # marker` has no scalar; the value below takes no head comment",
+                "image: # {\"$imagepolicy\": \"automation-ns:policy\"}\n  a:1\n",
+                "image: # {\"$imagepolicy\": \"automation-ns:policy\"}\n  a:1\n",
+                0,
+            ),
+            (
+                "a marked value Flux leaves as it is is re-quoted when the file is written",
+                "a: 1.10 # {\"$imagepolicy\": \"flux-system:same:tag\"}\nb: v1 # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n",
+                "a: \"1.10\" # {\"$imagepolicy\": \"flux-system:same:tag\"}\nb: v1.0.1 # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n",
+                1,
+            ),
+            (
+                "an empty digest is written \"\"",
+                "newDigest: sha256:abc # {\"$imagepolicy\": \"automation-ns:policy:digest\"}\n",
+                "newDigest: \"\" # {\"$imagepolicy\": \"automation-ns:policy:digest\"}\n",
+                1,
+            ),
+            (
+                "an alias is not visited; its anchor is",
+                "a: &img x:1 # {\"$imagepolicy\": \"automation-ns:policy\"}\nb: *img\n",
+                "a: &img index.repo.fake/updated:v1.0.1 # {\"$imagepolicy\": \"automation-ns:policy\"}\nb: *img\n",
+                1,
+            ),
+            (
+                "the long $ref form",
+                "image: a:1 # {\"$ref\": \"#/definitions/io.k8s.cli.setters.automation-ns:policy\"}\n",
+                "image: index.repo.fake/updated:v1.0.1 # {\"$ref\": \"#/definitions/io.k8s.cli.setters.automation-ns:policy\"}\n",
+                1,
+            ),
+            (
+                "several `#` and spaces inside the object are fine; text after it is not",
+                "a: x:1 ## { \"$imagepolicy\" : \"automation-ns:policy\" }\nb: x:1 # {\"$imagepolicy\": \"automation-ns:policy\"} note\n",
+                "a: index.repo.fake/updated:v1.0.1 ## { \"$imagepolicy\" : \"automation-ns:policy\" }\nb: x:1 # {\"$imagepolicy\": \"automation-ns:policy\"} note\n",
+                1,
+            ),
+        ];
+        for (note, input, expected, count) in cases {
+            let (out, changes, _) = run(input);
+            assert_eq!(out, *expected, "{note}");
+            assert_eq!(changes.len(), *count, "{note}");
+        }
+    }
+
+    /// The change records of upstream's `update_test.go` for `kustomization.yml` and
+    /// `marked.yaml`: identity of the document, old and new values, setter, in visit order.
+    #[test]
+    fn changes_record_object_identity_in_visit_order() {
+        let (_, changes, _) = run(
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: container\n    newName: replaced # {\"$imagepolicy\": \"automation-ns:policy:name\"}\n    newTag: v1 # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n",
+        );
+        let k = id("kustomize.config.k8s.io/v1beta1", "Kustomization", "", "");
+        assert_eq!(
+            changes,
+            vec![
+                (
+                    k.clone(),
+                    "replaced".into(),
+                    "index.repo.fake/updated".into(),
+                    "automation-ns:policy:name".into()
+                ),
+                (k, "v1".into(), "v1.0.1".into(), "automation-ns:policy:tag".into()),
+            ]
+        );
+        let (_, changes, _) = run(
+            "kind: CronJob\napiVersion: batch/v1beta1\nmetadata:\n  namespace: bar\n  name: foo\nimage: image:v1.0.0 # {\"$imagepolicy\": \"automation-ns:policy\"}\n",
+        );
+        assert_eq!(changes[0].0, id("batch/v1beta1", "CronJob", "foo", "bar"));
+    }
+
+    #[test]
+    fn files_flux_skips() {
+        for (text, why) in [
+            (
+                "a: 1\n--- x\nb: 2 # {\"$imagepolicy\": \"automation-ns:policy\"}\n",
+                "invalid document separator",
+            ),
+            ("- a:1 # {\"$imagepolicy\": \"automation-ns:policy\"}\n", "not a mapping"),
+            ("a: [1\n", "does not parse"),
+            (
+                "metadata: x\nimage: a:1 # {\"$imagepolicy\": \"automation-ns:policy\"}\n",
+                "metadata",
+            ),
+        ] {
+            let scan = scan("f.yaml", text);
+            assert!(
+                scan.skipped.as_deref().is_some_and(|s| s.contains(why)),
+                "{text:?}: {:?}",
+                scan.skipped
+            );
+        }
+        let list = scan(
+            "f.yaml",
+            "apiVersion: v1\nkind: List\nitems:\n- kind: A\n  image: a:1 # {\"$imagepolicy\": \"automation-ns:policy\"}\n",
+        );
+        assert!(list.list_file);
+        assert!(is_candidate_name("a/b/Kustomization"));
+        assert!(is_candidate_name("x.yml"));
+        assert!(!is_candidate_name("x.YAML"));
+        assert!(!is_candidate_name("kustomization"));
+    }
+
+    #[test]
+    fn problems_are_diagnostics() {
+        let (out, changes, diagnostics) =
+            run("replicas: 3 # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n");
+        assert_eq!(out, "replicas: v1.0.1 # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n");
+        assert_eq!(changes.len(), 1);
+        assert_eq!(diagnostics[0].code, "F015");
+        assert!(diagnostics[0].message.contains("`!!int v1.0.1`"), "{}", diagnostics[0].message);
+        let (out, changes, diagnostics) = run(
+            "script: |\n  a:1\n# {\"$imagepolicy\": \"automation-ns:policy\"}\nx: |-\n  a:1 # not a comment\nimage: >- # {\"$imagepolicy\": \"automation-ns:policy\"}\n  a:1\n",
+        );
+        assert!(changes.is_empty(), "{out}");
+        assert!(diagnostics.iter().all(|d| d.code == "F016"), "{diagnostics:?}");
+        let (_, changes, diagnostics) =
+            run("image: a:1 # {\"$imagepolicy\": \"flux-system:needs-digest\"}\n");
+        assert!(changes.is_empty());
+        assert_eq!(diagnostics[0].code, "F018");
+    }
+
+    #[test]
+    fn strays_are_reported() {
+        let scan = scan(
+            "f.yaml",
+            "a: [x] # {\"$imagepolicy\": \"ns:p\"}\nb: x # {\"$imagePolicy\": \"ns:p\"}\nc: x # {\"$imagepolicy\": \"ns:p\"} trailing\n# {\"$imagepolicy\": \"ns:p\"}\nd: x\ne: \"# {\\\"$imagepolicy\\\": 1}\"\n",
+        );
+        let codes: Vec<(&str, u32)> =
+            scan.strays.iter().map(|s| (s.code.as_str(), s.span.start)).collect();
+        assert_eq!(codes.len(), 4, "{codes:?} {:?}", scan.strays);
+        assert_eq!(codes[0].0, "F010");
+        assert!(codes.iter().any(|(c, _)| *c == "F009"));
+    }
+
+    #[test]
+    fn json_reading_is_go_encoding_json() {
+        use json::{Value, object};
+        assert_eq!(object(" {\"a\": \"b\"} "), Some(vec![("a".into(), Value::Str("b".into()))]));
+        assert_eq!(object("null"), Some(vec![]));
+        assert_eq!(object("{\"\\u0024imagepolicy\": \"x\"}").unwrap()[0].0, "$imagepolicy");
+        assert_eq!(object("{\"a\": 1, \"b\": [true, {\"c\": null}]}").unwrap()[1].1, Value::Other);
+        assert_eq!(object("{\"a\": \"\\ud83d\\ude00\"}").unwrap()[0].1, Value::Str("😀".into()));
+        assert_eq!(object("{\"a\": \"\\ud83d\"}").unwrap()[0].1, Value::Str("\u{FFFD}".into()));
+        for bad in [
+            "{a: 1}",
+            "{\"a\": 'b'}",
+            "{\"a\": \"b\",}",
+            "{\"a\": \"b\"} x",
+            "",
+            "{\"a\": 01}",
+            "{\"a\": \"\t\"}",
+            "[1]",
+        ] {
+            assert_eq!(object(bad).filter(|_| bad != "[1]"), None, "{bad}");
+        }
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(500), "]".repeat(500));
+        assert_eq!(object(&deep), None);
+    }
+}
