@@ -872,14 +872,16 @@ mod tests {
             "flux-system:app:tag" => known("1.1.0"),
             "flux-system:app:name" => known("registry.local:5000/team/app"),
             "flux-system:ts:tag" => known("1606364300"),
-            "flux-system:float:tag" => known("1.10"),
-            "flux-system:same:tag" => known("1.10"),
+            "flux-system:float:tag" | "flux-system:same:tag" => known("1.10"),
             "flux-system:needs-digest" => Some(SetterValue::DigestUnknown),
             _ => None,
         }
     }
 
-    fn run(text: &str) -> (String, Vec<(ObjectId, String, String, String)>, Vec<Diagnostic>) {
+    /// Object, old, new, setter.
+    type Change = (ObjectId, String, String, String);
+
+    fn run(text: &str) -> (String, Vec<Change>, Vec<Diagnostic>) {
         let scan = scan("f.yaml", text);
         assert!(scan.skipped.is_none(), "skipped: {:?}", scan.skipped);
         let (edits, applied, diagnostics) = apply("f.yaml", text, &scan, &table);
