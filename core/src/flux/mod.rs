@@ -120,3 +120,6 @@ pub(crate) fn regex_diagnostic(problem: &goregex::RegexProblem, what: &str) -> D
         ),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -722,7 +722,7 @@ fn marker_problem(
             .policies
             .iter()
             .filter(|p| {
-                p.name == name || (p.namespace == namespace && p.name.eq_ignore_ascii_case(name))
+                p.name == name || (p.namespace == namespace && edit_distance(&p.name, name) <= 2)
             })
             .map(|p| format!("{}:{}", p.namespace, p.name))
             .collect();
@@ -750,4 +750,22 @@ fn marker_problem(
         )
         .at(path, marker.comment)
     })
+}
+
+/// Levenshtein distance (for "did you mean"), on short names only.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 2 || a.len() > 253 || b.len() > 253 {
+        return usize::MAX;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
