@@ -24,6 +24,12 @@ use regex_lite::Regex;
 #[derive(Debug, Clone)]
 pub struct GoRegex {
     regex: Regex,
+    /// A literal every match must start the text with (`^main-…`), checked before the
+    /// regex: regex-lite has no literal optimizations and registries hold 100,000 tags.
+    prefix: Option<String>,
+    /// The pattern is exactly `^.*LITERAL$` (Flux's default exclusion `^.*\.sig$`): a match is
+    /// a text that ends with the literal and has no line break.
+    suffix_only: Option<String>,
 }
 
 /// Why a pattern cannot be used.
@@ -40,7 +46,11 @@ impl GoRegex {
     pub fn compile(pattern: &str) -> Result<GoRegex, RegexProblem> {
         check_go_syntax(pattern)?;
         match Regex::new(pattern) {
-            Ok(regex) => Ok(GoRegex { regex }),
+            Ok(regex) => Ok(GoRegex {
+                regex,
+                prefix: literal_prefix(pattern),
+                suffix_only: suffix_only(pattern),
+            }),
             Err(e) => {
                 let reason = e.to_string();
                 let reason = reason.lines().last().unwrap_or("").trim().to_string();
@@ -54,6 +64,12 @@ impl GoRegex {
     /// Whether the pattern matches anywhere in `text` (Go's `MatchString`).
     #[must_use]
     pub fn is_match(&self, text: &str) -> bool {
+        if let Some(suffix) = &self.suffix_only {
+            return text.ends_with(suffix.as_str()) && !text.contains('\n');
+        }
+        if self.prefix.as_ref().is_some_and(|p| !text.starts_with(p.as_str())) {
+            return false;
+        }
         self.regex.is_match(text)
     }
 
@@ -61,12 +77,51 @@ impl GoRegex {
     /// pattern does not match.
     #[must_use]
     pub fn match_expand(&self, text: &str, template: &str) -> Option<String> {
+        if self.prefix.as_ref().is_some_and(|p| !text.starts_with(p.as_str())) {
+            return None;
+        }
         let captures = self.regex.captures(text)?;
         let groups: Vec<Option<&str>> =
             (0..captures.len()).map(|i| captures.get(i).map(|m| m.as_str())).collect();
         let names: Vec<Option<&str>> = self.regex.capture_names().collect();
         Some(expand(template, &groups, &names))
     }
+}
+
+/// Characters that are not literal in a pattern.
+const META: &[char] = &['.', '[', ']', '(', ')', '\\', '|', '?', '*', '+', '{', '}', '^', '$'];
+
+/// The literal a pattern anchored with `^` requires at the start of every match: the plain
+/// characters after `^`, without the last one when a `?`, `*` or `{` makes it optional.
+/// Patterns with `|` or flags get none (an alternative or case folding could escape it).
+fn literal_prefix(pattern: &str) -> Option<String> {
+    let rest = pattern.strip_prefix('^')?;
+    if pattern.contains('|') || pattern.contains("(?") {
+        return None;
+    }
+    let mut literal: String = rest.chars().take_while(|c| !META.contains(c)).collect();
+    if rest[literal.len()..].starts_with(['?', '*', '{']) {
+        literal.pop();
+    }
+    (!literal.is_empty()).then_some(literal)
+}
+
+/// `LITERAL` when the pattern is exactly `^.*LITERAL$` (with `\.` allowed in the literal).
+fn suffix_only(pattern: &str) -> Option<String> {
+    let body = pattern.strip_prefix("^.*")?.strip_suffix('$')?;
+    let mut out = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                e @ ('.' | '-' | '_' | '/' | ':' | '@') => out.push(e),
+                _ => return None,
+            },
+            c if META.contains(&c) => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// Go's `Regexp.expand`: `$name`, `${name}`, `$1`, `$$`; the name is the longest run of
@@ -465,6 +520,33 @@ mod tests {
             GoRegex::compile("a**").unwrap_err(),
             RegexProblem::Invalid("invalid nested repetition operator: `**`".into())
         );
+    }
+
+    #[test]
+    fn literal_shortcuts_agree_with_the_regex() {
+        assert_eq!(literal_prefix("^main-[a-f0-9]+"), Some("main-".into()));
+        assert_eq!(literal_prefix("^main-?x"), Some("main".into()));
+        assert_eq!(literal_prefix("^a|b"), None);
+        assert_eq!(literal_prefix("(?i)^main"), None);
+        assert_eq!(literal_prefix("main"), None);
+        assert_eq!(suffix_only("^.*\\.sig$"), Some(".sig".into()));
+        assert_eq!(suffix_only("^.*\\.sig"), None);
+        assert_eq!(suffix_only("^.*(a|b)$"), None);
+        let texts = [
+            "main-abc", "mainabc", "x.sig", "a.sig.x", "sig", ".sig", "main-", "Main-1", "a\n.sig",
+        ];
+        for pattern in ["^main-[a-f0-9]+", "^main-?a", "^.*\\.sig$", "^m(ain)-", "^main-.*$"] {
+            let fast = GoRegex::compile(pattern).unwrap();
+            let slow = Regex::new(pattern).unwrap();
+            for text in texts {
+                assert_eq!(fast.is_match(text), slow.is_match(text), "{pattern} on {text:?}");
+                assert_eq!(
+                    fast.match_expand(text, "$0").is_some(),
+                    slow.is_match(text),
+                    "{pattern} on {text:?}"
+                );
+            }
+        }
     }
 
     /// `Regexp.ExpandString`: Go's `regexp` documentation and `exec_test.go` cases for

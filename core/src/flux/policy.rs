@@ -146,7 +146,7 @@ fn semver(constraints: &Constraints, keys: &[&str]) -> Outcome {
     // Best first; among equal versions the earlier tag first (the one upstream keeps).
     let top = top_by(&admitted, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)))
         .into_iter()
-        .map(|(_, i)| keys[i].to_string())
+        .map(|i| keys[admitted[i].1].to_string())
         .collect();
     Outcome { latest: Some(latest), candidates, top, reason: None }
 }
@@ -159,7 +159,7 @@ fn alphabetical(descending: bool, keys: &[&str]) -> Outcome {
         if descending { o } else { o.reverse() }
     };
     let top: Vec<String> =
-        top_by(&indexed, order).into_iter().map(|(k, _)| k.to_string()).collect();
+        top_by(&indexed, order).into_iter().map(|i| indexed[i].0.to_string()).collect();
     Outcome { latest: top.first().cloned(), candidates: keys.len(), top, reason: None }
 }
 
@@ -188,7 +188,7 @@ fn numerical(descending: bool, keys: &[&str]) -> Outcome {
         (if descending { o } else { o.reverse() }).then(b.1.cmp(&a.1))
     })
     .into_iter()
-    .map(|(_, i)| i)
+    .map(|i| values[i].1)
     .collect();
     // NaN has no place in an order; the elected key is listed first whatever it is.
     top.retain(|&i| i != at);
@@ -198,18 +198,18 @@ fn numerical(descending: bool, keys: &[&str]) -> Outcome {
     Outcome { latest: Some(keys[at].to_string()), candidates: keys.len(), top, reason: None }
 }
 
-/// The first [`TOP`] items under `order`, without sorting everything (100,000 tags are
-/// common in busy registries).
-fn top_by<T: Clone>(items: &[T], order: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
-    let mut top: Vec<T> = Vec::with_capacity(TOP + 1);
-    for item in items {
+/// The indices of the first [`TOP`] items under `order`, without sorting everything
+/// (100,000 tags are common in busy registries).
+fn top_by<T>(items: &[T], order: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<usize> {
+    let mut top: Vec<usize> = Vec::with_capacity(TOP + 1);
+    for (i, item) in items.iter().enumerate() {
         if top.len() == TOP
-            && top.last().is_some_and(|last| order(item, last) != std::cmp::Ordering::Less)
+            && top.last().is_some_and(|&last| order(item, &items[last]) != std::cmp::Ordering::Less)
         {
             continue;
         }
-        let at = top.partition_point(|t| order(t, item) != std::cmp::Ordering::Greater);
-        top.insert(at, item.clone());
+        let at = top.partition_point(|&t| order(&items[t], item) != std::cmp::Ordering::Greater);
+        top.insert(at, i);
         top.truncate(TOP);
     }
     top

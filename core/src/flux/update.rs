@@ -217,16 +217,16 @@ fn split_reference(reference: &str) -> Option<(String, String, Option<String>)> 
 type Pins = BTreeMap<String, (String, String, Option<String>)>;
 
 /// Checks the input's shapes; bad entries are reported (`F018`) and left out.
-fn check_input(
-    input: &ImageUpdateInput,
+fn check_input<'a>(
+    input: &'a ImageUpdateInput,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (BTreeMap<String, Vec<String>>, Pins) {
+) -> (BTreeMap<&'a str, Vec<&'a str>>, Pins) {
     let mut tags = BTreeMap::new();
     for (image, list) in &input.images {
         let mut good = Vec::with_capacity(list.len());
         let mut bad = Vec::new();
         for tag in list {
-            if valid_tag(tag) { good.push(tag.clone()) } else { bad.push(tag.as_str()) }
+            if valid_tag(tag) { good.push(tag.as_str()) } else { bad.push(tag.as_str()) }
         }
         if let Some(first) = bad.first() {
             diagnostics.push(Diagnostic::new(
@@ -238,7 +238,7 @@ fn check_input(
                 ),
             ));
         }
-        tags.insert(image.clone(), good);
+        tags.insert(image.as_str(), good);
     }
     for (key, digest) in &input.digests {
         if !valid_digest(digest) || split_reference(key).is_none() {
@@ -308,7 +308,7 @@ pub(crate) fn policer(policy: &ImagePolicy) -> Result<Policer, Box<Diagnostic>> 
 fn elect_policy(
     objects: &FluxObjects,
     policy: &ImagePolicy,
-    tags: &BTreeMap<String, Vec<String>>,
+    tags: &BTreeMap<&str, Vec<&str>>,
     pins: &Pins,
     input: &ImageUpdateInput,
 ) -> (PolicyResult, Option<Latest>) {
@@ -410,18 +410,15 @@ fn elect_policy(
             }
         }
     }
-    let Some(all) = tags.get(&image) else {
+    let Some(all) = tags.get(image.as_str()) else {
         nothing(
             &mut result,
             format!("no tags given for image '{image}' (add it under `images` in the input)"),
         );
         return (result, None);
     };
-    let kept: Vec<&str> = all
-        .iter()
-        .map(String::as_str)
-        .filter(|t| !exclusions.iter().any(|r| r.is_match(t)))
-        .collect();
+    let kept: Vec<&str> =
+        all.iter().copied().filter(|t| !exclusions.iter().any(|r| r.is_match(t))).collect();
     let outcome = policy::elect(&policer, filter.as_ref(), &kept);
     result.candidates = outcome.candidates;
     result.top = outcome.top;

@@ -3,7 +3,8 @@
 //! `cargo run --release -p baton-tests --bin bench -- [APPS] [EDITS]` prints:
 //! the time to render the whole conformance corpus; and on a synthetic fleet of APPS apps ×
 //! 3 environments (default 300): `validate` cold, `validate` after editing one file (median
-//! of EDITS edits, default 50), `status`, and `planPromotion`.
+//! of EDITS edits, default 50), `status`, and `planPromotion`; and Flux image automation:
+//! `imageUpdate` electing from 100,000 tags with each policy kind.
 
 use std::path::Path;
 use std::time::Instant;
@@ -17,6 +18,59 @@ fn main() {
     let edits = args.get(1).copied().unwrap_or(50);
     corpus();
     fleet(apps, edits);
+    flux_election(100_000);
+}
+
+/// `imageUpdate` with one policy over `count` tags (semver, semver with a pre-release
+/// opt-in, numerical with `filterTags` extraction, alphabetical): the median of 11 runs.
+fn flux_election(count: usize) {
+    use baton_core::flux::{ImageUpdateInput, image_update};
+    use baton_core::source::{ParseCache, Source};
+    // Tags a busy registry holds: versions, pre-releases, CI tags, signatures.
+    let tags: Vec<String> = (0..count)
+        .map(|i| match i % 4 {
+            0 => format!("{}.{}.{}", i % 7, (i / 7) % 100, i / 700),
+            1 => format!("{}.{}.0-rc.{}", i % 5, (i / 5) % 50, i % 13),
+            2 => format!("main-{:07x}-{}", i * 2_654_435_761 % 0x0fff_ffff, 1_600_000_000 + i),
+            _ => format!("sha256-{i:x}.sig"),
+        })
+        .collect();
+    let policies = [
+        ("semver", "policy: {semver: {range: '>=2.0.0 <5.0.0'}}"),
+        ("semver pre-releases", "policy: {semver: {range: '>=1.0.0-0'}}"),
+        (
+            "numerical + filterTags",
+            "policy: {numerical: {order: asc}}\n  filterTags: {pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)$', extract: '$ts'}",
+        ),
+        ("alphabetical", "policy: {alphabetical: {order: desc}}"),
+    ];
+    for (label, policy) in policies {
+        let mut tree = baton_core::FileTree::new();
+        let objects = format!(
+            "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {{name: app, namespace: ns}}\nspec: {{image: registry.example.com/app}}\n---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {{name: app, namespace: ns}}\nspec:\n  imageRepositoryRef: {{name: app}}\n  {policy}\n"
+        );
+        let _ = tree.insert("flux/objects.yaml", objects);
+        let input = ImageUpdateInput {
+            images: [("registry.example.com/app".to_string(), tags.clone())].into(),
+            ..ImageUpdateInput::default()
+        };
+        let mut times = Vec::new();
+        let mut latest = None;
+        for _ in 0..11 {
+            let mut cache = ParseCache::default();
+            let mut source = Source::new(&tree, &mut cache);
+            let start = Instant::now();
+            let out = image_update(&mut source, &input);
+            times.push(ms(start));
+            latest = out.policies.first().and_then(|p| p.latest.clone());
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "flux: imageUpdate, {label}, {count} tags: {:.1} ms median of 11 (elects {}), native",
+            times[5],
+            latest.as_deref().unwrap_or("nothing")
+        );
+    }
 }
 
 fn ms(start: Instant) -> f64 {
