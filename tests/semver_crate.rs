@@ -4,6 +4,8 @@
 //! could only serve where these cases do not arise, which is not the case for registry tags.
 //! Masterminds' answers: Masterminds/semver 71f2b39 `version_test.go`, `constraints_test.go`.
 
+#![allow(clippy::unwrap_used)]
+
 use baton_core::semver::{Constraints, Version};
 
 /// Versions Masterminds' `NewVersion` accepts (coercing) and the crate rejects.
