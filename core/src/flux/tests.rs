@@ -595,3 +595,38 @@ fn automations_chain_on_shared_files_and_paths_are_relative() {
     assert_eq!(out.automations[0].name, "second");
     assert_eq!(out.automations[0].changes[0].file, "dev/image-patch.yaml");
 }
+
+#[test]
+fn update_path_file_missing_and_unknown_pins() {
+    let with_path = |path: &str| {
+        OBJECTS
+            .replace("    strategy: Setters", &format!("    strategy: Setters\n    path: {path}"))
+    };
+    let patch = ("apps/payment-service/dev/image-patch.yaml", DEV_PATCH);
+    let input = tags("registry.example.com/payment-service", &["2.4.0"]);
+    // A file as update.path: keys are relative to its directory.
+    let t =
+        tree(&[("flux.yaml", &with_path("./apps/payment-service/dev/image-patch.yaml")), patch]);
+    let out = update(&t, &input);
+    assert_eq!(out.changes[0].file, "image-patch.yaml");
+    // A path that does not exist: Flux fails the automation.
+    let t = tree(&[("flux.yaml", &with_path("clusters/nowhere")), patch]);
+    let out = update(&t, &input);
+    assert!(out.edits.is_empty());
+    assert!(
+        out.automations[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("'clusters/nowhere' does not exist"))
+    );
+    assert!(out.diagnostics.iter().any(|d| d.code == "F014"));
+    // A pin for a policy nobody defines.
+    let t = tree(&[("flux.yaml", OBJECTS), patch]);
+    let mut input = tags("registry.example.com/payment-service", &["2.4.0"]);
+    input.latest.insert("flux-system:ghost".into(), "x:1".into());
+    let out = update(&t, &input);
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "F018" && d.message.contains("flux-system:ghost"))
+    );
+    assert_eq!(out.edits.len(), 1);
+}

@@ -126,6 +126,16 @@ pub fn image_update(source: &mut Source<'_>, input: &ImageUpdateInput) -> ImageU
     let mut out =
         ImageUpdate { diagnostics: objects.diagnostics.clone(), ..ImageUpdate::default() };
     let (tags, pins) = check_input(input, &mut out.diagnostics);
+    for key in pins.keys() {
+        let known =
+            key.split_once(':').is_some_and(|(ns, name)| objects.policy(ns, name).is_some());
+        if !known {
+            out.diagnostics.push(Diagnostic::new(
+                Code::ImageUpdateInputInvalid,
+                format!("latest[\"{key}\"] names an ImagePolicy that no file of the repository defines; it is ignored"),
+            ));
+        }
+    }
     let mut policies: Vec<&ImagePolicy> = objects.policies.iter().collect();
     crate::sort::sort_by(&mut policies, |a, b| {
         (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
@@ -572,13 +582,27 @@ fn run_automation(
         return result;
     }
     let lookup = |name: &str| table.get(name).cloned();
-    let paths: Vec<String> = source
-        .tree
-        .files_under(&dir)
-        .filter(|p| setters::is_candidate_name(p))
-        .map(str::to_string)
-        .collect();
-    for path in paths {
+    // `filepath.Walk` of `update.path`: a directory recursively, or one file (whose result
+    // keys are then relative to its directory).
+    let (paths, base): (Vec<String>, String) = if source.tree.is_file(&dir) {
+        (vec![dir.clone()], crate::tree::parent(&dir).to_string())
+    } else if dir.is_empty() || source.tree.is_dir(&dir) {
+        let paths = source.tree.files_under(&dir).map(str::to_string).collect();
+        (paths, dir.clone())
+    } else {
+        let message = format!(
+            "ImageUpdateAutomation {id}: update.path '{dir}' does not exist in the repository (Flux fails: walking path for files)"
+        );
+        let d = Diagnostic::new(Code::AutomationInvalid, message.clone());
+        let d = match &automation.path {
+            Some(p) => d.at(&*p.file, p.span),
+            None => d.at(&*automation.site.file, automation.site.span),
+        };
+        result.error = Some(message);
+        diagnostics.push(d);
+        return result;
+    };
+    for path in paths.into_iter().filter(|p| setters::is_candidate_name(p)) {
         let text = match texts.get(&path) {
             Some(t) => t.clone(),
             None => match source.text(&path, None) {
@@ -590,7 +614,17 @@ fn run_automation(
             continue;
         }
         let scan = setters::scan(&path, &text);
-        if scan.skipped.is_some() || scan.list_file {
+        if let Some(reason) = &scan.skipped {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::FileSkippedByFlux,
+                    format!("Flux skips '{path}' and its markers: {reason}"),
+                )
+                .in_file(&path),
+            );
+            continue;
+        }
+        if scan.list_file {
             continue;
         }
         let (edits, applied, mut problems) = setters::apply(&path, &text, &scan, &lookup);
@@ -599,7 +633,7 @@ fn run_automation(
             continue;
         }
         let Ok(after) = crate::yaml::edit::apply(&text, &edits) else { continue };
-        let file = crate::tree::relative(&dir, &path);
+        let file = crate::tree::relative(&base, &path);
         for change in applied {
             result.changes.push(ChangeRecord {
                 automation: id.clone(),
