@@ -110,7 +110,10 @@ pub fn scan(path: &str, text: &str) -> FileScan {
             .iter()
             .find(|d| d.is_error() && d.code != Code::YamlDuplicateKey.as_str())
         {
-            out.skipped = Some(format!("its YAML does not parse: {}", d.message));
+            out.skipped = Some(format!(
+                "its YAML does not parse ({}); where go-yaml is more lenient than Baton's parser (under-indented quoted or flow continuation lines), Flux may still update it",
+                d.message
+            ));
             return out;
         }
         // go-yaml decodes only the first document of each piece.
