@@ -12,6 +12,7 @@ pub mod diff;
 mod float;
 pub mod flux;
 pub mod gates;
+pub mod gostring;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;

@@ -314,9 +314,9 @@ fn parse_uint(digits: &str) -> Result<u64, String> {
     if digits.is_empty() {
         return Err("strconv.ParseUint: parsing \"\": invalid syntax".to_string());
     }
-    digits
-        .parse::<u64>()
-        .map_err(|_| format!("strconv.ParseUint: parsing {}: value out of range", go_quote(digits)))
+    digits.parse::<u64>().map_err(|_| {
+        format!("strconv.ParseUint: parsing {}: value out of range", crate::gostring::quote(digits))
+    })
 }
 
 /// `validatePrerelease`: no empty identifier (an empty string is one), numeric ones without a
@@ -435,7 +435,7 @@ impl Constraints {
         let mut groups = Vec::new();
         for segment in rewritten.split("||") {
             if !grammar.valid.is_match(segment) {
-                return Err(format!("improper constraint: {}", go_quote(segment)));
+                return Err(format!("improper constraint: {}", crate::gostring::quote(segment)));
             }
             let mut found: Vec<&str> =
                 grammar.find.find_iter(segment).map(|m| m.as_str()).collect();
@@ -484,7 +484,7 @@ impl Constraint {
     /// `parseConstraint` on one string the finder returned.
     fn parse(grammar: &Grammar, text: &str) -> Result<Constraint, String> {
         let Some(m) = grammar.single.captures(text) else {
-            return Err(format!("improper constraint: {}", go_quote(text)));
+            return Err(format!("improper constraint: {}", crate::gostring::quote(text)));
         };
         let group = |i: usize| m.get(i).map_or("", |g| g.as_str());
         let (op_text, written) = (group(1), group(2));
@@ -513,7 +513,7 @@ impl Constraint {
             "<=" | "=<" => Op::LessOrEqual,
             "~" | "~>" => Op::Tilde,
             "^" => Op::Caret,
-            other => return Err(format!("improper constraint: {}", go_quote(other))),
+            other => return Err(format!("improper constraint: {}", crate::gostring::quote(other))),
         };
         Ok(Constraint {
             op,
@@ -677,55 +677,6 @@ fn rewrite_ranges(grammar: &Grammar, text: &str) -> String {
         out = out.replacen(whole, &format!(">= {low}, <= {high} "), 1);
     }
     out
-}
-
-/// Go's `strconv.Quote` (`%q`) for the texts of error messages: printable characters as
-/// they are, `"` and `\` escaped, C escapes for controls, `\xNN` for other ASCII controls and
-/// `\u`/`\U` for the non-ASCII characters Go does not print (see [`go_prints`]).
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if !go_prints(c) && (c as u32) < 0x1_0000 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c if !go_prints(c) => out.push_str(&format!("\\U{:08x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `unicode.IsPrint` beyond ASCII, without Unicode tables: false for the C1 controls,
-/// the spaces other than U+0020, the line and paragraph separators, the common format
-/// characters (soft hyphen, zero-width and bidi marks, BOM) and private use; true otherwise
-/// (unassigned code points, which Go also escapes, are not distinguished).
-fn go_prints(c: char) -> bool {
-    !matches!(c,
-        '\u{80}'..='\u{a0}'
-        | '\u{ad}'
-        | '\u{1680}'
-        | '\u{2000}'..='\u{200f}'
-        | '\u{2028}'..='\u{202f}'
-        | '\u{205f}'..='\u{206f}'
-        | '\u{3000}'
-        | '\u{e000}'..='\u{f8ff}'
-        | '\u{feff}'
-        | '\u{f0000}'..)
 }
 
 #[cfg(test)]
