@@ -8,7 +8,8 @@
 //! - for each fleet size (apps × 3 environments), in a fresh child process so that its peak
 //!   memory is its own: `validate` cold, peak RSS, `validate` after editing one file (median of
 //!   EDITS edits), `status`, `planPromotion`, and the work counters;
-//! - scaling: cold `validate` of the largest fleet over the smallest, against the app ratio.
+//! - scaling: cold `validate` of the largest fleet over the smallest, against the app ratio;
+//! - flux: `imageUpdate` electing from 100,000 tags with each policy kind.
 //!
 //! `bench --fleet N [--edits E]` runs one fleet (what the parent spawns).
 
@@ -54,10 +55,63 @@ fn main() {
             1.1 * count(*large) / count(*small)
         );
     }
+    flux_election(100_000);
 }
 
 fn count(n: usize) -> f64 {
     f64::from(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// `imageUpdate` with one policy over `count` tags (semver, semver with a pre-release
+/// opt-in, numerical with `filterTags` extraction, alphabetical): the median of 11 runs.
+fn flux_election(count: usize) {
+    use baton_core::flux::{ImageUpdateInput, image_update};
+    use baton_core::source::{ParseCache, Source};
+    // Tags a busy registry holds: versions, pre-releases, CI tags, signatures.
+    let tags: Vec<String> = (0..count)
+        .map(|i| match i % 4 {
+            0 => format!("{}.{}.{}", i % 7, (i / 7) % 100, i / 700),
+            1 => format!("{}.{}.0-rc.{}", i % 5, (i / 5) % 50, i % 13),
+            2 => format!("main-{:07x}-{}", i * 2_654_435_761 % 0x0fff_ffff, 1_600_000_000 + i),
+            _ => format!("sha256-{i:x}.sig"),
+        })
+        .collect();
+    let policies = [
+        ("semver", "policy: {semver: {range: '>=2.0.0 <5.0.0'}}"),
+        ("semver pre-releases", "policy: {semver: {range: '>=1.0.0-0'}}"),
+        (
+            "numerical + filterTags",
+            "policy: {numerical: {order: asc}}\n  filterTags: {pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)$', extract: '$ts'}",
+        ),
+        ("alphabetical", "policy: {alphabetical: {order: desc}}"),
+    ];
+    for (label, policy) in policies {
+        let mut tree = baton_core::FileTree::new();
+        let objects = format!(
+            "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {{name: app, namespace: ns}}\nspec: {{image: registry.example.com/app}}\n---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {{name: app, namespace: ns}}\nspec:\n  imageRepositoryRef: {{name: app}}\n  {policy}\n"
+        );
+        let _ = tree.insert("flux/objects.yaml", objects);
+        let input = ImageUpdateInput {
+            images: [("registry.example.com/app".to_string(), tags.clone())].into(),
+            ..ImageUpdateInput::default()
+        };
+        let mut times = Vec::new();
+        let mut latest = None;
+        for _ in 0..11 {
+            let mut cache = ParseCache::default();
+            let mut source = Source::new(&tree, &mut cache);
+            let start = Instant::now();
+            let out = image_update(&mut source, &input);
+            times.push(ms(start));
+            latest = out.policies.first().and_then(|p| p.latest.clone());
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "flux: imageUpdate, {label}, {count} tags: {:.1} ms median of 11 (elects {}), native",
+            times[5],
+            latest.as_deref().unwrap_or("nothing")
+        );
+    }
 }
 
 fn ms(start: Instant) -> f64 {
