@@ -80,68 +80,12 @@ fn map_field_value(node: &Node, field: &str) -> Result<Option<Json>, EncodeError
     }
 }
 
-/// Go's `json.Marshal` of a value decoded into `interface{}`.
+/// Go's `json.Marshal` of a value decoded into `interface{}` (every number a `float64`).
 pub(super) fn go_json(value: &Json) -> String {
     let mut out = String::new();
-    write_json(value, &mut out);
+    let options = crate::yaml::json::GoJson { indent: false, float64: true };
+    crate::yaml::json::write_go_json(value, options, &mut out);
     out
-}
-
-fn write_json(value: &Json, out: &mut String) {
-    match value {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        #[allow(clippy::cast_precision_loss)]
-        Json::Int(i) => out.push_str(&go_float(*i as f64)),
-        #[allow(clippy::cast_precision_loss)]
-        Json::Uint(u) => out.push_str(&go_float(*u as f64)),
-        Json::Float(f) => out.push_str(&go_float(*f)),
-        Json::String(s) => crate::yaml::json::write_go_json_string(s, out),
-        Json::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(item, out);
-            }
-            out.push(']');
-        }
-        Json::Object(entries) => {
-            // A Go map: one value per key (the last), keys in byte order.
-            let mut sorted: Vec<&(String, Json)> = entries.iter().collect();
-            crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
-            out.push('{');
-            let mut first = true;
-            for (i, (key, item)) in sorted.iter().enumerate() {
-                if sorted.get(i + 1).is_some_and(|next| next.0 == *key) {
-                    continue;
-                }
-                if !std::mem::take(&mut first) {
-                    out.push(',');
-                }
-                crate::yaml::json::write_go_json_string(key, out);
-                out.push(':');
-                write_json(item, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// A `float64` as `encoding/json` writes it: shortest digits, exponent form outside
-/// `[1e-6, 1e21)` with a signed exponent of at least two digits (`1e+21`, `1e-7`).
-pub(super) fn go_float(f: f64) -> String {
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let text = format!("{f:e}");
-        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-        return match exponent.strip_prefix('-') {
-            Some(digits) => format!("{mantissa}e-{digits}"),
-            None => format!("{mantissa}e+{exponent:0>2}"),
-        };
-    }
-    format!("{f}")
 }
 
 /// kustomize's `encode`: ten hex digits with look-alike-free letters.
@@ -338,13 +282,13 @@ mod tests {
                 .to_string()
                 + "\u{7f}é\"}"
         );
-        assert_eq!(go_float(1e21), "1e+21");
-        assert_eq!(go_float(1.5e-7), "1.5e-7");
-        assert_eq!(go_float(1e-10), "1e-10");
-        assert_eq!(go_float(123_456_789.0), "123456789");
-        assert_eq!(go_float(0.000_001), "0.000001");
-        assert_eq!(go_float(-2.5e300), "-2.5e+300");
-        assert_eq!(go_float(12_345_678_901_234_567_890.0), "12345678901234567000");
+        let floats =
+            [1e21, 1.5e-7, 1e-10, 123_456_789.0, 0.000_001, -2.5e300, 12_345_678_901_234_567_890.0];
+        assert_eq!(
+            go_json(&Json::Array(floats.into_iter().map(Json::Float).collect())),
+            "[1e+21,1.5e-7,1e-10,123456789,0.000001,-2.5e+300,12345678901234567000]"
+        );
+        assert_eq!(go_json(&Json::Int(i64::MAX)), "9223372036854776000");
     }
 
     #[test]
