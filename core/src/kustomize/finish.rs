@@ -75,10 +75,16 @@ fn sort(b: &mut Builder, k: &Kustomization, resources: &mut [Resource]) -> Built
                 }
                 "fifo" => return Ok(()),
                 "legacy" if has_legacy_options => {
-                    let first: Vec<&str> =
-                        options.order_first.iter().map(super::decode::Spanned::as_str).collect();
-                    let last: Vec<&str> =
-                        options.order_last.iter().map(super::decode::Spanned::as_str).collect();
+                    let first: Vec<&str> = options
+                        .order_first
+                        .iter()
+                        .map(crate::yaml::decode::Spanned::as_str)
+                        .collect();
+                    let last: Vec<&str> = options
+                        .order_last
+                        .iter()
+                        .map(crate::yaml::decode::Spanned::as_str)
+                        .collect();
                     LegacyOrder::new(&first, &last)
                 }
                 "legacy" => LegacyOrder::new(DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST),

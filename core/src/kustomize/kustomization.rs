@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use super::decode::{Decoder, Spanned};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::yaml::decode::{Decoder, Spanned};
 use crate::yaml::{Body, Node, Origin};
 
 pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =

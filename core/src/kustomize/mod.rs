@@ -7,7 +7,6 @@
 //! diagnostic, and resource and output sizes are bounded.
 
 pub mod build;
-pub mod decode;
 pub mod fieldpath;
 pub mod fieldspec;
 pub mod finish;

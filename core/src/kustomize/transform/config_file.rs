@@ -29,10 +29,10 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::kustomize::build::{Builder, Built, Failed};
-use crate::kustomize::decode::Decoder;
 use crate::kustomize::fieldspec::{FieldSpec, NameReference, TransformerConfig, merge_specs};
 use crate::kustomize::kustomization::{FieldSpecEntry, decode_field_specs};
 use crate::kustomize::resid::Gvk;
+use crate::yaml::decode::Decoder;
 use crate::yaml::resolve::{Resolved, Schema, resolve};
 use crate::yaml::{Body, Node};
 

@@ -32,7 +32,6 @@ use std::sync::Arc;
 use super::fail_at;
 use crate::diagnostic::Code;
 use crate::kustomize::build::{Accumulator, Builder, Built};
-use crate::kustomize::decode::Decoder;
 use crate::kustomize::fieldpath::{self, Found, Kind};
 use crate::kustomize::kustomization::{
     FieldOptions, Kustomization, Replacement, ReplacementEntry, ReplacementSource,
@@ -41,6 +40,7 @@ use crate::kustomize::kustomization::{
 use crate::kustomize::resid::{Gvk, ResId};
 use crate::kustomize::resource::Resource;
 use crate::kustomize::select::Matcher;
+use crate::yaml::decode::Decoder;
 use crate::yaml::json::from_node;
 use crate::yaml::resolve::{Resolved, Schema, TAG_PREFIX, resolve};
 use crate::yaml::{Body, Node, Origin, Style};

@@ -22,13 +22,13 @@
 use super::fail_at;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::kustomize::build::{Accumulator, Builder, Built};
-use crate::kustomize::decode::Spanned;
 use crate::kustomize::fieldpath;
 use crate::kustomize::fieldspec::{FieldSpec, WalkError, walk};
 use crate::kustomize::kustomization::{Kustomization, Str, Var};
 use crate::kustomize::resid::{Gvk, ResId};
 use crate::kustomize::resource::Resource;
 use crate::vecmap::VecMap;
+use crate::yaml::decode::Spanned;
 use crate::yaml::resolve::{TAG_PREFIX, short_tag};
 use crate::yaml::{Body, Node, Origin, Style};
 

@@ -1,6 +1,9 @@
-//! Typed reading of kustomization files, with kustomize's strictness and our positions.
+//! Typed reading of YAML nodes as Go decodes them into structs, with positions.
 //!
-//! kustomize turns a kustomization into JSON with go-yaml v2 (YAML 1.1: `yes` is `true`,
+//! Every configuration file the engine reads is decoded the way its Go tool decodes it, so
+//! this lives beside the parser and serves kustomizations, `baton.yaml` and gates alike (each
+//! caller picks its diagnostic code and message prefix). The model is kustomize's:
+//! it turns a kustomization into JSON with go-yaml v2 (YAML 1.1: `yes` is `true`,
 //! `1234567` a number) and decodes that into Go structs with unknown fields disallowed and
 //! Go's case-insensitive field matching. So `newTag: 1234567` is an error there ("cannot
 //! unmarshal number into Go struct field Image.images.newTag of type string"), and so it is
