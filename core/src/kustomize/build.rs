@@ -10,94 +10,28 @@
 //! points at the entry that caused it.
 //!
 //! The `openapi` field is kustomize's one piece of global state: every kustomization's
-//! `openapi` is offered, in build order, to the render's [`Session`], which decides which one
+//! `openapi` is offered, in build order, to the render's [`Session`](super::patch::schema::Session), which decides which one
 //! wins and what the strategic merges of the rest of the build see; the builder tells it
 //! about every resource type it registers and every merge (see `patch::schema::session`).
 
 use std::sync::Arc;
 
-use super::fieldspec::TransformerConfig;
+use super::context::{
+    Accumulator, Builder, Built, Failed, is_remote, load_restriction, remote_diagnostic,
+    unreadable_schema,
+};
 use super::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization, Str};
-use super::patch::schema::session::{BUILTIN_VERSION, SetError, TypeProblem, Unreadable};
+use super::patch::schema::session::{BUILTIN_VERSION, SetError, TypeProblem};
 use super::patch::schema::value::Invalid;
-use super::patch::schema::{OpenApi, Session, swagger, value};
+use super::patch::schema::{swagger, value};
 use super::resource::Resource;
 use super::{generate, transform};
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::source::{Raw, Source};
-use crate::tree::{self, PathError};
-use crate::yaml::{Body, Node, Origin};
+use crate::source::Raw;
+use crate::tree;
+use crate::yaml::{Body, Node};
 
-/// Marker: the build failed and the reason is in the diagnostics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Failed;
-
-pub type Built<T> = Result<T, Failed>;
-
-/// Everything gathered while building one kustomization (kustomize's `ResAccumulator`).
-#[derive(Debug, Clone, Default)]
-pub struct Accumulator {
-    pub resources: Vec<Resource>,
-    /// Shared with the built-in configuration until a `configurations` file or CRD adds to it.
-    pub config: Arc<TransformerConfig>,
-    /// Whether `config` holds more than the built-in configuration.
-    pub custom_config: bool,
-    pub vars: Vec<transform::vars::VarDecl>,
-}
-
-impl Accumulator {
-    #[must_use]
-    pub fn new() -> Self {
-        static BUILTIN: std::sync::OnceLock<Arc<TransformerConfig>> = std::sync::OnceLock::new();
-        Accumulator {
-            resources: Vec::new(),
-            config: BUILTIN.get_or_init(|| Arc::new(TransformerConfig::builtin().clone())).clone(),
-            custom_config: false,
-            vars: Vec::new(),
-        }
-    }
-
-    /// Adds field specs from `configurations`, a CRD, or a sub-build's custom configuration.
-    pub fn merge_config(
-        &mut self,
-        other: &TransformerConfig,
-    ) -> Result<(), super::fieldspec::ConflictError> {
-        Arc::make_mut(&mut self.config).merge(other)?;
-        self.custom_config = true;
-        Ok(())
-    }
-}
-
-/// One build: file access, diagnostics, and the chain of kustomization roots being built.
-#[derive(Debug)]
-pub struct Builder<'s, 't> {
-    pub source: &'s mut Source<'t>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Directories of the kustomizations being built, outermost first.
-    chain: Vec<String>,
-    /// Every kustomization file read, for callers that report on them.
-    pub kustomizations: Vec<Arc<Kustomization>>,
-    /// kyaml's global `OpenAPI` state, replayed for this render.
-    pub openapi: Session,
-}
-
-impl<'s, 't> Builder<'s, 't> {
-    pub fn new(source: &'s mut Source<'t>) -> Self {
-        Builder {
-            source,
-            diagnostics: Vec::new(),
-            chain: Vec::new(),
-            kustomizations: Vec::new(),
-            openapi: Session::new(),
-        }
-    }
-
-    /// Records a diagnostic and fails.
-    pub fn fail<T>(&mut self, diagnostic: Diagnostic) -> Built<T> {
-        self.diagnostics.push(diagnostic);
-        Err(Failed)
-    }
-
+impl Builder<'_, '_> {
     /// Finds and decodes the kustomization file of `dir`.
     pub fn load_kustomization(
         &mut self,
@@ -284,22 +218,6 @@ impl<'s, 't> Builder<'s, 't> {
         Ok(())
     }
 
-    /// The schema a strategic merge uses (kustomize parses a custom schema at its first merge);
-    /// `origin` is the patch, for the diagnostic of a schema that cannot be read.
-    pub fn merge_schema(&mut self, origin: &Origin) -> Built<Arc<OpenApi>> {
-        match self.openapi.merge() {
-            Ok(schema) => Ok(schema),
-            Err(unreadable) => {
-                let mut d =
-                    unreadable_schema(&unreadable, "when it first merged a strategic-merge patch");
-                if let Some(file) = &origin.file {
-                    d = d.with_related(file.to_string(), Some(origin.span), "this patch");
-                }
-                self.fail(d)
-            }
-        }
-    }
-
     fn accumulate_target(
         &mut self,
         dir: &str,
@@ -466,45 +384,6 @@ impl<'s, 't> Builder<'s, 't> {
         };
         self.chain.pop();
         result
-    }
-
-    /// Resolves an entry of `k` (in `dir`) to a repository path.
-    pub fn resolve(&mut self, dir: &str, k: &Kustomization, entry: &Str) -> Built<String> {
-        match tree::join(dir, &entry.value) {
-            Ok(path) => Ok(path),
-            Err(PathError::EscapesRoot(_) | PathError::Absolute(_)) => self.fail(
-                Diagnostic::new(
-                    Code::PathEscapesRoot,
-                    format!("'{}' points outside the repository", entry.value),
-                )
-                .at(&k.file, entry.span()),
-            ),
-            Err(PathError::Empty) => self.fail(
-                Diagnostic::new(Code::ResourceNotFound, "empty path").at(&k.file, entry.span()),
-            ),
-        }
-    }
-
-    /// Resolves a file entry that must lie in or below the kustomization's directory.
-    pub fn resolve_file(&mut self, dir: &str, k: &Kustomization, entry: &Str) -> Built<String> {
-        if is_remote(&entry.value) {
-            return self.fail(remote_diagnostic(&k.file, entry));
-        }
-        let path = self.resolve(dir, k, entry)?;
-        if !tree::is_within(&path, dir) {
-            return self.fail(load_restriction(&k.file, entry, dir));
-        }
-        if !self.source.is_file(&path) {
-            return self.fail(
-                Diagnostic::new(
-                    Code::ResourceNotFound,
-                    format!("file '{}' not found", entry.value),
-                )
-                .at(&k.file, entry.span())
-                .with_help(format!("looked for '{path}'")),
-            );
-        }
-        Ok(path)
     }
 
     /// Reads the resources of a YAML file: documents (empty ones skipped), with `List`
@@ -698,85 +577,8 @@ fn is_nil_or_empty(node: &Node) -> bool {
     }
 }
 
-/// Whether a resource entry names something remote (a URL or a git repository).
-#[must_use]
-pub fn is_remote(entry: &str) -> bool {
-    let lower = entry.to_ascii_lowercase();
-    if ["http://", "https://", "ssh://", "git::", "git@", "file://", "s3::", "gcs::"]
-        .iter()
-        .any(|p| lower.starts_with(p))
-    {
-        return true;
-    }
-    let first = entry.split('/').next().unwrap_or_default();
-    let looks_like_host =
-        first.contains('.') && first != "." && first != ".." && !first.starts_with('.');
-    looks_like_host
-        && (entry.contains("//")
-            || entry.contains("?ref=")
-            || entry.contains("?version=")
-            || KNOWN_HOSTS.contains(&first))
-}
-
-const KNOWN_HOSTS: &[&str] =
-    &["github.com", "gitlab.com", "bitbucket.org", "dev.azure.com", "ssh.dev.azure.com"];
-
-/// The diagnostic for a custom schema kyaml cannot parse; `when` says what made kustomize read it.
-fn unreadable_schema(unreadable: &Unreadable, when: &str) -> Diagnostic {
-    let mut d = Diagnostic::new(
-        Code::OpenApiInvalid,
-        format!("invalid schema file: {}", unreadable.invalid.message),
-    )
-    .at(unreadable.file.to_string(), unreadable.invalid.span);
-    if let Some(file) = &unreadable.named_at.file {
-        d = d.with_related(
-            file.to_string(),
-            Some(unreadable.named_at.span),
-            "named by this `openapi` path",
-        );
-    }
-    d.with_help(format!(
-        "kustomize reads a custom schema only when it needs it, here {when}, and then crashes on it"
-    ))
-}
-
-fn remote_diagnostic(file: &str, entry: &Str) -> Diagnostic {
-    Diagnostic::new(
-        Code::RemoteNotFetched,
-        format!(
-            "'{}' is a remote resource; Baton renders offline and does not fetch it",
-            entry.value
-        ),
-    )
-    .at(file, entry.span())
-    .with_help("vendor the remote base into the repository, or render this overlay with kustomize")
-}
-
-fn load_restriction(file: &str, entry: &Str, dir: &str) -> Diagnostic {
-    let shown = if dir.is_empty() { "." } else { dir };
-    Diagnostic::new(
-        Code::LoadRestriction,
-        format!("security; file '{}' is not in or below '{shown}'", entry.value),
-    )
-    .at(file, entry.span())
-    .with_help("kustomize only reads files inside the kustomization's directory; reference a directory with its own kustomization instead")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn remote_detection() {
-        assert!(is_remote("https://github.com/org/repo//base?ref=v1"));
-        assert!(is_remote("github.com/org/repo/base?ref=v1"));
-        assert!(is_remote("git@github.com:org/repo.git//base"));
-        assert!(is_remote("example.com/org/repo//base"));
-        assert!(!is_remote("../base"));
-        assert!(!is_remote("deployment.yaml"));
-        assert!(!is_remote("configs.d/app.yaml"));
-    }
-
     mod openapi {
         use crate::Workspace;
         use crate::kustomize::Rendered;

@@ -2,7 +2,7 @@
 //! generator name hashes, name-reference fixes, legacy var substitution, dropping
 //! `config.kubernetes.io/local-config` resources, and the output order.
 
-use super::build::{Accumulator, Builder, Built};
+use super::context::{Accumulator, Builder, Built};
 use super::kustomization::Kustomization;
 use super::resid::{DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST, LegacyOrder};
 use super::resource::Resource;

@@ -7,6 +7,7 @@
 //! diagnostic, and resource and output sizes are bounded.
 
 pub mod build;
+pub mod context;
 pub mod fieldpath;
 pub mod fieldspec;
 pub mod finish;
@@ -23,7 +24,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use self::build::Builder;
+use self::context::Builder;
 use self::resource::Resource;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::{ReadSet, Source};

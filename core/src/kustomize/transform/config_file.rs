@@ -28,7 +28,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::kustomize::build::{Builder, Built, Failed};
+use crate::kustomize::context::{Builder, Built, Failed};
 use crate::kustomize::fieldspec::{FieldSpec, NameReference, TransformerConfig, merge_specs};
 use crate::kustomize::kustomization::{FieldSpecEntry, decode_field_specs};
 use crate::kustomize::resid::Gvk;

@@ -7,7 +7,7 @@
 
 use super::fail_at;
 use crate::diagnostic::Code;
-use crate::kustomize::build::{Accumulator, Builder, Built};
+use crate::kustomize::context::{Accumulator, Builder, Built};
 use crate::kustomize::fieldspec::{Create, FieldSpec, WalkError, merge_specs, walk};
 use crate::kustomize::kustomization::{Kustomization, Str};
 use crate::kustomize::resid::Gvk;

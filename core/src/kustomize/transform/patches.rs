@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::fail_at;
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::kustomize::build::{Accumulator, Builder, Built};
+use crate::kustomize::context::{Accumulator, Builder, Built};
 use crate::kustomize::kustomization::{Kustomization, Patch, Selector, Str};
 use crate::kustomize::patch::schema::OpenApi;
 use crate::kustomize::patch::{MergeOutcome, json6902, strategic};
@@ -461,7 +461,7 @@ fn file_documents(b: &mut Builder, path: &str, referrer: (&str, Span)) -> Built<
     };
     if parsed.has_errors() {
         b.diagnostics.extend(parsed.diagnostics.iter().cloned());
-        return Err(crate::kustomize::build::Failed);
+        return Err(crate::kustomize::context::Failed);
     }
     Ok(non_empty(&parsed.documents))
 }

@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use super::fail_at;
 use crate::diagnostic::Code;
-use crate::kustomize::build::{Accumulator, Builder, Built};
+use crate::kustomize::context::{Accumulator, Builder, Built};
 use crate::kustomize::fieldpath::{self, Found, Kind};
 use crate::kustomize::kustomization::{
     FieldOptions, Kustomization, Replacement, ReplacementEntry, ReplacementSource,
@@ -80,7 +80,7 @@ fn load_file(
     };
     if parsed.has_errors() {
         b.diagnostics.extend(parsed.diagnostics.iter().cloned());
-        return Err(crate::kustomize::build::Failed);
+        return Err(crate::kustomize::context::Failed);
     }
     // sigs.k8s.io/yaml reads the first document only.
     let root = parsed.documents.first().map(|d| &d.root);
@@ -104,7 +104,7 @@ fn load_file(
     d.errors.retain(|e| !e.message.contains("json: unknown field"));
     if !d.errors.is_empty() {
         b.diagnostics.append(&mut d.errors);
-        return Err(crate::kustomize::build::Failed);
+        return Err(crate::kustomize::context::Failed);
     }
     Ok(decoded)
 }

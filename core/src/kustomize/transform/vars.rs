@@ -21,7 +21,7 @@
 
 use super::fail_at;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::kustomize::build::{Accumulator, Builder, Built};
+use crate::kustomize::context::{Accumulator, Builder, Built, Tracked, VarDecl};
 use crate::kustomize::fieldpath;
 use crate::kustomize::fieldspec::{FieldSpec, WalkError, walk};
 use crate::kustomize::kustomization::{Kustomization, Str, Var};
@@ -33,45 +33,6 @@ use crate::yaml::resolve::{TAG_PREFIX, short_tag};
 use crate::yaml::{Body, Node, Origin, Style};
 
 const DEFAULT_FIELD_PATH: &str = "metadata.name";
-
-/// A var as accumulated: its declaration and the resource its objref matched.
-#[derive(Debug, Clone)]
-pub struct VarDecl {
-    pub var: Var,
-    /// The kustomization file that declared it.
-    pub file: String,
-    target: Option<Tracked>,
-}
-
-/// A resource as it was when a var matched it: how many renames it had been through, and
-/// its name, namespace and kind then. That state stays in the resource's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Tracked {
-    depth: usize,
-    name: String,
-    namespace: String,
-    kind: String,
-}
-
-impl Tracked {
-    fn of(r: &Resource) -> Self {
-        Tracked {
-            depth: r.previous.len(),
-            name: r.name().to_string(),
-            namespace: r.namespace().to_string(),
-            kind: r.kind().to_string(),
-        }
-    }
-
-    fn is(&self, r: &Resource) -> bool {
-        let state = match r.previous.get(self.depth) {
-            Some((name, namespace, kind)) => (name.as_str(), namespace.as_str(), kind.as_str()),
-            None if self.depth == r.previous.len() => (r.name(), r.namespace(), r.kind()),
-            None => return false,
-        };
-        state == (self.name.as_str(), self.namespace.as_str(), self.kind.as_str())
-    }
-}
 
 /// kustomize's `MergeVars`: matches the vars of `k` against the accumulated resources and
 /// adds them to the accumulator.
