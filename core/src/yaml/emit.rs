@@ -543,7 +543,7 @@ fn select_style(requested: ScalarStyle, analysis: Analysis, simple_key: bool) ->
 
 /// libyaml's printable set: LF, printable ASCII, and the BMP outside surrogates, C1
 /// controls, the BOM and U+FFFE/U+FFFF. Nothing beyond the BMP.
-fn is_printable(c: char) -> bool {
+pub(super) fn is_printable(c: char) -> bool {
     matches!(c, '\n' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
         && c != '\u{FEFF}'
 }

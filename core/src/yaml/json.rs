@@ -251,6 +251,13 @@ impl Converter {
             Resolved::Float(f) => self.float(f, node),
             Resolved::Timestamp => self.timestamp(text, node),
             Resolved::Binary(bytes) => Json::String(self.reread(go_json_string(&bytes).0, node)),
+            // kyaml encodes the node with go-yaml v3 and decodes it again first; a folded
+            // scalar may not survive that unchanged.
+            Resolved::Str | Resolved::Custom | Resolved::Merge
+                if node.style == Style::Folded && !in_flow =>
+            {
+                Json::String(self.reread(super::block::folded_round_trip(text).into_owned(), node))
+            }
             Resolved::Str | Resolved::Custom | Resolved::Merge => {
                 Json::String(self.reread(text.to_owned(), node))
             }

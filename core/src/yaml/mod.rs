@@ -6,6 +6,7 @@
 //! - [`edit`]: span-based scalar replacement that keeps every other byte.
 //! - [`json`] and [`emit`]: how kustomize prints a resource (v3 decode, JSON, v2 marshal).
 
+pub(crate) mod block;
 pub mod decode;
 pub mod edit;
 pub mod emit;

@@ -270,8 +270,15 @@ impl Builder<'_> {
                         _ => Span::new(token_start, end),
                     }
                 };
+                let mut value = value.into_owned();
+                if matches!(style, Style::Literal | Style::Folded)
+                    && self.text[end.min(self.text.len())..].trim().is_empty()
+                    && let Some(libyaml) = super::block::read_at_eof(self.text, start, &value)
+                {
+                    value = libyaml;
+                }
                 let node = Node {
-                    body: Body::Scalar(value.into_owned()),
+                    body: Body::Scalar(value),
                     tag,
                     style,
                     origin: Origin::new(&self.file, span),

@@ -142,6 +142,12 @@ fn scalar(node: &Node, text: &str, reader: Reader) -> Result<Kind, PatchError> {
                 .map_or_else(|| text.to_string(), |t| t.rfc3339()),
         ),
         Resolved::Binary(bytes) => Kind::String(String::from_utf8_lossy(&bytes).into_owned()),
+        // kyaml's `MarshalJSON` re-encodes the node with go-yaml v3 first (see `yaml::block`).
+        Resolved::Str | Resolved::Custom | Resolved::Merge
+            if reader == Reader::Resource && node.style == Style::Folded =>
+        {
+            Kind::String(crate::yaml::block::folded_round_trip(text).into_owned())
+        }
         Resolved::Str | Resolved::Custom | Resolved::Merge | Resolved::Timestamp => {
             Kind::String(text.to_string())
         }
