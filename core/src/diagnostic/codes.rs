@@ -62,6 +62,7 @@ registry! {
     YamlTooManyNodes = "Y003", Error, "YAML expands to more nodes than the limit (alias bomb?)";
     YamlDuplicateKey = "Y004", Error, "A mapping key appears twice";
     YamlUnsupported = "Y005", Error, "A YAML value has no JSON form (kustomize cannot emit it)";
+    YamlLaxIndentation = "Y006", Warning, "A quoted scalar or flow collection continues at its key's indentation (go-yaml reads it; YAML 1.2 does not)";
 
     // Pipeline (baton.yaml).
     PipelineInvalid = "P001", Error, "baton.yaml is not a valid Pipeline";

@@ -11,6 +11,7 @@ pub mod decode;
 pub mod edit;
 pub mod emit;
 pub mod json;
+mod lax;
 pub mod merge;
 pub mod node;
 pub mod parse;
