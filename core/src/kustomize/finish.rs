@@ -29,7 +29,8 @@ pub fn finish(b: &mut Builder, k: &Kustomization, mut acc: Accumulator) -> Built
 }
 
 /// kustomize rewrites every resource's annotations when it strips its build annotations:
-/// values become strings of their source text (`0.50` stays `"0.50"`, `~` becomes `""`),
+/// values become strings of their source text (`0.50` stays `"0.50"`, `~` stays `"~"`; only an
+/// empty value becomes `""`),
 /// keys are sorted, and an empty or null `annotations` disappears. Labels are left alone.
 fn normalize_annotations(node: &mut Node) {
     let Some(meta) = node.get_mut("metadata").filter(|m| m.is_map()) else { return };
@@ -38,12 +39,9 @@ fn normalize_annotations(node: &mut Node) {
         Body::Map(entries) => entries
             .iter()
             .map(|(k, v)| {
-                let text = if v.is_null() {
-                    String::new()
-                } else {
-                    v.scalar().unwrap_or_default().to_string()
-                };
-                let mut value = Node::string(text);
+                // kyaml's `GetAnnotations` takes each value's text whatever it resolves to:
+                // `~` and `null` stay "~" and "null"; only an empty value is "".
+                let mut value = Node::string(v.scalar().unwrap_or_default());
                 value.origin = v.origin.clone();
                 (k.scalar().unwrap_or_default().to_string(), value)
             })
