@@ -98,7 +98,7 @@ registry! {
     GeneratorInvalid = "K013", Error, "A ConfigMap or Secret generator is invalid";
     ReplacementInvalid = "K014", Error, "A replacement or var cannot be resolved";
     TransformerInvalid = "K015", Error, "A transformer field is invalid";
-    DeprecatedField = "K016", Info, "A kustomization field is deprecated";
+    DeprecatedField = "K016", Warning, "A kustomization field is deprecated (kustomize warns about it)";
     RenderLimit = "K017", Error, "Rendering exceeded a size limit";
     PatchTargetMissing = "K020", Error, "A patch names a resource that does not exist";
     GeneratorSuspicious = "K018", Warning, "A generator input is accepted but is probably not what was meant";

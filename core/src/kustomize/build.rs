@@ -94,6 +94,7 @@ impl Builder<'_, '_> {
         match kustomization::decode(&file, &document.root) {
             Ok(k) => {
                 let k = Arc::new(k);
+                self.report_deprecated(&k);
                 self.report_unsupported(&k);
                 if self.diagnostics.iter().any(Diagnostic::is_error) {
                     return Err(Failed);
@@ -105,6 +106,25 @@ impl Builder<'_, '_> {
                 self.diagnostics.extend(errors);
                 Err(Failed)
             }
+        }
+    }
+
+    /// kustomize's deprecation warnings, once per kustomization file however often the build
+    /// loads it.
+    fn report_deprecated(&mut self, k: &Kustomization) {
+        if k.deprecated.is_empty() || self.kustomizations.iter().any(|seen| seen.file == k.file) {
+            return;
+        }
+        for (field, origin) in &k.deprecated {
+            let (name, replacement) = field.names();
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::DeprecatedField,
+                    format!("'{name}' is deprecated. Please use '{replacement}' instead."),
+                )
+                .at(&k.file, origin.span)
+                .with_help(field.help()),
+            );
         }
     }
 
@@ -660,6 +680,68 @@ mod tests {
             let (code, file, message) = error(&r);
             assert_eq!((code, file), ("K023", Some("w.yaml")));
             assert!(message.contains("makes Widget (example.com/v1) cluster-scoped"), "{message}");
+        }
+    }
+
+    mod deprecated {
+        use crate::Workspace;
+        use crate::tree::FileTree;
+
+        #[test]
+        fn deprecated_fields_are_warnings_at_the_field_once_per_file() {
+            let mut tree = FileTree::new();
+            let files = [
+                ("base/kustomization.yaml", "commonLabels:\n  app: web\nresources:\n- cm.yaml\n"),
+                ("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"),
+                ("a/kustomization.yaml", "namePrefix: a-\nresources:\n- ../base\n"),
+                ("b/kustomization.yaml", "namePrefix: b-\nresources:\n- ../base\n"),
+                (
+                    "ov/kustomization.yaml",
+                    "vars: []\nimageTags:\n- {name: x, newTag: \"1\"}\npatchesStrategicMerge:\nbases:\n- ../a\n- ../b\n",
+                ),
+            ];
+            for (path, text) in files {
+                tree.insert(path, text).unwrap();
+            }
+            let rendered = Workspace::new(tree).render("ov");
+            assert!(rendered.ok(), "{:?}", rendered.diagnostics);
+            let found: Vec<(&str, &str, String)> = rendered
+                .diagnostics
+                .iter()
+                .map(|d| (d.code, d.file.as_deref().unwrap_or(""), d.message.clone()))
+                .collect();
+            // What kustomize v5.8.1 warns about (once per load; here once per file), in the
+            // order of their places; a null field (`patchesStrategicMerge:`) is Go's nil and
+            // gets no warning.
+            assert_eq!(
+                found,
+                [
+                    (
+                        "K016",
+                        "base/kustomization.yaml",
+                        "'commonLabels' is deprecated. Please use 'labels' instead.".into()
+                    ),
+                    (
+                        "K016",
+                        "ov/kustomization.yaml",
+                        "'vars' is deprecated. Please use 'replacements' instead.".into()
+                    ),
+                    (
+                        "K016",
+                        "ov/kustomization.yaml",
+                        "'imageTags' is deprecated. Please use 'images' instead.".into()
+                    ),
+                    (
+                        "K016",
+                        "ov/kustomization.yaml",
+                        "'bases' is deprecated. Please use 'resources' instead.".into()
+                    ),
+                ]
+            );
+            let bases = &rendered.diagnostics[3];
+            assert_eq!(bases.severity, crate::Severity::Warning);
+            assert_eq!(bases.span.map(|s| (s.start, s.end)), Some((68, 73)));
+            assert!(bases.help.as_deref().unwrap_or("").contains("'resources'"));
         }
     }
 }

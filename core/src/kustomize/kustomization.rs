@@ -208,8 +208,9 @@ pub struct Kustomization {
     pub openapi: Option<OpenApiField>,
     /// Fields Baton does not run offline: `(field name, key node origin)`.
     pub unsupported: Vec<(&'static str, Origin)>,
-    /// Deprecated fields that were used: `(field, replacement)`.
-    pub deprecated: Vec<(&'static str, &'static str, Origin)>,
+    /// Deprecated fields that were set (not null), with their key's origin, in the order
+    /// kustomize warns about them (`CheckDeprecatedFields`).
+    pub deprecated: Vec<(Deprecated, Origin)>,
 }
 
 impl Kustomization {
@@ -310,28 +311,28 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
             "namespace" => k.namespace = d.string(value, &path),
             "commonLabels" => {
                 k.common_labels = d.string_map(value, &path);
-                k.deprecated.push(("commonLabels", "labels", key.origin.clone()));
+                deprecated(&mut k, Deprecated::CommonLabels, key, value);
             }
             "labels" => k.labels = d.list(value, &path, decode_label),
             "commonAnnotations" => k.common_annotations = d.string_map(value, &path),
             "patchesStrategicMerge" => {
-                k.deprecated.push(("patchesStrategicMerge", "patches", key.origin.clone()));
+                deprecated(&mut k, Deprecated::PatchesStrategicMerge, key, value);
                 k.patches_strategic_merge = d.strings(value, "Kustomization.patchesStrategicMerge");
             }
             "patchesJson6902" => {
-                k.deprecated.push(("patchesJson6902", "patches", key.origin.clone()));
+                deprecated(&mut k, Deprecated::PatchesJson6902, key, value);
                 k.patches_json6902 = d.list(value, &path, decode_patch);
             }
             "patches" => k.patches = d.list(value, &path, decode_patch),
             "images" => k.images = d.list(value, &path, decode_image),
             "imageTags" => {
-                k.deprecated.push(("imageTags", "images", key.origin.clone()));
+                deprecated(&mut k, Deprecated::ImageTags, key, value);
                 image_tags = d.list(value, &path, decode_image);
             }
             "replacements" => k.replacements = d.list(value, &path, decode_replacement_entry),
             "replicas" => k.replicas = d.list(value, &path, decode_replica),
             "vars" => {
-                k.deprecated.push(("vars", "replacements", key.origin.clone()));
+                deprecated(&mut k, Deprecated::Vars, key, value);
                 k.vars = d.list(value, &path, decode_var);
             }
             "sortOptions" => k.sort_options = decode_sort_options(&mut d, value),
@@ -339,7 +340,7 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
             "components" => k.components = d.strings(value, &path),
             "crds" => k.crds = d.strings(value, &path),
             "bases" => {
-                k.deprecated.push(("bases", "resources", key.origin.clone()));
+                deprecated(&mut k, Deprecated::Bases, key, value);
                 bases = d.strings(value, &path);
             }
             "configMapGenerator" => {
@@ -362,11 +363,70 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
                 .at(file.to_string(), root.origin.span),
         ]);
     }
+    crate::sort::sort_by(&mut k.deprecated, |a, b| a.0.cmp(&b.0));
     enforce_type_meta(file, &k)?;
     // kustomize's FixKustomization.
     k.resources.extend(bases);
     k.images.extend(image_tags);
     Ok(k)
+}
+
+/// A deprecated field kustomize v5.8.1 warns about, in the order it warns
+/// (`api/types/kustomization.go`, `CheckDeprecatedFields`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Deprecated {
+    Bases,
+    CommonLabels,
+    ImageTags,
+    PatchesJson6902,
+    PatchesStrategicMerge,
+    Vars,
+}
+
+impl Deprecated {
+    /// The field and the one kustomize says to use instead.
+    #[must_use]
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Deprecated::Bases => ("bases", "resources"),
+            Deprecated::CommonLabels => ("commonLabels", "labels"),
+            Deprecated::ImageTags => ("imageTags", "images"),
+            Deprecated::PatchesJson6902 => ("patchesJson6902", "patches"),
+            Deprecated::PatchesStrategicMerge => ("patchesStrategicMerge", "patches"),
+            Deprecated::Vars => ("vars", "replacements"),
+        }
+    }
+
+    /// How to migrate, beyond the replacement's name.
+    #[must_use]
+    pub fn help(self) -> &'static str {
+        match self {
+            Deprecated::Bases => "move these entries to 'resources' (`kustomize edit fix` does it)",
+            Deprecated::CommonLabels => {
+                "use 'labels' with `includeSelectors: true` to keep the same result, or without it to leave selectors alone (`kustomize edit fix` rewrites it)"
+            }
+            Deprecated::ImageTags => {
+                "move these entries to 'images' (`kustomize edit fix` does it)"
+            }
+            Deprecated::PatchesJson6902 => {
+                "make each entry a 'patches' entry with the same 'target' and 'path' or 'patch' (`kustomize edit fix` does it)"
+            }
+            Deprecated::PatchesStrategicMerge => {
+                "make each file a 'patches' entry with 'path', each inline patch one with 'patch' (`kustomize edit fix` does it)"
+            }
+            Deprecated::Vars => {
+                "express each var as a 'replacements' entry (`kustomize edit fix` converts them, experimentally)"
+            }
+        }
+    }
+}
+
+/// Records a deprecated field unless its value is null (a nil slice or map in Go, which
+/// kustomize does not warn about; an empty one it does).
+fn deprecated(k: &mut Kustomization, field: Deprecated, key: &Node, value: &Node) {
+    if !Decoder::is_null(value) {
+        k.deprecated.push((field, key.origin.clone()));
+    }
 }
 
 fn is_empty_collection(node: &Node) -> bool {
@@ -769,7 +829,12 @@ mod tests {
             k.patches[0].target.as_ref().unwrap().gvk.kind.as_ref().unwrap().value,
             "Deployment"
         );
-        assert_eq!(k.deprecated.len(), 4);
+        let deprecated: Vec<_> = k.deprecated.iter().map(|(d, _)| d.names().0).collect();
+        assert_eq!(deprecated, ["bases", "commonLabels", "imageTags", "patchesStrategicMerge"]);
+        // A null value is Go's nil: no warning. An empty list is not nil.
+        let k = load("resources: [a]\nbases:\nvars: []\n").unwrap();
+        let deprecated: Vec<_> = k.deprecated.iter().map(|(d, _)| d.names().0).collect();
+        assert_eq!(deprecated, ["vars"]);
     }
 
     #[test]
