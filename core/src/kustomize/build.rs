@@ -7,7 +7,10 @@
 //! kustomization reads must lie in or below its directory; other kustomizations may be
 //! anywhere in the repository but never an ancestor of one being built (that is a cycle).
 //! Like kustomize, the first error ends the build; unlike it, the error is a diagnostic that
-//! points at the entry that caused it.
+//! points at the entry that caused it. What Baton refuses to do offline (a remote base, a
+//! Helm chart, an external plugin) does not end it: each is reported and the build goes on
+//! looking for the others (without transforming, so nothing else echoes a refusal), so a user
+//! sees the whole list at once.
 //!
 //! The `openapi` field is kustomize's one piece of global state: every kustomization's
 //! `openapi` is offered, in build order, to the render's [`Session`](super::patch::schema::Session), which decides which one
@@ -25,7 +28,7 @@ use super::patch::schema::session::{BUILTIN_VERSION, SetError, TypeProblem};
 use super::patch::schema::value::Invalid;
 use super::patch::schema::{swagger, value};
 use super::resource::Resource;
-use super::{generate, transform};
+use super::{generate, plugin, transform};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::Raw;
 use crate::tree;
@@ -95,10 +98,7 @@ impl Builder<'_, '_> {
             Ok(k) => {
                 let k = Arc::new(k);
                 self.report_deprecated(&k);
-                self.report_unsupported(&k);
-                if self.diagnostics.iter().any(Diagnostic::is_error) {
-                    return Err(Failed);
-                }
+                self.refuse_unsupported(&k, &["buildMetadata"]);
                 self.kustomizations.push(k.clone());
                 Ok(k)
             }
@@ -128,18 +128,20 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn report_unsupported(&mut self, k: &Kustomization) {
-        for (field, origin) in &k.unsupported {
+    /// Refuses the fields among `fields` that `k` sets, each with why Baton cannot honour it.
+    /// The build goes on, to find every other refusal.
+    fn refuse_unsupported(&mut self, k: &Kustomization, fields: &[&str]) {
+        for (field, origin) in k.unsupported.iter().filter(|(f, _)| fields.contains(f)) {
             let why = match *field {
-                "helmCharts" | "helmChartInflationGenerator" | "helmGlobals" => {
+                "helmCharts" | "helmChartInflationGenerator" => {
                     "Helm charts are pulled and inflated by the helm binary; Baton renders offline and runs no programs"
                 }
-                "generators" | "transformers" | "validators" => {
-                    "plugins (exec, KRM functions, containers) are not run by Baton; render with kustomize to use them"
+                "validators" => {
+                    "validators are plugins (exec, KRM functions, containers), which Baton does not run; render with kustomize to use them"
                 }
                 _ => "build metadata annotations are not supported",
             };
-            self.diagnostics.push(
+            self.refuse(
                 Diagnostic::new(
                     Code::UnsupportedField,
                     format!("'{field}' is not supported: {why}"),
@@ -253,13 +255,57 @@ impl Builder<'_, '_> {
         for entry in &k.crds {
             self.merge_field_specs(dir, k, entry, &mut acc, true)?;
         }
-        generate::run(self, dir, k, &mut acc)?;
+        // Once something was refused, the build only looks for further refusals: running
+        // generators and transformers on an incomplete set would report echoes of the first.
+        if !self.refused {
+            generate::run(self, dir, k, &mut acc)?;
+        }
+        self.refuse_unsupported(k, &["helmCharts", "helmChartInflationGenerator"]);
+        let generators = self.plugin_configs(dir, k, &k.generators)?;
+        plugin::generate(self, dir, &mut acc, &generators)?;
         for entry in &k.components {
             acc = self.accumulate_component(dir, k, entry, acc)?;
         }
-        transform::run(self, dir, k, &mut acc)?;
-        transform::vars::merge(self, k, &mut acc)?;
+        if !self.refused {
+            transform::run(self, dir, k, &mut acc)?;
+        }
+        let transformers = self.plugin_configs(dir, k, &k.transformers)?;
+        plugin::transform(self, dir, &mut acc, &transformers)?;
+        self.refuse_unsupported(k, &["validators"]);
+        if !self.refused {
+            transform::vars::merge(self, k, &mut acc)?;
+        }
         Ok(acc)
+    }
+
+    /// The configurations of `generators:` or `transformers:` entries, as kustomize gathers
+    /// them (`configureExternalTransformers`): first every entry written inline, then the
+    /// others, each a file of configurations or a directory whose kustomization builds them.
+    fn plugin_configs(
+        &mut self,
+        dir: &str,
+        k: &Kustomization,
+        entries: &[Str],
+    ) -> Built<Vec<Resource>> {
+        let mut acc = Accumulator::new();
+        let mut paths = Vec::new();
+        for entry in entries {
+            let Some(documents) = transform::patches::inline(self, &k.file, entry) else {
+                paths.push(entry);
+                continue;
+            };
+            let file: Arc<str> = Arc::from(entry.origin.file.as_deref().unwrap_or(&k.file));
+            let mut configs = Vec::new();
+            for node in documents {
+                self.validate_object(&file, &node)?;
+                configs.push(Resource::new(node, file.clone()));
+            }
+            self.append_all(&mut acc, configs, k, entry)?;
+        }
+        for entry in paths {
+            self.accumulate_resource(dir, k, entry, &mut acc)?;
+        }
+        Ok(acc.resources)
     }
 
     /// A `resources` entry: a file of resources, else a directory with a kustomization.
@@ -272,7 +318,8 @@ impl Builder<'_, '_> {
     ) -> Built<()> {
         let referrer = (k.file.as_str(), entry.span());
         if is_remote(&entry.value) {
-            return self.fail(remote_diagnostic(&k.file, entry));
+            self.refuse(remote_diagnostic(&k.file, entry));
+            return Ok(());
         }
         let path = self.resolve(dir, k, entry)?;
         if self.source.is_file(&path) {
@@ -331,7 +378,8 @@ impl Builder<'_, '_> {
         acc: Accumulator,
     ) -> Built<Accumulator> {
         if is_remote(&entry.value) {
-            return self.fail(remote_diagnostic(&k.file, entry));
+            self.refuse(remote_diagnostic(&k.file, entry));
+            return Ok(acc);
         }
         let path = self.resolve(dir, k, entry)?;
         if !self.source.is_dir(&path) {

@@ -111,6 +111,10 @@ pub struct Builder<'s, 't> {
     pub kustomizations: Vec<Arc<Kustomization>>,
     /// kyaml's global `OpenAPI` state, replayed for this render.
     pub openapi: Session,
+    /// Something Baton does not do offline was refused (a remote base, a plugin, Helm). The
+    /// build goes on looking for every other refusal, but stops transforming: the result
+    /// would not be what kustomize makes, and its errors would only echo the first refusal.
+    pub refused: bool,
 }
 
 impl<'s, 't> Builder<'s, 't> {
@@ -121,7 +125,14 @@ impl<'s, 't> Builder<'s, 't> {
             chain: Vec::new(),
             kustomizations: Vec::new(),
             openapi: Session::new(),
+            refused: false,
         }
+    }
+
+    /// Records a refusal (an error diagnostic) and lets the build go on finding the others.
+    pub fn refuse(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+        self.refused = true;
     }
 
     /// Records a diagnostic and fails.

@@ -206,6 +206,10 @@ pub struct Kustomization {
     pub generator_options: Option<GeneratorOptions>,
     pub configurations: Vec<Str>,
     pub openapi: Option<OpenApiField>,
+    /// `generators:` and `transformers:` entries: plugin configuration files, directories, or
+    /// inline configurations.
+    pub generators: Vec<Str>,
+    pub transformers: Vec<Str>,
     /// Fields Baton does not run offline: `(field name, key node origin)`.
     pub unsupported: Vec<(&'static str, Origin)>,
     /// Deprecated fields that were set (not null), with their key's origin, in the order
@@ -295,11 +299,11 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
                     });
                 }
             }
+            "generators" => k.generators = d.strings(value, &path),
+            "transformers" => k.transformers = d.strings(value, &path),
             "helmGlobals"
             | "helmCharts"
             | "helmChartInflationGenerator"
-            | "generators"
-            | "transformers"
             | "validators"
             | "buildMetadata"
                 if !Decoder::is_null(value) && !is_empty_collection(value) =>
@@ -554,7 +558,7 @@ fn decode_label(d: &mut Decoder, node: &Node) -> Option<Label> {
     Some(l)
 }
 
-fn decode_patch(d: &mut Decoder, node: &Node) -> Option<Patch> {
+pub(crate) fn decode_patch(d: &mut Decoder, node: &Node) -> Option<Patch> {
     let fields = d.fields(node, "types.Patch", &["path", "patch", "target", "options"])?;
     let mut p = Patch { origin: node.origin.clone(), ..Patch::default() };
     for (name, _, value) in fields {
@@ -586,7 +590,7 @@ fn decode_patch(d: &mut Decoder, node: &Node) -> Option<Patch> {
     Some(p)
 }
 
-fn decode_image(d: &mut Decoder, node: &Node) -> Option<Image> {
+pub(crate) fn decode_image(d: &mut Decoder, node: &Node) -> Option<Image> {
     let fields =
         d.fields(node, "types.Image", &["name", "newName", "tagSuffix", "newTag", "digest"])?;
     let mut i = Image { origin: node.origin.clone(), ..Image::default() };
@@ -605,7 +609,7 @@ fn decode_image(d: &mut Decoder, node: &Node) -> Option<Image> {
     Some(i)
 }
 
-fn decode_replica(d: &mut Decoder, node: &Node) -> Option<Replica> {
+pub(crate) fn decode_replica(d: &mut Decoder, node: &Node) -> Option<Replica> {
     let fields = d.fields(node, "types.Replica", &["name", "count"])?;
     let mut r = Replica { origin: node.origin.clone(), ..Replica::default() };
     for (name, _, value) in fields {
@@ -633,7 +637,7 @@ fn decode_field_options(d: &mut Decoder, node: &Node) -> Option<FieldOptions> {
     Some(o)
 }
 
-fn decode_replacement_entry(d: &mut Decoder, node: &Node) -> Option<ReplacementEntry> {
+pub(crate) fn decode_replacement_entry(d: &mut Decoder, node: &Node) -> Option<ReplacementEntry> {
     let fields =
         d.fields(node, "types.ReplacementField", &["path", "source", "targets", "sourceValue"])?;
     if let Some((_, _, path)) = fields.iter().find(|(n, _, _)| *n == "path") {
@@ -755,7 +759,7 @@ fn decode_sort_options(d: &mut Decoder, node: &Node) -> Option<SortOptions> {
     Some(s)
 }
 
-fn decode_generator_options(d: &mut Decoder, node: &Node) -> Option<GeneratorOptions> {
+pub(crate) fn decode_generator_options(d: &mut Decoder, node: &Node) -> Option<GeneratorOptions> {
     const FIELDS: &[&str] = &["labels", "annotations", "disableNameSuffixHash", "immutable"];
     let fields = d.fields(node, "types.GeneratorOptions", FIELDS)?;
     let mut o = GeneratorOptions::default();
@@ -771,7 +775,11 @@ fn decode_generator_options(d: &mut Decoder, node: &Node) -> Option<GeneratorOpt
     Some(o)
 }
 
-fn decode_generator(d: &mut Decoder, node: &Node, secret: bool) -> Option<GeneratorArgs> {
+pub(crate) fn decode_generator(
+    d: &mut Decoder,
+    node: &Node,
+    secret: bool,
+) -> Option<GeneratorArgs> {
     const CONFIG_MAP: &[&str] =
         &["name", "namespace", "behavior", "literals", "files", "envs", "env", "options"];
     const SECRET: &[&str] =
@@ -871,8 +879,10 @@ mod tests {
 
     #[test]
     fn unsupported_fields_are_kept_for_diagnostics() {
-        let k = load("helmCharts: [{name: x}]\nresources: [a]\n").unwrap();
+        let k = load("helmCharts: [{name: x}]\nresources: [a]\ntransformers: [t.yaml]\n").unwrap();
         assert_eq!(k.unsupported[0].0, "helmCharts");
+        assert_eq!(k.unsupported.len(), 1);
+        assert_eq!(k.transformers[0].value, "t.yaml");
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod generate;
 pub mod kustomization;
 pub mod nameref;
 pub mod patch;
+pub mod plugin;
 pub mod resid;
 pub mod resource;
 pub mod select;
@@ -100,9 +101,12 @@ pub fn render(source: &mut Source, dir: &str) -> (Rendered, ReadSet) {
         }
     };
     let mut builder = Builder::new(source);
-    let resources = builder
-        .accumulate_dir(&dir, None)
-        .and_then(|(k, acc)| finish::finish(&mut builder, &k, acc));
+    let resources = builder.accumulate_dir(&dir, None).and_then(|(k, acc)| {
+        if builder.refused {
+            return Err(context::Failed);
+        }
+        finish::finish(&mut builder, &k, acc)
+    });
     let mut diagnostics = std::mem::take(&mut builder.diagnostics);
     let mut rendered = match resources {
         Ok(resources) => print(&resources, &mut diagnostics),

@@ -50,6 +50,8 @@ pub struct Decoder<'a> {
     pub code: Code,
     /// Prefix of messages, e.g. "invalid Kustomization".
     pub prefix: &'static str,
+    /// Ignore fields no struct declares, as `sigs.k8s.io/yaml.Unmarshal` (not strict) does.
+    pub ignore_unknown: bool,
 }
 
 /// What a JSON decoder would call a YAML value's type.
@@ -69,7 +71,7 @@ fn json_kind(node: &Node) -> &'static str {
 impl<'a> Decoder<'a> {
     #[must_use]
     pub fn new(file: &'a Arc<str>, code: Code, prefix: &'static str) -> Self {
-        Decoder { file, errors: Vec::new(), code, prefix }
+        Decoder { file, errors: Vec::new(), code, prefix, ignore_unknown: false }
     }
 
     pub fn error(&mut self, node: &Node, message: impl Into<String>) {
@@ -133,6 +135,7 @@ impl<'a> Decoder<'a> {
                 .or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(name)));
             match found {
                 Some(canonical) => out.push((*canonical, key, value)),
+                None if self.ignore_unknown => {}
                 None => self.error(key, format!("json: unknown field {name:?}")),
             }
         }
