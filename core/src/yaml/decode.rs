@@ -54,8 +54,9 @@ pub struct Decoder<'a> {
     pub ignore_unknown: bool,
 }
 
-/// What a JSON decoder would call a YAML value's type.
-fn json_kind(node: &Node) -> &'static str {
+/// What a JSON decoder would call a YAML value's type after kustomize's YAML-to-JSON step
+/// (go-yaml v2, YAML 1.1 rules): `object`, `array`, `bool`, `number`, `null` or `string`.
+pub(crate) fn json_kind(node: &Node) -> &'static str {
     match &node.body {
         Body::Map(_) => "object",
         Body::Seq(_) => "array",
