@@ -212,8 +212,7 @@ pub struct Kustomization {
     pub transformers: Vec<Str>,
     /// Fields Baton does not run offline: `(field name, key node origin)`.
     pub unsupported: Vec<(&'static str, Origin)>,
-    /// Deprecated fields that were set (not null), with their key's origin, in the order
-    /// kustomize warns about them (`CheckDeprecatedFields`).
+    /// Deprecated fields that were set (not null), with their key's origin, in written order.
     pub deprecated: Vec<(Deprecated, Origin)>,
 }
 
@@ -367,7 +366,6 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
                 .at(file.to_string(), root.origin.span),
         ]);
     }
-    crate::sort::sort_by(&mut k.deprecated, |a, b| a.0.cmp(&b.0));
     enforce_type_meta(file, &k)?;
     // kustomize's FixKustomization.
     k.resources.extend(bases);
@@ -375,9 +373,9 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
     Ok(k)
 }
 
-/// A deprecated field kustomize v5.8.1 warns about, in the order it warns
-/// (`api/types/kustomization.go`, `CheckDeprecatedFields`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// A deprecated field kustomize v5.8.1 warns about (`api/types/kustomization.go`,
+/// `CheckDeprecatedFields`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deprecated {
     Bases,
     CommonLabels,
