@@ -64,7 +64,8 @@ fn bad_inputs_are_diagnostics_with_positions() {
             "malformed YAML",
             vec![("apps/web/base/deployment.yaml", b"kind: Deployment\nmetadata: [\n".to_vec())],
             "Y001",
-            "apps/web/base/deployment.yaml:3:1",
+            // The unclosed `[`, not the end of the file where the parser gave up.
+            "apps/web/base/deployment.yaml:2:11",
         ),
         (
             "missing resource",

@@ -69,6 +69,7 @@ registry! {
     YamlTooManyNodes = "Y003", Error, "YAML expands to more nodes than the limit (alias bomb?)";
     YamlDuplicateKey = "Y004", Error, "A mapping key appears twice";
     YamlUnsupported = "Y005", Error, "A YAML value has no JSON form (kustomize cannot emit it)";
+    YamlLaxIndentation = "Y006", Warning, "A quoted scalar or flow collection continues at its key's indentation (go-yaml reads it; YAML 1.2 does not)";
 
     // Pipeline (baton.yaml).
     PipelineInvalid = "P001", Error, "baton.yaml is not a valid Pipeline";
@@ -104,7 +105,7 @@ registry! {
     GeneratorInvalid = "K013", Error, "A ConfigMap or Secret generator is invalid";
     ReplacementInvalid = "K014", Error, "A replacement or var cannot be resolved";
     TransformerInvalid = "K015", Error, "A transformer field is invalid";
-    DeprecatedField = "K016", Info, "A kustomization field is deprecated";
+    DeprecatedField = "K016", Warning, "A kustomization field is deprecated (kustomize warns about it)";
     RenderLimit = "K017", Error, "Rendering exceeded a size limit";
     PatchTargetMissing = "K020", Error, "A patch names a resource that does not exist";
     GeneratorSuspicious = "K018", Warning, "A generator input is accepted but is probably not what was meant";

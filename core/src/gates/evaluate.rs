@@ -363,7 +363,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::kustomize::decode::Decoder;
+    use crate::yaml::decode::Decoder;
     use crate::yaml::{Limits, parse};
 
     fn config(text: &str) -> GateConfig {

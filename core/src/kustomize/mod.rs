@@ -7,7 +7,7 @@
 //! diagnostic, and resource and output sizes are bounded.
 
 pub mod build;
-pub mod decode;
+pub mod context;
 pub mod fieldpath;
 pub mod fieldspec;
 pub mod finish;
@@ -15,6 +15,7 @@ pub mod generate;
 pub mod kustomization;
 pub mod nameref;
 pub mod patch;
+pub mod plugin;
 pub mod resid;
 pub mod resource;
 pub mod select;
@@ -24,7 +25,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use self::build::Builder;
+use self::context::Builder;
 use self::resource::Resource;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::{ReadSet, Source};
@@ -100,9 +101,12 @@ pub fn render(source: &mut Source, dir: &str) -> (Rendered, ReadSet) {
         }
     };
     let mut builder = Builder::new(source);
-    let resources = builder
-        .accumulate_dir(&dir, None)
-        .and_then(|(k, acc)| finish::finish(&mut builder, &k, acc));
+    let resources = builder.accumulate_dir(&dir, None).and_then(|(k, acc)| {
+        if builder.refused {
+            return Err(context::Failed);
+        }
+        finish::finish(&mut builder, &k, acc)
+    });
     let mut diagnostics = std::mem::take(&mut builder.diagnostics);
     let mut rendered = match resources {
         Ok(resources) => print(&resources, &mut diagnostics),

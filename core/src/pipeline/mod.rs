@@ -92,11 +92,8 @@ impl Pipeline {
         };
         let app_dirs = find_app_dirs(tree, &app_globs);
         if app_dirs.is_empty() && tree.is_file(PIPELINE_FILE) {
-            let span = config
-                .apps
-                .first()
-                .map(crate::kustomize::decode::Spanned::span)
-                .unwrap_or_default();
+            let span =
+                config.apps.first().map(crate::yaml::decode::Spanned::span).unwrap_or_default();
             diagnostics.push(
                 Diagnostic::new(
                     Code::PipelineNoApps,
