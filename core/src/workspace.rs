@@ -7,6 +7,7 @@
 //! edited path (or looked in its directory). Counters let tests observe this directly.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -38,6 +39,8 @@ pub struct Workspace {
     tree: FileTree,
     parses: ParseCache,
     renders: BTreeMap<String, (Rendered, ReadSet)>,
+    /// Argo Rollouts findings of each cached render (dropped with the render).
+    rollout_checks: BTreeMap<String, Vec<Diagnostic>>,
     render_count: usize,
     /// What `validate` walks, kept until a file is added or removed or a file that shapes
     /// the repository (a kustomization, `baton.yaml`, CODEOWNERS, a Helm chart) changes.
@@ -102,6 +105,8 @@ impl Workspace {
 
     fn invalidate(&mut self, path: &str) {
         self.renders.retain(|_, (_, reads)| !reads.touches(path));
+        let renders = &self.renders;
+        self.rollout_checks.retain(|dir, _| renders.contains_key(dir));
         self.parses.retain_valid(&self.tree);
         if self.structure.is_some() && shapes_structure(&self.tree, path) {
             self.structure = None;
@@ -154,8 +159,34 @@ impl Workspace {
         crate::promote::plan(self, request)
     }
 
-    /// Diagnostics for every file the engine understands: YAML syntax everywhere, and every
-    /// kustomization (other than components) rendered.
+    /// How the updates of an overlay's Rollouts and Deployments unfold (see
+    /// [`crate::rollouts::simulate`]).
+    pub fn simulate_rollout(
+        &mut self,
+        request: &crate::rollouts::SimulateRequest,
+    ) -> crate::rollouts::Simulation {
+        let key = tree::normalize(&request.overlay).unwrap_or_else(|_| request.overlay.clone());
+        let mut simulation =
+            crate::rollouts::simulate(self.ensure_rendered(&key), request.name.as_deref());
+        for rollout in &mut simulation.rollouts {
+            locate_all(&self.tree, &mut rollout.diagnostics);
+        }
+        locate_all(&self.tree, &mut simulation.diagnostics);
+        simulation
+    }
+
+    /// The Argo Rollouts findings of a render (cached with it).
+    fn rollout_checks(&mut self, dir: &str) -> &[Diagnostic] {
+        if !self.rollout_checks.contains_key(dir) {
+            let checks = crate::rollouts::check_render(self.ensure_rendered(dir));
+            self.rollout_checks.insert(dir.to_string(), checks);
+        }
+        &self.rollout_checks[dir]
+    }
+
+    /// Diagnostics for every file the engine understands: YAML syntax everywhere, every
+    /// kustomization (other than components) rendered, and Argo Rollouts checked in each
+    /// render and in the YAML files no render reads.
     pub fn validate(&mut self) -> Validation {
         let structure = match self.structure.take() {
             Some(structure) => structure,
@@ -186,8 +217,24 @@ impl Workspace {
                 None => {}
             }
         }
+        let mut read = ReadSet::default();
         for dir in &structure.render_dirs {
             diagnostics.extend(self.ensure_rendered(dir).diagnostics.iter().cloned());
+            diagnostics.extend(self.rollout_checks(dir).iter().cloned());
+            read.extend(&self.renders[dir.as_str()].1);
+        }
+        // A YAML file no render reads is checked as `kubectl argo rollouts lint -f` would; a
+        // file a render reads is checked through the render (a patch is a partial object).
+        for path in &structure.yaml_files {
+            if read.files.contains(path.as_str()) {
+                continue;
+            }
+            if let Some(Content::Text(text)) = self.tree.get(path)
+                && text.len() <= tree::MAX_FILE_BYTES
+            {
+                let parsed = parse_cached(&mut self.parses, path, text);
+                diagnostics.extend(crate::rollouts::lint_file(&Arc::from(path.as_str()), &parsed));
+            }
         }
         diagnostics.extend(structure.config_diagnostics.iter().cloned());
         self.structure = Some(structure);

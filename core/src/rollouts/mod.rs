@@ -1,0 +1,253 @@
+//! Argo Rollouts: validation exactly as `kubectl argo rollouts lint` and the controller apply
+//! it, the timeline of an update, and the strategy table of `status`.
+//!
+//! Upstream is argoproj/argo-rollouts at 9f8d111 (see `specs/argo-rollouts.md` of the project
+//! notes for the summary). The layers, bottom up:
+//! - [`view`]: a Kubernetes object as Go's JSON decoder sees it, each value with its place;
+//! - [`schema`]: the Rollout field set (generated from the CRD) and lint's strict decoding;
+//! - [`lint`]: `ValidateRollout`, in upstream order, paths and messages;
+//! - [`refs`]: lint's checks of the Services, Ingresses and `VirtualServices` in the same file,
+//!   and the controller's look-ups of what a Rollout needs;
+//! - [`replicas`] and [`simulate`]: the controllers' replica arithmetic and the settled states;
+//! - [`strategy`]: each workload's strategy with the seed's risk and rollback.
+//!
+//! Findings become diagnostics whose message is `<field>: <upstream detail>`: X001 for lint's
+//! rules, X002 for what lint cannot decode, X003 (a warning) for a referenced object the render
+//! lacks, X004 for a referenced object the controller would reject. A raw file is checked as
+//! lint checks a file; a render is checked as lint checks `kustomize build`'s output, plus
+//! the controller's look-ups against the render. Lint stops at the first decoding error of a
+//! file; Baton reports them all, and still checks the file's other Rollouts.
+
+mod duration;
+mod lint;
+mod refs;
+mod replicas;
+mod schema;
+pub mod simulate;
+pub mod strategy;
+mod view;
+
+use std::sync::Arc;
+
+pub use duration::parse_go_duration;
+pub use simulate::{RolloutSimulation, SimulateRequest, Simulation, SimulationState, StrategyKind};
+
+use self::lint::Finding;
+use self::refs::{ControllerFinding, Object};
+use self::view::View;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::kustomize::Rendered;
+use crate::yaml::Parsed;
+use crate::yaml::resolve::Schema;
+
+/// Lint's findings for the Rollouts of one YAML file (documents as parsed). Files without a
+/// Rollout cost a look at each document's `kind`.
+#[must_use]
+pub fn lint_file(file: &Arc<str>, parsed: &Parsed) -> Vec<Diagnostic> {
+    if !parsed.documents.iter().any(|d| is_rollout_node(&d.root)) {
+        return Vec::new();
+    }
+    let objects: Vec<Object<'_>> = parsed
+        .documents
+        .iter()
+        .filter(|d| d.root.is_map())
+        .map(|d| Object::new(View::root(&d.root, file, Schema::V2)))
+        .collect();
+    check(&objects, false).into_iter().flat_map(|c| c.diagnostics).collect()
+}
+
+/// Findings for every Rollout of a render: lint's, on the render as one file, and the
+/// controller's look-ups of Services, analysis templates and workloads in the render.
+#[must_use]
+pub fn check_render(rendered: &Rendered) -> Vec<Diagnostic> {
+    if !rendered.resources.iter().any(|r| is_rollout_node(&r.node)) {
+        return Vec::new();
+    }
+    let files: Vec<Arc<str>> =
+        rendered.resources.iter().map(|r| Arc::from(r.file.as_str())).collect();
+    let objects = render_objects(rendered, &files);
+    check(&objects, true).into_iter().flat_map(|c| c.diagnostics).collect()
+}
+
+/// Simulates the update of every Rollout and Deployment of a render (or only `name`).
+#[must_use]
+pub fn simulate(rendered: &Rendered, name: Option<&str>) -> Simulation {
+    let mut out = Simulation::default();
+    if !rendered.ok {
+        out.diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
+        return out;
+    }
+    let files: Vec<Arc<str>> =
+        rendered.resources.iter().map(|r| Arc::from(r.file.as_str())).collect();
+    let objects = render_objects(rendered, &files);
+    let wanted = |i: usize| {
+        name.is_none_or(|n| {
+            rendered.resources[i].name == n || rendered.resources[i].original_name == n
+        })
+    };
+    let checked = check(&objects, true);
+    // A Deployment a Rollout takes its template from is the Rollout's, not a workload of its own.
+    let referenced: Vec<(&str, &str)> = objects
+        .iter()
+        .filter(|o| o.is_rollout())
+        .filter_map(|r| refs::referenced_workload(r, &objects))
+        .map(|d| (d.namespace, d.name))
+        .collect();
+    for (i, object) in objects.iter().enumerate() {
+        if !wanted(i) {
+            continue;
+        }
+        let result = if object.is_rollout() {
+            let Some(checks) = checked.iter().find(|c| c.index == i) else { continue };
+            let strategy = object.view.path(&["spec", "strategy"]);
+            let mut sim = if checks.blocking {
+                blocked(object, &strategy)
+            } else {
+                simulate::simulate_rollout(object).unwrap_or_else(|why| not_simulated(object, &why))
+            };
+            let mut diagnostics = checks.diagnostics.clone();
+            diagnostics.append(&mut sim.diagnostics);
+            sim.diagnostics = diagnostics;
+            sim
+        } else if object.group == "apps"
+            && object.kind == "Deployment"
+            && !referenced.contains(&(object.namespace, object.name))
+        {
+            simulate::simulate_deployment(object).unwrap_or_else(|why| not_simulated(object, &why))
+        } else {
+            continue;
+        };
+        out.rollouts.push(result);
+    }
+    if let Some(name) = name
+        && out.rollouts.is_empty()
+    {
+        out.diagnostics.push(Diagnostic::new(
+            Code::RolloutNotFound,
+            format!("the render has no Rollout or Deployment named {name:?}"),
+        ));
+    }
+    out
+}
+
+fn is_rollout_node(node: &crate::yaml::Node) -> bool {
+    node.get("kind").and_then(crate::yaml::Node::scalar) == Some("Rollout")
+        && node
+            .get("apiVersion")
+            .and_then(crate::yaml::Node::scalar)
+            .is_some_and(|v| v.split('/').next() == Some("argoproj.io"))
+}
+
+fn render_objects<'a>(rendered: &'a Rendered, files: &'a [Arc<str>]) -> Vec<Object<'a>> {
+    rendered
+        .resources
+        .iter()
+        .zip(files)
+        .map(|(r, file)| Object::new(View::root(&r.node, file, Schema::V3)))
+        .collect()
+}
+
+/// The diagnostics of one Rollout, and whether they keep the controller from starting.
+struct Checked {
+    index: usize,
+    diagnostics: Vec<Diagnostic>,
+    blocking: bool,
+}
+
+fn to_diagnostic(code: Code, finding: Finding<'_>) -> Diagnostic {
+    let mut d = Diagnostic::new(code, format!("{}: {}", finding.field, finding.detail))
+        .at(&**finding.at.file, finding.at.span);
+    if let Some((at, message)) = finding.related {
+        d = d.with_related(&**at.file, Some(at.span), message);
+    }
+    d
+}
+
+/// Checks every Rollout among `objects` (one file, or one render with `controller` look-ups).
+fn check(objects: &[Object<'_>], controller: bool) -> Vec<Checked> {
+    let mut out = Vec::new();
+    let mut decodable = Vec::new();
+    for (index, object) in objects.iter().enumerate().filter(|(_, o)| o.is_rollout()) {
+        let Some(node) = object.view.node else { continue };
+        let errors = schema::check(node, object.view.at, object.view.schema);
+        let diagnostics: Vec<Diagnostic> = errors
+            .into_iter()
+            .map(|e| to_diagnostic(Code::RolloutUndecodable, Finding::new(e.field, e.detail, e.at)))
+            .collect();
+        if diagnostics.is_empty() {
+            decodable.push((index, *object));
+        }
+        let blocking = !diagnostics.is_empty();
+        out.push(Checked { index, diagnostics, blocking });
+    }
+    let rollouts: Vec<Object<'_>> = decodable.iter().map(|(_, o)| *o).collect();
+    let in_file = refs::lint_file_references(&rollouts, objects);
+    for ((index, rollout), references) in decodable.iter().zip(in_file) {
+        let Some(checked) = out.iter_mut().find(|c| c.index == *index) else { continue };
+        for finding in lint::validate_rollout(rollout.view).into_iter().chain(references) {
+            checked.diagnostics.push(to_diagnostic(Code::RolloutInvalid, finding));
+        }
+        if controller {
+            for finding in refs::controller_references(rollout, objects) {
+                checked.diagnostics.push(match finding {
+                    ControllerFinding::Missing(f) => {
+                        to_diagnostic(Code::RolloutReferenceMissing, f)
+                    }
+                    ControllerFinding::Invalid(f) => {
+                        to_diagnostic(Code::RolloutReferenceInvalid, f)
+                    }
+                });
+            }
+        }
+        checked.blocking = checked.diagnostics.iter().any(Diagnostic::is_error);
+    }
+    out
+}
+
+/// A Rollout the controller would not start (its diagnostics say why): no states.
+fn blocked(object: &Object<'_>, strategy: &View<'_>) -> RolloutSimulation {
+    let kind = if strategy.get("blueGreen").present() && !strategy.get("canary").present() {
+        StrategyKind::BlueGreen
+    } else {
+        StrategyKind::Canary
+    };
+    let spec = object.view.get("spec");
+    RolloutSimulation {
+        kind: object.kind.to_string(),
+        name: object.name.to_string(),
+        strategy: kind,
+        replicas: spec.get("replicas").int().unwrap_or(1),
+        traffic_routing: strategy.path(&["canary", "trafficRouting"]).present(),
+        max_weight: 100,
+        states: Vec::new(),
+        min_duration: "0s".into(),
+        manual_promotions: 0,
+        diagnostics: Vec::new(),
+    }
+}
+
+/// A workload whose update cannot be simulated, with the reason as a diagnostic.
+fn not_simulated(object: &Object<'_>, why: &str) -> RolloutSimulation {
+    let strategy = object.view.path(&["spec", "strategy"]);
+    let mut sim = blocked(object, &strategy);
+    if object.kind == "Deployment" {
+        sim.strategy = if strategy.get("type").string() == "Recreate" {
+            StrategyKind::Recreate
+        } else {
+            StrategyKind::RollingUpdate
+        };
+        sim.traffic_routing = false;
+    }
+    let at = object.view.key_at;
+    sim.diagnostics.push(
+        Diagnostic::new(
+            Code::RolloutNotSimulated,
+            format!("{} {:?}: {why}", object.kind, object.name),
+        )
+        .at(&**at.file, at.span),
+    );
+    sim
+}
+
+#[cfg(test)]
+mod tests;
