@@ -38,9 +38,8 @@ pub struct Validation {
 pub struct Workspace {
     tree: FileTree,
     parses: ParseCache,
-    renders: BTreeMap<String, (Rendered, ReadSet)>,
-    /// Argo Rollouts findings of each cached render (dropped with the render).
-    rollout_checks: BTreeMap<String, Vec<Diagnostic>>,
+    /// Each render, the paths it consulted, and its Argo Rollouts findings once computed.
+    renders: BTreeMap<String, (Rendered, ReadSet, Option<Vec<Diagnostic>>)>,
     render_count: usize,
     /// What `validate` walks, kept until a file is added or removed or a file that shapes
     /// the repository (a kustomization, `baton.yaml`, CODEOWNERS, a Helm chart) changes.
@@ -104,9 +103,7 @@ impl Workspace {
     }
 
     fn invalidate(&mut self, path: &str) {
-        self.renders.retain(|_, (_, reads)| !reads.touches(path));
-        let renders = &self.renders;
-        self.rollout_checks.retain(|dir, _| renders.contains_key(dir));
+        self.renders.retain(|_, (_, reads, _)| !reads.touches(path));
         self.parses.retain_valid(&self.tree);
         if self.structure.is_some() && shapes_structure(&self.tree, path) {
             self.structure = None;
@@ -132,7 +129,7 @@ impl Workspace {
             self.render_count += 1;
             locate_all(&self.tree, &mut rendered.diagnostics);
             diagnostic::sort(&mut rendered.diagnostics);
-            self.renders.insert(key.to_string(), (rendered, reads));
+            self.renders.insert(key.to_string(), (rendered, reads, None));
         }
         &self.renders[key].0
     }
@@ -143,7 +140,7 @@ impl Workspace {
         if !self.renders.contains_key(&key) {
             self.render(&key);
         }
-        self.renders.get(&key).map(|(_, reads)| reads.clone()).unwrap_or_default()
+        self.renders.get(&key).map(|(_, reads, _)| reads.clone()).unwrap_or_default()
     }
 
     /// What every app runs in every environment, and the pending promotions.
@@ -177,11 +174,9 @@ impl Workspace {
 
     /// The Argo Rollouts findings of a render (cached with it).
     fn rollout_checks(&mut self, dir: &str) -> &[Diagnostic] {
-        if !self.rollout_checks.contains_key(dir) {
-            let checks = crate::rollouts::check_render(self.ensure_rendered(dir));
-            self.rollout_checks.insert(dir.to_string(), checks);
-        }
-        &self.rollout_checks[dir]
+        self.ensure_rendered(dir);
+        let Some((rendered, _, checks)) = self.renders.get_mut(dir) else { return &[] };
+        checks.get_or_insert_with(|| crate::rollouts::check_render(rendered))
     }
 
     /// Diagnostics for every file the engine understands: YAML syntax everywhere, every

@@ -13,23 +13,65 @@
 //! `containers`, `restartPolicy: Always` and the `activeDeadlineSeconds` ban; the rest of
 //! Kubernetes' pod-spec and label-syntax checks are the API server's and are not repeated.
 
+use std::borrow::Cow;
+
 use super::duration::pause_seconds;
 use super::view::{IntOrStr, Loc, View};
 
 /// One rule violation: the field path upstream reports, its detail message, and where.
+/// Fixed texts are borrowed, so a rule costs no allocation until it fires.
 #[derive(Debug, Clone)]
 pub(crate) struct Finding<'a> {
-    pub field: String,
-    pub detail: String,
+    pub field: Cow<'static, str>,
+    pub detail: Cow<'static, str>,
     pub at: Loc<'a>,
     /// Another place that explains the finding (the Service whose selector does not match).
     pub related: Option<(Loc<'a>, String)>,
 }
 
 impl<'a> Finding<'a> {
-    pub fn new(field: impl Into<String>, detail: impl Into<String>, at: Loc<'a>) -> Self {
+    // Not inlined: the rules call it from many places, and the engine's wasm size matters.
+    #[inline(never)]
+    pub fn new(
+        field: impl Into<Cow<'static, str>>,
+        detail: impl Into<Cow<'static, str>>,
+        at: Loc<'a>,
+    ) -> Self {
         Finding { field: field.into(), detail: detail.into(), at, related: None }
     }
+}
+
+/// Records a finding about `view`'s value (not inlined, for the same reason as
+/// [`Finding::new`]).
+#[inline(never)]
+pub(crate) fn report<'a>(
+    out: &mut Vec<Finding<'a>>,
+    field: impl Into<Cow<'static, str>>,
+    detail: impl Into<Cow<'static, str>>,
+    view: View<'a>,
+) {
+    out.push(Finding { field: field.into(), detail: detail.into(), at: view.at(), related: None });
+}
+
+/// Records a finding about `view`'s key (a field that should not be there at all).
+#[inline(never)]
+pub(crate) fn report_key<'a>(
+    out: &mut Vec<Finding<'a>>,
+    field: impl Into<Cow<'static, str>>,
+    detail: impl Into<Cow<'static, str>>,
+    view: View<'a>,
+) {
+    out.push(Finding {
+        field: field.into(),
+        detail: detail.into(),
+        at: view.key_at(),
+        related: None,
+    });
+}
+
+/// `base` + `suffix`, for field paths under an indexed step.
+fn join(base: &str, suffix: &str) -> String {
+    [base, suffix].concat()
 }
 
 const MISSING_FIELD: &str = "Rollout has missing field";
@@ -48,30 +90,23 @@ const DEFAULT_PROGRESS_DEADLINE_SECONDS: i64 = 600;
 
 /// `ValidateRollout`: every finding of one Rollout, in upstream order.
 pub(crate) fn validate_rollout(rollout: View<'_>) -> Vec<Finding<'_>> {
-    let mut out = Vec::new();
+    let mut findings = Vec::new();
+    let out = &mut findings;
     let spec = rollout.get("spec");
     let replicas = spec.get("replicas");
     if replicas.int().is_some_and(|r| r < 0) {
-        out.push(Finding::new("spec.replicas", "must be greater than or equal to 0", replicas.at));
+        report(out, "spec.replicas", "must be greater than or equal to 0", replicas);
     }
     let workload_ref = spec.get("workloadRef");
     let selector = spec.get("selector");
     if !workload_ref.present() {
         if selector.present() {
-            validate_label_selector(selector, &mut out);
+            validate_label_selector(selector, out);
             if selector.get("matchLabels").len() + selector.get("matchExpressions").len() == 0 {
-                out.push(Finding::new(
-                    "spec.selector",
-                    "empty selector is invalid for deployment",
-                    selector.at,
-                ));
+                report(out, "spec.selector", "empty selector is invalid for deployment", selector);
             }
         } else {
-            out.push(Finding::new(
-                "spec.selector",
-                format!("{MISSING_FIELD} '.spec.selector'"),
-                selector.at,
-            ));
+            report(out, "spec.selector", format!("{MISSING_FIELD} '.spec.selector'"), selector);
         }
     }
     let template = spec.get("template");
@@ -79,42 +114,44 @@ pub(crate) fn validate_rollout(rollout: View<'_>) -> Vec<Finding<'_>> {
     if workload_ref.present()
         && (template_meta.get("labels").len() > 0 || template_meta.get("annotations").len() > 0)
     {
-        out.push(Finding::new(
+        report_key(
+            out,
             "spec.template",
             "template must be empty for workload reference rollout",
-            template.key_at,
-        ));
+            template,
+        );
     }
     match Selector::of(selector) {
-        None => out.push(Finding::new("spec.selector", "invalid label selector", selector.at)),
+        None => report(out, "spec.selector", "invalid label selector", selector),
         Some(parsed) if !workload_ref.present() => {
-            validate_pod_template(template, &parsed, &mut out);
+            validate_pod_template(template, &parsed, out);
         }
         Some(_) => {}
     }
     let min_ready = spec.get("minReadySeconds");
     let min_ready_seconds = min_ready.int().unwrap_or(0);
     if min_ready_seconds < 0 {
-        out.push(Finding::new("spec.minReadySeconds", NEGATIVE, min_ready.at));
+        report(out, "spec.minReadySeconds", NEGATIVE, min_ready);
     }
     let history = spec.get("revisionHistoryLimit");
     if history.int().unwrap_or(DEFAULT_REVISION_HISTORY_LIMIT) < 0 {
-        out.push(Finding::new("spec.revisionHistoryLimit", NEGATIVE, history.at));
+        report(out, "spec.revisionHistoryLimit", NEGATIVE, history);
     }
     let deadline = spec.get("progressDeadlineSeconds");
     let deadline_seconds = deadline.int().unwrap_or(DEFAULT_PROGRESS_DEADLINE_SECONDS);
     if deadline_seconds < 0 {
-        out.push(Finding::new("spec.progressDeadlineSeconds", NEGATIVE, deadline.at));
+        report(out, "spec.progressDeadlineSeconds", NEGATIVE, deadline);
     }
     if deadline_seconds <= min_ready_seconds {
-        out.push(Finding::new(
+        report(
+            out,
             "spec.progressDeadlineSeconds",
             "must be greater than minReadySeconds",
-            deadline.at,
-        ));
+            deadline,
+        );
     }
-    validate_strategy(spec, &mut out);
-    out
+    validate_strategy(spec, out);
+    findings
 }
 
 /// `apivalidation.ValidateNonnegativeField`.
@@ -126,23 +163,26 @@ fn validate_label_selector<'a>(selector: View<'a>, out: &mut Vec<Finding<'a>>) {
     for (i, expr) in selector.get("matchExpressions").items().into_iter().enumerate() {
         let base = format!("spec.selector.matchExpressions[{i}]");
         let values = expr.get("values");
-        match expr.get("operator").string() {
-            "In" | "NotIn" if values.len() == 0 => out.push(Finding::new(
+        match expr.text("operator") {
+            "In" | "NotIn" if values.len() == 0 => report(
+                out,
                 format!("{base}.values"),
                 "must be specified when `operator` is 'In' or 'NotIn'",
-                values.at,
-            )),
-            "Exists" | "DoesNotExist" if values.len() > 0 => out.push(Finding::new(
+                values,
+            ),
+            "Exists" | "DoesNotExist" if values.len() > 0 => report(
+                out,
                 format!("{base}.values"),
                 "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                values.at,
-            )),
+                values,
+            ),
             "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
-            _ => out.push(Finding::new(
+            _ => report(
+                out,
                 format!("{base}.operator"),
                 "not a valid selector operator",
-                expr.get("operator").at,
-            )),
+                expr.get("operator"),
+            ),
         }
     }
 }
@@ -176,13 +216,13 @@ impl<'a> Selector<'a> {
         if labels.is_empty() && exprs.is_empty() {
             return Some(Selector::Everything);
         }
-        let mut out: Vec<Requirement<'a>> = labels
-            .into_iter()
-            .map(|(key, value)| Requirement { key, op: "=", values: vec![value] })
-            .collect();
+        let mut out: Vec<Requirement<'a>> = Vec::new();
+        for (key, value) in labels {
+            out.push(Requirement { key, op: "=", values: vec![value] });
+        }
         for expr in exprs {
-            let op = expr.get("operator").string();
-            let values: Vec<&str> = expr.get("values").items().iter().map(|v| v.string()).collect();
+            let op = expr.text("operator");
+            let values = expr.get("values").names("");
             let ok = match op {
                 "In" | "NotIn" => !values.is_empty(),
                 "Exists" | "DoesNotExist" => values.is_empty(),
@@ -191,7 +231,7 @@ impl<'a> Selector<'a> {
             if !ok {
                 return None;
             }
-            out.push(Requirement { key: expr.get("key").string(), op, values });
+            out.push(Requirement { key: expr.text("key"), op, values });
         }
         Some(Selector::Requirements(out))
     }
@@ -226,34 +266,32 @@ fn validate_pod_template<'a>(
 ) {
     let labels = template.path(&["metadata", "labels"]);
     if !selector.is_empty() && !selector.matches(&labels.string_map()) {
-        out.push(Finding::new(
+        report(
+            out,
             "spec.template.metadata.labels",
             "`selector` does not match template `labels`",
-            labels.at,
-        ));
+            labels,
+        );
     }
     let pod = template.get("spec");
     let containers = pod.get("containers");
     if containers.len() == 0 {
-        out.push(Finding::new("spec.template.spec.containers", "Required value", containers.at));
+        report(out, "spec.template.spec.containers", "Required value", containers);
     }
     // `SetObjectDefaults_PodTemplate` defaults an empty restart policy to Always first.
     let restart = pod.get("restartPolicy");
     let policy = restart.string();
     if !policy.is_empty() && policy != "Always" {
-        out.push(Finding::new(
-            "spec.template.spec.restartPolicy",
-            "supported values: \"Always\"",
-            restart.at,
-        ));
+        report(out, "spec.template.spec.restartPolicy", "supported values: \"Always\"", restart);
     }
     let deadline = pod.get("activeDeadlineSeconds");
     if deadline.present() {
-        out.push(Finding::new(
+        report(
+            out,
             "spec.template.spec.activeDeadlineSeconds",
             "activeDeadlineSeconds in ReplicaSet is not Supported",
-            deadline.at,
-        ));
+            deadline,
+        );
     }
 }
 
@@ -263,16 +301,18 @@ fn validate_strategy<'a>(spec: View<'a>, out: &mut Vec<Finding<'a>>) {
     let blue_green = strategy.get("blueGreen");
     let canary = strategy.get("canary");
     match (blue_green.present(), canary.present()) {
-        (false, false) => out.push(Finding::new(
+        (false, false) => report(
+            out,
             "spec.strategy.strategy",
             format!("{MISSING_FIELD} '.spec.strategy.canary or .spec.strategy.blueGreen'"),
-            strategy.at,
-        )),
-        (true, true) => out.push(Finding::new(
+            strategy,
+        ),
+        (true, true) => report_key(
+            out,
             "spec.strategy.strategy",
             "Multiple Strategies can not be listed",
-            strategy.key_at,
-        )),
+            strategy,
+        ),
         (true, false) => validate_blue_green(spec, blue_green, out),
         (false, true) => validate_canary(canary, out),
     }
@@ -280,21 +320,23 @@ fn validate_strategy<'a>(spec: View<'a>, out: &mut Vec<Finding<'a>>) {
 
 fn validate_blue_green<'a>(spec: View<'a>, bg: View<'a>, out: &mut Vec<Finding<'a>>) {
     let active = bg.get("activeService");
-    if active.string() == bg.get("previewService").string() {
-        out.push(Finding::new(
+    if active.string() == bg.text("previewService") {
+        report(
+            out,
             "spec.strategy.activeService",
             "This rollout uses the same service for the active and preview services, but two different services are required.",
-            active.at,
-        ));
+            active,
+        );
     }
     let history = spec.get("revisionHistoryLimit").int().unwrap_or(DEFAULT_REVISION_HISTORY_LIMIT);
     let limit = bg.get("scaleDownDelayRevisionLimit");
     if limit.int().is_some_and(|l| history < l) {
-        out.push(Finding::new(
+        report(
+            out,
             "spec.strategy.scaleDownDelayRevisionLimit",
             "This rollout's revision history limit can not be smaller than the rollout's scale down limit",
-            limit.at,
-        ));
+            limit,
+        );
     }
     validate_anti_affinity(bg.get("antiAffinity"), out);
 }
@@ -327,7 +369,7 @@ pub(crate) fn go_atoi(s: &str) -> i64 {
 
 /// Whether a traffic router is configured.
 fn has(routing: View<'_>, router: &str) -> bool {
-    routing.get(router).present()
+    routing.has(router)
 }
 
 /// `requireCanaryStableServices`.
@@ -336,14 +378,22 @@ fn requires_canary_and_stable_services(canary: View<'_>) -> bool {
     if !routing.present() {
         return false;
     }
-    let ping_pong = canary.get("pingPong").present();
+    let ping_pong = canary.has("pingPong");
     (has(routing, "alb") && !ping_pong)
         || (has(routing, "istio")
             && !routing.path(&["istio", "destinationRule"]).present()
             && !ping_pong)
-        || ["smi", "apisix", "ambassador", "nginx", "appMesh", "traefik"]
-            .iter()
-            .any(|r| has(routing, r))
+        || count_present(routing, &["smi", "apisix", "ambassador", "nginx", "appMesh", "traefik"])
+            > 0
+}
+
+/// How many of `fields` are set.
+fn count_present(view: View<'_>, fields: &[&str]) -> usize {
+    let mut n = 0;
+    for field in fields {
+        n += usize::from(view.has(field));
+    }
+    n
 }
 
 /// `weightutil.MaxTrafficWeight`.
@@ -359,125 +409,132 @@ fn validate_canary<'a>(canary: View<'a>, out: &mut Vec<Finding<'a>>) {
     let unavailable =
         canary.get("maxUnavailable").int_or_str().unwrap_or(IntOrStr::Str("25".into()));
     if int_or_percent_value(&surge_value) == 0 && int_or_percent_value(&unavailable) == 0 {
-        out.push(Finding::new(
-            format!("{BASE}.maxSurge"),
+        report(
+            out,
+            "spec.strategy.maxSurge",
             "MaxSurge and MaxUnavailable both can not be zero",
-            surge.at,
-        ));
+            surge,
+        );
     }
     let stable = canary.get("stableService");
     let canary_service = canary.get("canaryService");
     if !stable.string().is_empty() && stable.string() == canary_service.string() {
-        out.push(Finding::new(
-            format!("{BASE}.stableService"),
+        report(
+            out,
+            "spec.strategy.stableService",
             "This rollout uses the same service for the stable and canary services, but two different services are required.",
-            stable.at,
-        ));
+            stable,
+        );
     }
     let routing = canary.get("trafficRouting");
     let plugins = routing.get("plugins").len();
     let ping_pong = canary.get("pingPong");
     if ping_pong.present() {
         if routing.present() && !has(routing, "alb") && !has(routing, "istio") && plugins == 0 {
-            out.push(Finding::new(
-                format!("{BASE}.trafficRouting.alb"),
+            report(
+                out,
+                "spec.strategy.trafficRouting.alb",
                 "Ping-pong feature works with the ALB, Istio, and plugin-based traffic routers only",
-                routing.get("alb").at,
-            ));
+                routing.get("alb"),
+            );
         }
         let ping = ping_pong.get("pingService");
         let pong = ping_pong.get("pongService");
         if ping.string().is_empty() {
-            out.push(Finding::new(format!("{BASE}.pingPong.pingService"), PING_PONG, ping.at));
+            report(out, "spec.strategy.pingPong.pingService", PING_PONG, ping);
         }
         if pong.string().is_empty() {
-            out.push(Finding::new(format!("{BASE}.pingPong.pongService"), PING_PONG, pong.at));
+            report(out, "spec.strategy.pingPong.pongService", PING_PONG, pong);
         }
         if ping.string() == pong.string() {
-            out.push(Finding::new(
-                format!("{BASE}.pingPong.pingService"),
+            report(
+                out,
+                "spec.strategy.pingPong.pingService",
                 "This rollout uses the same service for the ping and pong services, but two different services are required.",
-                ping.at,
-            ));
+                ping,
+            );
         }
         let root = routing.path(&["alb", "rootService"]);
         if has(routing, "alb") && root.string().is_empty() {
-            out.push(Finding::new(
-                format!("{BASE}.trafficRouting.alb.rootService"),
+            report(
+                out,
+                "spec.strategy.trafficRouting.alb.rootService",
                 "Root service field is required for the configuration with ALB and ping-pong feature enabled",
-                root.at,
-            ));
+                root,
+            );
         }
     }
     if requires_canary_and_stable_services(canary) {
         if stable.string().is_empty() {
-            out.push(Finding::new(format!("{BASE}.stableService"), ROUTING_SERVICES, stable.at));
+            report(out, "spec.strategy.stableService", ROUTING_SERVICES, stable);
         }
         if canary_service.string().is_empty() {
-            out.push(Finding::new(
-                format!("{BASE}.canaryService"),
-                ROUTING_SERVICES,
-                canary_service.at,
-            ));
+            report(out, "spec.strategy.canaryService", ROUTING_SERVICES, canary_service);
         }
     }
     let delay = canary.get("scaleDownDelaySeconds");
     let dynamic = canary.get("dynamicStableScale");
     if routing.present() {
         if delay.present() && dynamic.bool() {
-            out.push(Finding::new(
-                format!("{BASE}.dynamicStableScale"),
+            report(
+                out,
+                "spec.strategy.dynamicStableScale",
                 "Canary dynamicStableScale cannot be used with scaleDownDelaySeconds",
-                dynamic.at,
-            ));
+                dynamic,
+            );
         }
         let max = routing.get("maxTrafficWeight");
         if max.present() && !has(routing, "nginx") && plugins == 0 {
-            out.push(Finding::new(
-                format!("{BASE}.trafficRouting.maxTrafficWeight"),
+            report(
+                out,
+                "spec.strategy.trafficRouting.maxTrafficWeight",
                 "Canary maxTrafficWeight in traffic routing only supported in Nginx and Plugins",
-                max.at,
-            ));
+                max,
+            );
         }
     } else {
         if delay.present() {
-            out.push(Finding::new(
-                format!("{BASE}.scaleDownDelaySeconds"),
+            report(
+                out,
+                "spec.strategy.scaleDownDelaySeconds",
                 "Canary scaleDownDelaySeconds can only be used with traffic routing",
-                delay.at,
-            ));
+                delay,
+            );
         }
         if dynamic.bool() {
-            out.push(Finding::new(
-                format!("{BASE}.dynamicStableScale"),
+            report(
+                out,
+                "spec.strategy.dynamicStableScale",
                 "Canary dynamicStableScale can only be used with traffic routing",
-                dynamic.at,
-            ));
+                dynamic,
+            );
         }
     }
     let max_weight = max_traffic_weight(canary);
     let managed = routing.get("managedRoutes");
-    let managed_names: Vec<&str> = managed.items().iter().map(|r| r.get("name").string()).collect();
+    let managed_names = managed.names("name");
     for (i, step) in canary.get("steps").items().into_iter().enumerate() {
         let at = format!("{BASE}.steps[{i}]");
         validate_step(step, &at, canary, max_weight, out);
         let header = step.get("setHeaderRoute");
         let mirror = step.get("setMirrorRoute");
         if routing.present() && (header.present() || mirror.present()) && !managed.present() {
-            out.push(Finding::new(
-                format!("{BASE}.trafficRouting.managedRoutes"),
+            report(
+                out,
+                "spec.strategy.trafficRouting.managedRoutes",
                 format!("{MISSING_FIELD} 'spec.strategy.canary.trafficRouting.managedRoutes'"),
-                managed.at,
-            ));
+                managed,
+            );
         }
         if routing.present() && managed.present() {
             for (route, name) in [(header, "setHeaderRoute"), (mirror, "setMirrorRoute")] {
-                if route.present() && !managed_names.contains(&route.get("name").string()) {
-                    out.push(Finding::new(
+                if route.present() && !managed_names.contains(&route.text("name")) {
+                    report(
+                        out,
                         format!("{at}.{name}"),
                         "Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes",
-                        route.get("name").at,
-                    ));
+                        route.get("name"),
+                    );
                 }
             }
         }
@@ -498,8 +555,8 @@ fn validate_step<'a>(
     let set_weight = step.get("setWeight");
     let pause = step.get("pause");
     let kinds = ["setWeight", "pause", "experiment", "analysis"];
-    if kinds.iter().filter(|k| step.get(k).present()).count() > 1 {
-        out.push(Finding::new(at, INVALID_STEP, step.at));
+    if count_present(step, &kinds) > 1 {
+        report(out, at.to_string(), INVALID_STEP, step);
     }
     let actions = [
         "experiment",
@@ -511,35 +568,38 @@ fn validate_step<'a>(
         "setMirrorRoute",
         "plugin",
     ];
-    if !actions.iter().any(|k| step.get(k).present()) {
-        out.push(Finding::new(at, INVALID_STEP, step.at));
+    if count_present(step, &actions) == 0 {
+        report(out, at.to_string(), INVALID_STEP, step);
     }
     if let Some(weight) = set_weight.int()
         && (weight < 0 || weight > max_weight)
     {
-        out.push(Finding::new(
-            format!("{at}.setWeight"),
+        report(
+            out,
+            join(at, ".setWeight"),
             format!("SetWeight needs to be between 0 and {max_weight}"),
-            set_weight.at,
-        ));
+            set_weight,
+        );
     }
     if pause.present() {
         let duration = pause.get("duration");
         if pause_seconds(duration.int_or_str().as_ref()) < 0 {
-            out.push(Finding::new(
-                format!("{at}.pause.duration"),
+            report(
+                out,
+                join(at, ".pause.duration"),
                 "Duration needs to be greater than 0",
-                duration.at,
-            ));
+                duration,
+            );
         }
     }
     let scale = step.get("setCanaryScale");
     if scale.present() && !routing.present() {
-        out.push(Finding::new(
+        report_key(
+            out,
             "spec.strategy.trafficRouting",
             "SetCanaryScale requires TrafficRouting to be set",
-            scale.key_at,
-        ));
+            scale,
+        );
     }
     let plugins = routing.get("plugins").len();
     let header = step.get("setHeaderRoute");
@@ -550,19 +610,20 @@ fn validate_step<'a>(
                 && !has(routing, "apisix")
                 && plugins == 0)
         {
-            out.push(Finding::new(
-                format!("{at}.setHeaderRoute"),
+            report_key(
+                out,
+                join(at, ".setHeaderRoute"),
                 "SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix",
-                header.key_at,
-            ));
+                header,
+            );
         } else {
             for (j, m) in header.get("match").items().into_iter().enumerate() {
                 let field = format!("{at}.setHeaderRoute.match[{j}]");
                 let value = m.get("headerValue");
                 if has(routing, "alb") {
-                    alb_match(value, &field, m.at, out);
+                    alb_match(value, &field, m, out);
                 } else {
-                    string_match(value, &field, m.at, out);
+                    string_match(value, &field, m, out);
                 }
             }
         }
@@ -570,11 +631,12 @@ fn validate_step<'a>(
     let mirror = step.get("setMirrorRoute");
     if mirror.present() {
         if !routing.present() || (!has(routing, "istio") && plugins == 0) {
-            out.push(Finding::new(
-                format!("{at}.setMirrorRoute"),
+            report_key(
+                out,
+                join(at, ".setMirrorRoute"),
                 "SetMirrorRoute requires TrafficRouting, supports Istio and Plugins",
-                mirror.key_at,
-            ));
+                mirror,
+            );
         }
         for (j, m) in mirror.get("match").items().into_iter().enumerate() {
             let field = format!("{at}.setMirrorRoute.match[{j}]");
@@ -582,7 +644,7 @@ fn validate_step<'a>(
             for name in ["method", "path", "method"] {
                 let value = m.get(name);
                 if value.present() {
-                    string_match(value, &field, m.at, out);
+                    string_match(value, &field, m, out);
                 }
             }
         }
@@ -590,33 +652,36 @@ fn validate_step<'a>(
 }
 
 /// `hasALBInvalidValues`.
-fn alb_match<'a>(value: View<'a>, field: &str, at: Loc<'a>, out: &mut Vec<Finding<'a>>) {
+fn alb_match<'a>(value: View<'a>, field: &str, at: View<'a>, out: &mut Vec<Finding<'a>>) {
     if !value.present() {
-        out.push(Finding::new(field, MISSED_MATCH, at));
-    } else if value.get("exact").string().is_empty()
-        || !value.get("regex").string().is_empty()
-        || !value.get("prefix").string().is_empty()
+        report(out, field.to_string(), MISSED_MATCH, at);
+    } else if value.text("exact").is_empty()
+        || !value.text("regex").is_empty()
+        || !value.text("prefix").is_empty()
     {
-        out.push(Finding::new(
-            field,
+        report(
+            out,
+            field.to_string(),
             "SetHeaderRoute match value invalid. ALB supports 'exact' value only",
-            value.at,
-        ));
+            value,
+        );
     }
 }
 
 /// `hasMultipleMatchValues`.
-fn string_match<'a>(value: View<'a>, field: &str, at: Loc<'a>, out: &mut Vec<Finding<'a>>) {
+fn string_match<'a>(value: View<'a>, field: &str, at: View<'a>, out: &mut Vec<Finding<'a>>) {
     if !value.present() {
-        out.push(Finding::new(field, MISSED_MATCH, at));
+        report(out, field.to_string(), MISSED_MATCH, at);
         return;
     }
-    let set =
-        ["exact", "regex", "prefix"].iter().filter(|k| !value.get(k).string().is_empty()).count();
+    let mut set = 0;
+    for key in ["exact", "regex", "prefix"] {
+        set += usize::from(!value.text(key).is_empty());
+    }
     if set > 1 {
-        out.push(Finding::new(field, MULTIPLE_MATCH, value.at));
+        report(out, field.to_string(), MULTIPLE_MATCH, value);
     } else if set == 0 {
-        out.push(Finding::new(field, MISSED_MATCH, value.at));
+        report(out, field.to_string(), MISSED_MATCH, value);
     }
 }
 
@@ -638,19 +703,21 @@ fn validate_step_experiment_and_args<'a>(
             }
             let field = format!("{at}.experiment.templates[{j}].weight");
             if !routing.present() {
-                out.push(Finding::new(
+                report(
+                    out,
                     field,
                     "Experiment template weight cannot be set unless TrafficRouting is enabled",
-                    weight.at,
-                ));
-            } else if !["alb", "smi", "istio"].iter().any(|r| has(routing, r))
+                    weight,
+                );
+            } else if count_present(routing, &["alb", "smi", "istio"]) == 0
                 && routing.get("plugins").len() == 0
             {
-                out.push(Finding::new(
+                report(
+                    out,
                     field,
                     "Experiment template weight is only available for TrafficRouting with SMI, ALB, Istio and Plugins at this time",
-                    weight.at,
-                ));
+                    weight,
+                );
             }
         }
         for analysis in experiment.get("analyses").items() {
@@ -662,11 +729,12 @@ fn validate_step_experiment_and_args<'a>(
         let path = arg.path(&["valueFrom", "fieldRef", "fieldPath"]);
         let text = path.string();
         if path.present() && text.starts_with("metadata") && !downward_api_resolves(text) {
-            out.push(Finding::new(
-                format!("{at}.analyses"),
+            report(
+                out,
+                join(at, ".analyses"),
                 "Analyses arguments must refer to valid object metadata supported by downwardAPI",
-                path.at,
-            ));
+                path,
+            );
         }
     }
 }
@@ -731,20 +799,22 @@ fn validate_anti_affinity<'a>(anti: View<'a>, out: &mut Vec<Finding<'a>>) {
     let preferred = anti.get("preferredDuringSchedulingIgnoredDuringExecution");
     let required = anti.get("requiredDuringSchedulingIgnoredDuringExecution");
     if preferred.present() == required.present() {
-        out.push(Finding::new(
+        report(
+            out,
             "spec.strategy.antiAffinity",
             "AntiAffinity must have exactly one strategy listed",
-            anti.at,
-        ));
+            anti,
+        );
     }
     if preferred.present() {
         let weight = preferred.get("weight");
         if !(1..=100).contains(&weight.int().unwrap_or(0)) {
-            out.push(Finding::new(
+            report(
+                out,
                 "spec.strategy.antiAffinity.weight",
                 "AntiAffinity weight must be between 1-100",
-                weight.at,
-            ));
+                weight,
+            );
         }
     }
 }

@@ -34,7 +34,7 @@ pub use simulate::{RolloutSimulation, SimulateRequest, Simulation, SimulationSta
 
 use self::lint::Finding;
 use self::refs::{ControllerFinding, Object};
-use self::view::View;
+use self::view::{Ctx, View};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::kustomize::Rendered;
 use crate::yaml::Parsed;
@@ -47,13 +47,32 @@ pub fn lint_file(file: &Arc<str>, parsed: &Parsed) -> Vec<Diagnostic> {
     if !parsed.documents.iter().any(|d| is_rollout_node(&d.root)) {
         return Vec::new();
     }
-    let objects: Vec<Object<'_>> = parsed
-        .documents
-        .iter()
-        .filter(|d| d.root.is_map())
-        .map(|d| Object::new(View::root(&d.root, file, Schema::V2)))
-        .collect();
-    check(&objects, false).into_iter().flat_map(|c| c.diagnostics).collect()
+    let ctx = Ctx { file: file.clone(), schema: Schema::V2 };
+    let mut objects = Vec::new();
+    for document in &parsed.documents {
+        if document.root.is_map() {
+            objects.push(Object::new(View::root(&document.root, &ctx)));
+        }
+    }
+    flatten(check(&objects, false))
+}
+
+fn flatten(checked: Vec<Checked>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for c in checked {
+        out.extend(c.diagnostics);
+    }
+    out
+}
+
+/// The view context of each rendered resource: v3 typing, and its file as the place to point
+/// at when a value was made up by a transformer.
+fn render_files(rendered: &Rendered) -> Vec<Ctx> {
+    let mut out = Vec::with_capacity(rendered.resources.len());
+    for r in &rendered.resources {
+        out.push(Ctx { file: Arc::from(r.file.as_str()), schema: Schema::V3 });
+    }
+    out
 }
 
 /// Findings for every Rollout of a render: lint's, on the render as one file, and the
@@ -63,10 +82,9 @@ pub fn check_render(rendered: &Rendered) -> Vec<Diagnostic> {
     if !rendered.resources.iter().any(|r| is_rollout_node(&r.node)) {
         return Vec::new();
     }
-    let files: Vec<Arc<str>> =
-        rendered.resources.iter().map(|r| Arc::from(r.file.as_str())).collect();
+    let files = render_files(rendered);
     let objects = render_objects(rendered, &files);
-    check(&objects, true).into_iter().flat_map(|c| c.diagnostics).collect()
+    flatten(check(&objects, true))
 }
 
 /// Simulates the update of every Rollout and Deployment of a render (or only `name`).
@@ -77,8 +95,7 @@ pub fn simulate(rendered: &Rendered, name: Option<&str>) -> Simulation {
         out.diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
         return out;
     }
-    let files: Vec<Arc<str>> =
-        rendered.resources.iter().map(|r| Arc::from(r.file.as_str())).collect();
+    let files = render_files(rendered);
     let objects = render_objects(rendered, &files);
     let wanted = |i: usize| {
         name.is_none_or(|n| {
@@ -87,12 +104,14 @@ pub fn simulate(rendered: &Rendered, name: Option<&str>) -> Simulation {
     };
     let checked = check(&objects, true);
     // A Deployment a Rollout takes its template from is the Rollout's, not a workload of its own.
-    let referenced: Vec<(&str, &str)> = objects
-        .iter()
-        .filter(|o| o.is_rollout())
-        .filter_map(|r| refs::referenced_workload(r, &objects))
-        .map(|d| (d.namespace, d.name))
-        .collect();
+    let mut referenced: Vec<(&str, &str)> = Vec::new();
+    for object in &objects {
+        if object.is_rollout()
+            && let Some(workload) = refs::referenced_workload(object, &objects)
+        {
+            referenced.push((workload.namespace, workload.name));
+        }
+    }
     for (i, object) in objects.iter().enumerate() {
         if !wanted(i) {
             continue;
@@ -138,13 +157,12 @@ fn is_rollout_node(node: &crate::yaml::Node) -> bool {
             .is_some_and(|v| v.split('/').next() == Some("argoproj.io"))
 }
 
-fn render_objects<'a>(rendered: &'a Rendered, files: &'a [Arc<str>]) -> Vec<Object<'a>> {
-    rendered
-        .resources
-        .iter()
-        .zip(files)
-        .map(|(r, file)| Object::new(View::root(&r.node, file, Schema::V3)))
-        .collect()
+fn render_objects<'a>(rendered: &'a Rendered, contexts: &'a [Ctx]) -> Vec<Object<'a>> {
+    let mut out = Vec::with_capacity(contexts.len());
+    for (r, ctx) in rendered.resources.iter().zip(contexts) {
+        out.push(Object::new(View::root(&r.node, ctx)));
+    }
+    out
 }
 
 /// The diagnostics of one Rollout, and whether they keep the controller from starting.
@@ -165,26 +183,33 @@ fn to_diagnostic(code: Code, finding: Finding<'_>) -> Diagnostic {
 
 /// Checks every Rollout among `objects` (one file, or one render with `controller` look-ups).
 fn check(objects: &[Object<'_>], controller: bool) -> Vec<Checked> {
-    let mut out = Vec::new();
-    let mut decodable = Vec::new();
-    for (index, object) in objects.iter().enumerate().filter(|(_, o)| o.is_rollout()) {
-        let Some(node) = object.view.node else { continue };
-        let errors = schema::check(node, object.view.at, object.view.schema);
-        let diagnostics: Vec<Diagnostic> = errors
-            .into_iter()
-            .map(|e| to_diagnostic(Code::RolloutUndecodable, Finding::new(e.field, e.detail, e.at)))
-            .collect();
-        if diagnostics.is_empty() {
-            decodable.push((index, *object));
+    let mut out: Vec<Checked> = Vec::new();
+    // Rollouts that decode, with the index of their entry in `out`.
+    let mut decodable: Vec<Object<'_>> = Vec::new();
+    let mut slots: Vec<usize> = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        let Some(node) = object.view.node.filter(|_| object.is_rollout()) else { continue };
+        let mut diagnostics = Vec::new();
+        for e in schema::check(node, object.view.at(), object.view.schema()) {
+            diagnostics.push(to_diagnostic(
+                Code::RolloutUndecodable,
+                Finding::new(e.field, e.detail, e.at),
+            ));
         }
         let blocking = !diagnostics.is_empty();
+        if !blocking {
+            decodable.push(*object);
+            slots.push(out.len());
+        }
         out.push(Checked { index, diagnostics, blocking });
     }
-    let rollouts: Vec<Object<'_>> = decodable.iter().map(|(_, o)| *o).collect();
-    let in_file = refs::lint_file_references(&rollouts, objects);
-    for ((index, rollout), references) in decodable.iter().zip(in_file) {
-        let Some(checked) = out.iter_mut().find(|c| c.index == *index) else { continue };
-        for finding in lint::validate_rollout(rollout.view).into_iter().chain(references) {
+    let in_file = refs::lint_file_references(&decodable, objects);
+    for ((rollout, slot), references) in decodable.iter().zip(slots).zip(in_file) {
+        let checked = &mut out[slot];
+        for finding in lint::validate_rollout(rollout.view) {
+            checked.diagnostics.push(to_diagnostic(Code::RolloutInvalid, finding));
+        }
+        for finding in references {
             checked.diagnostics.push(to_diagnostic(Code::RolloutInvalid, finding));
         }
         if controller {
@@ -206,7 +231,7 @@ fn check(objects: &[Object<'_>], controller: bool) -> Vec<Checked> {
 
 /// A Rollout the controller would not start (its diagnostics say why): no states.
 fn blocked(object: &Object<'_>, strategy: &View<'_>) -> RolloutSimulation {
-    let kind = if strategy.get("blueGreen").present() && !strategy.get("canary").present() {
+    let kind = if strategy.has("blueGreen") && !strategy.has("canary") {
         StrategyKind::BlueGreen
     } else {
         StrategyKind::Canary
@@ -231,14 +256,14 @@ fn not_simulated(object: &Object<'_>, why: &str) -> RolloutSimulation {
     let strategy = object.view.path(&["spec", "strategy"]);
     let mut sim = blocked(object, &strategy);
     if object.kind == "Deployment" {
-        sim.strategy = if strategy.get("type").string() == "Recreate" {
+        sim.strategy = if strategy.text("type") == "Recreate" {
             StrategyKind::Recreate
         } else {
             StrategyKind::RollingUpdate
         };
         sim.traffic_routing = false;
     }
-    let at = object.view.key_at;
+    let at = object.view.key_at();
     sim.diagnostics.push(
         Diagnostic::new(
             Code::RolloutNotSimulated,

@@ -14,7 +14,7 @@
 //! or workload the render does not contain is reported as a warning, since it may be deployed
 //! by other means; templates the render does contain are checked as the controller checks them.
 
-use super::lint::Finding;
+use super::lint::{Finding, report_key};
 use super::view::View;
 
 const MANAGED_BY: &str = "argo-rollouts.argoproj.io/managed-by-rollouts";
@@ -32,13 +32,13 @@ pub(crate) struct Object<'a> {
 
 impl<'a> Object<'a> {
     pub fn new(view: View<'a>) -> Object<'a> {
-        let api_version = view.get("apiVersion").string();
+        let api_version = view.text("apiVersion");
         let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
         Object {
             view,
             group,
             version,
-            kind: view.get("kind").string(),
+            kind: view.text("kind"),
             name: view.path(&["metadata", "name"]).string(),
             namespace: view.path(&["metadata", "namespace"]).string(),
         }
@@ -108,24 +108,29 @@ pub(crate) fn lint_file_references<'a>(
     rollouts: &[Object<'a>],
     others: &[Object<'a>],
 ) -> Vec<Vec<Finding<'a>>> {
-    let services: Vec<&Object<'a>> =
-        others.iter().filter(|o| o.group.is_empty() && o.kind == "Service").collect();
-    let ingresses: Vec<&Object<'a>> = others
-        .iter()
-        .filter(|o| {
-            matches!(o.group, "networking.k8s.io" | "extensions")
-                && o.kind == "Ingress"
-                && matches!(o.version, "v1" | "v1beta1")
-        })
-        .collect();
-    let virtual_services: Vec<&Object<'a>> = others
-        .iter()
-        .filter(|o| o.group == "networking.istio.io" && o.kind == "VirtualService")
-        .collect();
+    let (mut services, mut ingresses, mut virtual_services): (
+        Vec<&Object<'a>>,
+        Vec<&Object<'a>>,
+        Vec<&Object<'a>>,
+    ) = (Vec::new(), Vec::new(), Vec::new());
+    for o in others {
+        match (o.group, o.kind) {
+            ("", "Service") => services.push(o),
+            ("networking.k8s.io" | "extensions", "Ingress")
+                if matches!(o.version, "v1" | "v1beta1") =>
+            {
+                ingresses.push(o);
+            }
+            ("networking.istio.io", "VirtualService") => virtual_services.push(o),
+            _ => {}
+        }
+    }
 
     // setServiceTypeAndManagedAnnotation: (owner name, type) per Service.
-    let mut service_owner: Vec<(Option<&str>, Option<ServiceType>)> =
-        services.iter().map(|s| (s.annotation(MANAGED_BY), None)).collect();
+    let mut service_owner: Vec<(Option<&str>, Option<ServiceType>)> = Vec::new();
+    for service in &services {
+        service_owner.push((service.annotation(MANAGED_BY), None));
+    }
     for rollout in rollouts {
         let strategy = strategy(rollout);
         let canary = strategy.get("canary");
@@ -133,27 +138,27 @@ pub(crate) fn lint_file_references<'a>(
         for (i, service) in services.iter().enumerate() {
             let mut set = |t: ServiceType| service_owner[i] = (Some(rollout.name), Some(t));
             if canary.present() {
-                if canary.get("canaryService").string() == service.name {
+                if canary.text("canaryService") == service.name {
                     set(ServiceType::Canary);
                 }
-                if canary.get("stableService").string() == service.name {
+                if canary.text("stableService") == service.name {
                     set(ServiceType::Stable);
                 }
                 let ping_pong = canary.get("pingPong");
                 if ping_pong.present() {
-                    if ping_pong.get("pingService").string() == service.name {
+                    if ping_pong.text("pingService") == service.name {
                         set(ServiceType::Ping);
                     }
-                    if ping_pong.get("pongService").string() == service.name {
+                    if ping_pong.text("pongService") == service.name {
                         set(ServiceType::Pong);
                     }
                 }
             }
             if blue_green.present() {
-                if blue_green.get("activeService").string() == service.name {
+                if blue_green.text("activeService") == service.name {
                     set(ServiceType::Active);
                 }
-                if blue_green.get("previewService").string() == service.name {
+                if blue_green.text("previewService") == service.name {
                     set(ServiceType::Preview);
                 }
             }
@@ -162,30 +167,38 @@ pub(crate) fn lint_file_references<'a>(
     let ingress_owner = tie_ingresses(rollouts, &ingresses);
     let vs_owner = tie_virtual_services(rollouts, &virtual_services);
 
-    rollouts
-        .iter()
-        .map(|rollout| {
-            let mut out = Vec::new();
-            for (service, (owner, ty)) in services.iter().zip(&service_owner) {
-                if *owner == Some(rollout.name)
-                    && let Some(ty) = ty
-                {
-                    validate_service(rollout, service, *ty, &mut out);
-                }
+    let mut all = Vec::with_capacity(rollouts.len());
+    for rollout in rollouts {
+        let mut out = Vec::new();
+        for (service, (owner, ty)) in services.iter().zip(&service_owner) {
+            if *owner == Some(rollout.name)
+                && let Some(ty) = ty
+            {
+                validate_service(rollout, service, *ty, &mut out);
             }
-            for (ingress, owner) in ingresses.iter().zip(&ingress_owner) {
-                if *owner == Some(rollout.name) {
-                    validate_ingress(rollout, ingress, &mut out);
-                }
+        }
+        for (ingress, owner) in ingresses.iter().zip(&ingress_owner) {
+            if *owner == Some(rollout.name) {
+                validate_ingress(rollout, ingress, &mut out);
             }
-            for (vs, owner) in virtual_services.iter().zip(&vs_owner) {
-                if *owner == Some(rollout.name) {
-                    validate_virtual_service(rollout, vs, &mut out);
-                }
+        }
+        for (vs, owner) in virtual_services.iter().zip(&vs_owner) {
+            if *owner == Some(rollout.name) {
+                validate_virtual_service(rollout, vs, &mut out);
             }
-            out
-        })
-        .collect()
+        }
+        all.push(out);
+    }
+    all
+}
+
+/// The `managed-by-rollouts` annotation of each object.
+fn owners<'a>(objects: &[&Object<'a>]) -> Vec<Option<&'a str>> {
+    let mut out = Vec::with_capacity(objects.len());
+    for object in objects {
+        out.push(object.annotation(MANAGED_BY));
+    }
+    out
 }
 
 /// `ValidateService`: every selector key of the Service (but the pod-template hash) must be a
@@ -198,7 +211,7 @@ fn validate_service<'a>(
 ) {
     let labels = rollout.view.path(&["spec", "template", "metadata", "labels"]).string_map();
     let (field, path) = ty.field();
-    let at = strategy(rollout).path(path).at;
+    let at = strategy(rollout).path(path).at();
     for (key, value) in service.view.path(&["spec", "selector"]).entries() {
         if key == "rollouts-pod-template-hash" {
             continue;
@@ -213,7 +226,7 @@ fn validate_service<'a>(
             );
             let selector = service.view.path(&["spec", "selector", key]);
             finding.related =
-                Some((selector.key_at, format!("the selector of Service {:?}", service.name)));
+                Some((selector.key_at(), format!("the selector of Service {:?}", service.name)));
             out.push(finding);
         }
     }
@@ -240,7 +253,7 @@ fn ingress_backends<'a>(ingress: &Object<'a>) -> Vec<&'a str> {
 
 /// `setIngressManagedAnnotation`: the Rollout each Ingress is tied to.
 fn tie_ingresses<'a>(rollouts: &[Object<'a>], ingresses: &[&Object<'a>]) -> Vec<Option<&'a str>> {
-    let mut owner: Vec<Option<&str>> = ingresses.iter().map(|i| i.annotation(MANAGED_BY)).collect();
+    let mut owner = owners(ingresses);
     'rollouts: for rollout in rollouts {
         for (i, ingress) in ingresses.iter().enumerate() {
             let canary = strategy(rollout).get("canary");
@@ -249,12 +262,12 @@ fn tie_ingresses<'a>(rollouts: &[Object<'a>], ingresses: &[&Object<'a>]) -> Vec<
                 // Upstream returns from the whole pass here.
                 break 'rollouts;
             }
-            let service = if routing.get("nginx").present() {
-                canary.get("stableService").string()
-            } else if routing.get("alb").present() {
+            let service = if routing.has("nginx") {
+                canary.text("stableService")
+            } else if routing.has("alb") {
                 let root = routing.path(&["alb", "rootService"]).string();
-                if root.is_empty() { canary.get("stableService").string() } else { root }
-            } else if routing.get("smi").present() {
+                if root.is_empty() { canary.text("stableService") } else { root }
+            } else if routing.has("smi") {
                 routing.path(&["smi", "rootService"]).string()
             } else {
                 ""
@@ -272,25 +285,25 @@ fn validate_ingress<'a>(rollout: &Object<'a>, ingress: &Object<'a>, out: &mut Ve
     let canary = strategy(rollout).get("canary");
     let routing = canary.get("trafficRouting");
     let contains = |list: View<'a>| list.items().iter().any(|i| i.string() == ingress.name);
-    let (base, stable_field, list_field, single_field) = if routing.get("nginx").present()
+    let (base, stable_field, list_field, single_field) = if routing.has("nginx")
         && (routing.path(&["nginx", "stableIngress"]).string() == ingress.name
             || contains(routing.path(&["nginx", "stableIngresses"])))
     {
-        ("nginx", canary.get("stableService").string(), "stableIngresses", "stableIngress")
-    } else if routing.get("alb").present()
+        ("nginx", canary.text("stableService"), "stableIngresses", "stableIngress")
+    } else if routing.has("alb")
         && (routing.path(&["alb", "ingress"]).string() == ingress.name
             || contains(routing.path(&["alb", "ingresses"])))
     {
         let root = routing.path(&["alb", "rootService"]).string();
-        let service = if root.is_empty() { canary.get("stableService").string() } else { root };
+        let service = if root.is_empty() { canary.text("stableService") } else { root };
         ("alb", service, "ingresses", "ingress")
     } else {
         return;
     };
     let (field, at) = if contains(routing.path(&[base, list_field])) {
-        (list_field, routing.path(&[base, list_field]).at)
+        (list_field, routing.path(&[base, list_field]).at())
     } else {
-        (single_field, routing.path(&[base, single_field]).at)
+        (single_field, routing.path(&[base, single_field]).at())
     };
     if !ingress_backends(ingress).contains(&stable_field) {
         let mut finding = Finding::new(
@@ -298,7 +311,7 @@ fn validate_ingress<'a>(rollout: &Object<'a>, ingress: &Object<'a>, out: &mut Ve
             format!("ingress `{}` has no rules using service {stable_field} backend", ingress.name),
             at,
         );
-        finding.related = Some((ingress.view.key_at, format!("Ingress {:?}", ingress.name)));
+        finding.related = Some((ingress.view.key_at(), format!("Ingress {:?}", ingress.name)));
         out.push(finding);
     }
 }
@@ -308,7 +321,7 @@ fn tie_virtual_services<'a>(
     rollouts: &[Object<'a>],
     services: &[&Object<'a>],
 ) -> Vec<Option<&'a str>> {
-    let mut owner: Vec<Option<&str>> = services.iter().map(|s| s.annotation(MANAGED_BY)).collect();
+    let mut owner = owners(services);
     'rollouts: for rollout in rollouts {
         for (i, vs) in services.iter().enumerate() {
             let istio = strategy(rollout).path(&["canary", "trafficRouting", "istio"]);
@@ -316,15 +329,10 @@ fn tie_virtual_services<'a>(
                 break 'rollouts;
             }
             let single = istio.get("virtualService");
-            if single.present() && single.get("name").string() == vs.name {
+            if single.present() && single.text("name") == vs.name {
                 owner[i] = Some(rollout.name);
             }
-            if istio
-                .get("virtualServices")
-                .items()
-                .iter()
-                .any(|v| v.get("name").string() == vs.name)
-            {
+            if istio.get("virtualServices").items().iter().any(|v| v.text("name") == vs.name) {
                 owner[i] = Some(rollout.name);
             }
         }
@@ -343,14 +351,15 @@ fn validate_virtual_service<'a>(rollout: &Object<'a>, vs: &Object<'a>, out: &mut
     let canary = strategy(rollout).get("canary");
     let istio = canary.path(&["trafficRouting", "istio"]);
     if !istio.present() {
-        out.push(Finding::new(
+        report_key(
+            out,
             "spec.strategy.canary.trafficRouting.istio",
             "Rollout object is not configured with Istio traffic routing",
-            strategy(rollout).key_at,
-        ));
+            strategy(rollout),
+        );
         return;
     }
-    let multiple = istio.get("virtualServices").present();
+    let multiple = istio.has("virtualServices");
     let (field, configured) = if multiple {
         (
             "spec.strategy.canary.trafficRouting.istio.virtualServices.name",
@@ -363,14 +372,14 @@ fn validate_virtual_service<'a>(rollout: &Object<'a>, vs: &Object<'a>, out: &mut
         )
     };
     let Some(config) =
-        configured.into_iter().find(|c| virtual_service_name(c.get("name").string()) == vs.name)
+        configured.into_iter().find(|c| virtual_service_name(c.text("name")) == vs.name)
     else {
         return;
     };
-    let at = config.get("name").at;
+    let at = config.get("name").at();
     let mut push = |detail: String| {
         let mut finding = Finding::new(field, detail, at);
-        finding.related = Some((vs.view.key_at, format!("VirtualService {:?}", vs.name)));
+        finding.related = Some((vs.view.key_at(), format!("VirtualService {:?}", vs.name)));
         out.push(finding);
     };
     let spec = vs.view.get("spec");
@@ -393,16 +402,14 @@ fn validate_virtual_service<'a>(rollout: &Object<'a>, vs: &Object<'a>, out: &mut
         Ok(())
     };
     if let Some(http) = http {
-        let names: Vec<&str> = config.get("routes").items().iter().map(|r| r.string()).collect();
-        let managed: Vec<&str> = canary
-            .path(&["trafficRouting", "managedRoutes"])
-            .items()
-            .iter()
-            .map(|r| r.get("name").string())
-            .collect();
+        let names = config.get("routes").names("");
+        let managed = canary.path(&["trafficRouting", "managedRoutes"]).names("name");
         let result = http_routes_to_patch(&names, &http).and_then(|routes| {
             check(&routes)?;
-            let unmanaged = http.iter().filter(|r| !managed.contains(&r.get("name").string())).count();
+            let mut unmanaged = 0;
+            for route in &http {
+                unmanaged += usize::from(!managed.contains(&route.text("name")));
+            }
             if names.is_empty() && unmanaged > 1 {
                 return Err("spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes".into());
             }
@@ -433,37 +440,36 @@ fn validate_virtual_service<'a>(rollout: &Object<'a>, vs: &Object<'a>, out: &mut
 
 /// `trafficrouting.GetStableAndCanaryServices(ro, false)` before any ping-pong status exists.
 fn stable_and_canary_services(canary: View<'_>) -> (&str, &str) {
-    let stable = canary.get("stableService").string();
-    let canary_service = canary.get("canaryService").string();
+    let stable = canary.text("stableService");
+    let canary_service = canary.text("canaryService");
     let ping_pong = canary.get("pingPong");
     if ping_pong.present() && stable.is_empty() && canary_service.is_empty() {
         // No status yet: `IsStablePing` is false, so pong is stable.
-        return (ping_pong.get("pongService").string(), ping_pong.get("pingService").string());
+        return (ping_pong.text("pongService"), ping_pong.text("pingService"));
     }
     (stable, canary_service)
 }
 
 /// `getHttpRouteIndexesToPatch`.
 fn http_routes_to_patch<'a>(names: &[&str], routes: &[View<'a>]) -> Result<Vec<View<'a>>, String> {
+    let mut out = Vec::new();
     if names.is_empty() {
         if routes.len() == 1 {
-            return Ok(routes.to_vec());
+            out.push(routes[0]);
+        } else if let Some(unnamed) = routes.iter().find(|r| r.text("name").is_empty()) {
+            out.push(*unnamed);
         }
-        return Ok(routes
-            .iter()
-            .find(|r| r.get("name").string().is_empty())
-            .copied()
-            .into_iter()
-            .collect());
+        return Ok(out);
     }
-    names
-        .iter()
-        .map(|name| {
-            routes.iter().find(|r| r.get("name").string() == *name).copied().ok_or_else(|| {
-                format!("HTTP Route '{name}' is not found in the defined Virtual Service.")
-            })
-        })
-        .collect()
+    for name in names {
+        let Some(route) = routes.iter().find(|r| r.text("name") == *name) else {
+            return Err(format!(
+                "HTTP Route '{name}' is not found in the defined Virtual Service."
+            ));
+        };
+        out.push(*route);
+    }
+    Ok(out)
 }
 
 /// `getTlsRouteIndexesToPatch` / `getTcpRouteIndexesToPatch`: routes whose matches name
@@ -475,29 +481,32 @@ fn l4_routes_to_patch<'a>(
 ) -> Result<Vec<View<'a>>, String> {
     if wanted.is_empty() {
         // Upstream patches route 0 (and would index out of range on an empty list).
-        return Ok(routes.first().copied().into_iter().collect());
+        return Ok(routes.get(..1).unwrap_or_default().to_vec());
     }
     let mut out = Vec::new();
     for want in wanted {
         let port = want.get("port").int().unwrap_or(0);
-        let mut hosts: Vec<&str> =
-            want.get("sniHosts").items().iter().map(|h| h.string()).collect();
+        let hosts = want.get("sniHosts").names("");
         let mut found = false;
         for route in routes {
-            let matches = route.get("match").items();
-            let mut ports: Vec<i64> =
-                matches.iter().map(|m| m.get("port").int().unwrap_or(0)).collect();
-            ports.sort_unstable();
-            ports.dedup();
+            // The distinct ports and SNI hosts of the route's matches (upstream's map keys).
+            let mut ports: Vec<i64> = Vec::new();
+            let mut sni: Vec<&str> = Vec::new();
+            for m in route.get("match").items() {
+                let port = m.get("port").int().unwrap_or(0);
+                if !ports.contains(&port) {
+                    ports.push(port);
+                }
+                for host in m.get("sniHosts").items() {
+                    if !sni.contains(&host.string()) {
+                        sni.push(host.string());
+                    }
+                }
+            }
             if ports.len() > 1 {
                 continue;
             }
             let route_port = ports.first().copied().unwrap_or(0);
-            let mut sni: Vec<&str> =
-                matches.iter().flat_map(|m| m.get("sniHosts").items()).map(View::string).collect();
-            sni.sort_unstable();
-            sni.dedup();
-            hosts.sort_unstable();
             // evaluate.Equal: same length, and every route host among the wanted ones.
             let same_hosts =
                 !tls || (hosts.len() == sni.len() && sni.iter().all(|h| hosts.contains(h)));
@@ -525,8 +534,8 @@ fn destinations_ok(
 ) -> Result<(), String> {
     let (mut stable_svc, mut canary_svc, mut stable_subset, mut canary_subset) =
         (false, false, false, false);
-    let stable_name = rule.get("stableSubsetName").string();
-    let canary_name = rule.get("canarySubsetName").string();
+    let stable_name = rule.text("stableSubsetName");
+    let canary_name = rule.text("canarySubsetName");
     for destination in route.items() {
         let full = destination.path(&["destination", "host"]).string();
         // getHost: the part before the first dot (a host starting with a dot has none).
@@ -588,7 +597,7 @@ pub(crate) fn controller_references<'a>(
         services.extend([ServiceType::Active, ServiceType::Preview]);
     } else if canary.present() {
         services.extend([ServiceType::Stable, ServiceType::Canary]);
-        if canary.get("pingPong").present() {
+        if canary.has("pingPong") {
             services.extend([ServiceType::Ping, ServiceType::Pong]);
         }
     }
@@ -609,7 +618,7 @@ pub(crate) fn controller_references<'a>(
             out.push(ControllerFinding::Missing(Finding::new(
                 field,
                 format!("service {wanted:?} not found"),
-                name.at,
+                name.at(),
             )));
         }
     }
@@ -690,7 +699,7 @@ fn resolve_templates<'a>(
         return;
     }
     for reference in refs.items() {
-        let name = reference.get("templateName").string();
+        let name = reference.text("templateName");
         let cluster = reference.get("clusterScope").bool();
         let kind = if cluster { "ClusterAnalysisTemplate" } else { "AnalysisTemplate" };
         let template = render.iter().find(|o| {
@@ -701,9 +710,9 @@ fn resolve_templates<'a>(
         });
         match template {
             None => out.push(ControllerFinding::Missing(Finding::new(
-                field,
+                field.to_string(),
                 format!("{kind} '{name}' not found"),
-                reference.get("templateName").at,
+                reference.get("templateName").at(),
             ))),
             Some(template) => {
                 if !found.iter().any(|f| f.kind == template.kind && f.name == template.name) {
@@ -738,35 +747,33 @@ fn check_template<'a>(
     let spec = template.view.get("spec");
     let name = template.name;
     let mut push = |detail: String, related: View<'a>| {
-        let mut finding = Finding::new(field, detail, refs.at);
-        finding.related = Some((related.at, format!("{} {name:?}", template.kind)));
+        let mut finding = Finding::new(field.to_string(), detail, refs.at());
+        finding.related = Some((related.at(), format!("{} {name:?}", template.kind)));
         out.push(ControllerFinding::Invalid(finding));
     };
     let args = spec.get("args").items();
     if kind == Kind::Background {
         let given = rollout.view.path(&["spec", "strategy", "canary", "analysis", "args"]);
         for arg in &args {
-            if arg.get("value").present() || arg.get("valueFrom").present() {
+            if arg.has("value") || arg.has("valueFrom") {
                 continue;
             }
             if !given.present() {
                 push("missing analysis arguments in rollout spec".into(), *arg);
                 continue;
             }
-            let arg_name = arg.get("name").string();
-            if !given.items().iter().any(|g| g.get("name").string() == arg_name) {
+            let arg_name = arg.text("name");
+            if !given.items().iter().any(|g| g.text("name") == arg_name) {
                 push(arg_name.to_string(), *arg);
             }
         }
         return;
     }
-    if let Some(arg) =
-        args.iter().find(|a| a.get("value").present() && a.get("valueFrom").present())
-    {
+    if let Some(arg) = args.iter().find(|a| a.has("value") && a.has("valueFrom")) {
         push(
             format!(
                 "AnalysisTemplate {name}: arg '{}' has both Value and ValueFrom fields",
-                arg.get("name").string()
+                arg.text("name")
             ),
             *arg,
         );
@@ -779,7 +786,7 @@ fn check_template<'a>(
             super::view::IntOrStr::Int(i) => *i == 0,
             super::view::IntOrStr::Str(s) => super::lint::go_atoi(s) == 0,
         });
-        if zero && !metric.get("interval").string().is_empty() {
+        if zero && !metric.text("interval").is_empty() {
             let shown = match count_value {
                 None => "<nil>".to_string(),
                 Some(super::view::IntOrStr::Int(i)) => i.to_string(),
@@ -788,7 +795,7 @@ fn check_template<'a>(
             push(
                 format!(
                     "AnalysisTemplate {name} has metric {} which runs indefinitely. Invalid value for count: {shown}",
-                    metric.get("name").string()
+                    metric.text("name")
                 ),
                 metric,
             );
@@ -806,10 +813,10 @@ fn workload_reference<'a>(
     if !reference.present() {
         return;
     }
-    let api_version = reference.get("apiVersion").string();
+    let api_version = reference.text("apiVersion");
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-    let kind = reference.get("kind").string();
-    let name = reference.get("name").string();
+    let kind = reference.text("kind");
+    let name = reference.text("name");
     let resource = match (group, kind) {
         ("", "PodTemplate") => "podtemplates",
         ("apps", "Deployment") => "deployments.apps",
@@ -818,7 +825,7 @@ fn workload_reference<'a>(
             out.push(ControllerFinding::Invalid(Finding::new(
                 "spec.workloadRef",
                 format!("workload of type {group}/{kind} is not supported"),
-                reference.get("kind").at,
+                reference.get("kind").at(),
             )));
             return;
         }
@@ -830,7 +837,7 @@ fn workload_reference<'a>(
         out.push(ControllerFinding::Missing(Finding::new(
             "spec.workloadRef",
             format!("{resource} {name:?} not found"),
-            reference.get("name").at,
+            reference.get("name").at(),
         )));
     }
 }
@@ -844,9 +851,9 @@ pub(crate) fn referenced_workload<'a>(
     if !reference.present() {
         return None;
     }
-    let group = reference.get("apiVersion").string().rsplit_once('/').map_or("", |(g, _)| g);
-    let kind = reference.get("kind").string();
-    let name = reference.get("name").string();
+    let group = reference.text("apiVersion").rsplit_once('/').map_or("", |(g, _)| g);
+    let kind = reference.text("kind");
+    let name = reference.text("name");
     render
         .iter()
         .find(|o| {

@@ -64,10 +64,12 @@ fn parse_table(text: &'static str) -> Table {
             root = parse_ty(words.next().unwrap_or("*"));
             continue;
         }
-        let fields = words
-            .filter_map(|w| w.split_once('='))
-            .map(|(name, ty)| (name, parse_ty(ty)))
-            .collect();
+        let mut fields = Vec::new();
+        for word in words {
+            if let Some((name, ty)) = word.split_once('=') {
+                fields.push((name, parse_ty(ty)));
+            }
+        }
         objects.push(fields);
     }
     Table { root, objects }

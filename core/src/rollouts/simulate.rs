@@ -181,19 +181,17 @@ fn template_names(analysis: View<'_>) -> Option<String> {
     if !analysis.present() {
         return None;
     }
-    let names: Vec<&str> =
-        analysis.get("templates").items().iter().map(|t| t.get("templateName").string()).collect();
-    Some(names.join(","))
+    Some(analysis.get("templates").names("templateName").join(","))
 }
 
-/// Simulates one Rollout whose spec is valid. `why_not` is set when it cannot be simulated.
+/// Simulates one Rollout whose spec is valid; `Err` says why it cannot be simulated.
 pub(crate) fn simulate_rollout(rollout: &Object<'_>) -> Result<RolloutSimulation, String> {
     let spec = rollout.view.get("spec");
     let strategy = spec.get("strategy");
     let replicas = replicas_of(spec);
     let canary = strategy.get("canary");
     let (kind, routing, max_weight, timeline) = if canary.present() {
-        let routing = canary.get("trafficRouting").present();
+        let routing = canary.has("trafficRouting");
         let max = max_traffic_weight(canary);
         let max = i32::try_from(max).ok().filter(|m| *m > 0).ok_or_else(|| {
             format!(
@@ -222,7 +220,7 @@ fn finish(
 ) -> RolloutSimulation {
     let mut diagnostics = Vec::new();
     if timeline.truncated {
-        let at = object.view.key_at;
+        let at = object.view.key_at();
         diagnostics.push(
             Diagnostic::new(
                 Code::RolloutSimulationLimit,
@@ -252,7 +250,7 @@ fn finish(
 
 /// The canary controller's settled states (`rollout/canary.go`, `utils/replicaset/canary.go`).
 fn canary_timeline(canary: View<'_>, replicas: i32, max_weight: i32) -> Timeline {
-    let routing = canary.get("trafficRouting").present();
+    let routing = canary.has("trafficRouting");
     let dynamic = routing && canary.get("dynamicStableScale").bool();
     let min_pods_per_rs = if routing {
         canary.get("minPodsPerReplicaSet").int().and_then(|m| i32::try_from(m).ok())
@@ -325,14 +323,9 @@ fn canary_timeline(canary: View<'_>, replicas: i32, max_weight: i32) -> Timeline
         s.analysis = template_names(step.get("analysis"));
         let experiment = step.get("experiment");
         if experiment.present() {
-            let names: Vec<&str> = experiment
-                .get("analyses")
-                .items()
-                .iter()
-                .map(|a| a.get("templateName").string())
-                .collect();
+            let names = experiment.get("analyses").names("templateName");
             s.analysis = (!names.is_empty()).then(|| names.join(","));
-            if let Ok(nanos) = parse_go_duration(experiment.get("duration").string()) {
+            if let Ok(nanos) = parse_go_duration(experiment.text("duration")) {
                 timeline.min_seconds =
                     timeline.min_seconds.saturating_add(nanos.max(0) / 1_000_000_000);
             }

@@ -24,15 +24,26 @@ pub(crate) struct Loc<'a> {
     pub span: Span,
 }
 
-/// One field of a decoded object: present (with its node) or absent.
+/// What the views of one object share: how scalars are typed, and where to point when no
+/// node has a file (the file the resource came from).
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub file: Arc<str>,
+    pub schema: Schema,
+}
+
+/// One field of a decoded object: present (with its node) or absent. Four words, because
+/// the rules pass views around by the hundred and the wasm build pays for every copied byte.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct View<'a> {
     pub node: Option<&'a Node>,
-    /// Where the value is, or the nearest ancestor in a file.
-    pub at: Loc<'a>,
-    /// Where the field's key is (for an absent field: the nearest present ancestor's key).
-    pub key_at: Loc<'a>,
-    pub schema: Schema,
+    /// The node a finding about the value points at: the value, else its key, else the
+    /// nearest ancestor in a file (or the root).
+    at_node: &'a Node,
+    /// The node a finding about the field points at: its key (for an absent field, the
+    /// nearest present ancestor's key).
+    key_node: &'a Node,
+    ctx: &'a Ctx,
 }
 
 /// A scalar as Go's `intstr.IntOrString` holds it.
@@ -43,14 +54,43 @@ pub(crate) enum IntOrStr {
 }
 
 impl<'a> View<'a> {
-    /// The view of a whole object. `fallback` is where to point when no node has a file
-    /// (the file the resource came from).
-    pub fn root(node: &'a Node, fallback: &'a Arc<str>, schema: Schema) -> View<'a> {
-        let fallback = Loc { file: fallback, span: Span::default() };
-        let at = locate(node, fallback);
+    /// The view of a whole object.
+    pub fn root(node: &'a Node, ctx: &'a Ctx) -> View<'a> {
         // Findings about the object as a whole point at its `kind`, which says what it is.
-        let key_at = node.get("kind").map_or(at, |kind| locate(kind, at));
-        View { node: Some(node), at, key_at, schema }
+        let key_node = node.get("kind").filter(|k| located(k)).unwrap_or(node);
+        View { node: Some(node), at_node: node, key_node, ctx }
+    }
+
+    /// Where the value is, or the nearest ancestor in a file.
+    pub fn at(self) -> Loc<'a> {
+        self.loc(self.at_node)
+    }
+
+    /// Where the field's key is (for an absent field: the nearest present ancestor's key).
+    pub fn key_at(self) -> Loc<'a> {
+        self.loc(self.key_node)
+    }
+
+    pub fn schema(self) -> Schema {
+        self.ctx.schema
+    }
+
+    fn loc(self, node: &'a Node) -> Loc<'a> {
+        match &node.origin.file {
+            Some(file) => Loc { file, span: node.origin.span },
+            None => Loc { file: &self.ctx.file, span: Span::default() },
+        }
+    }
+
+    /// The view of a map entry or list item `value` (with its `key`, if any).
+    fn child(self, key: Option<&'a Node>, value: &'a Node) -> View<'a> {
+        let key_node = key.filter(|k| located(k)).unwrap_or(self.at_node);
+        if is_null(value, self.ctx.schema) {
+            return View { node: None, at_node: key_node, key_node, ctx: self.ctx };
+        }
+        let at_node = if located(value) { value } else { key_node };
+        let key_node = if key.is_some() { key_node } else { at_node };
+        View { node: Some(value), at_node, key_node, ctx: self.ctx }
     }
 
     /// Whether the field is set (and not null).
@@ -60,7 +100,8 @@ impl<'a> View<'a> {
 
     /// A field of this object, matched as Go's JSON decoder matches struct fields.
     pub fn get(self, name: &str) -> View<'a> {
-        let absent = View { node: None, at: self.key_at, key_at: self.key_at, schema: self.schema };
+        let absent =
+            View { node: None, at_node: self.key_node, key_node: self.key_node, ctx: self.ctx };
         let Some(Body::Map(entries)) = self.node.map(|n| &n.body) else { return absent };
         let Some((key, value)) = entries
             .iter()
@@ -69,12 +110,17 @@ impl<'a> View<'a> {
         else {
             return absent;
         };
-        let key_at = locate(key, self.at);
-        let at = locate(value, key_at);
-        if is_null(value, self.schema) {
-            return View { node: None, at: key_at, key_at, schema: self.schema };
-        }
-        View { node: Some(value), at, key_at, schema: self.schema }
+        self.child(Some(key), value)
+    }
+
+    /// The string field `name` (empty when absent): `get(name).string()` in one call.
+    pub fn text(self, name: &str) -> &'a str {
+        self.get(name).string()
+    }
+
+    /// Whether the field `name` is set: `get(name).present()` in one call.
+    pub fn has(self, name: &str) -> bool {
+        self.get(name).present()
     }
 
     /// Follows a path of fields.
@@ -83,18 +129,26 @@ impl<'a> View<'a> {
     }
 
     /// The items of a list (none when absent or not a list).
+    // Loops rather than iterator chains here and in the rules: each chain with its own
+    // closure is one more generic instantiation in the wasm build.
     pub fn items(self) -> Vec<View<'a>> {
-        match self.node.map(|n| &n.body) {
-            Some(Body::Seq(items)) => items
-                .iter()
-                .map(|item| {
-                    let at = locate(item, self.at);
-                    let node = (!is_null(item, self.schema)).then_some(item);
-                    View { node, at, key_at: at, schema: self.schema }
-                })
-                .collect(),
-            _ => Vec::new(),
+        let mut out = Vec::new();
+        if let Some(Body::Seq(items)) = self.node.map(|n| &n.body) {
+            out.reserve(items.len());
+            for item in items {
+                out.push(self.child(None, item));
+            }
         }
+        out
+    }
+
+    /// The strings of a list: each item's `field` (or the item itself when `field` is empty).
+    pub fn names(self, field: &str) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        for item in self.items() {
+            out.push(if field.is_empty() { item.string() } else { item.get(field).string() });
+        }
+        out
     }
 
     /// The entries of a map (a `map[string]T`), in written order; later duplicates of a key
@@ -104,10 +158,7 @@ impl<'a> View<'a> {
         let mut out: Vec<(&'a str, View<'a>)> = Vec::with_capacity(entries.len());
         for (key, value) in entries {
             let name = key.scalar().unwrap_or_default();
-            let key_at = locate(key, self.at);
-            let at = locate(value, key_at);
-            let node = (!is_null(value, self.schema)).then_some(value);
-            let view = View { node, at, key_at, schema: self.schema };
+            let view = self.child(Some(key), value);
             match out.iter_mut().find(|(k, _)| *k == name) {
                 Some(slot) => slot.1 = view,
                 None => out.push((name, view)),
@@ -118,13 +169,17 @@ impl<'a> View<'a> {
 
     /// The entries of a `map[string]string` (null values are empty strings).
     pub fn string_map(self) -> Vec<(&'a str, &'a str)> {
-        self.entries().into_iter().map(|(k, v)| (k, v.str().unwrap_or_default())).collect()
+        let mut out = Vec::new();
+        for (key, value) in self.entries() {
+            out.push((key, value.string()));
+        }
+        out
     }
 
     fn resolved(self) -> Option<Resolved> {
         let node = self.node?;
         let Body::Scalar(text) = &node.body else { return None };
-        resolve(self.schema, node.tag.as_deref(), node.style, text).ok()
+        resolve(self.ctx.schema, node.tag.as_deref(), node.style, text).ok()
     }
 
     /// A string field's text (`None` when absent or not a string).
@@ -177,12 +232,9 @@ impl<'a> View<'a> {
     }
 }
 
-/// Where a node is, or `fallback` when the engine made it up.
-fn locate<'a>(node: &'a Node, fallback: Loc<'a>) -> Loc<'a> {
-    match &node.origin.file {
-        Some(file) => Loc { file, span: node.origin.span },
-        None => fallback,
-    }
+/// Whether a node is in a file (the engine makes up nodes without one).
+fn located(node: &Node) -> bool {
+    node.origin.file.is_some()
 }
 
 fn is_null(node: &Node, schema: Schema) -> bool {
@@ -206,8 +258,8 @@ mod tests {
     #[test]
     fn fields_match_case_insensitively_and_the_last_key_wins() {
         let node = doc("kind: Rollout\nspec:\n  replicas: 2\n  Replicas: 3\n");
-        let file: Arc<str> = Arc::from("r.yaml");
-        let root = View::root(&node, &file, Schema::V2);
+        let ctx = Ctx { file: Arc::from("r.yaml"), schema: Schema::V2 };
+        let root = View::root(&node, &ctx);
         assert_eq!(root.path(&["spec", "replicas"]).int(), Some(3));
     }
 
@@ -215,22 +267,23 @@ mod tests {
     fn absent_fields_point_at_the_nearest_present_key() {
         let text = "kind: Rollout\nspec:\n  strategy: {}\n";
         let node = doc(text);
-        let file: Arc<str> = Arc::from("r.yaml");
-        let root = View::root(&node, &file, Schema::V2);
+        let ctx = Ctx { file: Arc::from("r.yaml"), schema: Schema::V2 };
+        let root = View::root(&node, &ctx);
         let missing = root.path(&["spec", "strategy", "canary", "steps"]);
         assert!(!missing.present());
-        assert_eq!(&text[missing.at.span.range()], "strategy");
+        assert_eq!(&text[missing.at().span.range()], "strategy");
         let kind = root.path(&["spec", "selector"]);
-        assert_eq!(&text[kind.at.span.range()], "spec");
-        assert_eq!(&text[root.get("metadata").at.span.range()], "Rollout");
+        assert_eq!(&text[kind.at().span.range()], "spec");
+        assert_eq!(&text[root.get("metadata").at().span.range()], "Rollout");
     }
 
     #[test]
     fn nulls_are_absent_and_yaml_1_1_words_follow_the_schema() {
         let node = doc("kind: x\na: ~\nb: yes\n");
-        let file: Arc<str> = Arc::from("r.yaml");
-        assert!(!View::root(&node, &file, Schema::V2).get("a").present());
-        assert!(View::root(&node, &file, Schema::V2).get("b").bool());
-        assert_eq!(View::root(&node, &file, Schema::V3).get("b").str(), Some("yes"));
+        let v2 = Ctx { file: Arc::from("r.yaml"), schema: Schema::V2 };
+        let v3 = Ctx { file: Arc::from("r.yaml"), schema: Schema::V3 };
+        assert!(!View::root(&node, &v2).get("a").present());
+        assert!(View::root(&node, &v2).get("b").bool());
+        assert_eq!(View::root(&node, &v3).get("b").str(), Some("yes"));
     }
 }
