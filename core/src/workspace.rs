@@ -172,11 +172,18 @@ impl Workspace {
         simulation
     }
 
-    /// The Argo Rollouts findings of a render (cached with it).
-    fn rollout_checks(&mut self, dir: &str) -> &[Diagnostic] {
-        self.ensure_rendered(dir);
-        let Some((rendered, _, checks)) = self.renders.get_mut(dir) else { return &[] };
-        checks.get_or_insert_with(|| crate::rollouts::check_render(rendered))
+    /// A render's diagnostics and its Argo Rollouts findings (computed once, cached with it).
+    fn render_diagnostics(&mut self, dir: &str) -> (&[Diagnostic], &[Diagnostic]) {
+        if !self.renders.contains_key(dir) {
+            self.ensure_rendered(dir);
+        }
+        match self.renders.get_mut(dir) {
+            Some((rendered, _, checks)) => {
+                let checks = checks.get_or_insert_with(|| crate::rollouts::check_render(rendered));
+                (&rendered.diagnostics, checks)
+            }
+            None => (&[], &[]),
+        }
     }
 
     /// Diagnostics for every file the engine understands: YAML syntax everywhere, every
@@ -188,6 +195,8 @@ impl Workspace {
             None => self.survey(),
         };
         let mut diagnostics = Vec::new();
+        // Files with a Rollout, to lint if no render reads them.
+        let mut rollout_files = Vec::new();
         for path in &structure.yaml_files {
             match self.tree.get(path) {
                 Some(Content::NotUtf8 { valid_up_to, .. }) => diagnostics.push(
@@ -208,26 +217,22 @@ impl Workspace {
                 Some(Content::Text(text)) => {
                     let parsed = parse_cached(&mut self.parses, path, text);
                     diagnostics.extend(parsed.diagnostics.iter().cloned());
+                    if crate::rollouts::has_rollout(&parsed) {
+                        rollout_files.push((path, parsed));
+                    }
                 }
                 None => {}
             }
         }
-        let mut read = ReadSet::default();
         for dir in &structure.render_dirs {
-            diagnostics.extend(self.ensure_rendered(dir).diagnostics.iter().cloned());
-            diagnostics.extend(self.rollout_checks(dir).iter().cloned());
-            read.extend(&self.renders[dir.as_str()].1);
+            let (render, rollouts) = self.render_diagnostics(dir);
+            diagnostics.extend(render.iter().chain(rollouts).cloned());
         }
-        // A YAML file no render reads is checked as `kubectl argo rollouts lint -f` would; a
-        // file a render reads is checked through the render (a patch is a partial object).
-        for path in &structure.yaml_files {
-            if read.files.contains(path.as_str()) {
-                continue;
-            }
-            if let Some(Content::Text(text)) = self.tree.get(path)
-                && text.len() <= tree::MAX_FILE_BYTES
-            {
-                let parsed = parse_cached(&mut self.parses, path, text);
+        // A file with a Rollout that no render reads is checked as `kubectl argo rollouts lint
+        // -f` would; a file a render reads is checked through the render (a patch is a
+        // partial object).
+        for (path, parsed) in rollout_files {
+            if !self.renders.values().any(|(_, reads, _)| reads.files.contains(path.as_str())) {
                 diagnostics.extend(crate::rollouts::lint_file(&Arc::from(path.as_str()), &parsed));
             }
         }

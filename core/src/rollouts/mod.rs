@@ -40,11 +40,17 @@ use crate::kustomize::Rendered;
 use crate::yaml::Parsed;
 use crate::yaml::resolve::Schema;
 
-/// Lint's findings for the Rollouts of one YAML file (documents as parsed). Files without a
-/// Rollout cost a look at each document's `kind`.
+/// Whether a parsed YAML file holds an Argo Rollouts `Rollout` (a look at each document's
+/// `kind` and `apiVersion`).
+#[must_use]
+pub fn has_rollout(parsed: &Parsed) -> bool {
+    parsed.documents.iter().any(|d| is_rollout_node(&d.root))
+}
+
+/// Lint's findings for the Rollouts of one YAML file (documents as parsed).
 #[must_use]
 pub fn lint_file(file: &Arc<str>, parsed: &Parsed) -> Vec<Diagnostic> {
-    if !parsed.documents.iter().any(|d| is_rollout_node(&d.root)) {
+    if !has_rollout(parsed) {
         return Vec::new();
     }
     let ctx = Ctx { file: file.clone(), schema: Schema::V2 };
