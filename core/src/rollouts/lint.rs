@@ -74,7 +74,6 @@ fn join(base: &str, suffix: &str) -> String {
     [base, suffix].concat()
 }
 
-const MISSING_FIELD: &str = "Rollout has missing field";
 const INVALID_STEP: &str = "Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause";
 const MULTIPLE_MATCH: &str =
     "StringMatch match value must have exactly one of the following: exact, regex, prefix";
@@ -106,7 +105,7 @@ pub(crate) fn validate_rollout(rollout: View<'_>) -> Vec<Finding<'_>> {
                 report(out, "spec.selector", "empty selector is invalid for deployment", selector);
             }
         } else {
-            report(out, "spec.selector", format!("{MISSING_FIELD} '.spec.selector'"), selector);
+            report(out, "spec.selector", "Rollout has missing field '.spec.selector'", selector);
         }
     }
     let template = spec.get("template");
@@ -166,20 +165,20 @@ fn validate_label_selector<'a>(selector: View<'a>, out: &mut Vec<Finding<'a>>) {
         match expr.text("operator") {
             "In" | "NotIn" if values.len() == 0 => report(
                 out,
-                format!("{base}.values"),
+                join(&base, ".values"),
                 "must be specified when `operator` is 'In' or 'NotIn'",
                 values,
             ),
             "Exists" | "DoesNotExist" if values.len() > 0 => report(
                 out,
-                format!("{base}.values"),
+                join(&base, ".values"),
                 "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
                 values,
             ),
             "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
             _ => report(
                 out,
-                format!("{base}.operator"),
+                join(&base, ".operator"),
                 "not a valid selector operator",
                 expr.get("operator"),
             ),
@@ -304,7 +303,7 @@ fn validate_strategy<'a>(spec: View<'a>, out: &mut Vec<Finding<'a>>) {
         (false, false) => report(
             out,
             "spec.strategy.strategy",
-            format!("{MISSING_FIELD} '.spec.strategy.canary or .spec.strategy.blueGreen'"),
+            "Rollout has missing field '.spec.strategy.canary or .spec.strategy.blueGreen'",
             strategy,
         ),
         (true, true) => report_key(
@@ -522,7 +521,7 @@ fn validate_canary<'a>(canary: View<'a>, out: &mut Vec<Finding<'a>>) {
             report(
                 out,
                 "spec.strategy.trafficRouting.managedRoutes",
-                format!("{MISSING_FIELD} 'spec.strategy.canary.trafficRouting.managedRoutes'"),
+                "Rollout has missing field 'spec.strategy.canary.trafficRouting.managedRoutes'",
                 managed,
             );
         }

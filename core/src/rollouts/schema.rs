@@ -4,7 +4,8 @@
 //! type of `pkg/apis/rollouts/v1alpha1/types.go`: an unknown field or a value of the wrong
 //! JSON type aborts it before any rule runs. `schema.txt` is that type's field set, generated
 //! by `scripts/gen-rollout-schema.py` from the CRD controller-gen derives from `types.go`
-//! (argo-rollouts 9f8d111), with `metav1.ObjectMeta` where Go decodes one.
+//! (argo-rollouts 9f8d111), with `metav1.ObjectMeta` where Go decodes one; `status`, which the
+//! controller writes and manifests do not carry, is not checked.
 //!
 //! Table format: `root <type>`, then one line per object type, `@<id> <field>=<type> ...`.
 //! Types: `s` string, `b` bool, `f` float64, `i32`/`i64` integers, `io` int-or-string, `*`
@@ -19,26 +20,12 @@ use crate::yaml::{Body, Node};
 
 const TABLE: &str = include_str!("schema.txt");
 
-/// A field type of the table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Ty {
-    Str,
-    Bool,
-    Float,
-    Int32,
-    Int64,
-    IntOrStr,
-    Any,
-    Obj(usize),
-    List(Box<Ty>),
-    Map(Box<Ty>),
-}
-
+/// The table, split: the root type and each object type's `name=type ...` line by id. Types
+/// stay as their text codes (`s`, `[@3]`, ...), read where they are used.
 #[derive(Debug)]
 struct Table {
-    root: Ty,
-    /// Fields of each object type, sorted by name.
-    objects: Vec<Vec<(&'static str, Ty)>>,
+    root: &'static str,
+    objects: Vec<&'static str>,
 }
 
 /// A field lint cannot decode: unknown, or of the wrong JSON type.
@@ -51,51 +38,34 @@ pub(crate) struct DecodeError<'a> {
 
 fn table() -> &'static Table {
     static CELL: OnceLock<Table> = OnceLock::new();
-    CELL.get_or_init(|| parse_table(TABLE))
+    CELL.get_or_init(|| {
+        let mut table = Table { root: "*", objects: Vec::new() };
+        for line in TABLE.lines() {
+            if let Some(root) = line.strip_prefix("root ") {
+                table.root = root;
+            } else if line.starts_with('@') {
+                table.objects.push(line.split_once(' ').map_or("", |(_, fields)| fields));
+            }
+        }
+        table
+    })
 }
 
-fn parse_table(text: &'static str) -> Table {
-    let mut root = Ty::Any;
-    let mut objects = Vec::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
-        let mut words = line.split(' ');
-        let head = words.next().unwrap_or_default();
-        if head == "root" {
-            root = parse_ty(words.next().unwrap_or("*"));
-            continue;
-        }
-        let mut fields = Vec::new();
-        for word in words {
-            if let Some((name, ty)) = word.split_once('=') {
-                fields.push((name, parse_ty(ty)));
+/// The type code of field `name` in an object type's line: Go's match, exact then
+/// case-insensitive.
+fn field_type(fields: &'static str, name: &str) -> Option<&'static str> {
+    let mut folded = None;
+    for word in fields.split(' ') {
+        if let Some((field, ty)) = word.split_once('=') {
+            if field == name {
+                return Some(ty);
             }
-        }
-        objects.push(fields);
-    }
-    Table { root, objects }
-}
-
-fn parse_ty(code: &str) -> Ty {
-    match code {
-        "s" => Ty::Str,
-        "b" => Ty::Bool,
-        "f" => Ty::Float,
-        "i32" => Ty::Int32,
-        "i64" => Ty::Int64,
-        "io" => Ty::IntOrStr,
-        _ => {
-            if let Some(id) = code.strip_prefix('@') {
-                return id.parse().map_or(Ty::Any, Ty::Obj);
+            if folded.is_none() && field.eq_ignore_ascii_case(name) {
+                folded = Some(ty);
             }
-            if let Some(inner) = code.strip_prefix('[').and_then(|c| c.strip_suffix(']')) {
-                return Ty::List(Box::new(parse_ty(inner)));
-            }
-            if let Some(inner) = code.strip_prefix('{').and_then(|c| c.strip_suffix('}')) {
-                return Ty::Map(Box::new(parse_ty(inner)));
-            }
-            Ty::Any
         }
     }
+    folded
 }
 
 /// Every field of a Rollout document that lint's strict decoding refuses.
@@ -103,7 +73,7 @@ pub(crate) fn check<'a>(root: &'a Node, fallback: Loc<'a>, schema: Schema) -> Ve
     let table = table();
     let mut out = Vec::new();
     let mut path = String::new();
-    walk(table, root, &table.root, &mut path, fallback, schema, &mut out);
+    walk(table, root, table.root, &mut path, fallback, schema, &mut out);
     out
 }
 
@@ -123,18 +93,20 @@ fn json_kind(node: &Node, schema: Schema) -> (&'static str, Option<Resolved>) {
     }
 }
 
-fn go_type(ty: &Ty) -> &'static str {
-    match ty {
-        Ty::Str => "string",
-        Ty::Bool => "bool",
-        Ty::Float => "float64",
-        Ty::Int32 => "int32",
-        Ty::Int64 => "int64",
-        Ty::IntOrStr => "intstr.IntOrString",
-        Ty::Any => "interface {}",
-        Ty::Obj(_) => "struct",
-        Ty::List(_) => "slice",
-        Ty::Map(_) => "map",
+/// The Go type a type code decodes into, for messages.
+fn go_type(ty: &str) -> &'static str {
+    match ty.as_bytes().first() {
+        Some(b'@') => "struct",
+        Some(b'[') => "slice",
+        Some(b'{') => "map",
+        _ => match ty {
+            "s" => "string",
+            "b" => "bool",
+            "f" => "float64",
+            "i64" => "int64",
+            // int32, and IntOrString, whose int side is an int32.
+            _ => "int32",
+        },
     }
 }
 
@@ -153,7 +125,7 @@ fn fits_int(resolved: &Resolved, bits: u32) -> bool {
 fn walk<'a>(
     table: &Table,
     node: &'a Node,
-    ty: &Ty,
+    ty: &'static str,
     path: &mut String,
     parent: Loc<'a>,
     schema: Schema,
@@ -164,36 +136,39 @@ fn walk<'a>(
         None => parent,
     };
     let (kind, resolved) = json_kind(node, schema);
-    if kind == "null" || *ty == Ty::Any {
+    if kind == "null" || ty == "*" {
         return;
     }
-    let ok = match ty {
-        Ty::Str => kind == "string",
-        Ty::Bool => kind == "bool",
-        Ty::Float => kind == "number",
-        Ty::Int32 => resolved.as_ref().is_some_and(|r| fits_int(r, 32)),
-        Ty::Int64 => resolved.as_ref().is_some_and(|r| fits_int(r, 64)),
-        Ty::IntOrStr => kind == "string" || resolved.as_ref().is_some_and(|r| fits_int(r, 32)),
-        Ty::Obj(_) | Ty::Map(_) => kind == "object",
-        Ty::List(_) => kind == "array",
-        Ty::Any => true,
+    let int = |bits| resolved.as_ref().is_some_and(|r| fits_int(r, bits));
+    // What the container codes hold: `@id` an object, `[T]` a list, `{T}` a map.
+    let inner = ty.get(1..ty.len().saturating_sub(1)).unwrap_or_default();
+    let ok = match ty.as_bytes().first() {
+        Some(b'@' | b'{') => kind == "object",
+        Some(b'[') => kind == "array",
+        _ => match ty {
+            "s" => kind == "string",
+            "b" => kind == "bool",
+            "f" => kind == "number",
+            "i64" => int(64),
+            "io" => kind == "string" || int(32),
+            _ => int(32),
+        },
     };
     if !ok {
         let value = match (&node.body, kind) {
             (Body::Scalar(text), "number") => format!("number {text}"),
             _ => kind.to_string(),
         };
-        let want = if *ty == Ty::IntOrStr { "int32" } else { go_type(ty) };
         out.push(DecodeError {
             field: path.clone(),
-            detail: format!("json: cannot unmarshal {value} into Go value of type {want}"),
+            detail: format!("json: cannot unmarshal {value} into Go value of type {}", go_type(ty)),
             at,
         });
         return;
     }
-    match (ty, &node.body) {
-        (Ty::Obj(id), Body::Map(entries)) => {
-            let fields = table.objects.get(*id).map_or(&[][..], Vec::as_slice);
+    match &node.body {
+        Body::Map(entries) if ty.starts_with('@') => {
+            let fields = ty[1..].parse().ok().and_then(|id: usize| table.objects.get(id)).copied();
             for (key, value) in entries {
                 let name = key.scalar().unwrap_or_default();
                 let len = path.len();
@@ -201,11 +176,7 @@ fn walk<'a>(
                     path.push('.');
                 }
                 path.push_str(name);
-                let found = fields
-                    .iter()
-                    .find(|(f, _)| *f == name)
-                    .or_else(|| fields.iter().find(|(f, _)| f.eq_ignore_ascii_case(name)));
-                if let Some((_, field_ty)) = found {
+                if let Some(field_ty) = field_type(fields.unwrap_or_default(), name) {
                     walk(table, value, field_ty, path, at, schema, out);
                 } else {
                     let key_at = match &key.origin.file {
@@ -221,7 +192,7 @@ fn walk<'a>(
                 path.truncate(len);
             }
         }
-        (Ty::Map(inner), Body::Map(entries)) => {
+        Body::Map(entries) => {
             for (key, value) in entries {
                 let len = path.len();
                 path.push('.');
@@ -230,7 +201,7 @@ fn walk<'a>(
                 path.truncate(len);
             }
         }
-        (Ty::List(inner), Body::Seq(items)) => {
+        Body::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
@@ -238,7 +209,7 @@ fn walk<'a>(
                 path.truncate(len);
             }
         }
-        _ => {}
+        Body::Scalar(_) => {}
     }
 }
 
@@ -260,8 +231,12 @@ mod tests {
     #[test]
     fn the_table_covers_the_rollout_type() {
         let t = table();
-        assert!(matches!(t.root, Ty::Obj(_)));
+        assert!(t.root.starts_with('@'));
         assert!(t.objects.len() > 100, "{}", t.objects.len());
+        assert_eq!(
+            field_type(t.objects[t.root[1..].parse::<usize>().unwrap()], "SPEC").map(|s| &s[..1]),
+            Some("@")
+        );
     }
 
     #[test]
