@@ -4,38 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { assertJsonData, baton } from './helpers.mjs';
+import { SEED_CANARY, assertJsonData, baton } from './helpers.mjs';
 
 const { Workspace } = baton;
 
-/** The seed document's canary, made a valid Rollout (selector and pod template added). */
-const SEED_CANARY = `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: payment-service
-spec:
-  replicas: 5
-  selector:
-    matchLabels: {app: payment-service}
-  template:
-    metadata:
-      labels: {app: payment-service}
-    spec:
-      containers:
-        - name: payment-service
-          image: registry.example.com/payment-service:abc1234
-  strategy:
-    canary:
-      steps:
-        - setWeight: 10       # 10% canary traffic
-        - pause: {duration: 5m}
-        - analysis:           # Automated analysis
-            templates:
-              - templateName: success-rate
-        - setWeight: 50       # 50% canary traffic
-        - pause: {duration: 10m}
-        - setWeight: 100      # Full promotion
-`;
 
 const SUCCESS_RATE = `apiVersion: argoproj.io/v1alpha1
 kind: AnalysisTemplate

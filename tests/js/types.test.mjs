@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
-import { baton, exampleFiles, repoRoot } from './helpers.mjs';
+import { SEED_CANARY, baton, exampleFiles, repoRoot } from './helpers.mjs';
 
 const { Workspace } = baton;
 
@@ -144,34 +144,6 @@ function scenarios() {
   ];
 }
 
-/** The seed document's canary (5 replicas: 10% -> pause 5m -> analysis -> 50% -> pause 10m -> 100%). */
-const SEED_CANARY = `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: payment-service
-spec:
-  replicas: 5
-  selector:
-    matchLabels: {app: payment-service}
-  template:
-    metadata:
-      labels: {app: payment-service}
-    spec:
-      containers:
-        - name: payment-service
-          image: registry.example.com/payment-service:abc1234
-  strategy:
-    canary:
-      steps:
-        - setWeight: 10
-        - pause: {duration: 5m}
-        - analysis:
-            templates:
-              - templateName: success-rate
-        - setWeight: 50
-        - pause: {duration: 10m}
-        - setWeight: 100
-`;
 
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
