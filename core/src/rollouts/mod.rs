@@ -242,19 +242,9 @@ fn blocked(object: &Object<'_>, strategy: &View<'_>) -> RolloutSimulation {
     } else {
         StrategyKind::Canary
     };
-    let spec = object.view.get("spec");
-    RolloutSimulation {
-        kind: object.kind.to_string(),
-        name: object.name.to_string(),
-        strategy: kind,
-        replicas: spec.get("replicas").int().unwrap_or(1),
-        traffic_routing: strategy.path(&["canary", "trafficRouting"]).present(),
-        max_weight: 100,
-        states: Vec::new(),
-        min_duration: "0s".into(),
-        manual_promotions: 0,
-        diagnostics: Vec::new(),
-    }
+    let replicas = object.view.path(&["spec", "replicas"]).int().unwrap_or(1);
+    let routing = strategy.path(&["canary", "trafficRouting"]).present();
+    simulate::not_started(object, kind, replicas, routing)
 }
 
 /// A workload whose update cannot be simulated, with the reason as a diagnostic.

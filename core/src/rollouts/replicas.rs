@@ -87,24 +87,25 @@ pub(crate) fn min_pods(
     }
 }
 
-/// The deprecated `intstr.GetValueFromIntOrPercent` the rollout controller uses: ints are
-/// absolute, any string is a percentage once every `%` is removed. `None` when the string
-/// is not a number (`resolveFenceposts` then gives 0 and 0).
-fn value_from_int_or_percent(value: &IntOrStr, total: i32, round_up: bool) -> Option<i64> {
-    match value {
-        IntOrStr::Int(i) => Some(*i),
-        IntOrStr::Str(s) => {
-            let digits = s.replace('%', "");
-            let body = digits.strip_prefix(['+', '-']).unwrap_or(&digits);
-            if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            #[allow(clippy::cast_precision_loss)]
-            let scaled = go_atoi(&digits) as f64 * f64::from(total) / 100.0;
-            #[allow(clippy::cast_possible_truncation)]
-            Some(if round_up { scaled.ceil() } else { scaled.floor() } as i64)
-        }
+/// An int-or-percent scaled to `total`: ints are absolute. With `legacy` (the deprecated
+/// `intstr.GetValueFromIntOrPercent` the rollout controller uses) any string is a percentage
+/// once every `%` is removed; otherwise (`GetScaledValueFromIntOrPercent`, Deployments) a
+/// string must end in `%`. `None` when the string is not such a number (`resolveFenceposts`
+/// then gives 0 and 0; the API server refuses such a Deployment).
+fn scaled(value: &IntOrStr, total: i32, round_up: bool, legacy: bool) -> Option<i64> {
+    let text = match value {
+        IntOrStr::Int(i) => return Some(*i),
+        IntOrStr::Str(s) if legacy => s.replace('%', ""),
+        IntOrStr::Str(s) => s.strip_suffix('%')?.to_string(),
+    };
+    let body = if legacy { text.strip_prefix(['+', '-']).unwrap_or(&text) } else { &text };
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
+    #[allow(clippy::cast_precision_loss)]
+    let scaled = go_atoi(&text) as f64 * f64::from(total) / 100.0;
+    #[allow(clippy::cast_possible_truncation)]
+    Some(if round_up { scaled.ceil() } else { scaled.floor() } as i64)
 }
 
 /// `resolveFenceposts` of the rollout controller: (maxSurge, maxUnavailable) in pods.
@@ -113,10 +114,9 @@ pub(crate) fn rollout_fenceposts(
     max_unavailable: &IntOrStr,
     desired: i32,
 ) -> (i32, i32) {
-    let (Some(surge), Some(unavailable)) = (
-        value_from_int_or_percent(max_surge, desired, true),
-        value_from_int_or_percent(max_unavailable, desired, false),
-    ) else {
+    let (Some(surge), Some(unavailable)) =
+        (scaled(max_surge, desired, true, true), scaled(max_unavailable, desired, false, true))
+    else {
         return (0, 0);
     };
     #[allow(clippy::cast_possible_truncation)]
@@ -127,24 +127,6 @@ pub(crate) fn rollout_fenceposts(
     (surge, unavailable)
 }
 
-/// Kubernetes' `intstr.GetScaledValueFromIntOrPercent` (Deployments): a string must end in
-/// `%`. `None` for a string that is not a percentage (the API server refuses those).
-fn scaled_value(value: &IntOrStr, total: i32, round_up: bool) -> Option<i64> {
-    match value {
-        IntOrStr::Int(i) => Some(*i),
-        IntOrStr::Str(s) => {
-            let digits = s.strip_suffix('%')?;
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let percent: f64 = f64::from(digits.parse::<i32>().ok()?);
-            let scaled = percent * f64::from(total) / 100.0;
-            #[allow(clippy::cast_possible_truncation)]
-            Some(if round_up { scaled.ceil() } else { scaled.floor() } as i64)
-        }
-    }
-}
-
 /// `deploymentutil.ResolveFenceposts`: (maxSurge, maxUnavailable) of a Deployment, or `None`
 /// when a value is not an int or a percentage.
 pub(crate) fn deployment_fenceposts(
@@ -152,8 +134,8 @@ pub(crate) fn deployment_fenceposts(
     max_unavailable: &IntOrStr,
     desired: i32,
 ) -> Option<(i64, i64)> {
-    let surge = scaled_value(max_surge, desired, true)?;
-    let mut unavailable = scaled_value(max_unavailable, desired, false)?;
+    let surge = scaled(max_surge, desired, true, false)?;
+    let mut unavailable = scaled(max_unavailable, desired, false, false)?;
     if surge == 0 && unavailable == 0 {
         unavailable = 1;
     }

@@ -210,6 +210,16 @@ pub(crate) fn simulate_rollout(rollout: &Object<'_>) -> Result<RolloutSimulation
     Ok(finish(rollout, kind, i64::from(replicas), routing, i64::from(max_weight), timeline))
 }
 
+/// A workload that is not simulated (no states): the caller says why.
+pub(crate) fn not_started(
+    object: &Object<'_>,
+    strategy: StrategyKind,
+    replicas: i64,
+    routing: bool,
+) -> RolloutSimulation {
+    finish(object, strategy, replicas, routing, 100, Timeline::new())
+}
+
 fn finish(
     object: &Object<'_>,
     strategy: StrategyKind,
