@@ -16,6 +16,7 @@ pub mod gostring;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;
+pub mod rollouts;
 pub mod semver;
 pub mod sort;
 pub mod source;

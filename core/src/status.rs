@@ -56,6 +56,8 @@ pub struct EnvironmentStatus {
     /// Whether the overlay rendered without errors.
     pub ok: bool,
     pub images: Vec<ImageStatus>,
+    /// Each workload's deployment strategy, with the seed's risk and rollback.
+    pub workloads: Vec<crate::rollouts::strategy::WorkloadStrategy>,
 }
 
 /// A container whose version differs between an environment and its upstream.
@@ -113,6 +115,7 @@ pub fn status(workspace: &mut Workspace) -> Status {
                 path: env.path.clone(),
                 ok: rendered.ok(),
                 images: images_in(tree, rendered),
+                workloads: crate::rollouts::strategy::workload_strategies(&rendered.resources),
             });
         }
         let pending = pending(&pipeline, app, &envs);

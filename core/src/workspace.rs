@@ -75,6 +75,8 @@ struct Found {
     /// Files edited and render directories dropped since the last `validate`.
     dirty_files: VecSet<String>,
     dirty_dirs: VecSet<String>,
+    /// YAML files that hold an Argo Rollout: linted alone when no render reads them.
+    rollout_files: VecSet<String>,
 }
 
 impl Workspace {
@@ -218,8 +220,25 @@ impl Workspace {
         crate::promote::plan(self, request)
     }
 
-    /// Diagnostics for every file the engine understands: YAML syntax everywhere, and every
-    /// kustomization (other than components) rendered.
+    /// How the updates of an overlay's Rollouts and Deployments unfold (see
+    /// [`crate::rollouts::simulate`]).
+    pub fn simulate_rollout(
+        &mut self,
+        request: &crate::rollouts::SimulateRequest,
+    ) -> crate::rollouts::Simulation {
+        let key = tree::normalize(&request.overlay).unwrap_or_else(|_| request.overlay.clone());
+        let (rendered, tree) = self.ensure_rendered(&key);
+        let mut simulation = crate::rollouts::simulate(rendered, request.name.as_deref());
+        for rollout in &mut simulation.rollouts {
+            locate_all(tree, &mut rollout.diagnostics);
+        }
+        locate_all(tree, &mut simulation.diagnostics);
+        simulation
+    }
+
+    /// Diagnostics for every file the engine understands: YAML syntax everywhere, every
+    /// kustomization (other than components) rendered, and Argo Rollouts checked in each
+    /// render and in the YAML files no render reads.
     ///
     /// After the first call, only what changed is redone: the syntax of edited files and the
     /// renders an edit dropped; the rest comes from the last call's findings (an editor calls
@@ -239,7 +258,7 @@ impl Workspace {
             }
             for path in std::mem::take(&mut found.dirty_files) {
                 if structure.yaml_files.binary_search(&path).is_ok() {
-                    self.check_syntax(&path, &mut found.syntax);
+                    self.check_syntax(&path, &mut found);
                 }
             }
             found
@@ -257,7 +276,7 @@ impl Workspace {
                 }
             }
             for path in &structure.yaml_files {
-                self.check_syntax(path, &mut found.syntax);
+                self.check_syntax(path, &mut found);
             }
             found
         };
@@ -269,6 +288,18 @@ impl Workspace {
             .chain(&structure.config_diagnostics)
             .cloned()
             .collect();
+        // A file with a Rollout that no render reads is checked as `kubectl argo rollouts lint
+        // -f` would; a file a render reads is checked through the render (a patch is a
+        // partial object).
+        for path in &found.rollout_files {
+            if self.renders.values().any(|(_, reads)| reads.files.contains(path.as_str())) {
+                continue;
+            }
+            if let Some(Content::Text(text)) = self.tree.get(path) {
+                let parsed = parse_cached(&mut self.parses, path, text);
+                diagnostics.extend(crate::rollouts::lint_file(&Arc::from(path.as_str()), &parsed));
+            }
+        }
         structure.found = Some(found);
         self.structure = Some(structure);
         locate_all(&self.tree, &mut diagnostics);
@@ -279,7 +310,9 @@ impl Workspace {
 
     /// Renders `dir` for `validate` and records its findings.
     fn check_render(&mut self, dir: &str, found: &mut VecMap<String, Vec<Diagnostic>>) {
-        let diagnostics = self.ensure_rendered(dir).0.diagnostics.clone();
+        let rendered = self.ensure_rendered(dir).0;
+        let mut diagnostics = rendered.diagnostics.clone();
+        diagnostics.extend(crate::rollouts::check_render(rendered));
         if diagnostics.is_empty() {
             found.remove(dir);
         } else {
@@ -288,7 +321,23 @@ impl Workspace {
     }
 
     /// Checks the syntax of one YAML file for `validate` and records its findings.
-    fn check_syntax(&mut self, path: &str, found: &mut VecMap<String, Vec<Diagnostic>>) {
+    fn check_syntax(&mut self, path: &str, found: &mut Found) {
+        // A Rollout can only be where the text names the kind; only such files are parsed
+        // again to find out (the syntax check keeps no parse tree).
+        let holds_rollout = match self.tree.get(path) {
+            Some(Content::Text(text))
+                if text.len() <= tree::MAX_FILE_BYTES && text.contains("Rollout") =>
+            {
+                crate::rollouts::has_rollout(&parse_cached(&mut self.parses, path, text))
+            }
+            _ => false,
+        };
+        if holds_rollout {
+            found.rollout_files.insert(path.to_string());
+        } else {
+            found.rollout_files.remove(path);
+        }
+        let found = &mut found.syntax;
         let diagnostics = match self.tree.get(path) {
             Some(Content::NotUtf8 { valid_up_to, .. }) => vec![
                 Diagnostic::new(

@@ -27,6 +27,13 @@ import type {
   GateStatus,
   FileEdit,
   PullRequest,
+  SimulateRequest,
+  SimulationResult,
+  RolloutSimulation,
+  SimulationState,
+  RolloutStrategy,
+  WorkloadStrategy,
+  DeploymentStrategy,
 } from '@baton/engine';
 
 const v: string = version();
@@ -46,6 +53,11 @@ for (const app of status.apps) {
   const a: AppStatus = app;
   for (const env of a.environments) {
     const e: EnvironmentStatus = env;
+    for (const w of e.workloads) {
+      const strategy: DeploymentStrategy = w.strategy;
+      const row: WorkloadStrategy = w;
+      void [row.workload, strategy, row.how, row.risk, row.rollback];
+    }
     for (const image of e.images) {
       const i: ImageStatus = image;
       const at: string = i.source ? `${i.source.file}:${i.source.line}` : '-';
@@ -68,6 +80,21 @@ void [dirs, verdicts, edits.map((e) => e.diff), pr?.branch, plan.renderedDiff, p
 ws.planPromotion({ app: 'web' });
 // @ts-expect-error: approvals are a list of logins
 ws.planPromotion({ app: 'web', to: 'production', context: { approvals: 'bob' } });
+const simulateRequest: SimulateRequest = { overlay: 'apps/web/production', name: 'web' };
+const simulation: SimulationResult = ws.simulateRollout(simulateRequest);
+for (const rollout of simulation.rollouts) {
+  const r: RolloutSimulation = rollout;
+  const strategy: RolloutStrategy = r.strategy;
+  const timeline: string[] = r.states.map((s: SimulationState) =>
+    `${s.step ?? '-'} ${s.canaryWeight}/${r.maxWeight} ${s.stableReplicas}+${s.canaryReplicas} ${s.pause ?? ''} ${s.analysis ?? ''} ${s.scaleDownDelay ?? ''}`);
+  void [r.kind, r.name, strategy, r.replicas, r.trafficRouting, r.minDuration, r.manualPromotions, r.diagnostics.map(describe), timeline];
+}
+void simulation.diagnostics;
+// @ts-expect-error the overlay is required
+ws.simulateRollout({ name: 'web' });
+// @ts-expect-error strategies are a closed set
+const wrongStrategy: RolloutStrategy = 'rolling';
+void wrongStrategy;
 const stats: Stats = ws.stats();
 const counts: number = stats.parses + stats.renders;
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
-import { baton, exampleFiles, repoRoot } from './helpers.mjs';
+import { SEED_CANARY, baton, exampleFiles, repoRoot } from './helpers.mjs';
 
 const { Workspace } = baton;
 
@@ -136,26 +136,39 @@ function scenarios() {
       },
       dirs: ['dup', 'cycle/a', 'init', '../outside'],
     },
+    {
+      // Argo Rollouts: the seed's canary, a blue-green rollout with analyses, a Deployment.
+      files: {
+        'ro/kustomization.yaml': `${kustomization}resources:\n  - canary.yaml\n  - blue-green.yaml\n  - deployment.yaml\n`,
+        'ro/canary.yaml': SEED_CANARY,
+        'ro/blue-green.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: api\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: api, image: api:1}]}\n  strategy:\n    blueGreen:\n      activeService: api\n      previewService: api-preview\n      autoPromotionEnabled: false\n      prePromotionAnalysis: {templates: [{templateName: smoke}]}\n',
+        'ro/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  replicas: 2\n  strategy: {type: Recreate}\n  selector: {matchLabels: {app: worker}}\n  template:\n    metadata: {labels: {app: worker}}\n    spec: {containers: [{name: worker, image: worker:1}]}\n',
+        'bad-rollout.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: bad\nspec:\n  strategy: {canary: {steps: [{setWeight: 150}]}}\n',
+      },
+      dirs: ['ro'],
+      simulate: [{ overlay: 'ro' }, { overlay: 'ro', name: 'nope' }, { overlay: 'missing' }],
+    },
   ];
 }
+
 
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', ...results]) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
       files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void',
-      status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]',
+      status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]', simulateRollout: 'SimulationResult',
     };
     for (const [method, type] of Object.entries(expectedReturns)) {
       assert.equal(methods.get(method)?.getText(), type, `${label}: Workspace.${method} returns ${type}`);
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs } of scenarios()) {
+    for (const { files, dirs, simulate = [] } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -179,6 +192,9 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
       ]) {
         checker.check(ws.planPromotion(request), methods.get('planPromotion'), `planPromotion(${request.app})`);
       }
+      for (const request of simulate) {
+        checker.check(ws.simulateRollout(request), methods.get('simulateRollout'), `simulateRollout(${JSON.stringify(request)})`);
+      }
       checker.check(ws.setFile('new.yaml', 'a: 1\n'), methods.get('setFile'), 'setFile()');
       checker.check(ws.removeFile('new.yaml'), methods.get('removeFile'), 'removeFile()');
     }
@@ -195,6 +211,10 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     assert.ok(related.nonNull.has('range') && related.null.has('range'), `${label}: related range seen both set and null`);
     const plan = checker.seen.get('PromotionPlan');
     assert.ok(plan.nonNull.has('pullRequest') && plan.null.has('pullRequest'), `${label}: pullRequest seen both set and null`);
+    const state = checker.seen.get('SimulationState');
+    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay']) {
+      assert.ok(state.nonNull.has(field) && state.null.has(field), `${label}: SimulationState.${field} seen both set and null`);
+    }
     const resource = checker.seen.get('RenderedResource');
     assert.ok(resource.nonNull.has('namespace') && resource.null.has('namespace'), `${label}: namespace seen both set and null`);
   });

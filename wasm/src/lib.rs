@@ -144,6 +144,22 @@ export interface ImageStatus {
   source: SourceRef | null;
 }
 
+/** One of the four deployment strategies of the seed's table. */
+export type DeploymentStrategy = "Recreate" | "RollingUpdate" | "BlueGreen" | "Canary";
+
+/** A workload's strategy in one environment, with how it replaces pods, its risk and rollback. */
+export interface WorkloadStrategy {
+  /** `Kind/name`, the name as written before prefixes and suffixes. */
+  workload: string;
+  strategy: DeploymentStrategy;
+  /** e.g. "Route % of traffic to new version". */
+  how: string;
+  /** "Downtime", "Low" or "Very Low". */
+  risk: string;
+  /** e.g. "Reduce canary to 0%". */
+  rollback: string;
+}
+
 /** One app in one environment. */
 export interface EnvironmentStatus {
   name: string;
@@ -152,6 +168,8 @@ export interface EnvironmentStatus {
   /** Whether the overlay renders without errors. */
   ok: boolean;
   images: ImageStatus[];
+  /** Each workload's deployment strategy (Deployments, StatefulSets, DaemonSets, Rollouts). */
+  workloads: WorkloadStrategy[];
 }
 
 /** A container whose tag or digest differs from its upstream environment's. */
@@ -184,6 +202,63 @@ export interface StatusResult {
   /** Environment names in promotion order. */
   environments: string[];
   apps: AppStatus[];
+  diagnostics: Diagnostic[];
+}
+
+/** What `Workspace.simulateRollout` simulates. */
+export interface SimulateRequest {
+  /** The overlay directory, e.g. `apps/payment-service/production`. */
+  overlay: string;
+  /** Only this Rollout or Deployment: its rendered name, or the name before prefixes and suffixes. */
+  name?: string | null;
+}
+
+/** The update strategy a simulation follows. */
+export type RolloutStrategy = "canary" | "blueGreen" | "rollingUpdate" | "recreate";
+
+/** One settled state of an update. */
+export interface SimulationState {
+  /** The canary step the rollout sits on; null after the steps, without steps, for blue-green and Deployments. */
+  step: number | null;
+  /** Traffic on the new version, out of `maxWeight` (the last setWeight; blue-green 0 then 100; a Deployment's share of new pods in whole percent). */
+  canaryWeight: number;
+  /** `spec.replicas` of the old ReplicaSet. */
+  stableReplicas: number;
+  /** `spec.replicas` of the new ReplicaSet. */
+  canaryReplicas: number;
+  /** `"<seconds>s"`, `"indefinite"` (a person promotes), or null. */
+  pause: string | null;
+  /** Analysis templates run here, joined with `,`. */
+  analysis: string | null;
+  /** `"<seconds>s"` where the old ReplicaSet waits before scaling down. */
+  scaleDownDelay: string | null;
+}
+
+/** How one Rollout or Deployment unfolds, from the update to full promotion. */
+export interface RolloutSimulation {
+  /** `Rollout` or `Deployment`. */
+  kind: string;
+  /** The name as rendered. */
+  name: string;
+  strategy: RolloutStrategy;
+  replicas: number;
+  trafficRouting: boolean;
+  /** The weight that means all traffic: 100, or the canary's `maxTrafficWeight`. */
+  maxWeight: number;
+  /** Empty when the spec is invalid (see `diagnostics`). */
+  states: SimulationState[];
+  /** `"<seconds>s"`: timed pauses, experiment durations and blue-green auto-promotion delays. */
+  minDuration: string;
+  /** Indefinite pauses and blue-green rollouts without auto-promotion. */
+  manualPromotions: number;
+  /** Validation findings for this workload, and why a simulation is missing or cut short. */
+  diagnostics: Diagnostic[];
+}
+
+/** The result of `Workspace.simulateRollout`. */
+export interface SimulationResult {
+  rollouts: RolloutSimulation[];
+  /** The overlay does not render, or the name matches nothing. */
   diagnostics: Diagnostic[];
 }
 
@@ -383,6 +458,25 @@ impl Workspace {
             serde_wasm_bindgen::from_value(request.clone())
                 .map_err(|e| JsError::new(&format!("invalid promotion request: {e}")))?;
         to_js(&self.inner.plan_promotion(&request))
+    }
+
+    /// How the updates of an overlay's Rollouts and Deployments unfold, state by state.
+    #[wasm_bindgen(js_name = simulateRollout, unchecked_return_type = "SimulationResult")]
+    pub fn simulate_rollout(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SimulateRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        const FIELDS: &[(&str, Kind)] =
+            &[("overlay", Kind::String), ("name", Kind::OptionalString)];
+        check_object(request, "request", FIELDS)?;
+        let Some(overlay) = get(request, "overlay").as_string() else {
+            return Err(JsError::new("request.overlay is required"));
+        };
+        let overlay = tree::normalize(&overlay)?;
+        let name = get(request, "name").as_string();
+        to_js(
+            &self.inner.simulate_rollout(&baton_core::rollouts::SimulateRequest { overlay, name }),
+        )
     }
 
     /// Work counters: parses and renders run so far.

@@ -4,7 +4,7 @@
 //! on it. Each code has a default severity and a one-line title; `docs/diagnostics.md` lists
 //! them all and a test keeps that page in step with this table. Codes are grouped by letter:
 //! `T` repository tree and paths, `Y` YAML, `K` Kustomize, `P` pipeline (`baton.yaml`),
-//! `R` promotion, `G` gates and CODEOWNERS, `F` Flux image automation.
+//! `R` promotion, `G` gates and CODEOWNERS, `F` Flux image automation, `X` Argo Rollouts.
 
 use super::Severity;
 
@@ -143,6 +143,14 @@ registry! {
     FluxObjectDuplicate = "F019", Error, "Two image automation objects have the same kind, namespace and name";
     NoImageUpdateAutomation = "F020", Info, "Markers exist but no ImageUpdateAutomation updates them";
     MarkerInListFile = "F021", Warning, "A marker is inside a `kind: List` file, which Flux unwraps and writes elsewhere";
+    // Argo Rollouts.
+    RolloutInvalid = "X001", Error, "A Rollout breaks a rule of kubectl argo rollouts lint (the controller marks it InvalidSpec)";
+    RolloutUndecodable = "X002", Error, "A Rollout field is unknown or has the wrong type (lint refuses the file)";
+    RolloutReferenceMissing = "X003", Warning, "An object a Rollout needs (Service, AnalysisTemplate, ClusterAnalysisTemplate, workload) is not in the render";
+    RolloutReferenceInvalid = "X004", Error, "An object a Rollout uses would be rejected by the controller";
+    RolloutNotFound = "X005", Error, "simulateRollout names no Rollout or Deployment of the render";
+    RolloutSimulationLimit = "X006", Warning, "An update has more states than the simulation lists";
+    RolloutNotSimulated = "X007", Warning, "A workload's update cannot be simulated";
 }
 
 #[cfg(test)]
