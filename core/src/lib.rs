@@ -14,6 +14,7 @@ pub mod gates;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;
+pub mod semver;
 pub mod sort;
 pub mod source;
 pub mod status;
