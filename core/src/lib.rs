@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod diff;
 mod float;
 pub mod gates;
+pub mod glob;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;
@@ -22,6 +23,7 @@ pub mod status;
 mod test_rng;
 pub mod tree;
 pub mod vecmap;
+pub mod work;
 pub mod workspace;
 pub mod yaml;
 

@@ -80,6 +80,7 @@ registry! {
     ImageNameDiffers = "R006", Warning, "Source and target run different images; not promoted";
     PromotionUnverified = "R007", Error, "Applying the planned edits does not render the promoted images";
     OverlayDoesNotRender = "R008", Error, "An environment's overlay does not render";
+    WorkLimit = "R013", Error, "An operation stopped at its work limit; its result is incomplete";
 
     // Kustomize.
     KustomizationMissing = "K001", Error, "A directory used as a kustomization has no kustomization file";

@@ -7,15 +7,17 @@
 //! way the result is one [`Pipeline`] value that status, promotion and gates share.
 
 pub mod config;
-pub mod glob;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use self::config::{DEFAULT_APPS, EnvironmentDecl, PIPELINE_FILE, PipelineConfig};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::gates::config::GateConfig;
+use crate::glob::Glob;
 use crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::tree::{self, FileTree};
+use crate::work::Meter;
 use crate::yaml::{Limits, parse};
 
 /// Directory names that are never environments.
@@ -84,13 +86,19 @@ impl Pipeline {
     /// Reads `baton.yaml` (if any) and discovers apps and environments in `tree`.
     #[must_use]
     pub fn load(tree: &FileTree) -> Pipeline {
+        Pipeline::load_metered(tree, &mut Meter::new())
+    }
+
+    /// [`Pipeline::load`], spending the steps of app discovery on `meter`.
+    #[must_use]
+    pub fn load_metered(tree: &FileTree, meter: &mut Meter) -> Pipeline {
         let (config, mut diagnostics) = read_config(tree);
         let app_globs: Vec<String> = if config.apps.is_empty() {
             vec![DEFAULT_APPS.to_string()]
         } else {
             config.apps.iter().map(|s| s.value.clone()).collect()
         };
-        let app_dirs = find_app_dirs(tree, &app_globs);
+        let app_dirs = find_app_dirs(tree, &app_globs, meter);
         if app_dirs.is_empty() && tree.is_file(PIPELINE_FILE) {
             let span = config
                 .apps
@@ -165,21 +173,35 @@ fn read_config(tree: &FileTree) -> (PipelineConfig, Vec<Diagnostic>) {
     }
 }
 
-/// Directories matching the app globs (each a directory of the tree), sorted.
-fn find_app_dirs(tree: &FileTree, globs: &[String]) -> Vec<String> {
-    let mut dirs = crate::vecmap::VecSet::new();
+/// Directories matching the app globs (each a directory of the tree), sorted. Each directory
+/// is matched once, however many files it holds.
+fn find_app_dirs(tree: &FileTree, globs: &[String], meter: &mut Meter) -> Vec<String> {
+    let globs: Vec<Glob> = globs.iter().map(|g| Glob::apps(g)).collect();
+    let mut dirs: BTreeSet<&str> = BTreeSet::new();
     for path in tree.paths() {
         let mut dir = tree::parent(path);
-        while !dir.is_empty() {
-            if globs.iter().any(|g| glob::matches(g, dir)) {
-                dirs.insert(dir.to_string());
-            }
+        // Paths are sorted, so a directory seen before had its ancestors seen too.
+        while !dir.is_empty() && dirs.insert(dir) {
             dir = tree::parent(dir);
         }
     }
+    let matched: BTreeSet<&str> =
+        dirs.into_iter().filter(|dir| globs.iter().any(|g| g.matches(dir, meter))).collect();
     // An app nested in another app's directory is an environment or base, not an app.
-    let all: Vec<String> = dirs.into_iter().collect();
-    all.iter().filter(|d| !all.iter().any(|o| o != *d && tree::is_within(d, o))).cloned().collect()
+    matched
+        .iter()
+        .filter(|dir| {
+            let mut up = tree::parent(dir);
+            while !up.is_empty() {
+                if matched.contains(up) {
+                    return false;
+                }
+                up = tree::parent(up);
+            }
+            true
+        })
+        .map(|dir| (*dir).to_string())
+        .collect()
 }
 
 fn has_kustomization(tree: &FileTree, dir: &str) -> bool {
@@ -354,5 +376,27 @@ mod tests {
         assert!(pay.environment("canary").is_none());
         assert_eq!(p.upstream(pay, "production").as_deref(), Some("staging"));
         assert_eq!(p.diagnostics.iter().filter(|d| d.code == "P005").count(), 1);
+    }
+
+    /// Issue 14: `spec.apps: ["**/**/…(12×)/zz"]` over a deep tree ran for 90 s on the old
+    /// recursive matcher. App discovery now matches each directory once against the table
+    /// matcher; the whole load stays within a small, counted budget.
+    #[test]
+    fn hostile_app_globs_are_matched_in_bounded_steps() {
+        let mut t = tree(&[&format!("{}/zz/prod/kustomization.yaml", vec!["d"; 60].join("/"))]);
+        let globs = format!("{}zz", "**/".repeat(12));
+        t.insert(
+            "baton.yaml",
+            format!(
+                "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  apps: [\"{globs}\"]\n"
+            ),
+        )
+        .unwrap();
+        let mut meter = Meter::new();
+        let p = Pipeline::load_metered(&t, &mut meter);
+        assert_eq!(p.apps.len(), 1, "{:?}", p.diagnostics);
+        assert!(p.apps[0].path.ends_with("/zz"));
+        // 63 directories, each at most (13 + 1) × 64 cells plus its characters.
+        assert!(meter.spent() < 63 * (14 * 64 + 4 * 64), "{} steps", meter.spent());
     }
 }
