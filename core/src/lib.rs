@@ -15,6 +15,7 @@ pub mod glob;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;
+pub mod repo;
 pub mod semver;
 pub mod sort;
 pub mod source;

@@ -12,7 +12,8 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::kustomize::{Rendered, RenderedResource};
 use crate::pipeline::{App, Pipeline};
-use crate::workspace::Workspace;
+use crate::repo::Repo;
+use crate::tree::FileTree;
 
 /// A file and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,20 +98,21 @@ pub struct Status {
 }
 
 /// Computes the status of every app.
-pub fn status(workspace: &mut Workspace) -> Status {
-    let pipeline = Pipeline::load(workspace.tree());
+pub fn status(repo: &mut Repo) -> Status {
+    let pipeline = repo.pipeline();
+    let tree = repo.tree();
     let mut diagnostics = pipeline.diagnostics.clone();
     let mut apps = Vec::new();
     for app in &pipeline.apps {
         let mut envs = Vec::new();
         for env in &app.environments {
-            let rendered = workspace.render(&env.path);
+            let rendered = repo.render(&env.path);
             diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
             envs.push(EnvironmentStatus {
                 name: env.name.clone(),
                 path: env.path.clone(),
                 ok: rendered.ok(),
-                images: images(workspace, &rendered),
+                images: images(tree, rendered),
             });
         }
         let pending = pending(&pipeline, app, &envs);
@@ -121,7 +123,10 @@ pub fn status(workspace: &mut Workspace) -> Status {
             pending,
         });
     }
-    crate::workspace::locate_all(workspace.tree(), &mut diagnostics);
+    if repo.meter().exhausted() {
+        diagnostics.push(repo.meter().exhausted_diagnostic("status"));
+    }
+    repo.locate(&mut diagnostics);
     crate::diagnostic::sort(&mut diagnostics);
     diagnostics.dedup();
     Status {
@@ -133,11 +138,11 @@ pub fn status(workspace: &mut Workspace) -> Status {
 
 /// Every container image of a render.
 #[must_use]
-pub fn images(workspace: &Workspace, rendered: &Rendered) -> Vec<ImageStatus> {
-    rendered.resources.iter().flat_map(|r| resource_images(workspace, r)).collect()
+pub fn images(tree: &FileTree, rendered: &Rendered) -> Vec<ImageStatus> {
+    rendered.resources.iter().flat_map(|r| resource_images(tree, r)).collect()
 }
 
-fn resource_images(workspace: &Workspace, resource: &RenderedResource) -> Vec<ImageStatus> {
+fn resource_images(tree: &FileTree, resource: &RenderedResource) -> Vec<ImageStatus> {
     let workload = format!("{}/{}", resource.kind, resource.original_name);
     resource
         .images
@@ -145,8 +150,7 @@ fn resource_images(workspace: &Workspace, resource: &RenderedResource) -> Vec<Im
         .map(|image| {
             let (name, tag, digest) = crate::kustomize::transform::images::split(&image.image);
             let source = image.source.as_ref().map(|s| {
-                let line = workspace
-                    .tree()
+                let line = tree
                     .text(&s.file)
                     .map_or(0, |text| LineIndex::new(text).line_of(s.span.start) + 1);
                 SourceRef { file: s.file.clone(), line }

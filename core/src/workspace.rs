@@ -3,27 +3,19 @@
 //!
 //! An editor calls `validate` on every keystroke, so the second call must cost only what
 //! the edit can change. Parses are cached by text identity; each render remembers every
-//! path it consulted ([`ReadSet`]), and an edit drops exactly the renders that consulted the
+//! path it consulted ([`crate::source::ReadSet`]), and an edit drops exactly the renders that consulted the
 //! edited path (or looked in its directory). Counters let tests observe this directly.
-
-use std::collections::{BTreeMap, BTreeSet};
+//!
+//! Operations do not take the workspace: they take its pieces, a [`Repo`] (see [`crate::repo`]).
 
 use serde::Serialize;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::kustomize::{self, Rendered};
-use crate::source::{ParseCache, ReadSet, Source, parse_cached};
+use crate::repo::{Renders, Repo};
 use crate::tree::{self, Content, FileTree, PathError};
 
-/// Work counters, for tests and benchmarks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Stats {
-    /// YAML parses run since the workspace was made.
-    pub parses: usize,
-    /// Overlay renders run (not served from cache).
-    pub renders: usize,
-}
+pub use crate::repo::Stats;
 
 /// The result of `validate`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -36,9 +28,7 @@ pub struct Validation {
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
     tree: FileTree,
-    parses: ParseCache,
-    renders: BTreeMap<String, (Rendered, ReadSet)>,
-    render_count: usize,
+    renders: Renders,
     /// What `validate` walks, kept until a file is added or removed or a file that shapes
     /// the repository (a kustomization, `baton.yaml`, CODEOWNERS, a Helm chart) changes.
     structure: Option<Structure>,
@@ -64,6 +54,11 @@ impl Workspace {
     #[must_use]
     pub fn tree(&self) -> &FileTree {
         &self.tree
+    }
+
+    /// The pieces operations work on: the tree and the render cache (see [`crate::repo`]).
+    pub fn repo(&mut self) -> Repo<'_> {
+        Repo::new(&self.tree, &mut self.renders)
     }
 
     /// Adds or replaces a file. Returns the normalized path.
@@ -101,8 +96,7 @@ impl Workspace {
     }
 
     fn invalidate(&mut self, path: &str) {
-        self.renders.retain(|_, (_, reads)| !reads.touches(path));
-        self.parses.retain_valid(&self.tree);
+        self.renders.invalidate(&self.tree, path);
         if self.structure.is_some() && shapes_structure(&self.tree, path) {
             self.structure = None;
         }
@@ -110,40 +104,30 @@ impl Workspace {
 
     #[must_use]
     pub fn stats(&self) -> Stats {
-        Stats { parses: self.parses.parses, renders: self.render_count }
+        self.renders.stats()
+    }
+
+    /// Limits the work of the following operations to `limit` more steps in total (counted
+    /// from what is spent already), or removes the limit. Past it, operations stop and say so
+    /// (`R013`). For tests and watchdogs; there is no limit by default.
+    pub fn set_work_limit(&mut self, limit: Option<u64>) {
+        let spent = self.renders.meter().spent();
+        self.renders.set_work_limit(limit.map(|l| spent.saturating_add(l)));
     }
 
     /// Renders the kustomization in `dir` (cached until a file it consulted changes).
     pub fn render(&mut self, dir: &str) -> Rendered {
-        let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
-        self.ensure_rendered(&key).clone()
-    }
-
-    /// The cached render of `key` (a normalized directory), rendering it if needed.
-    fn ensure_rendered(&mut self, key: &str) -> &Rendered {
-        if !self.renders.contains_key(key) {
-            let mut source = Source::new(&self.tree, &mut self.parses);
-            let (mut rendered, reads) = kustomize::render(&mut source, key);
-            self.render_count += 1;
-            locate_all(&self.tree, &mut rendered.diagnostics);
-            diagnostic::sort(&mut rendered.diagnostics);
-            self.renders.insert(key.to_string(), (rendered, reads));
-        }
-        &self.renders[key].0
+        self.repo().render(dir).clone()
     }
 
     /// The paths the render of `dir` consulted (rendering it if needed).
     pub fn consulted(&mut self, dir: &str) -> crate::source::ReadSet {
-        let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
-        if !self.renders.contains_key(&key) {
-            self.render(&key);
-        }
-        self.renders.get(&key).map(|(_, reads)| reads.clone()).unwrap_or_default()
+        self.repo().consulted(dir).clone()
     }
 
     /// What every app runs in every environment, and the pending promotions.
     pub fn status(&mut self) -> crate::status::Status {
-        crate::status::status(self)
+        crate::status::status(&mut self.repo())
     }
 
     /// Plans a promotion (see [`crate::promote`]).
@@ -151,7 +135,7 @@ impl Workspace {
         &mut self,
         request: &crate::promote::PromotionRequest,
     ) -> crate::promote::PromotionPlan {
-        crate::promote::plan(self, request)
+        crate::promote::plan(&mut self.repo(), request)
     }
 
     /// Diagnostics for every file the engine understands: YAML syntax everywhere, and every
@@ -179,19 +163,24 @@ impl Workspace {
                 Some(Content::TooLarge { len }) => {
                     diagnostics.push(crate::source::too_large(path, *len));
                 }
-                Some(Content::Text(text)) => {
-                    let parsed = parse_cached(&mut self.parses, path, text);
-                    diagnostics.extend(parsed.diagnostics.iter().cloned());
+                Some(Content::Text(_)) => {
+                    if let Some(parsed) = self.renders.parse(&self.tree, path) {
+                        diagnostics.extend(parsed.diagnostics.iter().cloned());
+                    }
                 }
                 None => {}
             }
         }
+        let mut repo = Repo::new(&self.tree, &mut self.renders);
         for dir in &structure.render_dirs {
-            diagnostics.extend(self.ensure_rendered(dir).diagnostics.iter().cloned());
+            diagnostics.extend(repo.render(dir).diagnostics.iter().cloned());
+        }
+        if repo.meter().exhausted() {
+            diagnostics.push(repo.meter().exhausted_diagnostic("validate"));
         }
         diagnostics.extend(structure.config_diagnostics.iter().cloned());
         self.structure = Some(structure);
-        locate_all(&self.tree, &mut diagnostics);
+        diagnostic::locate_all(&self.tree, &mut diagnostics);
         diagnostic::sort(&mut diagnostics);
         diagnostics.dedup();
         Validation { diagnostics }
@@ -202,12 +191,12 @@ impl Workspace {
         let yaml_files = self
             .tree
             .paths()
-            .filter(|p| is_yaml_path(p) && !in_helm_templates(&self.tree, p))
+            .filter(|p| is_yaml_path(p) && !crate::repo::in_helm_templates(&self.tree, p))
             .map(str::to_string)
             .collect();
-        let render_dirs =
-            self.kustomization_dirs().into_iter().filter(|d| !self.is_component(d)).collect();
-        let mut config_diagnostics = crate::pipeline::Pipeline::load(&self.tree).diagnostics;
+        let mut repo = self.repo();
+        let render_dirs = repo.overlay_dirs();
+        let mut config_diagnostics = repo.pipeline().diagnostics;
         if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
             let (_, problems) =
                 crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
@@ -219,56 +208,7 @@ impl Workspace {
     /// Directories holding a kustomization file, sorted.
     #[must_use]
     pub fn kustomization_dirs(&self) -> Vec<String> {
-        let mut dirs = BTreeSet::new();
-        for path in self.tree.paths() {
-            if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path))
-                && !in_helm_templates(&self.tree, path)
-            {
-                dirs.insert(tree::parent(path).to_string());
-            }
-        }
-        dirs.into_iter().collect()
-    }
-
-    fn is_component(&mut self, dir: &str) -> bool {
-        for name in kustomize::kustomization::KUSTOMIZATION_FILE_NAMES {
-            let path = kustomize::build::join_file(dir, name);
-            if let Some(Content::Text(text)) = self.tree.get(&path) {
-                let parsed = parse_cached(&mut self.parses, &path, text);
-                return parsed.documents.iter().any(|d| {
-                    d.root.get("kind").and_then(crate::yaml::Node::scalar) == Some("Component")
-                });
-            }
-        }
-        false
-    }
-}
-
-/// Fills in LSP ranges for diagnostics whose files are in the tree.
-pub fn locate_all(tree: &FileTree, diagnostics: &mut [Diagnostic]) {
-    let text_of = |f: &str| -> Option<&str> {
-        match tree.get(f) {
-            Some(Content::Text(text)) => Some(text),
-            // The valid prefix of a file that is not UTF-8 still positions the bad byte.
-            Some(Content::NotUtf8 { bytes, valid_up_to, .. }) => {
-                std::str::from_utf8(&bytes[..*valid_up_to]).ok()
-            }
-            _ => None,
-        }
-    };
-    // One line index per file, however many diagnostics point into it.
-    let mut indexes: BTreeMap<String, diagnostic::LineIndex> = BTreeMap::new();
-    for d in diagnostics.iter() {
-        for file in d.file.iter().chain(d.related.iter().map(|r| &r.file)) {
-            if !indexes.contains_key(file.as_str())
-                && let Some(text) = text_of(file)
-            {
-                indexes.insert(file.clone(), diagnostic::LineIndex::new(text));
-            }
-        }
-    }
-    for d in diagnostics {
-        d.locate_indexed(|f| Some((text_of(f)?, indexes.get(f)?)));
+        crate::repo::kustomization_dirs(&self.tree)
     }
 }
 
@@ -286,23 +226,6 @@ fn is_yaml_path(path: &str) -> bool {
     let name = tree::file_name(path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     matches!(extension.as_deref(), Some("yaml" | "yml")) || name == "Kustomization"
-}
-
-/// Files under a Helm chart's `templates/` are Go templates, not YAML.
-fn in_helm_templates(tree: &FileTree, path: &str) -> bool {
-    let mut dir = tree::parent(path);
-    let mut below_templates = false;
-    loop {
-        if tree::file_name(dir) == "templates" {
-            below_templates = true;
-        } else if below_templates && tree.is_file(&kustomize::build::join_file(dir, "Chart.yaml")) {
-            return true;
-        }
-        if dir.is_empty() {
-            return false;
-        }
-        dir = tree::parent(dir);
-    }
 }
 
 #[cfg(test)]

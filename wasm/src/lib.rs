@@ -118,6 +118,8 @@ export interface Stats {
   parses: number;
   /** Overlay renders run (not served from cache). */
   renders: number;
+  /** Steps of work spent: a deterministic measure of cost (glob matching, comparisons, bytes rendered). */
+  steps: number;
 }
 
 /** A repository: repository-relative paths mapped to file texts (or bytes, for binary files). */

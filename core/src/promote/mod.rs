@@ -23,9 +23,9 @@ use crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::kustomize::transform::images::split;
 use crate::kustomize::{Rendered, RenderedImage};
 use crate::pipeline::{App, Pipeline};
+use crate::repo::{Renders, Repo};
 use crate::tree;
 use crate::vecmap::VecMap;
-use crate::workspace::Workspace;
 use crate::yaml::edit::{self, TextEdit};
 use crate::yaml::{Limits, Node, parse};
 
@@ -165,9 +165,9 @@ fn retag(name: &str, source: &str) -> String {
 }
 
 /// Plans a promotion.
-pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionPlan {
+pub fn plan(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
     let mut out = PromotionPlan::empty(request);
-    let pipeline = Pipeline::load(workspace.tree());
+    let pipeline = repo.pipeline();
     let Some(app) = pipeline.app(&request.app).cloned() else {
         let known: Vec<&str> = pipeline.apps.iter().map(|a| a.name.as_str()).collect();
         return out.refuse(
@@ -207,8 +207,8 @@ pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionP
             .with_help(format!("its environments: {}", known_envs())),
         );
     };
-    let source_render = workspace.render(&source.path);
-    let target_render = workspace.render(&target.path);
+    let source_render = repo.render(&source.path).clone();
+    let target_render = repo.render(&target.path).clone();
     for (env, rendered) in [(&source, &source_render), (&target, &target_render)] {
         if !rendered.ok() {
             out.diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
@@ -222,15 +222,15 @@ pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionP
         }
     }
     let changes = find_changes(&source_render, &target_render, &mut out.diagnostics);
-    let target_kustomization = kustomization_file(workspace, &target.path);
+    let target_kustomization = kustomization_file(repo, &target.path);
     let (edits, files) =
-        plan_edits(workspace, &target.path, &target_kustomization, &changes, &mut out.diagnostics);
+        plan_edits(repo, &target.path, &target_kustomization, &changes, &mut out.diagnostics);
     out.changes = changes
         .iter()
         .zip(files)
         .map(|(c, file)| PlannedChange { file, ..c.planned.clone() })
         .collect();
-    finish_plan(workspace, &pipeline, &app, &target.path, &edits, upstream.as_deref(), request, out)
+    finish_plan(repo, &pipeline, &app, &target.path, &edits, upstream.as_deref(), request, out)
 }
 
 /// A change and where its value is written in the target.
@@ -287,11 +287,11 @@ fn find_changes(
     changes
 }
 
-fn kustomization_file(workspace: &Workspace, dir: &str) -> String {
+fn kustomization_file(repo: &Repo, dir: &str) -> String {
     KUSTOMIZATION_FILE_NAMES
         .iter()
         .map(|n| crate::kustomize::build::join_file(dir, n))
-        .find(|p| workspace.tree().is_file(p))
+        .find(|p| repo.tree().is_file(p))
         .unwrap_or_else(|| crate::kustomize::build::join_file(dir, "kustomization.yaml"))
 }
 
@@ -311,14 +311,14 @@ enum EntryKey {
 }
 
 fn plan_edits(
-    workspace: &mut Workspace,
+    repo: &mut Repo,
     target_dir: &str,
     kustomization: &str,
     changes: &[Change],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (BTreeMap<String, String>, Vec<Option<String>>) {
     let mut files = vec![None; changes.len()];
-    let texts = edit_texts(workspace, target_dir, kustomization, changes, &mut files, diagnostics);
+    let texts = edit_texts(repo, target_dir, kustomization, changes, &mut files, diagnostics);
     if texts.is_empty() {
         files.fill(None);
     }
@@ -326,7 +326,7 @@ fn plan_edits(
 }
 
 fn edit_texts(
-    workspace: &mut Workspace,
+    repo: &mut Repo,
     target_dir: &str,
     kustomization: &str,
     changes: &[Change],
@@ -336,7 +336,7 @@ fn edit_texts(
     // Decide a site and a desired value for each change; refuse conflicting ones.
     let mut sites: VecMap<Site, (String, Vec<usize>)> = VecMap::new();
     for (i, change) in changes.iter().enumerate() {
-        let site = site_for(workspace, target_dir, kustomization, change);
+        let site = site_for(repo, target_dir, kustomization, change);
         files[i] = Some(site_file(&site).to_string());
         let desired = change.planned.to_image.clone();
         match sites.get_mut(&site) {
@@ -368,7 +368,7 @@ fn edit_texts(
     let mut scalar_edits: BTreeMap<String, Vec<TextEdit>> = BTreeMap::new();
     for (site, (desired, _)) in &sites {
         if let Site::Scalar(file, span) = site {
-            let Some(text) = workspace.tree().text(file) else { continue };
+            let Some(text) = repo.tree().text(file) else { continue };
             match scalar_edit(text, file, *span, desired) {
                 Ok(edit) => scalar_edits.entry(file.clone()).or_default().push(edit),
                 Err(message) => {
@@ -381,7 +381,7 @@ fn edit_texts(
         }
     }
     for (file, edits) in scalar_edits {
-        let text = workspace.tree().text(&file).unwrap_or_default();
+        let text = repo.tree().text(&file).unwrap_or_default();
         match edit::apply(text, &edits) {
             Ok(after) => {
                 texts.insert(file, after);
@@ -398,7 +398,7 @@ fn edit_texts(
             let current = texts
                 .get(file)
                 .cloned()
-                .or_else(|| workspace.tree().text(file).map(str::to_string))
+                .or_else(|| repo.tree().text(file).map(str::to_string))
                 .unwrap_or_default();
             let entry = match key {
                 EntryKey::Index(i) => Entry::Index(*i),
@@ -439,27 +439,22 @@ fn versions_of(image: &str) -> Versions {
 }
 
 /// Chooses where a change's edit goes.
-fn site_for(
-    workspace: &mut Workspace,
-    target_dir: &str,
-    kustomization: &str,
-    change: &Change,
-) -> Site {
+fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Change) -> Site {
     if let Some((file, span)) = &change.origin
-        && owned_by_target(workspace, file, target_dir, kustomization)
+        && owned_by_target(repo, file, target_dir, kustomization)
     {
         let is_kustomization = KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(file));
         if is_kustomization
             && let Some(index) =
-                workspace.tree().text(file).and_then(|text| images_entry::entry_at(text, *span))
+                repo.tree().text(file).and_then(|text| images_entry::entry_at(text, *span))
         {
             return Site::Entry(file.clone(), EntryKey::Index(index));
         }
-        if !is_kustomization || inline_patch_span(workspace, file, *span) {
+        if !is_kustomization || inline_patch_span(repo, file, *span) {
             return Site::Scalar(file.clone(), *span);
         }
     }
-    let text = workspace.tree().text(kustomization).unwrap_or_default();
+    let text = repo.tree().text(kustomization).unwrap_or_default();
     match images_entry::find_entry(text, &change.planned.name) {
         Some(index) => Site::Entry(kustomization.to_string(), EntryKey::Index(index)),
         None => Site::Entry(kustomization.to_string(), EntryKey::Name(change.planned.name.clone())),
@@ -468,8 +463,8 @@ fn site_for(
 
 /// Whether a span of a kustomization file lies inside an inline patch (a block scalar whose
 /// image text can be replaced in place).
-fn inline_patch_span(workspace: &Workspace, file: &str, span: Span) -> bool {
-    let Some(text) = workspace.tree().text(file) else { return false };
+fn inline_patch_span(repo: &Repo, file: &str, span: Span) -> bool {
+    let Some(text) = repo.tree().text(file) else { return false };
     let parsed = parse(&std::sync::Arc::from(file), text, &Limits::default());
     let Some(root) = parsed.documents.first().map(|d| &d.root) else { return false };
     ["patches", "patchesStrategicMerge"].iter().any(|field| {
@@ -487,20 +482,15 @@ fn inline_patch_span(workspace: &Workspace, file: &str, span: Span) -> bool {
 }
 
 /// Whether `file` is read only by the target overlay (and kustomizations that include it).
-fn owned_by_target(
-    workspace: &mut Workspace,
-    file: &str,
-    target_dir: &str,
-    kustomization: &str,
-) -> bool {
+fn owned_by_target(repo: &mut Repo, file: &str, target_dir: &str, kustomization: &str) -> bool {
     if !tree::is_within(file, target_dir) {
         return false;
     }
-    for dir in workspace.kustomization_dirs() {
+    for dir in repo.kustomization_dirs() {
         if dir == target_dir {
             continue;
         }
-        let reads = workspace.consulted(&dir);
+        let reads = repo.consulted(&dir);
         if reads.files.contains(file) && !reads.files.contains(kustomization) {
             return false;
         }
@@ -528,7 +518,7 @@ fn scalar_edit(text: &str, file: &str, span: Span, desired: &str) -> Result<Text
 
 #[allow(clippy::too_many_arguments)]
 fn finish_plan(
-    workspace: &mut Workspace,
+    repo: &mut Repo,
     pipeline: &Pipeline,
     app: &App,
     target_dir: &str,
@@ -537,14 +527,14 @@ fn finish_plan(
     request: &PromotionRequest,
     mut out: PromotionPlan,
 ) -> PromotionPlan {
-    let before_render = workspace.render(target_dir);
+    let before_render = repo.render(target_dir).clone();
     let mut edits: Vec<FileEdit> = Vec::new();
     if !out.changes.is_empty() && !out.diagnostics.iter().any(Diagnostic::is_error) {
-        match verify(workspace, target_dir, texts, &out.changes) {
+        match verify(repo, target_dir, texts, &out.changes) {
             Ok(after_render) => {
                 out.rendered_diff = rendered_diff(&before_render, &after_render, &out.to);
                 for (path, after) in texts {
-                    let before = workspace.tree().text(path).unwrap_or_default().to_string();
+                    let before = repo.tree().text(path).unwrap_or_default().to_string();
                     let diff = crate::diff::unified(
                         &before,
                         after,
@@ -574,8 +564,7 @@ fn finish_plan(
         changed_files: &changed_files,
         new_versions: &new_versions,
     };
-    let (gates, gate_diagnostics) =
-        evaluate::evaluate(&config, &promotion, &context, workspace.tree());
+    let (gates, gate_diagnostics) = evaluate::evaluate(&config, &promotion, &context, repo.tree());
     out.gates = gates;
     out.diagnostics.extend(gate_diagnostics);
     let errors = out.diagnostics.iter().any(Diagnostic::is_error);
@@ -584,7 +573,7 @@ fn finish_plan(
     if !out.changes.is_empty() && !errors {
         out.pull_request = Some(pull_request::compose(&out, app));
     }
-    crate::workspace::locate_all(workspace.tree(), &mut out.diagnostics);
+    repo.locate(&mut out.diagnostics);
     out
 }
 
@@ -616,18 +605,19 @@ fn summary(plan: &PromotionPlan, errors: bool) -> String {
 
 /// Applies the edits to a copy of the workspace and checks the promoted containers.
 fn verify(
-    workspace: &Workspace,
+    repo: &Repo,
     target_dir: &str,
     texts: &BTreeMap<String, String>,
     changes: &[PlannedChange],
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut copy = Workspace::new(workspace.tree().clone());
+    let mut tree = repo.tree().clone();
     for (path, text) in texts {
-        if let Err(e) = copy.set_file(path, text) {
+        if let Err(e) = tree.insert(path, text.as_str()) {
             return Err(vec![Diagnostic::new(Code::PromotionUnverified, e.to_string())]);
         }
     }
-    let after = copy.render(target_dir);
+    let mut renders = Renders::new();
+    let after = Repo::new(&tree, &mut renders).render(target_dir).clone();
     if !after.ok() {
         let mut problems = vec![Diagnostic::new(
             Code::PromotionUnverified,

@@ -1,6 +1,7 @@
 //! End-to-end tests of status and promotion plans on the seed's `platform-gitops` layout.
 
 use super::*;
+use crate::Workspace;
 use crate::tree::FileTree;
 
 const BASE_DEPLOYMENT: &str = "\
