@@ -113,23 +113,30 @@ fn inside(root: &Path, full: &Path, shown: &Path) -> Result<String, String> {
         .map_err(|_| format!("'{}' is outside the root '{}'", shown.display(), root.display()))
 }
 
-/// Writes a plan's edits below `root`, refusing any file that changed since it was read.
-pub fn write_edits(root: &Path, edits: &[baton_core::promote::FileEdit]) -> Result<(), String> {
+/// Writes a change set's edits below `root` (creating, changing or deleting files), refusing
+/// all of them if any file changed since it was read.
+pub fn write_edits(root: &Path, edits: &[baton_core::changeset::FileEdit]) -> Result<(), String> {
     for edit in edits {
         let path = root.join(&edit.path);
-        let current = fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
+        let current = match fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(format!("cannot read '{}': {e}", path.display())),
+        };
         if current != edit.before {
-            return Err(format!(
-                "'{}' changed since it was read; nothing written for it",
-                edit.path
-            ));
+            return Err(format!("'{}' changed since it was read; nothing written", edit.path));
         }
     }
     for edit in edits {
         let path = root.join(&edit.path);
-        fs::write(&path, &edit.after)
-            .map_err(|e| format!("cannot write '{}': {e}", path.display()))?;
+        let written = match &edit.after {
+            Some(text) => path
+                .parent()
+                .map_or(Ok(()), fs::create_dir_all)
+                .and_then(|()| fs::write(&path, text)),
+            None => fs::remove_file(&path),
+        };
+        written.map_err(|e| format!("cannot write '{}': {e}", path.display()))?;
     }
     Ok(())
 }

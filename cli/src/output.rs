@@ -122,6 +122,9 @@ pub fn plan_text(plan: &baton_core::promote::PromotionPlan) -> String {
             v(&c.to)
         ));
     }
+    for c in &plan.collateral {
+        out.push_str(&format!("  collateral: {}\n", c.message));
+    }
     for e in &plan.edits {
         out.push('\n');
         out.push_str(&e.diff);

@@ -131,6 +131,12 @@ impl<'a> Repo<'a> {
         self.tree
     }
 
+    /// A cache for a changed copy of this tree (see [`Renders::for_copy`]).
+    #[must_use]
+    pub fn renders_for_copy(&self) -> Renders {
+        self.renders.for_copy()
+    }
+
     /// The work meter operations spend their steps on.
     pub fn meter(&mut self) -> &mut Meter {
         &mut self.renders.meter
@@ -306,6 +312,7 @@ mod tests {
             ("status.rs", include_str!("status.rs")),
             ("promote/mod.rs", include_str!("promote/mod.rs")),
             ("promote/pull_request.rs", include_str!("promote/pull_request.rs")),
+            ("changeset.rs", include_str!("changeset.rs")),
             ("gates/evaluate.rs", include_str!("gates/evaluate.rs")),
             ("pipeline/mod.rs", include_str!("pipeline/mod.rs")),
         ] {

@@ -112,7 +112,11 @@ pub fn status(repo: &mut Repo) -> Status {
                 name: env.name.clone(),
                 path: env.path.clone(),
                 ok: rendered.ok(),
-                images: images(tree, rendered),
+                images: app
+                    .resources(&env.path, rendered)
+                    .into_iter()
+                    .flat_map(|r| resource_images(tree, r))
+                    .collect(),
             });
         }
         let pending = pending(&pipeline, app, &envs);

@@ -27,6 +27,10 @@ import type {
   GateStatus,
   FileEdit,
   PullRequest,
+  CollateralChange,
+  ResourceRef,
+  FieldChange,
+  ResourceChangeKind,
 } from '@baton/engine';
 
 const v: string = version();
@@ -61,8 +65,19 @@ const plan: PromotionPlan = ws.planPromotion(request);
 const gates: GateResult[] = plan.gates;
 const verdicts: GateStatus[] = gates.map((g) => g.status);
 const edits: FileEdit[] = plan.edits;
+// A change set creates (before: null), deletes (after: null) or edits files.
+const writes: [string, string | null][] = edits.map((e) => [e.path, e.after]);
+// @ts-expect-error `after` is null for a deleted file
+const text: string = plan.edits[0].after;
+const collateral: CollateralChange[] = plan.collateral;
+const kinds: ResourceChangeKind[] = collateral.map((c) => c.change);
+const shown: string[] = collateral.map((c: CollateralChange) => {
+  const r: ResourceRef = c.resource;
+  const fields: FieldChange[] = c.fields;
+  return `${c.overlay} ${r.apiVersion} ${r.kind} ${r.namespace ?? '-'}/${r.name}: ${fields.map((f) => `${f.path} ${f.before ?? '∅'} → ${f.after ?? '∅'}`).join('; ')} (${c.message})`;
+});
 const pr: PullRequest | null = plan.pullRequest;
-void [dirs, verdicts, edits.map((e) => e.diff), pr?.branch, plan.renderedDiff, plan.allowed, plan.message];
+void [dirs, verdicts, edits.map((e) => e.diff), writes, text, kinds, shown, pr?.branch, plan.renderedDiff, plan.allowed, plan.message];
 // @ts-expect-error: `to` is required
 ws.planPromotion({ app: 'web' });
 // @ts-expect-error: approvals are a list of logins

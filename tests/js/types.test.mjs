@@ -129,14 +129,28 @@ function scenarios() {
       },
       dirs: ['dup', 'cycle/a', 'init', '../outside'],
     },
+    {
+      // An overlay shared by two apps that run one image: promoting web moves api too.
+      files: {
+        'baton.yaml': 'apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: staging\n    path: envs/staging\n  - name: production\n    path: envs/production\n',
+        ...Object.fromEntries(['web', 'api'].flatMap((app) => [
+          [`apps/${app}/base/kustomization.yaml`, 'resources: [deployment.yaml]\n'],
+          [`apps/${app}/base/deployment.yaml`, `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${app}\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: ${app}\n        image: reg.example.com/platform:1.0.0\n`],
+        ])),
+        'envs/staging/kustomization.yaml': 'resources: [../../apps/web/base, ../../apps/api/base]\nimages:\n- name: reg.example.com/platform\n  newTag: 2.0.0\n',
+        'envs/production/kustomization.yaml': 'resources: [../../apps/web/base, ../../apps/api/base]\n',
+      },
+      dirs: ['envs/production'],
+      requests: [{ app: 'web', to: 'production' }],
+    },
   ];
 }
 
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', ...results]) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
@@ -148,7 +162,7 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs } of scenarios()) {
+    for (const { files, dirs, requests } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -164,7 +178,7 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
       checker.check(ws.stats(), methods.get('stats'), 'stats()');
       checker.check(ws.status(), methods.get('status'), 'status()');
       checker.check(ws.kustomizationDirs(), methods.get('kustomizationDirs'), 'kustomizationDirs()');
-      for (const request of [
+      for (const request of requests ?? [
         { app: 'payment-service', to: 'production' },
         { app: 'ledger-api', to: 'production', context: { author: 'a', approvals: ['b'], checks: { 'e2e-staging': 'success' }, now: '2026-11-24T10:00:00Z', since: { staging: '2026-11-20T10:00:00Z' } } },
         { app: 'payment-service', to: 'staging', from: 'production' },
@@ -188,6 +202,8 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     assert.ok(related.nonNull.has('range') && related.null.has('range'), `${label}: related range seen both set and null`);
     const plan = checker.seen.get('PromotionPlan');
     assert.ok(plan.nonNull.has('pullRequest') && plan.null.has('pullRequest'), `${label}: pullRequest seen both set and null`);
+    const edit = checker.seen.get('FileEdit');
+    assert.ok(edit.nonNull.has('before') && edit.nonNull.has('after'), `${label}: edits seen with before and after`);
     const resource = checker.seen.get('RenderedResource');
     assert.ok(resource.nonNull.has('namespace') && resource.null.has('namespace'), `${label}: namespace seen both set and null`);
   });

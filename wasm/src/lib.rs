@@ -234,13 +234,46 @@ export interface PlannedChange {
   file: string | null;
 }
 
-/** One file of the change set. */
+/** One file of a change set. */
 export interface FileEdit {
   path: string;
-  before: string;
-  after: string;
-  /** Unified diff of `before` → `after`. */
+  /** The file's text before; `null` when the change creates the file. */
+  before: string | null;
+  /** The file's text after; `null` when the change deletes the file. */
+  after: string | null;
+  /** Unified diff of `before` → `after` (`/dev/null` for the side that does not exist). */
   diff: string;
+}
+
+/** A rendered resource's identity (resources pair by group, kind, namespace and name). */
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+}
+
+/** One field of a rendered resource that changes. */
+export interface FieldChange {
+  /** kyaml field path, e.g. `spec.template.spec.containers.[name=web].image`. */
+  path: string;
+  /** The value before, in one line (`null`: absent); quoted scalars in double quotes. */
+  before: string | null;
+  after: string | null;
+}
+
+export type ResourceChangeKind = "added" | "removed" | "modified";
+
+/** A rendered change the edits cause that the plan did not declare. */
+export interface CollateralChange {
+  /** The overlay directory whose render changes. */
+  overlay: string;
+  resource: ResourceRef;
+  change: ResourceChangeKind;
+  /** For a modified resource: the undeclared field changes. */
+  fields: FieldChange[];
+  /** One line saying what changes. */
+  message: string;
 }
 
 export interface PullRequest {
@@ -259,6 +292,8 @@ export interface PromotionPlan {
   edits: FileEdit[];
   /** Unified diff of the target's rendered manifests, resource by resource. */
   renderedDiff: string;
+  /** Rendered changes beyond the planned images (each also an `R009` warning). */
+  collateral: CollateralChange[];
   gates: GateResult[];
   /** True only when every gate passes and nothing is in error. */
   allowed: boolean;

@@ -422,6 +422,12 @@ export class PromotionsView {
       sections.push(list);
     }
     if (plan.changes.length > 0) sections.push(section('Changes', changesTable(plan, this.options.openSource)));
+    if (plan.collateral.length > 0) {
+      const list = el('ul', 'plan-diagnostics collateral');
+      list.dataset.testid = 'collateral';
+      for (const c of plan.collateral) list.append(el('li', 'warning', c.message));
+      sections.push(section(`Collateral changes (${plan.collateral.length})`, list));
+    }
     if (plan.edits.length > 0) {
       const edits = el('div', 'edits');
       for (const edit of plan.edits) edits.append(editBlock(edit));

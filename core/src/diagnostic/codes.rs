@@ -80,6 +80,8 @@ registry! {
     ImageNameDiffers = "R006", Warning, "Source and target run different images; not promoted";
     PromotionUnverified = "R007", Error, "Applying the planned edits does not render the promoted images";
     OverlayDoesNotRender = "R008", Error, "An environment's overlay does not render";
+    CollateralChange = "R009", Warning, "A change alters rendered resources it did not declare";
+    ChangeBreaksRender = "R010", Error, "Applying a change makes an overlay fail to render";
     WorkLimit = "R013", Error, "An operation stopped at its work limit; its result is incomplete";
 
     // Kustomize.

@@ -70,6 +70,25 @@ impl App {
     pub fn environment(&self, name: &str) -> Option<&AppEnvironment> {
         self.environments.iter().find(|e| e.name == name)
     }
+
+    /// The resources of `rendered` (the render of this app's overlay `overlay`) that are the
+    /// app's own. An overlay inside the app's directory is the app's alone: all of them. An
+    /// overlay outside it (say `envs/production`, shared by several apps) renders other apps'
+    /// workloads too: those read from a file inside the app's directory, or all of them when
+    /// none is.
+    #[must_use]
+    pub fn resources<'r>(
+        &self,
+        overlay: &str,
+        rendered: &'r crate::kustomize::Rendered,
+    ) -> Vec<&'r crate::kustomize::RenderedResource> {
+        let all = rendered.resources.iter();
+        if tree::is_within(overlay, &self.path) {
+            return all.collect();
+        }
+        let own: Vec<_> = all.clone().filter(|r| tree::is_within(&r.file, &self.path)).collect();
+        if own.is_empty() { all.collect() } else { own }
+    }
 }
 
 /// The whole model.

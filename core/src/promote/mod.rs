@@ -17,13 +17,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use self::images_entry::{Entry, Versions};
+use crate::changeset::{ChangeSet, CollateralChange, Intent};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::gates::evaluate::{self, Context, GateResult, GateStatus, Promotion};
 use crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::kustomize::transform::images::split;
-use crate::kustomize::{Rendered, RenderedImage};
+use crate::kustomize::{RenderedImage, RenderedResource};
 use crate::pipeline::{App, Pipeline};
-use crate::repo::{Renders, Repo};
+use crate::repo::Repo;
 use crate::tree;
 use crate::vecmap::VecMap;
 use crate::yaml::edit::{self, TextEdit};
@@ -60,14 +61,7 @@ pub struct PlannedChange {
 }
 
 /// A change set entry: one file before and after, with its unified diff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FileEdit {
-    pub path: String,
-    pub before: String,
-    pub after: String,
-    pub diff: String,
-}
+pub use crate::changeset::FileEdit;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -87,6 +81,9 @@ pub struct PromotionPlan {
     pub changes: Vec<PlannedChange>,
     pub edits: Vec<FileEdit>,
     pub rendered_diff: String,
+    /// Rendered changes the edits cause beyond the planned ones: another app's workload in a
+    /// shared overlay, a resource a patch also matches, an overlay that includes the target.
+    pub collateral: Vec<CollateralChange>,
     pub gates: Vec<GateResult>,
     pub allowed: bool,
     /// A one-line summary ("nothing to promote: …", "2 images to promote", …).
@@ -104,6 +101,7 @@ impl PromotionPlan {
             changes: Vec::new(),
             edits: Vec::new(),
             rendered_diff: String::new(),
+            collateral: Vec::new(),
             gates: Vec::new(),
             allowed: false,
             message: String::new(),
@@ -125,9 +123,8 @@ struct Container<'a> {
     image: &'a RenderedImage,
 }
 
-fn containers(rendered: &Rendered) -> Vec<Container<'_>> {
-    rendered
-        .resources
+fn containers<'r>(resources: &[&'r RenderedResource]) -> Vec<Container<'r>> {
+    resources
         .iter()
         .flat_map(|r| {
             r.images.iter().map(move |image| Container {
@@ -221,7 +218,11 @@ pub fn plan(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
             ));
         }
     }
-    let changes = find_changes(&source_render, &target_render, &mut out.diagnostics);
+    let changes = find_changes(
+        &app.resources(&source.path, &source_render),
+        &app.resources(&target.path, &target_render),
+        &mut out.diagnostics,
+    );
     let target_kustomization = kustomization_file(repo, &target.path);
     let (edits, files) =
         plan_edits(repo, &target.path, &target_kustomization, &changes, &mut out.diagnostics);
@@ -240,8 +241,8 @@ struct Change {
 }
 
 fn find_changes(
-    source: &Rendered,
-    target: &Rendered,
+    source: &[&RenderedResource],
+    target: &[&RenderedResource],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Change> {
     let source_containers = containers(source);
@@ -527,23 +528,13 @@ fn finish_plan(
     request: &PromotionRequest,
     mut out: PromotionPlan,
 ) -> PromotionPlan {
-    let before_render = repo.render(target_dir).clone();
-    let mut edits: Vec<FileEdit> = Vec::new();
     if !out.changes.is_empty() && !out.diagnostics.iter().any(Diagnostic::is_error) {
-        match verify(repo, target_dir, texts, &out.changes) {
-            Ok(after_render) => {
-                out.rendered_diff = rendered_diff(&before_render, &after_render, &out.to);
-                for (path, after) in texts {
-                    let before = repo.tree().text(path).unwrap_or_default().to_string();
-                    let diff = crate::diff::unified(
-                        &before,
-                        after,
-                        &format!("a/{path}"),
-                        &format!("b/{path}"),
-                        3,
-                    );
-                    edits.push(FileEdit { path: path.clone(), before, after: after.clone(), diff });
-                }
+        match verify(repo, target_dir, texts, &out.changes, &out.to) {
+            Ok(verified) => {
+                out.rendered_diff = verified.rendered_diff;
+                out.collateral = verified.collateral;
+                out.diagnostics.extend(verified.diagnostics);
+                out.edits = verified.edits;
             }
             Err(problems) => {
                 out.diagnostics.extend(problems);
@@ -551,7 +542,6 @@ fn finish_plan(
             }
         }
     }
-    out.edits = edits;
     let from = out.from.clone().unwrap_or_default();
     let changed_files: Vec<String> = out.edits.iter().map(|e| e.path.clone()).collect();
     let new_versions: Vec<String> = out.changes.iter().filter_map(|c| c.to.clone()).collect();
@@ -572,6 +562,9 @@ fn finish_plan(
     out.message = summary(&out, errors);
     if !out.changes.is_empty() && !errors {
         out.pull_request = Some(pull_request::compose(&out, app));
+    }
+    if repo.meter().exhausted() {
+        out.diagnostics.push(repo.meter().exhausted_diagnostic("planning the promotion"));
     }
     repo.locate(&mut out.diagnostics);
     out
@@ -596,37 +589,66 @@ fn summary(plan: &PromotionPlan, errors: bool) -> String {
         .map(|g| g.name.as_str())
         .collect();
     let what = if n == 1 { "1 image".to_string() } else { format!("{n} images") };
+    let collateral = match plan.collateral.len() {
+        0 => String::new(),
+        1 => ", with 1 collateral change".to_string(),
+        c => format!(", with {c} collateral changes"),
+    };
     if blocked.is_empty() {
-        format!("{what} to promote from {from} to {}; all gates pass", plan.to)
+        format!("{what} to promote from {from} to {}{collateral}; all gates pass", plan.to)
     } else {
-        format!("{what} to promote from {from} to {}; waiting on: {}", plan.to, blocked.join(", "))
+        format!(
+            "{what} to promote from {from} to {}{collateral}; waiting on: {}",
+            plan.to,
+            blocked.join(", ")
+        )
     }
 }
 
-/// Applies the edits to a copy of the workspace and checks the promoted containers.
+/// A plan's edits after verification.
+struct Verified {
+    edits: Vec<FileEdit>,
+    rendered_diff: String,
+    collateral: Vec<CollateralChange>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Makes the edits a change set and verifies it: every overlay that reads an edited file is
+/// rendered again, each promoted container must come out as planned, and every other rendered
+/// change is collateral (a warning). `Err` when the edits break a render or miss a container.
 fn verify(
-    repo: &Repo,
+    repo: &mut Repo,
     target_dir: &str,
     texts: &BTreeMap<String, String>,
     changes: &[PlannedChange],
-) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut tree = repo.tree().clone();
+    env: &str,
+) -> Result<Verified, Vec<Diagnostic>> {
+    let unverified = |message: String| vec![Diagnostic::new(Code::PromotionUnverified, message)];
+    let mut change = ChangeSet::new();
     for (path, text) in texts {
-        if let Err(e) = tree.insert(path, text.as_str()) {
-            return Err(vec![Diagnostic::new(Code::PromotionUnverified, e.to_string())]);
-        }
+        change.write(repo.tree(), path, text.as_str()).map_err(|e| unverified(e.to_string()))?;
     }
-    let mut renders = Renders::new();
-    let after = Repo::new(&tree, &mut renders).render(target_dir).clone();
-    if !after.ok() {
-        let mut problems = vec![Diagnostic::new(
-            Code::PromotionUnverified,
-            "the planned edits break the target's render; no edits are offered",
-        )];
-        problems.extend(after.diagnostics.into_iter().filter(Diagnostic::is_error));
+    let intents: Vec<Intent> = changes
+        .iter()
+        .map(|c| {
+            let (kind, name) = c.workload.split_once('/').unwrap_or((&c.workload, ""));
+            Intent::image(kind, name, &c.container, &c.to_image)
+        })
+        .collect();
+    let verification = change.verify(repo, &intents).map_err(|e| unverified(e.to_string()))?;
+    let Some(after) = verification.rendered_after(target_dir) else {
+        return Err(unverified(format!(
+            "the planned edits do not reach the target overlay {target_dir}; no edits are offered"
+        )));
+    };
+    if !verification.ok() || !after.ok() {
+        let mut problems =
+            unverified("the planned edits break a render; no edits are offered".to_string());
+        problems.extend(verification.diagnostics.iter().filter(|d| d.is_error()).cloned());
         return Err(problems);
     }
-    let rendered = containers(&after);
+    let resources: Vec<&RenderedResource> = after.resources.iter().collect();
+    let rendered = containers(&resources);
     let mut problems = Vec::new();
     for change in changes {
         let got = rendered
@@ -646,37 +668,16 @@ fn verify(
             ));
         }
     }
-    if problems.is_empty() { Ok(after) } else { Err(problems) }
-}
-
-/// Unified diffs of the target's rendered resources, resource by resource.
-fn rendered_diff(before: &Rendered, after: &Rendered, env: &str) -> String {
-    let key = |r: &crate::kustomize::RenderedResource| format!("{}/{}", r.kind, r.name);
-    let mut out = String::new();
-    for a in &after.resources {
-        let name = key(a);
-        let old = before.resources.iter().find(|b| key(b) == name).map_or("", |b| b.yaml.as_str());
-        out.push_str(&crate::diff::unified(
-            old,
-            &a.yaml,
-            &format!("a/{env}/{name}"),
-            &format!("b/{env}/{name}"),
-            3,
-        ));
+    if !problems.is_empty() {
+        return Err(problems);
     }
-    for b in &before.resources {
-        if !after.resources.iter().any(|a| key(a) == key(b)) {
-            let name = key(b);
-            out.push_str(&crate::diff::unified(
-                &b.yaml,
-                "",
-                &format!("a/{env}/{name}"),
-                &format!("b/{env}/{name}"),
-                3,
-            ));
-        }
-    }
-    out
+    let rendered_diff = crate::changeset::rendered_diff(repo.render(target_dir), after, env);
+    Ok(Verified {
+        rendered_diff,
+        collateral: verification.collateral.clone(),
+        diagnostics: verification.diagnostics.clone(),
+        edits: change.into_edits(),
+    })
 }
 
 #[cfg(test)]
