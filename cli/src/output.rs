@@ -89,14 +89,20 @@ pub fn status_text(status: &baton_core::status::Status) -> String {
                 let v = |s: &Option<String>| {
                     s.as_deref().map_or_else(|| "(untagged)".to_string(), short)
                 };
+                let relation = match c.relation {
+                    baton_core::status::Relation::Behind => "behind  ",
+                    baton_core::status::Relation::Ahead => "ahead   ",
+                    baton_core::status::Relation::Diverged => "diverged",
+                };
                 out.push_str(&format!(
-                    "  pending {} → {}: {} {} {} → {}\n",
+                    "  {relation} {} → {}: {} {} {} → {} ({})\n",
                     pending.from,
                     pending.to,
                     c.workload,
                     c.container,
                     v(&c.from),
-                    v(&c.to)
+                    v(&c.to),
+                    c.note
                 ));
             }
         }

@@ -229,7 +229,7 @@ fn status_and_promote_write_round_trip() {
     assert_eq!(status["apps"][0]["pending"][0]["changes"][0]["to"], "abc1234");
     let text = stdout(&baton(&repo, &["status"]));
     assert!(
-        text.contains("pending staging → production: Deployment/web web 1.0.0 → abc1234"),
+        text.contains("diverged staging → production: Deployment/web web 1.0.0 → abc1234 (not ordered: 'abc1234' is not a semantic version)"),
         "{text}"
     );
 

@@ -156,6 +156,16 @@ export interface EnvironmentStatus {
   images: ImageStatus[];
 }
 
+/**
+ * How an environment's version relates to its upstream's: `behind` (a promotion is pending),
+ * `ahead` (it runs something newer: a hotfix, or a rollback to undo; promoting downgrades it),
+ * `diverged` (no order: tags that are not semantic versions, digests, equal precedence).
+ */
+export type Relation = "behind" | "ahead" | "diverged";
+
+/** How two versions were compared: `semver` precedence (both tags parse), or `none`. */
+export type Comparison = "semver" | "none";
+
 /** A container whose tag or digest differs from its upstream environment's. */
 export interface PendingChange {
   workload: string;
@@ -165,6 +175,10 @@ export interface PendingChange {
   from: string | null;
   /** The upstream's tag (or digest). */
   to: string | null;
+  relation: Relation;
+  comparison: Comparison;
+  /** Why, in words (e.g. "semver: v0.26.1 is newer than v0.26.0"). */
+  note: string;
 }
 
 /** A pending promotion. */
@@ -205,6 +219,7 @@ export interface PromotionContext {
 
 /** What to plan. */
 export interface PromotionRequest {
+  /** The app's name, or its path (needed when several apps share the name). */
   app: string;
   to: string;
   /** Default: the target's upstream environment. */
@@ -232,6 +247,10 @@ export interface PlannedChange {
   toImage: string;
   /** The file the edit for this change goes to. */
   file: string | null;
+  /** How the target's version relates to the source's (`ahead`: this change downgrades it). */
+  relation: Relation;
+  comparison: Comparison;
+  note: string;
 }
 
 /** One file of a change set. */
@@ -285,7 +304,10 @@ export interface PullRequest {
 
 /** The result of `Workspace.planPromotion`. */
 export interface PromotionPlan {
+  /** The app's name, or its path when another app has the same name. */
   app: string;
+  /** The app's directory; `null` when the request names no single app. */
+  appPath: string | null;
   from: string | null;
   to: string;
   changes: PlannedChange[];
@@ -295,6 +317,8 @@ export interface PromotionPlan {
   /** Rendered changes beyond the planned images (each also an `R009` warning). */
   collateral: CollateralChange[];
   gates: GateResult[];
+  /** Whether a change moves a container to an older version (semver); ask before writing. */
+  downgrade: boolean;
   /** True only when every gate passes and nothing is in error. */
   allowed: boolean;
   message: string;

@@ -91,6 +91,15 @@ impl App {
     }
 }
 
+/// Why [`Pipeline::find_app`] found no single app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppLookup {
+    /// No app has that name or path.
+    Unknown,
+    /// Several apps have that name: their paths.
+    Ambiguous(Vec<String>),
+}
+
 /// The whole model.
 #[derive(Debug, Clone, Default)]
 pub struct Pipeline {
@@ -137,12 +146,37 @@ impl Pipeline {
         } else {
             discovered_model(tree, &app_dirs)
         };
+        report_shared_names(&apps, &config, &mut diagnostics);
         Pipeline { environments, apps, declared: config.declared, diagnostics }
     }
 
+    /// The app named `name` (its directory's last segment) or at path `name`; `None` when
+    /// there is none or the name is shared (see [`Pipeline::find_app`]).
     #[must_use]
     pub fn app(&self, name: &str) -> Option<&App> {
-        self.apps.iter().find(|a| a.name == name || a.path == name)
+        self.find_app(name).ok()
+    }
+
+    /// The app at path `name`, or else the one app named `name`. Several apps may share a name
+    /// (`teams/a/apps/web`, `teams/b/apps/web`): then the answer lists their paths, and only
+    /// a path names one.
+    pub fn find_app(&self, name: &str) -> Result<&App, AppLookup> {
+        let path = tree::normalize(name).unwrap_or_else(|_| name.to_string());
+        if let Some(app) = self.apps.iter().find(|a| a.path == path) {
+            return Ok(app);
+        }
+        let named: Vec<&App> = self.apps.iter().filter(|a| a.name == name).collect();
+        match named.as_slice() {
+            [] => Err(AppLookup::Unknown),
+            [one] => Ok(one),
+            many => Err(AppLookup::Ambiguous(many.iter().map(|a| a.path.clone()).collect())),
+        }
+    }
+
+    /// Whether another app has the same name as `app` (so only its path names it).
+    #[must_use]
+    pub fn name_is_shared(&self, app: &App) -> bool {
+        self.apps.iter().filter(|a| a.name == app.name).count() > 1
     }
 
     #[must_use]
@@ -169,6 +203,30 @@ impl Pipeline {
             .rev()
             .find(|e| app.environment(&e.name).is_some())
             .map(|e| e.name.clone())
+    }
+}
+
+/// A warning for each name several apps share: such an app is named by its path.
+fn report_shared_names(apps: &[App], config: &PipelineConfig, diagnostics: &mut Vec<Diagnostic>) {
+    let mut names: BTreeSet<&str> = BTreeSet::new();
+    for app in apps {
+        if !names.insert(&app.name) {
+            continue;
+        }
+        let paths: Vec<&str> =
+            apps.iter().filter(|a| a.name == app.name).map(|a| a.path.as_str()).collect();
+        if paths.len() < 2 {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            Code::PipelineAppNameShared,
+            format!("{} apps are named '{}': {}", paths.len(), app.name, paths.join(", ")),
+        )
+        .with_help(format!("name one of them by its path, e.g. '{}'", paths[0]));
+        if let Some(glob) = config.apps.first() {
+            d = d.at(PIPELINE_FILE, glob.span());
+        }
+        diagnostics.push(d);
     }
 }
 
@@ -417,5 +475,35 @@ mod tests {
         assert!(p.apps[0].path.ends_with("/zz"));
         // 63 directories, each at most (13 + 1) × 64 cells plus its characters.
         assert!(meter.spent() < 63 * (14 * 64 + 4 * 64), "{} steps", meter.spent());
+    }
+
+    /// Issue 14: two apps named `web` under `teams/*/apps/*`. A name they share finds neither
+    /// (on main the first one was picked silently); a path finds each; a warning lists them.
+    #[test]
+    fn apps_sharing_a_name_are_named_by_path() {
+        let mut t = tree(&[
+            "teams/a/apps/web/prod/kustomization.yaml",
+            "teams/b/apps/web/prod/kustomization.yaml",
+            "teams/b/apps/api/prod/kustomization.yaml",
+        ]);
+        t.insert(
+            "baton.yaml",
+            "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  apps: [\"teams/*/apps/*\"]\n",
+        )
+        .unwrap();
+        let p = Pipeline::load(&t);
+        assert_eq!(
+            p.find_app("web"),
+            Err(AppLookup::Ambiguous(vec!["teams/a/apps/web".into(), "teams/b/apps/web".into()]))
+        );
+        assert!(p.app("web").is_none());
+        assert_eq!(p.find_app("teams/b/apps/web").unwrap().path, "teams/b/apps/web");
+        assert_eq!(p.find_app("./teams/a/apps/web/").unwrap().path, "teams/a/apps/web");
+        assert_eq!(p.find_app("api").unwrap().path, "teams/b/apps/api");
+        assert_eq!(p.find_app("nope"), Err(AppLookup::Unknown));
+        let shared: Vec<&Diagnostic> = p.diagnostics.iter().filter(|d| d.code == "P007").collect();
+        assert_eq!(shared.len(), 1, "{:?}", p.diagnostics);
+        assert_eq!(shared[0].message, "2 apps are named 'web': teams/a/apps/web, teams/b/apps/web");
+        assert_eq!(shared[0].file.as_deref(), Some("baton.yaml"));
     }
 }

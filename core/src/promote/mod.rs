@@ -23,8 +23,9 @@ use crate::gates::evaluate::{self, Context, GateResult, GateStatus, Promotion};
 use crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::kustomize::transform::images::split;
 use crate::kustomize::{RenderedImage, RenderedResource};
-use crate::pipeline::{App, Pipeline};
+use crate::pipeline::{App, AppLookup, Pipeline};
 use crate::repo::Repo;
+use crate::status::{Classification, Comparison, Relation, classify};
 use crate::tree;
 use crate::vecmap::VecMap;
 use crate::yaml::edit::{self, TextEdit};
@@ -34,6 +35,7 @@ use crate::yaml::{Limits, Node, parse};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PromotionRequest {
+    /// The app's name or its path (a path is needed when several apps share the name).
     pub app: String,
     pub to: String,
     #[serde(default)]
@@ -58,6 +60,12 @@ pub struct PlannedChange {
     pub to_image: String,
     /// The file the edit for this change goes to.
     pub file: Option<String>,
+    /// How the target's current version relates to the source's (`ahead`: this change is a
+    /// downgrade).
+    pub relation: Relation,
+    pub comparison: Comparison,
+    /// Why, in words.
+    pub note: String,
 }
 
 /// A change set entry: one file before and after, with its unified diff.
@@ -75,7 +83,10 @@ pub struct PullRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PromotionPlan {
+    /// The app's name, or its path when another app has the same name.
     pub app: String,
+    /// The app's directory; `None` when the request names no single app.
+    pub app_path: Option<String>,
     pub from: Option<String>,
     pub to: String,
     pub changes: Vec<PlannedChange>,
@@ -85,6 +96,9 @@ pub struct PromotionPlan {
     /// shared overlay, a resource a patch also matches, an overlay that includes the target.
     pub collateral: Vec<CollateralChange>,
     pub gates: Vec<GateResult>,
+    /// Whether a change moves a container to an older version (semver): the target runs
+    /// something newer than the source. A host should ask before writing such a plan.
+    pub downgrade: bool,
     pub allowed: bool,
     /// A one-line summary ("nothing to promote: …", "2 images to promote", …).
     pub message: String,
@@ -96,6 +110,7 @@ impl PromotionPlan {
     fn empty(request: &PromotionRequest) -> Self {
         PromotionPlan {
             app: request.app.clone(),
+            app_path: None,
             from: request.from.clone(),
             to: request.to.clone(),
             changes: Vec::new(),
@@ -103,6 +118,7 @@ impl PromotionPlan {
             rendered_diff: String::new(),
             collateral: Vec::new(),
             gates: Vec::new(),
+            downgrade: false,
             allowed: false,
             message: String::new(),
             pull_request: None,
@@ -135,6 +151,10 @@ fn containers<'r>(resources: &[&'r RenderedResource]) -> Vec<Container<'r>> {
         .collect()
 }
 
+fn non_empty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
+}
+
 fn version_of(image: &str) -> Option<String> {
     let (_, tag, digest) = split(image);
     if !digest.is_empty() {
@@ -165,17 +185,40 @@ fn retag(name: &str, source: &str) -> String {
 pub fn plan(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
     let mut out = PromotionPlan::empty(request);
     let pipeline = repo.pipeline();
-    let Some(app) = pipeline.app(&request.app).cloned() else {
-        let known: Vec<&str> = pipeline.apps.iter().map(|a| a.name.as_str()).collect();
-        return out.refuse(
-            Diagnostic::new(Code::UnknownApp, format!("there is no app named '{}'", request.app))
+    let app = match pipeline.find_app(&request.app) {
+        Ok(app) => app.clone(),
+        Err(AppLookup::Unknown) => {
+            let mut known: Vec<&str> = pipeline.apps.iter().map(|a| a.name.as_str()).collect();
+            known.dedup();
+            return out.refuse(
+                Diagnostic::new(
+                    Code::UnknownApp,
+                    format!("there is no app named '{}'", request.app),
+                )
                 .with_help(format!(
                     "known apps: {}",
                     if known.is_empty() { "(none)".into() } else { known.join(", ") }
                 )),
-        );
+            );
+        }
+        Err(AppLookup::Ambiguous(paths)) => {
+            return out.refuse(
+                Diagnostic::new(
+                    Code::AmbiguousApp,
+                    format!(
+                        "{} apps are named '{}': {}",
+                        paths.len(),
+                        request.app,
+                        paths.join(", ")
+                    ),
+                )
+                .with_help(format!("name the app by its path, e.g. `app: {}`", paths[0])),
+            );
+        }
     };
-    out.app.clone_from(&app.name);
+    // A shared name does not tell the apps apart (in a PR title or branch, say): the path does.
+    out.app = if pipeline.name_is_shared(&app) { app.path.clone() } else { app.name.clone() };
+    out.app_path = Some(app.path.clone());
     let known_envs =
         || app.environments.iter().map(|e| e.name.clone()).collect::<Vec<_>>().join(", ");
     let Some(target) = app.environment(&request.to).cloned() else {
@@ -231,7 +274,37 @@ pub fn plan(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
         .zip(files)
         .map(|(c, file)| PlannedChange { file, ..c.planned.clone() })
         .collect();
+    report_downgrades(&mut out, &target.name, &from);
     finish_plan(repo, &pipeline, &app, &target.path, &edits, upstream.as_deref(), request, out)
+}
+
+/// Marks a plan that moves a container to an older version, with a warning naming each.
+fn report_downgrades(out: &mut PromotionPlan, target: &str, source: &str) {
+    let older: Vec<String> = out
+        .changes
+        .iter()
+        .filter(|c| c.relation == Relation::Ahead)
+        .map(|c| {
+            let v = |s: &Option<String>| s.as_deref().unwrap_or("none").to_string();
+            format!("{} '{}' from {} to {}", c.workload, c.container, v(&c.from), v(&c.to))
+        })
+        .collect();
+    if older.is_empty() {
+        return;
+    }
+    out.downgrade = true;
+    out.diagnostics.push(
+        Diagnostic::new(
+            Code::PromotionDowngrade,
+            format!(
+                "{target} runs newer versions than {source} (semver); this promotion downgrades {}",
+                older.join(", ")
+            ),
+        )
+        .with_help(format!(
+            "if {target} carries a hotfix, promote it upstream first; if it is a rollback to undo, confirm the downgrade"
+        )),
+    );
 }
 
 /// A change and where its value is written in the target.
@@ -271,6 +344,12 @@ fn find_changes(
         if from == to {
             continue;
         }
+        let (_, t_tag, t_digest) = split(&t.image.image);
+        let (_, s_tag, s_digest) = split(&s.image.image);
+        let Classification { relation, comparison, note } = classify(
+            (non_empty(&t_tag), non_empty(&t_digest)),
+            (non_empty(&s_tag), non_empty(&s_digest)),
+        );
         changes.push(Change {
             planned: PlannedChange {
                 workload: t.workload.clone(),
@@ -281,6 +360,9 @@ fn find_changes(
                 from_image: t.image.image.clone(),
                 to_image: retag(&t_name, &s.image.image),
                 file: None,
+                relation,
+                comparison,
+                note,
             },
             origin: t.image.source.as_ref().map(|o| (o.file.clone(), o.span)),
         });
@@ -589,6 +671,8 @@ fn summary(plan: &PromotionPlan, errors: bool) -> String {
         .map(|g| g.name.as_str())
         .collect();
     let what = if n == 1 { "1 image".to_string() } else { format!("{n} images") };
+    let downgrade = if plan.downgrade { " (a downgrade)" } else { "" };
+    let what = format!("{what}{downgrade}");
     let collateral = match plan.collateral.len() {
         0 => String::new(),
         1 => ", with 1 collateral change".to_string(),

@@ -78,6 +78,12 @@ fn body(plan: &PromotionPlan, app: &App) -> String {
     let from = plan.from.as_deref().unwrap_or("?");
     let mut b =
         format!("Promotes **{}** from `{from}` to `{}` (`{}`).\n\n", plan.app, plan.to, app.path);
+    if plan.downgrade {
+        b.push_str(&format!(
+            "> [!WARNING]\n> This promotion **downgrades** `{}`: it runs newer versions than `{from}` (semver).\n\n",
+            plan.to
+        ));
+    }
     b.push_str("| workload | container | image | from | to |\n| --- | --- | --- | --- | --- |\n");
     for c in &plan.changes {
         let v = |s: &Option<String>| s.as_deref().map_or("—".to_string(), |v| format!("`{v}`"));

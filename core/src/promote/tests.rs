@@ -417,3 +417,99 @@ fn the_rendered_diff_pairs_resources_by_namespace() {
     assert!(diff.contains("--- a/production/Deployment/b/web\n"), "{diff}");
     assert_eq!(diff.matches("+      - image: registry.example.com/web:2.0.0").count(), 2, "{diff}");
 }
+
+/// Issue 14: two apps named `web` under `teams/*/apps/*`. On main `app: web` silently planned
+/// the first; now it is refused with the candidates, and the path names each.
+#[test]
+fn an_app_name_two_apps_share_is_refused_and_a_path_accepted() {
+    let mut t = FileTree::new();
+    for team in ["a", "b"] {
+        let dir = format!("teams/{team}/apps/web");
+        t.insert(&format!("{dir}/base/kustomization.yaml"), "resources: [deployment.yaml]\n")
+            .unwrap();
+        t.insert(
+            &format!("{dir}/base/deployment.yaml"),
+            BASE_DEPLOYMENT.replace("payment-service", "web").as_str(),
+        )
+        .unwrap();
+        t.insert(&format!("{dir}/staging/kustomization.yaml"), format!("resources: [../base]\nimages:\n- name: registry.example.com/web\n  newTag: {team}-2\n").as_str()).unwrap();
+        t.insert(&format!("{dir}/production/kustomization.yaml"), "resources: [../base]\n")
+            .unwrap();
+    }
+    t.insert(
+        "baton.yaml",
+        "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  apps: [\"teams/*/apps/*\"]\n",
+    )
+    .unwrap();
+    let mut ws = Workspace::new(t);
+    let plan = ws.plan_promotion(&request("web", "production"));
+    assert!(plan.edits.is_empty() && !plan.allowed);
+    assert_eq!(plan.app_path, None);
+    let d = &plan.diagnostics[0];
+    assert_eq!(d.code, "R012");
+    assert_eq!(d.message, "2 apps are named 'web': teams/a/apps/web, teams/b/apps/web");
+    assert_eq!(d.help.as_deref(), Some("name the app by its path, e.g. `app: teams/a/apps/web`"));
+    let plan = ws.plan_promotion(&request("teams/b/apps/web", "production"));
+    assert!(plan.allowed, "{:?}", plan.diagnostics);
+    assert_eq!(
+        (plan.app.as_str(), plan.app_path.as_deref()),
+        ("teams/b/apps/web", Some("teams/b/apps/web"))
+    );
+    assert_eq!(plan.edits[0].path, "teams/b/apps/web/production/kustomization.yaml");
+    assert_eq!(plan.changes[0].to.as_deref(), Some("b-2"));
+    assert_eq!(
+        plan.pull_request.as_ref().unwrap().branch,
+        "promote/teams/b/apps/web/production-b-2"
+    );
+    // Status warns that the name is shared.
+    assert!(ws.status().diagnostics.iter().any(|d| d.code == "P007"));
+}
+
+/// Issue 14: staging runs v0.26.0, production v0.26.1. On main status called that a pending
+/// promotion and the plan said nothing; now status says production is ahead (semver) and the
+/// plan is marked a downgrade, with a warning, for the host to confirm before writing.
+#[test]
+fn a_target_newer_than_its_source_is_ahead_and_promoting_it_is_a_downgrade() {
+    let mut t = seed();
+    t.insert("apps/payment-service/staging/image-patch.yaml", patch("v0.26.0").as_str()).unwrap();
+    t.insert("apps/payment-service/production/image-patch.yaml", patch("v0.26.1").as_str())
+        .unwrap();
+    let mut ws = Workspace::new(t);
+    let status = ws.status();
+    let pay = status.apps.iter().find(|a| a.name == "payment-service").unwrap();
+    let change = &pay.pending[0].changes[0];
+    assert_eq!((change.from.as_deref(), change.to.as_deref()), (Some("v0.26.1"), Some("v0.26.0")));
+    assert_eq!((change.relation, change.comparison), (Relation::Ahead, Comparison::Semver));
+    assert_eq!(change.note, "semver: v0.26.1 is newer than v0.26.0");
+    let plan = ws.plan_promotion(&request("payment-service", "production"));
+    assert!(plan.downgrade);
+    assert_eq!(plan.changes[0].relation, Relation::Ahead);
+    let warning = plan.diagnostics.iter().find(|d| d.code == "R011").expect("a downgrade warning");
+    assert_eq!(
+        warning.message,
+        "production runs newer versions than staging (semver); this promotion downgrades Deployment/payment-service 'payment-service' from v0.26.1 to v0.26.0"
+    );
+    assert!(plan.message.starts_with("1 image (a downgrade) to promote"), "{}", plan.message);
+    assert!(plan.allowed, "the gates decide `allowed`; the host decides about downgrades");
+    assert!(plan.pull_request.unwrap().body.contains("**downgrades** `production`"));
+    // The other way round is an upgrade: behind, no warning.
+    let mut t = seed();
+    t.insert("apps/payment-service/staging/image-patch.yaml", patch("v0.27.0").as_str()).unwrap();
+    t.insert("apps/payment-service/production/image-patch.yaml", patch("v0.26.1").as_str())
+        .unwrap();
+    let mut ws = Workspace::new(t);
+    let plan = ws.plan_promotion(&request("payment-service", "production"));
+    assert!(!plan.downgrade && plan.diagnostics.iter().all(|d| d.code != "R011"));
+    assert_eq!(plan.changes[0].relation, Relation::Behind);
+    // Git SHAs have no order: diverged, and said so.
+    let plan = Workspace::new(seed()).plan_promotion(&request("payment-service", "production"));
+    assert_eq!(
+        (plan.changes[0].relation, plan.changes[0].comparison),
+        (Relation::Diverged, Comparison::None)
+    );
+    assert_eq!(
+        plan.changes[0].note,
+        "not ordered: '9f8e7d6' and 'abc1234' are not semantic versions"
+    );
+    assert!(!plan.downgrade);
+}
