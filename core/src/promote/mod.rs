@@ -664,12 +664,10 @@ fn summary(plan: &PromotionPlan, errors: bool) -> String {
         );
     }
     let n = plan.changes.len();
-    let blocked: Vec<&str> = plan
-        .gates
-        .iter()
-        .filter(|g| g.status != GateStatus::Pass)
-        .map(|g| g.name.as_str())
-        .collect();
+    let named = |status: GateStatus| -> Vec<&str> {
+        plan.gates.iter().filter(|g| g.status == status).map(|g| g.name.as_str()).collect()
+    };
+    let (failed, pending) = (named(GateStatus::Fail), named(GateStatus::Pending));
     let what = if n == 1 { "1 image".to_string() } else { format!("{n} images") };
     let downgrade = if plan.downgrade { " (a downgrade)" } else { "" };
     let what = format!("{what}{downgrade}");
@@ -678,15 +676,17 @@ fn summary(plan: &PromotionPlan, errors: bool) -> String {
         1 => ", with 1 collateral change".to_string(),
         c => format!(", with {c} collateral changes"),
     };
-    if blocked.is_empty() {
-        format!("{what} to promote from {from} to {}{collateral}; all gates pass", plan.to)
-    } else {
-        format!(
-            "{what} to promote from {from} to {}{collateral}; waiting on: {}",
-            plan.to,
-            blocked.join(", ")
-        )
+    let mut gates = Vec::new();
+    if !failed.is_empty() {
+        gates.push(format!("blocked by failed gates: {}", failed.join(", ")));
     }
+    if !pending.is_empty() {
+        gates.push(format!("waiting on: {}", pending.join(", ")));
+    }
+    if gates.is_empty() {
+        gates.push("all gates pass".into());
+    }
+    format!("{what} to promote from {from} to {}{collateral}; {}", plan.to, gates.join("; "))
 }
 
 /// A plan's edits after verification.

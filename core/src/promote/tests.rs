@@ -513,3 +513,41 @@ fn a_target_newer_than_its_source_is_ahead_and_promoting_it_is_a_downgrade() {
     );
     assert!(!plan.downgrade);
 }
+
+/// Issue 14: a failed gate is not "waiting on"; CODEOWNERS problems reach the plan; the
+/// codeowners gate says what is true when no rule covers the changed file.
+#[test]
+fn plan_messages_are_true_to_the_gates() {
+    let mut t = seed();
+    t.insert(
+        "baton.yaml",
+        "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: staging\n  - name: production\n    gates:\n      requiredChecks: [e2e]\n      approvals: 1\n      codeowners: true\n",
+    )
+    .unwrap();
+    t.insert(".github/CODEOWNERS", "/docs/ @writers\n!secret @a\n").unwrap();
+    let mut ws = Workspace::new(t);
+    let mut req = request("payment-service", "production");
+    req.context = Some(Context {
+        checks: BTreeMap::from([("e2e".to_string(), "failure".to_string())]),
+        ..Context::default()
+    });
+    let plan = ws.plan_promotion(&req);
+    assert_eq!(
+        plan.message,
+        "1 image to promote from staging to production; blocked by failed gates: requiredChecks; waiting on: approvals"
+    );
+    let codeowners = plan.gates.iter().find(|g| g.name == "codeowners").unwrap();
+    assert_eq!(codeowners.status, GateStatus::Pass);
+    assert_eq!(
+        codeowners.message,
+        "no rule of .github/CODEOWNERS covers apps/payment-service/production/image-patch.yaml; no code-owner approval is required"
+    );
+    let g001 = plan
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "G001")
+        .expect("CODEOWNERS problems reach the plan");
+    assert_eq!(g001.file.as_deref(), Some(".github/CODEOWNERS"));
+    assert!(g001.range.is_some());
+    assert!(!plan.allowed);
+}
