@@ -183,6 +183,15 @@ fn retag(name: &str, source: &str) -> String {
 
 /// Plans a promotion.
 pub fn plan(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
+    let mut out = build(repo, request);
+    if repo.meter().exhausted() && !out.diagnostics.iter().any(|d| d.code == "R013") {
+        out.diagnostics.push(repo.meter().exhausted_diagnostic("planning the promotion"));
+        out.allowed = false;
+    }
+    out
+}
+
+fn build(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
     let mut out = PromotionPlan::empty(request);
     let pipeline = repo.pipeline();
     let app = match pipeline.find_app(&request.app) {
@@ -644,9 +653,6 @@ fn finish_plan(
     out.message = summary(&out, errors);
     if !out.changes.is_empty() && !errors {
         out.pull_request = Some(pull_request::compose(&out, app));
-    }
-    if repo.meter().exhausted() {
-        out.diagnostics.push(repo.meter().exhausted_diagnostic("planning the promotion"));
     }
     repo.locate(&mut out.diagnostics);
     out
