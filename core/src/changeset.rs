@@ -24,6 +24,45 @@
 //! Field paths are written in kyaml's syntax, as `replacements` use them:
 //! `spec.template.spec.containers.[name=web].image`, a numeric part for a list item without
 //! names, and `[a.b/c]` for a key holding a dot.
+//!
+//! A feature builds and verifies its change like this (a preview environment that creates an
+//! overlay, a cleanup that deletes one, an image update that edits one):
+//!
+//! ```
+//! use baton_core::changeset::{ChangeSet, Intent};
+//! use baton_core::{FileTree, Workspace};
+//!
+//! let mut tree = FileTree::new();
+//! tree.insert("app/base/kustomization.yaml", "resources: [cm.yaml]\n").unwrap();
+//! tree.insert("app/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n").unwrap();
+//! tree.insert("app/pr-7/kustomization.yaml", "resources: [../base]\nnameSuffix: -pr-7\n").unwrap();
+//! let mut ws = Workspace::new(tree);
+//!
+//! // Create: a preview overlay for PR 42. Everything it renders is intended.
+//! let mut create = ChangeSet::new();
+//! create.write(ws.tree(), "app/pr-42/kustomization.yaml", "resources: [../base]\nnameSuffix: -pr-42\n").unwrap();
+//! let verified = create.verify(&mut ws.repo(), &[Intent::overlay("app/pr-42")]).unwrap();
+//! assert!(verified.ok() && verified.collateral.is_empty());
+//!
+//! // Delete: the cleanup of PR 7's preview.
+//! let mut delete = ChangeSet::new();
+//! delete.delete(ws.tree(), "app/pr-7/kustomization.yaml").unwrap();
+//! let verified = delete.verify(&mut ws.repo(), &[Intent::overlay("app/pr-7")]).unwrap();
+//! assert_eq!(verified.overlays[0].resources[0].resource.name, "cfg-pr-7");
+//!
+//! // Edit: a change to the shared base, declared for no overlay, is collateral everywhere.
+//! let mut edit = ChangeSet::new();
+//! let text = ws.tree().text("app/base/cm.yaml").unwrap().to_string() + "data:\n  k: v\n";
+//! edit.write(ws.tree(), "app/base/cm.yaml", text).unwrap();
+//! let verified = edit.verify(&mut ws.repo(), &[]).unwrap();
+//! let overlays: Vec<&str> = verified.collateral.iter().map(|c| c.overlay.as_str()).collect();
+//! assert_eq!(overlays, ["app/base", "app/pr-7"]);
+//! assert_eq!(verified.collateral[0].fields[0].path, "data");
+//! for file in edit.into_edits() {
+//!     // `before`/`after` are `None` for a created/deleted file; `diff` is git's.
+//!     assert_eq!((file.before.is_some(), file.after.is_some()), (true, true));
+//! }
+//! ```
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
