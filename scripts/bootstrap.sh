@@ -2,7 +2,8 @@
 # Installs what building and testing Baton needs, and only what is missing.
 #
 #   scripts/bootstrap.sh          build tools: wasm32 target, wasm-bindgen CLI, node_modules
-#   scripts/bootstrap.sh --test   the above, plus Chromium for the browser tests
+#   scripts/bootstrap.sh --test   the above, plus Chromium for the browser tests and Neovim for
+#                                 the language server's editor test
 #
 # Every step checks first (a version, a file, a lock hash), so on a machine that already
 # has everything this takes a second or two. Nothing is downloaded from GitHub: tools come
@@ -56,15 +57,30 @@ else
   echo "$lock_hash" > "$stamp"
 fi
 
-# 4. Chromium for the browser tests (Debian's; Playwright's own download cannot work here).
+# 4. For the tests, from Debian, each only when missing: Chromium for the browser tests
+#    (Playwright's own download cannot work here), Neovim as a real client of the language
+#    server (Debian's 0.7 has vim.lsp and vim.diagnostic).
+apt_updated=false
+apt_install() {
+  local sudo_cmd=""
+  if [ "$(id -u)" != 0 ]; then sudo_cmd=sudo; fi
+  if ! $apt_updated; then
+    $sudo_cmd apt-get update -qq
+    apt_updated=true
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
 if $want_browser; then
   if [ -x /usr/bin/chromium ]; then
     say "chromium: present ($(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown'))"
   else
     say "chromium: installing from Debian"
-    sudo_cmd=""
-    if [ "$(id -u)" != 0 ]; then sudo_cmd=sudo; fi
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
+  fi
+  if command -v nvim >/dev/null; then
+    say "neovim: present ($(nvim --version | head -n1))"
+  else
+    say "neovim: installing from Debian"
+    apt_install neovim
   fi
 fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every test of the project, in the order a failure is cheapest to find: formatting and lints,
 # Rust tests, the core built for wasm32, the npm package build, the Node tests of that
-# package, the TypeScript declarations, and the playground in headless Chromium.
+# package, the TypeScript declarations and sources, the language server (over stdio, in
+# headless Neovim) and the VS Code extension with its .vsix, and the playground in headless
+# Chromium.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -23,4 +25,8 @@ step bash scripts/build-wasm.sh
 step node --test tests/js/*.test.mjs
 step node_modules/.bin/tsc --strict --noEmit -p tests/js/tsconfig.json
 step node_modules/.bin/tsc --noEmit -p web-demo/tsconfig.json
+step node_modules/.bin/tsc -p lsp/tsconfig.json
+step node_modules/.bin/tsc -p editors/vscode/tsconfig.json
+step node scripts/build-lsp.mjs --vsix
+step node --test tests/lsp/*.test.mjs
 step node --test tests/browser/*.test.mjs

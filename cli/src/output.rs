@@ -1,12 +1,57 @@
 //! Printing results: `file:line:col: severity[CODE]: message` for people, JSON for tools
 //! (the same shapes the JS API returns), SARIF 2.1.0 for code-scanning UIs.
+//!
+//! Text for people may be colored ([`Palette`]); the words stay the same, so a colored and a
+//! plain run differ only by escape codes.
 
-use baton_core::Diagnostic;
+use anstyle::{AnsiColor, Style};
+use baton_core::{Diagnostic, Severity};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::commands::promote::Obstacle;
+
+/// Whether, and how, text for people is colored.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    color: bool,
+}
+
+impl Palette {
+    #[must_use]
+    pub fn new(color: bool) -> Palette {
+        Palette { color }
+    }
+
+    fn paint(self, style: Style, text: &str) -> String {
+        if self.color { format!("{style}{text}{style:#}") } else { text.to_string() }
+    }
+
+    fn severity(self, severity: Severity) -> String {
+        let color = match severity {
+            Severity::Error => AnsiColor::Red,
+            Severity::Warning => AnsiColor::Yellow,
+            Severity::Info => AnsiColor::Blue,
+            Severity::Hint => AnsiColor::Cyan,
+        };
+        self.paint(Style::new().bold().fg_color(Some(color.into())), severity.as_str())
+    }
+
+    fn good(self, text: &str) -> String {
+        self.paint(Style::new().bold().fg_color(Some(AnsiColor::Green.into())), text)
+    }
+
+    fn bad(self, text: &str) -> String {
+        self.paint(Style::new().bold().fg_color(Some(AnsiColor::Red.into())), text)
+    }
+
+    fn waiting(self, text: &str) -> String {
+        self.paint(Style::new().bold().fg_color(Some(AnsiColor::Yellow.into())), text)
+    }
+}
+
 /// One line per diagnostic (1-based line and column), with `help:` and related lines.
-pub fn diagnostics_text(diagnostics: &[Diagnostic]) -> String {
+pub fn diagnostics_text(diagnostics: &[Diagnostic], palette: Palette) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let location = match (&d.file, d.line_col()) {
@@ -14,7 +59,8 @@ pub fn diagnostics_text(diagnostics: &[Diagnostic]) -> String {
             (Some(file), None) => format!("{file}: "),
             (None, _) => String::new(),
         };
-        out.push_str(&format!("{location}{}[{}]: {}\n", d.severity.as_str(), d.code, d.message));
+        let severity = palette.severity(d.severity);
+        out.push_str(&format!("{location}{severity}[{}]: {}\n", d.code, d.message));
         if let Some(help) = &d.help {
             out.push_str(&format!("  help: {help}\n"));
         }
@@ -29,7 +75,7 @@ pub fn diagnostics_text(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// The apps × environments matrix, with pending promotions under each app.
-pub fn status_text(status: &baton_core::status::Status) -> String {
+pub fn status_text(status: &baton_core::status::Status, palette: Palette) -> String {
     let mut out = String::new();
     for app in &status.apps {
         out.push_str(&format!("{} ({})\n", app.name, app.path));
@@ -108,12 +154,12 @@ pub fn status_text(status: &baton_core::status::Status) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&diagnostics_text(&status.diagnostics));
+    out.push_str(&diagnostics_text(&status.diagnostics, palette));
     out
 }
 
 /// A promotion plan for a terminal: changes, file diffs, gates, verdict.
-pub fn plan_text(plan: &baton_core::promote::PromotionPlan) -> String {
+pub fn plan_text(plan: &baton_core::promote::PromotionPlan, palette: Palette) -> String {
     use baton_core::gates::evaluate::GateStatus;
     let mut out =
         format!("promote {}: {} → {}\n", plan.app, plan.from.as_deref().unwrap_or("?"), plan.to);
@@ -140,19 +186,48 @@ pub fn plan_text(plan: &baton_core::promote::PromotionPlan) -> String {
         let width = plan.gates.iter().map(|g| g.name.len()).max().unwrap_or(0);
         for g in &plan.gates {
             let mark = match g.status {
-                GateStatus::Pass => "pass   ",
-                GateStatus::Pending => "pending",
-                GateStatus::Fail => "FAIL   ",
+                GateStatus::Pass => palette.good("pass   "),
+                GateStatus::Pending => palette.waiting("pending"),
+                GateStatus::Fail => palette.bad("FAIL   "),
             };
             out.push_str(&format!("  {mark}  {:width$}  {}\n", g.name, g.message));
         }
     }
-    out.push_str(&diagnostics_text(&plan.diagnostics));
+    out.push_str(&diagnostics_text(&plan.diagnostics, palette));
     out.push_str(&format!(
         "\n{}\nallowed: {}\n",
         plan.message,
-        if plan.allowed { "yes" } else { "no" }
+        if plan.allowed { palette.good("yes") } else { palette.bad("no") }
     ));
+    out
+}
+
+/// Why `promote --write` wrote nothing: every obstacle still standing, and the flag that would
+/// lift it when one would.
+pub fn refusal_text(standing: &[Obstacle], palette: Palette) -> String {
+    let mut out = format!("baton: {} nothing written:\n", palette.bad("not allowed;"));
+    for o in standing {
+        out.push_str(&format!("  {}\n", o.what));
+    }
+    let mut flags: Vec<&str> = standing.iter().filter_map(|o| o.lifted_by).collect();
+    flags.dedup();
+    if flags.len() == standing.len() {
+        out.push_str(&format!("  ({} writes anyway)\n", flags.join(", ")));
+    }
+    out
+}
+
+/// What `promote --write --force` overrode, by name and message.
+pub fn override_text(lifted: &[Obstacle], palette: Palette) -> String {
+    let mut out = String::new();
+    for o in lifted {
+        let flag = o.lifted_by.unwrap_or("a flag");
+        out.push_str(&format!(
+            "baton: {} {}\n",
+            palette.waiting(&format!("{flag} overrides")),
+            o.what
+        ));
+    }
     out
 }
 
@@ -191,7 +266,7 @@ pub fn sarif(diagnostics: &[Diagnostic]) -> String {
             let mut result =
                 json!({"ruleId": d.code, "level": level, "message": {"text": d.message}});
             if let Some(file) = &d.file {
-                let mut location = json!({"artifactLocation": {"uri": file}});
+                let mut location = json!({"artifactLocation": {"uri": uri_path(file)}});
                 if let Some(range) = d.range {
                     location["region"] = json!({
                         "startLine": range.start.line + 1,
@@ -213,4 +288,36 @@ pub fn sarif(diagnostics: &[Diagnostic]) -> String {
             "results": results,
         }],
     }))
+}
+
+/// The characters a URI path segment may hold as they are (RFC 3986 `unreserved`); every
+/// other byte of the UTF-8 path, `/` aside, is percent-encoded. A repository path becomes a
+/// relative URI reference that SARIF viewers resolve against the checkout.
+const URI_PATH_ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A repository path as a SARIF `artifactLocation.uri`: `a b#%.yaml` → `a%20b%23%25.yaml`.
+fn uri_path(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, URI_PATH_ESCAPED).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri_path("apps/web/base/deployment.yaml"), "apps/web/base/deployment.yaml");
+        assert_eq!(uri_path("a b/c#d%e.yaml"), "a%20b/c%23d%25e.yaml");
+        assert_eq!(uri_path("é/日.yaml"), "%C3%A9/%E6%97%A5.yaml");
+        assert_eq!(
+            uri_path("x?y=[1]:@!$&'()*+,;"),
+            "x%3Fy%3D%5B1%5D%3A%40%21%24%26%27%28%29%2A%2B%2C%3B"
+        );
+        assert_eq!(uri_path("~a-b_c.d"), "~a-b_c.d");
+    }
 }

@@ -2,76 +2,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct Repo(PathBuf);
-
-impl Repo {
-    fn new(files: &[(&str, &[u8])]) -> Repo {
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("baton-cli-test-{}-{n}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        for (path, bytes) in files {
-            let full = dir.join(path);
-            fs::create_dir_all(full.parent().unwrap()).unwrap();
-            fs::write(full, bytes).unwrap();
-        }
-        fs::create_dir_all(&dir).unwrap();
-        Repo(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn read(&self, path: &str) -> String {
-        fs::read_to_string(self.0.join(path)).unwrap()
-    }
-}
-
-impl Drop for Repo {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-fn baton(repo: &Repo, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baton")).current_dir(repo.path()).args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: reg.example.com/web:1.0.0\n";
-
-fn seed() -> Vec<(&'static str, Vec<u8>)> {
-    vec![
-        ("apps/web/base/kustomization.yaml", b"resources:\n- deployment.yaml\n".to_vec()),
-        ("apps/web/base/deployment.yaml", DEPLOYMENT.as_bytes().to_vec()),
-        ("apps/web/staging/kustomization.yaml", b"resources:\n- ../base\nimages:\n- name: reg.example.com/web\n  newTag: abc1234 # from CI\n".to_vec()),
-        ("apps/web/production/kustomization.yaml", b"resources:\n- ../base\nnamespace: web-prod\n".to_vec()),
-    ]
-}
+use common::{Repo, baton, stderr, stdout};
 
 fn repo_with(extra: &[(&'static str, &[u8])]) -> Repo {
-    let mut files: Vec<(&str, Vec<u8>)> = seed();
-    for (p, b) in extra {
-        files.retain(|(q, _)| q != p);
-        files.push((p, b.to_vec()));
-    }
-    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_slice())).collect();
-    Repo::new(&refs)
+    Repo::seeded(extra)
 }
 
 #[test]
@@ -293,4 +231,21 @@ fn promote_lists_collateral_changes() {
         "{text}"
     );
     assert!(text.contains("warning[R009]"), "{text}");
+}
+
+/// SARIF `artifactLocation.uri` is a URI reference: spaces, `#`, `%` and non-ASCII characters
+/// of a path are percent-encoded (RFC 3986), or viewers cut the path at `#` or mis-decode it.
+#[test]
+fn sarif_uris_are_percent_encoded() {
+    let repo = repo_with(&[("apps/web/base/my file #1 100% é.yaml", b"kind: [\n")]);
+    let out = baton(&repo, &["validate", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris, ["apps/web/base/my%20file%20%231%20100%25%20%C3%A9.yaml"]);
 }

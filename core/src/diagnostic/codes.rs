@@ -55,6 +55,13 @@ registry! {
     FileNotFound = "T002", Error, "A referenced file or directory does not exist";
     InvalidUtf8 = "T003", Error, "A file is not valid UTF-8 text";
     FileTooLarge = "T004", Error, "A file is larger than the engine reads";
+    // Reading a repository from disk (hosts that read one: the CLI). Each names an entry the
+    // host left out, so that nothing is dropped silently.
+    LinkLeavesRepository = "T005", Error, "A symbolic link points outside the repository; it is not read";
+    NameNotUtf8 = "T006", Warning, "A file or directory name is not UTF-8; it is not read";
+    EntryUnreadable = "T007", Error, "A file or directory cannot be read (permissions, I/O error)";
+    LinkLoop = "T008", Warning, "A symbolic link leads in a loop (to itself or to a directory containing it); it is not followed";
+    NotAFile = "T009", Warning, "An entry is a broken link or not a regular file (FIFO, socket, device); it is not read";
 
     // YAML.
     YamlSyntax = "Y001", Error, "YAML syntax error";

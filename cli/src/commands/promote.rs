@@ -1,0 +1,243 @@
+//! `baton promote`: plan a promotion, and with `--write`, apply its edits.
+//!
+//! Writing is guarded by one function, [`obstacles`]: everything that stands between a plan
+//! and the disk is listed there, each with the flag that may lift it (if any). Errors are
+//! never lifted; blocking gates are lifted by `--force`, which says which gates it overrides.
+
+use std::path::PathBuf;
+
+use baton_core::Workspace;
+use baton_core::gates::evaluate::GateStatus;
+use baton_core::promote::{PromotionPlan, PromotionRequest};
+
+use super::{Context, Exit, Outcome};
+use crate::{disk, output};
+
+/// Plan a promotion: edits, rendered diff, gates; `--write` applies the edits
+///
+/// Moves the images that the source environment (--from, by default the one before --to in
+/// the pipeline) runs into the target environment --to, with surgical edits of the target's
+/// files. The plan is verified by rendering, and the gates of baton.yaml decide whether it is
+/// allowed. --write writes the edits only when the plan is allowed; --force writes past
+/// blocking gates (naming each); nothing is written while the plan has errors.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Exit codes: 0 allowed (or written with --force), 1 not allowed or \
+                        problems found (nothing written), 2 could not run.")]
+pub struct Args {
+    /// The app to promote (its name)
+    #[arg(long, value_name = "APP", value_parser = name)]
+    app: String,
+    /// The environment to promote to
+    #[arg(long, value_name = "ENV", value_parser = name)]
+    to: String,
+    /// The environment to promote from (default: the one before --to)
+    #[arg(long, value_name = "ENV", value_parser = name)]
+    from: Option<String>,
+    /// JSON file with the gates' context: author, approvals, checks, now, ...
+    #[arg(long, value_name = "FILE")]
+    context: Option<PathBuf>,
+    /// Output format: `json` gives the shapes of the JS API
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the edits to disk when the plan is allowed
+    #[arg(long)]
+    write: bool,
+    /// With --write: write even when gates block the promotion (never when the plan has errors)
+    #[arg(long, requires = "write")]
+    force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// An app or environment name. One that starts with `-` is a flag typed where a value was
+/// expected (`--app --to prod` with the app forgotten), not a name.
+fn name(value: &str) -> Result<String, String> {
+    if value.starts_with('-') {
+        Err("a name, not a flag, was expected".into())
+    } else if value.is_empty() {
+        Err("the name is empty".into())
+    } else {
+        Ok(value.to_string())
+    }
+}
+
+pub fn run(args: &Args, context: &Context) -> Outcome {
+    let gate_context = match &args.context {
+        Some(path) => Some(read_context(path)?),
+        None => None,
+    };
+    let repository = context.repository()?;
+    let mut workspace = Workspace::new(repository.tree);
+    let request = PromotionRequest {
+        app: args.app.clone(),
+        to: args.to.clone(),
+        from: args.from.clone(),
+        context: gate_context,
+    };
+    let mut plan = workspace.plan_promotion(&request);
+    // A plan is made from the whole repository (app globs, baton.yaml, CODEOWNERS): an entry
+    // left out of it can change the answer, so an error there blocks the plan like any other.
+    plan.allowed &= !disk::report_skipped(repository.skipped, &mut plan.diagnostics, |_| true);
+    let text = match args.format {
+        Format::Text => output::plan_text(&plan, output::Palette::new(context.terminal.out_color)),
+        Format::Json => output::json(&plan),
+    };
+    context.terminal.out(&text)?;
+    if !args.write {
+        return Ok(verdict(&plan));
+    }
+    let flags = Flags { force: args.force };
+    let found = obstacles(&plan, flags);
+    let (lifted, standing): (Vec<_>, Vec<_>) = found.into_iter().partition(|o| o.lifted);
+    let palette = output::Palette::new(context.terminal.err_color);
+    if !standing.is_empty() {
+        context.terminal.err(&output::refusal_text(&standing, palette));
+        return Ok(Exit::Problems);
+    }
+    if !lifted.is_empty() {
+        context.terminal.err(&output::override_text(&lifted, palette));
+    }
+    disk::write_edits(&context.root, &plan.edits)?;
+    context.terminal.err(&match plan.edits.len() {
+        0 => "baton: nothing to write\n".to_string(),
+        n => format!("baton: wrote {n} file(s)\n"),
+    });
+    Ok(if lifted.is_empty() { verdict(&plan) } else { Exit::Clean })
+}
+
+fn verdict(plan: &PromotionPlan) -> Exit {
+    if plan.allowed { Exit::Clean } else { Exit::Problems }
+}
+
+fn read_context(path: &std::path::Path) -> Result<baton_core::gates::evaluate::Context, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read context '{}': {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("invalid context '{}': {e}", path.display()))
+}
+
+/// The flags that may lift an obstacle to writing.
+#[derive(Debug, Clone, Copy)]
+pub struct Flags {
+    pub force: bool,
+}
+
+/// One thing that stands between a plan and the disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Obstacle {
+    /// What it is, for a person: "gate approvals (pending): 0 of 1 approvals".
+    pub what: String,
+    /// The flag that lifts it, if any (errors have none).
+    pub lifted_by: Option<&'static str>,
+    /// Whether that flag was given.
+    pub lifted: bool,
+}
+
+impl Obstacle {
+    fn fixed(what: String) -> Obstacle {
+        Obstacle { what, lifted_by: None, lifted: false }
+    }
+
+    fn liftable(what: String, flag: &'static str, given: bool) -> Obstacle {
+        Obstacle { what, lifted_by: Some(flag), lifted: given }
+    }
+}
+
+/// Everything that stands between `plan` and the disk, in the order a person should read it.
+/// The plan's edits are written only when every obstacle is lifted. A new condition (a
+/// downgrade needing `--allow-downgrade`, say) is one more push here.
+pub fn obstacles(plan: &PromotionPlan, flags: Flags) -> Vec<Obstacle> {
+    let mut found = Vec::new();
+    for d in plan.diagnostics.iter().filter(|d| d.is_error()) {
+        let at = d.file.as_deref().map(|f| format!(" ({f})")).unwrap_or_default();
+        found.push(Obstacle::fixed(format!("error[{}]{at}: {}", d.code, d.message)));
+    }
+    for gate in plan.gates.iter().filter(|g| g.status != GateStatus::Pass) {
+        let status = if gate.status == GateStatus::Fail { "failed" } else { "pending" };
+        let what = format!("gate {} ({status}): {}", gate.name, gate.message);
+        found.push(Obstacle::liftable(what, "--force", flags.force));
+    }
+    // The engine's verdict is the last word: a reason not listed above (a future rule of the
+    // core) still blocks the write, and only --force lifts it.
+    if !plan.allowed && found.is_empty() {
+        found.push(Obstacle::liftable(
+            format!("the plan is not allowed: {}", plan.message),
+            "--force",
+            flags.force,
+        ));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baton_core::gates::evaluate::GateResult;
+
+    fn plan(allowed: bool, gates: &[(&str, GateStatus)], errors: usize) -> PromotionPlan {
+        let mut workspace = Workspace::new(baton_core::FileTree::new());
+        let mut plan = workspace.plan_promotion(&PromotionRequest {
+            app: "web".into(),
+            to: "prod".into(),
+            from: None,
+            context: None,
+        });
+        plan.diagnostics.truncate(errors.min(plan.diagnostics.len()));
+        plan.allowed = allowed;
+        plan.gates = gates
+            .iter()
+            .map(|(name, status)| GateResult {
+                name: (*name).to_string(),
+                status: *status,
+                message: format!("{name} says so"),
+            })
+            .collect();
+        plan
+    }
+
+    #[test]
+    fn an_allowed_plan_has_no_obstacle() {
+        let p = plan(true, &[("approvals", GateStatus::Pass)], 0);
+        assert_eq!(obstacles(&p, Flags { force: false }), vec![]);
+    }
+
+    #[test]
+    fn blocking_gates_are_lifted_only_by_force_and_named() {
+        let p = plan(false, &[("approvals", GateStatus::Pending), ("soak", GateStatus::Fail)], 0);
+        let found = obstacles(&p, Flags { force: false });
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|o| !o.lifted && o.lifted_by == Some("--force")));
+        assert_eq!(found[0].what, "gate approvals (pending): approvals says so");
+        assert_eq!(found[1].what, "gate soak (failed): soak says so");
+        assert!(obstacles(&p, Flags { force: true }).iter().all(|o| o.lifted));
+    }
+
+    #[test]
+    fn errors_are_never_lifted() {
+        // An empty repository: the plan refuses with R001 (no such app).
+        let p = plan(false, &[("approvals", GateStatus::Pending)], 1);
+        let found = obstacles(&p, Flags { force: true });
+        assert!(found[0].what.starts_with("error[R001]"), "{found:?}");
+        assert!(!found[0].lifted && found[0].lifted_by.is_none());
+        assert!(found[1].lifted);
+    }
+
+    #[test]
+    fn a_plan_not_allowed_for_an_unlisted_reason_still_blocks() {
+        let p = plan(false, &[], 0);
+        let found = obstacles(&p, Flags { force: false });
+        assert_eq!(found.len(), 1);
+        assert!(found[0].what.starts_with("the plan is not allowed"), "{found:?}");
+    }
+
+    #[test]
+    fn names_that_look_like_flags_are_refused() {
+        assert!(name("--to").is_err());
+        assert!(name("-x").is_err());
+        assert!(name("").is_err());
+        assert_eq!(name("production"), Ok("production".into()));
+    }
+}

@@ -1,0 +1,38 @@
+//! `baton status`: the apps × environments matrix and pending promotions.
+
+use baton_core::Workspace;
+
+use super::{Context, Exit, Outcome};
+use crate::{disk, output};
+
+/// Show what every app runs in every environment, and pending promotions
+#[derive(Debug, clap::Args)]
+#[command(after_help = super::DIAGNOSTIC_EXIT_CODES)]
+pub struct Args {
+    /// Output format: `json` gives the shapes of the JS API
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+pub fn run(args: &Args, context: &Context) -> Outcome {
+    let repository = context.repository()?;
+    let mut workspace = Workspace::new(repository.tree);
+    let mut status = workspace.status();
+    // Status reads the whole repository (app globs, baton.yaml, CODEOWNERS): every entry left
+    // out of it can change the answer.
+    disk::report_skipped(repository.skipped, &mut status.diagnostics, |_| true);
+    let text = match args.format {
+        Format::Text => {
+            output::status_text(&status, output::Palette::new(context.terminal.out_color))
+        }
+        Format::Json => output::json(&status),
+    };
+    context.terminal.out(&text)?;
+    Ok(Exit::for_diagnostics(&status.diagnostics))
+}

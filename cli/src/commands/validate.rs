@@ -1,0 +1,43 @@
+//! `baton validate`: every YAML file and every kustomization of the repository, checked.
+
+use baton_core::Workspace;
+
+use super::{Context, Exit, Outcome};
+use crate::{disk, output};
+
+/// Check every YAML file and render every kustomization; report every problem
+///
+/// Diagnostics are printed as `file:line:col: severity[CODE]: message`, with `help:` and
+/// `note:` lines; codes are listed in docs/diagnostics.md. Entries of the repository that
+/// cannot be read (a link leaving the repository, an unreadable file, ...) are reported too.
+#[derive(Debug, clap::Args)]
+#[command(after_help = super::DIAGNOSTIC_EXIT_CODES)]
+pub struct Args {
+    /// Output format: `json` gives the shapes of the JS API, `sarif` a SARIF 2.1.0 log
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+pub fn run(args: &Args, context: &Context) -> Outcome {
+    let repository = context.repository()?;
+    let mut workspace = Workspace::new(repository.tree);
+    let mut validation = workspace.validate();
+    disk::report_skipped(repository.skipped, &mut validation.diagnostics, |_| true);
+    let text = match args.format {
+        Format::Text => output::diagnostics_text(
+            &validation.diagnostics,
+            output::Palette::new(context.terminal.out_color),
+        ),
+        Format::Json => output::json(&validation),
+        Format::Sarif => output::sarif(&validation.diagnostics),
+    };
+    context.terminal.out(&text)?;
+    Ok(Exit::for_diagnostics(&validation.diagnostics))
+}
