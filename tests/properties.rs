@@ -29,21 +29,13 @@ use baton_core::promote::{FileEdit, PromotionPlan, PromotionRequest};
 use baton_core::tree::{Content, FileTree};
 use baton_core::{Code, Diagnostic, Workspace};
 use baton_tests::corpus::{self, Case};
+use baton_tests::env_number;
 use baton_tests::mutate;
 use baton_tests::rng::{Rng, case_seed};
 use baton_tests::surgical::{self, Allowed};
 use baton_tests::synth::{self, App, Key, Options, Repo};
 
 const DEFAULT_SEED: u64 = 0xBA70_2026_5EED_0001;
-
-fn env_number(name: &str) -> Option<u64> {
-    let raw = std::env::var(name).ok()?;
-    let raw = raw.trim();
-    match raw.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => raw.parse().ok(),
-    }
-}
 
 fn cases(default: usize) -> usize {
     env_number("BATON_PROP_CASES").map_or(default, |n| n as usize)

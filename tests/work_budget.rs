@@ -28,6 +28,7 @@ use baton_core::pipeline::Pipeline;
 use baton_core::promote::PromotionRequest;
 use baton_core::tree::{self, Content, FileTree};
 use baton_core::{Diagnostic, Workspace};
+use baton_tests::env_number;
 use baton_tests::mutate;
 use baton_tests::rng::{Rng, case_seed};
 use baton_tests::synth::{self, Options};
@@ -38,15 +39,6 @@ const DEFAULT_SEED: u64 = 0xBA70_2026_B0D6_E701;
 const BASE_STEPS: u64 = 400_000;
 /// Further steps per byte of the repository's files.
 const STEPS_PER_BYTE: u64 = 40;
-
-fn env_number(name: &str) -> Option<u64> {
-    let raw = std::env::var(name).ok()?;
-    let raw = raw.trim();
-    match raw.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => raw.parse().ok(),
-    }
-}
 
 fn size(tree: &FileTree) -> u64 {
     tree.iter()

@@ -611,15 +611,18 @@ fn key(resource: &RenderedResource) -> Key<'_> {
     )
 }
 
+/// A render's resources by pairing key (the first of duplicates, which a render that succeeds
+/// does not have).
+fn by_key(rendered: &Rendered) -> BTreeMap<Key<'_>, &RenderedResource> {
+    rendered.resources.iter().rev().map(|r| (key(r), r)).collect()
+}
+
 /// Unified diffs of two renders, resource by resource (paired by group, kind, namespace and
 /// name), labelled `a/<label>/<Kind>/[<namespace>/]<name>`: changed and added resources in the
 /// order of `after`, then removed ones.
 #[must_use]
 pub fn rendered_diff(before: &Rendered, after: &Rendered, label: &str) -> String {
-    let old: BTreeMap<Key, &RenderedResource> =
-        before.resources.iter().rev().map(|r| (key(r), r)).collect();
-    let new: BTreeMap<Key, &RenderedResource> =
-        after.resources.iter().rev().map(|r| (key(r), r)).collect();
+    let (old, new) = (by_key(before), by_key(after));
     let mut out = String::new();
     let mut push = |old_text: &str, new_text: &str, resource: &RenderedResource| {
         let name = ResourceRef::of(resource).label();
@@ -671,10 +674,7 @@ fn compare_overlay(
     }
     let empty = Rendered { ok: true, ..Rendered::default() };
     let (before, after) = (before.unwrap_or(&empty), after.unwrap_or(&empty));
-    let old: BTreeMap<Key, &RenderedResource> =
-        before.resources.iter().rev().map(|r| (key(r), r)).collect();
-    let new: BTreeMap<Key, &RenderedResource> =
-        after.resources.iter().rev().map(|r| (key(r), r)).collect();
+    let (old, new) = (by_key(before), by_key(after));
     for a in &after.resources {
         match old.get(&key(a)) {
             Some(b) if b.yaml == a.yaml => {}

@@ -214,10 +214,10 @@ test('the checker itself rejects what the declarations forbid', () => {
   const checker = new Checker(types);
   const snippet = ts.createSourceFile('snippet.ts', 'let a: Stats;\nlet b: Span;\n', ts.ScriptTarget.Latest, true);
   const [stats, span] = snippet.statements.map((s) => s.declarationList.declarations[0].type);
-  assert.doesNotThrow(() => checker.check({ parses: 1, renders: 2 }, stats, 'ok'));
-  assert.throws(() => checker.check({ parses: 1 }, stats, 'missing'), /fields of Stats/);
-  assert.throws(() => checker.check({ parses: 1, renders: 2, extra: 0 }, stats, 'extra'), /fields of Stats/);
-  assert.throws(() => checker.check({ parses: 1, renders: undefined }, stats, 'undefined'), /expected a number/);
+  assert.doesNotThrow(() => checker.check({ parses: 1, renders: 2, steps: 3 }, stats, 'ok'));
+  assert.throws(() => checker.check({ parses: 1, renders: 2 }, stats, 'missing'), /fields of Stats/);
+  assert.throws(() => checker.check({ parses: 1, renders: 2, steps: 3, extra: 0 }, stats, 'extra'), /fields of Stats/);
+  assert.throws(() => checker.check({ parses: 1, renders: undefined, steps: 3 }, stats, 'undefined'), /expected a number/);
   assert.throws(() => checker.check({ start: '0', end: 1 }, span, 'string'), /expected a number/);
   assert.throws(() => checker.check(new Map(), stats, 'map'), /plain object/);
 });

@@ -3,13 +3,7 @@
 use super::*;
 use crate::repo::Renders;
 
-fn tree(files: &[(&str, &str)]) -> FileTree {
-    let mut t = FileTree::new();
-    for (path, text) in files {
-        t.insert(path, *text).unwrap();
-    }
-    t
-}
+use crate::tree::of as tree;
 
 fn cm(name: &str, namespace: Option<&str>, value: &str) -> String {
     let ns = namespace.map(|n| format!("  namespace: {n}\n")).unwrap_or_default();

@@ -683,47 +683,39 @@ mod tests {
         }
     }
 
+    /// The codeowners gate and the diagnostics for `files` with this CODEOWNERS content.
+    fn owners_gate(content: Vec<u8>, files: &[String]) -> (GateResult, Vec<Diagnostic>) {
+        let mut tree = FileTree::new();
+        tree.insert_bytes("CODEOWNERS", content).unwrap();
+        let (r, d) = evaluate(
+            &config("codeowners: true\n"),
+            &promotion(files, &[]),
+            &Context::default(),
+            &tree,
+        );
+        (gate(&r, "codeowners").clone(), d)
+    }
+
     #[test]
     fn codeowners_problems_are_reported_and_unusable_files_fail() {
         let files = vec!["apps/x.yaml".to_string()];
-        let mut tree = FileTree::new();
-        tree.insert(".github/CODEOWNERS", "!x @a\n/apps/ @sre\n").unwrap();
-        let (r, d) = evaluate(
-            &config("codeowners: true\n"),
-            &promotion(&files, &[]),
-            &Context::default(),
-            &tree,
-        );
-        assert_eq!(gate(&r, "codeowners").status, GateStatus::Pending);
+        let (g, d) = owners_gate(b"!x @a\n/apps/ @sre\n".to_vec(), &files);
+        assert_eq!(g.status, GateStatus::Pending);
         assert_eq!(d.len(), 1);
-        assert_eq!((d[0].code, d[0].file.as_deref()), ("G001", Some(".github/CODEOWNERS")));
+        assert_eq!((d[0].code, d[0].file.as_deref()), ("G001", Some("CODEOWNERS")));
 
-        let mut tree = FileTree::new();
-        tree.insert("CODEOWNERS", format!("/apps/ @sre\n{}", "#".repeat(codeowners::MAX_BYTES)))
-            .unwrap();
-        let (r, d) = evaluate(
-            &config("codeowners: true\n"),
-            &promotion(&files, &[]),
-            &Context::default(),
-            &tree,
-        );
-        let g = gate(&r, "codeowners");
-        assert_eq!(g.status, GateStatus::Fail);
+        let big = format!("/apps/ @sre\n{}", "#".repeat(codeowners::MAX_BYTES));
+        let (g, d) = owners_gate(big.into_bytes(), &files);
         assert_eq!(
-            g.message,
-            "CODEOWNERS is over GitHub's 3 MB limit, so GitHub ignores it and no code owner can be required"
+            (g.status, g.message.as_str()),
+            (
+                GateStatus::Fail,
+                "CODEOWNERS is over GitHub's 3 MB limit, so GitHub ignores it and no code owner can be required"
+            )
         );
         assert_eq!(d[0].code, "G002");
 
-        let mut tree = FileTree::new();
-        tree.insert_bytes("CODEOWNERS", vec![b'*', b' ', 0xff]).unwrap();
-        let (r, d) = evaluate(
-            &config("codeowners: true\n"),
-            &promotion(&files, &[]),
-            &Context::default(),
-            &tree,
-        );
-        let g = gate(&r, "codeowners");
+        let (g, d) = owners_gate(vec![b'*', b' ', 0xff], &files);
         assert_eq!(
             (g.status, g.message.as_str()),
             (
