@@ -64,7 +64,6 @@
 //! }
 //! ```
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -74,6 +73,7 @@ use crate::kustomize::resid::split_api_version;
 use crate::kustomize::{Rendered, RenderedResource};
 use crate::repo::Repo;
 use crate::tree::{self, Content, FileTree, PathError};
+use crate::vecmap::VecMap;
 use crate::work::Meter;
 use crate::yaml::{Body, Limits, Node, Style};
 
@@ -165,7 +165,7 @@ pub enum ChangeError {
 /// File edits against one tree: at most one per path, in path order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangeSet {
-    edits: BTreeMap<String, FileEdit>,
+    edits: VecMap<String, FileEdit>,
 }
 
 impl ChangeSet {
@@ -210,7 +210,7 @@ impl ChangeSet {
 
     #[must_use]
     pub fn into_edits(self) -> Vec<FileEdit> {
-        self.edits.into_values().collect()
+        self.edits.into_vec().into_iter().map(|(_, edit)| edit).collect()
     }
 
     /// The paths the change touches, in order.
@@ -437,7 +437,7 @@ pub struct Verification {
     pub collateral: Vec<CollateralChange>,
     /// `R009` for each collateral change, `R010` for each overlay the change breaks.
     pub diagnostics: Vec<Diagnostic>,
-    after: BTreeMap<String, Rendered>,
+    after: VecMap<String, Rendered>,
 }
 
 impl Verification {
@@ -613,7 +613,7 @@ fn key(resource: &RenderedResource) -> Key<'_> {
 
 /// A render's resources by pairing key (the first of duplicates, which a render that succeeds
 /// does not have).
-fn by_key(rendered: &Rendered) -> BTreeMap<Key<'_>, &RenderedResource> {
+fn by_key(rendered: &Rendered) -> VecMap<Key<'_>, &RenderedResource> {
     rendered.resources.iter().rev().map(|r| (key(r), r)).collect()
 }
 
@@ -814,7 +814,7 @@ impl Walk<'_> {
     fn pairs(&mut self, old: &Keyed, new: &Keyed, step: impl Fn(&str) -> Step) {
         for (name, item) in &old.order {
             self.path.push(step(name));
-            self.compare(Some(item), new.index.get(name).map(|&i| new.order[i].1));
+            self.compare(Some(item), new.index.get(name).copied());
             self.path.pop();
         }
         for (name, item) in &new.order {
@@ -849,19 +849,16 @@ impl Walk<'_> {
 /// Children with names, in order, and an index by name.
 struct Keyed<'n> {
     order: Vec<(&'n str, &'n Node)>,
-    index: BTreeMap<&'n str, usize>,
+    index: VecMap<&'n str, &'n Node>,
 }
 
 /// Keyed children; a repeated name keeps its first place.
 fn keyed<'n>(items: impl Iterator<Item = (&'n str, &'n Node)>) -> Keyed<'n> {
-    let mut keyed = Keyed { order: Vec::new(), index: BTreeMap::new() };
-    for (name, node) in items {
-        if !keyed.index.contains_key(name) {
-            keyed.index.insert(name, keyed.order.len());
-            keyed.order.push((name, node));
-        }
-    }
-    keyed
+    let mut order: Vec<(&str, &Node)> = items.collect();
+    // Collected in reverse, so that the first of a repeated name wins.
+    let index: VecMap<&str, &Node> = order.iter().rev().copied().collect();
+    order.retain(|(name, node)| index.get(name).is_some_and(|first| std::ptr::eq(*first, *node)));
+    Keyed { order, index }
 }
 
 /// List items keyed by a scalar `name`, when every item has a distinct one.

@@ -8,7 +8,6 @@
 
 pub mod config;
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use self::config::{DEFAULT_APPS, EnvironmentDecl, PIPELINE_FILE, PipelineConfig};
@@ -17,6 +16,7 @@ use crate::gates::config::GateConfig;
 use crate::glob::Glob;
 use crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::tree::{self, FileTree};
+use crate::vecmap::VecSet;
 use crate::work::Meter;
 use crate::yaml::{Limits, parse};
 
@@ -208,7 +208,7 @@ impl Pipeline {
 
 /// A warning for each name several apps share: such an app is named by its path.
 fn report_shared_names(apps: &[App], config: &PipelineConfig, diagnostics: &mut Vec<Diagnostic>) {
-    let mut names: BTreeSet<&str> = BTreeSet::new();
+    let mut names: VecSet<&str> = VecSet::new();
     for app in apps {
         if !names.insert(&app.name) {
             continue;
@@ -254,15 +254,19 @@ fn read_config(tree: &FileTree) -> (PipelineConfig, Vec<Diagnostic>) {
 /// is matched once, however many files it holds.
 fn find_app_dirs(tree: &FileTree, globs: &[String], meter: &mut Meter) -> Vec<String> {
     let globs: Vec<Glob> = globs.iter().map(|g| Glob::apps(g)).collect();
-    let mut dirs: BTreeSet<&str> = BTreeSet::new();
+    let mut all: Vec<&str> = Vec::new();
+    let mut previous = "";
     for path in tree.paths() {
         let mut dir = tree::parent(path);
-        // Paths are sorted, so a directory seen before had its ancestors seen too.
-        while !dir.is_empty() && dirs.insert(dir) {
+        // Paths are sorted: the directories this path shares with the one before are listed.
+        while !dir.is_empty() && !tree::is_within(previous, dir) {
+            all.push(dir);
             dir = tree::parent(dir);
         }
+        previous = path;
     }
-    let matched: BTreeSet<&str> =
+    let dirs: VecSet<&str> = all.into_iter().collect();
+    let matched: VecSet<&str> =
         dirs.into_iter().filter(|dir| globs.iter().any(|g| g.matches(dir, meter))).collect();
     // An app nested in another app's directory is an environment or base, not an app.
     matched
