@@ -69,6 +69,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, Related, Span};
+use crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::kustomize::resid::split_api_version;
 use crate::kustomize::{Rendered, RenderedResource};
 use crate::repo::Repo;
@@ -254,28 +255,37 @@ impl ChangeSet {
     pub fn verify(&self, repo: &mut Repo, intents: &[Intent]) -> Result<Verification, ChangeError> {
         let after_tree = self.apply(repo.tree())?;
         let mut out = Verification::default();
-        let before_dirs = repo.overlay_dirs();
+        // Overlays of the tree as it is whose render consulted a touched path (components
+        // are not rendered alone), then those the change creates.
         let mut affected: Vec<String> = Vec::new();
-        for dir in &before_dirs {
-            let reads = repo.consulted(dir);
-            if self.paths().any(|p| reads.touches(p)) {
-                affected.push(dir.clone());
+        for dir in repo.kustomization_dirs() {
+            let reads = repo.consulted(&dir);
+            if self.paths().any(|p| reads.touches(p)) && !repo.is_component(&dir) {
+                affected.push(dir);
             }
         }
+        let before_count = affected.len();
         let mut renders = repo.renders_for_copy();
         let started = renders.meter().spent();
         let mut after_repo = Repo::new(&after_tree, &mut renders);
-        let after_dirs = after_repo.overlay_dirs();
-        for dir in &after_dirs {
-            if !before_dirs.contains(dir) {
-                affected.push(dir.clone());
+        for path in self.paths() {
+            let dir = tree::parent(path);
+            if KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path))
+                && after_tree.is_file(path)
+                && !affected[..before_count].iter().any(|d| d == dir)
+                && !after_repo.is_component(dir)
+                && !crate::repo::in_helm_templates(&after_tree, path)
+            {
+                affected.push(dir.to_string());
             }
         }
+        let existed: Vec<String> = affected[..before_count].to_vec();
         crate::sort::sort(&mut affected);
+        affected.dedup();
         for dir in &affected {
-            let existed = before_dirs.contains(dir);
+            let existed = existed.contains(dir);
             let before = existed.then(|| repo.render(dir).clone());
-            let after = after_dirs.contains(dir).then(|| after_repo.render(dir).clone());
+            let after = has_kustomization(&after_tree, dir).then(|| after_repo.render(dir).clone());
             let reads = if existed { repo.consulted(dir) } else { after_repo.consulted(dir) };
             let causes: Vec<&FileEdit> =
                 self.edits.values().filter(|e| reads.touches(&e.path)).collect();
@@ -346,6 +356,12 @@ fn attribute(mut diagnostic: Diagnostic, causes: &[&FileEdit]) -> Diagnostic {
         });
     }
     diagnostic
+}
+
+fn has_kustomization(tree: &FileTree, dir: &str) -> bool {
+    KUSTOMIZATION_FILE_NAMES
+        .iter()
+        .any(|name| tree.is_file(&crate::kustomize::build::join_file(dir, name)))
 }
 
 fn current_text(tree: &FileTree, path: &str) -> Result<Option<String>, ChangeError> {
