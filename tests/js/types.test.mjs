@@ -148,6 +148,20 @@ function scenarios() {
       dirs: ['ro'],
       simulate: [{ overlay: 'ro' }, { overlay: 'ro', name: 'nope' }, { overlay: 'missing' }],
     },
+    {
+      // An overlay shared by two apps that run one image: promoting web moves api too.
+      files: {
+        'baton.yaml': 'apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: staging\n    path: envs/staging\n  - name: production\n    path: envs/production\n',
+        ...Object.fromEntries(['web', 'api'].flatMap((app) => [
+          [`apps/${app}/base/kustomization.yaml`, 'resources: [deployment.yaml]\n'],
+          [`apps/${app}/base/deployment.yaml`, `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${app}\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: ${app}\n        image: reg.example.com/platform:1.0.0\n`],
+        ])),
+        'envs/staging/kustomization.yaml': 'resources: [../../apps/web/base, ../../apps/api/base]\nimages:\n- name: reg.example.com/platform\n  newTag: 2.0.0\n',
+        'envs/production/kustomization.yaml': 'resources: [../../apps/web/base, ../../apps/api/base]\n',
+      },
+      dirs: ['envs/production'],
+      requests: [{ app: 'web', to: 'production' }],
+    },
   ];
 }
 
@@ -155,8 +169,8 @@ function scenarios() {
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', ...results]) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
@@ -168,7 +182,7 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs, simulate = [] } of scenarios()) {
+    for (const { files, dirs, requests, simulate = [] } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -184,7 +198,7 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
       checker.check(ws.stats(), methods.get('stats'), 'stats()');
       checker.check(ws.status(), methods.get('status'), 'status()');
       checker.check(ws.kustomizationDirs(), methods.get('kustomizationDirs'), 'kustomizationDirs()');
-      for (const request of [
+      for (const request of requests ?? [
         { app: 'payment-service', to: 'production' },
         { app: 'ledger-api', to: 'production', context: { author: 'a', approvals: ['b'], checks: { 'e2e-staging': 'success' }, now: '2026-11-24T10:00:00Z', since: { staging: '2026-11-20T10:00:00Z' } } },
         { app: 'payment-service', to: 'staging', from: 'production' },
@@ -215,6 +229,8 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay']) {
       assert.ok(state.nonNull.has(field) && state.null.has(field), `${label}: SimulationState.${field} seen both set and null`);
     }
+    const edit = checker.seen.get('FileEdit');
+    assert.ok(edit.nonNull.has('before') && edit.nonNull.has('after'), `${label}: edits seen with before and after`);
     const resource = checker.seen.get('RenderedResource');
     assert.ok(resource.nonNull.has('namespace') && resource.null.has('namespace'), `${label}: namespace seen both set and null`);
   });
@@ -225,10 +241,10 @@ test('the checker itself rejects what the declarations forbid', () => {
   const checker = new Checker(types);
   const snippet = ts.createSourceFile('snippet.ts', 'let a: Stats;\nlet b: Span;\n', ts.ScriptTarget.Latest, true);
   const [stats, span] = snippet.statements.map((s) => s.declarationList.declarations[0].type);
-  assert.doesNotThrow(() => checker.check({ parses: 1, renders: 2 }, stats, 'ok'));
-  assert.throws(() => checker.check({ parses: 1 }, stats, 'missing'), /fields of Stats/);
-  assert.throws(() => checker.check({ parses: 1, renders: 2, extra: 0 }, stats, 'extra'), /fields of Stats/);
-  assert.throws(() => checker.check({ parses: 1, renders: undefined }, stats, 'undefined'), /expected a number/);
+  assert.doesNotThrow(() => checker.check({ parses: 1, renders: 2, steps: 3 }, stats, 'ok'));
+  assert.throws(() => checker.check({ parses: 1, renders: 2 }, stats, 'missing'), /fields of Stats/);
+  assert.throws(() => checker.check({ parses: 1, renders: 2, steps: 3, extra: 0 }, stats, 'extra'), /fields of Stats/);
+  assert.throws(() => checker.check({ parses: 1, renders: undefined, steps: 3 }, stats, 'undefined'), /expected a number/);
   assert.throws(() => checker.check({ start: '0', end: 1 }, span, 'string'), /expected a number/);
   assert.throws(() => checker.check(new Map(), stats, 'map'), /plain object/);
 });

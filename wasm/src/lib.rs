@@ -118,6 +118,8 @@ export interface Stats {
   parses: number;
   /** Overlay renders run (not served from cache). */
   renders: number;
+  /** Steps of work spent: a deterministic measure of cost (glob matching, comparisons, bytes rendered). */
+  steps: number;
 }
 
 /** A repository: repository-relative paths mapped to file texts (or bytes, for binary files). */
@@ -172,6 +174,16 @@ export interface EnvironmentStatus {
   workloads: WorkloadStrategy[];
 }
 
+/**
+ * How an environment's version relates to its upstream's: `behind` (a promotion is pending),
+ * `ahead` (it runs something newer: a hotfix, or a rollback to undo; promoting downgrades it),
+ * `diverged` (no order: tags that are not semantic versions, digests, equal precedence).
+ */
+export type Relation = "behind" | "ahead" | "diverged";
+
+/** How two versions were compared: `semver` precedence (both tags parse), or `none`. */
+export type Comparison = "semver" | "none";
+
 /** A container whose tag or digest differs from its upstream environment's. */
 export interface PendingChange {
   workload: string;
@@ -181,6 +193,10 @@ export interface PendingChange {
   from: string | null;
   /** The upstream's tag (or digest). */
   to: string | null;
+  relation: Relation;
+  comparison: Comparison;
+  /** Why, in words (e.g. "semver: v0.26.1 is newer than v0.26.0"). */
+  note: string;
 }
 
 /** A pending promotion. */
@@ -278,6 +294,7 @@ export interface PromotionContext {
 
 /** What to plan. */
 export interface PromotionRequest {
+  /** The app's name, or its path (needed when several apps share the name). */
   app: string;
   to: string;
   /** Default: the target's upstream environment. */
@@ -305,15 +322,52 @@ export interface PlannedChange {
   toImage: string;
   /** The file the edit for this change goes to. */
   file: string | null;
+  /** How the target's version relates to the source's (`ahead`: this change downgrades it). */
+  relation: Relation;
+  comparison: Comparison;
+  note: string;
 }
 
-/** One file of the change set. */
+/** One file of a change set. */
 export interface FileEdit {
   path: string;
-  before: string;
-  after: string;
-  /** Unified diff of `before` → `after`. */
+  /** The file's text before; `null` when the change creates the file. */
+  before: string | null;
+  /** The file's text after; `null` when the change deletes the file. */
+  after: string | null;
+  /** Unified diff of `before` → `after` (`/dev/null` for the side that does not exist). */
   diff: string;
+}
+
+/** A rendered resource's identity (resources pair by group, kind, namespace and name). */
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+}
+
+/** One field of a rendered resource that changes. */
+export interface FieldChange {
+  /** kyaml field path, e.g. `spec.template.spec.containers.[name=web].image`. */
+  path: string;
+  /** The value before, in one line (`null`: absent); quoted scalars in double quotes. */
+  before: string | null;
+  after: string | null;
+}
+
+export type ResourceChangeKind = "added" | "removed" | "modified";
+
+/** A rendered change the edits cause that the plan did not declare. */
+export interface CollateralChange {
+  /** The overlay directory whose render changes. */
+  overlay: string;
+  resource: ResourceRef;
+  change: ResourceChangeKind;
+  /** For a modified resource: the undeclared field changes. */
+  fields: FieldChange[];
+  /** One line saying what changes. */
+  message: string;
 }
 
 export interface PullRequest {
@@ -325,14 +379,21 @@ export interface PullRequest {
 
 /** The result of `Workspace.planPromotion`. */
 export interface PromotionPlan {
+  /** The app's name, or its path when another app has the same name. */
   app: string;
+  /** The app's directory; `null` when the request names no single app. */
+  appPath: string | null;
   from: string | null;
   to: string;
   changes: PlannedChange[];
   edits: FileEdit[];
   /** Unified diff of the target's rendered manifests, resource by resource. */
   renderedDiff: string;
+  /** Rendered changes beyond the planned images (each also an `R009` warning). */
+  collateral: CollateralChange[];
   gates: GateResult[];
+  /** Whether a change moves a container to an older version (semver); ask before writing. */
+  downgrade: boolean;
   /** True only when every gate passes and nothing is in error. */
   allowed: boolean;
   message: string;

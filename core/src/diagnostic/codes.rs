@@ -78,6 +78,7 @@ registry! {
     PipelineCycle = "P004", Error, "Environments promote from each other in a cycle";
     PipelineEnvironmentUnused = "P005", Warning, "A declared environment exists in no app";
     PipelineNoApps = "P006", Warning, "The app globs match no directory";
+    PipelineAppNameShared = "P007", Warning, "Several apps have the same name; each is named by its path";
 
     // Promotion.
     UnknownApp = "R001", Error, "The promotion names an app that does not exist";
@@ -88,6 +89,11 @@ registry! {
     ImageNameDiffers = "R006", Warning, "Source and target run different images; not promoted";
     PromotionUnverified = "R007", Error, "Applying the planned edits does not render the promoted images";
     OverlayDoesNotRender = "R008", Error, "An environment's overlay does not render";
+    CollateralChange = "R009", Warning, "A change alters rendered resources it did not declare";
+    ChangeBreaksRender = "R010", Error, "Applying a change makes an overlay fail to render";
+    PromotionDowngrade = "R011", Warning, "The promotion moves a container to an older version";
+    AmbiguousApp = "R012", Error, "Several apps have the name a request gives; name the app by its path";
+    WorkLimit = "R013", Error, "An operation stopped at its work limit; its result is incomplete";
 
     // Kustomize.
     KustomizationMissing = "K001", Error, "A directory used as a kustomization has no kustomization file";
