@@ -1,17 +1,209 @@
-//! Decimal text to `f64`, exactly as `str::parse::<f64>` does it, without its tables.
+//! Floats as Go reads and writes them: the engine's one float parser and one formatter.
 //!
-//! The standard parser's fast path (Eisel-Lemire) carries a 10 KB table of powers of five:
+//! **Formatting.** kustomize prints numbers through three Go routines, each with its own
+//! rules: `strconv.FormatFloat(f, 'g', -1, 64)` (go-yaml's printer, `fmt`'s `%v`), `'f'`
+//! (vars), and `encoding/json` (hashes, JSON patches, JSON held in strings); templates add
+//! `printf`'s precisions (`%.2f`, `%10.3e`, `%.4g`) through [`format_go`]. All of them start
+//! from decimal digits that Rust's formatter gives exactly (`{:e}` is the shortest that reads
+//! back to the same `f64`, `{:.Ne}` and `{:.N}` are correctly rounded, ties to even, as Go's
+//! are); only the layout is Go's, so [`format_go`], [`format_g`], [`format_g32`],
+//! [`format_f`], [`format_json`] and [`format_yaml`] share [`Digits`] and three layouts.
+//!
+//! **Parsing.** Decimal text to `f64`, exactly as `str::parse::<f64>` does it, without its
+//! tables. The standard parser's fast path (Eisel-Lemire) carries a 10 KB table of powers of five:
 //! the largest piece of incompressible data in the engine's WebAssembly build. The engine
 //! parses few floats, so this module uses only the exact method that parser falls back to
 //! (the "simple decimal conversion" also used by Go's `strconv`): the digits are kept as a
 //! decimal number and shifted by powers of two until the binary exponent and the rounded
 //! mantissa can be read off. It accepts the same text as `str::parse::<f64>` and gives the
 //! same value (correctly rounded, ties to even); the tests compare the two.
-//!
-//! [`format_go`] goes the other way, as Go's `strconv.FormatFloat` does for `float64`: the
-//! shortest digits that read back as the same value (precision `None`) or the value rounded
-//! to a precision (ties to even, on the exact binary value). The digits come from the
-//! standard formatter (`{:e}` and `{:.N}` are exact); only Go's layout is ours.
+
+/// Go's `strconv.FormatFloat(f, format, precision, 64)` for `format` `b'e'`, `b'E'`, `b'f'`,
+/// `b'g'` or `b'G'` (any other byte is taken as `g`). `None` is Go's precision `-1`: the
+/// fewest digits that read back as `f`. Infinities are `+Inf`/`-Inf`, NaN is `NaN`.
+pub(crate) fn format_go(f: f64, format: u8, precision: Option<usize>) -> String {
+    if !f.is_finite() {
+        return go_special(f).to_owned();
+    }
+    let negative = f.is_sign_negative();
+    let abs = f.abs();
+    let text = match (format.to_ascii_lowercase(), precision) {
+        (b'e', _) => layout_e(negative, &Digits::of(abs, precision.map(|p| p + 1)), precision),
+        (b'f', Some(p)) => layout_f(negative, &Digits::read(&format!("{abs:.p$}")), Some(p)),
+        (b'f', None) => layout_f(negative, &Digits::of(abs, None), None),
+        _ => {
+            let precision = precision.map(|p| p.max(1));
+            layout_g(negative, &Digits::of(abs, precision), precision)
+        }
+    };
+    if format.is_ascii_uppercase() { text.to_ascii_uppercase() } else { text }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, exponent form when the
+/// decimal exponent is below -4 or at least 6 (`1e+06`, `1.5e-07`), `NaN`, `+Inf`, `-Inf`.
+pub(crate) fn format_g(f: f64) -> String {
+    format_go(f, b'g', None)
+}
+
+/// `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that read back to the same
+/// `f32` (how `sigs.k8s.io/yaml` prints a float mapping key).
+pub(crate) fn format_g32(f: f32) -> String {
+    if !f.is_finite() {
+        return go_special(f64::from(f)).to_owned();
+    }
+    layout_g(f.is_sign_negative(), &Digits::read(&format!("{:e}", f.abs())), None)
+}
+
+/// `strconv.FormatFloat(f, 'f', -1, 64)`: shortest digits, never an exponent.
+pub(crate) fn format_f(f: f64) -> String {
+    format_go(f, b'f', None)
+}
+
+/// `encoding/json`'s float64: `'f'` layout, or `'e'` below 1e-6 and from 1e21 with a
+/// one-digit negative exponent tidied (`1e-7`, `1e+21`); `None` for NaN and infinities, which
+/// JSON refuses.
+pub(crate) fn format_json(f: f64) -> Option<String> {
+    if !f.is_finite() {
+        return None;
+    }
+    let abs = f.abs();
+    let digits = Digits::of(abs, None);
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let text = layout_e(f.is_sign_negative(), &digits, None);
+        return Some(match text.split_once("e-0") {
+            Some((mantissa, exp)) => format!("{mantissa}e-{exp}"),
+            None => text,
+        });
+    }
+    Some(layout_f(f.is_sign_negative(), &digits, None))
+}
+
+/// go-yaml's float: [`format_g`], with YAML's `.inf`, `-.inf` and `.nan`.
+pub(crate) fn format_yaml(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".to_owned()
+    } else if f.is_infinite() {
+        if f > 0.0 { ".inf" } else { "-.inf" }.to_owned()
+    } else {
+        format_g(f)
+    }
+}
+
+/// Go's names for the values that have no digits.
+fn go_special(f: f64) -> &'static str {
+    if f.is_nan() {
+        "NaN"
+    } else if f > 0.0 {
+        "+Inf"
+    } else {
+        "-Inf"
+    }
+}
+
+/// Decimal digits (no leading or trailing zeros; none for zero) and the decimal point's
+/// position: the value is `0.d₁d₂… × 10^point` (Go's `decimalSlice`).
+struct Digits {
+    digits: Vec<u8>,
+    point: i32,
+}
+
+impl Digits {
+    /// The digits of a non-negative finite value: the shortest that read back to it (`None`),
+    /// or rounded to `significant` digits.
+    fn of(abs: f64, significant: Option<usize>) -> Digits {
+        match significant {
+            Some(n) => Digits::read(&format!("{abs:.prec$e}", prec = n.saturating_sub(1))),
+            None => Digits::read(&format!("{abs:e}")),
+        }
+    }
+
+    /// Reads Rust's rendering of a non-negative value, plain (`12.50`) or scientific
+    /// (`1.25e1`).
+    fn read(text: &str) -> Digits {
+        let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
+        let int_len = mantissa.find('.').unwrap_or(mantissa.len());
+        let mut point =
+            i32::try_from(int_len).unwrap_or(i32::MAX) + exp.parse::<i32>().unwrap_or(0);
+        let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+        let leading = digits.iter().take_while(|&&d| d == b'0').count();
+        digits.drain(..leading);
+        point -= i32::try_from(leading).unwrap_or(0);
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            point = 0;
+        }
+        Digits { digits, point }
+    }
+
+    fn len(&self) -> i64 {
+        i64::try_from(self.digits.len()).unwrap_or(i64::MAX)
+    }
+
+    /// The digit at `i` places after the point's position (`'0'` outside the digits).
+    fn at(&self, i: i64) -> char {
+        let digit = usize::try_from(i).ok().and_then(|i| self.digits.get(i));
+        char::from(*digit.unwrap_or(&b'0'))
+    }
+}
+
+/// Go's `%g` (`strconv`'s `'g'` branch): exponent form when the exponent is below -4 or at
+/// least the precision (6 for the shortest digits), otherwise plain; no trailing zeros.
+fn layout_g(negative: bool, d: &Digits, precision: Option<usize>) -> String {
+    let nd = d.len();
+    let dp = i64::from(d.point);
+    let mut prec = precision.map_or(nd, |p| i64::try_from(p).unwrap_or(i64::MAX));
+    let mut eprec = prec;
+    if eprec > nd && nd >= dp {
+        eprec = nd;
+    }
+    if precision.is_none() {
+        eprec = 6;
+    }
+    let exp = dp - 1;
+    if exp < -4 || exp >= eprec {
+        prec = prec.min(nd);
+        return layout_e(negative, d, Some(usize::try_from(prec - 1).unwrap_or(0)));
+    }
+    if prec > dp {
+        prec = nd;
+    }
+    layout_f(negative, d, Some(usize::try_from(prec - dp).unwrap_or(0)))
+}
+
+/// `d.ddde±XX`: Go's `%e` with `precision` digits after the point (`None`: all the
+/// digits) and at least two exponent digits.
+fn layout_e(negative: bool, d: &Digits, precision: Option<usize>) -> String {
+    let mut out = String::from(if negative { "-" } else { "" });
+    out.push(d.at(0));
+    let precision = precision.unwrap_or(d.digits.len().saturating_sub(1));
+    if precision > 0 {
+        out.push('.');
+        out.extend((1..=precision).map(|i| d.at(i64::try_from(i).unwrap_or(i64::MAX))));
+    }
+    let exp = if d.digits.is_empty() { 0 } else { d.point - 1 };
+    out.push_str(&format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs()));
+    out
+}
+
+/// Plain decimal notation: the integer digits (at least `0`), then `precision` fraction
+/// digits (`None`: exactly the digits needed).
+fn layout_f(negative: bool, d: &Digits, precision: Option<usize>) -> String {
+    let mut out = String::from(if negative { "-" } else { "" });
+    let point = i64::from(d.point);
+    if point > 0 {
+        out.extend((0..point).map(|i| d.at(i)));
+    } else {
+        out.push('0');
+    }
+    let precision = precision.map_or((d.len() - point).max(0), |p| i64::try_from(p).unwrap_or(0));
+    if precision > 0 {
+        out.push('.');
+        out.extend((0..precision).map(|i| d.at(point + i)));
+    }
+    out
+}
 
 /// Digits kept; a longer mantissa is truncated, remembering whether a non-zero digit was cut.
 const MAX_DIGITS: usize = 768;
@@ -252,158 +444,232 @@ fn shift_for(n: i64) -> u32 {
     (n * 3_321_928 / 1_000_000).min(60)
 }
 
-/// Go's `strconv.FormatFloat(f, format, precision, 64)` for `format` `b'e'`, `b'E'`,
-/// `b'f'`, `b'g'` or `b'G'` (any other byte is taken as `g`). `None` is Go's precision `-1`:
-/// the fewest digits that read back as `f`. Infinities are `+Inf`/`-Inf`, NaN is `NaN`.
-pub(crate) fn format_go(f: f64, format: u8, precision: Option<usize>) -> String {
-    if f.is_nan() {
-        return "NaN".to_owned();
+/// Go's `strconv.ParseFloat(s, 64)`: `None` where Go returns an error.
+///
+/// Go accepts more than `str::parse`: `_` between digits (`1_000`, checked by Go's
+/// `underscoreOK`), hexadecimal mantissas with a mandatory binary exponent (`0x1.8p1`), and
+/// `inf`/`infinity`/`nan` in any case (a sign only before `inf`). A value too large for
+/// `f64` is Go's range error (`1e400`); one too small rounds to zero without error. Decimal
+/// text is converted by [`parse_f64`] once its syntax is Go's; hexadecimal text is rounded
+/// here as Go's `atofHex` does (round half to even, with denormals).
+pub(crate) fn parse_go_f64(s: &str) -> Option<f64> {
+    let bytes = s.as_bytes();
+    if let Some(value) = go_special_text(bytes) {
+        return Some(value);
     }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
+    let scan = GoFloatScan::read(bytes)?;
+    if scan.underscores && !go_underscores_ok(bytes) {
+        return None;
     }
-    let sign = if f.is_sign_negative() { "-" } else { "" };
-    let abs = f.abs();
-    let upper = format.is_ascii_uppercase();
-    let body = match format.to_ascii_lowercase() {
-        b'f' => {
-            if let Some(p) = precision {
-                format!("{abs:.p$}")
-            } else {
-                let (digits, point) = digits_of(abs, None);
-                fixed(&digits, point, to_usize(to_i64(digits.len()) - i64::from(point)))
+    if scan.hex {
+        return go_hex_to_f64(scan.mantissa, scan.exponent, scan.negative, scan.truncated);
+    }
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    parse_f64(&plain).filter(|f| f.is_finite())
+}
+
+/// Go's `special`: `[+-]inf`, `[+-]infinity`, `nan`, any case, and nothing after.
+fn go_special_text(s: &[u8]) -> Option<f64> {
+    let (negative, rest) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest.eq_ignore_ascii_case(b"inf") || rest.eq_ignore_ascii_case(b"infinity") {
+        return Some(if negative { f64::NEG_INFINITY } else { f64::INFINITY });
+    }
+    (rest.len() == s.len() && s.eq_ignore_ascii_case(b"nan")).then_some(f64::NAN)
+}
+
+/// What Go's `readFloat` reads from the whole text.
+#[allow(clippy::struct_excessive_bools)] // Go's own flags, one per fact it tracks.
+struct GoFloatScan {
+    negative: bool,
+    hex: bool,
+    mantissa: u64,
+    /// Binary (hex) exponent of the mantissa's last digit.
+    exponent: i64,
+    truncated: bool,
+    underscores: bool,
+}
+
+impl GoFloatScan {
+    fn read(s: &[u8]) -> Option<GoFloatScan> {
+        let mut i = 0;
+        let negative = s.first() == Some(&b'-');
+        if matches!(s.first(), Some(b'+' | b'-')) {
+            i = 1;
+        }
+        let hex = i + 2 < s.len() && s[i] == b'0' && s[i + 1].eq_ignore_ascii_case(&b'x');
+        let (base, max_digits, exp_char) = if hex { (16u64, 16, b'p') } else { (10, 19, b'e') };
+        if hex {
+            i += 2;
+        }
+        let mut scan = GoFloatScan {
+            negative,
+            hex,
+            mantissa: 0,
+            exponent: 0,
+            truncated: false,
+            underscores: false,
+        };
+        let (mut saw_dot, mut saw_digits) = (false, false);
+        let (mut nd, mut nd_mant, mut dp) = (0i64, 0i64, 0i64);
+        while let Some(&c) = s.get(i) {
+            let digit = match c {
+                b'_' => {
+                    scan.underscores = true;
+                    i += 1;
+                    continue;
+                }
+                b'.' if !saw_dot => {
+                    saw_dot = true;
+                    dp = nd;
+                    i += 1;
+                    continue;
+                }
+                b'0'..=b'9' => u64::from(c - b'0'),
+                b'a'..=b'f' | b'A'..=b'F' if hex => u64::from(c.to_ascii_lowercase() - b'a' + 10),
+                _ => break,
+            };
+            saw_digits = true;
+            i += 1;
+            if digit == 0 && nd == 0 && c == b'0' {
+                // Leading zeros are skipped.
+                dp -= 1;
+                continue;
+            }
+            nd += 1;
+            if nd_mant < max_digits {
+                scan.mantissa = scan.mantissa * base + digit;
+                nd_mant += 1;
+            } else if digit != 0 {
+                scan.truncated = true;
             }
         }
-        b'e' => {
-            let (digits, point) = digits_of(abs, precision.map(|p| p + 1));
-            let p = precision.unwrap_or(digits.len().saturating_sub(1));
-            exponential(&digits, point, p)
+        if !saw_digits {
+            return None;
         }
-        _ => general(abs, precision),
+        if !saw_dot {
+            dp = nd;
+        }
+        if hex {
+            dp *= 4;
+            nd_mant *= 4;
+        }
+        if s.get(i).is_some_and(|c| c.to_ascii_lowercase() == exp_char) {
+            i += 1;
+            let mut sign = 1;
+            match s.get(i) {
+                Some(b'+') => i += 1,
+                Some(b'-') => {
+                    i += 1;
+                    sign = -1;
+                }
+                _ => {}
+            }
+            if !s.get(i).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+            let mut e: i64 = 0;
+            while let Some(&c) = s.get(i) {
+                match c {
+                    b'_' => scan.underscores = true,
+                    b'0'..=b'9' if e < 10_000 => e = e * 10 + i64::from(c - b'0'),
+                    b'0'..=b'9' => {}
+                    _ => break,
+                }
+                i += 1;
+            }
+            dp += e * sign;
+        } else if hex {
+            return None;
+        }
+        if scan.mantissa != 0 {
+            scan.exponent = dp - nd_mant;
+        }
+        (i == s.len()).then_some(scan)
+    }
+}
+
+/// Go's `underscoreOK`: underscores only between digits (a base prefix counts as a digit).
+fn go_underscores_ok(s: &[u8]) -> bool {
+    let s = match s.first() {
+        Some(b'+' | b'-') => &s[1..],
+        _ => s,
     };
-    let body = if upper { body.to_ascii_uppercase() } else { body };
-    format!("{sign}{body}")
-}
-
-/// Go's `encoding/json` float64: `%f` style with the shortest digits, exponent form below
-/// 1e-6 and from 1e21 with a one-digit negative exponent where Go cleans it (`1e-7`, `1e+21`).
-/// Not for NaN or infinities (JSON has no spelling for them).
-pub(crate) fn format_json(f: f64) -> String {
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let mut text = format_go(f, b'e', None);
-        let n = text.len();
-        if n >= 4
-            && text.as_bytes()[n - 4] == b'e'
-            && text.as_bytes()[n - 3] == b'-'
-            && text.as_bytes()[n - 2] == b'0'
-        {
-            text.remove(n - 2);
-        }
-        return text;
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if s.len() >= 2 && s[0] == b'0' && matches!(s[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = s[1].eq_ignore_ascii_case(&b'x');
     }
-    format_go(f, b'f', None)
-}
-
-/// `%g`: exponent form when the exponent is below -4 or at least the precision (6 for the
-/// shortest digits), trailing zeros dropped.
-fn general(abs: f64, precision: Option<usize>) -> String {
-    let wanted = precision.map(|p| p.max(1));
-    let (mut digits, point) = digits_of(abs, wanted);
-    while digits.len() > 1 && digits.ends_with('0') {
-        digits.pop();
-    }
-    let n = to_i64(digits.len());
-    let point64 = i64::from(point);
-    let mut eprec = wanted.map_or(6, to_i64);
-    if wanted.is_some() && eprec > n && n >= point64 {
-        eprec = n;
-    }
-    let exp = point64 - 1;
-    if exp < -4 || exp >= eprec {
-        let p = wanted.map_or(n, |p| to_i64(p).min(n));
-        return exponential(&digits, point, to_usize(p - 1));
-    }
-    let p = match wanted {
-        Some(p) if to_i64(p) > point64 => n,
-        Some(p) => to_i64(p),
-        None => n,
-    };
-    fixed(&digits, point, to_usize(p - point64))
-}
-
-fn to_i64(x: usize) -> i64 {
-    i64::try_from(x).unwrap_or(i64::MAX)
-}
-
-/// A count from a difference: negative counts are zero.
-fn to_usize(x: i64) -> usize {
-    usize::try_from(x).unwrap_or(0)
-}
-
-/// Decimal digits of `abs` (no leading zeros; `"0"` for zero) and the position of the
-/// decimal point relative to them: `0.0123` is `("123", -1)`. `significant` rounds to that
-/// many digits; `None` gives the shortest digits that read back as `abs`.
-fn digits_of(abs: f64, significant: Option<usize>) -> (String, i32) {
-    let text = match significant {
-        Some(n) => format!("{abs:.prec$e}", prec = n.saturating_sub(1)),
-        None => format!("{abs:e}"),
-    };
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    if abs == 0.0 {
-        return (digits, 1);
-    }
-    (digits, exponent + 1)
-}
-
-fn usize_of(point: i32) -> usize {
-    usize::try_from(point).unwrap_or(0)
-}
-
-/// Go's `fmtE`: `d.ddde±XX` with `precision` digits after the point.
-fn exponential(digits: &str, point: i32, precision: usize) -> String {
-    let mut out = String::new();
-    let mut chars = digits.chars();
-    out.push(chars.next().unwrap_or('0'));
-    if precision > 0 {
-        out.push('.');
-        let rest: String = chars.collect();
-        out.push_str(&rest[..rest.len().min(precision)]);
-        out.extend(std::iter::repeat_n('0', precision.saturating_sub(rest.len())));
-    }
-    let exp = if digits.bytes().all(|b| b == b'0') { 0 } else { point - 1 };
-    out.push('e');
-    out.push(if exp < 0 { '-' } else { '+' });
-    let magnitude = exp.unsigned_abs();
-    if magnitude < 10 {
-        out.push('0');
-    }
-    out.push_str(&magnitude.to_string());
-    out
-}
-
-/// Go's `fmtF`: integer digits (at least `0`), then `precision` fraction digits.
-fn fixed(digits: &str, point: i32, precision: usize) -> String {
-    let mut out = String::new();
-    let int_len = usize_of(point);
-    if int_len == 0 {
-        out.push('0');
-    } else {
-        for i in 0..int_len {
-            out.push(char::from(*digits.as_bytes().get(i).unwrap_or(&b'0')));
+    for &c in &s[i..] {
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
         }
     }
-    if precision > 0 {
-        out.push('.');
-        for i in 0..precision {
-            let at = i64::from(point) + to_i64(i);
-            let digit = usize::try_from(at).ok().and_then(|at| digits.as_bytes().get(at));
-            out.push(char::from(*digit.unwrap_or(&b'0')));
+    saw != b'_'
+}
+
+/// Go's `atofHex` for `float64`: `mantissa × 2^exponent`, rounded to 53 bits (half to even),
+/// denormalized below the normal range; too large is a range error (`None`).
+fn go_hex_to_f64(mut mantissa: u64, exponent: i64, negative: bool, truncated: bool) -> Option<f64> {
+    const MANT_BITS: i64 = 52;
+    const BIAS: i64 = -1023;
+    let max_exp = (1 << 11) + BIAS - 2;
+    let min_exp = BIAS + 1;
+    let mut exp = exponent + MANT_BITS;
+    while mantissa != 0 && mantissa >> (MANT_BITS + 2) == 0 {
+        mantissa <<= 1;
+        exp -= 1;
+    }
+    if truncated {
+        mantissa |= 1;
+    }
+    while mantissa >> (1 + MANT_BITS + 2) != 0 {
+        mantissa = (mantissa >> 1) | (mantissa & 1);
+        exp += 1;
+    }
+    while mantissa > 1 && exp < min_exp - 2 {
+        mantissa = (mantissa >> 1) | (mantissa & 1);
+        exp += 1;
+    }
+    let mut round = mantissa & 3;
+    mantissa >>= 2;
+    round |= mantissa & 1;
+    exp += 2;
+    if round == 3 {
+        mantissa += 1;
+        if mantissa == 1 << (1 + MANT_BITS) {
+            mantissa >>= 1;
+            exp += 1;
         }
     }
-    out
+    if mantissa >> MANT_BITS == 0 {
+        exp = BIAS;
+    }
+    if exp > max_exp {
+        return None;
+    }
+    let mut bits = mantissa & ((1 << MANT_BITS) - 1);
+    bits |= ((exp - BIAS) & ((1 << 11) - 1)).cast_unsigned() << MANT_BITS;
+    if negative {
+        bits |= 1 << 63;
+    }
+    Some(f64::from_bits(bits))
 }
 
 #[cfg(test)]
@@ -497,6 +763,131 @@ mod tests {
             }
         }
     }
+
+    /// Go's `strconv.ParseFloat(s, 64)` on these inputs (observed with the Go toolchain):
+    /// `None` where Go returns an error.
+    #[test]
+    fn parse_go_f64_is_go_parse_float() {
+        let cases: &[(&str, Option<f64>)] = &[
+            ("1_000", Some(1000.0)),
+            ("0x1p-2", Some(0.25)),
+            ("0x10", None),
+            ("infinity", Some(f64::INFINITY)),
+            ("1e400", None),
+            ("1e-400", Some(0.0)),
+            ("_1", None),
+            ("1__0", None),
+            ("0x_1p0", Some(1.0)),
+            (".5", Some(0.5)),
+            ("5.", Some(5.0)),
+            ("+.5e+3", Some(500.0)),
+            ("-Inf", Some(f64::NEG_INFINITY)),
+            ("0b101", None),
+            ("1_000.5", Some(1000.5)),
+            ("1.0_0", Some(1.0)),
+            ("0x1.8p1", Some(3.0)),
+            (" 1", None),
+            ("+nan", None),
+            ("-nan", None),
+            ("INF", Some(f64::INFINITY)),
+            ("+Infinity", Some(f64::INFINITY)),
+            ("infin", None),
+            ("1e", None),
+            ("1e+", None),
+            ("0x", None),
+            ("0xp1", None),
+            ("0x1p", None),
+            ("0X1P+2", Some(4.0)),
+            ("0x1.fffffffffffff8p1023", None),
+            ("0x1p-1074", Some(5e-324)),
+            ("0x1p-1075", Some(0.0)),
+            ("0x1.000000000000080000001p0", Some(1.000_000_000_000_000_2)),
+            ("1.7976931348623157e308", Some(f64::MAX)),
+            ("1.7976931348623159e308", None),
+            ("4.9e-324", Some(5e-324)),
+            ("2e-324", Some(0.0)),
+            ("-0", Some(-0.0)),
+            ("1_0_0", Some(100.0)),
+            ("1_", None),
+            ("1._5", None),
+            ("1e1_0", Some(1e10)),
+            ("0x1_0p0", Some(16.0)),
+            ("00012", Some(12.0)),
+            (".e1", None),
+            ("", None),
+            ("+", None),
+            ("12e", None),
+            ("9007199254740993", Some(9_007_199_254_740_992.0)),
+            ("123456789012345678901234567890", Some(1.234_567_890_123_456_8e29)),
+        ];
+        for (text, expected) in cases {
+            let got = parse_go_f64(text);
+            assert_eq!(got.map(f64::to_bits), expected.map(f64::to_bits), "{text:?}: {got:?}");
+        }
+        assert!(parse_go_f64("NaN").is_some_and(f64::is_nan));
+        assert!(parse_go_f64("nan").is_some_and(f64::is_nan));
+    }
+
+    #[test]
+    fn go_layouts() {
+        let g = [
+            (1_000_000.0, "1e+06"),
+            (100_000.0, "100000"),
+            (8080.0, "8080"),
+            (1.5, "1.5"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.234_567e6, "1.234567e+06"),
+            (12_345_678_901_234_567_890.0, "1.2345678901234567e+19"),
+            (-2.5, "-2.5"),
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (123_456.0, "123456"),
+            (1e-300, "1e-300"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Inf"),
+        ];
+        for (f, want) in g {
+            assert_eq!(format_g(f), want, "{f}");
+        }
+        assert_eq!(format_g32(0.1), "0.1");
+        assert_eq!(format_g32(16_777_216.0), "1.6777216e+07");
+        assert_eq!(format_f(1_234_567.0), "1234567");
+        assert_eq!(format_f(1e21), "1000000000000000000000");
+        assert_eq!(format_f(0.000_012_5), "0.0000125");
+        assert_eq!(format_f(f64::INFINITY), "+Inf");
+        let json = [
+            (1.0, "1"),
+            (1.5, "1.5"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (1e-7, "1e-7"),
+            (1.5e-10, "1.5e-10"),
+            (0.000_001, "0.000001"),
+            (-0.0, "-0"),
+        ];
+        for (f, want) in json {
+            assert_eq!(format_json(f).as_deref(), Some(want), "{f}");
+        }
+        assert_eq!(format_json(f64::NAN), None);
+        assert_eq!(format_yaml(f64::NEG_INFINITY), "-.inf");
+        assert_eq!(format_yaml(f64::NAN), ".nan");
+        assert_eq!(format_yaml(2.5e-7), "2.5e-07");
+    }
+
+    #[test]
+    fn formatted_floats_read_back() {
+        let mut rng = Rng(0x5851_f42d_4c95_7f2d);
+        for _ in 0..4_000 {
+            let f = f64::from_bits(rng.next());
+            if f.is_finite() {
+                for text in [format_g(f), format_f(f), format_json(f).unwrap_or_default()] {
+                    assert_eq!(parse_f64(&text).map(f64::to_bits), Some(f.to_bits()), "{text}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn formats_like_go_strconv() {
         // Expected strings: Go's strconv.FormatFloat (src/strconv/ftoa_test.go cases).
@@ -540,18 +931,14 @@ mod tests {
             (f64::NAN, b'g', None, "NaN"),
             (0.1, b'f', None, "0.1"),
             (0.000_012_3, b'f', None, "0.0000123"),
+            (0.0, b'g', Some(3), "0"),
+            (123_456.0, b'g', Some(3), "1.23e+05"),
+            (0.000_123, b'g', Some(2), "0.00012"),
+            (9.96, b'g', Some(2), "10"),
+            (-1.5, b'e', Some(2), "-1.50e+00"),
+            (999.99, b'f', Some(1), "1000.0"),
+            (0.001, b'e', Some(0), "1e-03"),
         ];
-        for &(f, want) in &[
-            (1e-7, "1e-7"),
-            (1e21, "1e+21"),
-            (1e20, "100000000000000000000"),
-            (0.5, "0.5"),
-            (-1e-10, "-1e-10"),
-            (0.0, "0"),
-            (1_000_000.0, "1000000"),
-        ] {
-            assert_eq!(format_json(f), want, "{f}");
-        }
         for &(f, format, precision, want) in cases {
             assert_eq!(
                 format_go(f, format, precision),

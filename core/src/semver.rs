@@ -315,10 +315,7 @@ fn parse_uint(digits: &str) -> Result<u64, String> {
         return Err("strconv.ParseUint: parsing \"\": invalid syntax".to_string());
     }
     digits.parse::<u64>().map_err(|_| {
-        format!(
-            "strconv.ParseUint: parsing {}: value out of range",
-            crate::gotemplate::go_quote(digits)
-        )
+        format!("strconv.ParseUint: parsing {}: value out of range", crate::gostring::quote(digits))
     })
 }
 
@@ -438,10 +435,7 @@ impl Constraints {
         let mut groups = Vec::new();
         for segment in rewritten.split("||") {
             if !grammar.valid.is_match(segment) {
-                return Err(format!(
-                    "improper constraint: {}",
-                    crate::gotemplate::go_quote(segment)
-                ));
+                return Err(format!("improper constraint: {}", crate::gostring::quote(segment)));
             }
             let mut found: Vec<&str> =
                 grammar.find.find_iter(segment).map(|m| m.as_str()).collect();
@@ -490,7 +484,7 @@ impl Constraint {
     /// `parseConstraint` on one string the finder returned.
     fn parse(grammar: &Grammar, text: &str) -> Result<Constraint, String> {
         let Some(m) = grammar.single.captures(text) else {
-            return Err(format!("improper constraint: {}", crate::gotemplate::go_quote(text)));
+            return Err(format!("improper constraint: {}", crate::gostring::quote(text)));
         };
         let group = |i: usize| m.get(i).map_or("", |g| g.as_str());
         let (op_text, written) = (group(1), group(2));
@@ -519,9 +513,7 @@ impl Constraint {
             "<=" | "=<" => Op::LessOrEqual,
             "~" | "~>" => Op::Tilde,
             "^" => Op::Caret,
-            other => {
-                return Err(format!("improper constraint: {}", crate::gotemplate::go_quote(other)));
-            }
+            other => return Err(format!("improper constraint: {}", crate::gostring::quote(other))),
         };
         Ok(Constraint {
             op,

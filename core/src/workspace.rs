@@ -3,27 +3,23 @@
 //!
 //! An editor calls `validate` on every keystroke, so the second call must cost only what
 //! the edit can change. Parses are cached by text identity; each render remembers every
-//! path it consulted ([`ReadSet`]), and an edit drops exactly the renders that consulted the
+//! path it consulted ([`crate::source::ReadSet`]), and an edit drops exactly the renders that consulted the
 //! edited path (or looked in its directory). Counters let tests observe this directly.
+//!
+//! Operations do not take the workspace: they take its pieces, a [`Repo`] (see [`crate::repo`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::kustomize::{self, Rendered};
-use crate::source::{ParseCache, ReadSet, Source, parse_cached};
+use crate::pipeline::Pipeline;
+use crate::repo::{Renders, Repo};
 use crate::tree::{self, Content, FileTree, PathError};
+use crate::vecmap::{VecMap, VecSet};
 
-/// Work counters, for tests and benchmarks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Stats {
-    /// YAML parses run since the workspace was made.
-    pub parses: usize,
-    /// Overlay renders run (not served from cache).
-    pub renders: usize,
-}
+pub use crate::repo::Stats;
 
 /// The result of `validate`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -36,23 +32,39 @@ pub struct Validation {
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
     tree: FileTree,
-    parses: ParseCache,
-    renders: BTreeMap<String, (Rendered, ReadSet)>,
-    render_count: usize,
+    renders: Renders,
     /// What `validate` walks, kept until a file is added or removed or a file that shapes
     /// the repository (a kustomization, `baton.yaml`, CODEOWNERS, a Helm chart) changes.
     structure: Option<Structure>,
 }
 
-/// The shape of the repository, as far as `validate` is concerned.
+/// The shape of the repository, as far as `validate` is concerned, and what the last
+/// `validate` found in each part, so that the next one redoes only what an edit touched.
 #[derive(Debug, Default, Clone)]
 struct Structure {
-    /// YAML files to check for syntax (not Helm templates).
+    /// YAML files to check for syntax (not Helm templates), sorted.
     yaml_files: Vec<String>,
-    /// Kustomization directories to render (components are not rendered alone).
+    /// Kustomization directories (`validate` renders those that are not components), sorted.
     render_dirs: Vec<String>,
     /// Problems in `baton.yaml` and CODEOWNERS.
     config_diagnostics: Vec<Diagnostic>,
+    /// The last `validate`'s findings, per file (syntax) and per directory (render); only
+    /// non-empty ones. `None` until a first full pass.
+    found: Option<Found>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Found {
+    syntax: VecMap<String, Vec<Diagnostic>>,
+    renders: VecMap<String, Vec<Diagnostic>>,
+    /// Kustomization directories that hold a component (not rendered alone). Whether a
+    /// directory is one changes only with its kustomization, which resets the structure.
+    components: VecSet<String>,
+    /// Files edited and render directories dropped since the last `validate`.
+    dirty_files: VecSet<String>,
+    dirty_dirs: VecSet<String>,
+    /// YAML files that hold an Argo Rollout: linted alone when no render reads them.
+    rollout_files: VecSet<String>,
 }
 
 impl Workspace {
@@ -66,6 +78,11 @@ impl Workspace {
         &self.tree
     }
 
+    /// The pieces operations work on: the tree and the render cache (see [`crate::repo`]).
+    pub fn repo(&mut self) -> Repo<'_> {
+        Repo::new(&self.tree, &mut self.renders)
+    }
+
     /// Adds or replaces a file. Returns the normalized path.
     pub fn set_file(&mut self, path: &str, text: &str) -> Result<String, PathError> {
         let path = tree::file_path(path)?;
@@ -76,6 +93,7 @@ impl Workspace {
         self.tree.insert(&path, text)?;
         if !existed {
             self.structure = None;
+            self.renders.invalidate_pipeline();
         }
         self.invalidate(&path);
         Ok(path)
@@ -85,6 +103,7 @@ impl Workspace {
     pub fn set_file_bytes(&mut self, path: &str, bytes: Vec<u8>) -> Result<String, PathError> {
         let path = self.tree.insert_bytes(path, bytes)?;
         self.structure = None;
+        self.renders.invalidate_pipeline();
         self.invalidate(&path);
         Ok(path)
     }
@@ -95,55 +114,76 @@ impl Workspace {
         let removed = self.tree.remove(&path);
         if removed {
             self.structure = None;
+            self.renders.invalidate_pipeline();
             self.invalidate(&path);
         }
         removed
     }
 
     fn invalidate(&mut self, path: &str) {
-        self.renders.retain(|_, (_, reads)| !reads.touches(path));
-        self.parses.retain_valid(&self.tree);
+        let dropped = self.renders.invalidate(path);
         if self.structure.is_some() && shapes_structure(&self.tree, path) {
             self.structure = None;
         }
+        if let Some(found) = self.structure.as_mut().and_then(|s| s.found.as_mut()) {
+            found.dirty_files.insert(path.to_string());
+            found.dirty_dirs.extend(dropped);
+        }
+    }
+
+    /// The pipeline model of the repository (cached until a file is added or removed or
+    /// `baton.yaml` changes).
+    pub fn pipeline(&mut self) -> Arc<Pipeline> {
+        self.repo().pipeline()
     }
 
     #[must_use]
     pub fn stats(&self) -> Stats {
-        Stats { parses: self.parses.parses, renders: self.render_count }
+        self.renders.stats()
+    }
+
+    /// Limits the work of the following operations to `limit` more steps in total (counted
+    /// from what is spent already), or removes the limit. Past it, operations stop and say so
+    /// (`R013`). For tests and watchdogs; there is no limit by default.
+    pub fn set_work_limit(&mut self, limit: Option<u64>) {
+        let spent = self.renders.meter().spent();
+        self.renders.set_work_limit(limit.map(|l| spent.saturating_add(l)));
     }
 
     /// Renders the kustomization in `dir` (cached until a file it consulted changes).
     pub fn render(&mut self, dir: &str) -> Rendered {
-        let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
-        self.ensure_rendered(&key).clone()
+        self.render_ref(dir).clone()
     }
 
-    /// The cached render of `key` (a normalized directory), rendering it if needed.
-    fn ensure_rendered(&mut self, key: &str) -> &Rendered {
-        if !self.renders.contains_key(key) {
-            let mut source = Source::new(&self.tree, &mut self.parses);
-            let (mut rendered, reads) = kustomize::render(&mut source, key);
-            self.render_count += 1;
-            locate_all(&self.tree, &mut rendered.diagnostics);
-            diagnostic::sort(&mut rendered.diagnostics);
-            self.renders.insert(key.to_string(), (rendered, reads));
+    /// [`Workspace::render`] without the copy: the cached render itself.
+    pub fn render_ref(&mut self, dir: &str) -> &Rendered {
+        self.repo().into_render(dir)
+    }
+
+    /// How the updates of an overlay's Rollouts and Deployments unfold (see
+    /// [`crate::rollouts::simulate`]).
+    pub fn simulate_rollout(
+        &mut self,
+        request: &crate::rollouts::SimulateRequest,
+    ) -> crate::rollouts::Simulation {
+        let Workspace { tree, renders, .. } = self;
+        let rendered = Repo::new(tree, renders).into_render(&request.overlay);
+        let mut simulation = crate::rollouts::simulate(rendered, request.name.as_deref());
+        for rollout in &mut simulation.rollouts {
+            diagnostic::locate_all(tree, &mut rollout.diagnostics);
         }
-        &self.renders[key].0
+        diagnostic::locate_all(tree, &mut simulation.diagnostics);
+        simulation
     }
 
     /// The paths the render of `dir` consulted (rendering it if needed).
     pub fn consulted(&mut self, dir: &str) -> crate::source::ReadSet {
-        let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
-        if !self.renders.contains_key(&key) {
-            self.render(&key);
-        }
-        self.renders.get(&key).map(|(_, reads)| reads.clone()).unwrap_or_default()
+        self.repo().consulted(dir).clone()
     }
 
     /// What every app runs in every environment, and the pending promotions.
     pub fn status(&mut self) -> crate::status::Status {
-        crate::status::status(self)
+        crate::status::status(&mut self.repo())
     }
 
     /// Plans a promotion (see [`crate::promote`]).
@@ -151,50 +191,135 @@ impl Workspace {
         &mut self,
         request: &crate::promote::PromotionRequest,
     ) -> crate::promote::PromotionPlan {
-        crate::promote::plan(self, request)
+        crate::promote::plan(&mut self.repo(), request)
     }
 
-    /// Diagnostics for every file the engine understands: YAML syntax everywhere, and every
-    /// kustomization (other than components) rendered.
+    /// Diagnostics for every file the engine understands: YAML syntax everywhere, every
+    /// kustomization (other than components) rendered, and Argo Rollouts checked in each
+    /// render and in the YAML files no render reads.
+    ///
+    /// After the first call, only what changed is redone: the syntax of edited files and the
+    /// renders an edit dropped; the rest comes from the last call's findings (an editor calls
+    /// this on every keystroke, so its cost must not grow with the repository).
     pub fn validate(&mut self) -> Validation {
-        let structure = match self.structure.take() {
+        let mut structure = match self.structure.take() {
             Some(structure) => structure,
             None => self.survey(),
         };
-        let mut diagnostics = Vec::new();
-        for path in &structure.yaml_files {
-            match self.tree.get(path) {
-                Some(Content::NotUtf8 { valid_up_to, .. }) => diagnostics.push(
-                    Diagnostic::new(
-                        diagnostic::Code::InvalidUtf8,
-                        format!(
-                            "'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"
-                        ),
-                    )
-                    .at(path, diagnostic::Span::new(*valid_up_to, *valid_up_to)),
-                ),
-                Some(Content::Text(text)) if text.len() > tree::MAX_FILE_BYTES => {
-                    diagnostics.push(crate::source::too_large(path, text.len() as u64));
+        let found = if let Some(mut found) = structure.found.take() {
+            for dir in std::mem::take(&mut found.dirty_dirs) {
+                if structure.render_dirs.binary_search(&dir).is_ok()
+                    && !found.components.contains(&dir)
+                {
+                    self.check_render(&dir, &mut found.renders);
                 }
-                Some(Content::TooLarge { len }) => {
-                    diagnostics.push(crate::source::too_large(path, *len));
+            }
+            for path in std::mem::take(&mut found.dirty_files) {
+                if structure.yaml_files.binary_search(&path).is_ok() {
+                    self.check_syntax(&path, &mut found);
                 }
-                Some(Content::Text(text)) => {
-                    let parsed = parse_cached(&mut self.parses, path, text);
-                    diagnostics.extend(parsed.diagnostics.iter().cloned());
+            }
+            found
+        } else {
+            let mut found = Found::default();
+            // Renders first: they parse the files they read, and the syntax check then finds
+            // those files' diagnostics in the cache instead of parsing them again. Whether a
+            // directory is a component is checked right before its render reads the same
+            // kustomization (one parse, while the tree is in the cache).
+            for dir in &structure.render_dirs {
+                if self.repo().is_component(dir) {
+                    found.components.insert(dir.clone());
+                } else {
+                    self.check_render(dir, &mut found.renders);
                 }
-                None => {}
+            }
+            for path in &structure.yaml_files {
+                self.check_syntax(path, &mut found);
+            }
+            found
+        };
+        let mut diagnostics: Vec<Diagnostic> = found
+            .renders
+            .values()
+            .chain(found.syntax.values())
+            .flatten()
+            .chain(&structure.config_diagnostics)
+            .cloned()
+            .collect();
+        // A file with a Rollout that no render reads is checked as `kubectl argo rollouts lint
+        // -f` would; a file a render reads is checked through the render (a patch is a
+        // partial object).
+        for path in &found.rollout_files {
+            if self.renders.any_render_read(path) {
+                continue;
+            }
+            if let Some(parsed) = self.renders.parse(&self.tree, path) {
+                diagnostics.extend(crate::rollouts::lint_file(&Arc::from(path.as_str()), &parsed));
             }
         }
-        for dir in &structure.render_dirs {
-            diagnostics.extend(self.ensure_rendered(dir).diagnostics.iter().cloned());
+        if self.renders.meter().exhausted() {
+            diagnostics.push(self.renders.meter().exhausted_diagnostic("validate"));
         }
-        diagnostics.extend(structure.config_diagnostics.iter().cloned());
+        structure.found = Some(found);
         self.structure = Some(structure);
-        locate_all(&self.tree, &mut diagnostics);
+        diagnostic::locate_all(&self.tree, &mut diagnostics);
         diagnostic::sort(&mut diagnostics);
         diagnostics.dedup();
         Validation { diagnostics }
+    }
+
+    /// Renders `dir` for `validate` and records its findings, Argo Rollouts checks included.
+    fn check_render(&mut self, dir: &str, found: &mut VecMap<String, Vec<Diagnostic>>) {
+        let Workspace { tree, renders, .. } = self;
+        let rendered = Repo::new(tree, renders).into_render(dir);
+        let mut diagnostics = rendered.diagnostics.clone();
+        diagnostics.extend(crate::rollouts::check_render(rendered));
+        if diagnostics.is_empty() {
+            found.remove(dir);
+        } else {
+            found.insert(dir.to_string(), diagnostics);
+        }
+    }
+
+    /// Checks the syntax of one YAML file for `validate` and records its findings.
+    fn check_syntax(&mut self, path: &str, found: &mut Found) {
+        let diagnostics = match self.tree.get(path) {
+            Some(Content::NotUtf8 { valid_up_to, .. }) => vec![
+                Diagnostic::new(
+                    diagnostic::Code::InvalidUtf8,
+                    format!("'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"),
+                )
+                .at(path, diagnostic::Span::new(*valid_up_to, *valid_up_to)),
+            ],
+            Some(Content::Text(text)) if text.len() > tree::MAX_FILE_BYTES => {
+                vec![crate::source::too_large(path, text.len() as u64)]
+            }
+            Some(Content::TooLarge { len }) => vec![crate::source::too_large(path, *len)],
+            Some(Content::Text(text)) => self.renders.syntax_diagnostics(path, text),
+            None => Vec::new(),
+        };
+        // A Rollout can only be where the text names the kind; only such files are parsed
+        // for their objects (the syntax check keeps no parse tree).
+        let holds_rollout = match self.tree.get(path) {
+            Some(Content::Text(text))
+                if text.len() <= tree::MAX_FILE_BYTES && text.contains("Rollout") =>
+            {
+                self.renders
+                    .parse(&self.tree, path)
+                    .is_some_and(|parsed| crate::rollouts::has_rollout(&parsed))
+            }
+            _ => false,
+        };
+        if holds_rollout {
+            found.rollout_files.insert(path.to_string());
+        } else {
+            found.rollout_files.remove(path);
+        }
+        if diagnostics.is_empty() {
+            found.syntax.remove(path);
+        } else {
+            found.syntax.insert(path.to_string(), diagnostics);
+        }
     }
 
     /// Walks the tree for what `validate` needs to look at.
@@ -202,73 +327,24 @@ impl Workspace {
         let yaml_files = self
             .tree
             .paths()
-            .filter(|p| is_yaml_path(p) && !in_helm_templates(&self.tree, p))
+            .filter(|p| is_yaml_path(p) && !crate::repo::in_helm_templates(&self.tree, p))
             .map(str::to_string)
             .collect();
-        let render_dirs =
-            self.kustomization_dirs().into_iter().filter(|d| !self.is_component(d)).collect();
-        let mut config_diagnostics = crate::pipeline::Pipeline::load(&self.tree).diagnostics;
+        let mut repo = self.repo();
+        let render_dirs = repo.kustomization_dirs();
+        let mut config_diagnostics = repo.pipeline().diagnostics.clone();
         if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
             let (_, problems) =
                 crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
             config_diagnostics.extend(problems);
         }
-        Structure { yaml_files, render_dirs, config_diagnostics }
+        Structure { yaml_files, render_dirs, config_diagnostics, found: None }
     }
 
     /// Directories holding a kustomization file, sorted.
     #[must_use]
     pub fn kustomization_dirs(&self) -> Vec<String> {
-        let mut dirs = BTreeSet::new();
-        for path in self.tree.paths() {
-            if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path))
-                && !in_helm_templates(&self.tree, path)
-            {
-                dirs.insert(tree::parent(path).to_string());
-            }
-        }
-        dirs.into_iter().collect()
-    }
-
-    fn is_component(&mut self, dir: &str) -> bool {
-        for name in kustomize::kustomization::KUSTOMIZATION_FILE_NAMES {
-            let path = kustomize::build::join_file(dir, name);
-            if let Some(Content::Text(text)) = self.tree.get(&path) {
-                let parsed = parse_cached(&mut self.parses, &path, text);
-                return parsed.documents.iter().any(|d| {
-                    d.root.get("kind").and_then(crate::yaml::Node::scalar) == Some("Component")
-                });
-            }
-        }
-        false
-    }
-}
-
-/// Fills in LSP ranges for diagnostics whose files are in the tree.
-pub fn locate_all(tree: &FileTree, diagnostics: &mut [Diagnostic]) {
-    let text_of = |f: &str| -> Option<&str> {
-        match tree.get(f) {
-            Some(Content::Text(text)) => Some(text),
-            // The valid prefix of a file that is not UTF-8 still positions the bad byte.
-            Some(Content::NotUtf8 { bytes, valid_up_to, .. }) => {
-                std::str::from_utf8(&bytes[..*valid_up_to]).ok()
-            }
-            _ => None,
-        }
-    };
-    // One line index per file, however many diagnostics point into it.
-    let mut indexes: BTreeMap<String, diagnostic::LineIndex> = BTreeMap::new();
-    for d in diagnostics.iter() {
-        for file in d.file.iter().chain(d.related.iter().map(|r| &r.file)) {
-            if !indexes.contains_key(file.as_str())
-                && let Some(text) = text_of(file)
-            {
-                indexes.insert(file.clone(), diagnostic::LineIndex::new(text));
-            }
-        }
-    }
-    for d in diagnostics {
-        d.locate_indexed(|f| Some((text_of(f)?, indexes.get(f)?)));
+        crate::repo::kustomization_dirs(&self.tree)
     }
 }
 
@@ -286,23 +362,6 @@ fn is_yaml_path(path: &str) -> bool {
     let name = tree::file_name(path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     matches!(extension.as_deref(), Some("yaml" | "yml")) || name == "Kustomization"
-}
-
-/// Files under a Helm chart's `templates/` are Go templates, not YAML.
-fn in_helm_templates(tree: &FileTree, path: &str) -> bool {
-    let mut dir = tree::parent(path);
-    let mut below_templates = false;
-    loop {
-        if tree::file_name(dir) == "templates" {
-            below_templates = true;
-        } else if below_templates && tree.is_file(&kustomize::build::join_file(dir, "Chart.yaml")) {
-            return true;
-        }
-        if dir.is_empty() {
-            return false;
-        }
-        dir = tree::parent(dir);
-    }
 }
 
 #[cfg(test)]
@@ -338,6 +397,89 @@ mod tests {
         let codes: Vec<&str> = ws.validate().diagnostics.iter().map(|d| d.code).collect();
         assert!(codes.contains(&"G003"), "{codes:?}");
         assert!(codes.contains(&"G001"), "{codes:?}");
+    }
+
+    /// A small fleet: `apps/aN/{base,dev,prod}`, each overlay on its app's base.
+    fn fleet(apps: usize) -> FileTree {
+        let mut tree = FileTree::new();
+        for i in 0..apps {
+            let d = format!("apps/a{i}");
+            let files = [
+                ("base/kustomization.yaml", "resources:\n- cm.yaml\n".to_string()),
+                (
+                    "base/cm.yaml",
+                    format!(
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  k: v\n"
+                    ),
+                ),
+                ("dev/kustomization.yaml", "resources:\n- ../base\nnamespace: dev\n".to_string()),
+                ("prod/kustomization.yaml", "resources:\n- ../base\nnamespace: prod\n".to_string()),
+            ];
+            for (path, text) in files {
+                tree.insert(&format!("{d}/{path}"), text).unwrap();
+            }
+        }
+        tree
+    }
+
+    #[test]
+    fn validate_after_an_edit_redoes_only_what_it_touched_and_agrees_with_a_fresh_one() {
+        // A parse budget far below the repository's size: trees are let go and parsed again.
+        let tree = fleet(6);
+        let mut ws = Workspace {
+            tree: tree.clone(),
+            renders: Renders::with_parse_budget(64),
+            ..Workspace::default()
+        };
+        assert!(ws.validate().diagnostics.is_empty());
+        assert_eq!(ws.stats().renders, 18);
+        let steps: [(&str, &str, usize); 4] = [
+            // A base feeds three renders; an overlay one; a syntax error none (but is reported).
+            ("apps/a2/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n", 3),
+            ("apps/a4/prod/kustomization.yaml", "resources:\n- ../base\nnamespace: p2\n", 1),
+            ("apps/a1/base/cm.yaml", "a: [\n", 3),
+            ("apps/a1/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n", 3),
+        ];
+        for (path, text, renders) in steps {
+            let before = ws.stats().renders;
+            ws.set_file(path, text).unwrap();
+            let incremental = ws.validate();
+            assert_eq!(ws.stats().renders - before, renders, "renders redone after editing {path}");
+            let mut fresh = Workspace::new(ws.tree().clone());
+            assert_eq!(incremental, fresh.validate(), "after editing {path}");
+        }
+        assert!(ws.stats().parses > ws.tree().len(), "the small budget made the cache parse again");
+        ws.remove_file("apps/a5/dev/kustomization.yaml");
+        let mut fresh = Workspace::new(ws.tree().clone());
+        assert_eq!(ws.validate(), fresh.validate());
+        assert_eq!(ws.status(), fresh.status());
+    }
+
+    #[test]
+    fn a_component_rendered_by_another_operation_is_still_not_validated_alone() {
+        // The component patches a Deployment its own directory does not have: rendered alone
+        // it fails, so `validate` must keep skipping it even once a render of it is cached.
+        let mut ws = workspace(&[
+            ("app/kustomization.yaml", "resources:\n- d.yaml\ncomponents:\n- ../comp\n"),
+            ("app/d.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"),
+            (
+                "comp/kustomization.yaml",
+                "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: p.yaml\n",
+            ),
+            (
+                "comp/p.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 2\n",
+            ),
+        ]);
+        assert_eq!(ws.validate().diagnostics, []);
+        assert!(!ws.render("comp").ok, "alone, the component cannot find its target");
+        ws.set_file(
+            "app/d.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n# x\n",
+        )
+        .unwrap();
+        ws.set_file("comp/other.yaml", "a: 1\n").unwrap();
+        assert_eq!(ws.validate().diagnostics, []);
     }
 
     #[test]

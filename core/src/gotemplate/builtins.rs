@@ -376,7 +376,7 @@ fn js(ctx: &mut Ctx<'_>, args: &[Value]) -> Res {
             '&' => out.push_str("\\u0026"),
             '=' => out.push_str("\\u003D"),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u00{:02X}", c as u32)),
-            c if c.is_ascii() || super::fmt::is_print(c) => out.push(c),
+            c if c.is_ascii() || crate::gostring::is_print(c) => out.push(c),
             c => out.push_str(&format!("\\u{:04X}", c as u32)),
         }
     }

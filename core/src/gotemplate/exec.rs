@@ -82,7 +82,7 @@ pub(crate) fn execute(tmpl: &Template, data: &Value, options: &ExecOptions) -> R
         options,
     };
     let Some(root) = tmpl.trees.trees.get(&tmpl.name) else {
-        let name = super::fmt::quote(&tmpl.name, false);
+        let name = crate::gostring::quote(&tmpl.name);
         return Err(state.error(format!("{name} is an incomplete or empty template")));
     };
     state.walk_list(&Rv::plain(data), root)?;
@@ -138,7 +138,7 @@ impl<'t> State<'t> {
             message: format!(
                 "template: {}:{line}:{col}: executing {} at <{context}>: {message}",
                 self.tmpl.name,
-                super::fmt::quote(name, false)
+                crate::gostring::quote(name)
             ),
             span: Some(span_at(text, pos, &context)),
         }
@@ -335,7 +335,7 @@ impl<'t> State<'t> {
         self.at = At::Node(node);
         let Some(root) = self.tmpl.trees.trees.get(name) else {
             return Err(
-                self.error(format!("template {} not defined", super::fmt::quote(name, false)))
+                self.error(format!("template {} not defined", crate::gostring::quote(name)))
             );
         };
         if self.depth >= self.options.limits.max_depth {
@@ -512,7 +512,7 @@ impl<'t> State<'t> {
         self.at = At::Arg(node);
         let funcs: &'t super::Funcs = &self.tmpl.funcs;
         let Some((function, builtin)) = funcs.get(name) else {
-            let quoted = super::fmt::quote(name, false);
+            let quoted = crate::gostring::quote(name);
             return Err(self.error(format!("{quoted} is not a defined function")));
         };
         self.eval_call(dot, function, builtin, None, cmd, name, args, fin)
@@ -530,7 +530,7 @@ impl<'t> State<'t> {
         let has_final = fin.is_some();
         if receiver.is_invalid() {
             if self.options.missing_key == MissingKey::Error {
-                let quoted = super::fmt::quote(name, false);
+                let quoted = crate::gostring::quote(name);
                 return Err(self.error(format!("nil data; no entry for key {quoted}")));
             }
             return Ok(Rv::invalid());
@@ -588,7 +588,7 @@ impl<'t> State<'t> {
                         MissingKey::Default => Ok(Rv::invalid()),
                         MissingKey::Zero => Ok(Rv::slot(elem.zero(), &elem)),
                         MissingKey::Error => {
-                            let quoted = super::fmt::quote(name, false);
+                            let quoted = crate::gostring::quote(name);
                             Err(self.error(format!("map has no entry for key {quoted}")))
                         }
                     },

@@ -369,7 +369,7 @@ impl<'b> Printer<'b> {
             }
             'q' => {
                 let c = u32::try_from(i).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}');
-                let q = quote_rune(c, self.flags.plus);
+                let q = crate::gostring::quote_rune(c, self.flags.plus);
                 self.pad(&q);
                 return Ok(());
             }
@@ -377,7 +377,7 @@ impl<'b> Printer<'b> {
                 let mut s = format!("U+{:04X}", i.unsigned_abs());
                 let c = u32::try_from(i).ok().and_then(char::from_u32);
                 if let (true, Some(c)) = (self.flags.sharp, c)
-                    && is_print(c)
+                    && crate::gostring::is_print(c)
                 {
                     s.push_str(&format!(" '{c}'"));
                 }
@@ -528,7 +528,7 @@ impl<'b> Printer<'b> {
                 let q = if self.flags.sharp && can_backquote(&s) {
                     format!("`{s}`")
                 } else {
-                    quote(&s, self.flags.plus)
+                    crate::gostring::quote_with(&s, self.flags.plus)
                 };
                 self.pad(&q);
             }
@@ -627,78 +627,6 @@ fn int_arg(args: &[Value], i: usize) -> Option<i64> {
     match args.get(i)? {
         Value::Int(n) | Value::Int64(n) if n.unsigned_abs() <= 1_000_000 => Some(*n),
         _ => None,
-    }
-}
-
-/// Go's `unicode.IsPrint` (what `%q` and `strconv.Quote` print as is), without Unicode
-/// tables: printable ASCII; beyond it, false for the C1 controls, the spaces other than
-/// U+0020, the line and paragraph separators, the common format characters (soft hyphen,
-/// Arabic and Syriac marks, zero-width and bidi marks, BOM, interlinear annotations) and
-/// private use; true otherwise (unassigned code points, which Go also escapes, are not
-/// distinguished).
-pub(crate) fn is_print(c: char) -> bool {
-    if c.is_ascii() {
-        return (' '..='~').contains(&c);
-    }
-    !matches!(c,
-        '\u{80}'..='\u{a0}'
-        | '\u{ad}'
-        | '\u{600}'..='\u{605}'
-        | '\u{61c}'
-        | '\u{6dd}'
-        | '\u{70f}'
-        | '\u{1680}'
-        | '\u{180e}'
-        | '\u{2000}'..='\u{200f}'
-        | '\u{2028}'..='\u{202f}'
-        | '\u{205f}'..='\u{206f}'
-        | '\u{3000}'
-        | '\u{e000}'..='\u{f8ff}'
-        | '\u{feff}'
-        | '\u{fff9}'..='\u{fffb}'
-        | '\u{f0000}'..)
-}
-
-/// Go's `strconv.Quote` (or `QuoteToASCII` when `ascii`).
-pub(crate) fn quote(s: &str, ascii: bool) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        escape_into(&mut out, c, '"', ascii);
-    }
-    out.push('"');
-    out
-}
-
-fn quote_rune(c: char, ascii: bool) -> String {
-    let mut out = String::from("'");
-    escape_into(&mut out, c, '\'', ascii);
-    out.push('\'');
-    out
-}
-
-fn escape_into(out: &mut String, c: char, quote: char, ascii: bool) {
-    if c == quote || c == '\\' {
-        out.push('\\');
-        out.push(c);
-        return;
-    }
-    if is_print(c) && (!ascii || c.is_ascii()) {
-        out.push(c);
-        return;
-    }
-    match c {
-        '\u{7}' => out.push_str("\\a"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{b}' => out.push_str("\\v"),
-        '\u{FFFD}' if !ascii => out.push('\u{FFFD}'),
-        c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-        c => out.push_str(&format!("\\U{:08x}", c as u32)),
     }
 }
 

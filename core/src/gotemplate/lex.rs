@@ -3,7 +3,7 @@
 //! Positions are byte offsets in the template text; lines count from 1. Trim markers
 //! (`{{- ` and ` -}}`) are handled here, so the parser never sees the trimmed spaces.
 
-use super::fmt::quote;
+use crate::gostring::quote;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Kind {
@@ -65,9 +65,9 @@ impl std::fmt::Display for Item<'_> {
             k if k > Kind::Keyword => write!(f, "<{}>", self.val),
             _ if self.val.len() > 10 => {
                 let head: String = self.val.chars().take(10).collect();
-                write!(f, "{}...", quote(&head, false))
+                write!(f, "{}...", quote(&head))
             }
-            _ => f.write_str(&quote(&self.val, false)),
+            _ => f.write_str(&quote(&self.val)),
         }
     }
 }
@@ -162,7 +162,7 @@ fn is_space_byte(c: char) -> bool {
 pub(crate) fn sharp_u(c: Option<char>) -> String {
     match c {
         None => "U+FFFFFFFFFFFFFFFF".to_owned(),
-        Some(c) if super::fmt::is_print(c) => format!("U+{:04X} '{c}'", c as u32),
+        Some(c) if crate::gostring::is_print(c) => format!("U+{:04X} '{c}'", c as u32),
         Some(c) => format!("U+{:04X}", c as u32),
     }
 }
@@ -554,12 +554,12 @@ impl<'t> Lexer<'t> {
 
     fn lex_number(&mut self) -> Step<'t> {
         if !self.scan_number() {
-            let text = quote(&self.input[self.start..self.pos], false);
+            let text = quote(&self.input[self.start..self.pos]);
             return self.errorf(format!("bad number syntax: {text}"));
         }
         if matches!(self.peek(), Some('+' | '-')) {
             if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
-                let text = quote(&self.input[self.start..self.pos], false);
+                let text = quote(&self.input[self.start..self.pos]);
                 return self.errorf(format!("bad number syntax: {text}"));
             }
             return self.emit(Kind::Complex);

@@ -76,11 +76,6 @@ use crate::diagnostic::Span;
 pub use crate::gates::time::Instant;
 pub use value::{Field, StructType, Type, Value};
 
-/// Go's `strconv.Quote` (`%q`), the one implementation in the engine.
-pub(crate) fn go_quote(s: &str) -> String {
-    fmt::quote(s, false)
-}
-
 /// A template that failed to parse or to execute: Go's message, and where Go points at a
 /// node, its byte span in the template text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -256,7 +256,7 @@ impl<'t> Parser<'t, '_> {
                 if !is_empty_tree(&root) {
                     return Err(self.error(format!(
                         "template: multiple definition of template {}",
-                        super::fmt::quote(&name, false)
+                        crate::gostring::quote(&name)
                     )));
                 }
             }
@@ -623,10 +623,8 @@ impl<'t> Parser<'t, '_> {
             | Arg::Dot { .. } => {
                 let mut text = String::new();
                 write_arg(&node, &mut text);
-                return Err(self.error(format!(
-                    "unexpected . after term {}",
-                    super::fmt::quote(&text, false)
-                )));
+                return Err(self
+                    .error(format!("unexpected . after term {}", crate::gostring::quote(&text))));
             }
             other => Arg::Chain { pos: chain_pos, node: Box::new(other), field: fields },
         }))
@@ -638,7 +636,7 @@ impl<'t> Parser<'t, '_> {
             Kind::Identifier => {
                 if !(self.has_function)(&token.val) {
                     return Err(self.error_at(
-                        format!("function {} not defined", super::fmt::quote(&token.val, false)),
+                        format!("function {} not defined", crate::gostring::quote(&token.val)),
                         &token,
                     ));
                 }
@@ -650,7 +648,7 @@ impl<'t> Parser<'t, '_> {
                 let var = new_var(token.pos, &token.val);
                 if !self.vars.iter().any(|v| *v == var.ident[0]) {
                     return Err(self.error_at(
-                        format!("undefined variable {}", super::fmt::quote(&var.ident[0], false)),
+                        format!("undefined variable {}", crate::gostring::quote(&var.ident[0])),
                         &token,
                     ));
                 }
@@ -757,7 +755,7 @@ fn new_number(token: &Item<'_>) -> Result<Number, String> {
         n.float = n.uint as f64;
     } else if let Some(f) = parse_float(text) {
         if !text.contains(['.', 'e', 'E', 'p', 'P']) {
-            return Err(format!("integer overflow: {}", super::fmt::quote(text, false)));
+            return Err(format!("integer overflow: {}", crate::gostring::quote(text)));
         }
         n.is_float = true;
         n.float = f;
@@ -773,7 +771,7 @@ fn new_number(token: &Item<'_>) -> Result<Number, String> {
         }
     }
     if !n.is_int && !n.is_uint && !n.is_float {
-        return Err(format!("illegal number syntax: {}", super::fmt::quote(text, false)));
+        return Err(format!("illegal number syntax: {}", crate::gostring::quote(text)));
     }
     Ok(n)
 }
@@ -1009,7 +1007,7 @@ pub(crate) fn write_node(node: &Node, out: &mut String) {
         Node::With(b) => write_branch("with", b, out),
         Node::Template { name, pipe, .. } => {
             out.push_str("{{template ");
-            out.push_str(&super::fmt::quote(name, false));
+            out.push_str(&crate::gostring::quote(name));
             if let Some(pipe) = pipe {
                 out.push(' ');
                 write_pipe(pipe, out);

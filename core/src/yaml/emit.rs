@@ -400,7 +400,7 @@ fn scalar_text(value: &Json) -> String {
         Json::Bool(b) => b.to_string(),
         Json::Int(i) => i.to_string(),
         Json::Uint(u) => u.to_string(),
-        Json::Float(f) => format_float(*f),
+        Json::Float(f) => crate::float::format_yaml(*f),
         Json::String(s) => s.clone(),
         // Collections never get here; their empty flow forms are the closest scalars.
         Json::Array(_) => "[]".to_owned(),
@@ -543,7 +543,7 @@ fn select_style(requested: ScalarStyle, analysis: Analysis, simple_key: bool) ->
 
 /// libyaml's printable set: LF, printable ASCII, and the BMP outside surrogates, C1
 /// controls, the BOM and U+FFFE/U+FFFF. Nothing beyond the BMP.
-fn is_printable(c: char) -> bool {
+pub(super) fn is_printable(c: char) -> bool {
     matches!(c, '\n' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
         && c != '\u{FEFF}'
 }
@@ -554,17 +554,6 @@ fn is_break(c: char) -> bool {
 
 fn is_blankz(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\0') || is_break(c)
-}
-
-/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`, with YAML's spellings of infinity and NaN.
-fn format_float(f: f64) -> String {
-    if f.is_nan() {
-        return ".nan".to_owned();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { ".inf" } else { "-.inf" }.to_owned();
-    }
-    crate::float::format_go(f, b'g', None)
 }
 
 /// Mapping entries in go-yaml v2's key order.

@@ -191,13 +191,11 @@ impl JsonWriter<'_, '_> {
             Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
             Value::Int(n) | Value::Int64(n) => self.out.push_str(&n.to_string()),
             Value::Float(f) => {
-                if !f.is_finite() {
-                    return Err(format!(
-                        "json: unsupported value: {}",
-                        crate::float::format_go(*f, b'g', None)
-                    ));
-                }
-                self.out.push_str(&crate::float::format_json(*f));
+                let Some(text) = crate::float::format_json(*f) else {
+                    let shown = crate::float::format_g(*f);
+                    return Err(format!("json: unsupported value: {shown}"));
+                };
+                self.out.push_str(&text);
             }
             Value::String(text) => {
                 crate::yaml::json::write_go_json_string_with(text, self.escape_html, &mut self.out);
@@ -367,7 +365,7 @@ impl JsonParser<'_> {
             '\'' => "'\\''".to_owned(),
             '"' => "'\"'".to_owned(),
             c => {
-                let q = crate::gotemplate::fmt::quote(&c.to_string(), false);
+                let q = crate::gostring::quote(&c.to_string());
                 format!("'{}'", &q[1..q.len() - 1])
             }
         };
@@ -594,7 +592,7 @@ fn must_compile(re: &str) -> Result<regex_lite::Regex, String> {
         let shown = if re.chars().all(|c| c == '\t' || (c >= ' ' && c != '`' && c != '\u{7f}')) {
             format!("`{re}`")
         } else {
-            crate::gotemplate::fmt::quote(re, false)
+            crate::gostring::quote(re)
         };
         format!("regexp: Compile({shown}): {e}")
     })

@@ -513,7 +513,7 @@ pub(super) fn quote(ctx: &mut Ctx<'_>, a: &[Value]) -> Res {
     let mut parts = Vec::new();
     for v in a.iter().filter(|v| !matches!(v, Value::Nil | Value::Invalid)) {
         let text = strval(ctx, v)?;
-        parts.push(crate::gotemplate::fmt::quote(&text, false));
+        parts.push(crate::gostring::quote(&text));
     }
     out(ctx, parts.join(" "))
 }

@@ -243,7 +243,7 @@ fn frac(v: u128, prec: u32) -> String {
 
 /// Go's `time.ParseDuration`, in nanoseconds.
 fn parse_duration(s: &str) -> Result<i128, String> {
-    let invalid = || format!("time: invalid duration {}", crate::gotemplate::fmt::quote(s, false));
+    let invalid = || format!("time: invalid duration {}", crate::gostring::quote(s));
     let (neg, mut rest) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -272,10 +272,7 @@ fn parse_duration(s: &str) -> Result<i128, String> {
         let unit_len = after.bytes().take_while(|&b| b != b'.' && !b.is_ascii_digit()).count();
         let (unit, next) = after.split_at(unit_len);
         if unit.is_empty() {
-            return Err(format!(
-                "time: missing unit in duration {}",
-                crate::gotemplate::fmt::quote(s, false)
-            ));
+            return Err(format!("time: missing unit in duration {}", crate::gostring::quote(s)));
         }
         let scale: i128 = match unit {
             "ns" => 1,
@@ -287,8 +284,8 @@ fn parse_duration(s: &str) -> Result<i128, String> {
             other => {
                 return Err(format!(
                     "time: unknown unit {} in duration {}",
-                    crate::gotemplate::fmt::quote(other, false),
-                    crate::gotemplate::fmt::quote(s, false)
+                    crate::gostring::quote(other),
+                    crate::gostring::quote(s)
                 ));
             }
         };
@@ -505,7 +502,7 @@ fn format(t: Instant, layout: &str) -> String {
 /// Go's `time.Parse` in UTC for the layout elements templates use; zones other than UTC
 /// offsets are refused.
 fn parse(layout: &str, value: &str) -> Result<Instant, String> {
-    let q = |s: &str| crate::gotemplate::fmt::quote(s, false);
+    let q = |s: &str| crate::gostring::quote(s);
     let cannot = |v: &str, elem: &str| {
         format!("parsing time {} as {}: cannot parse {} as {}", q(value), q(layout), q(v), q(elem))
     };

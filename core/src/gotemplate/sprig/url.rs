@@ -3,6 +3,7 @@
 //! does) and `URL.String()` (each part escaped for its place).
 
 use super::{Ctx, Value, kind_name};
+use crate::gostring::quote;
 
 type Res = Result<Value, String>;
 
@@ -67,10 +68,6 @@ fn escape(s: &str, mode: Mode) -> String {
         }
     }
     out
-}
-
-fn quote(s: &str) -> String {
-    crate::gotemplate::fmt::quote(s, false)
 }
 
 /// Go's `unescape`, with its errors.
