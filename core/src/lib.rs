@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod appset;
 pub mod changeset;
 pub mod diagnostic;
 pub mod diff;

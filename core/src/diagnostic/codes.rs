@@ -4,7 +4,8 @@
 //! on it. Each code has a default severity and a one-line title; `docs/diagnostics.md` lists
 //! them all and a test keeps that page in step with this table. Codes are grouped by letter:
 //! `T` repository tree and paths, `Y` YAML, `K` Kustomize, `P` pipeline (`baton.yaml`),
-//! `R` promotion, `G` gates and CODEOWNERS, `F` Flux image automation, `X` Argo Rollouts.
+//! `R` promotion, `G` gates and CODEOWNERS, `F` Flux image automation, `X` Argo Rollouts,
+//! `A` Argo CD `ApplicationSets`.
 
 use super::Severity;
 
@@ -157,6 +158,27 @@ registry! {
     RolloutNotFound = "X005", Error, "simulateRollout names no Rollout or Deployment of the render";
     RolloutSimulationLimit = "X006", Warning, "An update has more states than the simulation lists";
     RolloutNotSimulated = "X007", Warning, "A workload's update cannot be simulated";
+    // Argo CD ApplicationSets.
+    AppSetInvalid = "A001", Error, "An ApplicationSet field has the wrong type or a required field is missing (the API server refuses it)";
+    AppSetUnknownField = "A002", Warning, "An ApplicationSet field is not in the CRD (the API server drops it)";
+    AppSetGeneratorEmpty = "A003", Error, "A generator entry names no generator Argo CD knows (it generates nothing)";
+    AppSetNeedsService = "A004", Warning, "A generator needs a live service (SCM provider, cluster decision resource, plugin); not expanded offline";
+    AppSetInputMissing = "A005", Info, "A generator reads the cluster or pull-request list, which the host did not give";
+    AppSetGeneratorError = "A006", Error, "A generator fails: the controller generates no Application from the ApplicationSet";
+    AppSetTemplateError = "A007", Error, "A template or templatePatch fails to render: the controller generates no Application from the ApplicationSet";
+    AppSetOtherRepository = "A008", Warning, "A git generator reads another repository; it is not expanded offline";
+    AppSetPatternMatchesNothing = "A009", Warning, "A git generator path matches no directory or file of the repository";
+    AppSetNameEmpty = "A010", Error, "A generated Application has no name (the controller skips it)";
+    AppSetNameDuplicate = "A011", Error, "Generated Applications share a name (the controller skips every one of them)";
+    AppSetNameInvalid = "A012", Error, "A generated Application's name is not a valid Kubernetes object name";
+    AppSetUnresolvedParameter = "A013", Warning, "A generated Application keeps a parameter unresolved (`{{name}}` left as is, or `<no value>`)";
+    AppSetPathMissing = "A014", Error, "A generated Application's source path does not exist in the repository";
+    AppSetPathFails = "A015", Error, "A generated Application's source path does not render";
+    AppSetSourceNotRendered = "A016", Info, "A generated Application's source is a Helm chart or a plain directory; listed, not rendered";
+    AppSetLimit = "A017", Error, "An ApplicationSet's expansion exceeds Baton's limits (applications, template work)";
+    AppSetNestingDropped = "A018", Warning, "A generator nested deeper than Argo CD reads is dropped (the level above generates nothing)";
+    AppSetDuplicate = "A019", Error, "Two ApplicationSets have the same namespace and name";
+    AppSetNotApproximated = "A020", Warning, "A value depends on behaviour Baton does not reproduce exactly (transliteration, Go map order)";
 }
 
 #[cfg(test)]

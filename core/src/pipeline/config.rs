@@ -19,7 +19,7 @@ pub const KIND: &str = "Pipeline";
 pub const DEFAULT_APPS: &str = "apps/*";
 
 pub(crate) const TOP_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec"];
-pub(crate) const SPEC_FIELDS: &[&str] = &["apps", "environments"];
+pub(crate) const SPEC_FIELDS: &[&str] = &["apps", "environments", "repository"];
 pub(crate) const ENVIRONMENT_FIELDS: &[&str] = &["name", "path", "from", "gates"];
 
 /// One declared environment.
@@ -41,6 +41,8 @@ pub struct PipelineConfig {
     pub environments: Vec<EnvironmentDecl>,
     /// Whether `spec.environments` was given (else environments are discovered).
     pub declared: bool,
+    /// `spec.repository.url`: the URL Argo CD reads this repository from.
+    pub repository_url: Option<Spanned<String>>,
 }
 
 /// Decodes `baton.yaml`; problems are diagnostics, and what could be decoded is kept.
@@ -93,6 +95,14 @@ fn decode_spec(d: &mut Decoder, node: &Node, config: &mut PipelineConfig) {
     for (field, _, value) in d.fields(node, "Pipeline.spec", SPEC_FIELDS).unwrap_or_default() {
         if field == "apps" {
             config.apps = d.strings(value, "Pipeline.spec.apps");
+        } else if field == "repository" {
+            for (name, _, v) in
+                d.fields(value, "Pipeline.spec.repository", &["url"]).unwrap_or_default()
+            {
+                if name == "url" {
+                    config.repository_url = d.string(v, "Pipeline.spec.repository.url");
+                }
+            }
         } else {
             config.declared = true;
             config.environments = d.list(value, "Pipeline.spec.environments", decode_environment);

@@ -107,6 +107,9 @@ pub struct Pipeline {
     pub apps: Vec<App>,
     /// Whether `baton.yaml` declared the environments.
     pub declared: bool,
+    /// `spec.repository.url`: where Argo CD reads this repository from (Applications whose
+    /// `repoURL` is another repository are not rendered from this tree).
+    pub repository_url: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -144,7 +147,8 @@ impl Pipeline {
             discovered_model(tree, &app_dirs)
         };
         report_shared_names(&apps, &config, &mut diagnostics);
-        Pipeline { environments, apps, declared: config.declared, diagnostics }
+        let repository_url = config.repository_url.map(|url| url.value);
+        Pipeline { environments, apps, declared: config.declared, repository_url, diagnostics }
     }
 
     /// The app named `name` (its directory's last segment) or at path `name`; `None` when
