@@ -65,6 +65,11 @@ struct Found {
     dirty_dirs: VecSet<String>,
     /// YAML files that hold an Argo Rollout: linted alone when no render reads them.
     rollout_files: VecSet<String>,
+    /// YAML files that hold an Argo CD `ApplicationSet`.
+    appset_files: VecSet<String>,
+    /// The `ApplicationSet` findings of the last `validate` (they depend on the whole tree:
+    /// redone after any change while there is an `ApplicationSet`).
+    appsets: Option<Vec<Diagnostic>>,
 }
 
 impl Workspace {
@@ -181,6 +186,14 @@ impl Workspace {
         self.repo().consulted(dir).clone()
     }
 
+    /// Expands every Argo CD `ApplicationSet` of the repository (see [`crate::appset`]).
+    pub fn expand_appsets(
+        &mut self,
+        request: &crate::appset::ExpandRequest,
+    ) -> crate::appset::Expansion {
+        crate::appset::expand(&mut self.repo(), request)
+    }
+
     /// What every app runs in every environment, and the pending promotions.
     pub fn status(&mut self) -> crate::status::Status {
         crate::status::status(&mut self.repo())
@@ -195,8 +208,9 @@ impl Workspace {
     }
 
     /// Diagnostics for every file the engine understands: YAML syntax everywhere, every
-    /// kustomization (other than components) rendered, and Argo Rollouts checked in each
-    /// render and in the YAML files no render reads.
+    /// kustomization (other than components) rendered, Argo Rollouts checked in each
+    /// render and in the YAML files no render reads, and Argo CD `ApplicationSets` expanded
+    /// (without host inputs) with each Application's path checked.
     ///
     /// After the first call, only what changed is redone: the syntax of edited files and the
     /// renders an edit dropped; the rest comes from the last call's findings (an editor calls
@@ -207,6 +221,9 @@ impl Workspace {
             None => self.survey(),
         };
         let found = if let Some(mut found) = structure.found.take() {
+            if !found.dirty_dirs.is_empty() || !found.dirty_files.is_empty() {
+                found.appsets = None;
+            }
             for dir in std::mem::take(&mut found.dirty_dirs) {
                 if structure.render_dirs.binary_search(&dir).is_ok()
                     && !found.components.contains(&dir)
@@ -256,6 +273,15 @@ impl Workspace {
             if let Some(parsed) = self.renders.parse(&self.tree, path) {
                 diagnostics.extend(crate::rollouts::lint_file(&Arc::from(path.as_str()), &parsed));
             }
+        }
+        let mut found = found;
+        if !found.appset_files.is_empty() {
+            let appsets = match found.appsets.take() {
+                Some(cached) => cached,
+                None => crate::appset::validate(&mut self.repo()),
+            };
+            diagnostics.extend(appsets.iter().cloned());
+            found.appsets = Some(appsets);
         }
         if self.renders.meter().exhausted() {
             diagnostics.push(self.renders.meter().exhausted_diagnostic("validate"));
@@ -314,6 +340,25 @@ impl Workspace {
             found.rollout_files.insert(path.to_string());
         } else {
             found.rollout_files.remove(path);
+        }
+        // Likewise an ApplicationSet.
+        let holds_appset = match self.tree.get(path) {
+            Some(Content::Text(text))
+                if text.len() <= tree::MAX_FILE_BYTES && crate::appset::may_hold_appset(text) =>
+            {
+                self.renders.parse(&self.tree, path).is_some_and(|parsed| {
+                    parsed
+                        .documents
+                        .iter()
+                        .any(|d| d.root.get_str("kind") == Some("ApplicationSet"))
+                })
+            }
+            _ => false,
+        };
+        if holds_appset {
+            found.appset_files.insert(path.to_string());
+        } else {
+            found.appset_files.remove(path);
         }
         if diagnostics.is_empty() {
             found.syntax.remove(path);

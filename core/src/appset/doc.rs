@@ -252,6 +252,18 @@ pub(crate) fn print(doc: Option<&Doc>, ty: Ty) -> Json {
 /// Reads `node` as a value of type `ty`, reporting what the API server refuses or drops.
 /// `None` for a null or refused value (the field is then absent).
 pub(crate) fn decode(node: &Node, ty: Ty, path: &str, problems: &mut Vec<Problem>) -> Option<Doc> {
+    decode_in(node, ty, path, false, problems)
+}
+
+/// [`decode`] inside a value the controller decodes leniently (`lenient`: unknown fields are
+/// ignored there, not dropped by the API server).
+fn decode_in(
+    node: &Node,
+    ty: Ty,
+    path: &str,
+    lenient: bool,
+    problems: &mut Vec<Problem>,
+) -> Option<Doc> {
     let span = node.origin.span;
     if ty == Ty::Raw {
         return match raw(node) {
@@ -311,7 +323,7 @@ pub(crate) fn decode(node: &Node, ty: Ty, path: &str, problems: &mut Vec<Problem
             let mut out = Vec::with_capacity(items.len());
             for (i, node) in items.iter().enumerate() {
                 let path = format!("{path}[{i}]");
-                match decode(node, item, &path, problems) {
+                match decode_in(node, item, &path, lenient, problems) {
                     Some(doc) => out.push(doc),
                     None if node.is_null() => {
                         refuse_null(problems, &path, item, node.origin.span);
@@ -322,8 +334,8 @@ pub(crate) fn decode(node: &Node, ty: Ty, path: &str, problems: &mut Vec<Problem
             Some(Doc { v: V::List(out), span })
         }
         Body::Map(pairs) => match ty {
-            Ty::Object(id, lenient) => {
-                Some(decode_object(pairs, id, lenient, path, span, problems))
+            Ty::Object(id, own) => {
+                Some(decode_object(pairs, id, lenient || own, path, span, problems))
             }
             Ty::Map(item) => {
                 let item = schema::parse(item);
@@ -331,7 +343,7 @@ pub(crate) fn decode(node: &Node, ty: Ty, path: &str, problems: &mut Vec<Problem
                 for (key, value) in pairs {
                     let name = key_text(key);
                     let path = format!("{path}.{name}");
-                    if let Some(doc) = decode(value, item, &path, problems) {
+                    if let Some(doc) = decode_in(value, item, &path, lenient, problems) {
                         out.push(Entry { key: name, key_span: key.origin.span, value: doc });
                     }
                 }
@@ -382,7 +394,7 @@ fn decode_object(
             continue;
         };
         let child = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
-        if let Some(doc) = decode(value, field.ty, &child, problems) {
+        if let Some(doc) = decode_in(value, field.ty, &child, lenient, problems) {
             out.push(Entry { key: name, key_span: key.origin.span, value: doc });
         }
     }

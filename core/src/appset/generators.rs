@@ -585,7 +585,7 @@ impl<'a> Expander<'a> {
                     Err(crate::flux::goregex::RegexProblem::Invalid(e)) => {
                         return Err(GenError::argo(
                             format!(
-                                "error listing repos: error compiling {name} regexp {}: {e}",
+                                "error listing repos: error compiling {name} regexp {}: error parsing regexp: {e}",
                                 crate::gostring::quote(pattern)
                             ),
                             doc.span,
