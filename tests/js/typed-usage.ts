@@ -40,6 +40,15 @@ import type {
   ResourceChangeKind,
   Relation,
   Comparison,
+  ExpandAppSetsInput,
+  ExpandAppSetsResult,
+  AppSetExpansion,
+  GeneratedApplication,
+  SourceCheck,
+  SourceStatus,
+  ArgoDeployment,
+  Cluster,
+  PullRequestInput,
 } from '@baton/engine';
 
 const v: string = version();
@@ -117,6 +126,36 @@ ws.simulateRollout({ name: 'web' });
 // @ts-expect-error strategies are a closed set
 const wrongStrategy: RolloutStrategy = 'rolling';
 void wrongStrategy;
+const clusters: Cluster[] = [{ name: 'eu', server: 'https://eu.example.com', labels: { env: 'prod' } }];
+const pulls: PullRequestInput[] = [{ number: 42, branch: 'feat/x', targetBranch: 'main', headSha: 'ab1cd23' }];
+const expandInput: ExpandAppSetsInput = { clusters, pullRequests: pulls, repoURL: 'https://github.com/example/platform-gitops' };
+const expansion: ExpandAppSetsResult = ws.expandAppSets(expandInput);
+const fromDefaults: ExpandAppSetsResult = ws.expandAppSets();
+for (const set of expansion.appSets) {
+  const s: AppSetExpansion = set;
+  for (const app of s.applications) {
+    const a: GeneratedApplication = app;
+    const checks: SourceCheck[] = a.sources;
+    const statuses: SourceStatus[] = checks.map((c) => c.status);
+    const paths: (string | null)[] = checks.map((c) => c.path);
+    // metadata and spec are Go's JSON of Argo CD's types: read them as data.
+    const name = (a.metadata as { name?: string }).name ?? '';
+    void [name, a.spec, statuses, paths, checks.map((c) => c.repoURL)];
+  }
+  void [s.file, s.name, s.namespace ?? '-', s.diagnostics.map(describe)];
+}
+void [fromDefaults.diagnostics, expansion.diagnostics];
+for (const env of status.apps.flatMap((a) => a.environments)) {
+  const deployments: ArgoDeployment[] = env.applications;
+  void deployments.map((d) => `${d.application} (${d.appSet ?? 'Application'}, ${d.file}) → ${d.cluster ?? '-'}/${d.namespace ?? '-'}`);
+}
+// @ts-expect-error a cluster needs a server
+ws.expandAppSets({ clusters: [{ name: 'eu' }] });
+// @ts-expect-error pull request numbers are numbers
+ws.expandAppSets({ pullRequests: [{ number: '42', branch: 'b', targetBranch: 'main', headSha: 's' }] });
+// @ts-expect-error statuses are a closed set
+const wrongStatus: SourceStatus = 'ok';
+void wrongStatus;
 const stats: Stats = ws.stats();
 const counts: number = stats.parses + stats.renders;
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
-import { SEED_CANARY, baton, exampleFiles, repoRoot } from './helpers.mjs';
+import { SEED_CANARY, assertJsonData, baton, exampleFiles, repoRoot } from './helpers.mjs';
 
 const { Workspace } = baton;
 
@@ -44,6 +44,8 @@ class Checker {
         return assert.ok(Number.isFinite(value), `${path}: expected a number, got ${JSON.stringify(value)}`);
       case ts.SyntaxKind.BooleanKeyword:
         return assert.equal(typeof value, 'boolean', `${path}: expected a boolean`);
+      case ts.SyntaxKind.UnknownKeyword:
+        return assertJsonData(value, path);
       case ts.SyntaxKind.VoidKeyword:
       case ts.SyntaxKind.UndefinedKeyword:
         return assert.equal(value, undefined, `${path}: expected undefined`);
@@ -122,7 +124,20 @@ class Checker {
 function scenarios() {
   const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
   return [
-    { files: exampleFiles(), dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'] },
+    {
+      files: exampleFiles(),
+      dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'],
+      expand: [{}, { pullRequests: [{ number: 7, branch: 'b', targetBranch: 'main', headSha: 'abcdef123', labels: ['preview'] }] }],
+    },
+    {
+      // ApplicationSets: a refused set, a missing path, a chart from another repository.
+      files: {
+        'apps/a/kustomization.yaml': 'resources: []\n',
+        'sets.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: s}\nspec:\n  generators: [{list: {elements: [{app: a}, {app: gone}]}}]\n  template:\n    metadata: {name: \'x-{{app}}\'}\n    spec:\n      project: default\n      destination: {}\n      sources: [{repoURL: r, path: \'apps/{{app}}\'}, {repoURL: https://charts.example.com, chart: c}]\n---\napiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: refused}\nspec:\n  generators: [{list: {elements: [{n: 1}]}}]\n  template: {metadata: {name: x}, spec: {project: p, destination: {}}}\n',
+      },
+      dirs: ['apps/a'],
+      expand: [{ repoURL: 'https://example.com/r' }, {}],
+    },
     {
       files: {
         'bad.yaml': 'a: [\n',
@@ -169,20 +184,21 @@ function scenarios() {
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', ...results]) {
+    const results = ['ExpandAppSetsResult', 'AppSetExpansion', 'GeneratedApplication', 'SourceCheck', 'ArgoDeployment', 'StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState'];
+    for (const name of ['SourceStatus', 'ExpandAppSetsInput', 'Cluster', 'PullRequestInput', 'Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
       files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void',
       status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]', simulateRollout: 'SimulationResult',
+      expandAppSets: 'ExpandAppSetsResult',
     };
     for (const [method, type] of Object.entries(expectedReturns)) {
       assert.equal(methods.get(method)?.getText(), type, `${label}: Workspace.${method} returns ${type}`);
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs, requests, simulate = [] } of scenarios()) {
+    for (const { files, dirs, requests, simulate = [], expand = [] } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -205,6 +221,9 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
         { app: 'nope', to: 'production' },
       ]) {
         checker.check(ws.planPromotion(request), methods.get('planPromotion'), `planPromotion(${request.app})`);
+      }
+      for (const input of expand) {
+        checker.check(ws.expandAppSets(input), methods.get('expandAppSets'), `expandAppSets(${JSON.stringify(input)})`);
       }
       for (const request of simulate) {
         checker.check(ws.simulateRollout(request), methods.get('simulateRollout'), `simulateRollout(${JSON.stringify(request)})`);

@@ -172,6 +172,8 @@ export interface EnvironmentStatus {
   images: ImageStatus[];
   /** Each workload's deployment strategy (Deployments, StatefulSets, DaemonSets, Rollouts). */
   workloads: WorkloadStrategy[];
+  /** The Argo CD Applications of the repository (ApplicationSets expanded without host inputs, Application objects) that deploy this overlay. */
+  applications: ArgoDeployment[];
 }
 
 /**
@@ -377,6 +379,85 @@ export interface PullRequest {
   body: string;
 }
 
+/** An Argo CD cluster (a cluster secret): what the clusters generator selects from. */
+export interface Cluster {
+  name: string;
+  server: string;
+  project?: string | null;
+  /** The secret's labels (`argocd.argoproj.io/secret-type: cluster` is implied). */
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** An open pull request, as the SCM provider lists it (for the pullRequest generator). */
+export interface PullRequestInput {
+  number: number;
+  branch: string;
+  targetBranch: string;
+  headSha: string;
+  labels?: string[];
+  title?: string;
+  author?: string;
+}
+
+/** What the host knows that the repository does not (every field optional). */
+export interface ExpandAppSetsInput {
+  /** Argo CD's clusters; without them the clusters generator sees only `in-cluster`. */
+  clusters?: Cluster[];
+  /** Open pull requests; without them the pullRequest generator produces nothing. */
+  pullRequests?: PullRequestInput[];
+  /** This repository's URL as Argo CD reads it (default: `baton.yaml`'s `spec.repository.url`). */
+  repoURL?: string | null;
+}
+
+/** How a generated Application's source fares: `renders` / `fails` (a kustomization), `missing` (no such path), `listed` (Helm chart or plain directory, not rendered), `external` (another repository or a Helm repository chart). */
+export type SourceStatus = "renders" | "fails" | "missing" | "listed" | "external";
+
+export interface SourceCheck {
+  repoURL: string;
+  /** The directory in this repository, normalized. */
+  path: string | null;
+  status: SourceStatus;
+}
+
+/**
+ * A generated Application: Go's JSON of its `metadata` (name, namespace, labels, annotations,
+ * finalizers) and `spec` (Argo CD's `ApplicationSpec`), empty fields left out, and how each of
+ * its sources fares.
+ */
+export interface GeneratedApplication {
+  metadata: unknown;
+  spec: unknown;
+  sources: SourceCheck[];
+}
+
+/** One ApplicationSet, expanded. */
+export interface AppSetExpansion {
+  file: string;
+  name: string;
+  namespace: string | null;
+  /** The Applications the controller applies, in generation order; empty when it refuses the set. */
+  applications: GeneratedApplication[];
+  diagnostics: Diagnostic[];
+}
+
+/** The result of `Workspace.expandAppSets`. */
+export interface ExpandAppSetsResult {
+  appSets: AppSetExpansion[];
+  diagnostics: Diagnostic[];
+}
+
+/** An Argo CD Application of the repository that deploys an overlay. */
+export interface ArgoDeployment {
+  application: string;
+  /** The ApplicationSet that generates it, or null for an `Application` object. */
+  appSet: string | null;
+  file: string;
+  /** `destination.server`, or the cluster's name. */
+  cluster: string | null;
+  namespace: string | null;
+}
+
 /** The result of `Workspace.planPromotion`. */
 export interface PromotionPlan {
   /** The app's name, or its path when another app has the same name. */
@@ -541,6 +622,21 @@ impl Workspace {
     }
 
     /// Work counters: parses and renders run so far.
+    #[wasm_bindgen(js_name = expandAppSets, unchecked_return_type = "ExpandAppSetsResult")]
+    pub fn expand_app_sets(
+        &mut self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ExpandAppSetsInput")] input: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        let request = if input.is_undefined() || input.is_null() {
+            baton_core::appset::ExpandRequest::default()
+        } else {
+            check_expand_input(input)?;
+            serde_wasm_bindgen::from_value(input.clone())
+                .map_err(|e| JsError::new(&format!("invalid input: {e}")))?
+        };
+        to_js(&self.inner.expand_appsets(&request))
+    }
+
     #[wasm_bindgen(unchecked_return_type = "Stats")]
     pub fn stats(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.stats())
@@ -670,6 +766,58 @@ fn check_request(request: &JsValue) -> Result<(), JsError> {
     Ok(())
 }
 
+/// Checks `expandAppSets`' input: every cluster and pull request with its required fields,
+/// each of its type, so that a bad input throws naming the field.
+fn check_expand_input(input: &JsValue) -> Result<(), JsError> {
+    const FIELDS: &[(&str, Kind)] = &[
+        ("clusters", Kind::Context),
+        ("pullRequests", Kind::Context),
+        ("repoURL", Kind::OptionalString),
+    ];
+    const CLUSTER: &[(&str, Kind)] = &[
+        ("name", Kind::String),
+        ("server", Kind::String),
+        ("project", Kind::OptionalString),
+        ("labels", Kind::StringMap),
+        ("annotations", Kind::StringMap),
+    ];
+    const PULL: &[(&str, Kind)] = &[
+        ("number", Kind::Count),
+        ("branch", Kind::String),
+        ("targetBranch", Kind::String),
+        ("headSha", Kind::String),
+        ("labels", Kind::Strings),
+        ("title", Kind::OptionalString),
+        ("author", Kind::OptionalString),
+    ];
+    check_object(input, "input", FIELDS)?;
+    for (list, fields, required) in [
+        ("clusters", CLUSTER, &["name", "server"][..]),
+        ("pullRequests", PULL, &["number", "branch", "targetBranch", "headSha"][..]),
+    ] {
+        let value = get(input, list);
+        if value.is_undefined() || value.is_null() {
+            continue;
+        }
+        if !js_sys::Array::is_array(&value) {
+            return Err(JsError::new(&format!(
+                "input.{list} must be an array, got {}",
+                type_name(&value)
+            )));
+        }
+        for (i, item) in js_sys::Array::from(&value).iter().enumerate() {
+            let what = format!("input.{list}[{i}]");
+            check_object(&item, &what, fields)?;
+            for name in required {
+                if get(&item, name).is_undefined() {
+                    return Err(JsError::new(&format!("{what}.{name} is required")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[derive(Clone, Copy)]
 enum Kind {
     String,
@@ -678,6 +826,8 @@ enum Kind {
     StringMap,
     StringListMap,
     Context,
+    /// A non-negative whole number.
+    Count,
 }
 
 fn get(object: &JsValue, key: &str) -> JsValue {
@@ -715,6 +865,7 @@ fn check_kind(value: &JsValue, what: &str, kind: Kind) -> Result<(), JsError> {
         Kind::String => value.is_string(),
         Kind::OptionalString => missing || value.is_string(),
         Kind::Context => true,
+        Kind::Count => value.as_f64().is_some_and(|n| n >= 0.0 && n.fract() == 0.0 && n <= 9.0e15),
         Kind::Strings => missing || strings(value),
         Kind::StringMap | Kind::StringListMap => {
             if missing {
@@ -742,6 +893,7 @@ fn check_kind(value: &JsValue, what: &str, kind: Kind) -> Result<(), JsError> {
         Kind::StringMap => "an object of strings",
         Kind::StringListMap => "an object of string arrays",
         Kind::Context => "an object",
+        Kind::Count => "a non-negative whole number",
     };
     Err(JsError::new(&format!("{what} must be {expected}, got {}", type_name(value))))
 }

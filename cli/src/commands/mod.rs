@@ -12,6 +12,7 @@
 // Doc comments in this module and its children are the `--help` text users read, not rustdoc.
 #![allow(clippy::doc_markdown)]
 
+mod appsets;
 mod completions;
 pub mod promote;
 mod render;
@@ -72,6 +73,7 @@ pub enum Command {
     Render(render::Args),
     Status(status::Args),
     Promote(Box<promote::Args>),
+    Appsets(appsets::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -134,6 +136,7 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Render(args)) => render::run(&args, &context),
         Some(Command::Status(args)) => status::run(&args, &context),
         Some(Command::Promote(args)) => promote::run(&args, &context),
+        Some(Command::Appsets(args)) => appsets::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;

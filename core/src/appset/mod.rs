@@ -118,7 +118,7 @@ pub struct ExpandRequest {
     pub pull_requests: Option<Vec<PullRequest>>,
     /// This repository's URL as Argo CD reads it (overrides `baton.yaml`'s
     /// `spec.repository.url`).
-    #[serde(default)]
+    #[serde(default, rename = "repoURL")]
     pub repo_url: Option<String>,
 }
 
@@ -142,6 +142,7 @@ pub enum SourceStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SourceCheck {
+    #[serde(rename = "repoURL")]
     pub repo_url: String,
     /// The directory in the repository (normalized), if the source has a path.
     pub path: Option<String>,
@@ -261,12 +262,15 @@ pub fn expand(repo: &mut Repo, request: &ExpandRequest) -> Expansion {
     expansion
 }
 
-/// The `ApplicationSet` diagnostics `validate` reports (expanded without host inputs).
+/// The `ApplicationSet` diagnostics `validate` reports: expanded without host inputs, so
+/// "no cluster or pull request list was given" (`A005`) is left out.
 pub fn validate(repo: &mut Repo) -> Vec<Diagnostic> {
     let expansion = expand(repo, &ExpandRequest::default());
     let mut out = expansion.diagnostics;
     for set in expansion.app_sets {
-        out.extend(set.diagnostics);
+        out.extend(
+            set.diagnostics.into_iter().filter(|d| d.code != Code::AppSetInputMissing.as_str()),
+        );
     }
     out
 }

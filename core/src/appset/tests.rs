@@ -1513,3 +1513,23 @@ fn validate_reports_the_expansion_diagnostics() {
 }
 
 const SEED_BROKEN: &str = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: b}\nspec:\n  generators: [{list: {elements: [{env: broken}]}}]\n  template:\n    metadata: {name: 'x-{{env}}'}\n    spec: {project: default, destination: {}, source: {repoURL: r, path: 'apps/{{env}}'}}\n";
+
+/// `status` lists, per app and environment, the Applications that deploy the overlay: from the
+/// seed's ApplicationSet and from a plain `Application`.
+#[test]
+fn status_shows_the_applications_deploying_each_environment() {
+    let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: payments-prod-manual, namespace: argocd}\nspec:\n  project: payments\n  source: {repoURL: https://github.com/example/platform-gitops, path: ./apps/payment-service/production}\n  destination: {name: prod-eu, namespace: payments}\n";
+    let files = with(OVERLAYS, &[("argocd/appset.yaml", SEED), ("argocd/manual.yaml", app)]);
+    let mut ws = crate::Workspace::new(crate::tree::of(&files));
+    let status = ws.status();
+    let envs = &status.apps[0].environments;
+    let staging = envs.iter().find(|e| e.name == "staging").unwrap();
+    assert_eq!(
+        serde_json::to_value(&staging.applications).unwrap(),
+        json!([{"application": "payment-service-staging", "appSet": "payment-service-all-envs", "file": "argocd/appset.yaml", "cluster": "https://staging.k8s.example.com", "namespace": "payments-staging"}])
+    );
+    let production = envs.iter().find(|e| e.name == "production").unwrap();
+    let names: Vec<&str> = production.applications.iter().map(|d| d.application.as_str()).collect();
+    assert_eq!(names, ["payment-service-production", "payments-prod-manual"]);
+    assert_eq!(production.applications[1].cluster.as_deref(), Some("prod-eu"));
+}
