@@ -6,7 +6,8 @@
 // conformance corpus, first pass (V8 compiles the hot functions during it) and best of 5; and,
 // for each fleet size, in a fresh process so that memory is its own: validate cold, wasm linear
 // memory, validate after editing one file (median), status and planPromotion (first call, then
-// best of 3). Fleets are read from FLEETS_DIR/fleet-N (default target/), written by
+// best of 3); 50 ApplicationSets × 20 Applications expanded and render-checked. Fleets are read
+// from FLEETS_DIR/fleet-N (default target/), written by
 // `cargo run --release -p baton-tests --bin synth -- N target/fleet-N`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -50,6 +51,63 @@ function corpus() {
     times.push(performance.now() - t0);
   }
   console.log(`corpus: ${cases.length} cases rendered: first pass ${times[0].toFixed(1)} ms, best of ${times.length} ${Math.min(...times).toFixed(1)} ms (${bytes} bytes of YAML), wasm`);
+}
+
+/**
+ * 50 ApplicationSets × 20 Applications: each set's git directories generator lists its team's
+ * 20 overlays (goTemplate for half of them, fasttemplate for the others), and every generated
+ * Application's path is rendered. First call (cold renders) and best of 3 (renders cached).
+ */
+function appsets() {
+  const files = {
+    'base/kustomization.yaml': 'resources:\n- deployment.yaml\n',
+    'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: reg.example.com/web:1.0.0\n',
+  };
+  for (let t = 0; t < 50; t++) {
+    for (let a = 0; a < 20; a++) {
+      files[`teams/t${t}/app-${a}/kustomization.yaml`] = `resources:\n- ../../../base\nnamePrefix: t${t}-\nnamespace: team-${t}\nimages:\n- name: reg.example.com/web\n  newTag: "1.${a}.0"\n`;
+    }
+    const go = t % 2 === 0;
+    const name = go ? '{{ .path.basename }}' : '{{path.basename}}';
+    files[`argocd/team-${t}.yaml`] = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: team-${t}
+  namespace: argocd
+spec:
+  goTemplate: ${go}
+  generators:
+  - git:
+      repoURL: https://github.com/example/fleet
+      revision: HEAD
+      directories:
+      - path: teams/t${t}/*
+  template:
+    metadata:
+      name: 't${t}-${name}'
+    spec:
+      project: team-${t}
+      source:
+        repoURL: https://github.com/example/fleet
+        targetRevision: HEAD
+        path: '${go ? '{{ .path.path }}' : '{{path}}'}'
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: 'team-${t}'
+`;
+  }
+  const times = [];
+  let apps = 0;
+  let rendered = 0;
+  const ws = new baton.Workspace(files);
+  for (let run = 0; run < 4; run++) {
+    const t0 = performance.now();
+    const result = ws.expandAppSets();
+    times.push(performance.now() - t0);
+    apps = result.appSets.reduce((n, s) => n + s.applications.length, 0);
+    rendered = result.appSets.reduce((n, s) => n + s.applications.filter((a) => a.sources[0]?.status === 'renders').length, 0);
+  }
+  console.log(`appsets: 50 ApplicationSets × 20 Applications (${apps} generated, ${rendered} paths rendered): expandAppSets first ${times[0].toFixed(1)} ms (renders cold), best of 3 ${Math.min(...times.slice(1)).toFixed(1)} ms (renders cached), wasm`);
 }
 
 /** One fleet, in this (fresh) process. Prints its lines and `cold-ms N` for the parent. */
@@ -103,6 +161,7 @@ if (one) {
 } else {
   instantiate();
   corpus();
+  appsets();
   const sizes = option('--apps', '300,1000,3000').split(',').map(Number);
   const cold = [];
   for (const apps of sizes) {

@@ -237,6 +237,16 @@ fn check_path(
         let rendered = repo.render(path);
         let first_error = rendered.diagnostics.iter().find(|d| d.severity == Severity::Error);
         let Some(error) = first_error else { return SourceStatus::Renders };
+        // A render that fails only for what Baton does not do offline (remote bases, Helm
+        // charts, plugins) is not a broken path: it is listed, not judged.
+        let offline = [Code::RemoteNotFetched.as_str(), Code::UnsupportedField.as_str()];
+        if rendered.diagnostics.iter().filter(|d| d.is_error()).all(|d| offline.contains(&d.code)) {
+            let message = format!("{}: {}", error.code, error.message);
+            findings.add(Code::AppSetSourceNotRendered, at, path, app, || {
+                format!("Application {app}: {shown} needs what Baton does not fetch or run offline ({message}); listed, not rendered")
+            }, || None);
+            return SourceStatus::Listed;
+        }
         let errors = rendered.diagnostics.iter().filter(|d| d.is_error()).count();
         let message = error.message.clone();
         let related = error

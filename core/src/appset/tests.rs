@@ -1533,3 +1533,22 @@ fn status_shows_the_applications_deploying_each_environment() {
     assert_eq!(names, ["payment-service-production", "payments-prod-manual"]);
     assert_eq!(production.applications[1].cluster.as_deref(), Some("prod-eu"));
 }
+
+/// A kustomization that needs the network (a remote base) is listed, not judged broken.
+#[test]
+fn a_path_that_needs_the_network_is_listed_not_failed() {
+    let files = [
+        (
+            "apps/remote/kustomization.yaml",
+            "resources:\n- https://github.com/argoproj/argo-workflows/releases/download/v3.0.0/install.yaml\n",
+        ),
+        (
+            "set.yaml",
+            "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: r}\nspec:\n  generators: [{list: {elements: [{app: remote}]}}]\n  template:\n    metadata: {name: '{{app}}'}\n    spec: {project: default, destination: {}, source: {repoURL: r, path: 'apps/{{app}}'}}\n",
+        ),
+    ];
+    let e = expand_tree(&files, &ExpandRequest::default());
+    assert_eq!(e.app_sets[0].applications[0].sources[0].status, SourceStatus::Listed);
+    assert_eq!(codes(&e), ["A016"]);
+    assert!(messages(&e)[0].contains("K005"), "{:?}", messages(&e));
+}
