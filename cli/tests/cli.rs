@@ -251,8 +251,8 @@ fn sarif_uris_are_percent_encoded() {
     assert_eq!(uris, ["apps/web/base/my%20file%20%231%20100%25%20%C3%A9.yaml"]);
 }
 
-/// `baton appsets` on the playground's example: the seed's ApplicationSet in text, JSON and
-/// YAML; the preview ApplicationSet from a pulls file; malformed inputs exit 2 naming the field.
+/// `baton appsets` on the playground's example: the seed's `ApplicationSet` in text, JSON and
+/// YAML; the preview `ApplicationSet` from a pulls file; malformed inputs exit 2 naming the field.
 #[test]
 fn appsets_expand_the_example_repository() {
     let repo = common::example_repo();
@@ -298,7 +298,7 @@ fn appsets_expand_the_example_repository() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// An ApplicationSet whose generated path does not render exits 1 with the A015 diagnostic.
+/// An `ApplicationSet` whose generated path does not render exits 1 with the A015 diagnostic.
 #[test]
 fn appsets_with_a_broken_path_exit_one() {
     let repo = repo_with(&[
