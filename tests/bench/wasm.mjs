@@ -54,60 +54,68 @@ function corpus() {
 }
 
 /**
- * 50 ApplicationSets × 20 Applications: each set's git directories generator lists its team's
- * 20 overlays (goTemplate for half of them, fasttemplate for the others), and every generated
- * Application's path is rendered. First call (cold renders) and best of 3 (renders cached).
+ * 50 ApplicationSets × 20 Applications, expanded and each Application's path rendered, in two
+ * repositories: `shared`, one ApplicationSet per cluster over the same 20 app overlays (1,000
+ * Applications, 20 distinct renders); `distinct`, each ApplicationSet's git directories
+ * generator listing its team's own 20 overlays (1,000 distinct renders). goTemplate for half of
+ * the sets, fasttemplate for the others. First call (renders cold) and best of 3 (cached).
  */
 function appsets() {
-  const files = {
+  const base = {
     'base/kustomization.yaml': 'resources:\n- deployment.yaml\n',
     'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: reg.example.com/web:1.0.0\n',
   };
-  for (let t = 0; t < 50; t++) {
-    for (let a = 0; a < 20; a++) {
-      files[`teams/t${t}/app-${a}/kustomization.yaml`] = `resources:\n- ../../../base\nnamePrefix: t${t}-\nnamespace: team-${t}\nimages:\n- name: reg.example.com/web\n  newTag: "1.${a}.0"\n`;
-    }
-    const go = t % 2 === 0;
+  const overlay = (prefix, tag) => `resources:\n- ../../../base\nnamePrefix: ${prefix}-\nnamespace: ${prefix}\nimages:\n- name: reg.example.com/web\n  newTag: "${tag}"\n`;
+  const set = (t, go, generator, path) => {
     const name = go ? '{{ .path.basename }}' : '{{path.basename}}';
-    files[`argocd/team-${t}.yaml`] = `apiVersion: argoproj.io/v1alpha1
+    return `apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
 metadata:
-  name: team-${t}
+  name: set-${t}
   namespace: argocd
 spec:
   goTemplate: ${go}
   generators:
-  - git:
-      repoURL: https://github.com/example/fleet
-      revision: HEAD
-      directories:
-      - path: teams/t${t}/*
+${generator}
   template:
     metadata:
-      name: 't${t}-${name}'
+      name: 's${t}-${name}'
     spec:
       project: team-${t}
       source:
         repoURL: https://github.com/example/fleet
         targetRevision: HEAD
-        path: '${go ? '{{ .path.path }}' : '{{path}}'}'
+        path: '${path}'
       destination:
-        server: https://kubernetes.default.svc
-        namespace: 'team-${t}'
+        server: 'https://cluster-${t}.example.com'
+        namespace: '${name}'
 `;
+  };
+  const shared = { ...base };
+  const distinct = { ...base };
+  for (let a = 0; a < 20; a++) shared[`apps/app-${a}/prod/kustomization.yaml`] = overlay(`app-${a}`, `1.${a}.0`);
+  for (let t = 0; t < 50; t++) {
+    const go = t % 2 === 0;
+    const dirs = (glob) => `  - git:\n      repoURL: https://github.com/example/fleet\n      revision: HEAD\n      directories:\n      - path: '${glob}'`;
+    shared[`argocd/set-${t}.yaml`] = set(t, go, dirs('apps/*'), go ? '{{ .path.path }}/prod' : '{{path}}/prod');
+    for (let a = 0; a < 20; a++) distinct[`teams/t${t}/app-${a}/kustomization.yaml`] = overlay(`t${t}`, `1.${a}.0`).replace('../../../base', '../../../base');
+    distinct[`argocd/set-${t}.yaml`] = set(t, go, dirs(`teams/t${t}/*`), go ? '{{ .path.path }}' : '{{path}}');
   }
-  const times = [];
-  let apps = 0;
-  let rendered = 0;
-  const ws = new baton.Workspace(files);
-  for (let run = 0; run < 4; run++) {
-    const t0 = performance.now();
-    const result = ws.expandAppSets();
-    times.push(performance.now() - t0);
-    apps = result.appSets.reduce((n, s) => n + s.applications.length, 0);
-    rendered = result.appSets.reduce((n, s) => n + s.applications.filter((a) => a.sources[0]?.status === 'renders').length, 0);
+  for (const [label, files] of [['shared', shared], ['distinct', distinct]]) {
+    const times = [];
+    let apps = 0;
+    let rendered = 0;
+    const ws = new baton.Workspace(files);
+    for (let run = 0; run < 4; run++) {
+      const t0 = performance.now();
+      const result = ws.expandAppSets();
+      times.push(performance.now() - t0);
+      apps = result.appSets.reduce((n, s) => n + s.applications.length, 0);
+      rendered = result.appSets.reduce((n, s) => n + s.applications.filter((a) => a.sources[0]?.status === 'renders').length, 0);
+    }
+    const renders = ws.stats().renders;
+    console.log(`appsets (${label}): 50 ApplicationSets × 20 Applications (${apps} generated, ${rendered} paths render, ${renders} distinct renders): expandAppSets first ${times[0].toFixed(1)} ms, best of 3 ${Math.min(...times.slice(1)).toFixed(1)} ms (renders cached), wasm`);
   }
-  console.log(`appsets: 50 ApplicationSets × 20 Applications (${apps} generated, ${rendered} paths rendered): expandAppSets first ${times[0].toFixed(1)} ms (renders cold), best of 3 ${Math.min(...times.slice(1)).toFixed(1)} ms (renders cached), wasm`);
 }
 
 /** One fleet, in this (fresh) process. Prints its lines and `cold-ms N` for the parent. */

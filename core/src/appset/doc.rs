@@ -252,7 +252,25 @@ pub(crate) fn print(doc: Option<&Doc>, ty: Ty) -> Json {
 /// Reads `node` as a value of type `ty`, reporting what the API server refuses or drops.
 /// `None` for a null or refused value (the field is then absent).
 pub(crate) fn decode(node: &Node, ty: Ty, path: &str, problems: &mut Vec<Problem>) -> Option<Doc> {
-    decode_in(node, ty, path, false, problems)
+    decode_in(node, ty, &At::Root(path), false, problems)
+}
+
+/// Where a value is in the object (`spec.generators[0].list`), spelled out only for a message.
+#[derive(Debug, Clone, Copy)]
+enum At<'a> {
+    Root(&'a str),
+    Field(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Root(name) | At::Field(At::Root(""), name) => f.write_str(name),
+            At::Field(parent, name) => write!(f, "{parent}.{name}"),
+            At::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
 }
 
 /// [`decode`] inside a value the controller decodes leniently (`lenient`: unknown fields are
@@ -260,7 +278,7 @@ pub(crate) fn decode(node: &Node, ty: Ty, path: &str, problems: &mut Vec<Problem
 fn decode_in(
     node: &Node,
     ty: Ty,
-    path: &str,
+    path: &At<'_>,
     lenient: bool,
     problems: &mut Vec<Problem>,
 ) -> Option<Doc> {
@@ -322,11 +340,11 @@ fn decode_in(
             let item = schema::parse(item);
             let mut out = Vec::with_capacity(items.len());
             for (i, node) in items.iter().enumerate() {
-                let path = format!("{path}[{i}]");
+                let path = At::Index(path, i);
                 match decode_in(node, item, &path, lenient, problems) {
                     Some(doc) => out.push(doc),
                     None if node.is_null() => {
-                        refuse_null(problems, &path, item, node.origin.span);
+                        refuse_null(problems, &path.to_string(), item, node.origin.span);
                     }
                     None => {}
                 }
@@ -342,7 +360,7 @@ fn decode_in(
                 let mut out = Vec::with_capacity(pairs.len());
                 for (key, value) in pairs {
                     let name = key_text(key);
-                    let path = format!("{path}.{name}");
+                    let path = At::Field(path, &name);
                     if let Some(doc) = decode_in(value, item, &path, lenient, problems) {
                         out.push(Entry { key: name, key_span: key.origin.span, value: doc });
                     }
@@ -369,7 +387,7 @@ fn decode_object(
     pairs: &[(Node, Node)],
     id: usize,
     lenient: bool,
-    path: &str,
+    path: &At<'_>,
     span: Span,
     problems: &mut Vec<Problem>,
 ) -> Doc {
@@ -393,7 +411,7 @@ fn decode_object(
             problems.push(Problem { code, message, span: key.origin.span });
             continue;
         };
-        let child = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+        let child = At::Field(path, &name);
         if let Some(doc) = decode_in(value, field.ty, &child, lenient, problems) {
             out.push(Entry { key: name, key_span: key.origin.span, value: doc });
         }
@@ -403,11 +421,7 @@ fn decode_object(
             && !matches!(field.ty, Ty::Bool)
             && !out.iter().any(|e| e.key == field.name)
         {
-            let child = if path.is_empty() {
-                field.name.to_owned()
-            } else {
-                format!("{path}.{}", field.name)
-            };
+            let child = At::Field(path, field.name);
             problems.push(Problem {
                 code: Code::AppSetInvalid,
                 message: format!("{child} is required (the API server refuses the ApplicationSet)"),

@@ -95,6 +95,8 @@ pub(crate) struct World<'a> {
     /// This repository's URL (normalized), when known: a git generator reading another
     /// repository cannot be expanded.
     pub repo_url: Option<String>,
+    /// The repository's directories in walk order, listed once per expansion.
+    pub dirs: std::cell::OnceCell<Vec<String>>,
 }
 
 /// One `ApplicationSet`'s generation.
@@ -105,7 +107,6 @@ pub(crate) struct Expander<'a> {
     pub go: bool,
     pub notes: Vec<Note>,
     pub meter: &'a mut Meter,
-    dirs: Option<Vec<String>>,
     produced: usize,
 }
 
@@ -117,7 +118,6 @@ impl<'a> Expander<'a> {
             go,
             notes: Vec::new(),
             meter,
-            dirs: None,
             produced: 0,
         }
     }
@@ -438,9 +438,8 @@ impl<'a> Expander<'a> {
     }
 
     fn git_directories(&mut self, items: &[Doc]) -> Vec<String> {
-        if self.dirs.is_none() {
-            self.dirs = Some(directories(self.world.tree, self.meter));
-        }
+        let world = self.world;
+        let dirs = world.dirs.get_or_init(|| directories(world.tree, self.meter));
         let mut patterns = Vec::new();
         for item in items {
             let text = item.get("path").and_then(Doc::as_str).unwrap_or_default();
@@ -456,8 +455,7 @@ impl<'a> Expander<'a> {
             }
         }
         let mut out = Vec::new();
-        let dirs = self.dirs.take().unwrap_or_default();
-        for dir in &dirs {
+        for dir in dirs {
             let mut include = false;
             let mut exclude = false;
             for (pattern, is_exclude, _, matched) in &mut patterns {
@@ -474,7 +472,6 @@ impl<'a> Expander<'a> {
                 out.push(dir.clone());
             }
         }
-        self.dirs = Some(dirs);
         for (_, exclude, at, matched) in &patterns {
             if !exclude && !matched {
                 self.note(

@@ -17,22 +17,42 @@ use crate::glob::{Piece, segment_matches};
 use crate::tree::FileTree;
 use crate::work::Meter;
 
-/// The directories of the tree in `filepath.WalkDir` order, hidden ones skipped.
+/// The directories of the tree in `filepath.WalkDir` order, hidden ones skipped. Every
+/// directory is the parent of some file; they are gathered from the paths in one pass, then
+/// walked depth first with each directory's children in byte order of their names.
 pub(crate) fn directories(tree: &FileTree, meter: &mut Meter) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut dirs: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for path in tree.paths() {
+        meter.spend(1);
+        let mut at = path;
+        while let Some(i) = at.rfind('/') {
+            at = &at[..i];
+            if !dirs.insert(at) {
+                break;
+            }
+        }
+    }
+    // Children of each directory ("" is the root), sorted by name.
+    let mut children: std::collections::BTreeMap<&str, Vec<&str>> =
+        std::collections::BTreeMap::new();
+    for dir in &dirs {
+        let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir));
+        children.entry(parent).or_default().push(name);
+    }
+    for names in children.values_mut() {
+        crate::sort::sort_by(names, |a, b| a.as_bytes().cmp(b.as_bytes()));
+    }
+    let mut out = Vec::with_capacity(dirs.len());
     let mut stack: Vec<String> = vec![String::new()];
     while let Some(dir) = stack.pop() {
-        let mut children: Vec<String> = tree
-            .list_dir(&dir)
-            .into_iter()
-            .filter(|(name, is_dir)| *is_dir && !name.starts_with('.'))
-            .map(|(name, _)| name)
-            .collect();
-        meter.spend(1 + children.len() as u64);
-        crate::sort::sort_by(&mut children, |a, b| a.as_bytes().cmp(b.as_bytes()));
-        // Pushed in reverse so that the first child is walked first.
-        for name in children.into_iter().rev() {
-            stack.push(if dir.is_empty() { name } else { format!("{dir}/{name}") });
+        if let Some(names) = children.get(dir.as_str()) {
+            for name in names.iter().rev().filter(|n| !n.starts_with('.')) {
+                stack.push(if dir.is_empty() {
+                    (*name).to_owned()
+                } else {
+                    format!("{dir}/{name}")
+                });
+            }
         }
         if !dir.is_empty() {
             out.push(dir);

@@ -225,6 +225,7 @@ pub fn expand(repo: &mut Repo, request: &ExpandRequest) -> Expansion {
         clusters: request.clusters.as_deref(),
         pulls: request.pull_requests.as_deref(),
         repo_url,
+        dirs: std::cell::OnceCell::new(),
     };
     let mut expansion = Expansion::default();
     let mut seen: Vec<(String, String, String, Span)> = Vec::new();

@@ -69,6 +69,7 @@ impl Gen<'_> {
             clusters: self.clusters.as_deref(),
             pulls: self.pulls.as_deref(),
             repo_url: None,
+            dirs: std::cell::OnceCell::new(),
         };
         let mut meter = Meter::new();
         let mut expander = Expander::new(&world, self.go, &[], &mut meter);
