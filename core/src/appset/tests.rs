@@ -1553,3 +1553,43 @@ fn a_path_that_needs_the_network_is_listed_not_failed() {
     assert_eq!(codes(&e), ["A016"]);
     assert!(messages(&e)[0].contains("K005"), "{:?}", messages(&e));
 }
+
+/// Hostile input: every prefix (every 5th byte) of three ApplicationSets, a recursive
+/// template and a pattern Go rejects, expanded without a panic, deterministically, with every
+/// diagnostic inside its file.
+#[test]
+fn truncated_and_hostile_application_sets_never_panic() {
+    let matrix = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: m, namespace: argocd}\nspec:\n  goTemplate: true\n  generators:\n  - matrix:\n      generators:\n      - clusters: {selector: {matchLabels: {env: prod}}}\n      - git: {repoURL: r, revision: HEAD, files: [{path: 'config/**'}], values: {cluster: '{{ .name }}'}}\n    selector: {matchExpressions: [{key: region, operator: NotIn, values: [ca]}]}\n  template:\n    metadata: {name: '{{ .name }}-{{ .region | default \"x\" }}'}\n    spec: {project: default, destination: {server: '{{ .server }}'}, source: {repoURL: r, path: apps/payment-service/staging}}\n  templatePatch: |\n    metadata:\n      labels: {region: '{{ .region }}'}\n";
+    let recursive = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: r}\nspec:\n  goTemplate: true\n  generators: [{list: {elements: [{app: a}]}}, {git: {repoURL: r, revision: HEAD, directories: [{path: '[', exclude: false}, {path: 'apps/**'}]}}]\n  template:\n    metadata: {name: '{{ define \"x\" }}{{ template \"x\" . }}{{ end }}{{ template \"x\" . }}'}\n    spec: {project: default, destination: {}}\n";
+    let request = ExpandRequest {
+        clusters: Some(vec![cluster("eu", "https://eu.example.com", &[("env", "prod")])]),
+        pull_requests: Some(vec![pull(42, "feat/x", "0123456789", &["preview"])]),
+        repo_url: None,
+    };
+    for text in [SEED, matrix, recursive] {
+        let cuts: Vec<usize> =
+            (0..=text.len()).step_by(5).filter(|&i| text.is_char_boundary(i)).collect();
+        for cut in cuts {
+            let files = with(
+                OVERLAYS,
+                &[
+                    ("config/eu/config.json", "{\"region\": \"eu\", \"replicas\": 3}"),
+                    ("config/us/config.yaml", "- {region: us}\n- {region: ca}\n"),
+                ],
+            );
+            let mut tree = crate::tree::of(&files);
+            tree.insert("argocd/set.yaml", &text[..cut]).unwrap();
+            let mut ws = crate::Workspace::new(tree.clone());
+            let first = ws.expand_appsets(&request);
+            assert_eq!(first, ws.expand_appsets(&request), "deterministic at {cut}");
+            for d in first.app_sets.iter().flat_map(|s| &s.diagnostics) {
+                let len = tree.text(d.file.as_deref().unwrap()).unwrap().len();
+                let span = d.span.unwrap();
+                assert!(span.start <= span.end && span.end as usize <= len, "{d:?}");
+            }
+        }
+    }
+    let e = expand_tree(&[("r.yaml", recursive)], &ExpandRequest::default());
+    let m = messages(&e);
+    assert!(m.iter().any(|m| m.contains("exceeded maximum template depth")), "{m:?}");
+}
