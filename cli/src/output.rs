@@ -130,6 +130,21 @@ pub fn status_text(status: &baton_core::status::Status, palette: Palette) -> Str
         for (key, values) in &rows {
             out.push_str(&line(key, values));
         }
+        for env in &app.environments {
+            for d in &env.applications {
+                let via = d
+                    .app_set
+                    .as_ref()
+                    .map_or_else(String::new, |s| format!(" (ApplicationSet {s})"));
+                out.push_str(&format!(
+                    "  argo cd  {}: Application {}{via} → {} {}\n",
+                    env.name,
+                    d.application,
+                    d.cluster.as_deref().unwrap_or("-"),
+                    d.namespace.as_deref().unwrap_or("-")
+                ));
+            }
+        }
         for pending in &app.pending {
             for c in &pending.changes {
                 let v = |s: &Option<String>| {
