@@ -130,16 +130,30 @@ impl Glob {
 
 /// Whether one path segment matches a segment glob. Greedy, with a single backtrack point
 /// (the last `*` seen): a later `*` makes earlier choices final, so the cost is at most the
-/// product of the two lengths. Spends one step per character comparison.
+/// product of the two lengths. Spends one step per character comparison. ASCII text (paths
+/// nearly always are) is matched on its bytes, without collecting its characters.
 #[must_use]
 pub fn segment_matches(pieces: &[Piece], text: &str, meter: &mut Meter) -> bool {
-    let text: Vec<char> = text.chars().collect();
+    if text.is_ascii() {
+        return matches_units(pieces, text.as_bytes(), |b| char::from(*b), meter);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    matches_units(pieces, &chars, |c| *c, meter)
+}
+
+fn matches_units<T>(
+    pieces: &[Piece],
+    text: &[T],
+    at: impl Fn(&T) -> char,
+    meter: &mut Meter,
+) -> bool {
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
         if !meter.spend(1) {
             return false;
         }
+        let c = at(&text[t]);
         let advanced = match pieces.get(p) {
             Some(Piece::Many) => {
                 star = Some((p, t));
@@ -147,9 +161,9 @@ pub fn segment_matches(pieces: &[Piece], text: &str, meter: &mut Meter) -> bool 
                 continue;
             }
             Some(Piece::One) => true,
-            Some(Piece::Char(c)) => *c == text[t],
+            Some(Piece::Char(want)) => *want == c,
             Some(Piece::Class { negated, ranges }) => {
-                ranges.iter().any(|&(lo, hi)| lo <= text[t] && text[t] <= hi) != *negated
+                ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
             }
             Some(Piece::Never) | None => false,
         };

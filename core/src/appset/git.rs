@@ -75,9 +75,8 @@ impl GoPattern {
     }
 
     pub fn matches(&self, name: &str, meter: &mut Meter) -> bool {
-        let parts: Vec<&str> = name.split('/').collect();
-        parts.len() == self.segments.len()
-            && self.segments.iter().zip(&parts).all(|(p, s)| segment_matches(p, s, meter))
+        name.bytes().filter(|&b| b == b'/').count() + 1 == self.segments.len()
+            && self.segments.iter().zip(name.split('/')).all(|(p, s)| segment_matches(p, s, meter))
     }
 }
 

@@ -43,10 +43,11 @@ pub(crate) struct Field {
     pub ty: Ty,
 }
 
+/// The table, read once: each object type's fields in name order (binary-searchable).
 struct Table {
     spec: &'static str,
     application: &'static str,
-    objects: Vec<&'static str>,
+    objects: Vec<Vec<Field>>,
 }
 
 fn table() -> &'static Table {
@@ -59,11 +60,22 @@ fn table() -> &'static Table {
             } else if let Some(root) = line.strip_prefix("application ") {
                 table.application = root;
             } else if line.starts_with('@') {
-                table.objects.push(line.split_once(' ').map_or("", |(_, fields)| fields));
+                let words = line.split_once(' ').map_or("", |(_, fields)| fields);
+                table.objects.push(words.split(' ').filter_map(read_field).collect());
             }
         }
         table
     })
+}
+
+/// One `name[!]=type` word.
+fn read_field(word: &'static str) -> Option<Field> {
+    let (name, code) = word.split_once('=')?;
+    let (name, required) = match name.strip_suffix('!') {
+        Some(name) => (name, true),
+        None => (name, false),
+    };
+    Some(Field { name, required, ty: parse(code) })
 }
 
 /// The type of an `ApplicationSet`'s `spec`.
@@ -103,21 +115,15 @@ pub(crate) fn parse(code: &'static str) -> Ty {
 
 /// The fields of an object type, in the table's (alphabetical) order.
 pub(crate) fn fields(object: usize) -> impl Iterator<Item = Field> {
-    let line = table().objects.get(object).copied().unwrap_or("");
-    line.split(' ').filter_map(|word| {
-        let (name, code) = word.split_once('=')?;
-        let (name, required) = match name.strip_suffix('!') {
-            Some(name) => (name, true),
-            None => (name, false),
-        };
-        Some(Field { name, required, ty: parse(code) })
-    })
+    table().objects.get(object).map_or(&[][..], Vec::as_slice).iter().copied()
 }
 
 /// The field `name` of an object type (exact match: the API server prunes other spellings
 /// before Go's case-insensitive decoding could see them).
 pub(crate) fn field(object: usize, name: &str) -> Option<Field> {
-    fields(object).find(|f| f.name == name)
+    let fields = table().objects.get(object)?;
+    let i = fields.binary_search_by(|f| f.name.cmp(name)).ok()?;
+    Some(fields[i])
 }
 
 /// The type a field path leads to from `ty` (`["source", "helm"]`), if every step is a field.
