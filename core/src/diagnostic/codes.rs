@@ -174,7 +174,7 @@ registry! {
     AppSetUnresolvedParameter = "A013", Warning, "A generated Application keeps a parameter unresolved (`{{name}}` left as is, or `<no value>`)";
     AppSetPathMissing = "A014", Error, "A generated Application's source path does not exist in the repository";
     AppSetPathFails = "A015", Error, "A generated Application's source path does not render";
-    AppSetSourceNotRendered = "A016", Info, "A generated Application's source is a Helm chart or a plain directory; listed, not rendered";
+    AppSetSourceNotRendered = "A016", Info, "A generated Application's source is a Helm chart, a plain directory or needs the network; listed, not rendered";
     AppSetLimit = "A017", Error, "An ApplicationSet's expansion exceeds Baton's limits (applications, template work)";
     AppSetNestingDropped = "A018", Warning, "A generator nested deeper than Argo CD reads is dropped (the level above generates nothing)";
     AppSetDuplicate = "A019", Error, "Two ApplicationSets have the same namespace and name";
