@@ -197,7 +197,32 @@ fn collapse_stars(pieces: Vec<Piece>) -> Vec<Piece> {
 
 /// One `spec.apps` segment: `*`, `?`, `[...]`, everything else literal.
 fn apps_pieces(segment: &str) -> Vec<Piece> {
-    let chars: Vec<char> = segment.chars().collect();
+    compile(segment, Escapes::None, class, true).unwrap_or_default()
+}
+
+/// How a glob syntax reads `\`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escapes {
+    /// `\` is a literal character.
+    None,
+    /// `\` makes the next character literal; a trailing `\` is itself (git's wildmatch).
+    Lenient,
+    /// `\` makes the next character literal; a trailing `\` is malformed (Go's `path.Match`).
+    Strict,
+}
+
+/// Compiles glob text to pieces: `*` (runs of stars are one), `?`, `\` as `escapes` says, a
+/// class read by `class` (given the index of its `[`, it returns the piece and the index after
+/// its `]`, or `None` when malformed), everything else literal. A malformed class matches
+/// nothing when `bad_class_matches_nothing`, else the whole pattern is malformed (`None`).
+/// The glob syntaxes differ only in escapes and classes, so they all compile here.
+pub fn compile(
+    pattern: &str,
+    escapes: Escapes,
+    class: impl Fn(&[char], usize) -> Option<(Piece, usize)>,
+    bad_class_matches_nothing: bool,
+) -> Option<Vec<Piece>> {
+    let chars: Vec<char> = pattern.chars().collect();
     let mut pieces = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -212,18 +237,35 @@ fn apps_pieces(segment: &str) -> Vec<Piece> {
                 pieces.push(Piece::One);
                 i += 1;
             }
-            '[' => {
-                let (piece, next) = class(&chars, i).unwrap_or((Piece::Never, i + 1));
-                pieces.push(piece);
-                i = next;
-            }
+            '\\' if escapes != Escapes::None => match chars.get(i + 1) {
+                Some(&c) => {
+                    pieces.push(Piece::Char(c));
+                    i += 2;
+                }
+                None if escapes == Escapes::Strict => return None,
+                None => {
+                    pieces.push(Piece::Char('\\'));
+                    i += 1;
+                }
+            },
+            '[' => match class(&chars, i) {
+                Some((piece, next)) => {
+                    pieces.push(piece);
+                    i = next;
+                }
+                None if bad_class_matches_nothing => {
+                    pieces.push(Piece::Never);
+                    i += 1;
+                }
+                None => return None,
+            },
             c => {
                 pieces.push(Piece::Char(c));
                 i += 1;
             }
         }
     }
-    pieces
+    Some(pieces)
 }
 
 /// The class opening at `chars[start]` and the index after it, or `None` when it is not

@@ -152,6 +152,18 @@ impl Doc {
         }
     }
 
+    /// `encoding/json`'s word for the value's JSON type (`cannot unmarshal object into …`).
+    pub fn json_kind(&self) -> &'static str {
+        match self.v {
+            V::Null => "null",
+            V::Bool(_) => "bool",
+            V::Int(_) | V::Float(_) => "number",
+            V::Str(_) => "string",
+            V::List(_) => "array",
+            V::Map(_) => "object",
+        }
+    }
+
     /// The value as JSON (maps keep their order).
     pub fn to_json(&self) -> Json {
         match &self.v {

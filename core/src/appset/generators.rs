@@ -242,7 +242,7 @@ impl<'a> Expander<'a> {
                 return Err(GenError::argo(
                     format!(
                         "error unmarshling list element json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                        json_kind(element)
+                        element.json_kind()
                     ),
                     element.span,
                 ));
@@ -293,7 +293,7 @@ impl<'a> Expander<'a> {
                                 return Err(GenError::argo(
                                     format!(
                                         "error unmarshling decoded ElementsYaml error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                                        json_kind(&Doc::from_json(&other, at))
+                                        Doc::from_json(&other, at).json_kind()
                                     ),
                                     at,
                                 ));
@@ -305,7 +305,7 @@ impl<'a> Expander<'a> {
                     return Err(GenError::argo(
                         format!(
                             "error unmarshling decoded ElementsYaml error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []map[string]interface {{}}",
-                            json_kind(&Doc::from_json(&other, at))
+                            Doc::from_json(&other, at).json_kind()
                         ),
                         at,
                     ));
@@ -828,18 +828,6 @@ fn not_a_string(value: &Doc) -> GenError {
     GenError::argo("error parsing value as string %!w(<nil>)", value.span)
 }
 
-/// `encoding/json`'s word for a JSON value's type.
-fn json_kind(doc: &Doc) -> &'static str {
-    match doc.v {
-        V::Null => "null",
-        V::Bool(_) => "bool",
-        V::Int(_) | V::Float(_) => "number",
-        V::Str(_) => "string",
-        V::List(_) => "array",
-        V::Map(_) => "object",
-    }
-}
-
 /// A cluster's parameters (`getClusterParameters`).
 fn cluster_params(cluster: &Cluster, go: bool) -> Params {
     let mut entries: Vec<(String, Value)> = vec![
@@ -975,13 +963,13 @@ fn file_objects(text: &str) -> Result<Vec<Value>, String> {
                 json @ Json::Object(_) => Ok(Value::from_json(&json)),
                 other => Err(format!(
                     "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                    json_kind(&Doc::from_json(&other, Span::default()))
+                    Doc::from_json(&other, Span::default()).json_kind()
                 )),
             })
             .collect(),
         other => Err(format!(
             "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []map[string]interface {{}}",
-            json_kind(&Doc::from_json(&other, Span::default()))
+            Doc::from_json(&other, Span::default()).json_kind()
         )),
     }
 }

@@ -13,7 +13,7 @@
 //! Both patterns compile to [`crate::glob`]'s pieces and match with its segment matcher, which
 //! spends steps on the work meter.
 
-use crate::glob::{Piece, segment_matches};
+use crate::glob::{Escapes, Piece, segment_matches};
 use crate::tree::FileTree;
 use crate::work::Meter;
 
@@ -82,51 +82,34 @@ impl GoPattern {
 
 /// One segment of a `path.Match` pattern: `*`, `?`, `[^a-z]` classes, `\` escapes.
 fn go_segment(segment: &str) -> Option<Vec<Piece>> {
-    let chars: Vec<char> = segment.chars().collect();
-    let mut pieces = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '*' => {
-                if pieces.last() != Some(&Piece::Many) {
-                    pieces.push(Piece::Many);
-                }
-            }
-            '?' => pieces.push(Piece::One),
-            '\\' => {
-                i += 1;
-                pieces.push(Piece::Char(*chars.get(i)?));
-            }
-            '[' => {
-                i += 1;
-                let negated = chars.get(i) == Some(&'^');
-                if negated {
-                    i += 1;
-                }
-                let mut ranges = Vec::new();
-                loop {
-                    if chars.get(i) == Some(&']') && !ranges.is_empty() {
-                        break;
-                    }
-                    let (lo, next) = go_class_char(&chars, i)?;
-                    let (hi, next) = if chars.get(next) == Some(&'-') {
-                        go_class_char(&chars, next + 1)?
-                    } else {
-                        (lo, next)
-                    };
-                    if lo > hi {
-                        return None;
-                    }
-                    ranges.push((lo, hi));
-                    i = next;
-                }
-                pieces.push(Piece::Class { negated, ranges });
-            }
-            c => pieces.push(Piece::Char(c)),
-        }
+    crate::glob::compile(segment, Escapes::Strict, go_class, false)
+}
+
+/// A `path.Match` class from its `[`: `^` negates, at least one range, every character read by
+/// Go's `getEsc`; a range's ends in order.
+fn go_class(chars: &[char], start: usize) -> Option<(Piece, usize)> {
+    let mut i = start + 1;
+    let negated = chars.get(i) == Some(&'^');
+    if negated {
         i += 1;
     }
-    Some(pieces)
+    let mut ranges = Vec::new();
+    loop {
+        if chars.get(i) == Some(&']') && !ranges.is_empty() {
+            return Some((Piece::Class { negated, ranges }, i + 1));
+        }
+        let (lo, next) = go_class_char(chars, i)?;
+        let (hi, next) = if chars.get(next) == Some(&'-') {
+            go_class_char(chars, next + 1)?
+        } else {
+            (lo, next)
+        };
+        if lo > hi {
+            return None;
+        }
+        ranges.push((lo, hi));
+        i = next;
+    }
 }
 
 /// Go's `getEsc`: a class character, `\`-escaped or plain, never a bare `-` or `]`.
@@ -170,39 +153,19 @@ impl Pathspec {
 }
 
 /// A `wildmatch` pattern without `WM_PATHNAME`: `*` (and `**`) and `?` match `/` too;
-/// classes `[...]` with `!`/`^`, ranges and `[:alpha:]`-style names; `\` escapes.
+/// classes `[...]` with `!`/`^`, ranges and `[:alpha:]`-style names; `\` escapes. An unclosed
+/// class matches nothing.
 fn wildmatch(pattern: &str) -> Vec<Piece> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut pieces = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '*' => {
-                if pieces.last() != Some(&Piece::Many) {
-                    pieces.push(Piece::Many);
-                }
-            }
-            '?' => pieces.push(Piece::One),
-            '\\' if i + 1 < chars.len() => {
-                i += 1;
-                pieces.push(Piece::Char(chars[i]));
-            }
-            '[' => {
-                let Some((piece, end)) = wild_class(&chars, i + 1) else {
-                    pieces.push(Piece::Never);
-                    break;
-                };
-                pieces.push(piece);
-                i = end;
-            }
-            c => pieces.push(Piece::Char(c)),
-        }
-        i += 1;
-    }
-    pieces
+    crate::glob::compile(
+        pattern,
+        Escapes::Lenient,
+        |chars, start| wild_class(chars, start + 1),
+        true,
+    )
+    .unwrap_or_default()
 }
 
-/// A wildmatch class starting after `[`; returns it and the index of its `]`.
+/// A wildmatch class starting after `[`; returns it and the index after its `]`.
 fn wild_class(chars: &[char], mut i: usize) -> Option<(Piece, usize)> {
     let negated = matches!(chars.get(i), Some('!' | '^'));
     if negated {
@@ -213,7 +176,7 @@ fn wild_class(chars: &[char], mut i: usize) -> Option<(Piece, usize)> {
     loop {
         let c = *chars.get(i)?;
         if c == ']' && !first {
-            return Some((Piece::Class { negated, ranges }, i));
+            return Some((Piece::Class { negated, ranges }, i + 1));
         }
         first = false;
         if c == '[' && chars.get(i + 1) == Some(&':') {

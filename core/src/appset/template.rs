@@ -154,7 +154,7 @@ pub(crate) fn apply_patch(
             return Err(fail(format!(
                 "invalid templatePatch {}: json: cannot unmarshal {} into Go value of type v1alpha1.Application",
                 crate::gostring::quote(&json_text),
-                kind(&patch_doc)
+                patch_doc.json_kind()
             )));
         }
     }
@@ -204,7 +204,7 @@ fn type_error(doc: &Doc, ty: Ty, path: &str) -> Option<String> {
     let refuse = |want: &str| {
         Some(format!(
             "json: cannot unmarshal {} into Go struct field {path} of type {want}",
-            kind(doc)
+            doc.json_kind()
         ))
     };
     match (&doc.v, ty) {
@@ -228,17 +228,6 @@ fn type_error(doc: &Doc, ty: Ty, path: &str) -> Option<String> {
             items.iter().find_map(|i| type_error(i, item, path))
         }
         (_, ty) => refuse(schema::go_name(ty)),
-    }
-}
-
-fn kind(doc: &Doc) -> &'static str {
-    match doc.v {
-        V::Null => "null",
-        V::Bool(_) => "bool",
-        V::Int(_) | V::Float(_) => "number",
-        V::Str(_) => "string",
-        V::List(_) => "array",
-        V::Map(_) => "object",
     }
 }
 
