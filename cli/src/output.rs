@@ -209,11 +209,17 @@ pub fn refusal_text(standing: &[Obstacle], palette: Palette) -> String {
     for o in standing {
         out.push_str(&format!("  {}\n", o.what));
     }
-    let mut flags: Vec<&str> = standing.iter().filter_map(|o| o.lifted_by).collect();
-    flags.dedup();
-    if flags.len() == standing.len() {
-        out.push_str(&format!("  ({} writes anyway)\n", flags.join(", ")));
+    // The flags that would write, each once, when every obstacle has one.
+    let mut flags: Vec<&str> = Vec::new();
+    for o in standing {
+        match o.lifted_by {
+            None => return out,
+            Some(flag) if !flags.contains(&flag) => flags.push(flag),
+            Some(_) => {}
+        }
     }
+    let verb = if flags.len() == 1 { "writes" } else { "write" };
+    out.push_str(&format!("  ({} {verb} anyway)\n", flags.join(" and ")));
     out
 }
 
