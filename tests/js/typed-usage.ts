@@ -109,6 +109,9 @@ for (const rollout of simulation.rollouts) {
   const strategy: RolloutStrategy = r.strategy;
   const timeline: string[] = r.states.map((s: SimulationState) =>
     `${s.step ?? '-'} ${s.canaryWeight}/${r.maxWeight} ${s.stableReplicas}+${s.canaryReplicas} ${s.pause ?? ''} ${s.analysis ?? ''} ${s.scaleDownDelay ?? ''}`);
+  // A timeline chart's x axis: each state from startSeconds for holdSeconds (null: until promoted).
+  const spans: [number, number | null][] = r.states.map((s) => [s.startSeconds, s.holdSeconds]);
+  void spans;
   void [r.kind, r.name, strategy, r.replicas, r.trafficRouting, r.minDuration, r.manualPromotions, r.diagnostics.map(describe), timeline];
 }
 void simulation.diagnostics;

@@ -226,7 +226,7 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     const plan = checker.seen.get('PromotionPlan');
     assert.ok(plan.nonNull.has('pullRequest') && plan.null.has('pullRequest'), `${label}: pullRequest seen both set and null`);
     const state = checker.seen.get('SimulationState');
-    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay']) {
+    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay', 'holdSeconds']) {
       assert.ok(state.nonNull.has(field) && state.null.has(field), `${label}: SimulationState.${field} seen both set and null`);
     }
     const edit = checker.seen.get('FileEdit');

@@ -248,6 +248,19 @@ export interface SimulationState {
   analysis: string | null;
   /** `"<seconds>s"` where the old ReplicaSet waits before scaling down. */
   scaleDownDelay: string | null;
+  /**
+   * When the update reaches this state at the earliest, in seconds from its start: the holds of
+   * the states before it added up (a person's promotion counts as instant). With `holdSeconds`
+   * this is a timeline chart's x axis; `canaryWeight / maxWeight` and the replica counts are
+   * its y values (the old version carries `maxWeight - canaryWeight`).
+   */
+  startSeconds: number;
+  /**
+   * How long the state lasts at least, in seconds: a timed pause, an experiment's duration,
+   * blue-green `autoPromotionSeconds`, the scale-down delay; 0 when it moves on once settled
+   * (analyses count as instant); null while it waits for a person to promote.
+   */
+  holdSeconds: number | null;
 }
 
 /** How one Rollout or Deployment unfolds, from the update to full promotion. */
@@ -263,7 +276,10 @@ export interface RolloutSimulation {
   maxWeight: number;
   /** Empty when the spec is invalid (see `diagnostics`). */
   states: SimulationState[];
-  /** `"<seconds>s"`: timed pauses, experiment durations and blue-green auto-promotion delays. */
+  /**
+   * `"<seconds>s"`: the least time to full promotion (timed pauses, experiment durations,
+   * blue-green auto-promotion delays); the last state's `startSeconds` adds the scale-down delay.
+   */
   minDuration: string;
   /** Indefinite pauses and blue-green rollouts without auto-promotion. */
   manualPromotions: number;
