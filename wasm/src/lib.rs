@@ -162,6 +162,22 @@ export interface WorkloadStrategy {
   rollback: string;
 }
 
+/** How a workload that a promotion changes rolls out in the target environment. */
+export interface WorkloadRollout {
+  /** The changed workload, `Kind/name` as the plan's changes name it. */
+  workload: string;
+  /** What rolls it out: the workload itself, or the Rollout whose `workloadRef` names it. */
+  rolledOutBy: string;
+  strategy: DeploymentStrategy;
+  how: string;
+  risk: string;
+  rollback: string;
+  /** The update state by state; null for a StatefulSet or DaemonSet (not simulated). */
+  simulation: RolloutSimulation | null;
+  /** The update in one line, e.g. "10% (1 new pod, 5 old) → pause 300s → …; full promotion after at least 900s, no manual promotion". */
+  summary: string;
+}
+
 /** One app in one environment. */
 export interface EnvironmentStatus {
   name: string;
@@ -407,6 +423,8 @@ export interface PromotionPlan {
   renderedDiff: string;
   /** Rendered changes beyond the planned images (each also an `R009` warning). */
   collateral: CollateralChange[];
+  /** How each changed workload rolls out in the target, after the edits. */
+  rollouts: WorkloadRollout[];
   gates: GateResult[];
   /** Whether a change moves a container to an older version (semver); ask before writing. */
   downgrade: boolean;

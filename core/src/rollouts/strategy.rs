@@ -31,6 +31,17 @@ pub enum Strategy {
 }
 
 impl Strategy {
+    /// The strategy's name in the seed's table.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Strategy::Recreate => "Recreate",
+            Strategy::RollingUpdate => "Rolling Update",
+            Strategy::BlueGreen => "Blue/Green",
+            Strategy::Canary => "Canary",
+        }
+    }
+
     /// How the strategy replaces pods, its risk and its rollback, as the seed puts them.
     #[must_use]
     pub fn traits(self) -> (&'static str, &'static str, &'static str) {
