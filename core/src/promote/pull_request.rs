@@ -182,18 +182,11 @@ fn rollouts(b: &mut String, plan: &PromotionPlan) {
         if sim.states.is_empty() || b.len() - start > MAX_ROLLOUTS_IN_BODY {
             continue;
         }
-        let rows = describe::rows(sim);
         b.push_str(&format!("\n| {} |\n|{}\n", describe::COLUMNS.join(" | "), " --- |".repeat(6)));
-        for (i, row) in rows.iter().enumerate() {
-            if i == MAX_STATES_IN_BODY && rows.len() > MAX_STATES_IN_BODY + 1 {
-                b.push_str(&format!("| … | {} more states | | | | |\n", rows.len() - i - 1));
-            }
-            if i >= MAX_STATES_IN_BODY && i + 1 < rows.len() {
-                continue;
-            }
+        for row in describe::rows(sim, MAX_STATES_IN_BODY) {
             b.push('|');
             for cell in row {
-                b.push_str(&format!(" {} |", clip(cell, MAX_TEXT_IN_BODY).replace('|', "\\|")));
+                b.push_str(&format!(" {} |", clip(&cell, MAX_TEXT_IN_BODY).replace('|', "\\|")));
             }
             b.push('\n');
         }

@@ -618,8 +618,11 @@ fn a_plan_says_how_each_change_rolls_out() {
     let sim = r.simulation.as_ref().unwrap();
     assert_eq!((sim.min_duration.as_str(), sim.manual_promotions), ("900s", 0));
     assert!(sim.diagnostics.is_empty(), "{:?}", sim.diagnostics);
-    let weights: Vec<(i64, i64, i64)> =
-        sim.states.iter().map(|s| (s.canary_weight, s.stable_replicas, s.canary_replicas)).collect();
+    let weights: Vec<(i64, i64, i64)> = sim
+        .states
+        .iter()
+        .map(|s| (s.canary_weight, s.stable_replicas, s.canary_replicas))
+        .collect();
     assert_eq!(weights[..4], [(10, 5, 1), (10, 5, 1), (10, 5, 1), (50, 3, 3)]);
     let body = &plan.pull_request.as_ref().unwrap().body;
     for line in [
@@ -636,8 +639,14 @@ fn a_plan_says_how_each_change_rolls_out() {
     // and unavailability of 2 replicas (Kubernetes `rolling.go`: 1 up, then 1 down, ...).
     let plan = ws.plan_promotion(&request("checkout", "production"));
     let r = &plan.rollouts[0];
-    assert_eq!((r.workload.as_str(), r.rolled_out_by.as_str()), ("Deployment/checkout", "Deployment/checkout"));
-    assert_eq!((r.strategy.label(), r.risk, r.rollback), ("Rolling Update", "Low", "kubectl rollout undo"));
+    assert_eq!(
+        (r.workload.as_str(), r.rolled_out_by.as_str()),
+        ("Deployment/checkout", "Deployment/checkout")
+    );
+    assert_eq!(
+        (r.strategy.label(), r.risk, r.rollback),
+        ("Rolling Update", "Low", "kubectl rollout undo")
+    );
     assert_eq!(
         r.summary,
         "33% (1 new pod, 2 old) → 50% (1 new pod, 1 old) → 66% (2 new pods, 1 old) → 100% (2 new pods, 0 old); full promotion after at least 0s, no manual promotion"

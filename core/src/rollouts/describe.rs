@@ -41,7 +41,16 @@ impl WorkloadRollout {
             Some(sim) => summary(sim),
             None => format!("{how}; only Deployments and Rollouts are simulated"),
         };
-        WorkloadRollout { workload, rolled_out_by, strategy, how, risk, rollback, simulation, summary }
+        WorkloadRollout {
+            workload,
+            rolled_out_by,
+            strategy,
+            how,
+            risk,
+            rollback,
+            simulation,
+            summary,
+        }
     }
 }
 
@@ -98,11 +107,28 @@ pub fn summary(sim: &RolloutSimulation) -> String {
 pub const COLUMNS: [&str; 6] = ["at", "step", "traffic", "old pods", "new pods", "then"];
 
 /// One row per state: when it starts at the earliest, the step, the new version's traffic,
-/// the old and new `ReplicaSet`s' replicas, and what the state waits for.
+/// the old and new `ReplicaSet`s' replicas, and what the state waits for. Past `max` rows
+/// (at least 2), the first `max - 1` and the last are kept, with a row counting the others
+/// between them.
 #[must_use]
-pub fn rows(sim: &RolloutSimulation) -> Vec<[String; 6]> {
-    let mut out = Vec::with_capacity(sim.states.len());
-    for s in &sim.states {
+pub fn rows(sim: &RolloutSimulation, max: usize) -> Vec<[String; 6]> {
+    let max = max.max(2);
+    let skip = sim.states.len().saturating_sub(max);
+    let mut out = Vec::with_capacity(sim.states.len().min(max + 1));
+    for (i, s) in sim.states.iter().enumerate() {
+        if skip > 0 && i + 1 == max {
+            out.push([
+                "…".into(),
+                format!("{skip} more states"),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        if skip > 0 && i + 1 >= max && i + 1 < sim.states.len() {
+            continue;
+        }
         out.push([
             format!("{}s", s.start_seconds),
             s.step.map_or_else(|| "-".to_string(), |i| i.to_string()),

@@ -31,8 +31,8 @@ mod view;
 
 use std::sync::Arc;
 
-pub use duration::parse_go_duration;
 pub use describe::WorkloadRollout;
+pub use duration::parse_go_duration;
 pub use simulate::{RolloutSimulation, SimulateRequest, Simulation, SimulationState, StrategyKind};
 
 use self::lint::Finding;

@@ -436,6 +436,17 @@ fn absurd_inputs_are_bounded() {
     assert_eq!(rows(&sim).last().unwrap(), "-|100|0|5|-|-|-");
     assert_eq!(sim.min_duration, "5000s");
     assert!(sim.diagnostics.iter().any(|d| d.code == "X006"));
+    // In words, for plans and pull requests: the start, the end, and a count between.
+    let table = crate::rollouts::describe::rows(&sim, 25);
+    assert_eq!(table.len(), 26);
+    assert_eq!(table[24][..2], ["…".to_string(), "975 more states".to_string()]);
+    assert_eq!(table[25][..3], ["5000s".to_string(), "-".to_string(), "100%".to_string()]);
+    // The summary reads the listed states: 10%, 499 pauses (steps 1, 3, ... 997), the end.
+    let summary = crate::rollouts::describe::summary(&sim);
+    assert_eq!(
+        summary,
+        "10% (1 new pod, 5 old) → pause 1s → pause 1s → pause 1s → pause 1s → pause 1s → pause 1s → pause 1s → … 490 more … → pause 1s → pause 1s → 100% (5 new pods, 0 old); full promotion after at least 5000s, no manual promotion"
+    );
     // 10^9 replicas: the controller's int32 arithmetic, and a bounded Deployment rollout.
     let huge = one(&basic(1_000_000_000, "", "- setWeight: 10\n"));
     assert_eq!(rows(&huge)[0], "0|10|985899345|14100655|-|-|-");
