@@ -177,6 +177,12 @@ pub fn plan_text(plan: &baton_core::promote::PromotionPlan, palette: Palette) ->
     for c in &plan.collateral {
         out.push_str(&format!("  collateral: {}\n", c.message));
     }
+    if !plan.rollouts.is_empty() {
+        out.push_str(&format!("\nrollout in {}:\n", plan.to));
+        for r in &plan.rollouts {
+            out.push_str(&format!("  {}\n    {}\n", rollout_heading(r), r.summary));
+        }
+    }
     for e in &plan.edits {
         out.push('\n');
         out.push_str(&e.diff);
@@ -200,6 +206,22 @@ pub fn plan_text(plan: &baton_core::promote::PromotionPlan, palette: Palette) ->
         if plan.allowed { palette.good("yes") } else { palette.bad("no") }
     ));
     out
+}
+
+/// `Rollout/web (rolls out Deployment/web): Canary, risk Very Low, rollback: Reduce canary to 0%`.
+pub fn rollout_heading(r: &baton_core::rollouts::WorkloadRollout) -> String {
+    let via = if r.rolled_out_by == r.workload {
+        String::new()
+    } else {
+        format!(" (rolls out {})", r.workload)
+    };
+    format!(
+        "{}{via}: {}, risk {}, rollback: {}",
+        r.rolled_out_by,
+        r.strategy.label(),
+        r.risk,
+        r.rollback
+    )
 }
 
 /// Why `promote --write` wrote nothing: every obstacle still standing, and the flag that would

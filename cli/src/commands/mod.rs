@@ -15,6 +15,7 @@
 mod completions;
 pub mod promote;
 mod render;
+mod rollout;
 mod status;
 mod validate;
 
@@ -72,6 +73,7 @@ pub enum Command {
     Render(render::Args),
     Status(status::Args),
     Promote(Box<promote::Args>),
+    Rollout(rollout::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -134,6 +136,7 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Render(args)) => render::run(&args, &context),
         Some(Command::Status(args)) => status::run(&args, &context),
         Some(Command::Promote(args)) => promote::run(&args, &context),
+        Some(Command::Rollout(args)) => rollout::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;

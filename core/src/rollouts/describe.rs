@@ -95,12 +95,18 @@ pub fn summary(sim: &RolloutSimulation) -> String {
         let skipped = parts.len() - MAX_PARTS + 1;
         parts.splice(MAX_PARTS - 4..parts.len() - 3, [format!("… {skipped} more …")]);
     }
+    format!("{}; {}", parts.join(" → "), totals(sim))
+}
+
+/// The least time to full promotion and the promotions a person must make.
+#[must_use]
+pub fn totals(sim: &RolloutSimulation) -> String {
     let manual = match sim.manual_promotions {
         0 => "no manual promotion".to_string(),
         1 => "1 manual promotion".to_string(),
         n => format!("{n} manual promotions"),
     };
-    format!("{}; full promotion after at least {}, {manual}", parts.join(" → "), sim.min_duration)
+    format!("full promotion after at least {}, {manual}", sim.min_duration)
 }
 
 /// The columns of [`rows`].
@@ -114,7 +120,7 @@ pub const COLUMNS: [&str; 6] = ["at", "step", "traffic", "old pods", "new pods",
 pub fn rows(sim: &RolloutSimulation, max: usize) -> Vec<[String; 6]> {
     let max = max.max(2);
     let skip = sim.states.len().saturating_sub(max);
-    let mut out = Vec::with_capacity(sim.states.len().min(max + 1));
+    let mut out = Vec::with_capacity(sim.states.len().min(max) + 1);
     for (i, s) in sim.states.iter().enumerate() {
         if skip > 0 && i + 1 == max {
             out.push([

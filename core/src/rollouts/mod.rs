@@ -286,10 +286,21 @@ fn check(objects: &[Object<'_>], controller: bool) -> Vec<Checked> {
         }
         out.push(Checked { index, diagnostics, blocking });
     }
-    let in_file = refs::lint_file_references(&decodable, objects);
-    for ((rollout, slot), references) in decodable.iter().zip(slots).zip(in_file) {
+    // The controller validates a Rollout with the template its workloadRef resolves to; lint
+    // (a raw file) never resolves it.
+    let mut resolved = Vec::with_capacity(decodable.len());
+    let mut templates = Vec::with_capacity(decodable.len());
+    for rollout in &decodable {
+        let r = if controller { refs::resolve_workload(rollout, objects) } else { None };
+        templates.push(r.map_or_else(|| rollout.view.path(&["spec", "template"]), |r| r.template));
+        resolved.push(r);
+    }
+    let in_file = refs::lint_file_references(&decodable, &templates, objects);
+    for (((rollout, slot), references), resolved) in
+        decodable.iter().zip(slots).zip(in_file).zip(resolved)
+    {
         let checked = &mut out[slot];
-        for finding in lint::validate_rollout(rollout.view) {
+        for finding in lint::validate_rollout(rollout.view, resolved) {
             checked.diagnostics.push(to_diagnostic(Code::RolloutInvalid, finding));
         }
         for finding in references {
