@@ -75,10 +75,12 @@ const BAR: usize = 20;
 /// Every workload's table, its summary and its diagnostics; then the overlay's diagnostics.
 fn text(simulation: &Simulation, palette: output::Palette) -> String {
     let mut out = String::new();
-    for sim in &simulation.rollouts {
+    for (i, sim) in simulation.rollouts.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
         out.push_str(&workload(sim));
         out.push_str(&output::diagnostics_text(&sim.diagnostics, palette));
-        out.push('\n');
     }
     if simulation.rollouts.is_empty() && simulation.diagnostics.is_empty() {
         out.push_str("no Rollout or Deployment in this render\n");

@@ -159,7 +159,8 @@ fn simulate_where(
     }
     for (i, object) in objects.iter().enumerate() {
         let via = referenced.iter().find(|(r, _)| *r == i).map(|(_, d)| *d);
-        if !wanted(i) && !(through && via.is_some_and(wanted)) {
+        let picked = wanted(i) || (through && via.is_some_and(wanted));
+        if !picked {
             continue;
         }
         let simulation = if object.is_rollout() {
