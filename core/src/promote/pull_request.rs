@@ -170,11 +170,11 @@ fn rollouts(b: &mut String, plan: &PromotionPlan) {
             format!(" (rolls out {})", r.workload)
         };
         b.push_str(&format!(
-            "\n**{}**{via}: {}, {}. Risk: {}. Rollback: {}.\n\n{}\n",
+            "\n**{}**{via}: {} ({}). Risk: {}. Rollback: {}.\n\n{}\n",
             r.rolled_out_by,
             r.strategy.label(),
-            r.how.to_lowercase(),
-            r.risk.to_lowercase(),
+            r.how,
+            r.risk,
             r.rollback,
             clip(&r.summary, MAX_TEXT_IN_BODY).replace('|', "\\|")
         ));

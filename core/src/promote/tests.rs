@@ -627,7 +627,7 @@ fn a_plan_says_how_each_change_rolls_out() {
     let body = &plan.pull_request.as_ref().unwrap().body;
     for line in [
         "### Rollout in `production`",
-        "**Rollout/payment-service** (rolls out Deployment/payment-service): Canary, route % of traffic to new version. Risk: very low. Rollback: Reduce canary to 0%.",
+        "**Rollout/payment-service** (rolls out Deployment/payment-service): Canary (Route % of traffic to new version). Risk: Very Low. Rollback: Reduce canary to 0%.",
         "| at | step | traffic | old pods | new pods | then |",
         "| 0s | 1 | 10% | 5 | 1 | pause 300s |",
         "| 300s | 2 | 10% | 5 | 1 | analysis success-rate |",
@@ -651,5 +651,5 @@ fn a_plan_says_how_each_change_rolls_out() {
         r.summary,
         "33% (1 new pod, 2 old) → 50% (1 new pod, 1 old) → 66% (2 new pods, 1 old) → 100% (2 new pods, 0 old); full promotion after at least 0s, no manual promotion"
     );
-    assert!(plan.pull_request.unwrap().body.contains("**Deployment/checkout**: Rolling Update,"));
+    assert!(plan.pull_request.unwrap().body.contains("**Deployment/checkout**: Rolling Update (Replace pods gradually). Risk: Low."));
 }
