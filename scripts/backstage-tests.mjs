@@ -6,7 +6,7 @@
 // run by `node --test`. The backend's dependencies stay external (Backstage's backend packages
 // are CommonJS and load as they do in a backend). The frontend's are bundled: Backstage's
 // frontend packages publish ES modules in `.esm.js` files that Node cannot `require`, which a
-// bundler (webpack in an app, esbuild here) reads; the engine and jsdom stay external, and
+// bundler (webpack in an app, esbuild here) reads; the engine, jsdom and React stay external, and
 // `test/setup-dom.cjs` gives the bundle a jsdom window before it loads. Types are checked by
 // `tsc -p tsconfig.test.json` in each package, not here.
 import { spawnSync } from 'node:child_process';
@@ -20,8 +20,11 @@ const name = process.argv[2];
 const packages = {
   'backstage-backend': { packages: 'external', setup: 'test/setup.cjs' },
   backstage: {
-    external: ['@baton/engine', 'jsdom'],
-    loader: { '.css': 'empty' },
+    // React stays external too: its act() finds Node's timers through `module.require`, which
+    // a bundle's module shim lacks (it would fall back to MessageChannels that keep Node alive).
+    external: ['@baton/engine', 'jsdom', 'react', 'react-dom', 'scheduler'],
+    // Images become data URLs, as an app's bundler makes them URLs; stylesheets do nothing in jsdom.
+    loader: { '.css': 'empty', '.svg': 'dataurl', '.png': 'dataurl' },
     jsx: 'automatic',
     setup: 'test/setup-dom.cjs',
   },

@@ -3,4 +3,5 @@
 // registers when such a global exists (Jest's). Node's test runner calls it `after`.
 const { after } = require('node:test');
 
-globalThis.afterAll = after;
+// Only in the processes that run test files: `node --test` preloads this in its own process too.
+if (process.env.NODE_TEST_CONTEXT) globalThis.afterAll = after;
