@@ -115,10 +115,10 @@ export function PlanView(props: { plan: PromotionPlan }) {
                 const Status = GATE_STATUS[gate.status];
                 return (
                   <TableRow key={gate.name} data-testid={`baton-gate-${gate.name}`}>
-                    <TableCell>
+                    <TableCell style={{ whiteSpace: 'nowrap' }}>
                       <Status>{gate.status}</Status>
                     </TableCell>
-                    <TableCell>{gate.name}</TableCell>
+                    <TableCell style={{ whiteSpace: 'nowrap' }}>{gate.name}</TableCell>
                     <TableCell>{gate.message}</TableCell>
                   </TableRow>
                 );
