@@ -1,19 +1,51 @@
 #!/usr/bin/env bash
-# Benchmarks, native, wasm and the language server (timings are reported, never asserted).
-# Run `npm run build` first.
+# Benchmarks, native and wasm side by side, and the language server (timings are reported,
+# never asserted). Run `npm run build` first.
 #
-#   scripts/bench.sh [APPS]     default 300 apps × 3 environments
+#   scripts/bench.sh [APPS,APPS,...]     fleets of 300, 1,000 and 3,000 apps × 3 environments
+#
+# Prints the native figures (corpus, floor, each fleet with peak RSS), the wasm figures (the
+# same, with wasm linear memory), the wasm/native ratios of one run, and the package size.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-apps="${1:-300}"
+sizes="${1:-300,1000,3000}"
+edits="${BENCH_EDITS:-50}"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+cargo build --quiet --release -p baton-tests --bin bench --bin synth
+IFS=',' read -ra apps <<< "$sizes"
+for n in "${apps[@]}"; do
+  [ -d "target/fleet-$n" ] || target/release/synth "$n" "target/fleet-$n" > /dev/null
+done
+
 echo "== native"
-cargo run --quiet --release -p baton-tests --bin bench -- "$apps"
-cargo run --quiet --release -p baton-tests --bin synth -- "$apps" "target/fleet-$apps"
+target/release/bench --apps "$sizes" --edits "$edits" | tee "$out/native"
 echo "== wasm (Node)"
-node tests/bench/wasm.mjs "target/fleet-$apps"
-echo "== language server (Node, over stdio)"
+node tests/bench/wasm.mjs --apps "$sizes" --edits "$edits" target | tee "$out/wasm"
+
+echo "== wasm / native (this run)"
+node - "$out/native" "$out/wasm" <<'JS'
+const { readFileSync } = require('node:fs');
+const [native, wasm] = process.argv.slice(2).map((f) => readFileSync(f, 'utf8'));
+const grab = (text, re) => { const m = text.match(re); return m ? Number(m[1]) : NaN; };
+const rows = [
+  ['corpus render, first pass', /first pass ([\d.]+) ms/],
+  ['corpus render, best of 5', /best of 5 ([\d.]+) ms/],
+];
+for (const apps of [...new Set([...native.matchAll(/fleet: (\d+) apps ×/g)].map((m) => m[1]))]) {
+  rows.push([`validate cold, ${apps} apps`, new RegExp(`fleet: ${apps} apps × 3 environments \\(\\d+ files\\): validate cold ([\\d.]+) ms`)]);
+  rows.push([`one edit (median), ${apps} apps`, new RegExp(`fleet: ${apps} apps: validate after editing one file: median ([\\d.]+) ms`)]);
+}
+for (const [label, re] of rows) {
+  const n = grab(native, re);
+  const w = grab(wasm, re);
+  console.log(`${label.padEnd(34)} native ${n.toFixed(2).padStart(9)} ms   wasm ${w.toFixed(2).padStart(9)} ms   ${(w / n).toFixed(2)}×`);
+}
+JS
+echo "== language server (Node, over stdio), ${apps[0]} apps"
 node scripts/build-lsp.mjs
-node tests/bench/lsp.mjs "target/fleet-$apps"
+node tests/bench/lsp.mjs "target/fleet-${apps[0]}"
 echo "== size"
 bash scripts/size.sh

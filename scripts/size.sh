@@ -1,20 +1,44 @@
 #!/usr/bin/env bash
-# Prints the size of the release wasm (after wasm-bindgen and wasm-opt -Oz), raw and gzipped,
-# and how long Node takes to load the package (compile + instantiate), median of 7 runs.
+# Prints the size of the package's one wasm module (after wasm-bindgen and wasm-opt), raw and
+# gzipped, and how long Node takes to load the package (compile + instantiate), median of 7 runs.
 # Run `npm run build` first.
+#
+#   scripts/size.sh            report
+#   scripts/size.sh --check    report the size only, and fail when gzip -9 exceeds the budget
+#
+# The budget is 350 KB (350,000 bytes) gzipped for the whole engine; `npm test` runs --check.
+# BATON_WASM_BUDGET=BYTES overrides it (the package test uses it to see the check fail).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-wasm=pkg/web/baton_wasm_bg.wasm
+budget="${BATON_WASM_BUDGET:-350000}"
+check=false
+for arg in "$@"; do
+  case "$arg" in
+    --check) check=true ;;
+    *) echo "size: unknown argument '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+wasm=pkg/baton_wasm_bg.wasm
 if [ ! -f "$wasm" ]; then
   echo "size: $wasm is missing; run npm run build" >&2
   exit 1
 fi
 raw=$(wc -c < "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
-printf 'wasm after wasm-opt -Oz: %8d bytes raw (%s KiB)\n' "$raw" "$((raw / 1024))"
-printf 'wasm after wasm-opt -Oz: %8d bytes gzip -9 (%s KiB)\n' "$gz" "$((gz / 1024))"
+printf 'wasm (one module for node, web, bundler): %8d bytes raw (%s KiB)\n' "$raw" "$((raw / 1024))"
+printf 'wasm (one module for node, web, bundler): %8d bytes gzip -9 (%s KiB); budget %d bytes, headroom %d bytes\n' \
+  "$gz" "$((gz / 1024))" "$budget" "$((budget - gz))"
+if $check; then
+  if [ "$gz" -gt "$budget" ]; then
+    echo "size: FAIL: the gzipped wasm ($gz bytes) exceeds the budget ($budget bytes)" >&2
+    exit 1
+  fi
+  echo "size: within budget"
+  exit 0
+fi
 cargo_out="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/baton_wasm.wasm"
 if [ -f "$cargo_out" ]; then
   printf 'wasm from cargo (before wasm-bindgen): %8d bytes raw\n' "$(wc -c < "$cargo_out")"

@@ -23,6 +23,7 @@ step cargo clippy --workspace --all-targets -- -D warnings
 step cargo test --workspace
 step cargo build -p baton-core --target wasm32-unknown-unknown
 step bash scripts/build-wasm.sh
+step bash scripts/size.sh --check
 step node --test tests/js/*.test.mjs
 step node_modules/.bin/tsc --strict --noEmit -p tests/js/tsconfig.json
 step node_modules/.bin/tsc --noEmit -p web-demo/tsconfig.json

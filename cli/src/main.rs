@@ -9,6 +9,10 @@
 
 mod commands;
 mod disk;
+mod gate_context;
+mod git;
+mod github;
+mod markdown;
 mod output;
 mod terminal;
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{Repo, baton, stderr, stdout};
+use common::{Repo, baton, example_repo, stderr, stdout};
 
 const PIPELINE: &[u8] = b"apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: staging\n  - name: production\n    gates:\n      approvals: 1\n";
 const TARGET: &str = "apps/web/production/kustomization.yaml";
@@ -118,25 +118,6 @@ fn readme_promote_step() -> String {
     let script: Vec<&str> = lines.take_while(|l| l.starts_with("    ")).map(str::trim).collect();
     assert!(script.iter().any(|l| l.starts_with("baton promote")), "{script:?}");
     script.join("\n").replace("${{ github.actor }}", "ci-bot") + "\n"
-}
-
-/// A copy of the playground's example repository (whose production gates are real).
-fn example_repo() -> Repo {
-    fn copy(from: &Path, to: &Path, repo: &Repo) {
-        for entry in fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target, repo);
-            } else {
-                let relative = target.to_str().unwrap();
-                repo.write(relative, &fs::read(entry.path()).unwrap());
-            }
-        }
-    }
-    let repo = Repo::new(&[]);
-    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../web-demo/example"), Path::new(""), &repo);
-    repo
 }
 
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {

@@ -247,6 +247,234 @@ fn shift_for(n: i64) -> u32 {
     (n * 3_321_928 / 1_000_000).min(60)
 }
 
+/// Go's `strconv.ParseFloat(s, 64)`: `None` where Go returns an error.
+///
+/// Go accepts more than `str::parse`: `_` between digits (`1_000`, checked by Go's
+/// `underscoreOK`), hexadecimal mantissas with a mandatory binary exponent (`0x1.8p1`), and
+/// `inf`/`infinity`/`nan` in any case (a sign only before `inf`). A value too large for
+/// `f64` is Go's range error (`1e400`); one too small rounds to zero without error. Decimal
+/// text is converted by [`parse_f64`] once its syntax is Go's; hexadecimal text is rounded
+/// here as Go's `atofHex` does (round half to even, with denormals).
+pub(crate) fn parse_go_f64(s: &str) -> Option<f64> {
+    let bytes = s.as_bytes();
+    if let Some(value) = go_special(bytes) {
+        return Some(value);
+    }
+    let scan = GoFloatScan::read(bytes)?;
+    if scan.underscores && !go_underscores_ok(bytes) {
+        return None;
+    }
+    if scan.hex {
+        return go_hex_to_f64(scan.mantissa, scan.exponent, scan.negative, scan.truncated);
+    }
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    parse_f64(&plain).filter(|f| f.is_finite())
+}
+
+/// Go's `special`: `[+-]inf`, `[+-]infinity`, `nan`, any case, and nothing after.
+fn go_special(s: &[u8]) -> Option<f64> {
+    let (negative, rest) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest.eq_ignore_ascii_case(b"inf") || rest.eq_ignore_ascii_case(b"infinity") {
+        return Some(if negative { f64::NEG_INFINITY } else { f64::INFINITY });
+    }
+    (rest.len() == s.len() && s.eq_ignore_ascii_case(b"nan")).then_some(f64::NAN)
+}
+
+/// What Go's `readFloat` reads from the whole text.
+#[allow(clippy::struct_excessive_bools)] // Go's own flags, one per fact it tracks.
+struct GoFloatScan {
+    negative: bool,
+    hex: bool,
+    mantissa: u64,
+    /// Binary (hex) exponent of the mantissa's last digit.
+    exponent: i64,
+    truncated: bool,
+    underscores: bool,
+}
+
+impl GoFloatScan {
+    fn read(s: &[u8]) -> Option<GoFloatScan> {
+        let mut i = 0;
+        let negative = s.first() == Some(&b'-');
+        if matches!(s.first(), Some(b'+' | b'-')) {
+            i = 1;
+        }
+        let hex = i + 2 < s.len() && s[i] == b'0' && s[i + 1].eq_ignore_ascii_case(&b'x');
+        let (base, max_digits, exp_char) = if hex { (16u64, 16, b'p') } else { (10, 19, b'e') };
+        if hex {
+            i += 2;
+        }
+        let mut scan = GoFloatScan {
+            negative,
+            hex,
+            mantissa: 0,
+            exponent: 0,
+            truncated: false,
+            underscores: false,
+        };
+        let (mut saw_dot, mut saw_digits) = (false, false);
+        let (mut nd, mut nd_mant, mut dp) = (0i64, 0i64, 0i64);
+        while let Some(&c) = s.get(i) {
+            let digit = match c {
+                b'_' => {
+                    scan.underscores = true;
+                    i += 1;
+                    continue;
+                }
+                b'.' if !saw_dot => {
+                    saw_dot = true;
+                    dp = nd;
+                    i += 1;
+                    continue;
+                }
+                b'0'..=b'9' => u64::from(c - b'0'),
+                b'a'..=b'f' | b'A'..=b'F' if hex => u64::from(c.to_ascii_lowercase() - b'a' + 10),
+                _ => break,
+            };
+            saw_digits = true;
+            i += 1;
+            if digit == 0 && nd == 0 && c == b'0' {
+                // Leading zeros are skipped.
+                dp -= 1;
+                continue;
+            }
+            nd += 1;
+            if nd_mant < max_digits {
+                scan.mantissa = scan.mantissa * base + digit;
+                nd_mant += 1;
+            } else if digit != 0 {
+                scan.truncated = true;
+            }
+        }
+        if !saw_digits {
+            return None;
+        }
+        if !saw_dot {
+            dp = nd;
+        }
+        if hex {
+            dp *= 4;
+            nd_mant *= 4;
+        }
+        if s.get(i).is_some_and(|c| c.to_ascii_lowercase() == exp_char) {
+            i += 1;
+            let mut sign = 1;
+            match s.get(i) {
+                Some(b'+') => i += 1,
+                Some(b'-') => {
+                    i += 1;
+                    sign = -1;
+                }
+                _ => {}
+            }
+            if !s.get(i).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+            let mut e: i64 = 0;
+            while let Some(&c) = s.get(i) {
+                match c {
+                    b'_' => scan.underscores = true,
+                    b'0'..=b'9' if e < 10_000 => e = e * 10 + i64::from(c - b'0'),
+                    b'0'..=b'9' => {}
+                    _ => break,
+                }
+                i += 1;
+            }
+            dp += e * sign;
+        } else if hex {
+            return None;
+        }
+        if scan.mantissa != 0 {
+            scan.exponent = dp - nd_mant;
+        }
+        (i == s.len()).then_some(scan)
+    }
+}
+
+/// Go's `underscoreOK`: underscores only between digits (a base prefix counts as a digit).
+fn go_underscores_ok(s: &[u8]) -> bool {
+    let s = match s.first() {
+        Some(b'+' | b'-') => &s[1..],
+        _ => s,
+    };
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if s.len() >= 2 && s[0] == b'0' && matches!(s[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = s[1].eq_ignore_ascii_case(&b'x');
+    }
+    for &c in &s[i..] {
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+    }
+    saw != b'_'
+}
+
+/// Go's `atofHex` for `float64`: `mantissa × 2^exponent`, rounded to 53 bits (half to even),
+/// denormalized below the normal range; too large is a range error (`None`).
+fn go_hex_to_f64(mut mantissa: u64, exponent: i64, negative: bool, truncated: bool) -> Option<f64> {
+    const MANT_BITS: i64 = 52;
+    const BIAS: i64 = -1023;
+    let max_exp = (1 << 11) + BIAS - 2;
+    let min_exp = BIAS + 1;
+    let mut exp = exponent + MANT_BITS;
+    while mantissa != 0 && mantissa >> (MANT_BITS + 2) == 0 {
+        mantissa <<= 1;
+        exp -= 1;
+    }
+    if truncated {
+        mantissa |= 1;
+    }
+    while mantissa >> (1 + MANT_BITS + 2) != 0 {
+        mantissa = (mantissa >> 1) | (mantissa & 1);
+        exp += 1;
+    }
+    while mantissa > 1 && exp < min_exp - 2 {
+        mantissa = (mantissa >> 1) | (mantissa & 1);
+        exp += 1;
+    }
+    let mut round = mantissa & 3;
+    mantissa >>= 2;
+    round |= mantissa & 1;
+    exp += 2;
+    if round == 3 {
+        mantissa += 1;
+        if mantissa == 1 << (1 + MANT_BITS) {
+            mantissa >>= 1;
+            exp += 1;
+        }
+    }
+    if mantissa >> MANT_BITS == 0 {
+        exp = BIAS;
+    }
+    if exp > max_exp {
+        return None;
+    }
+    let mut bits = mantissa & ((1 << MANT_BITS) - 1);
+    bits |= ((exp - BIAS) & ((1 << 11) - 1)).cast_unsigned() << MANT_BITS;
+    if negative {
+        bits |= 1 << 63;
+    }
+    Some(f64::from_bits(bits))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,5 +565,69 @@ mod tests {
                 same(&format!("0.{digits}e{sign}{exponent}"));
             }
         }
+    }
+
+    /// Go's `strconv.ParseFloat(s, 64)` on these inputs (observed with the Go toolchain):
+    /// `None` where Go returns an error.
+    #[test]
+    fn parse_go_f64_is_go_parse_float() {
+        let cases: &[(&str, Option<f64>)] = &[
+            ("1_000", Some(1000.0)),
+            ("0x1p-2", Some(0.25)),
+            ("0x10", None),
+            ("infinity", Some(f64::INFINITY)),
+            ("1e400", None),
+            ("1e-400", Some(0.0)),
+            ("_1", None),
+            ("1__0", None),
+            ("0x_1p0", Some(1.0)),
+            (".5", Some(0.5)),
+            ("5.", Some(5.0)),
+            ("+.5e+3", Some(500.0)),
+            ("-Inf", Some(f64::NEG_INFINITY)),
+            ("0b101", None),
+            ("1_000.5", Some(1000.5)),
+            ("1.0_0", Some(1.0)),
+            ("0x1.8p1", Some(3.0)),
+            (" 1", None),
+            ("+nan", None),
+            ("-nan", None),
+            ("INF", Some(f64::INFINITY)),
+            ("+Infinity", Some(f64::INFINITY)),
+            ("infin", None),
+            ("1e", None),
+            ("1e+", None),
+            ("0x", None),
+            ("0xp1", None),
+            ("0x1p", None),
+            ("0X1P+2", Some(4.0)),
+            ("0x1.fffffffffffff8p1023", None),
+            ("0x1p-1074", Some(5e-324)),
+            ("0x1p-1075", Some(0.0)),
+            ("0x1.000000000000080000001p0", Some(1.000_000_000_000_000_2)),
+            ("1.7976931348623157e308", Some(f64::MAX)),
+            ("1.7976931348623159e308", None),
+            ("4.9e-324", Some(5e-324)),
+            ("2e-324", Some(0.0)),
+            ("-0", Some(-0.0)),
+            ("1_0_0", Some(100.0)),
+            ("1_", None),
+            ("1._5", None),
+            ("1e1_0", Some(1e10)),
+            ("0x1_0p0", Some(16.0)),
+            ("00012", Some(12.0)),
+            (".e1", None),
+            ("", None),
+            ("+", None),
+            ("12e", None),
+            ("9007199254740993", Some(9_007_199_254_740_992.0)),
+            ("123456789012345678901234567890", Some(1.234_567_890_123_456_8e29)),
+        ];
+        for (text, expected) in cases {
+            let got = parse_go_f64(text);
+            assert_eq!(got.map(f64::to_bits), expected.map(f64::to_bits), "{text:?}: {got:?}");
+        }
+        assert!(parse_go_f64("NaN").is_some_and(f64::is_nan));
+        assert!(parse_go_f64("nan").is_some_and(f64::is_nan));
     }
 }

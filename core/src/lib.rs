@@ -10,10 +10,13 @@
 pub mod diagnostic;
 pub mod diff;
 mod float;
+pub mod flux;
 pub mod gates;
+pub mod gostring;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;
+pub mod semver;
 pub mod sort;
 pub mod source;
 pub mod status;

@@ -6,7 +6,7 @@
 //! changes. Parses are cached by the identity of the text they came from, so replacing a
 //! file's text is all it takes to invalidate its parse.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
@@ -15,17 +15,125 @@ use crate::vecmap::VecSet;
 use crate::yaml::{Limits, Parsed, parse};
 
 /// Parsed files, keyed by path and checked against the text they were parsed from.
-#[derive(Debug, Default, Clone)]
+///
+/// A parse tree takes ten to thirty times the memory of its text, and `validate` parses every
+/// YAML file of the repository. So the cache keeps every file's syntax diagnostics (what
+/// `validate` reports, and small) for as long as its text is unchanged, but holds the trees of
+/// only the most recently parsed files, up to [`ParseCache::TREE_BUDGET`] bytes of their text
+/// (first in, first out); a tree that was let go is parsed again when a render needs it.
+/// Renders consult the files of one app at a time, so the working set stays small, and a hit
+/// costs no bookkeeping. Memory then grows with the repository's text, not with its parse
+/// trees (3,000 apps: see `npm run bench`).
+#[derive(Debug, Clone)]
 pub struct ParseCache {
-    entries: BTreeMap<String, (Arc<str>, Arc<Parsed>)>,
+    entries: BTreeMap<String, CacheEntry>,
+    /// Paths whose tree is held, oldest parse first, with the parse's number; an element whose
+    /// number is no longer its entry's (the file changed since) is skipped.
+    held_order: VecDeque<(u64, Arc<str>)>,
+    parsed_so_far: u64,
+    /// Bytes of text of the files whose tree is held.
+    held: usize,
+    budget: usize,
     /// How many parses actually ran (for tests of incrementality).
     pub parses: usize,
 }
 
+#[derive(Debug, Clone)]
+struct CacheEntry {
+    text: Arc<str>,
+    diagnostics: Arc<[Diagnostic]>,
+    /// The tree, while held, and the number of the parse that made it.
+    tree: Option<(Arc<Parsed>, u64)>,
+}
+
+impl Default for ParseCache {
+    fn default() -> Self {
+        ParseCache::with_budget(Self::TREE_BUDGET)
+    }
+}
+
 impl ParseCache {
+    /// Bytes of source text whose parse trees the cache holds at most (the rest is re-parsed
+    /// on demand). 1 MiB of YAML is a few hundred apps' overlays; its trees take ~20 MB.
+    pub const TREE_BUDGET: usize = 1 << 20;
+
+    /// A cache holding the trees of at most `budget` bytes of text (always at least one tree).
+    #[must_use]
+    pub fn with_budget(budget: usize) -> Self {
+        ParseCache {
+            entries: BTreeMap::new(),
+            held_order: VecDeque::new(),
+            parsed_so_far: 0,
+            held: 0,
+            budget,
+            parses: 0,
+        }
+    }
+
     /// Drops entries for files that no longer exist or whose text changed.
     pub fn retain_valid(&mut self, tree: &FileTree) {
-        self.entries.retain(|path, (text, _)| matches!(tree.get(path), Some(Content::Text(t)) if Arc::ptr_eq(t, text)));
+        let held = &mut self.held;
+        self.entries.retain(|path, entry| {
+            let valid =
+                matches!(tree.get(path), Some(Content::Text(t)) if Arc::ptr_eq(t, &entry.text));
+            if !valid && entry.tree.take().is_some() {
+                *held -= entry.text.len();
+            }
+            valid
+        });
+    }
+
+    /// Forgets `path` (its text changed or it was removed).
+    pub fn forget(&mut self, path: &str) {
+        if let Some(entry) = self.entries.remove(path)
+            && entry.tree.is_some()
+        {
+            self.held -= entry.text.len();
+        }
+    }
+
+    /// The entry of `path` if it was parsed from this very text.
+    fn current(&mut self, path: &str, text: &Arc<str>) -> Option<&mut CacheEntry> {
+        self.entries.get_mut(path).filter(|e| Arc::ptr_eq(&e.text, text))
+    }
+
+    /// Lets go of the oldest trees until the held text fits the budget, keeping the newest
+    /// one whatever its size.
+    fn trim(&mut self) {
+        while self.held > self.budget && self.held_order.len() > 1 {
+            let Some((number, path)) = self.held_order.pop_front() else { break };
+            if let Some(entry) = self.entries.get_mut(&*path)
+                && entry.tree.as_ref().is_some_and(|(_, n)| *n == number)
+            {
+                entry.tree = None;
+                self.held -= entry.text.len();
+            }
+        }
+        // Elements of files that changed since are dead weight: drop them when they pile up.
+        if self.held_order.len() > 2 * self.entries.len() + 64 {
+            let entries = &self.entries;
+            self.held_order.retain(|(number, path)| {
+                entries.get(&**path).and_then(|e| e.tree.as_ref()).is_some_and(|(_, n)| n == number)
+            });
+        }
+    }
+
+    /// Parses `text` as `path` and records it, holding its tree.
+    fn parse_and_hold(&mut self, path: &str, text: &Arc<str>) -> Arc<Parsed> {
+        self.parses += 1;
+        let parsed = Arc::new(parse(&Arc::from(path), text, &Limits::default()));
+        self.forget(path);
+        self.parsed_so_far += 1;
+        let number = self.parsed_so_far;
+        self.held_order.push_back((number, Arc::from(path)));
+        self.held += text.len();
+        let diagnostics = parsed.diagnostics.clone().into();
+        self.entries.insert(
+            path.to_string(),
+            CacheEntry { text: text.clone(), diagnostics, tree: Some((parsed.clone(), number)) },
+        );
+        self.trim();
+        parsed
     }
 }
 
@@ -43,6 +151,12 @@ impl ReadSet {
     #[must_use]
     pub fn touches(&self, path: &str) -> bool {
         self.files.contains(path) || self.dirs.iter().any(|d| crate::tree::is_within(path, d))
+    }
+
+    /// Drops spare capacity (the workspace keeps a read set per cached render).
+    pub fn shrink_to_fit(&mut self) {
+        self.files.shrink_to_fit();
+        self.dirs.shrink_to_fit();
     }
 
     pub fn extend(&mut self, other: &ReadSet) {
@@ -160,15 +274,26 @@ pub fn too_large(path: &str, len: u64) -> Diagnostic {
 
 /// The parse of `text` as file `path`, from the cache when it holds this very text.
 pub fn parse_cached(cache: &mut ParseCache, path: &str, text: &Arc<str>) -> Arc<Parsed> {
-    if let Some((cached_text, parsed)) = cache.entries.get(path)
-        && Arc::ptr_eq(cached_text, text)
+    if let Some(entry) = cache.current(path, text)
+        && let Some((parsed, _)) = &entry.tree
     {
         return parsed.clone();
     }
-    cache.parses += 1;
-    let parsed = Arc::new(parse(&Arc::from(path), text, &Limits::default()));
-    cache.entries.insert(path.to_string(), (text.clone(), parsed.clone()));
-    parsed
+    cache.parse_and_hold(path, text)
+}
+
+/// The syntax diagnostics of `text` as file `path`: from the cache when it has seen this very
+/// text (even if it let the tree go), else by parsing it.
+pub fn diagnostics_cached(
+    cache: &mut ParseCache,
+    path: &str,
+    text: &Arc<str>,
+) -> Arc<[Diagnostic]> {
+    if let Some(entry) = cache.current(path, text) {
+        return entry.diagnostics.clone();
+    }
+    cache.parse_and_hold(path, text);
+    cache.current(path, text).map(|e| e.diagnostics.clone()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -195,6 +320,51 @@ mod tests {
             Some("2")
         );
         assert_eq!(cache.parses, 2);
+    }
+
+    fn text_of(tree: &FileTree, p: &str) -> Arc<str> {
+        match tree.get(p) {
+            Some(Content::Text(t)) => t.clone(),
+            _ => Arc::from(""),
+        }
+    }
+
+    #[test]
+    fn trees_beyond_the_budget_are_let_go_and_parsed_again_but_diagnostics_stay() {
+        let mut tree = FileTree::new();
+        for name in ["a", "b", "c"] {
+            tree.insert(&format!("{name}.yaml"), format!("{name}: [1, 2]\n---\nbad: [\n")).unwrap();
+        }
+        let text = |p: &str| text_of(&tree, p);
+        // Room for the trees of two 21-byte files.
+        let mut cache = ParseCache::with_budget(45);
+        for p in ["a.yaml", "b.yaml", "c.yaml"] {
+            assert_eq!(diagnostics_cached(&mut cache, p, &text(p)).len(), 1);
+        }
+        assert_eq!(cache.parses, 3);
+        assert_eq!(cache.held, 42, "a.yaml's tree was let go");
+        // Diagnostics of every file are still known without parsing.
+        assert_eq!(diagnostics_cached(&mut cache, "a.yaml", &text("a.yaml")).len(), 1);
+        assert_eq!(cache.parses, 3);
+        // b and c are held; a is parsed again (and b, the oldest parse, let go).
+        parse_cached(&mut cache, "c.yaml", &text("c.yaml"));
+        assert_eq!(cache.parses, 3);
+        let a = parse_cached(&mut cache, "a.yaml", &text("a.yaml"));
+        assert_eq!(cache.parses, 4);
+        assert_eq!(a.documents.len(), 1);
+        assert_eq!(a.diagnostics.len(), 1);
+        parse_cached(&mut cache, "c.yaml", &text("c.yaml"));
+        assert_eq!(cache.parses, 4, "c is still held");
+        parse_cached(&mut cache, "b.yaml", &text("b.yaml"));
+        assert_eq!(cache.parses, 5);
+        // An edit drops the old entry and its share of the budget.
+        tree.insert("b.yaml", "b: 2\n").unwrap();
+        cache.retain_valid(&tree);
+        assert!(cache.held <= 45);
+        assert_eq!(diagnostics_cached(&mut cache, "b.yaml", &text_of(&tree, "b.yaml")).len(), 0);
+        let held: usize =
+            cache.entries.values().filter(|e| e.tree.is_some()).map(|e| e.text.len()).sum();
+        assert_eq!(cache.held, held);
     }
 
     #[test]

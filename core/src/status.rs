@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::kustomize::{Rendered, RenderedResource};
 use crate::pipeline::{App, Pipeline};
+use crate::tree::FileTree;
 use crate::workspace::Workspace;
 
 /// A file and 1-based line.
@@ -98,19 +99,20 @@ pub struct Status {
 
 /// Computes the status of every app.
 pub fn status(workspace: &mut Workspace) -> Status {
-    let pipeline = Pipeline::load(workspace.tree());
+    let pipeline = workspace.pipeline();
     let mut diagnostics = pipeline.diagnostics.clone();
     let mut apps = Vec::new();
     for app in &pipeline.apps {
         let mut envs = Vec::new();
         for env in &app.environments {
-            let rendered = workspace.render(&env.path);
+            // The cached render itself, not a copy: status reads every environment of every app.
+            let (rendered, tree) = workspace.render_with_tree(&env.path);
             diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
             envs.push(EnvironmentStatus {
                 name: env.name.clone(),
                 path: env.path.clone(),
                 ok: rendered.ok(),
-                images: images(workspace, &rendered),
+                images: images_in(tree, rendered),
             });
         }
         let pending = pending(&pipeline, app, &envs);
@@ -134,10 +136,17 @@ pub fn status(workspace: &mut Workspace) -> Status {
 /// Every container image of a render.
 #[must_use]
 pub fn images(workspace: &Workspace, rendered: &Rendered) -> Vec<ImageStatus> {
-    rendered.resources.iter().flat_map(|r| resource_images(workspace, r)).collect()
+    images_in(workspace.tree(), rendered)
 }
 
-fn resource_images(workspace: &Workspace, resource: &RenderedResource) -> Vec<ImageStatus> {
+fn images_in(tree: &FileTree, rendered: &Rendered) -> Vec<ImageStatus> {
+    rendered.resources.iter().flat_map(|r| resource_images(tree, r)).collect()
+}
+
+fn resource_images(tree: &FileTree, resource: &RenderedResource) -> Vec<ImageStatus> {
+    if resource.images.is_empty() {
+        return Vec::new();
+    }
     let workload = format!("{}/{}", resource.kind, resource.original_name);
     resource
         .images
@@ -145,10 +154,9 @@ fn resource_images(workspace: &Workspace, resource: &RenderedResource) -> Vec<Im
         .map(|image| {
             let (name, tag, digest) = crate::kustomize::transform::images::split(&image.image);
             let source = image.source.as_ref().map(|s| {
-                let line = workspace
-                    .tree()
+                let line = tree
                     .text(&s.file)
-                    .map_or(0, |text| LineIndex::new(text).line_of(s.span.start) + 1);
+                    .map_or(0, |text| LineIndex::line_of_in(text, s.span.start) + 1);
                 SourceRef { file: s.file.clone(), line }
             });
             ImageStatus {

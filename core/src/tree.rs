@@ -211,6 +211,24 @@ pub fn join(dir: &str, reference: &str) -> Result<String, PathError> {
     Ok(parts.join("/"))
 }
 
+/// Resolves `reference` inside the root the way `securejoin.SecureJoin(root, reference)` does
+/// (Flux's `update.path`): `..` at the root stays at the root and a leading `/` means the
+/// root, so the result never leaves it. Symlinks do not exist in a `FileTree`.
+#[must_use]
+pub fn join_clamped(reference: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in reference.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
 /// The directory part of a normalized path (`""` for a file at the root).
 #[must_use]
 pub fn parent(path: &str) -> &str {
@@ -257,6 +275,9 @@ mod tests {
         assert!(matches!(normalize("/etc/passwd"), Err(PathError::Absolute(_))));
         assert_eq!(join("a", "b/../../c").unwrap(), "c");
         assert_eq!(file_path("./"), Err(PathError::Empty));
+        assert_eq!(join_clamped("../../clusters/./dev/"), "clusters/dev");
+        assert_eq!(join_clamped("/abs/../x"), "x");
+        assert_eq!(join_clamped("./"), "");
         assert!(FileTree::new().insert("", "x").is_err());
     }
 

@@ -247,6 +247,11 @@ impl<T> VecSet<T> {
     pub fn into_vec(self) -> Vec<T> {
         self.items
     }
+
+    /// Drops spare capacity (for sets kept in a long-lived cache).
+    pub fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+    }
 }
 
 impl<T: Ord> VecSet<T> {

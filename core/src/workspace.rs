@@ -7,13 +7,16 @@
 //! edited path (or looked in its directory). Counters let tests observe this directly.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::kustomize::{self, Rendered};
-use crate::source::{ParseCache, ReadSet, Source, parse_cached};
+use crate::pipeline::Pipeline;
+use crate::source::{ParseCache, ReadSet, Source, diagnostics_cached, parse_cached};
 use crate::tree::{self, Content, FileTree, PathError};
+use crate::vecmap::{VecMap, VecSet};
 
 /// Work counters, for tests and benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -42,17 +45,36 @@ pub struct Workspace {
     /// What `validate` walks, kept until a file is added or removed or a file that shapes
     /// the repository (a kustomization, `baton.yaml`, CODEOWNERS, a Helm chart) changes.
     structure: Option<Structure>,
+    /// The pipeline model (apps, environments), kept until a file is added or removed or
+    /// `baton.yaml` changes: it depends on nothing else. `status` and `planPromotion` use it.
+    pipeline: Option<Arc<Pipeline>>,
 }
 
-/// The shape of the repository, as far as `validate` is concerned.
+/// The shape of the repository, as far as `validate` is concerned, and what the last
+/// `validate` found in each part, so that the next one redoes only what an edit touched.
 #[derive(Debug, Default, Clone)]
 struct Structure {
-    /// YAML files to check for syntax (not Helm templates).
+    /// YAML files to check for syntax (not Helm templates), sorted.
     yaml_files: Vec<String>,
-    /// Kustomization directories to render (components are not rendered alone).
+    /// Kustomization directories (`validate` renders those that are not components).
     render_dirs: Vec<String>,
     /// Problems in `baton.yaml` and CODEOWNERS.
     config_diagnostics: Vec<Diagnostic>,
+    /// The last `validate`'s findings, per file (syntax) and per directory (render); only
+    /// non-empty ones. `None` until a first full pass.
+    found: Option<Found>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Found {
+    syntax: VecMap<String, Vec<Diagnostic>>,
+    renders: VecMap<String, Vec<Diagnostic>>,
+    /// Kustomization directories that hold a component (not rendered alone). Whether a
+    /// directory is one changes only with its kustomization, which resets the structure.
+    components: VecSet<String>,
+    /// Files edited and render directories dropped since the last `validate`.
+    dirty_files: VecSet<String>,
+    dirty_dirs: VecSet<String>,
 }
 
 impl Workspace {
@@ -76,6 +98,7 @@ impl Workspace {
         self.tree.insert(&path, text)?;
         if !existed {
             self.structure = None;
+            self.pipeline = None;
         }
         self.invalidate(&path);
         Ok(path)
@@ -85,6 +108,7 @@ impl Workspace {
     pub fn set_file_bytes(&mut self, path: &str, bytes: Vec<u8>) -> Result<String, PathError> {
         let path = self.tree.insert_bytes(path, bytes)?;
         self.structure = None;
+        self.pipeline = None;
         self.invalidate(&path);
         Ok(path)
     }
@@ -95,17 +119,38 @@ impl Workspace {
         let removed = self.tree.remove(&path);
         if removed {
             self.structure = None;
+            self.pipeline = None;
             self.invalidate(&path);
         }
         removed
     }
 
     fn invalidate(&mut self, path: &str) {
-        self.renders.retain(|_, (_, reads)| !reads.touches(path));
-        self.parses.retain_valid(&self.tree);
+        let mut dropped = Vec::new();
+        self.renders.retain(|dir, (_, reads)| {
+            let keep = !reads.touches(path);
+            if !keep {
+                dropped.push(dir.clone());
+            }
+            keep
+        });
+        // Only this path's parse can be stale (the cache also checks text identity).
+        self.parses.forget(path);
         if self.structure.is_some() && shapes_structure(&self.tree, path) {
             self.structure = None;
         }
+        if path == crate::pipeline::config::PIPELINE_FILE {
+            self.pipeline = None;
+        }
+        if let Some(found) = self.structure.as_mut().and_then(|s| s.found.as_mut()) {
+            found.dirty_files.insert(path.to_string());
+            found.dirty_dirs.extend(dropped);
+        }
+    }
+
+    /// The pipeline model of the repository (cached; see the `pipeline` field).
+    pub fn pipeline(&mut self) -> Arc<Pipeline> {
+        self.pipeline.get_or_insert_with(|| Arc::new(Pipeline::load(&self.tree))).clone()
     }
 
     #[must_use]
@@ -115,21 +160,40 @@ impl Workspace {
 
     /// Renders the kustomization in `dir` (cached until a file it consulted changes).
     pub fn render(&mut self, dir: &str) -> Rendered {
+        self.render_ref(dir).clone()
+    }
+
+    /// [`Workspace::render`] without the copy: the cached render itself.
+    pub fn render_ref(&mut self, dir: &str) -> &Rendered {
+        self.render_with_tree(dir).0
+    }
+
+    /// The cached render of `dir` (rendering it if needed) and the tree, borrowed together so
+    /// that a caller can read both without copying the render.
+    pub fn render_with_tree(&mut self, dir: &str) -> (&Rendered, &FileTree) {
         let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
-        self.ensure_rendered(&key).clone()
+        self.ensure_rendered(&key)
     }
 
     /// The cached render of `key` (a normalized directory), rendering it if needed.
-    fn ensure_rendered(&mut self, key: &str) -> &Rendered {
-        if !self.renders.contains_key(key) {
-            let mut source = Source::new(&self.tree, &mut self.parses);
-            let (mut rendered, reads) = kustomize::render(&mut source, key);
-            self.render_count += 1;
-            locate_all(&self.tree, &mut rendered.diagnostics);
+    /// The cached render of `key` (a normalized directory), rendering it if needed, and the tree.
+    fn ensure_rendered(&mut self, key: &str) -> (&Rendered, &FileTree) {
+        let Workspace { tree, parses, renders, render_count, .. } = self;
+        if !renders.contains_key(key) {
+            let mut source = Source::new(tree, parses);
+            let (mut rendered, mut reads) = kustomize::render(&mut source, key);
+            *render_count += 1;
+            locate_all(tree, &mut rendered.diagnostics);
             diagnostic::sort(&mut rendered.diagnostics);
-            self.renders.insert(key.to_string(), (rendered, reads));
+            // The render stays cached until an edit touches what it read: keep no spare
+            // capacity (output is built by appending; a fleet holds thousands of renders).
+            rendered.yaml.shrink_to_fit();
+            rendered.resources.shrink_to_fit();
+            rendered.diagnostics.shrink_to_fit();
+            reads.shrink_to_fit();
+            renders.insert(key.to_string(), (rendered, reads));
         }
-        &self.renders[key].0
+        (&renders[key].0, tree)
     }
 
     /// The paths the render of `dir` consulted (rendering it if needed).
@@ -156,45 +220,95 @@ impl Workspace {
 
     /// Diagnostics for every file the engine understands: YAML syntax everywhere, and every
     /// kustomization (other than components) rendered.
+    ///
+    /// After the first call, only what changed is redone: the syntax of edited files and the
+    /// renders an edit dropped; the rest comes from the last call's findings (an editor calls
+    /// this on every keystroke, so its cost must not grow with the repository).
     pub fn validate(&mut self) -> Validation {
-        let structure = match self.structure.take() {
+        let mut structure = match self.structure.take() {
             Some(structure) => structure,
             None => self.survey(),
         };
-        let mut diagnostics = Vec::new();
-        for path in &structure.yaml_files {
-            match self.tree.get(path) {
-                Some(Content::NotUtf8 { valid_up_to, .. }) => diagnostics.push(
-                    Diagnostic::new(
-                        diagnostic::Code::InvalidUtf8,
-                        format!(
-                            "'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"
-                        ),
-                    )
-                    .at(path, diagnostic::Span::new(*valid_up_to, *valid_up_to)),
-                ),
-                Some(Content::Text(text)) if text.len() > tree::MAX_FILE_BYTES => {
-                    diagnostics.push(crate::source::too_large(path, text.len() as u64));
+        let found = if let Some(mut found) = structure.found.take() {
+            for dir in std::mem::take(&mut found.dirty_dirs) {
+                if structure.render_dirs.binary_search(&dir).is_ok()
+                    && !found.components.contains(&dir)
+                {
+                    self.check_render(&dir, &mut found.renders);
                 }
-                Some(Content::TooLarge { len }) => {
-                    diagnostics.push(crate::source::too_large(path, *len));
-                }
-                Some(Content::Text(text)) => {
-                    let parsed = parse_cached(&mut self.parses, path, text);
-                    diagnostics.extend(parsed.diagnostics.iter().cloned());
-                }
-                None => {}
             }
-        }
-        for dir in &structure.render_dirs {
-            diagnostics.extend(self.ensure_rendered(dir).diagnostics.iter().cloned());
-        }
-        diagnostics.extend(structure.config_diagnostics.iter().cloned());
+            for path in std::mem::take(&mut found.dirty_files) {
+                if structure.yaml_files.binary_search(&path).is_ok() {
+                    self.check_syntax(&path, &mut found.syntax);
+                }
+            }
+            found
+        } else {
+            let mut found = Found::default();
+            // Renders first: they parse the files they read, and the syntax check then finds
+            // those files' diagnostics in the cache instead of parsing them again. Whether a
+            // directory is a component is checked right before its render reads the same
+            // kustomization (one parse, while the tree is in the cache).
+            for dir in &structure.render_dirs {
+                if self.is_component(dir) {
+                    found.components.insert(dir.clone());
+                } else {
+                    self.check_render(dir, &mut found.renders);
+                }
+            }
+            for path in &structure.yaml_files {
+                self.check_syntax(path, &mut found.syntax);
+            }
+            found
+        };
+        let mut diagnostics: Vec<Diagnostic> = found
+            .renders
+            .values()
+            .chain(found.syntax.values())
+            .flatten()
+            .chain(&structure.config_diagnostics)
+            .cloned()
+            .collect();
+        structure.found = Some(found);
         self.structure = Some(structure);
         locate_all(&self.tree, &mut diagnostics);
         diagnostic::sort(&mut diagnostics);
         diagnostics.dedup();
         Validation { diagnostics }
+    }
+
+    /// Renders `dir` for `validate` and records its findings.
+    fn check_render(&mut self, dir: &str, found: &mut VecMap<String, Vec<Diagnostic>>) {
+        let diagnostics = self.ensure_rendered(dir).0.diagnostics.clone();
+        if diagnostics.is_empty() {
+            found.remove(dir);
+        } else {
+            found.insert(dir.to_string(), diagnostics);
+        }
+    }
+
+    /// Checks the syntax of one YAML file for `validate` and records its findings.
+    fn check_syntax(&mut self, path: &str, found: &mut VecMap<String, Vec<Diagnostic>>) {
+        let diagnostics = match self.tree.get(path) {
+            Some(Content::NotUtf8 { valid_up_to, .. }) => vec![
+                Diagnostic::new(
+                    diagnostic::Code::InvalidUtf8,
+                    format!("'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"),
+                )
+                .at(path, diagnostic::Span::new(*valid_up_to, *valid_up_to)),
+            ],
+            Some(Content::Text(text)) if text.len() > tree::MAX_FILE_BYTES => {
+                vec![crate::source::too_large(path, text.len() as u64)]
+            }
+            Some(Content::TooLarge { len }) => vec![crate::source::too_large(path, *len)],
+            Some(Content::Text(text)) => diagnostics_cached(&mut self.parses, path, text).to_vec(),
+            None => Vec::new(),
+        };
+        if diagnostics.is_empty() {
+            found.remove(path);
+        } else {
+            found.insert(path.to_string(), diagnostics);
+        }
     }
 
     /// Walks the tree for what `validate` needs to look at.
@@ -205,15 +319,14 @@ impl Workspace {
             .filter(|p| is_yaml_path(p) && !in_helm_templates(&self.tree, p))
             .map(str::to_string)
             .collect();
-        let render_dirs =
-            self.kustomization_dirs().into_iter().filter(|d| !self.is_component(d)).collect();
-        let mut config_diagnostics = crate::pipeline::Pipeline::load(&self.tree).diagnostics;
+        let render_dirs = self.kustomization_dirs();
+        let mut config_diagnostics = self.pipeline().diagnostics.clone();
         if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
             let (_, problems) =
                 crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
             config_diagnostics.extend(problems);
         }
-        Structure { yaml_files, render_dirs, config_diagnostics }
+        Structure { yaml_files, render_dirs, config_diagnostics, found: None }
     }
 
     /// Directories holding a kustomization file, sorted.
@@ -338,6 +451,89 @@ mod tests {
         let codes: Vec<&str> = ws.validate().diagnostics.iter().map(|d| d.code).collect();
         assert!(codes.contains(&"G003"), "{codes:?}");
         assert!(codes.contains(&"G001"), "{codes:?}");
+    }
+
+    /// A small fleet: `apps/aN/{base,dev,prod}`, each overlay on its app's base.
+    fn fleet(apps: usize) -> FileTree {
+        let mut tree = FileTree::new();
+        for i in 0..apps {
+            let d = format!("apps/a{i}");
+            let files = [
+                ("base/kustomization.yaml", "resources:\n- cm.yaml\n".to_string()),
+                (
+                    "base/cm.yaml",
+                    format!(
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  k: v\n"
+                    ),
+                ),
+                ("dev/kustomization.yaml", "resources:\n- ../base\nnamespace: dev\n".to_string()),
+                ("prod/kustomization.yaml", "resources:\n- ../base\nnamespace: prod\n".to_string()),
+            ];
+            for (path, text) in files {
+                tree.insert(&format!("{d}/{path}"), text).unwrap();
+            }
+        }
+        tree
+    }
+
+    #[test]
+    fn validate_after_an_edit_redoes_only_what_it_touched_and_agrees_with_a_fresh_one() {
+        // A parse budget far below the repository's size: trees are let go and parsed again.
+        let tree = fleet(6);
+        let mut ws = Workspace {
+            tree: tree.clone(),
+            parses: ParseCache::with_budget(64),
+            ..Workspace::default()
+        };
+        assert!(ws.validate().diagnostics.is_empty());
+        assert_eq!(ws.stats().renders, 18);
+        let steps: [(&str, &str, usize); 4] = [
+            // A base feeds three renders; an overlay one; a syntax error none (but is reported).
+            ("apps/a2/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n", 3),
+            ("apps/a4/prod/kustomization.yaml", "resources:\n- ../base\nnamespace: p2\n", 1),
+            ("apps/a1/base/cm.yaml", "a: [\n", 3),
+            ("apps/a1/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n", 3),
+        ];
+        for (path, text, renders) in steps {
+            let before = ws.stats().renders;
+            ws.set_file(path, text).unwrap();
+            let incremental = ws.validate();
+            assert_eq!(ws.stats().renders - before, renders, "renders redone after editing {path}");
+            let mut fresh = Workspace::new(ws.tree().clone());
+            assert_eq!(incremental, fresh.validate(), "after editing {path}");
+        }
+        assert!(ws.stats().parses > ws.tree().len(), "the small budget made the cache parse again");
+        ws.remove_file("apps/a5/dev/kustomization.yaml");
+        let mut fresh = Workspace::new(ws.tree().clone());
+        assert_eq!(ws.validate(), fresh.validate());
+        assert_eq!(ws.status(), fresh.status());
+    }
+
+    #[test]
+    fn a_component_rendered_by_another_operation_is_still_not_validated_alone() {
+        // The component patches a Deployment its own directory does not have: rendered alone
+        // it fails, so `validate` must keep skipping it even once a render of it is cached.
+        let mut ws = workspace(&[
+            ("app/kustomization.yaml", "resources:\n- d.yaml\ncomponents:\n- ../comp\n"),
+            ("app/d.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"),
+            (
+                "comp/kustomization.yaml",
+                "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: p.yaml\n",
+            ),
+            (
+                "comp/p.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 2\n",
+            ),
+        ]);
+        assert_eq!(ws.validate().diagnostics, []);
+        assert!(!ws.render("comp").ok, "alone, the component cannot find its target");
+        ws.set_file(
+            "app/d.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n# x\n",
+        )
+        .unwrap();
+        ws.set_file("comp/other.yaml", "a: 1\n").unwrap();
+        assert_eq!(ws.validate().diagnostics, []);
     }
 
     #[test]

@@ -1,19 +1,31 @@
 // Benchmarks of the wasm package in Node (a program, not a test: it reports, never asserts).
 //
-//   node tests/bench/wasm.mjs [FLEET_DIR]
+//   node tests/bench/wasm.mjs [--apps 300,1000,3000] [--edits 50] [FLEETS_DIR]
 //
-// Prints: instantiation time (fresh processes, median of 7), the time to render the whole
-// conformance corpus through wasm, and on a synthetic fleet (written by
-// `cargo run -p baton-tests --bin synth -- 300 target/fleet-300`): validate cold, validate
-// after editing one file (median of 50), status and planPromotion.
+// Prints: instantiation time (fresh processes, median of 7); the time to render the whole
+// conformance corpus, first pass (V8 compiles the hot functions during it) and best of 5; and,
+// for each fleet size, in a fresh process so that memory is its own: validate cold, wasm linear
+// memory, validate after editing one file (median), status and planPromotion (first call, then
+// best of 3). Fleets are read from FLEETS_DIR/fleet-N (default target/), written by
+// `cargo run --release -p baton-tests --bin synth -- N target/fleet-N`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 import { baton, readTreeWithBytes, repoRoot } from '../js/helpers.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const MB = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
+const fleetsDir = positional[0] ?? join(repoRoot, 'target');
+const edits = Number(option('--edits', '50'));
 
 function instantiate() {
   const probe = `const t0 = process.hrtime.bigint(); require(${JSON.stringify(join(repoRoot, 'pkg/node/baton_wasm.js'))});
@@ -26,18 +38,25 @@ function instantiate() {
 function corpus() {
   const dir = join(repoRoot, 'tests', 'conformance', 'cases');
   const cases = readdirSync(dir).sort().map((name) => {
-    let target = readFileSync(join(dir, name, 'target'), 'utf8').trim().replace(/^\.\//, '').replace(/\/$/, '');
+    const target = readFileSync(join(dir, name, 'target'), 'utf8').trim().replace(/^\.\//, '').replace(/\/$/, '');
     return { files: readTreeWithBytes(join(dir, name, 'input')), target: target === '.' ? '' : target };
   });
-  const t0 = performance.now();
+  const times = [];
   let bytes = 0;
-  for (const c of cases) bytes += Buffer.byteLength(new baton.Workspace(c.files).render(c.target).yaml);
-  console.log(`corpus: ${cases.length} cases rendered in ${(performance.now() - t0).toFixed(1)} ms (${bytes} bytes of YAML), wasm`);
+  for (let run = 0; run < 5; run++) {
+    const t0 = performance.now();
+    bytes = 0;
+    for (const c of cases) bytes += Buffer.byteLength(new baton.Workspace(c.files).render(c.target).yaml);
+    times.push(performance.now() - t0);
+  }
+  console.log(`corpus: ${cases.length} cases rendered: first pass ${times[0].toFixed(1)} ms, best of ${times.length} ${Math.min(...times).toFixed(1)} ms (${bytes} bytes of YAML), wasm`);
 }
 
-function fleet(dir) {
+/** One fleet, in this (fresh) process. Prints its lines and `cold-ms N` for the parent. */
+function fleet(apps) {
+  const dir = join(fleetsDir, `fleet-${apps}`);
   if (!existsSync(dir)) {
-    console.log(`fleet: ${dir} is missing; write it with: cargo run -p baton-tests --bin synth -- 300 ${dir}`);
+    console.log(`fleet: ${dir} is missing; write it with: cargo run --release -p baton-tests --bin synth -- ${apps} ${dir}`);
     return;
   }
   const files = readTreeWithBytes(dir);
@@ -45,27 +64,56 @@ function fleet(dir) {
   let t0 = performance.now();
   const ws = new baton.Workspace(files);
   const cold = ws.validate();
-  console.log(`fleet: ${count} files: validate cold ${(performance.now() - t0).toFixed(1)} ms (${cold.diagnostics.length} diagnostics), wasm`);
-  const apps = Object.keys(files).filter((p) => p.endsWith('/staging/image-patch.yaml'));
+  const coldMs = performance.now() - t0;
+  console.log(`fleet: ${apps} apps × 3 environments (${count} files): validate cold ${coldMs.toFixed(1)} ms (${cold.diagnostics.length} diagnostics), wasm memory ${MB(baton.memoryBytes())}, wasm`);
+  console.log(`cold-ms ${coldMs}`);
+  const patches = Object.keys(files).filter((p) => p.endsWith('/staging/image-patch.yaml'));
   const times = [];
-  for (let n = 0; n < 50; n++) {
-    const path = apps[n % apps.length];
+  for (let n = 0; n < edits; n++) {
+    const path = patches[n % patches.length];
     const text = files[path].replace('CI updates this', n % 2 ? 'CI updates this' : 'CI updated this');
     t0 = performance.now();
     ws.setFile(path, text);
     ws.validate();
     times.push(performance.now() - t0);
   }
-  console.log(`fleet: validate after editing one file: median ${median(times).toFixed(2)} ms, worst ${Math.max(...times).toFixed(2)} ms over 50 edits, wasm`);
-  t0 = performance.now();
-  const status = ws.status();
-  const pending = status.apps.reduce((n, a) => n + a.pending.length, 0);
-  console.log(`fleet: status ${(performance.now() - t0).toFixed(1)} ms (${pending} pending promotions), wasm`);
-  t0 = performance.now();
-  const plan = ws.planPromotion({ app: 'app-000', to: 'production' });
-  console.log(`fleet: planPromotion ${(performance.now() - t0).toFixed(1)} ms (${plan.edits.length} edits), wasm`);
+  console.log(`fleet: ${apps} apps: validate after editing one file: median ${median(times).toFixed(2)} ms, worst ${Math.max(...times).toFixed(2)} ms over ${edits} edits, wasm`);
+  const statusTimes = [];
+  const planTimes = [];
+  let pending = 0;
+  let planEdits = 0;
+  for (let run = 0; run < 4; run++) {
+    t0 = performance.now();
+    const status = ws.status();
+    statusTimes.push(performance.now() - t0);
+    pending = status.apps.reduce((n, a) => n + a.pending.length, 0);
+    t0 = performance.now();
+    planEdits = ws.planPromotion({ app: 'app-000', to: 'production' }).edits.length;
+    planTimes.push(performance.now() - t0);
+  }
+  const best = (xs) => Math.min(...xs.slice(1)).toFixed(1);
+  console.log(`fleet: ${apps} apps: status first ${statusTimes[0].toFixed(1)} ms, best of 3 ${best(statusTimes)} ms (${pending} pending); planPromotion first ${planTimes[0].toFixed(1)} ms, best of 3 ${best(planTimes)} ms (${planEdits} edits), wasm`);
+  const stats = ws.stats();
+  console.log(`fleet: ${apps} apps: work done: ${stats.parses} parses, ${stats.renders} renders; wasm memory after every operation ${MB(baton.memoryBytes())}, wasm`);
 }
 
-instantiate();
-corpus();
-fleet(process.argv[2] ?? join(repoRoot, 'target', 'fleet-300'));
+const one = option('--fleet');
+if (one) {
+  fleet(Number(one));
+} else {
+  instantiate();
+  corpus();
+  const sizes = option('--apps', '300,1000,3000').split(',').map(Number);
+  const cold = [];
+  for (const apps of sizes) {
+    const args = [fileURLToPath(import.meta.url), '--fleet', String(apps), '--edits', String(edits), fleetsDir];
+    const out = execFileSync(process.execPath, args, { maxBuffer: 1 << 24 }).toString();
+    process.stdout.write(out.split('\n').filter((l) => !l.startsWith('cold-ms ')).join('\n'));
+    const ms = out.split('\n').find((l) => l.startsWith('cold-ms '));
+    if (ms) cold.push([apps, Number(ms.slice(8))]);
+  }
+  if (cold.length > 1) {
+    const [[small, a], [large, b]] = [cold[0], cold[cold.length - 1]];
+    console.log(`scaling: validate cold ${large} apps / ${small} apps = ${(b / a).toFixed(1)}× for ${(large / small).toFixed(0)}× the apps (target ≤ ${(1.1 * large / small).toFixed(0)}×), wasm`);
+  }
+}

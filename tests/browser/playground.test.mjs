@@ -353,7 +353,7 @@ test('README: Browser example runs in Chromium', async () => {
   await page.route(`${origin}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === '/') return route.fulfill({ contentType: 'text/html', body: html });
-    if (path.startsWith('/pkg/web/')) {
+    if (path.startsWith('/pkg/web/') || path === '/pkg/baton_wasm_bg.wasm') {
       return route.fulfill({ contentType: types[extname(path)] ?? 'application/octet-stream', body: readFileSync(join(repoRoot, path)) });
     }
     return route.fulfill({ status: 404, body: 'not found' });

@@ -17,7 +17,7 @@ const answer = (m) => {
 
 test('the web build, initialized from bytes, answers as the node build does', async () => {
   const web = await import('../../pkg/web/baton_wasm.js');
-  web.initSync({ module: readFileSync(join(repoRoot, 'pkg', 'web', 'baton_wasm_bg.wasm')) });
+  web.initSync({ module: readFileSync(join(repoRoot, 'pkg', 'baton_wasm_bg.wasm')) });
   assert.equal(answer(web), answer(baton));
 });
 

@@ -1,7 +1,7 @@
 // Compiled by `tsc --strict --noEmit` (never run): every method of the package with the
 // declared types, so a wrong or loose declaration fails the build. `@ts-expect-error` lines
 // prove that misuse is a type error, not only a runtime one.
-import { Workspace, version } from '@baton/engine';
+import { Workspace, memoryBytes, version } from '@baton/engine';
 import type {
   Diagnostic,
   Files,
@@ -30,6 +30,7 @@ import type {
 } from '@baton/engine';
 
 const v: string = version();
+const heap: number = memoryBytes();
 
 const files: Files = { 'apps/web/base/kustomization.yaml': 'resources: []\n' };
 const empty = new Workspace();
@@ -130,4 +131,4 @@ async function browser(): Promise<void> {
   void r;
 }
 
-void [v, removed, all, counts, yaml, rank, line, bad, browser];
+void [v, heap, removed, all, counts, yaml, rank, line, bad, browser];

@@ -77,7 +77,9 @@ class Checker {
     const name = type.typeName.getText();
     if (name === 'Record') {
       const [, valueType] = type.typeArguments;
-      this.plainObject(value, path);
+      // Keys of a Record come from user data (file paths): a result built on a null-prototype
+      // object keeps a key such as `__proto__` as an own key.
+      this.dictionary(value, path);
       for (const [key, item] of Object.entries(value)) this.check(item, valueType, `${path}[${JSON.stringify(key)}]`);
       return;
     }
@@ -103,6 +105,11 @@ class Checker {
       this.check(value[key], field.type, `${path}.${key}`);
       seen[value[key] === null ? 'null' : 'nonNull'].add(key);
     }
+  }
+
+  dictionary(value, path) {
+    assert.ok(value !== null && typeof value === 'object' && !Array.isArray(value), `${path}: expected an object`);
+    assert.equal(Object.getPrototypeOf(value), null, `${path}: expected an object without a prototype`);
   }
 
   plainObject(value, path) {

@@ -21,9 +21,22 @@ test('the package loads as an ES module too, with named exports', async () => {
   assert.equal(esm.version(), version());
 });
 
+test('memoryBytes() is the size of the wasm memory, whole 64 KiB pages that never shrink', () => {
+  const before = baton.memoryBytes();
+  assert.equal(typeof before, 'number');
+  assert.ok(before > 0 && before % 65536 === 0, String(before));
+  // A workspace over 1 MB of text makes room for its caches up front.
+  const big = { 'big.yaml': `a: "${'x'.repeat(1 << 20)}"\n` };
+  const ws = new Workspace(big);
+  assert.equal(ws.validate().diagnostics.length, 0);
+  assert.ok(baton.memoryBytes() >= before + (1 << 20), `${before} -> ${baton.memoryBytes()}`);
+  ws.free();
+  assert.ok(baton.memoryBytes() >= before, 'memory never shrinks');
+});
+
 test('an empty workspace', () => {
   for (const ws of [new Workspace(), new Workspace(undefined), new Workspace(null), new Workspace({})]) {
-    assert.deepEqual(ws.files(), {});
+    assert.deepEqual({ ...ws.files() }, {});
     assert.deepEqual(ws.validate(), { diagnostics: [] });
     assert.deepEqual(ws.stats(), { parses: 0, renders: 0 });
   }
@@ -31,8 +44,24 @@ test('an empty workspace', () => {
 
 test('files() returns every file under its normalized path', () => {
   const ws = new Workspace({ './a//b.yaml': 'x: 1\n', 'c.txt': 'hello' });
-  assert.deepEqual(ws.files(), { 'a/b.yaml': 'x: 1\n', 'c.txt': 'hello' });
+  assert.deepEqual({ ...ws.files() }, { 'a/b.yaml': 'x: 1\n', 'c.txt': 'hello' });
   assertJsonData(ws.files());
+});
+
+test('files() keeps a file named __proto__ (the result has no prototype)', () => {
+  // A literal `{'__proto__': ...}` would set the prototype; JSON.parse makes an own key, as a
+  // host reading a repository into an object by computed keys does.
+  const input = JSON.parse('{"__proto__": "a: 1\\n", "dir/__proto__": "b: 2\\n", "constructor": "c"}');
+  const ws = new Workspace(input);
+  const files = ws.files();
+  assert.equal(Object.getPrototypeOf(files), null);
+  assert.deepEqual(Object.keys(files).sort(), ['__proto__', 'constructor', 'dir/__proto__']);
+  assert.equal(files['__proto__'], 'a: 1\n');
+  assert.equal(files['dir/__proto__'], 'b: 2\n');
+  assert.equal(files.constructor, 'c');
+  // setFile of a new `__proto__` file shows up too.
+  ws.setFile('x/__proto__', 'z');
+  assert.equal(Object.hasOwn(ws.files(), 'x/__proto__'), true);
 });
 
 test('setFile adds and replaces, removeFile removes and says whether it existed', () => {
@@ -40,7 +69,7 @@ test('setFile adds and replaces, removeFile removes and says whether it existed'
   assert.equal(ws.setFile('apps/x/a.yaml', 'a: 1\n'), undefined);
   ws.setFile('./apps/x/a.yaml', 'a: 2\n');
   ws.setFile('apps/x/b.yaml', 'b: 1\n');
-  assert.deepEqual(ws.files(), { 'apps/x/a.yaml': 'a: 2\n', 'apps/x/b.yaml': 'b: 1\n' });
+  assert.deepEqual({ ...ws.files() }, { 'apps/x/a.yaml': 'a: 2\n', 'apps/x/b.yaml': 'b: 1\n' });
   assert.equal(ws.removeFile('apps/x/a.yaml'), true);
   assert.equal(ws.removeFile('apps/x/a.yaml'), false);
   assert.equal(ws.removeFile('never/was.yaml'), false);
@@ -173,7 +202,7 @@ test('host misuse throws an Error with a clear message', () => {
   throwsError(() => ws.render('../elsewhere'), 'path `../elsewhere` leaves the repository root');
 
   // Misuse leaves the workspace as it was, and usable.
-  assert.deepEqual(ws.files(), { 'a.yaml': 'a: 1\n' });
+  assert.deepEqual({ ...ws.files() }, { 'a.yaml': 'a: 1\n' });
   assert.deepEqual(ws.validate(), { diagnostics: [] });
 });
 
@@ -188,7 +217,7 @@ test('results are fresh copies: mutating one does not change the workspace', () 
   const files = ws.files();
   files['a.yaml'] = 'changed';
   delete files['a.yaml'];
-  assert.deepEqual(ws.files(), { 'a.yaml': 'a: 1\n' });
+  assert.deepEqual({ ...ws.files() }, { 'a.yaml': 'a: 1\n' });
 });
 
 test('binary files: Uint8Array contents round-trip, and a binary YAML file is a T003 diagnostic', () => {

@@ -42,7 +42,7 @@ describe('the extension manifest and package', () => {
       'extension/dist/baton.schema.json',
       'extension/dist/node_modules/@baton/engine/package.json',
       'extension/dist/node_modules/@baton/engine/pkg/node/baton_wasm.js',
-      'extension/dist/node_modules/@baton/engine/pkg/node/baton_wasm_bg.wasm',
+      'extension/dist/node_modules/@baton/engine/pkg/baton_wasm_bg.wasm',
     ]) {
       assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
     }

@@ -1,7 +1,7 @@
 // The engine, off the main thread: an editor keystroke never waits for a render.
 // The worker holds one Workspace and answers `{id, op, args}` messages in order.
 import init, { Workspace, version } from '@baton/engine/web';
-import wasmUrl from '@baton/engine/web/wasm?url';
+import wasmUrl from '@baton/engine/wasm?url';
 
 import type { Op, Ops, Request, Response } from './protocol';
 

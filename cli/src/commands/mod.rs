@@ -71,7 +71,7 @@ pub enum Command {
     Validate(validate::Args),
     Render(render::Args),
     Status(status::Args),
-    Promote(promote::Args),
+    Promote(Box<promote::Args>),
     Completions(completions::Args),
     /// Print the engine version
     Version,

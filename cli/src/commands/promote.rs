@@ -4,14 +4,14 @@
 //! and the disk is listed there, each with the flag that may lift it (if any). Errors are
 //! never lifted; blocking gates are lifted by `--force`, which says which gates it overrides.
 
-use std::path::PathBuf;
-
 use baton_core::Workspace;
 use baton_core::gates::evaluate::GateStatus;
 use baton_core::promote::{PromotionPlan, PromotionRequest};
 
 use super::{Context, Exit, Outcome};
-use crate::{disk, output};
+use crate::gate_context::{self, GateArgs};
+use crate::markdown::{self, MarkdownArgs};
+use crate::{disk, git, output};
 
 /// Plan a promotion: edits, rendered diff, gates; `--write` applies the edits
 ///
@@ -33,24 +33,26 @@ pub struct Args {
     /// The environment to promote from (default: the one before --to)
     #[arg(long, value_name = "ENV", value_parser = name)]
     from: Option<String>,
-    /// JSON file with the gates' context: author, approvals, checks, now, ...
-    #[arg(long, value_name = "FILE")]
-    context: Option<PathBuf>,
-    /// Output format: `json` gives the shapes of the JS API
+    /// Output format: `json` gives the shapes of the JS API, `markdown` a pull request comment
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    markdown: MarkdownArgs,
     /// Write the edits to disk when the plan is allowed
     #[arg(long)]
     write: bool,
     /// With --write: write even when gates block the promotion (never when the plan has errors)
     #[arg(long, requires = "write")]
     force: bool,
+    #[command(flatten)]
+    gates: GateArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Text,
     Json,
+    Markdown,
 }
 
 /// An app or environment name. One that starts with `-` is a flag typed where a value was
@@ -66,25 +68,42 @@ fn name(value: &str) -> Result<String, String> {
 }
 
 pub fn run(args: &Args, context: &Context) -> Outcome {
-    let gate_context = match &args.context {
-        Some(path) => Some(read_context(path)?),
-        None => None,
-    };
+    args.markdown.check(args.format == Format::Markdown)?;
+    let mut gate_context = gate_context::assemble(&args.gates, gate_context::system_now())?;
     let repository = context.repository()?;
     let mut workspace = Workspace::new(repository.tree);
-    let request = PromotionRequest {
+    let mut request = PromotionRequest {
         app: args.app.clone(),
         to: args.to.clone(),
         from: args.from.clone(),
-        context: gate_context,
+        context: Some(gate_context.context.clone()),
     };
     let mut plan = workspace.plan_promotion(&request);
+    if args.gates.since_from_git {
+        // The plan says which values move out of which environment; their landing times
+        // complete the context, and the plan is made again with it.
+        let derived = git::since(&context.root, &mut workspace, &plan)?;
+        gate_context.notes.extend(derived.notes);
+        gate_context.add_since(derived.since);
+        request.context = Some(gate_context.context.clone());
+        plan = workspace.plan_promotion(&request);
+    }
+    for note in &gate_context.notes {
+        context.terminal.err(&format!("baton: {note}\n"));
+    }
     // A plan is made from the whole repository (app globs, baton.yaml, CODEOWNERS): an entry
     // left out of it can change the answer, so an error there blocks the plan like any other.
     plan.allowed &= !disk::report_skipped(repository.skipped, &mut plan.diagnostics, |_| true);
     let text = match args.format {
         Format::Text => output::plan_text(&plan, output::Palette::new(context.terminal.out_color)),
         Format::Json => output::json(&plan),
+        Format::Markdown => {
+            let parts = markdown::report::plan(&plan, gate_context.pull_request).parts();
+            if let Some(dir) = &args.markdown.comment_dir {
+                markdown::write_parts(dir, &parts)?;
+            }
+            markdown::joined(&parts)
+        }
     };
     context.terminal.out(&text)?;
     if !args.write {
@@ -111,12 +130,6 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
 
 fn verdict(plan: &PromotionPlan) -> Exit {
     if plan.allowed { Exit::Clean } else { Exit::Problems }
-}
-
-fn read_context(path: &std::path::Path) -> Result<baton_core::gates::evaluate::Context, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read context '{}': {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("invalid context '{}': {e}", path.display()))
 }
 
 /// The flags that may lift an obstacle to writing.

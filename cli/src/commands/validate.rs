@@ -3,6 +3,7 @@
 use baton_core::Workspace;
 
 use super::{Context, Exit, Outcome};
+use crate::markdown::{self, MarkdownArgs};
 use crate::{disk, output};
 
 /// Check every YAML file and render every kustomization; report every problem
@@ -13,9 +14,12 @@ use crate::{disk, output};
 #[derive(Debug, clap::Args)]
 #[command(after_help = super::DIAGNOSTIC_EXIT_CODES)]
 pub struct Args {
-    /// Output format: `json` gives the shapes of the JS API, `sarif` a SARIF 2.1.0 log
+    /// Output format: `json` gives the shapes of the JS API, `sarif` a SARIF 2.1.0 log,
+    /// `markdown` a pull request comment
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    markdown: MarkdownArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -23,9 +27,11 @@ enum Format {
     Text,
     Json,
     Sarif,
+    Markdown,
 }
 
 pub fn run(args: &Args, context: &Context) -> Outcome {
+    args.markdown.check(args.format == Format::Markdown)?;
     let repository = context.repository()?;
     let mut workspace = Workspace::new(repository.tree);
     let mut validation = workspace.validate();
@@ -37,6 +43,13 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
         ),
         Format::Json => output::json(&validation),
         Format::Sarif => output::sarif(&validation.diagnostics),
+        Format::Markdown => {
+            let parts = markdown::report::validation(&validation.diagnostics).parts();
+            if let Some(dir) = &args.markdown.comment_dir {
+                markdown::write_parts(dir, &parts)?;
+            }
+            markdown::joined(&parts)
+        }
     };
     context.terminal.out(&text)?;
     Ok(Exit::for_diagnostics(&validation.diagnostics))

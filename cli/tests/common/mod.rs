@@ -103,3 +103,61 @@ pub fn seed() -> Vec<(&'static str, &'static [u8])> {
         ("apps/web/production/kustomization.yaml", b"resources:\n- ../base\nnamespace: web-prod\n"),
     ]
 }
+
+/// A copy of the playground's example repository (whose production gates are real).
+pub fn example_repo() -> Repo {
+    fn copy(from: &Path, to: &Path, repo: &Repo) {
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target, repo);
+            } else {
+                let relative = target.to_str().unwrap();
+                repo.write(relative, &fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    let repo = Repo::new(&[]);
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../web-demo/example"), Path::new(""), &repo);
+    repo
+}
+
+/// A recorded GitHub payload of `cli/tests/fixtures/github/`, by absolute path.
+pub fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github").join(name);
+    path.to_str().unwrap().to_string()
+}
+
+/// `git ARGS` in `dir` with a fixed identity and both dates set to `date` (RFC 3339), and no
+/// user or system configuration; panics when git fails.
+pub fn git(dir: &Path, date: &str, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The gates of a JSON plan, by name: `(status, message)`.
+pub fn gates(plan: &serde_json::Value) -> std::collections::BTreeMap<String, (String, String)> {
+    plan["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let s = |k: &str| g[k].as_str().unwrap().to_string();
+            (s("name"), (s("status"), s("message")))
+        })
+        .collect()
+}

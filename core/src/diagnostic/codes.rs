@@ -4,7 +4,7 @@
 //! on it. Each code has a default severity and a one-line title; `docs/diagnostics.md` lists
 //! them all and a test keeps that page in step with this table. Codes are grouped by letter:
 //! `T` repository tree and paths, `Y` YAML, `K` Kustomize, `P` pipeline (`baton.yaml`),
-//! `R` promotion, `G` gates and CODEOWNERS.
+//! `R` promotion, `G` gates and CODEOWNERS, `F` Flux image automation.
 
 use super::Severity;
 
@@ -119,6 +119,29 @@ registry! {
     GateInvalid = "G003", Error, "A gate in baton.yaml is misconfigured";
     CodeOwnersMissing = "G004", Error, "A gate needs CODEOWNERS but the repository has none";
     ContextInvalid = "G005", Error, "The promotion context (approvals, checks, times) is invalid";
+
+    // Flux image automation (ImageRepository, ImagePolicy, ImageUpdateAutomation, markers).
+    FluxObjectInvalid = "F001", Error, "An image automation object has a field of the wrong type";
+    PolicyRangeInvalid = "F002", Error, "An ImagePolicy's semver range does not parse (Flux stalls the policy)";
+    PolicyOrderInvalid = "F003", Error, "An ImagePolicy's order is neither asc nor desc (Flux stalls the policy)";
+    PolicyRegexInvalid = "F004", Error, "A filterTags pattern or exclusionList entry is not a valid Go regular expression";
+    PolicyRegexUnsupported = "F005", Error, "A Go regular expression uses syntax Baton cannot evaluate the same way";
+    PolicyKindMissing = "F006", Error, "An ImagePolicy sets none of semver, alphabetical or numerical";
+    ImageRepositoryMissing = "F007", Error, "An ImagePolicy's imageRepositoryRef names no ImageRepository in the repository";
+    MarkerUnknownPolicy = "F008", Error, "A setter marker names an ImagePolicy that does not exist (Flux ignores it silently)";
+    MarkerNotOnScalar = "F009", Warning, "A setter marker is not on a scalar value (Flux ignores it)";
+    MarkerMalformed = "F010", Warning, "A comment mentions $imagepolicy but is not a marker Flux reads";
+    MarkerOutOfScope = "F011", Warning, "A setter marker names a policy no ImageUpdateAutomation applies here";
+    PolicyElectsNothing = "F012", Warning, "An ImagePolicy elects no tag from the given tags";
+    FileSkippedByFlux = "F013", Warning, "A file with markers is skipped by Flux (it does not read as YAML objects)";
+    AutomationInvalid = "F014", Error, "An ImageUpdateAutomation cannot run (update strategy, path or policy selector)";
+    SetterWritesTag = "F015", Warning, "Flux would write this value with an explicit YAML tag (the old value was not a string)";
+    SetterNotEditable = "F016", Warning, "A marked value cannot be edited in place (block scalar)";
+    PolicyChoiceAmbiguous = "F017", Info, "An ImagePolicy sets more than one policy kind; Flux uses the first of semver, alphabetical, numerical";
+    ImageUpdateInputInvalid = "F018", Error, "The image update input (tags, digests, pins) is invalid";
+    FluxObjectDuplicate = "F019", Error, "Two image automation objects have the same kind, namespace and name";
+    NoImageUpdateAutomation = "F020", Info, "Markers exist but no ImageUpdateAutomation updates them";
+    MarkerInListFile = "F021", Warning, "A marker is inside a `kind: List` file, which Flux unwraps and writes elsewhere";
 }
 
 #[cfg(test)]

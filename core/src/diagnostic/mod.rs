@@ -267,11 +267,31 @@ impl LineIndex {
     pub fn line_of(&self, offset: u32) -> u32 {
         (self.starts.partition_point(|&s| s <= offset) - 1) as u32
     }
+
+    /// [`LineIndex::line_of`] for one offset, without building the index (no allocation).
+    #[must_use]
+    pub fn line_of_in(text: &str, offset: u32) -> u32 {
+        let end = (offset as usize).min(text.len());
+        (text.as_bytes()[..end].split(|&b| b == b'\n').count() - 1) as u32
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_of_in_agrees_with_the_index() {
+        let text = "a\nbb\r\n\nc\u{e9}\n";
+        let index = LineIndex::new(text);
+        for offset in 0..=(text.len() as u32 + 2) {
+            assert_eq!(
+                LineIndex::line_of_in(text, offset),
+                index.line_of(offset),
+                "offset {offset}"
+            );
+        }
+    }
 
     #[test]
     fn positions_count_utf16_units() {

@@ -123,6 +123,40 @@ impl LabelSelector {
         Ok(LabelSelector { requirements })
     }
 
+    /// A `metav1.LabelSelector` (`matchLabels` and `matchExpressions` with operators `In`,
+    /// `NotIn`, `Exists`, `DoesNotExist`), checked as `LabelSelectorAsSelector` checks it.
+    pub fn from_match(
+        match_labels: &[(String, String)],
+        expressions: &[(String, String, Vec<String>)],
+    ) -> Result<Self, String> {
+        let mut requirements = Vec::new();
+        for (key, value) in match_labels {
+            requirements.push(Requirement::Equals(valid_key(key)?, value.clone()));
+        }
+        for (key, operator, values) in expressions {
+            let key = valid_key(key)?;
+            let requirement = match operator.as_str() {
+                "In" | "NotIn" if values.is_empty() => {
+                    return Err(format!(
+                        "values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty (key '{key}')"
+                    ));
+                }
+                "Exists" | "DoesNotExist" if !values.is_empty() => {
+                    return Err(format!(
+                        "values: Invalid value: {values:?}: values set must be empty for exists and does not exist (key '{key}')"
+                    ));
+                }
+                "In" => Requirement::In(key, values.clone()),
+                "NotIn" => Requirement::NotIn(key, values.clone()),
+                "Exists" => Requirement::Exists(key),
+                "DoesNotExist" => Requirement::NotExists(key),
+                other => return Err(format!("\"{other}\" is not a valid label selector operator")),
+            };
+            requirements.push(requirement);
+        }
+        Ok(LabelSelector { requirements })
+    }
+
     #[must_use]
     pub fn matches(&self, labels: &[(String, String)]) -> bool {
         let get = |k: &str| labels.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());

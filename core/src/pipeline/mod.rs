@@ -168,18 +168,31 @@ fn read_config(tree: &FileTree) -> (PipelineConfig, Vec<Diagnostic>) {
 /// Directories matching the app globs (each a directory of the tree), sorted.
 fn find_app_dirs(tree: &FileTree, globs: &[String]) -> Vec<String> {
     let mut dirs = crate::vecmap::VecSet::new();
+    // Each directory is matched once: climbing from a file stops at a directory already seen
+    // (its ancestors were seen with it). A fleet has many files per directory.
+    let mut seen: crate::vecmap::VecSet<&str> = crate::vecmap::VecSet::new();
     for path in tree.paths() {
         let mut dir = tree::parent(path);
-        while !dir.is_empty() {
+        while !dir.is_empty() && seen.insert(dir) {
             if globs.iter().any(|g| glob::matches(g, dir)) {
                 dirs.insert(dir.to_string());
             }
             dir = tree::parent(dir);
         }
     }
-    // An app nested in another app's directory is an environment or base, not an app.
-    let all: Vec<String> = dirs.into_iter().collect();
-    all.iter().filter(|d| !all.iter().any(|o| o != *d && tree::is_within(d, o))).cloned().collect()
+    // An app nested in another app's directory is an environment or base, not an app. Each
+    // directory's ancestors are looked up in the (sorted) set: linear in the apps, not quadratic.
+    let nested = |d: &str| {
+        let mut dir = tree::parent(d);
+        while !dir.is_empty() {
+            if dirs.contains(dir) {
+                return true;
+            }
+            dir = tree::parent(dir);
+        }
+        false
+    };
+    dirs.iter().filter(|d| !nested(d)).cloned().collect()
 }
 
 fn has_kustomization(tree: &FileTree, dir: &str) -> bool {

@@ -167,7 +167,7 @@ fn retag(name: &str, source: &str) -> String {
 /// Plans a promotion.
 pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionPlan {
     let mut out = PromotionPlan::empty(request);
-    let pipeline = Pipeline::load(workspace.tree());
+    let pipeline = workspace.pipeline();
     let Some(app) = pipeline.app(&request.app).cloned() else {
         let known: Vec<&str> = pipeline.apps.iter().map(|a| a.name.as_str()).collect();
         return out.refuse(

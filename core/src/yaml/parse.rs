@@ -270,8 +270,12 @@ impl Builder<'_> {
                         _ => Span::new(token_start, end),
                     }
                 };
+                // Parses stay in the workspace's cache for as long as the file is unchanged:
+                // keep no spare capacity (the scanner grows strings as it reads).
+                let mut value = value.into_owned();
+                value.shrink_to_fit();
                 let node = Node {
-                    body: Body::Scalar(value.into_owned()),
+                    body: Body::Scalar(value),
                     tag,
                     style,
                     origin: Origin::new(&self.file, span),
@@ -327,7 +331,10 @@ impl Builder<'_> {
                 });
             }
             Event::SequenceEnd => {
-                if let Some(Frame::Seq { start: s, anchor, tag, flow, items }) = self.stack.pop() {
+                if let Some(Frame::Seq { start: s, anchor, tag, flow, mut items }) =
+                    self.stack.pop()
+                {
+                    items.shrink_to_fit();
                     let node_end = if flow {
                         end
                     } else {
@@ -343,9 +350,10 @@ impl Builder<'_> {
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map { start: s, anchor, tag, flow, entries, .. }) =
+                if let Some(Frame::Map { start: s, anchor, tag, flow, mut entries, .. }) =
                     self.stack.pop()
                 {
+                    entries.shrink_to_fit();
                     let node_end = if flow {
                         end
                     } else {

@@ -397,9 +397,15 @@ fn copy_to_field(
         return Ok(());
     }
     let not_found = if create.is_some() {
-        format!("unable to find or create field {} in replacement target", go_quote(&path.value))
+        format!(
+            "unable to find or create field {} in replacement target",
+            crate::gostring::quote(&path.value)
+        )
     } else {
-        format!("unable to find field {} in replacement target", go_quote(&path.value))
+        format!(
+            "unable to find field {} in replacement target",
+            crate::gostring::quote(&path.value)
+        )
     };
     let found = fieldpath::find(object, &parts, create, &path.origin)
         .map_err(|e| format!("{not_found}: {e}"))?;
@@ -474,25 +480,6 @@ pub(crate) fn set_text(node: &mut Node, text: String, origin: Origin) {
     }
     node.body = Body::Scalar(text);
     node.origin = origin;
-}
-
-/// Go's `%q` for the strings kustomize quotes in messages.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// kustomize's `setValueInStructuredData`: when the path goes through a string field that
@@ -862,6 +849,6 @@ mod tests {
 
     #[test]
     fn go_quote_escapes() {
-        assert_eq!(go_quote("a.\"b\""), r#""a.\"b\"""#);
+        assert_eq!(crate::gostring::quote("a.\"b\""), r#""a.\"b\"""#);
     }
 }

@@ -1,0 +1,632 @@
+//! End-to-end tests of `image_update` and `validate` on small repositories.
+
+use crate::source::{ParseCache, Source};
+use crate::tree::FileTree;
+
+use super::*;
+
+const OBJECTS: &str = "\
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImageRepository
+metadata:
+  name: payment-service
+  namespace: flux-system
+spec:
+  image: registry.example.com/payment-service
+  interval: 1m
+---
+# Image policy: track semver tags
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImagePolicy
+metadata:
+  name: payment-service
+  namespace: flux-system
+spec:
+  imageRepositoryRef:
+    name: payment-service
+  policy:
+    semver:
+      range: \">=2.0.0 <3.0.0\"
+---
+# Image automation: commit new tags to Git
+apiVersion: image.toolkit.fluxcd.io/v1beta1
+kind: ImageUpdateAutomation
+metadata:
+  name: flux-image-update
+  namespace: flux-system
+spec:
+  interval: 5m
+  sourceRef:
+    kind: GitRepository
+    name: platform-gitops
+  git:
+    checkout:
+      ref:
+        branch: main
+    commit:
+      author:
+        name: Flux Bot
+        email: flux@example.com
+      messageTemplate: |
+        chore: update {{range .Updated.Images}}{{println .}}{{end}}
+    push:
+      branch: main
+  update:
+    strategy: Setters
+";
+
+const DEV_PATCH: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: payment-service
+spec:
+  template:
+    spec:
+      containers:
+        - name: payment-service
+          image: registry.example.com/payment-service:2.0.0 # {\"$imagepolicy\": \"flux-system:payment-service\"}
+";
+
+fn tree(files: &[(&str, &str)]) -> FileTree {
+    let mut tree = FileTree::new();
+    for (path, text) in files {
+        tree.insert(path, *text).unwrap();
+    }
+    tree
+}
+
+fn update(tree: &FileTree, input: &ImageUpdateInput) -> ImageUpdate {
+    let mut cache = ParseCache::default();
+    let mut source = Source::new(tree, &mut cache);
+    image_update(&mut source, input)
+}
+
+fn check(tree: &FileTree) -> Vec<crate::Diagnostic> {
+    let mut cache = ParseCache::default();
+    let mut source = Source::new(tree, &mut cache);
+    validate(&mut source)
+}
+
+fn tags(image: &str, list: &[&str]) -> ImageUpdateInput {
+    ImageUpdateInput {
+        images: [(image.to_string(), list.iter().map(|t| (*t).to_string()).collect())].into(),
+        ..ImageUpdateInput::default()
+    }
+}
+
+/// The seed's example (`gitops-application-environments.md`): semver `>=2.0.0 <3.0.0`, the
+/// v1beta1 automation, a marker on the dev overlay.
+#[test]
+fn the_seed_example_end_to_end() {
+    let t = tree(&[
+        ("clusters/dev/image-automation.yaml", OBJECTS),
+        ("apps/payment-service/dev/image-patch.yaml", DEV_PATCH),
+        (
+            "apps/payment-service/staging/image-patch.yaml",
+            &DEV_PATCH.replace(" # {\"$imagepolicy\": \"flux-system:payment-service\"}", ""),
+        ),
+    ]);
+    let input = tags(
+        "registry.example.com/payment-service",
+        &["1.9.0", "2.0.0", "2.1.0", "2.1.1-rc.1", "3.0.0", "abc1234", "2.1.0.sig"],
+    );
+    let out = update(&t, &input);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let policy = &out.policies[0];
+    assert_eq!(
+        (policy.namespace.as_str(), policy.name.as_str(), policy.kind),
+        ("flux-system", "payment-service", "semver")
+    );
+    assert_eq!(policy.latest.as_deref(), Some("registry.example.com/payment-service:2.1.0"));
+    assert_eq!(policy.candidates, 2);
+    assert_eq!(policy.top, vec!["2.1.0", "2.0.0"]);
+    assert_eq!(out.edits.len(), 1);
+    let edit = &out.edits[0];
+    assert_eq!(edit.path, "apps/payment-service/dev/image-patch.yaml");
+    assert_eq!(edit.after, DEV_PATCH.replace(":2.0.0 #", ":2.1.0 #"));
+    assert!(
+        edit.diff.contains("-          image: registry.example.com/payment-service:2.0.0"),
+        "{}",
+        edit.diff
+    );
+    assert_eq!(out.changes.len(), 1);
+    let change = &out.changes[0];
+    assert_eq!(change.file, "apps/payment-service/dev/image-patch.yaml");
+    assert_eq!(change.object.kind, "Deployment");
+    assert_eq!(
+        (change.old.as_str(), change.new.as_str()),
+        (
+            "registry.example.com/payment-service:2.0.0",
+            "registry.example.com/payment-service:2.1.0"
+        )
+    );
+    let automation = &out.automations[0];
+    assert_eq!(automation.api_version, "image.toolkit.fluxcd.io/v1beta1");
+    assert_eq!(
+        automation.message_template.as_deref(),
+        Some("chore: update {{range .Updated.Images}}{{println .}}{{end}}\n")
+    );
+    assert_eq!(
+        (automation.author_name.as_str(), automation.author_email.as_str()),
+        ("Flux Bot", "flux@example.com")
+    );
+    assert_eq!(automation.policies, vec!["flux-system:payment-service"]);
+    // Nothing newer: no edit.
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.0.0", "1.0.0"]));
+    assert!(out.edits.is_empty() && out.changes.is_empty());
+    assert!(check(&t).is_empty(), "{:?}", check(&t));
+}
+
+/// image-automation-controller d36e2ea `internal/update/update_test.go`
+/// (`TestUpdateWithSetters`): the results per file and object, and the files it writes.
+#[test]
+fn upstream_update_with_setters() {
+    let policies = "\
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: policy, namespace: automation-ns}
+spec: {imageRepositoryRef: {name: r}, policy: {alphabetical: {}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: unchanged, namespace: automation-ns}
+spec: {imageRepositoryRef: {name: r}, policy: {alphabetical: {}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: policy-with-digest, namespace: automation-ns}
+spec: {imageRepositoryRef: {name: r}, policy: {alphabetical: {}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageRepository
+metadata: {name: r, namespace: automation-ns}
+spec: {image: image}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageUpdateAutomation
+metadata: {name: a, namespace: automation-ns}
+spec: {update: {path: ./setters, strategy: Setters}}
+";
+    let marked = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: foo\n  namespace: bar\nspec:\n  containers:\n  - name: c\n    image: image:v1.0.0 # {\"$imagepolicy\": \"automation-ns:policy\"}\n  - name: d\n    image: image:v1.0.0 # {\"$imagepolicy\": \"automation-ns:unchanged\"}\n";
+    let kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: container\n    newName: replaced # {\"$imagepolicy\": \"automation-ns:policy:name\"}\n    newTag: v1 # {\"$imagepolicy\": \"automation-ns:policy:tag\"}\n";
+    let t = tree(&[
+        ("flux/policies.yaml", policies),
+        ("setters/marked.yaml", marked),
+        ("setters/Kustomization", kustomization),
+        (
+            "setters/kustomization.yml",
+            &format!(
+                "{kustomization}    newDigest: sha256:1234567890abcdef # {{\"$imagepolicy\": \"automation-ns:policy-with-digest:digest\"}}\n"
+            ),
+        ),
+        (
+            "setters/otherns.yaml",
+            "kind: Deployment\nimage: user:v1.0.0 # {\"$imagepolicy\": \"other-namespace:policy\"}\n",
+        ),
+        ("setters/unmarked.yaml", "kind: Deployment\nimage: image:v1.0.0\n"),
+        ("outside/marked.yaml", marked),
+    ]);
+    let digest = "sha256:6745aaad46d795c9836632e1fb62f24b7e7f4c843144da8e47a5465c411a14be";
+    let input = ImageUpdateInput {
+        latest: [
+            ("automation-ns:policy".to_string(), "index.repo.fake/updated:v1.0.1".to_string()),
+            ("automation-ns:unchanged".to_string(), "image:v1.0.0".to_string()),
+            ("automation-ns:policy-with-digest".to_string(), format!("image:v1.0.0@{digest}")),
+        ]
+        .into(),
+        ..ImageUpdateInput::default()
+    };
+    let out = update(&t, &input);
+    let files: Vec<&str> = out.edits.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(
+        files,
+        vec!["setters/Kustomization", "setters/kustomization.yml", "setters/marked.yaml"]
+    );
+    let summary: Vec<(String, String, String, String)> = out
+        .changes
+        .iter()
+        .map(|c| (c.file.clone(), c.object.name.clone(), c.new.clone(), c.setter.clone()))
+        .collect();
+    let row = |f: &str, n: &str, v: &str, s: &str| {
+        (f.to_string(), n.to_string(), v.to_string(), s.to_string())
+    };
+    assert_eq!(
+        summary,
+        vec![
+            row("Kustomization", "", "index.repo.fake/updated", "automation-ns:policy:name"),
+            row("Kustomization", "", "v1.0.1", "automation-ns:policy:tag"),
+            row("kustomization.yml", "", "index.repo.fake/updated", "automation-ns:policy:name"),
+            row("kustomization.yml", "", "v1.0.1", "automation-ns:policy:tag"),
+            row("kustomization.yml", "", digest, "automation-ns:policy-with-digest:digest"),
+            row("marked.yaml", "foo", "index.repo.fake/updated:v1.0.1", "automation-ns:policy"),
+        ]
+    );
+    assert!(out.policies.iter().all(|p| p.pinned));
+    assert_eq!(out.automations[0].path, "setters");
+}
+
+#[test]
+fn selectors_namespaces_and_digests() {
+    let objects = "\
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageRepository
+metadata: {name: app, namespace: apps}
+spec: {image: ghcr.io/x/app}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: app, namespace: apps, labels: {tier: web}}
+spec:
+  imageRepositoryRef: {name: app}
+  policy: {numerical: {order: asc}}
+  digestReflectionPolicy: Always
+  filterTags: {pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)$', extract: '$ts'}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: other, namespace: apps}
+spec: {imageRepositoryRef: {name: app}, policy: {alphabetical: {order: desc}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageUpdateAutomation
+metadata: {name: web, namespace: apps}
+spec:
+  update: {path: deploy}
+  policySelector: {matchLabels: {tier: web}}
+";
+    let deploy = "image: ghcr.io/x/app:main-0-1 # {\"$imagepolicy\": \"apps:app\"}\ntag: main-0-1 # {\"$imagepolicy\": \"apps:app:tag\"}\ndigest: none # {\"$imagepolicy\": \"apps:app:digest\"}\nother: x # {\"$imagepolicy\": \"apps:other:tag\"}\n";
+    let t = tree(&[("flux.yaml", objects), ("deploy/app.yaml", deploy)]);
+    let mut input = tags("ghcr.io/x/app", &["main-abc-100", "main-def-200", "v1", "main-0-1"]);
+    let out = update(&t, &input);
+    assert_eq!(out.policies[0].latest.as_deref(), Some("ghcr.io/x/app:main-def-200"));
+    // No digest given: the full and digest setters report it, the tag setter applies.
+    assert_eq!(out.changes.len(), 1, "{:?}", out.changes);
+    assert_eq!(out.changes[0].setter, "apps:app:tag");
+    assert!(
+        out.diagnostics.iter().filter(|d| d.code == "F018").count() == 2,
+        "{:?}",
+        out.diagnostics
+    );
+    input.digests.insert("ghcr.io/x/app:main-def-200".into(), "sha256:abc".into());
+    let out = update(&t, &input);
+    assert_eq!(out.policies[0].latest.as_deref(), Some("ghcr.io/x/app:main-def-200@sha256:abc"));
+    assert_eq!(
+        out.edits[0].after,
+        "image: ghcr.io/x/app:main-def-200@sha256:abc # {\"$imagepolicy\": \"apps:app\"}\ntag: main-def-200 # {\"$imagepolicy\": \"apps:app:tag\"}\ndigest: sha256:abc # {\"$imagepolicy\": \"apps:app:digest\"}\nother: x # {\"$imagepolicy\": \"apps:other:tag\"}\n"
+    );
+    // The other policy is not selected: its marker is out of scope.
+    let diagnostics = check(&t);
+    assert!(
+        diagnostics.iter().any(|d| d.code == "F011" && d.message.contains("apps:other:tag")),
+        "{diagnostics:?}"
+    );
+}
+
+#[test]
+fn elections_that_fail_are_results_with_reasons() {
+    let objects = "\
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: bad-range, namespace: ns}
+spec: {imageRepositoryRef: {name: r}, policy: {semver: {range: '1.0.0p'}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: no-repo, namespace: ns}
+spec: {imageRepositoryRef: {name: missing}, policy: {semver: {range: '*'}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: no-tags, namespace: ns}
+spec: {imageRepositoryRef: {name: r2}, policy: {semver: {range: '*'}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: numbers, namespace: ns}
+spec: {imageRepositoryRef: {name: r}, policy: {numerical: {}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageRepository
+metadata: {name: r, namespace: ns}
+spec: {image: img}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageRepository
+metadata: {name: r2, namespace: ns}
+spec: {image: img2}
+";
+    let t = tree(&[("flux.yaml", objects)]);
+    let out = update(&t, &tags("img", &["1.0.0", "latest"]));
+    let reasons: Vec<(&str, Option<&str>, Vec<&str>)> = out
+        .policies
+        .iter()
+        .map(|p| {
+            (p.name.as_str(), p.latest.as_deref(), p.diagnostics.iter().map(|d| d.code).collect())
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            ("bad-range", None, vec!["F002"]),
+            ("no-repo", None, vec!["F007", "F012"]),
+            ("no-tags", None, vec!["F012"]),
+            ("numbers", None, vec!["F012"]),
+        ]
+    );
+    assert!(
+        out.policies[3].diagnostics[0]
+            .message
+            .contains("failed to parse invalid numeric value '1.0.0'")
+    );
+    assert!(out.policies[2].diagnostics[0].message.contains("no tags given for image 'img2'"));
+}
+
+#[test]
+fn bad_input_is_reported_not_fatal() {
+    let t = tree(&[
+        ("clusters/dev/image-automation.yaml", OBJECTS),
+        ("apps/payment-service/dev/image-patch.yaml", DEV_PATCH),
+    ]);
+    let mut input = tags(
+        "registry.example.com/payment-service",
+        &["2.2.0", "bad tag", "", "-x", &"a".repeat(200)],
+    );
+    input.digests.insert("nonsense".into(), "sha256:abc".into());
+    input.latest.insert("no-colon".into(), "x:1".into());
+    input.latest.insert("flux-system:other".into(), "registry:5000/app".into());
+    let out = update(&t, &input);
+    let f018: Vec<&str> =
+        out.diagnostics.iter().filter(|d| d.code == "F018").map(|d| d.message.as_str()).collect();
+    assert_eq!(f018.len(), 4, "{f018:?}");
+    assert!(f018[0].contains("4 tag(s) are not valid image tags"));
+    assert_eq!(
+        out.policies[0].latest.as_deref(),
+        Some("registry.example.com/payment-service:2.2.0")
+    );
+    // A pin with a registry port and a digest.
+    let mut input = ImageUpdateInput::default();
+    input.latest.insert(
+        "flux-system:payment-service".into(),
+        "registry.local:5000/payment-service:2.5.0@sha256:ab12".into(),
+    );
+    let out = update(&t, &input);
+    assert_eq!(out.policies[0].tag.as_deref(), Some("2.5.0"));
+    assert_eq!(out.policies[0].digest.as_deref(), Some("sha256:ab12"));
+    assert!(
+        out.edits[0]
+            .after
+            .contains("image: registry.local:5000/payment-service:2.5.0@sha256:ab12 #")
+    );
+    assert_eq!(out.policies[0].diagnostics[0].code, "F018");
+}
+
+#[test]
+fn hostile_repositories_do_not_panic() {
+    let mut rng = crate::test_rng::Rng(42);
+    let pieces = [
+        "apiVersion: image.toolkit.fluxcd.io/v1\n",
+        "kind: ImagePolicy\n",
+        "kind: ImageUpdateAutomation\n",
+        "metadata: {name: p, namespace: ns}\n",
+        "spec:\n",
+        "  policy: {semver: {range: ",
+        "'>=1'}}\n",
+        "  update: {path: ../..}\n",
+        "# {\"$imagepolicy\": \"ns:p\"}\n",
+        "- x # {\"$imagepolicy\": \"ns:p:tag\"}\n",
+        "a: b # {\"$imagepolicy\": \"ns:p\"}\n",
+        "---\n",
+        "--- x\n",
+        "  filterTags: {pattern: '(', extract: $1}\n",
+        "\t",
+        "[",
+        "{",
+        "&a ",
+        "*a\n",
+        "'",
+        "\"",
+        "|\n",
+        "  ",
+        "\r\n",
+        "é",
+        "spec: 5\n",
+        "metadata: []\n",
+    ];
+    for round in 0..300 {
+        let mut text = String::new();
+        for _ in 0..rng.below(25) {
+            text.push_str(pieces[rng.below(pieces.len() as u64) as usize]);
+        }
+        let t = tree(&[("f.yaml", text.as_str()), ("Kustomization", text.as_str())]);
+        let input = tags("img", &["1.0.0", "2.0.0"]);
+        let _ = update(&t, &input);
+        let _ = check(&t);
+        let _ = round;
+    }
+}
+
+#[test]
+fn validate_reports_f_codes_at_the_offending_scalar() {
+    let objects = "\
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: range, namespace: ns}
+spec: {imageRepositoryRef: {name: r}, policy: {semver: {range: '>=1.0.0 latest'}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: order, namespace: ns}
+spec: {imageRepositoryRef: {name: r}, policy: {alphabetical: {order: newest}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: regex, namespace: ns}
+spec: {imageRepositoryRef: {name: r}, policy: {numerical: {}}, filterTags: {pattern: '(?=x)'}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: unsupported, namespace: ns}
+spec: {imageRepositoryRef: {name: r}, policy: {numerical: {}}, filterTags: {pattern: '\\pL+'}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: kind, namespace: ns}
+spec: {imageRepositoryRef: {name: r}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: repo, namespace: ns}
+spec: {imageRepositoryRef: {name: nope}, policy: {semver: {range: '*'}, numerical: {}}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageRepository
+metadata: {name: r, namespace: ns}
+spec: {image: img, exclusionList: ['[']}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageUpdateAutomation
+metadata: {name: a, namespace: ns}
+spec: {update: {strategy: Regex}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageUpdateAutomation
+metadata: {name: b, namespace: ns}
+spec: {update: {path: deploy}, policySelector: {matchExpressions: [{key: k, operator: In}]}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageRepository
+metadata: {name: wrong, namespace: ns}
+spec: {image: [a]}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageRepository
+metadata: {name: r, namespace: ns}
+spec: {image: img}
+";
+    let markers = "\
+a: x # {\"$imagepolicy\": \"ns:rnage\"}
+b: [x] # {\"$imagepolicy\": \"ns:range\"}
+c: x # {\"$imagePolicy\": \"ns:range\"}
+d: x # {\"$imagepolicy\": \"range\"}
+e: x # {\"$imagepolicy\": \"ns:range:version\"}
+";
+    let t = tree(&[
+        ("flux.yaml", objects),
+        ("deploy/app.yaml", markers),
+        ("bad.yaml", "x: 1\n--- junk\ny: 2 # {\"$imagepolicy\": \"ns:range\"}\n"),
+    ]);
+    let diagnostics = check(&t);
+    let at = |code: &str| -> Vec<(String, String)> {
+        diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .map(|d| {
+                let file = d.file.clone().unwrap_or_default();
+                let text = t.text(&file).unwrap_or_default();
+                let snippet = d.span.map_or(String::new(), |s| text[s.range()].to_string());
+                (file, snippet)
+            })
+            .collect()
+    };
+    let one = |code: &str| -> String {
+        let found = at(code);
+        assert_eq!(found.len(), 1, "{code}: {found:?} in {diagnostics:?}");
+        found[0].1.clone()
+    };
+    assert_eq!(one("F002"), "'>=1.0.0 latest'");
+    assert_eq!(one("F003"), "newest");
+    assert_eq!(
+        at("F004").iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(),
+        vec!["'['", "'(?=x)'"]
+    );
+    assert_eq!(one("F005"), "'\\pL+'");
+    assert_eq!(one("F006"), "kind");
+    assert_eq!(one("F007"), "nope");
+    assert_eq!(one("F017"), "{semver: {range: '*'}, numerical: {}}");
+    assert_eq!(one("F001"), "[a]");
+    assert_eq!(one("F019"), "r");
+    assert_eq!(at("F014").len(), 2);
+    assert_eq!(one("F013"), "");
+    let f008 = at("F008");
+    assert_eq!(f008.len(), 3, "{f008:?}");
+    assert_eq!(f008[0].1, "# {\"$imagepolicy\": \"ns:rnage\"}");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.code == "F008" && d.help.as_deref() == Some("did you mean ns:range?"))
+    );
+    assert_eq!(one("F009"), "# {\"$imagepolicy\": \"ns:range\"}");
+    assert_eq!(one("F010"), "# {\"$imagePolicy\": \"ns:range\"}");
+}
+
+#[test]
+fn no_automation_means_no_change() {
+    let objects = OBJECTS.split("---\n# Image automation").next().unwrap_or_default();
+    let t = tree(&[("flux.yaml", objects), ("apps/dev/patch.yaml", DEV_PATCH)]);
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.5.0"]));
+    assert!(out.edits.is_empty());
+    assert_eq!(out.policies[0].tag.as_deref(), Some("2.5.0"));
+    assert!(out.diagnostics.iter().any(|d| d.code == "F020"));
+    assert!(check(&t).iter().any(|d| d.code == "F020"));
+}
+
+#[test]
+fn automations_chain_on_shared_files_and_paths_are_relative() {
+    let objects = format!(
+        "{OBJECTS}---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageUpdateAutomation\nmetadata: {{name: second, namespace: flux-system}}\nspec: {{update: {{path: ./apps/payment-service}}}}\n"
+    );
+    let patch = format!(
+        "{DEV_PATCH}        - name: sidecar\n          image: x:1 # {{\"$imagepolicy\": \"flux-system:payment-service:tag\"}}\n"
+    );
+    let t = tree(&[("flux.yaml", &objects), ("apps/payment-service/dev/image-patch.yaml", &patch)]);
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.3.0"]));
+    // The first automation (flux-image-update, root path) changes both; the second finds
+    // nothing left to change.
+    assert_eq!(out.automations[0].changes.len(), 2);
+    assert_eq!(out.automations[0].changes[0].file, "apps/payment-service/dev/image-patch.yaml");
+    assert!(out.automations[1].changes.is_empty());
+    assert_eq!(out.edits.len(), 1);
+    let t = tree(&[
+        ("flux.yaml", &objects.replace("name: flux-image-update", "name: z-last")),
+        ("apps/payment-service/dev/image-patch.yaml", &patch),
+    ]);
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.3.0"]));
+    assert_eq!(out.automations[0].name, "second");
+    assert_eq!(out.automations[0].changes[0].file, "dev/image-patch.yaml");
+}
+
+#[test]
+fn update_path_file_missing_and_unknown_pins() {
+    let with_path = |path: &str| {
+        OBJECTS
+            .replace("    strategy: Setters", &format!("    strategy: Setters\n    path: {path}"))
+    };
+    let patch = ("apps/payment-service/dev/image-patch.yaml", DEV_PATCH);
+    let input = tags("registry.example.com/payment-service", &["2.4.0"]);
+    // A file as update.path: keys are relative to its directory.
+    let t =
+        tree(&[("flux.yaml", &with_path("./apps/payment-service/dev/image-patch.yaml")), patch]);
+    let out = update(&t, &input);
+    assert_eq!(out.changes[0].file, "image-patch.yaml");
+    // A path that does not exist: Flux fails the automation.
+    let t = tree(&[("flux.yaml", &with_path("clusters/nowhere")), patch]);
+    let out = update(&t, &input);
+    assert!(out.edits.is_empty());
+    assert!(
+        out.automations[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("'clusters/nowhere' does not exist"))
+    );
+    assert!(out.diagnostics.iter().any(|d| d.code == "F014"));
+    // A pin for a policy nobody defines.
+    let t = tree(&[("flux.yaml", OBJECTS), patch]);
+    let mut input = tags("registry.example.com/payment-service", &["2.4.0"]);
+    input.latest.insert("flux-system:ghost".into(), "x:1".into());
+    let out = update(&t, &input);
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "F018" && d.message.contains("flux-system:ghost"))
+    );
+    assert_eq!(out.edits.len(), 1);
+}
