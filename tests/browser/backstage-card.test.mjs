@@ -4,45 +4,22 @@
 // file. Screenshots go to target/screenshots/; docs/backstage-card.png in the README is a copy.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 
-const require = createRequire(import.meta.url);
-const { Workspace } = require('@baton/engine');
+import { baton, readTree, repoRoot } from '../js/helpers.mjs';
+import { launchChromium, openPage } from './chromium.mjs';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const screenshots = join(repoRoot, 'target', 'screenshots');
 const example = join(repoRoot, 'web-demo', 'example');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 // A Thursday inside the example's deployment window, so the window gate reads as it would then.
 const NOW = '2026-12-03T10:00:00Z';
 
-let context;
-let userDataDir;
+let browser;
 let pageDir;
-
-function readRepo(dir, files = {}) {
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) readRepo(full, files);
-    else files[relative(example, full).split('\\').join('/')] = readFileSync(full, 'utf8');
-  }
-  return files;
-}
 
 before(async () => {
   mkdirSync(screenshots, { recursive: true });
@@ -60,7 +37,7 @@ before(async () => {
     define: { 'process.env.NODE_ENV': '"production"' },
     loader: { '.css': 'empty', '.svg': 'dataurl', '.png': 'dataurl' },
   });
-  const ws = new Workspace(readRepo(example));
+  const ws = new baton.Workspace(readTree(example));
   const status = ws.status();
   const plans = {};
   for (const app of status.apps) {
@@ -85,28 +62,16 @@ before(async () => {
 <script>window.BATON_DATA = ${JSON.stringify(data).replaceAll('<', '\\u003c')};</script>
 <script src="card.js"></script></body></html>`,
   );
-  userDataDir = mkdtempSync(join(tmpdir(), 'baton-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 800, height: 700 },
-  });
+  browser = await launchChromium({ width: 800, height: 700 });
 });
 
 after(async () => {
-  await context?.close();
-  for (const dir of [userDataDir, pageDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  await browser?.close();
+  if (pageDir) rmSync(pageDir, { recursive: true, force: true });
 });
 
 test('the EntityBatonCard renders the example repository, and its dialog the plan', async () => {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  await page.goto(pathToFileURL(join(pageDir, 'index.html')).href);
+  const { page, problems } = await openPage(browser.context, pathToFileURL(join(pageDir, 'index.html')).href);
 
   const card = page.getByTestId('card');
   await card.getByTestId('baton-environments').waitFor();
