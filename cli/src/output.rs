@@ -135,14 +135,20 @@ pub fn status_text(status: &baton_core::status::Status, palette: Palette) -> Str
                 let v = |s: &Option<String>| {
                     s.as_deref().map_or_else(|| "(untagged)".to_string(), short)
                 };
+                let relation = match c.relation {
+                    baton_core::status::Relation::Behind => "behind  ",
+                    baton_core::status::Relation::Ahead => "ahead   ",
+                    baton_core::status::Relation::Diverged => "diverged",
+                };
                 out.push_str(&format!(
-                    "  pending {} → {}: {} {} {} → {}\n",
+                    "  {relation} {} → {}: {} {} {} → {} ({})\n",
                     pending.from,
                     pending.to,
                     c.workload,
                     c.container,
                     v(&c.from),
-                    v(&c.to)
+                    v(&c.to),
+                    c.note
                 ));
             }
         }
@@ -167,6 +173,9 @@ pub fn plan_text(plan: &baton_core::promote::PromotionPlan, palette: Palette) ->
             v(&c.from),
             v(&c.to)
         ));
+    }
+    for c in &plan.collateral {
+        out.push_str(&format!("  collateral: {}\n", c.message));
     }
     for e in &plan.edits {
         out.push('\n');

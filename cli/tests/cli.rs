@@ -64,7 +64,8 @@ fn bad_inputs_are_diagnostics_with_positions() {
             "malformed YAML",
             vec![("apps/web/base/deployment.yaml", b"kind: Deployment\nmetadata: [\n".to_vec())],
             "Y001",
-            "apps/web/base/deployment.yaml:3:1",
+            // The unclosed `[`, not the end of the file where the parser gave up.
+            "apps/web/base/deployment.yaml:2:11",
         ),
         (
             "missing resource",
@@ -167,7 +168,7 @@ fn status_and_promote_write_round_trip() {
     assert_eq!(status["apps"][0]["pending"][0]["changes"][0]["to"], "abc1234");
     let text = stdout(&baton(&repo, &["status"]));
     assert!(
-        text.contains("pending staging → production: Deployment/web web 1.0.0 → abc1234"),
+        text.contains("diverged staging → production: Deployment/web web 1.0.0 → abc1234 (not ordered: 'abc1234' is not a semantic version)"),
         "{text}"
     );
 
@@ -204,6 +205,33 @@ fn blocked_promotions_exit_one_and_context_is_read() {
         baton(&repo, &["promote", "--app", "web", "--to", "production", "--context", "bad.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown field"), "{}", stderr(&out));
+}
+
+/// Issue 14: a promotion whose edit also changes another workload says so in the terminal.
+#[test]
+fn promote_lists_collateral_changes() {
+    let deployment = |name: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  template:\n    spec:\n      containers:\n      - name: {name}\n        image: reg.example.com/platform:1.0.0\n"
+        )
+    };
+    let (web, api) = (deployment("web"), deployment("api"));
+    let repo = Repo::new(&[
+        ("apps/web/base/kustomization.yaml", b"resources: [deployment.yaml]\n"),
+        ("apps/web/base/deployment.yaml", web.as_bytes()),
+        ("apps/api/base/kustomization.yaml", b"resources: [deployment.yaml]\n"),
+        ("apps/api/base/deployment.yaml", api.as_bytes()),
+        ("envs/staging/kustomization.yaml", b"resources: [../../apps/web/base, ../../apps/api/base]\nimages:\n- name: reg.example.com/platform\n  newTag: 2.0.0\n"),
+        ("envs/production/kustomization.yaml", b"resources: [../../apps/web/base, ../../apps/api/base]\n"),
+        ("baton.yaml", b"apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: staging\n    path: envs/staging\n  - name: production\n    path: envs/production\n"),
+    ]);
+    let out = baton(&repo, &["promote", "--app", "web", "--to", "production"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("  collateral: envs/production: the change also alters Deployment/api: spec.template.spec.containers.[name=api].image reg.example.com/platform:1.0.0 → reg.example.com/platform:2.0.0\n"),
+        "{text}"
+    );
+    assert!(text.contains("warning[R009]"), "{text}");
 }
 
 /// SARIF `artifactLocation.uri` is a URI reference: spaces, `#`, `%` and non-ASCII characters

@@ -71,7 +71,7 @@ fn a_promotion_plan_comment() {
         ),
         "{md}"
     );
-    assert!(md.contains("<details><summary>Rendered diff of production (11 lines)</summary>\n\n```diff\n--- a/production/Deployment/payment-service\n"), "{md}");
+    assert!(md.contains("<details><summary>Rendered diff of production (11 lines)</summary>\n\n```diff\n--- a/production/Deployment/payments-production/payment-service\n"), "{md}");
     assert!(self_contained(&md));
 }
 

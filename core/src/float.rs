@@ -1,12 +1,152 @@
-//! Decimal text to `f64`, exactly as `str::parse::<f64>` does it, without its tables.
+//! Floats as Go reads and writes them: the engine's one float parser and one formatter.
 //!
-//! The standard parser's fast path (Eisel-Lemire) carries a 10 KB table of powers of five:
+//! **Formatting.** kustomize prints numbers through three Go routines, each with its own
+//! rules: `strconv.FormatFloat(f, 'g', -1, 64)` (go-yaml's printer, `fmt`'s `%v`), `'f'`
+//! (vars), and `encoding/json` (hashes, JSON patches, JSON held in strings). All of them start
+//! from the shortest digits that read back to the same `f64`, which Rust's `{:e}` gives; only
+//! the layout differs, so [`format_g`], [`format_g32`], [`format_f`], [`format_json`] and
+//! [`format_yaml`] share [`shortest`] and two layout helpers.
+//!
+//! **Parsing.** Decimal text to `f64`, exactly as `str::parse::<f64>` does it, without its
+//! tables. The standard parser's fast path (Eisel-Lemire) carries a 10 KB table of powers of five:
 //! the largest piece of incompressible data in the engine's WebAssembly build. The engine
 //! parses few floats, so this module uses only the exact method that parser falls back to
 //! (the "simple decimal conversion" also used by Go's `strconv`): the digits are kept as a
 //! decimal number and shifted by powers of two until the binary exponent and the rounded
 //! mantissa can be read off. It accepts the same text as `str::parse::<f64>` and gives the
 //! same value (correctly rounded, ties to even); the tests compare the two.
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, exponent form when the
+/// decimal exponent is below -4 or at least 6 (`1e+06`, `1.5e-07`), `NaN`, `+Inf`, `-Inf`.
+pub(crate) fn format_g(f: f64) -> String {
+    if !f.is_finite() {
+        return go_special(f).to_owned();
+    }
+    layout_g(f.is_sign_negative(), &shortest(&format!("{:e}", f.abs())))
+}
+
+/// `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that read back to the same
+/// `f32` (how `sigs.k8s.io/yaml` prints a float mapping key).
+pub(crate) fn format_g32(f: f32) -> String {
+    if !f.is_finite() {
+        return go_special(f64::from(f)).to_owned();
+    }
+    layout_g(f.is_sign_negative(), &shortest(&format!("{:e}", f.abs())))
+}
+
+/// `strconv.FormatFloat(f, 'f', -1, 64)`: shortest digits, never an exponent.
+pub(crate) fn format_f(f: f64) -> String {
+    if !f.is_finite() {
+        return go_special(f).to_owned();
+    }
+    layout_f(f.is_sign_negative(), &shortest(&format!("{:e}", f.abs())))
+}
+
+/// `encoding/json`'s float64: `'f'` layout, or `'e'` below 1e-6 and from 1e21 with a
+/// one-digit negative exponent tidied (`1e-7`, `1e+21`); `None` for NaN and infinities, which
+/// JSON refuses.
+pub(crate) fn format_json(f: f64) -> Option<String> {
+    if !f.is_finite() {
+        return None;
+    }
+    let abs = f.abs();
+    let digits = shortest(&format!("{abs:e}"));
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let text = layout_e(f.is_sign_negative(), &digits);
+        return Some(match text.split_once("e-0") {
+            Some((mantissa, exp)) => format!("{mantissa}e-{exp}"),
+            None => text,
+        });
+    }
+    Some(layout_f(f.is_sign_negative(), &digits))
+}
+
+/// go-yaml's float: [`format_g`], with YAML's `.inf`, `-.inf` and `.nan`.
+pub(crate) fn format_yaml(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".to_owned()
+    } else if f.is_infinite() {
+        if f > 0.0 { ".inf" } else { "-.inf" }.to_owned()
+    } else {
+        format_g(f)
+    }
+}
+
+/// Go's names for the values that have no digits.
+fn go_special(f: f64) -> &'static str {
+    if f.is_nan() {
+        "NaN"
+    } else if f > 0.0 {
+        "+Inf"
+    } else {
+        "-Inf"
+    }
+}
+
+/// Decimal digits (no leading or trailing zeros; none for zero) and the decimal point's
+/// position: the value is `0.d₁d₂… × 10^point`.
+struct Digits {
+    digits: String,
+    point: i32,
+}
+
+/// Reads the digits out of Rust's `{:e}` of a non-negative finite value (`1.5e-7`), which are
+/// the shortest that round-trip, as Go's are.
+fn shortest(scientific: &str) -> Digits {
+    let (mantissa, exp) = scientific.split_once('e').unwrap_or((scientific, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_start_matches('0').trim_end_matches('0').to_owned();
+    let point = if digits.is_empty() { 0 } else { exp.parse::<i32>().unwrap_or(0) + 1 };
+    Digits { digits, point }
+}
+
+fn layout_g(negative: bool, d: &Digits) -> String {
+    let exp = d.point - 1;
+    if !d.digits.is_empty() && !(-4..6).contains(&exp) {
+        layout_e(negative, d)
+    } else {
+        layout_f(negative, d)
+    }
+}
+
+/// `d.ddde±XX`: Go's `%e` with the shortest digits and at least two exponent digits.
+fn layout_e(negative: bool, d: &Digits) -> String {
+    let mut out = String::from(if negative { "-" } else { "" });
+    let (head, tail) = d.digits.split_at(1.min(d.digits.len()));
+    out.push_str(if head.is_empty() { "0" } else { head });
+    if !tail.is_empty() {
+        out.push('.');
+        out.push_str(tail);
+    }
+    let exp = if d.digits.is_empty() { 0 } else { d.point - 1 };
+    out.push_str(&format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs()));
+    out
+}
+
+/// Plain decimal notation with exactly the digits needed (`0` for zero).
+fn layout_f(negative: bool, d: &Digits) -> String {
+    let mut out = String::from(if negative { "-" } else { "" });
+    let digits = d.digits.as_str();
+    match usize::try_from(d.point) {
+        Ok(point) if point > 0 => {
+            out.push_str(&digits[..point.min(digits.len())]);
+            out.extend(std::iter::repeat_n('0', point.saturating_sub(digits.len())));
+            if digits.len() > point {
+                out.push('.');
+                out.push_str(&digits[point..]);
+            }
+        }
+        _ => {
+            out.push('0');
+            if !digits.is_empty() {
+                out.push('.');
+                out.extend(std::iter::repeat_n('0', d.point.unsigned_abs() as usize));
+                out.push_str(digits);
+            }
+        }
+    }
+    out
+}
 
 /// Digits kept; a longer mantissa is truncated, remembering whether a non-zero digit was cut.
 const MAX_DIGITS: usize = 768;
@@ -257,7 +397,7 @@ fn shift_for(n: i64) -> u32 {
 /// here as Go's `atofHex` does (round half to even, with denormals).
 pub(crate) fn parse_go_f64(s: &str) -> Option<f64> {
     let bytes = s.as_bytes();
-    if let Some(value) = go_special(bytes) {
+    if let Some(value) = go_special_text(bytes) {
         return Some(value);
     }
     let scan = GoFloatScan::read(bytes)?;
@@ -272,7 +412,7 @@ pub(crate) fn parse_go_f64(s: &str) -> Option<f64> {
 }
 
 /// Go's `special`: `[+-]inf`, `[+-]infinity`, `nan`, any case, and nothing after.
-fn go_special(s: &[u8]) -> Option<f64> {
+fn go_special_text(s: &[u8]) -> Option<f64> {
     let (negative, rest) = match s.first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -629,5 +769,65 @@ mod tests {
         }
         assert!(parse_go_f64("NaN").is_some_and(f64::is_nan));
         assert!(parse_go_f64("nan").is_some_and(f64::is_nan));
+    }
+
+    #[test]
+    fn go_layouts() {
+        let g = [
+            (1_000_000.0, "1e+06"),
+            (100_000.0, "100000"),
+            (8080.0, "8080"),
+            (1.5, "1.5"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.234_567e6, "1.234567e+06"),
+            (12_345_678_901_234_567_890.0, "1.2345678901234567e+19"),
+            (-2.5, "-2.5"),
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (123_456.0, "123456"),
+            (1e-300, "1e-300"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Inf"),
+        ];
+        for (f, want) in g {
+            assert_eq!(format_g(f), want, "{f}");
+        }
+        assert_eq!(format_g32(0.1), "0.1");
+        assert_eq!(format_g32(16_777_216.0), "1.6777216e+07");
+        assert_eq!(format_f(1_234_567.0), "1234567");
+        assert_eq!(format_f(1e21), "1000000000000000000000");
+        assert_eq!(format_f(0.000_012_5), "0.0000125");
+        assert_eq!(format_f(f64::INFINITY), "+Inf");
+        let json = [
+            (1.0, "1"),
+            (1.5, "1.5"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (1e-7, "1e-7"),
+            (1.5e-10, "1.5e-10"),
+            (0.000_001, "0.000001"),
+            (-0.0, "-0"),
+        ];
+        for (f, want) in json {
+            assert_eq!(format_json(f).as_deref(), Some(want), "{f}");
+        }
+        assert_eq!(format_json(f64::NAN), None);
+        assert_eq!(format_yaml(f64::NEG_INFINITY), "-.inf");
+        assert_eq!(format_yaml(f64::NAN), ".nan");
+        assert_eq!(format_yaml(2.5e-7), "2.5e-07");
+    }
+
+    #[test]
+    fn formatted_floats_read_back() {
+        let mut rng = Rng(0x5851_f42d_4c95_7f2d);
+        for _ in 0..4_000 {
+            let f = f64::from_bits(rng.next());
+            if f.is_finite() {
+                for text in [format_g(f), format_f(f), format_json(f).unwrap_or_default()] {
+                    assert_eq!(parse_f64(&text).map(f64::to_bits), Some(f.to_bits()), "{text}");
+                }
+            }
+        }
     }
 }

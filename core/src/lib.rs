@@ -7,15 +7,19 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod changeset;
 pub mod diagnostic;
 pub mod diff;
 mod float;
 pub mod flux;
 pub mod gates;
+pub mod glob;
 pub mod gostring;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;
+pub mod repo;
+pub mod rollouts;
 pub mod semver;
 pub mod sort;
 pub mod source;
@@ -24,6 +28,7 @@ pub mod status;
 mod test_rng;
 pub mod tree;
 pub mod vecmap;
+pub mod work;
 pub mod workspace;
 pub mod yaml;
 

@@ -262,6 +262,16 @@ pub fn relative(from: &str, path: &str) -> String {
     if out.is_empty() { ".".to_string() } else { out.join("/") }
 }
 
+/// A tree of text files, for tests.
+#[cfg(test)]
+pub(crate) fn of(files: &[(&str, &str)]) -> FileTree {
+    let mut tree = FileTree::new();
+    for (path, text) in files {
+        tree.insert(path, *text).unwrap();
+    }
+    tree
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,10 +3,11 @@
 //!
 //! An editor calls `validate` on every keystroke, so the second call must cost only what
 //! the edit can change. Parses are cached by text identity; each render remembers every
-//! path it consulted ([`ReadSet`]), and an edit drops exactly the renders that consulted the
+//! path it consulted ([`crate::source::ReadSet`]), and an edit drops exactly the renders that consulted the
 //! edited path (or looked in its directory). Counters let tests observe this directly.
+//!
+//! Operations do not take the workspace: they take its pieces, a [`Repo`] (see [`crate::repo`]).
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -14,19 +15,11 @@ use serde::Serialize;
 use crate::diagnostic::{self, Diagnostic};
 use crate::kustomize::{self, Rendered};
 use crate::pipeline::Pipeline;
-use crate::source::{ParseCache, ReadSet, Source, diagnostics_cached, parse_cached};
+use crate::repo::{Renders, Repo};
 use crate::tree::{self, Content, FileTree, PathError};
 use crate::vecmap::{VecMap, VecSet};
 
-/// Work counters, for tests and benchmarks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Stats {
-    /// YAML parses run since the workspace was made.
-    pub parses: usize,
-    /// Overlay renders run (not served from cache).
-    pub renders: usize,
-}
+pub use crate::repo::Stats;
 
 /// The result of `validate`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -39,15 +32,10 @@ pub struct Validation {
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
     tree: FileTree,
-    parses: ParseCache,
-    renders: BTreeMap<String, (Rendered, ReadSet)>,
-    render_count: usize,
+    renders: Renders,
     /// What `validate` walks, kept until a file is added or removed or a file that shapes
     /// the repository (a kustomization, `baton.yaml`, CODEOWNERS, a Helm chart) changes.
     structure: Option<Structure>,
-    /// The pipeline model (apps, environments), kept until a file is added or removed or
-    /// `baton.yaml` changes: it depends on nothing else. `status` and `planPromotion` use it.
-    pipeline: Option<Arc<Pipeline>>,
 }
 
 /// The shape of the repository, as far as `validate` is concerned, and what the last
@@ -56,7 +44,7 @@ pub struct Workspace {
 struct Structure {
     /// YAML files to check for syntax (not Helm templates), sorted.
     yaml_files: Vec<String>,
-    /// Kustomization directories (`validate` renders those that are not components).
+    /// Kustomization directories (`validate` renders those that are not components), sorted.
     render_dirs: Vec<String>,
     /// Problems in `baton.yaml` and CODEOWNERS.
     config_diagnostics: Vec<Diagnostic>,
@@ -75,6 +63,8 @@ struct Found {
     /// Files edited and render directories dropped since the last `validate`.
     dirty_files: VecSet<String>,
     dirty_dirs: VecSet<String>,
+    /// YAML files that hold an Argo Rollout: linted alone when no render reads them.
+    rollout_files: VecSet<String>,
 }
 
 impl Workspace {
@@ -88,6 +78,11 @@ impl Workspace {
         &self.tree
     }
 
+    /// The pieces operations work on: the tree and the render cache (see [`crate::repo`]).
+    pub fn repo(&mut self) -> Repo<'_> {
+        Repo::new(&self.tree, &mut self.renders)
+    }
+
     /// Adds or replaces a file. Returns the normalized path.
     pub fn set_file(&mut self, path: &str, text: &str) -> Result<String, PathError> {
         let path = tree::file_path(path)?;
@@ -98,7 +93,7 @@ impl Workspace {
         self.tree.insert(&path, text)?;
         if !existed {
             self.structure = None;
-            self.pipeline = None;
+            self.renders.invalidate_pipeline();
         }
         self.invalidate(&path);
         Ok(path)
@@ -108,7 +103,7 @@ impl Workspace {
     pub fn set_file_bytes(&mut self, path: &str, bytes: Vec<u8>) -> Result<String, PathError> {
         let path = self.tree.insert_bytes(path, bytes)?;
         self.structure = None;
-        self.pipeline = None;
+        self.renders.invalidate_pipeline();
         self.invalidate(&path);
         Ok(path)
     }
@@ -119,28 +114,16 @@ impl Workspace {
         let removed = self.tree.remove(&path);
         if removed {
             self.structure = None;
-            self.pipeline = None;
+            self.renders.invalidate_pipeline();
             self.invalidate(&path);
         }
         removed
     }
 
     fn invalidate(&mut self, path: &str) {
-        let mut dropped = Vec::new();
-        self.renders.retain(|dir, (_, reads)| {
-            let keep = !reads.touches(path);
-            if !keep {
-                dropped.push(dir.clone());
-            }
-            keep
-        });
-        // Only this path's parse can be stale (the cache also checks text identity).
-        self.parses.forget(path);
+        let dropped = self.renders.invalidate(path);
         if self.structure.is_some() && shapes_structure(&self.tree, path) {
             self.structure = None;
-        }
-        if path == crate::pipeline::config::PIPELINE_FILE {
-            self.pipeline = None;
         }
         if let Some(found) = self.structure.as_mut().and_then(|s| s.found.as_mut()) {
             found.dirty_files.insert(path.to_string());
@@ -148,14 +131,23 @@ impl Workspace {
         }
     }
 
-    /// The pipeline model of the repository (cached; see the `pipeline` field).
+    /// The pipeline model of the repository (cached until a file is added or removed or
+    /// `baton.yaml` changes).
     pub fn pipeline(&mut self) -> Arc<Pipeline> {
-        self.pipeline.get_or_insert_with(|| Arc::new(Pipeline::load(&self.tree))).clone()
+        self.repo().pipeline()
     }
 
     #[must_use]
     pub fn stats(&self) -> Stats {
-        Stats { parses: self.parses.parses, renders: self.render_count }
+        self.renders.stats()
+    }
+
+    /// Limits the work of the following operations to `limit` more steps in total (counted
+    /// from what is spent already), or removes the limit. Past it, operations stop and say so
+    /// (`R013`). For tests and watchdogs; there is no limit by default.
+    pub fn set_work_limit(&mut self, limit: Option<u64>) {
+        let spent = self.renders.meter().spent();
+        self.renders.set_work_limit(limit.map(|l| spent.saturating_add(l)));
     }
 
     /// Renders the kustomization in `dir` (cached until a file it consulted changes).
@@ -165,49 +157,33 @@ impl Workspace {
 
     /// [`Workspace::render`] without the copy: the cached render itself.
     pub fn render_ref(&mut self, dir: &str) -> &Rendered {
-        self.render_with_tree(dir).0
+        self.repo().into_render(dir)
     }
 
-    /// The cached render of `dir` (rendering it if needed) and the tree, borrowed together so
-    /// that a caller can read both without copying the render.
-    pub fn render_with_tree(&mut self, dir: &str) -> (&Rendered, &FileTree) {
-        let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
-        self.ensure_rendered(&key)
-    }
-
-    /// The cached render of `key` (a normalized directory), rendering it if needed.
-    /// The cached render of `key` (a normalized directory), rendering it if needed, and the tree.
-    fn ensure_rendered(&mut self, key: &str) -> (&Rendered, &FileTree) {
-        let Workspace { tree, parses, renders, render_count, .. } = self;
-        if !renders.contains_key(key) {
-            let mut source = Source::new(tree, parses);
-            let (mut rendered, mut reads) = kustomize::render(&mut source, key);
-            *render_count += 1;
-            locate_all(tree, &mut rendered.diagnostics);
-            diagnostic::sort(&mut rendered.diagnostics);
-            // The render stays cached until an edit touches what it read: keep no spare
-            // capacity (output is built by appending; a fleet holds thousands of renders).
-            rendered.yaml.shrink_to_fit();
-            rendered.resources.shrink_to_fit();
-            rendered.diagnostics.shrink_to_fit();
-            reads.shrink_to_fit();
-            renders.insert(key.to_string(), (rendered, reads));
+    /// How the updates of an overlay's Rollouts and Deployments unfold (see
+    /// [`crate::rollouts::simulate`]).
+    pub fn simulate_rollout(
+        &mut self,
+        request: &crate::rollouts::SimulateRequest,
+    ) -> crate::rollouts::Simulation {
+        let Workspace { tree, renders, .. } = self;
+        let rendered = Repo::new(tree, renders).into_render(&request.overlay);
+        let mut simulation = crate::rollouts::simulate(rendered, request.name.as_deref());
+        for rollout in &mut simulation.rollouts {
+            diagnostic::locate_all(tree, &mut rollout.diagnostics);
         }
-        (&renders[key].0, tree)
+        diagnostic::locate_all(tree, &mut simulation.diagnostics);
+        simulation
     }
 
     /// The paths the render of `dir` consulted (rendering it if needed).
     pub fn consulted(&mut self, dir: &str) -> crate::source::ReadSet {
-        let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
-        if !self.renders.contains_key(&key) {
-            self.render(&key);
-        }
-        self.renders.get(&key).map(|(_, reads)| reads.clone()).unwrap_or_default()
+        self.repo().consulted(dir).clone()
     }
 
     /// What every app runs in every environment, and the pending promotions.
     pub fn status(&mut self) -> crate::status::Status {
-        crate::status::status(self)
+        crate::status::status(&mut self.repo())
     }
 
     /// Plans a promotion (see [`crate::promote`]).
@@ -215,11 +191,12 @@ impl Workspace {
         &mut self,
         request: &crate::promote::PromotionRequest,
     ) -> crate::promote::PromotionPlan {
-        crate::promote::plan(self, request)
+        crate::promote::plan(&mut self.repo(), request)
     }
 
-    /// Diagnostics for every file the engine understands: YAML syntax everywhere, and every
-    /// kustomization (other than components) rendered.
+    /// Diagnostics for every file the engine understands: YAML syntax everywhere, every
+    /// kustomization (other than components) rendered, and Argo Rollouts checked in each
+    /// render and in the YAML files no render reads.
     ///
     /// After the first call, only what changed is redone: the syntax of edited files and the
     /// renders an edit dropped; the rest comes from the last call's findings (an editor calls
@@ -239,7 +216,7 @@ impl Workspace {
             }
             for path in std::mem::take(&mut found.dirty_files) {
                 if structure.yaml_files.binary_search(&path).is_ok() {
-                    self.check_syntax(&path, &mut found.syntax);
+                    self.check_syntax(&path, &mut found);
                 }
             }
             found
@@ -250,14 +227,14 @@ impl Workspace {
             // directory is a component is checked right before its render reads the same
             // kustomization (one parse, while the tree is in the cache).
             for dir in &structure.render_dirs {
-                if self.is_component(dir) {
+                if self.repo().is_component(dir) {
                     found.components.insert(dir.clone());
                 } else {
                     self.check_render(dir, &mut found.renders);
                 }
             }
             for path in &structure.yaml_files {
-                self.check_syntax(path, &mut found.syntax);
+                self.check_syntax(path, &mut found);
             }
             found
         };
@@ -269,17 +246,34 @@ impl Workspace {
             .chain(&structure.config_diagnostics)
             .cloned()
             .collect();
+        // A file with a Rollout that no render reads is checked as `kubectl argo rollouts lint
+        // -f` would; a file a render reads is checked through the render (a patch is a
+        // partial object).
+        for path in &found.rollout_files {
+            if self.renders.any_render_read(path) {
+                continue;
+            }
+            if let Some(parsed) = self.renders.parse(&self.tree, path) {
+                diagnostics.extend(crate::rollouts::lint_file(&Arc::from(path.as_str()), &parsed));
+            }
+        }
+        if self.renders.meter().exhausted() {
+            diagnostics.push(self.renders.meter().exhausted_diagnostic("validate"));
+        }
         structure.found = Some(found);
         self.structure = Some(structure);
-        locate_all(&self.tree, &mut diagnostics);
+        diagnostic::locate_all(&self.tree, &mut diagnostics);
         diagnostic::sort(&mut diagnostics);
         diagnostics.dedup();
         Validation { diagnostics }
     }
 
-    /// Renders `dir` for `validate` and records its findings.
+    /// Renders `dir` for `validate` and records its findings, Argo Rollouts checks included.
     fn check_render(&mut self, dir: &str, found: &mut VecMap<String, Vec<Diagnostic>>) {
-        let diagnostics = self.ensure_rendered(dir).0.diagnostics.clone();
+        let Workspace { tree, renders, .. } = self;
+        let rendered = Repo::new(tree, renders).into_render(dir);
+        let mut diagnostics = rendered.diagnostics.clone();
+        diagnostics.extend(crate::rollouts::check_render(rendered));
         if diagnostics.is_empty() {
             found.remove(dir);
         } else {
@@ -288,7 +282,7 @@ impl Workspace {
     }
 
     /// Checks the syntax of one YAML file for `validate` and records its findings.
-    fn check_syntax(&mut self, path: &str, found: &mut VecMap<String, Vec<Diagnostic>>) {
+    fn check_syntax(&mut self, path: &str, found: &mut Found) {
         let diagnostics = match self.tree.get(path) {
             Some(Content::NotUtf8 { valid_up_to, .. }) => vec![
                 Diagnostic::new(
@@ -301,13 +295,30 @@ impl Workspace {
                 vec![crate::source::too_large(path, text.len() as u64)]
             }
             Some(Content::TooLarge { len }) => vec![crate::source::too_large(path, *len)],
-            Some(Content::Text(text)) => diagnostics_cached(&mut self.parses, path, text).to_vec(),
+            Some(Content::Text(text)) => self.renders.syntax_diagnostics(path, text),
             None => Vec::new(),
         };
-        if diagnostics.is_empty() {
-            found.remove(path);
+        // A Rollout can only be where the text names the kind; only such files are parsed
+        // for their objects (the syntax check keeps no parse tree).
+        let holds_rollout = match self.tree.get(path) {
+            Some(Content::Text(text))
+                if text.len() <= tree::MAX_FILE_BYTES && text.contains("Rollout") =>
+            {
+                self.renders
+                    .parse(&self.tree, path)
+                    .is_some_and(|parsed| crate::rollouts::has_rollout(&parsed))
+            }
+            _ => false,
+        };
+        if holds_rollout {
+            found.rollout_files.insert(path.to_string());
         } else {
-            found.insert(path.to_string(), diagnostics);
+            found.rollout_files.remove(path);
+        }
+        if diagnostics.is_empty() {
+            found.syntax.remove(path);
+        } else {
+            found.syntax.insert(path.to_string(), diagnostics);
         }
     }
 
@@ -316,11 +327,12 @@ impl Workspace {
         let yaml_files = self
             .tree
             .paths()
-            .filter(|p| is_yaml_path(p) && !in_helm_templates(&self.tree, p))
+            .filter(|p| is_yaml_path(p) && !crate::repo::in_helm_templates(&self.tree, p))
             .map(str::to_string)
             .collect();
-        let render_dirs = self.kustomization_dirs();
-        let mut config_diagnostics = self.pipeline().diagnostics.clone();
+        let mut repo = self.repo();
+        let render_dirs = repo.kustomization_dirs();
+        let mut config_diagnostics = repo.pipeline().diagnostics.clone();
         if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
             let (_, problems) =
                 crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
@@ -332,56 +344,7 @@ impl Workspace {
     /// Directories holding a kustomization file, sorted.
     #[must_use]
     pub fn kustomization_dirs(&self) -> Vec<String> {
-        let mut dirs = BTreeSet::new();
-        for path in self.tree.paths() {
-            if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path))
-                && !in_helm_templates(&self.tree, path)
-            {
-                dirs.insert(tree::parent(path).to_string());
-            }
-        }
-        dirs.into_iter().collect()
-    }
-
-    fn is_component(&mut self, dir: &str) -> bool {
-        for name in kustomize::kustomization::KUSTOMIZATION_FILE_NAMES {
-            let path = kustomize::build::join_file(dir, name);
-            if let Some(Content::Text(text)) = self.tree.get(&path) {
-                let parsed = parse_cached(&mut self.parses, &path, text);
-                return parsed.documents.iter().any(|d| {
-                    d.root.get("kind").and_then(crate::yaml::Node::scalar) == Some("Component")
-                });
-            }
-        }
-        false
-    }
-}
-
-/// Fills in LSP ranges for diagnostics whose files are in the tree.
-pub fn locate_all(tree: &FileTree, diagnostics: &mut [Diagnostic]) {
-    let text_of = |f: &str| -> Option<&str> {
-        match tree.get(f) {
-            Some(Content::Text(text)) => Some(text),
-            // The valid prefix of a file that is not UTF-8 still positions the bad byte.
-            Some(Content::NotUtf8 { bytes, valid_up_to, .. }) => {
-                std::str::from_utf8(&bytes[..*valid_up_to]).ok()
-            }
-            _ => None,
-        }
-    };
-    // One line index per file, however many diagnostics point into it.
-    let mut indexes: BTreeMap<String, diagnostic::LineIndex> = BTreeMap::new();
-    for d in diagnostics.iter() {
-        for file in d.file.iter().chain(d.related.iter().map(|r| &r.file)) {
-            if !indexes.contains_key(file.as_str())
-                && let Some(text) = text_of(file)
-            {
-                indexes.insert(file.clone(), diagnostic::LineIndex::new(text));
-            }
-        }
-    }
-    for d in diagnostics {
-        d.locate_indexed(|f| Some((text_of(f)?, indexes.get(f)?)));
+        crate::repo::kustomization_dirs(&self.tree)
     }
 }
 
@@ -399,23 +362,6 @@ fn is_yaml_path(path: &str) -> bool {
     let name = tree::file_name(path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     matches!(extension.as_deref(), Some("yaml" | "yml")) || name == "Kustomization"
-}
-
-/// Files under a Helm chart's `templates/` are Go templates, not YAML.
-fn in_helm_templates(tree: &FileTree, path: &str) -> bool {
-    let mut dir = tree::parent(path);
-    let mut below_templates = false;
-    loop {
-        if tree::file_name(dir) == "templates" {
-            below_templates = true;
-        } else if below_templates && tree.is_file(&kustomize::build::join_file(dir, "Chart.yaml")) {
-            return true;
-        }
-        if dir.is_empty() {
-            return false;
-        }
-        dir = tree::parent(dir);
-    }
 }
 
 #[cfg(test)]
@@ -482,7 +428,7 @@ mod tests {
         let tree = fleet(6);
         let mut ws = Workspace {
             tree: tree.clone(),
-            parses: ParseCache::with_budget(64),
+            renders: Renders::with_parse_budget(64),
             ..Workspace::default()
         };
         assert!(ws.validate().diagnostics.is_empty());

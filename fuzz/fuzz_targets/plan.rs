@@ -39,8 +39,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     for edit in &plan.edits {
-        assert_eq!(tree.text(&edit.path), Some(edit.before.as_str()), "`before` is not the file");
-        ws.set_file(&edit.path, &edit.after).expect("edited paths are valid");
+        assert_eq!(tree.text(&edit.path), edit.before.as_deref(), "`before` is not the file");
+        match &edit.after {
+            Some(after) => {
+                ws.set_file(&edit.path, after).expect("edited paths are valid");
+            }
+            None => assert!(ws.remove_file(&edit.path), "a deleted file exists"),
+        }
     }
     let again = ws.plan_promotion(&request);
     assert!(

@@ -153,7 +153,10 @@ export function workspaceEdit(
   const edits: { uri: string; edit: TextEdit }[] = [];
   for (const e of plan.edits) {
     const current = project.text(e.path);
-    if (current !== e.before) return `'${e.path}' changed since the plan was made; plan again`;
+    if (current !== (e.before ?? undefined)) return `'${e.path}' changed since the plan was made; plan again`;
+    // A change set may create (before: null) or delete (after: null) a file; a promotion only
+    // edits files, and creating or deleting needs resource operations this edit does not send.
+    if (e.before === null || e.after === null) return `the plan ${e.before === null ? 'creates' : 'deletes'} '${e.path}', which this command does not do`;
     edits.push({ uri: project.uriOf(e.path), edit: smallestEdit(e.before, e.after) });
   }
   if (documentChanges) {

@@ -273,7 +273,9 @@ async function promote(arg: unknown): Promise<PromoteResult | null> {
   if (!result.applied) return done(false, result.failureReason ?? 'the editor did not apply the edit');
   // Files the editor does not hold open get no didChange: take the planned text now.
   for (const e of planned.edits) {
-    if (!documents.get(project.uriOf(e.path))) project.setFile(e.path, e.after);
+    if (documents.get(project.uriOf(e.path))) continue;
+    if (e.after === null) project.removeFile(e.path);
+    else project.setFile(e.path, e.after);
   }
   queueValidation();
   return done(true, null);

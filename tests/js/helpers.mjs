@@ -86,3 +86,32 @@ export function assertJsonData(value, path = '$') {
 
 /** The diagnostics of a result with the given code. */
 export const withCode = (result, code) => result.diagnostics.filter((d) => d.code === code);
+
+/** The seed document's canary, made a valid Rollout (selector and pod template added). */
+export const SEED_CANARY = `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: payment-service
+spec:
+  replicas: 5
+  selector:
+    matchLabels: {app: payment-service}
+  template:
+    metadata:
+      labels: {app: payment-service}
+    spec:
+      containers:
+        - name: payment-service
+          image: registry.example.com/payment-service:abc1234
+  strategy:
+    canary:
+      steps:
+        - setWeight: 10       # 10% canary traffic
+        - pause: {duration: 5m}
+        - analysis:           # Automated analysis
+            templates:
+              - templateName: success-rate
+        - setWeight: 50       # 50% canary traffic
+        - pause: {duration: 10m}
+        - setWeight: 100      # Full promotion
+`;

@@ -27,6 +27,19 @@ import type {
   GateStatus,
   FileEdit,
   PullRequest,
+  SimulateRequest,
+  SimulationResult,
+  RolloutSimulation,
+  SimulationState,
+  RolloutStrategy,
+  WorkloadStrategy,
+  DeploymentStrategy,
+  CollateralChange,
+  ResourceRef,
+  FieldChange,
+  ResourceChangeKind,
+  Relation,
+  Comparison,
 } from '@baton/engine';
 
 const v: string = version();
@@ -46,6 +59,11 @@ for (const app of status.apps) {
   const a: AppStatus = app;
   for (const env of a.environments) {
     const e: EnvironmentStatus = env;
+    for (const w of e.workloads) {
+      const strategy: DeploymentStrategy = w.strategy;
+      const row: WorkloadStrategy = w;
+      void [row.workload, strategy, row.how, row.risk, row.rollback];
+    }
     for (const image of e.images) {
       const i: ImageStatus = image;
       const at: string = i.source ? `${i.source.file}:${i.source.line}` : '-';
@@ -54,7 +72,9 @@ for (const app of status.apps) {
   }
   for (const pending of a.pending) {
     const changes: PendingChange[] = pending.changes;
-    void [pending.from, pending.to, changes.map((c) => `${c.from ?? '-'}→${c.to ?? '-'}`)];
+    const relations: Relation[] = changes.map((c) => c.relation);
+    const semver: boolean = changes.every((c) => c.comparison === 'semver');
+    void [pending.from, pending.to, changes.map((c) => `${c.from ?? '-'}→${c.to ?? '-'} (${c.note})`), relations, semver];
   }
 }
 const request: PromotionRequest = { app: 'web', to: 'production', context: { approvals: ['bob'], now: '2026-11-26T10:00:00Z' } };
@@ -62,12 +82,41 @@ const plan: PromotionPlan = ws.planPromotion(request);
 const gates: GateResult[] = plan.gates;
 const verdicts: GateStatus[] = gates.map((g) => g.status);
 const edits: FileEdit[] = plan.edits;
+// A change set creates (before: null), deletes (after: null) or edits files.
+const writes: [string, string | null][] = edits.map((e) => [e.path, e.after]);
+// @ts-expect-error `after` is null for a deleted file
+const text: string = plan.edits[0].after;
+const collateral: CollateralChange[] = plan.collateral;
+const kinds: ResourceChangeKind[] = collateral.map((c) => c.change);
+const shown: string[] = collateral.map((c: CollateralChange) => {
+  const r: ResourceRef = c.resource;
+  const fields: FieldChange[] = c.fields;
+  return `${c.overlay} ${r.apiVersion} ${r.kind} ${r.namespace ?? '-'}/${r.name}: ${fields.map((f) => `${f.path} ${f.before ?? '∅'} → ${f.after ?? '∅'}`).join('; ')} (${c.message})`;
+});
 const pr: PullRequest | null = plan.pullRequest;
-void [dirs, verdicts, edits.map((e) => e.diff), pr?.branch, plan.renderedDiff, plan.allowed, plan.message];
+const downgrade: boolean = plan.downgrade && plan.changes.some((c) => c.relation === 'ahead');
+const comparisons: Comparison[] = plan.changes.map((c) => c.comparison);
+const appPath: string | null = plan.appPath;
+void [dirs, verdicts, edits.map((e) => e.diff), writes, text, kinds, shown, pr?.branch, plan.renderedDiff, plan.allowed, plan.message, downgrade, comparisons, appPath];
 // @ts-expect-error: `to` is required
 ws.planPromotion({ app: 'web' });
 // @ts-expect-error: approvals are a list of logins
 ws.planPromotion({ app: 'web', to: 'production', context: { approvals: 'bob' } });
+const simulateRequest: SimulateRequest = { overlay: 'apps/web/production', name: 'web' };
+const simulation: SimulationResult = ws.simulateRollout(simulateRequest);
+for (const rollout of simulation.rollouts) {
+  const r: RolloutSimulation = rollout;
+  const strategy: RolloutStrategy = r.strategy;
+  const timeline: string[] = r.states.map((s: SimulationState) =>
+    `${s.step ?? '-'} ${s.canaryWeight}/${r.maxWeight} ${s.stableReplicas}+${s.canaryReplicas} ${s.pause ?? ''} ${s.analysis ?? ''} ${s.scaleDownDelay ?? ''}`);
+  void [r.kind, r.name, strategy, r.replicas, r.trafficRouting, r.minDuration, r.manualPromotions, r.diagnostics.map(describe), timeline];
+}
+void simulation.diagnostics;
+// @ts-expect-error the overlay is required
+ws.simulateRollout({ name: 'web' });
+// @ts-expect-error strategies are a closed set
+const wrongStrategy: RolloutStrategy = 'rolling';
+void wrongStrategy;
 const stats: Stats = ws.stats();
 const counts: number = stats.parses + stats.renders;
 

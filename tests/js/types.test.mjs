@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
-import { baton, exampleFiles, repoRoot } from './helpers.mjs';
+import { SEED_CANARY, baton, exampleFiles, repoRoot } from './helpers.mjs';
 
 const { Workspace } = baton;
 
@@ -136,26 +136,53 @@ function scenarios() {
       },
       dirs: ['dup', 'cycle/a', 'init', '../outside'],
     },
+    {
+      // Argo Rollouts: the seed's canary, a blue-green rollout with analyses, a Deployment.
+      files: {
+        'ro/kustomization.yaml': `${kustomization}resources:\n  - canary.yaml\n  - blue-green.yaml\n  - deployment.yaml\n`,
+        'ro/canary.yaml': SEED_CANARY,
+        'ro/blue-green.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: api\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: api, image: api:1}]}\n  strategy:\n    blueGreen:\n      activeService: api\n      previewService: api-preview\n      autoPromotionEnabled: false\n      prePromotionAnalysis: {templates: [{templateName: smoke}]}\n',
+        'ro/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  replicas: 2\n  strategy: {type: Recreate}\n  selector: {matchLabels: {app: worker}}\n  template:\n    metadata: {labels: {app: worker}}\n    spec: {containers: [{name: worker, image: worker:1}]}\n',
+        'bad-rollout.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: bad\nspec:\n  strategy: {canary: {steps: [{setWeight: 150}]}}\n',
+      },
+      dirs: ['ro'],
+      simulate: [{ overlay: 'ro' }, { overlay: 'ro', name: 'nope' }, { overlay: 'missing' }],
+    },
+    {
+      // An overlay shared by two apps that run one image: promoting web moves api too.
+      files: {
+        'baton.yaml': 'apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: staging\n    path: envs/staging\n  - name: production\n    path: envs/production\n',
+        ...Object.fromEntries(['web', 'api'].flatMap((app) => [
+          [`apps/${app}/base/kustomization.yaml`, 'resources: [deployment.yaml]\n'],
+          [`apps/${app}/base/deployment.yaml`, `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${app}\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: ${app}\n        image: reg.example.com/platform:1.0.0\n`],
+        ])),
+        'envs/staging/kustomization.yaml': 'resources: [../../apps/web/base, ../../apps/api/base]\nimages:\n- name: reg.example.com/platform\n  newTag: 2.0.0\n',
+        'envs/production/kustomization.yaml': 'resources: [../../apps/web/base, ../../apps/api/base]\n',
+      },
+      dirs: ['envs/production'],
+      requests: [{ app: 'web', to: 'production' }],
+    },
   ];
 }
+
 
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', ...results]) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
       files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void',
-      status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]',
+      status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]', simulateRollout: 'SimulationResult',
     };
     for (const [method, type] of Object.entries(expectedReturns)) {
       assert.equal(methods.get(method)?.getText(), type, `${label}: Workspace.${method} returns ${type}`);
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs } of scenarios()) {
+    for (const { files, dirs, requests, simulate = [] } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -171,13 +198,16 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
       checker.check(ws.stats(), methods.get('stats'), 'stats()');
       checker.check(ws.status(), methods.get('status'), 'status()');
       checker.check(ws.kustomizationDirs(), methods.get('kustomizationDirs'), 'kustomizationDirs()');
-      for (const request of [
+      for (const request of requests ?? [
         { app: 'payment-service', to: 'production' },
         { app: 'ledger-api', to: 'production', context: { author: 'a', approvals: ['b'], checks: { 'e2e-staging': 'success' }, now: '2026-11-24T10:00:00Z', since: { staging: '2026-11-20T10:00:00Z' } } },
         { app: 'payment-service', to: 'staging', from: 'production' },
         { app: 'nope', to: 'production' },
       ]) {
         checker.check(ws.planPromotion(request), methods.get('planPromotion'), `planPromotion(${request.app})`);
+      }
+      for (const request of simulate) {
+        checker.check(ws.simulateRollout(request), methods.get('simulateRollout'), `simulateRollout(${JSON.stringify(request)})`);
       }
       checker.check(ws.setFile('new.yaml', 'a: 1\n'), methods.get('setFile'), 'setFile()');
       checker.check(ws.removeFile('new.yaml'), methods.get('removeFile'), 'removeFile()');
@@ -195,6 +225,12 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     assert.ok(related.nonNull.has('range') && related.null.has('range'), `${label}: related range seen both set and null`);
     const plan = checker.seen.get('PromotionPlan');
     assert.ok(plan.nonNull.has('pullRequest') && plan.null.has('pullRequest'), `${label}: pullRequest seen both set and null`);
+    const state = checker.seen.get('SimulationState');
+    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay']) {
+      assert.ok(state.nonNull.has(field) && state.null.has(field), `${label}: SimulationState.${field} seen both set and null`);
+    }
+    const edit = checker.seen.get('FileEdit');
+    assert.ok(edit.nonNull.has('before') && edit.nonNull.has('after'), `${label}: edits seen with before and after`);
     const resource = checker.seen.get('RenderedResource');
     assert.ok(resource.nonNull.has('namespace') && resource.null.has('namespace'), `${label}: namespace seen both set and null`);
   });
@@ -205,10 +241,10 @@ test('the checker itself rejects what the declarations forbid', () => {
   const checker = new Checker(types);
   const snippet = ts.createSourceFile('snippet.ts', 'let a: Stats;\nlet b: Span;\n', ts.ScriptTarget.Latest, true);
   const [stats, span] = snippet.statements.map((s) => s.declarationList.declarations[0].type);
-  assert.doesNotThrow(() => checker.check({ parses: 1, renders: 2 }, stats, 'ok'));
-  assert.throws(() => checker.check({ parses: 1 }, stats, 'missing'), /fields of Stats/);
-  assert.throws(() => checker.check({ parses: 1, renders: 2, extra: 0 }, stats, 'extra'), /fields of Stats/);
-  assert.throws(() => checker.check({ parses: 1, renders: undefined }, stats, 'undefined'), /expected a number/);
+  assert.doesNotThrow(() => checker.check({ parses: 1, renders: 2, steps: 3 }, stats, 'ok'));
+  assert.throws(() => checker.check({ parses: 1, renders: 2 }, stats, 'missing'), /fields of Stats/);
+  assert.throws(() => checker.check({ parses: 1, renders: 2, steps: 3, extra: 0 }, stats, 'extra'), /fields of Stats/);
+  assert.throws(() => checker.check({ parses: 1, renders: undefined, steps: 3 }, stats, 'undefined'), /expected a number/);
   assert.throws(() => checker.check({ start: '0', end: 1 }, span, 'string'), /expected a number/);
   assert.throws(() => checker.check(new Map(), stats, 'map'), /plain object/);
 });

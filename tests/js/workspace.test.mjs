@@ -38,7 +38,7 @@ test('an empty workspace', () => {
   for (const ws of [new Workspace(), new Workspace(undefined), new Workspace(null), new Workspace({})]) {
     assert.deepEqual({ ...ws.files() }, {});
     assert.deepEqual(ws.validate(), { diagnostics: [] });
-    assert.deepEqual(ws.stats(), { parses: 0, renders: 0 });
+    assert.deepEqual(ws.stats(), { parses: 0, renders: 0, steps: 0 });
   }
 });
 

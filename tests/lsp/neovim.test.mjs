@@ -63,8 +63,8 @@ test('Neovim shows Baton diagnostics, hover, definition, and applies a promotion
     assert.match(steps.broken[0].message, /^resource 'missing.yaml' not found/);
     // 2. Cleared by the edit.
     assert.deepEqual(steps.fixed, []);
-    // 3. A syntax error after typing.
-    assert.deepEqual(steps.syntax.map((d) => [d.code, d.lnum]), [['Y001', 1]]);
+    // 3. A syntax error after typing: at the `[` left open on line 1, not where the parser gave up.
+    assert.deepEqual(steps.syntax.map((d) => [d.code, d.lnum]), [['Y001', 0]]);
 
     // 4. The hover window's text (Neovim's rendering of the markdown).
     const hover = steps.hover.join('\n');

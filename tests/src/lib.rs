@@ -14,6 +14,18 @@ use std::path::Path;
 
 use baton_core::FileTree;
 
+/// A number from the environment (decimal, or hex with `0x`), for the property tests' knobs
+/// (`BATON_PROP_CASES`, `BATON_PROP_SEED`, `BATON_PROP_REPLAY`).
+#[must_use]
+pub fn env_number(name: &str) -> Option<u64> {
+    let raw = std::env::var(name).ok()?;
+    let raw = raw.trim();
+    match raw.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => raw.parse().ok(),
+    }
+}
+
 /// Reads every file below `dir` into a tree (paths relative to `dir`).
 pub fn read_tree(dir: &Path) -> std::io::Result<FileTree> {
     let mut tree = FileTree::new();

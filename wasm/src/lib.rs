@@ -118,6 +118,8 @@ export interface Stats {
   parses: number;
   /** Overlay renders run (not served from cache). */
   renders: number;
+  /** Steps of work spent: a deterministic measure of cost (glob matching, comparisons, bytes rendered). */
+  steps: number;
 }
 
 /** A repository: repository-relative paths mapped to file texts (or bytes, for binary files). */
@@ -144,6 +146,22 @@ export interface ImageStatus {
   source: SourceRef | null;
 }
 
+/** One of the four deployment strategies of the seed's table. */
+export type DeploymentStrategy = "Recreate" | "RollingUpdate" | "BlueGreen" | "Canary";
+
+/** A workload's strategy in one environment, with how it replaces pods, its risk and rollback. */
+export interface WorkloadStrategy {
+  /** `Kind/name`, the name as written before prefixes and suffixes. */
+  workload: string;
+  strategy: DeploymentStrategy;
+  /** e.g. "Route % of traffic to new version". */
+  how: string;
+  /** "Downtime", "Low" or "Very Low". */
+  risk: string;
+  /** e.g. "Reduce canary to 0%". */
+  rollback: string;
+}
+
 /** One app in one environment. */
 export interface EnvironmentStatus {
   name: string;
@@ -152,7 +170,19 @@ export interface EnvironmentStatus {
   /** Whether the overlay renders without errors. */
   ok: boolean;
   images: ImageStatus[];
+  /** Each workload's deployment strategy (Deployments, StatefulSets, DaemonSets, Rollouts). */
+  workloads: WorkloadStrategy[];
 }
+
+/**
+ * How an environment's version relates to its upstream's: `behind` (a promotion is pending),
+ * `ahead` (it runs something newer: a hotfix, or a rollback to undo; promoting downgrades it),
+ * `diverged` (no order: tags that are not semantic versions, digests, equal precedence).
+ */
+export type Relation = "behind" | "ahead" | "diverged";
+
+/** How two versions were compared: `semver` precedence (both tags parse), or `none`. */
+export type Comparison = "semver" | "none";
 
 /** A container whose tag or digest differs from its upstream environment's. */
 export interface PendingChange {
@@ -163,6 +193,10 @@ export interface PendingChange {
   from: string | null;
   /** The upstream's tag (or digest). */
   to: string | null;
+  relation: Relation;
+  comparison: Comparison;
+  /** Why, in words (e.g. "semver: v0.26.1 is newer than v0.26.0"). */
+  note: string;
 }
 
 /** A pending promotion. */
@@ -187,6 +221,63 @@ export interface StatusResult {
   diagnostics: Diagnostic[];
 }
 
+/** What `Workspace.simulateRollout` simulates. */
+export interface SimulateRequest {
+  /** The overlay directory, e.g. `apps/payment-service/production`. */
+  overlay: string;
+  /** Only this Rollout or Deployment: its rendered name, or the name before prefixes and suffixes. */
+  name?: string | null;
+}
+
+/** The update strategy a simulation follows. */
+export type RolloutStrategy = "canary" | "blueGreen" | "rollingUpdate" | "recreate";
+
+/** One settled state of an update. */
+export interface SimulationState {
+  /** The canary step the rollout sits on; null after the steps, without steps, for blue-green and Deployments. */
+  step: number | null;
+  /** Traffic on the new version, out of `maxWeight` (the last setWeight; blue-green 0 then 100; a Deployment's share of new pods in whole percent). */
+  canaryWeight: number;
+  /** `spec.replicas` of the old ReplicaSet. */
+  stableReplicas: number;
+  /** `spec.replicas` of the new ReplicaSet. */
+  canaryReplicas: number;
+  /** `"<seconds>s"`, `"indefinite"` (a person promotes), or null. */
+  pause: string | null;
+  /** Analysis templates run here, joined with `,`. */
+  analysis: string | null;
+  /** `"<seconds>s"` where the old ReplicaSet waits before scaling down. */
+  scaleDownDelay: string | null;
+}
+
+/** How one Rollout or Deployment unfolds, from the update to full promotion. */
+export interface RolloutSimulation {
+  /** `Rollout` or `Deployment`. */
+  kind: string;
+  /** The name as rendered. */
+  name: string;
+  strategy: RolloutStrategy;
+  replicas: number;
+  trafficRouting: boolean;
+  /** The weight that means all traffic: 100, or the canary's `maxTrafficWeight`. */
+  maxWeight: number;
+  /** Empty when the spec is invalid (see `diagnostics`). */
+  states: SimulationState[];
+  /** `"<seconds>s"`: timed pauses, experiment durations and blue-green auto-promotion delays. */
+  minDuration: string;
+  /** Indefinite pauses and blue-green rollouts without auto-promotion. */
+  manualPromotions: number;
+  /** Validation findings for this workload, and why a simulation is missing or cut short. */
+  diagnostics: Diagnostic[];
+}
+
+/** The result of `Workspace.simulateRollout`. */
+export interface SimulationResult {
+  rollouts: RolloutSimulation[];
+  /** The overlay does not render, or the name matches nothing. */
+  diagnostics: Diagnostic[];
+}
+
 /** What the host knows about a promotion's review and timing (every field optional). */
 export interface PromotionContext {
   author?: string | null;
@@ -203,6 +294,7 @@ export interface PromotionContext {
 
 /** What to plan. */
 export interface PromotionRequest {
+  /** The app's name, or its path (needed when several apps share the name). */
   app: string;
   to: string;
   /** Default: the target's upstream environment. */
@@ -230,15 +322,52 @@ export interface PlannedChange {
   toImage: string;
   /** The file the edit for this change goes to. */
   file: string | null;
+  /** How the target's version relates to the source's (`ahead`: this change downgrades it). */
+  relation: Relation;
+  comparison: Comparison;
+  note: string;
 }
 
-/** One file of the change set. */
+/** One file of a change set. */
 export interface FileEdit {
   path: string;
-  before: string;
-  after: string;
-  /** Unified diff of `before` → `after`. */
+  /** The file's text before; `null` when the change creates the file. */
+  before: string | null;
+  /** The file's text after; `null` when the change deletes the file. */
+  after: string | null;
+  /** Unified diff of `before` → `after` (`/dev/null` for the side that does not exist). */
   diff: string;
+}
+
+/** A rendered resource's identity (resources pair by group, kind, namespace and name). */
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+}
+
+/** One field of a rendered resource that changes. */
+export interface FieldChange {
+  /** kyaml field path, e.g. `spec.template.spec.containers.[name=web].image`. */
+  path: string;
+  /** The value before, in one line (`null`: absent); quoted scalars in double quotes. */
+  before: string | null;
+  after: string | null;
+}
+
+export type ResourceChangeKind = "added" | "removed" | "modified";
+
+/** A rendered change the edits cause that the plan did not declare. */
+export interface CollateralChange {
+  /** The overlay directory whose render changes. */
+  overlay: string;
+  resource: ResourceRef;
+  change: ResourceChangeKind;
+  /** For a modified resource: the undeclared field changes. */
+  fields: FieldChange[];
+  /** One line saying what changes. */
+  message: string;
 }
 
 export interface PullRequest {
@@ -250,14 +379,21 @@ export interface PullRequest {
 
 /** The result of `Workspace.planPromotion`. */
 export interface PromotionPlan {
+  /** The app's name, or its path when another app has the same name. */
   app: string;
+  /** The app's directory; `null` when the request names no single app. */
+  appPath: string | null;
   from: string | null;
   to: string;
   changes: PlannedChange[];
   edits: FileEdit[];
   /** Unified diff of the target's rendered manifests, resource by resource. */
   renderedDiff: string;
+  /** Rendered changes beyond the planned images (each also an `R009` warning). */
+  collateral: CollateralChange[];
   gates: GateResult[];
+  /** Whether a change moves a container to an older version (semver); ask before writing. */
+  downgrade: boolean;
   /** True only when every gate passes and nothing is in error. */
   allowed: boolean;
   message: string;
@@ -383,6 +519,25 @@ impl Workspace {
             serde_wasm_bindgen::from_value(request.clone())
                 .map_err(|e| JsError::new(&format!("invalid promotion request: {e}")))?;
         to_js(&self.inner.plan_promotion(&request))
+    }
+
+    /// How the updates of an overlay's Rollouts and Deployments unfold, state by state.
+    #[wasm_bindgen(js_name = simulateRollout, unchecked_return_type = "SimulationResult")]
+    pub fn simulate_rollout(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SimulateRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        const FIELDS: &[(&str, Kind)] =
+            &[("overlay", Kind::String), ("name", Kind::OptionalString)];
+        check_object(request, "request", FIELDS)?;
+        let Some(overlay) = get(request, "overlay").as_string() else {
+            return Err(JsError::new("request.overlay is required"));
+        };
+        let overlay = tree::normalize(&overlay)?;
+        let name = get(request, "name").as_string();
+        to_js(
+            &self.inner.simulate_rollout(&baton_core::rollouts::SimulateRequest { overlay, name }),
+        )
     }
 
     /// Work counters: parses and renders run so far.

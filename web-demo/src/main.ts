@@ -102,7 +102,8 @@ function scheduleSync(): void {
  */
 async function sync(): Promise<void> {
   const seq = ++syncSeq;
-  const edits = [...dirty].map((path) => engine.call('setFile', path, files[path] ?? ''));
+  // A path no longer in `files` was deleted (by a change set that removes it).
+  const edits = [...dirty].map((path) => (path in files ? engine.call('setFile', path, files[path]) : engine.call('removeFile', path)));
   dirty.clear();
   setStatus('checking…');
   try {
@@ -380,11 +381,14 @@ if (location.hash === '#promotions') showView('promotions');
 /** Writes a plan's edits into the repository (the worker's copy too), as merging its PR would. */
 async function applyEdits(edits: FileEdit[]): Promise<void> {
   for (const edit of edits) {
-    files[edit.path] = edit.after;
+    // `after: null` deletes the file; `before: null` creates it.
+    if (edit.after === null) delete files[edit.path];
+    else files[edit.path] = edit.after;
     dirty.add(edit.path);
   }
-  // The open file may be one of them: show its new text.
-  if (edits.some((e) => e.path === editor.currentPath)) openFile(editor.currentPath);
+  // The open file may be one of them: show its new text (or the default file if it is gone).
+  if (edits.some((e) => e.path === editor.currentPath)) openFile(editor.currentPath in files ? editor.currentPath : DEFAULT_FILE);
+  renderTree();
   window.clearTimeout(syncTimer);
   await sync();
   setStatus(`applied ${edits.length} edit${edits.length === 1 ? '' : 's'}: ${edits.map((e) => e.path).join(', ')}`, 'ok');

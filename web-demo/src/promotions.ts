@@ -31,6 +31,7 @@ export interface PromotionsOptions {
 }
 
 interface Selection {
+  /** The app's path (unique, unlike its name). */
   app: string;
   to: string;
   from?: string;
@@ -293,7 +294,7 @@ export class PromotionsView {
       return td;
     }
     const pending = app.pending.find((p) => p.to === envName);
-    const selected = this.selection?.app === app.name && this.selection.to === envName;
+    const selected = this.selection?.app === app.path && this.selection.to === envName;
     td.classList.toggle('selected', selected);
     if (!env.ok) {
       const bad = el('button', 'img broken', '✖ does not render');
@@ -342,10 +343,14 @@ export class PromotionsView {
         return isMain(c) || pending.changes.length === 1 ? v : `${c.container} ${v}`;
       });
     button.append(el('span', 'arrow', '⟵'), ' ', el('span', 'to', values.join(', ')), ' ', el('span', 'from', `from ${pending.from}`));
-    button.title = `pending promotion ${pending.from} → ${pending.to}:\n${pending.changes
-      .map((c) => `${c.workload} ${c.container}: ${c.from ?? '∅'} → ${c.to ?? '∅'}`)
+    // A target ahead of its upstream (semver) is not a pending promotion but a downgrade.
+    const ahead = pending.changes.some((c) => c.relation === 'ahead');
+    button.classList.toggle('ahead', ahead);
+    button.dataset.relation = ahead ? 'ahead' : pending.changes.every((c) => c.relation === 'behind') ? 'behind' : 'diverged';
+    button.title = `${ahead ? `${pending.to} runs newer versions than ${pending.from}; promoting downgrades it` : `pending promotion ${pending.from} → ${pending.to}`}:\n${pending.changes
+      .map((c) => `${c.workload} ${c.container}: ${c.from ?? '∅'} → ${c.to ?? '∅'} (${c.relation}; ${c.note})`)
       .join('\n')}\nclick to plan it`;
-    button.addEventListener('click', () => this.select({ app: app.name, to: pending.to, from: pending.from }));
+    button.addEventListener('click', () => this.select({ app: app.path, to: pending.to, from: pending.from }));
     return button;
   }
 
@@ -354,7 +359,8 @@ export class PromotionsView {
     if (!status) return;
     const app = this.pickApp.value;
     const env = this.pickEnv.value;
-    this.pickApp.replaceChildren(...status.apps.map((a) => new Option(a.name, a.name)));
+    // Requests name an app by its path: two apps may share a name (teams/*/apps/web).
+    this.pickApp.replaceChildren(...status.apps.map((a) => new Option(a.name, a.path)));
     // Only environments that have an upstream can receive a promotion.
     this.pickEnv.replaceChildren(...status.environments.slice(1).map((e) => new Option(e, e)));
     if (app) this.pickApp.value = app;
@@ -379,7 +385,7 @@ export class PromotionsView {
         button.type = 'button';
         button.dataset.testid = 'pending-item';
         button.append(el('b', '', app.name), ` ${p.from} → ${p.to}: `, el('code', '', p.changes.map((c) => `${c.container} ${c.from ?? '∅'} → ${c.to ?? '∅'}`).join(', ')));
-        button.addEventListener('click', () => this.select({ app: app.name, to: p.to, from: p.from }));
+        button.addEventListener('click', () => this.select({ app: app.path, to: p.to, from: p.from }));
         li.append(button);
         list.append(li);
       }
@@ -422,6 +428,12 @@ export class PromotionsView {
       sections.push(list);
     }
     if (plan.changes.length > 0) sections.push(section('Changes', changesTable(plan, this.options.openSource)));
+    if (plan.collateral.length > 0) {
+      const list = el('ul', 'plan-diagnostics collateral');
+      list.dataset.testid = 'collateral';
+      for (const c of plan.collateral) list.append(el('li', 'warning', c.message));
+      sections.push(section(`Collateral changes (${plan.collateral.length})`, list));
+    }
     if (plan.edits.length > 0) {
       const edits = el('div', 'edits');
       for (const edit of plan.edits) edits.append(editBlock(edit));

@@ -174,26 +174,42 @@ fn inside(root: &Path, full: &Path, shown: &Path) -> Result<String, String> {
     slash_path(relative)
 }
 
-/// Writes a plan's edits below `root`, refusing every file if any changed since it was read.
-/// Each file is written beside itself and renamed into place, so a failure leaves whole files
-/// (old or new), never a half-written one; a file reached through a link is written where the
-/// link points, keeping the link.
+/// Writes a change set's edits below `root` (creating, changing and deleting files), refusing
+/// every file if any changed since it was read. Each file is written beside itself and renamed
+/// into place, so a failure leaves whole files (old or new), never a half-written one; a file
+/// reached through a link is written where the link points, keeping the link. Deletions come
+/// last, once every write has landed.
 pub fn write_edits(root: &Path, edits: &[baton_core::promote::FileEdit]) -> Result<(), String> {
-    let mut targets = Vec::new();
+    let mut writes = Vec::new();
+    let mut deletes = Vec::new();
     for edit in edits {
         let path = root.join(&edit.path);
-        let current = fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
+        let current = match fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(format!("cannot read '{}': {e}", path.display())),
+        };
         if current != edit.before {
             return Err(format!("'{}' changed since it was read; nothing written", edit.path));
         }
-        let real =
-            path.canonicalize().map_err(|e| format!("cannot resolve '{}': {e}", path.display()))?;
-        targets.push((real, edit));
+        match (&edit.before, &edit.after) {
+            (_, None) => deletes.push(path),
+            (Some(_), Some(after)) => {
+                let real = path
+                    .canonicalize()
+                    .map_err(|e| format!("cannot resolve '{}': {e}", path.display()))?;
+                writes.push((real, after.as_str()));
+            }
+            (None, Some(after)) => writes.push((path, after.as_str())),
+        }
     }
     let mut staged = Vec::new();
-    for (real, edit) in &targets {
-        match stage(real, &edit.after) {
+    for (real, text) in &writes {
+        let created = real.parent().map_or(Ok(()), fs::create_dir_all);
+        match created
+            .map_err(|e| format!("cannot create '{}': {e}", real.display()))
+            .and_then(|()| stage(real, text))
+        {
             Ok(temporary) => staged.push((temporary, real)),
             Err(e) => {
                 for (temporary, _) in &staged {
@@ -206,6 +222,9 @@ pub fn write_edits(root: &Path, edits: &[baton_core::promote::FileEdit]) -> Resu
     for (temporary, real) in staged {
         fs::rename(&temporary, real)
             .map_err(|e| format!("cannot write '{}': {e}", real.display()))?;
+    }
+    for path in deletes {
+        fs::remove_file(&path).map_err(|e| format!("cannot delete '{}': {e}", path.display()))?;
     }
     Ok(())
 }
@@ -221,4 +240,44 @@ fn stage(real: &Path, text: &str) -> Result<std::path::PathBuf, String> {
         fs::set_permissions(&temporary, meta.permissions()).map_err(fail)?;
     }
     Ok(temporary)
+}
+
+#[cfg(test)]
+mod write_tests {
+    use baton_core::changeset::ChangeSet;
+    use baton_core::tree::FileTree;
+
+    use super::write_edits;
+
+    /// A change set writes creations, edits and deletions, and refuses them all when a file
+    /// changed since it was read.
+    #[test]
+    fn writes_creations_edits_and_deletions() {
+        let root = std::env::temp_dir().join(format!("baton-write-edits-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::write(root.join("a/keep.yaml"), "x: 1\n").unwrap();
+        std::fs::write(root.join("a/gone.yaml"), "y: 1\n").unwrap();
+        let mut tree = FileTree::new();
+        tree.insert("a/keep.yaml", "x: 1\n").unwrap();
+        tree.insert("a/gone.yaml", "y: 1\n").unwrap();
+        let mut change = ChangeSet::new();
+        change.write(&tree, "a/keep.yaml", "x: 2\n").unwrap();
+        change.write(&tree, "b/c/new.yaml", "z: 1\n").unwrap();
+        change.delete(&tree, "a/gone.yaml").unwrap();
+        let edits = change.into_edits();
+
+        std::fs::write(root.join("a/gone.yaml"), "y: 2\n").unwrap();
+        let refused = write_edits(&root, &edits).unwrap_err();
+        assert!(refused.contains("a/gone.yaml"), "{refused}");
+        assert_eq!(std::fs::read_to_string(root.join("a/keep.yaml")).unwrap(), "x: 1\n");
+        assert!(!root.join("b").exists());
+
+        std::fs::write(root.join("a/gone.yaml"), "y: 1\n").unwrap();
+        write_edits(&root, &edits).unwrap();
+        assert_eq!(std::fs::read_to_string(root.join("a/keep.yaml")).unwrap(), "x: 2\n");
+        assert_eq!(std::fs::read_to_string(root.join("b/c/new.yaml")).unwrap(), "z: 1\n");
+        assert!(!root.join("a/gone.yaml").exists());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -4,7 +4,7 @@
 //! on it. Each code has a default severity and a one-line title; `docs/diagnostics.md` lists
 //! them all and a test keeps that page in step with this table. Codes are grouped by letter:
 //! `T` repository tree and paths, `Y` YAML, `K` Kustomize, `P` pipeline (`baton.yaml`),
-//! `R` promotion, `G` gates and CODEOWNERS, `F` Flux image automation.
+//! `R` promotion, `G` gates and CODEOWNERS, `F` Flux image automation, `X` Argo Rollouts.
 
 use super::Severity;
 
@@ -69,6 +69,7 @@ registry! {
     YamlTooManyNodes = "Y003", Error, "YAML expands to more nodes than the limit (alias bomb?)";
     YamlDuplicateKey = "Y004", Error, "A mapping key appears twice";
     YamlUnsupported = "Y005", Error, "A YAML value has no JSON form (kustomize cannot emit it)";
+    YamlLaxIndentation = "Y006", Warning, "A quoted scalar or flow collection continues at its key's indentation (go-yaml reads it; YAML 1.2 does not)";
 
     // Pipeline (baton.yaml).
     PipelineInvalid = "P001", Error, "baton.yaml is not a valid Pipeline";
@@ -77,6 +78,7 @@ registry! {
     PipelineCycle = "P004", Error, "Environments promote from each other in a cycle";
     PipelineEnvironmentUnused = "P005", Warning, "A declared environment exists in no app";
     PipelineNoApps = "P006", Warning, "The app globs match no directory";
+    PipelineAppNameShared = "P007", Warning, "Several apps have the same name; each is named by its path";
 
     // Promotion.
     UnknownApp = "R001", Error, "The promotion names an app that does not exist";
@@ -87,6 +89,11 @@ registry! {
     ImageNameDiffers = "R006", Warning, "Source and target run different images; not promoted";
     PromotionUnverified = "R007", Error, "Applying the planned edits does not render the promoted images";
     OverlayDoesNotRender = "R008", Error, "An environment's overlay does not render";
+    CollateralChange = "R009", Warning, "A change alters rendered resources it did not declare";
+    ChangeBreaksRender = "R010", Error, "Applying a change makes an overlay fail to render";
+    PromotionDowngrade = "R011", Warning, "The promotion moves a container to an older version";
+    AmbiguousApp = "R012", Error, "Several apps have the name a request gives; name the app by its path";
+    WorkLimit = "R013", Error, "An operation stopped at its work limit; its result is incomplete";
 
     // Kustomize.
     KustomizationMissing = "K001", Error, "A directory used as a kustomization has no kustomization file";
@@ -104,7 +111,7 @@ registry! {
     GeneratorInvalid = "K013", Error, "A ConfigMap or Secret generator is invalid";
     ReplacementInvalid = "K014", Error, "A replacement or var cannot be resolved";
     TransformerInvalid = "K015", Error, "A transformer field is invalid";
-    DeprecatedField = "K016", Info, "A kustomization field is deprecated";
+    DeprecatedField = "K016", Warning, "A kustomization field is deprecated (kustomize warns about it)";
     RenderLimit = "K017", Error, "Rendering exceeded a size limit";
     PatchTargetMissing = "K020", Error, "A patch names a resource that does not exist";
     GeneratorSuspicious = "K018", Warning, "A generator input is accepted but is probably not what was meant";
@@ -142,6 +149,14 @@ registry! {
     FluxObjectDuplicate = "F019", Error, "Two image automation objects have the same kind, namespace and name";
     NoImageUpdateAutomation = "F020", Info, "Markers exist but no ImageUpdateAutomation updates them";
     MarkerInListFile = "F021", Warning, "A marker is inside a `kind: List` file, which Flux unwraps and writes elsewhere";
+    // Argo Rollouts.
+    RolloutInvalid = "X001", Error, "A Rollout breaks a rule of kubectl argo rollouts lint (the controller marks it InvalidSpec)";
+    RolloutUndecodable = "X002", Error, "A Rollout field is unknown or has the wrong type (lint refuses the file)";
+    RolloutReferenceMissing = "X003", Warning, "An object a Rollout needs (Service, AnalysisTemplate, ClusterAnalysisTemplate, workload) is not in the render";
+    RolloutReferenceInvalid = "X004", Error, "An object a Rollout uses would be rejected by the controller";
+    RolloutNotFound = "X005", Error, "simulateRollout names no Rollout or Deployment of the render";
+    RolloutSimulationLimit = "X006", Warning, "An update has more states than the simulation lists";
+    RolloutNotSimulated = "X007", Warning, "A workload's update cannot be simulated";
 }
 
 #[cfg(test)]

@@ -226,6 +226,36 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
+/// Fills in LSP ranges for diagnostics whose files are in the tree (one line index per file,
+/// however many diagnostics point into it).
+pub fn locate_all(tree: &crate::tree::FileTree, diagnostics: &mut [Diagnostic]) {
+    use crate::tree::Content;
+    let text_of = |f: &str| -> Option<&str> {
+        match tree.get(f) {
+            Some(Content::Text(text)) => Some(text),
+            // The valid prefix of a file that is not UTF-8 still positions the bad byte.
+            Some(Content::NotUtf8 { bytes, valid_up_to, .. }) => {
+                std::str::from_utf8(&bytes[..*valid_up_to]).ok()
+            }
+            _ => None,
+        }
+    };
+    let mut indexes: std::collections::BTreeMap<String, LineIndex> =
+        std::collections::BTreeMap::new();
+    for d in diagnostics.iter() {
+        for file in d.file.iter().chain(d.related.iter().map(|r| &r.file)) {
+            if !indexes.contains_key(file.as_str())
+                && let Some(text) = text_of(file)
+            {
+                indexes.insert(file.clone(), LineIndex::new(text));
+            }
+        }
+    }
+    for d in diagnostics {
+        d.locate_indexed(|f| Some((text_of(f)?, indexes.get(f)?)));
+    }
+}
+
 /// Line starts of one text, for converting byte offsets to LSP positions.
 #[derive(Debug, Clone)]
 pub struct LineIndex {

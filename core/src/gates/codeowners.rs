@@ -27,15 +27,17 @@
 //!   case-sensitive. A backslash escapes the next character (`\ ` for a space in a path).
 //! - The LAST matching line wins.
 //!
-//! Matching compiles each pattern to segments once and runs a small table over (pattern
-//! segment, path segment), so any number of `**` costs at most the product of the two lengths:
-//! no backtracking blow-up on hostile patterns.
+//! Matching compiles each pattern once to the engine's one glob matcher ([`crate::glob`]),
+//! which runs a table over (pattern segment, path segment): any number of `**` costs at most
+//! the product of the two lengths, counted in steps, with no backtracking blow-up.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::glob::{Glob, Piece, Segment};
 use crate::tree::FileTree;
+use crate::work::Meter;
 
 /// Where GitHub looks for the file, in the order it looks.
 pub const LOCATIONS: [&str; 3] = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
@@ -88,7 +90,13 @@ impl Rule {
     /// Whether this line's pattern matches a repository-relative file path.
     #[must_use]
     pub fn matches(&self, path: &str) -> bool {
-        self.matcher.matches(path)
+        self.matcher.matches(path, &mut Meter::new())
+    }
+
+    /// [`Rule::matches`], spending steps on `meter` (no match once its limit is passed).
+    #[must_use]
+    pub fn matches_metered(&self, path: &str, meter: &mut Meter) -> bool {
+        self.matcher.matches(path, meter)
     }
 }
 
@@ -108,7 +116,13 @@ impl CodeOwners {
     /// The line that decides a path's owners: the last one whose pattern matches.
     #[must_use]
     pub fn rule_for(&self, path: &str) -> Option<&Rule> {
-        self.rules.iter().rev().find(|rule| rule.matches(path))
+        self.rule_for_metered(path, &mut Meter::new())
+    }
+
+    /// [`CodeOwners::rule_for`], spending steps on `meter`.
+    #[must_use]
+    pub fn rule_for_metered(&self, path: &str, meter: &mut Meter) -> Option<&Rule> {
+        self.rules.iter().rev().find(|rule| rule.matches_metered(path, meter))
     }
 
     /// The owners of a path: `None` when no line matches, `Some(&[])` when the deciding line
@@ -297,29 +311,14 @@ fn is_email(token: &str) -> bool {
     local_ok && domain_ok
 }
 
-/// A compiled pattern: segments to match against a path's segments.
+/// A compiled pattern: the shared [`Glob`] plus CODEOWNERS' directory rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Pattern {
-    segments: Vec<Segment>,
+    glob: Glob,
     /// A trailing `/`: only a directory matches, so a path matches when it lies below.
     dir_only: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    /// `**`: any number of whole segments.
-    Any,
-    /// One segment's glob.
-    Glob(Vec<Piece>),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Piece {
-    Char(char),
-    /// `?`
-    One,
-    /// `*`
-    Many,
+    /// A last segment that is a bare `*` matches files only (GitHub's `docs/*` example).
+    files_only: bool,
 }
 
 impl Pattern {
@@ -349,48 +348,25 @@ impl Pattern {
         for part in body.split('/') {
             segments.push(compile_segment(part)?);
         }
-        Ok(Pattern { segments, dir_only })
-    }
-
-    fn matches(&self, path: &str) -> bool {
-        let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let ends = self.match_ends(&path);
+        let glob = Glob::from_segments(segments, true);
         let files_only =
-            matches!(self.segments.last(), Some(Segment::Glob(p)) if p == &[Piece::Many]);
-        (1..=path.len()).any(|k| {
-            ends[k] && if self.dir_only { k < path.len() } else { !files_only || k == path.len() }
-        })
+            matches!(glob.segments().last(), Some(Segment::Pieces(p)) if p == &[Piece::Many]);
+        Ok(Pattern { glob, dir_only, files_only })
     }
 
-    /// `ends[k]`: the whole pattern matches the first `k` segments of `path`. A trailing `**`
-    /// must take at least one segment (`a/**` is what is inside `a`, not `a` itself).
-    fn match_ends(&self, path: &[&str]) -> Vec<bool> {
-        let mut row = vec![false; path.len() + 1];
-        row[0] = true;
-        let last = self.segments.len().saturating_sub(1);
-        for (index, segment) in self.segments.iter().enumerate() {
-            let mut next = vec![false; path.len() + 1];
-            match segment {
-                Segment::Any => {
-                    let mut reachable = false;
-                    for k in 0..=path.len() {
-                        let zero_ok = index != last;
-                        next[k] = reachable || (zero_ok && row[k]);
-                        reachable |= row[k];
-                    }
-                }
-                Segment::Glob(pieces) => {
-                    for k in 0..path.len() {
-                        next[k + 1] = row[k] && glob(pieces, path[k]);
-                    }
-                }
-            }
-            row = next;
-        }
-        row
+    /// Whether the pattern covers `path`: it matches the path, or (for a directory pattern)
+    /// a directory the path lies in.
+    fn matches(&self, path: &str, meter: &mut Meter) -> bool {
+        let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let ends = self.glob.match_ends(&path, meter);
+        (1..=path.len()).any(|k| {
+            ends[k]
+                && if self.dir_only { k < path.len() } else { !self.files_only || k == path.len() }
+        })
     }
 }
 
+/// One `/`-separated part of a pattern: `**`, or a glob with `*`, `?` and `\` escapes.
 fn compile_segment(part: &str) -> Result<Segment, String> {
     if part.is_empty() {
         return Err("has an empty path segment (`//`)".into());
@@ -404,49 +380,11 @@ fn compile_segment(part: &str) -> Result<Segment, String> {
         pieces.push(match c {
             '\\' => Piece::Char(chars.next().ok_or("ends with a lone `\\`")?),
             '?' => Piece::One,
-            '*' => {
-                if pieces.last() == Some(&Piece::Many) {
-                    continue;
-                }
-                Piece::Many
-            }
+            '*' => Piece::Many,
             c => Piece::Char(c),
         });
     }
-    Ok(Segment::Glob(pieces))
-}
-
-/// Matches one path segment against a glob: `*` any run, `?` one character. Greedy with a
-/// single backtrack point, so it is linear in practice and quadratic at worst.
-fn glob(pieces: &[Piece], name: &str) -> bool {
-    let name: Vec<char> = name.chars().collect();
-    let (mut p, mut n) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while n < name.len() {
-        match pieces.get(p) {
-            Some(Piece::Many) => {
-                star = Some((p, n));
-                p += 1;
-            }
-            Some(Piece::One) => {
-                p += 1;
-                n += 1;
-            }
-            Some(Piece::Char(c)) if *c == name[n] => {
-                p += 1;
-                n += 1;
-            }
-            _ => match star {
-                Some((sp, sn)) => {
-                    p = sp + 1;
-                    n = sn + 1;
-                    star = Some((sp, sn + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pieces[p..].iter().all(|piece| *piece == Piece::Many)
+    Ok(Segment::Pieces(pieces))
 }
 
 #[cfg(test)]
@@ -465,7 +403,7 @@ mod tests {
     }
 
     fn pattern_matches(pattern: &str, path: &str) -> bool {
-        Pattern::compile(pattern).expect("valid pattern").matches(path)
+        Pattern::compile(pattern).expect("valid pattern").matches(path, &mut Meter::new())
     }
 
     #[test]
@@ -624,32 +562,21 @@ apps/ @octocat
     }
 
     #[test]
-    fn glob_within_a_segment() {
-        let cases: &[(&str, &str, bool)] = &[
-            ("*", "", true),
-            ("*", "abc", true),
-            ("a*", "a", true),
-            ("a*c", "abbbc", true),
-            ("a*c", "abbbd", false),
-            ("*a*a*a", "aaaa", true),
-            ("*a*a*a", "aa", false),
-            ("?", "é", true),
-            ("??", "é", false),
-            ("ab", "abc", false),
-        ];
-        for &(pattern, name, expected) in cases {
-            let Ok(Segment::Glob(pieces)) = compile_segment(pattern) else { panic!("{pattern}") };
-            assert_eq!(glob(&pieces, name), expected, "{pattern} vs {name:?}");
-        }
-    }
-
-    #[test]
     fn hostile_patterns_stay_cheap() {
-        let pattern = format!("{}x", "**/".repeat(200));
+        let pattern = Pattern::compile(&format!("{}x", "**/".repeat(200))).expect("valid");
         let path = ["a"; 300].join("/");
-        assert!(!pattern_matches(&pattern, &path));
-        let glob_pattern = format!("/{}b", "*a".repeat(100));
-        assert!(!pattern_matches(&glob_pattern, &"a".repeat(2000)));
+        let mut meter = Meter::new();
+        assert!(!pattern.matches(&path, &mut meter));
+        assert!(meter.spent() <= 202 * 301 * 2, "{} steps", meter.spent());
+        let pattern = Pattern::compile(&format!("/{}b", "*a".repeat(100))).expect("valid");
+        let mut meter = Meter::new();
+        assert!(!pattern.matches(&"a".repeat(2000), &mut meter));
+        assert!(meter.spent() <= 202 * 2001 + 4, "{} steps", meter.spent());
+        // The issue-14 shape: repeated `**` against a deep path.
+        let pattern = Pattern::compile(&format!("{}zz", "**/".repeat(12))).expect("valid");
+        let mut meter = Meter::new();
+        assert!(!pattern.matches(&["dir"; 160].join("/"), &mut meter));
+        assert!(meter.spent() <= 14 * 161 + 4 * 161, "{} steps", meter.spent());
     }
 
     #[test]

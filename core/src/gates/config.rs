@@ -7,7 +7,7 @@ use regex_lite::Regex;
 
 use super::time::{Window, parse_duration};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::kustomize::decode::{Decoder, Spanned};
+use crate::yaml::decode::{Decoder, Spanned};
 use crate::yaml::resolve::{Resolved, Schema, resolve};
 use crate::yaml::{Node, Origin};
 

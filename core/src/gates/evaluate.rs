@@ -15,6 +15,7 @@ use super::time::{self, Instant};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::tree::FileTree;
 use crate::vecmap::VecSet;
+use crate::work::Meter;
 
 /// What the host knows about the promotion's review and timing (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,52 +129,68 @@ fn parse_time(
 }
 
 fn order(p: &Promotion) -> GateResult {
+    let fail = |message: String| GateResult::new("order", GateStatus::Fail, message);
     match p.upstream {
+        _ if p.from == p.to => fail(format!("{} cannot be promoted into itself", p.to)),
         Some(up) if up == p.from => {
             GateResult::new("order", GateStatus::Pass, format!("{} promotes from {up}", p.to))
         }
-        Some(up) => GateResult::new(
-            "order",
-            GateStatus::Fail,
-            format!("{} promotes from {up}, not {}; promote {} → {up} first", p.to, p.from, p.from),
-        ),
-        None => GateResult::new(
-            "order",
-            GateStatus::Fail,
-            format!("{} is the first environment; nothing promotes into it", p.to),
-        ),
+        Some(up) => fail(format!("{} promotes from {up}, not from {}", p.to, p.from)),
+        None => fail(format!("{} is the first environment; nothing promotes into it", p.to)),
     }
 }
 
+/// Check states that count as passed (GitHub: a skipped or neutral required check passes).
+const PASSED: &[&str] = &["success", "neutral", "skipped"];
+/// States that cannot turn into a pass.
+const FAILED: &[&str] = &[
+    "failure",
+    "failed",
+    "error",
+    "cancelled",
+    "canceled",
+    "timed_out",
+    "action_required",
+    "startup_failure",
+];
+/// States of a check that has not finished.
+const RUNNING: &[&str] =
+    &["pending", "queued", "in_progress", "waiting", "requested", "expected", "stale"];
+
 fn checks(required: &[&str], states: &BTreeMap<String, String>) -> GateResult {
+    let mut passed = Vec::new();
     let mut failed = Vec::new();
     let mut waiting = Vec::new();
     for name in required {
-        match states.get(*name).map(|s| s.to_ascii_lowercase()) {
-            Some(s) if s == "success" || s == "neutral" || s == "skipped" => {}
-            Some(s)
-                if [
-                    "failure",
-                    "failed",
-                    "error",
-                    "cancelled",
-                    "canceled",
-                    "timed_out",
-                    "action_required",
-                ]
-                .contains(&s.as_str()) =>
-            {
-                failed.push(format!("{name} ({s})"));
-            }
-            Some(s) => waiting.push(format!("{name} ({s})")),
-            None => waiting.push(format!("{name} (not reported)")),
+        let Some(state) = states.get(*name) else {
+            waiting.push(format!("{name} (not reported)"));
+            continue;
+        };
+        let lower = state.trim().to_ascii_lowercase();
+        if PASSED.contains(&lower.as_str()) {
+            passed.push(if lower == "success" {
+                (*name).to_string()
+            } else {
+                format!("{name} ({lower})")
+            });
+        } else if FAILED.contains(&lower.as_str()) {
+            failed.push(format!("{name} ({lower})"));
+        } else if RUNNING.contains(&lower.as_str()) {
+            waiting.push(format!("{name} ({lower})"));
+        } else {
+            waiting.push(format!("{name} (unknown state {state:?})"));
         }
     }
     if !failed.is_empty() {
+        let also = if waiting.is_empty() {
+            String::new()
+        } else {
+            format!("; still waiting for {}", waiting.join(", "))
+        };
         GateResult::new(
             "requiredChecks",
             GateStatus::Fail,
-            format!("failed: {}", failed.join(", ")),
+            format!("failed: {}{also}", failed.join(", ")),
         )
     } else if !waiting.is_empty() {
         GateResult::new(
@@ -185,7 +202,7 @@ fn checks(required: &[&str], states: &BTreeMap<String, String>) -> GateResult {
         GateResult::new(
             "requiredChecks",
             GateStatus::Pass,
-            format!("all passed: {}", required.join(", ")),
+            format!("all passed: {}", passed.join(", ")),
         )
     }
 }
@@ -207,6 +224,9 @@ fn normalize_login(login: &str) -> String {
 }
 
 fn approvals(required: usize, context: &Context) -> GateResult {
+    if required == 0 {
+        return GateResult::new("approvals", GateStatus::Pass, "no approvals are required");
+    }
     let approvers = valid_approvers(context);
     let author_note = context
         .author
@@ -227,6 +247,7 @@ fn code_owners(
     tree: &FileTree,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> GateResult {
+    let result = |status, message: String| GateResult::new("codeowners", status, message);
     let Some(path) = codeowners::locate(tree) else {
         diagnostics.push(
             Diagnostic::new(
@@ -235,38 +256,84 @@ fn code_owners(
             )
             .with_help("add .github/CODEOWNERS (or CODEOWNERS, or docs/CODEOWNERS)"),
         );
-        return GateResult::new(
-            "codeowners",
+        return result(
             GateStatus::Fail,
-            "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS)",
+            "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS)".into(),
         );
     };
-    let (owners, _) = codeowners::parse(path, tree.text(path).unwrap_or_default());
+    let Some(text) = tree.text(path) else {
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidUtf8, format!("{path} is not UTF-8 text")).in_file(path),
+        );
+        return result(
+            GateStatus::Fail,
+            format!("{path} is not UTF-8 text, so no code owner can be read from it"),
+        );
+    };
+    let (owners, problems) = codeowners::parse(path, text);
+    diagnostics.extend(problems);
+    if text.len() > codeowners::MAX_BYTES {
+        return result(
+            GateStatus::Fail,
+            format!(
+                "{path} is over GitHub's 3 MB limit, so GitHub ignores it and no code owner can be required"
+            ),
+        );
+    }
+    if files.is_empty() {
+        return result(
+            GateStatus::Pass,
+            "no file changes, so no code-owner approval is needed".into(),
+        );
+    }
     let approvers = valid_approvers(context);
-    let mut missing = Vec::new();
+    let mut meter = Meter::new();
+    let (mut missing, mut approved, mut unowned, mut uncovered) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for file in files {
-        let Some(file_owners) = owners.owners_of(file).filter(|o| !o.is_empty()) else { continue };
-        let satisfied = file_owners
-            .iter()
-            .any(|o| approvers.iter().any(|a| codeowners::is_satisfied_by(o, a, &context.teams)));
-        if !satisfied {
-            let names: Vec<String> = file_owners.iter().map(Owner::to_string).collect();
-            missing.push(format!("{file} needs {}", names.join(" or ")));
+        let Some(rule) = owners.rule_for_metered(file, &mut meter) else {
+            uncovered.push(file.as_str());
+            continue;
+        };
+        if rule.owners.is_empty() {
+            unowned.push(format!("{file} (line {})", rule.line));
+            continue;
+        }
+        let by = rule.owners.iter().find_map(|o| {
+            approvers
+                .iter()
+                .find(|a| codeowners::is_satisfied_by(o, a, &context.teams))
+                .map(|a| (o, a))
+        });
+        match by {
+            Some((owner @ Owner::User(_), _)) => approved.push(format!("{file} by {owner}")),
+            Some((owner, approver)) => approved.push(format!("{file} by {approver} for {owner}")),
+            None => {
+                let names: Vec<String> = rule.owners.iter().map(Owner::to_string).collect();
+                missing.push(format!("{file} needs {} (line {})", names.join(" or "), rule.line));
+            }
         }
     }
-    if missing.is_empty() {
-        GateResult::new(
-            "codeowners",
-            GateStatus::Pass,
-            format!("every changed file is approved by a code owner ({path})"),
-        )
-    } else {
-        GateResult::new(
-            "codeowners",
-            GateStatus::Pending,
-            format!("missing code-owner approval: {}", missing.join("; ")),
-        )
+    let mut notes = Vec::new();
+    if !unowned.is_empty() {
+        notes.push(format!("unowned by the last matching line of {path}: {}", unowned.join(", ")));
     }
+    if !uncovered.is_empty() {
+        notes.push(format!("no rule of {path} covers {}", uncovered.join(", ")));
+    }
+    if !missing.is_empty() {
+        let mut message = format!("missing code-owner approval: {}", missing.join("; "));
+        if !approved.is_empty() {
+            message.push_str(&format!("; approved: {}", approved.join(", ")));
+        }
+        return result(GateStatus::Pending, message);
+    }
+    if approved.is_empty() {
+        notes.push("no code-owner approval is required".into());
+        return result(GateStatus::Pass, notes.join("; "));
+    }
+    notes.insert(0, format!("approved by code owners: {}", approved.join(", ")));
+    result(GateStatus::Pass, notes.join("; "))
 }
 
 /// A digest (`sha256:` + 64 hex) or a hex git SHA of 7 to 40 characters.
@@ -291,12 +358,11 @@ fn immutable_tags(rule: &TagRule, versions: &[String]) -> GateResult {
         TagRule::Sha => "a digest or a git SHA (7-40 hex characters)".to_string(),
         TagRule::Pattern(_, p) => format!("matching /{p}/"),
     };
-    if bad.is_empty() {
-        GateResult::new(
-            "immutableTags",
-            GateStatus::Pass,
-            format!("every new tag is {expectation}"),
-        )
+    if versions.is_empty() {
+        GateResult::new("immutableTags", GateStatus::Pass, "no new tags or digests")
+    } else if bad.is_empty() {
+        let each = if versions.len() == 1 { "the new version is" } else { "every new version is" };
+        GateResult::new("immutableTags", GateStatus::Pass, format!("{each} {expectation}"))
     } else {
         let list: Vec<String> = bad.iter().map(|v| format!("'{v}'")).collect();
         GateResult::new(
@@ -315,18 +381,26 @@ fn soak_gate(
 ) -> GateResult {
     let need = time::format_duration(required);
     let (Some(since), Some(now)) = (since, now) else {
-        let missing = if since.is_none() {
-            format!("when the artifact landed in {from} (context.since.{from})")
-        } else {
-            "the current time (context.now)".into()
-        };
+        let mut missing = Vec::new();
+        if since.is_none() {
+            missing.push(format!("when the artifact landed in {from} (context.since.{from})"));
+        }
+        if now.is_none() {
+            missing.push("the current time (context.now)".into());
+        }
         return GateResult::new(
             "soak",
             GateStatus::Pending,
-            format!("needs {need} in {from}; unknown: {missing}"),
+            format!("needs {need} in {from}; unknown: {}", missing.join(" and ")),
         );
     };
-    let elapsed = now.seconds_since(since).unwrap_or(0);
+    let Some(elapsed) = now.seconds_since(since) else {
+        return GateResult::new(
+            "soak",
+            GateStatus::Pending,
+            format!("needs {need} in {from}; context.since.{from} is later than context.now"),
+        );
+    };
     if elapsed >= required {
         GateResult::new(
             "soak",
@@ -353,9 +427,16 @@ fn window_gate(windows: &[time::Window], now: Option<Instant>) -> GateResult {
             "the current time is unknown (context.now)",
         );
     };
-    let message = time::describe(windows, now);
-    let status = if time::is_open(windows, now) { GateStatus::Pass } else { GateStatus::Pending };
-    GateResult::new("windows", status, message)
+    let when = time::describe(windows, now);
+    if time::is_open(windows, now) {
+        GateResult::new("windows", GateStatus::Pass, format!("inside a deployment window ({when})"))
+    } else {
+        GateResult::new(
+            "windows",
+            GateStatus::Pending,
+            format!("outside the deployment windows ({when})"),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -363,7 +444,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::kustomize::decode::Decoder;
+    use crate::yaml::decode::Decoder;
     use crate::yaml::{Limits, parse};
 
     fn config(text: &str) -> GateConfig {
@@ -391,37 +472,96 @@ mod tests {
         evaluate(&config(cfg), &promotion(&files, &versions), context, tree).0
     }
 
+    /// Check states, verdict, message.
+    type ChecksCase<'a> = (&'a [(&'a str, &'a str)], GateStatus, &'a str);
+    /// CODEOWNERS text, changed files, approvers, verdict, message.
+    type OwnersCase<'a> = (&'a str, &'a [&'a str], &'a [&'a str], GateStatus, &'a str);
+
     fn gate<'a>(results: &'a [GateResult], name: &str) -> &'a GateResult {
         results.iter().find(|g| g.name == name).unwrap()
     }
 
+    /// Every order message, true to its case (issue 14: a failed gate's message must not
+    /// give advice that can be false, like "promote dev → staging first" for any source).
     #[test]
-    fn order_gate() {
-        let files = vec![];
-        let versions = vec![];
-        let mut p = promotion(&files, &versions);
-        assert_eq!(order(&p).status, GateStatus::Pass);
-        p.from = "dev";
-        let g = order(&p);
-        assert_eq!(g.status, GateStatus::Fail);
-        assert!(g.message.contains("promotes from staging, not dev"), "{}", g.message);
+    fn order_gate_messages() {
+        let cases: &[(&str, &str, Option<&str>, GateStatus, &str)] = &[
+            (
+                "staging",
+                "production",
+                Some("staging"),
+                GateStatus::Pass,
+                "production promotes from staging",
+            ),
+            (
+                "dev",
+                "production",
+                Some("staging"),
+                GateStatus::Fail,
+                "production promotes from staging, not from dev",
+            ),
+            (
+                "qa",
+                "dev",
+                None,
+                GateStatus::Fail,
+                "dev is the first environment; nothing promotes into it",
+            ),
+            (
+                "production",
+                "production",
+                Some("staging"),
+                GateStatus::Fail,
+                "production cannot be promoted into itself",
+            ),
+        ];
+        for &(from, to, upstream, status, message) in cases {
+            let p = Promotion { from, to, upstream, changed_files: &[], new_versions: &[] };
+            let g = order(&p);
+            assert_eq!((g.status, g.message.as_str()), (status, message), "{from} → {to}");
+        }
     }
 
     #[test]
     fn checks_gate_table() {
         let tree = FileTree::new();
-        for (state, expected) in [
-            (Some("success"), GateStatus::Pass),
-            (Some("failure"), GateStatus::Fail),
-            (Some("pending"), GateStatus::Pending),
-            (None, GateStatus::Pending),
-        ] {
+        let cases: &[ChecksCase] = &[
+            (
+                &[("e2e", "success"), ("lint", "skipped")],
+                GateStatus::Pass,
+                "all passed: e2e, lint (skipped)",
+            ),
+            (
+                &[("e2e", "SUCCESS"), ("lint", "neutral")],
+                GateStatus::Pass,
+                "all passed: e2e, lint (neutral)",
+            ),
+            (&[("e2e", "failure"), ("lint", "success")], GateStatus::Fail, "failed: e2e (failure)"),
+            (
+                &[("e2e", "timed_out")],
+                GateStatus::Fail,
+                "failed: e2e (timed_out); still waiting for lint (not reported)",
+            ),
+            (
+                &[("e2e", "pending"), ("lint", "in_progress")],
+                GateStatus::Pending,
+                "waiting for e2e (pending), lint (in_progress)",
+            ),
+            (&[("e2e", "success")], GateStatus::Pending, "waiting for lint (not reported)"),
+            (
+                &[("e2e", "success"), ("lint", "green")],
+                GateStatus::Pending,
+                "waiting for lint (unknown state \"green\")",
+            ),
+        ];
+        for &(states, status, message) in cases {
             let mut ctx = Context::default();
-            if let Some(s) = state {
-                ctx.checks.insert("e2e-staging".into(), s.into());
+            for (name, state) in states {
+                ctx.checks.insert((*name).into(), (*state).into());
             }
-            let r = run("requiredChecks: [e2e-staging]\n", &ctx, &tree);
-            assert_eq!(gate(&r, "requiredChecks").status, expected, "{state:?}");
+            let r = run("requiredChecks: [e2e, lint]\n", &ctx, &tree);
+            let g = gate(&r, "requiredChecks");
+            assert_eq!((g.status, g.message.as_str()), (status, message), "{states:?}");
         }
     }
 
@@ -469,13 +609,148 @@ mod tests {
         assert_eq!(d[0].code, "G004");
     }
 
+    /// Every codeowners message, true to its case. Issue 14: on main a CODEOWNERS file whose
+    /// rules cover none of the changed files, with nobody approving, gave "every changed file
+    /// is approved by a code owner"; and the file's own problems were dropped from plans.
+    #[test]
+    fn codeowners_gate_messages() {
+        let file = "apps/pay/production/image-patch.yaml";
+        let cases: &[OwnersCase] = &[
+            (
+                "/docs/ @writers\n",
+                &[file],
+                &[],
+                GateStatus::Pass,
+                "no rule of CODEOWNERS covers apps/pay/production/image-patch.yaml; no code-owner approval is required",
+            ),
+            (
+                "* @platform\n/apps/pay/\n",
+                &[file],
+                &[],
+                GateStatus::Pass,
+                "unowned by the last matching line of CODEOWNERS: apps/pay/production/image-patch.yaml (line 2); no code-owner approval is required",
+            ),
+            (
+                "/apps/ @sre @platform\n",
+                &[file],
+                &[],
+                GateStatus::Pending,
+                "missing code-owner approval: apps/pay/production/image-patch.yaml needs @sre or @platform (line 1)",
+            ),
+            (
+                "/apps/ @sre\n",
+                &[file],
+                &["SRE"],
+                GateStatus::Pass,
+                "approved by code owners: apps/pay/production/image-patch.yaml by @sre",
+            ),
+            (
+                "/apps/ @org/sre\n/apps/web/ @web\n",
+                &[file, "apps/web/k.yaml", "README.md"],
+                &["dana"],
+                GateStatus::Pending,
+                "missing code-owner approval: apps/web/k.yaml needs @web (line 2); approved: apps/pay/production/image-patch.yaml by dana for @org/sre",
+            ),
+            (
+                "/apps/ @org/sre\n",
+                &[file, "README.md"],
+                &["dana"],
+                GateStatus::Pass,
+                "approved by code owners: apps/pay/production/image-patch.yaml by dana for @org/sre; no rule of CODEOWNERS covers README.md",
+            ),
+            (
+                "/apps/ @sre\n",
+                &[],
+                &[],
+                GateStatus::Pass,
+                "no file changes, so no code-owner approval is needed",
+            ),
+        ];
+        for &(text, files, approvals, status, message) in cases {
+            let mut tree = FileTree::new();
+            tree.insert("CODEOWNERS", text).unwrap();
+            let ctx = Context {
+                approvals: approvals.iter().map(|a| (*a).to_string()).collect(),
+                teams: BTreeMap::from([("org/sre".to_string(), vec!["dana".to_string()])]),
+                ..Context::default()
+            };
+            let files: Vec<String> = files.iter().map(|f| (*f).to_string()).collect();
+            let (r, d) =
+                evaluate(&config("codeowners: true\n"), &promotion(&files, &[]), &ctx, &tree);
+            let g = gate(&r, "codeowners");
+            assert_eq!((g.status, g.message.as_str()), (status, message), "{text}");
+            assert!(d.is_empty(), "{d:?}");
+        }
+    }
+
+    /// The codeowners gate and the diagnostics for `files` with this CODEOWNERS content.
+    fn owners_gate(content: Vec<u8>, files: &[String]) -> (GateResult, Vec<Diagnostic>) {
+        let mut tree = FileTree::new();
+        tree.insert_bytes("CODEOWNERS", content).unwrap();
+        let (r, d) = evaluate(
+            &config("codeowners: true\n"),
+            &promotion(files, &[]),
+            &Context::default(),
+            &tree,
+        );
+        (gate(&r, "codeowners").clone(), d)
+    }
+
+    #[test]
+    fn codeowners_problems_are_reported_and_unusable_files_fail() {
+        let files = vec!["apps/x.yaml".to_string()];
+        let (g, d) = owners_gate(b"!x @a\n/apps/ @sre\n".to_vec(), &files);
+        assert_eq!(g.status, GateStatus::Pending);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].code, d[0].file.as_deref()), ("G001", Some("CODEOWNERS")));
+
+        let big = format!("/apps/ @sre\n{}", "#".repeat(codeowners::MAX_BYTES));
+        let (g, d) = owners_gate(big.into_bytes(), &files);
+        assert_eq!(
+            (g.status, g.message.as_str()),
+            (
+                GateStatus::Fail,
+                "CODEOWNERS is over GitHub's 3 MB limit, so GitHub ignores it and no code owner can be required"
+            )
+        );
+        assert_eq!(d[0].code, "G002");
+
+        let (g, d) = owners_gate(vec![b'*', b' ', 0xff], &files);
+        assert_eq!(
+            (g.status, g.message.as_str()),
+            (
+                GateStatus::Fail,
+                "CODEOWNERS is not UTF-8 text, so no code owner can be read from it"
+            )
+        );
+        assert_eq!(d[0].code, "T003");
+    }
+
+    #[test]
+    fn approvals_messages() {
+        let tree = FileTree::new();
+        let g = gate(&run("approvals: 0\n", &Context::default(), &tree), "approvals").clone();
+        assert_eq!((g.status, g.message.as_str()), (GateStatus::Pass, "no approvals are required"));
+        let g = gate(&run("approvals: 1\n", &Context::default(), &tree), "approvals").clone();
+        assert_eq!((g.status, g.message.as_str()), (GateStatus::Pending, "0 of 1 approvals"));
+    }
+
     #[test]
     fn immutable_tags() {
         let tree = FileTree::new();
+        let g = gate(&run("immutableTags: true\n", &Context::default(), &tree), "immutableTags")
+            .clone();
         assert_eq!(
-            gate(&run("immutableTags: true\n", &Context::default(), &tree), "immutableTags").status,
-            GateStatus::Pass
+            (g.status, g.message.as_str()),
+            (GateStatus::Pass, "the new version is a digest or a git SHA (7-40 hex characters)")
         );
+        let (r, _) = evaluate(
+            &config("immutableTags: true\n"),
+            &promotion(&[], &[]),
+            &Context::default(),
+            &tree,
+        );
+        assert_eq!(gate(&r, "immutableTags").message, "no new tags or digests");
         let files = vec![];
         for (version, ok) in [
             ("latest", false),
@@ -523,7 +798,39 @@ mod tests {
         };
         assert_eq!(gate(&run("soak: 2h\n", &ctx, &tree), "soak").status, GateStatus::Pass);
         let ctx = Context { now: Some("2026-11-26T10:35:00Z".into()), ..Context::default() };
-        assert_eq!(gate(&run("soak: 2h\n", &ctx, &tree), "soak").status, GateStatus::Pending);
+        let g = gate(&run("soak: 2h\n", &ctx, &tree), "soak").clone();
+        assert_eq!(g.status, GateStatus::Pending);
+        assert_eq!(
+            g.message,
+            "needs 2h in staging; unknown: when the artifact landed in staging (context.since.staging)"
+        );
+        let g = gate(&run("soak: 2h\n", &Context::default(), &tree), "soak").clone();
+        assert_eq!(
+            g.message,
+            "needs 2h in staging; unknown: when the artifact landed in staging (context.since.staging) and the current time (context.now)"
+        );
+        let ctx = Context {
+            now: Some("2026-11-26T10:00:00Z".into()),
+            since: since("2026-11-27T08:35:00Z"),
+            ..Context::default()
+        };
+        let g = gate(&run("soak: 2h\n", &ctx, &tree), "soak").clone();
+        assert_eq!(
+            (g.status, g.message.as_str()),
+            (
+                GateStatus::Pending,
+                "needs 2h in staging; context.since.staging is later than context.now"
+            )
+        );
+        let ctx = Context {
+            now: Some("2026-11-26T10:35:00Z".into()),
+            since: since("2026-11-26T08:35:00Z"),
+            ..Context::default()
+        };
+        assert_eq!(
+            gate(&run("soak: 2h\n", &ctx, &tree), "soak").message,
+            "soaked 2h in staging (needs 2h)"
+        );
     }
 
     #[test]
@@ -543,7 +850,19 @@ mod tests {
             assert_eq!(g.status, expected, "{now}: {}", g.message);
         }
         let ctx = Context { now: Some("2026-11-27T10:00:00Z".into()), ..Context::default() };
-        assert_eq!(gate(&run(cfg, &ctx, &tree), "windows").message, "window opens Mon 09:00 UTC");
+        assert_eq!(
+            gate(&run(cfg, &ctx, &tree), "windows").message,
+            "outside the deployment windows (window opens Mon 09:00 UTC)"
+        );
+        let ctx = Context { now: Some("2026-11-26T10:00:00Z".into()), ..Context::default() };
+        assert_eq!(
+            gate(&run(cfg, &ctx, &tree), "windows").message,
+            "inside a deployment window (window closes 16:00 UTC)"
+        );
+        assert_eq!(
+            gate(&run(cfg, &Context::default(), &tree), "windows").message,
+            "the current time is unknown (context.now)"
+        );
         assert_eq!(
             gate(&run(cfg, &Context::default(), &tree), "windows").status,
             GateStatus::Pending

@@ -7,97 +7,34 @@
 //! kustomization reads must lie in or below its directory; other kustomizations may be
 //! anywhere in the repository but never an ancestor of one being built (that is a cycle).
 //! Like kustomize, the first error ends the build; unlike it, the error is a diagnostic that
-//! points at the entry that caused it.
+//! points at the entry that caused it. What Baton refuses to do offline (a remote base, a
+//! Helm chart, an external plugin) does not end it: each is reported and the build goes on
+//! looking for the others (without transforming, so nothing else echoes a refusal), so a user
+//! sees the whole list at once.
 //!
 //! The `openapi` field is kustomize's one piece of global state: every kustomization's
-//! `openapi` is offered, in build order, to the render's [`Session`], which decides which one
+//! `openapi` is offered, in build order, to the render's [`Session`](super::patch::schema::Session), which decides which one
 //! wins and what the strategic merges of the rest of the build see; the builder tells it
 //! about every resource type it registers and every merge (see `patch::schema::session`).
 
 use std::sync::Arc;
 
-use super::fieldspec::TransformerConfig;
+use super::context::{
+    Accumulator, Builder, Built, Failed, is_remote, load_restriction, remote_diagnostic,
+    unreadable_schema,
+};
 use super::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization, Str};
-use super::patch::schema::session::{BUILTIN_VERSION, SetError, TypeProblem, Unreadable};
+use super::patch::schema::session::{BUILTIN_VERSION, SetError, TypeProblem};
 use super::patch::schema::value::Invalid;
-use super::patch::schema::{OpenApi, Session, swagger, value};
+use super::patch::schema::{swagger, value};
 use super::resource::Resource;
-use super::{generate, transform};
+use super::{generate, plugin, transform};
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::source::{Raw, Source};
-use crate::tree::{self, PathError};
-use crate::yaml::{Body, Node, Origin};
+use crate::source::Raw;
+use crate::tree;
+use crate::yaml::{Body, Node};
 
-/// Marker: the build failed and the reason is in the diagnostics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Failed;
-
-pub type Built<T> = Result<T, Failed>;
-
-/// Everything gathered while building one kustomization (kustomize's `ResAccumulator`).
-#[derive(Debug, Clone, Default)]
-pub struct Accumulator {
-    pub resources: Vec<Resource>,
-    /// Shared with the built-in configuration until a `configurations` file or CRD adds to it.
-    pub config: Arc<TransformerConfig>,
-    /// Whether `config` holds more than the built-in configuration.
-    pub custom_config: bool,
-    pub vars: Vec<transform::vars::VarDecl>,
-}
-
-impl Accumulator {
-    #[must_use]
-    pub fn new() -> Self {
-        static BUILTIN: std::sync::OnceLock<Arc<TransformerConfig>> = std::sync::OnceLock::new();
-        Accumulator {
-            resources: Vec::new(),
-            config: BUILTIN.get_or_init(|| Arc::new(TransformerConfig::builtin().clone())).clone(),
-            custom_config: false,
-            vars: Vec::new(),
-        }
-    }
-
-    /// Adds field specs from `configurations`, a CRD, or a sub-build's custom configuration.
-    pub fn merge_config(
-        &mut self,
-        other: &TransformerConfig,
-    ) -> Result<(), super::fieldspec::ConflictError> {
-        Arc::make_mut(&mut self.config).merge(other)?;
-        self.custom_config = true;
-        Ok(())
-    }
-}
-
-/// One build: file access, diagnostics, and the chain of kustomization roots being built.
-#[derive(Debug)]
-pub struct Builder<'s, 't> {
-    pub source: &'s mut Source<'t>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Directories of the kustomizations being built, outermost first.
-    chain: Vec<String>,
-    /// Every kustomization file read, for callers that report on them.
-    pub kustomizations: Vec<Arc<Kustomization>>,
-    /// kyaml's global `OpenAPI` state, replayed for this render.
-    pub openapi: Session,
-}
-
-impl<'s, 't> Builder<'s, 't> {
-    pub fn new(source: &'s mut Source<'t>) -> Self {
-        Builder {
-            source,
-            diagnostics: Vec::new(),
-            chain: Vec::new(),
-            kustomizations: Vec::new(),
-            openapi: Session::new(),
-        }
-    }
-
-    /// Records a diagnostic and fails.
-    pub fn fail<T>(&mut self, diagnostic: Diagnostic) -> Built<T> {
-        self.diagnostics.push(diagnostic);
-        Err(Failed)
-    }
-
+impl Builder<'_, '_> {
     /// Finds and decodes the kustomization file of `dir`.
     pub fn load_kustomization(
         &mut self,
@@ -160,10 +97,8 @@ impl<'s, 't> Builder<'s, 't> {
         match kustomization::decode(&file, &document.root) {
             Ok(k) => {
                 let k = Arc::new(k);
-                self.report_unsupported(&k);
-                if self.diagnostics.iter().any(Diagnostic::is_error) {
-                    return Err(Failed);
-                }
+                self.report_deprecated(&k);
+                self.refuse_unsupported(&k, &["buildMetadata"]);
                 self.kustomizations.push(k.clone());
                 Ok(k)
             }
@@ -174,18 +109,39 @@ impl<'s, 't> Builder<'s, 't> {
         }
     }
 
-    fn report_unsupported(&mut self, k: &Kustomization) {
-        for (field, origin) in &k.unsupported {
+    /// kustomize's deprecation warnings, once per kustomization file however often the build
+    /// loads it.
+    fn report_deprecated(&mut self, k: &Kustomization) {
+        if k.deprecated.is_empty() || self.kustomizations.iter().any(|seen| seen.file == k.file) {
+            return;
+        }
+        for (field, origin) in &k.deprecated {
+            let (name, replacement) = field.names();
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::DeprecatedField,
+                    format!("'{name}' is deprecated. Please use '{replacement}' instead."),
+                )
+                .at(&k.file, origin.span)
+                .with_help(field.help()),
+            );
+        }
+    }
+
+    /// Refuses the fields among `fields` that `k` sets, each with why Baton cannot honour it.
+    /// The build goes on, to find every other refusal.
+    fn refuse_unsupported(&mut self, k: &Kustomization, fields: &[&str]) {
+        for (field, origin) in k.unsupported.iter().filter(|(f, _)| fields.contains(f)) {
             let why = match *field {
-                "helmCharts" | "helmChartInflationGenerator" | "helmGlobals" => {
+                "helmCharts" | "helmChartInflationGenerator" => {
                     "Helm charts are pulled and inflated by the helm binary; Baton renders offline and runs no programs"
                 }
-                "generators" | "transformers" | "validators" => {
-                    "plugins (exec, KRM functions, containers) are not run by Baton; render with kustomize to use them"
+                "validators" => {
+                    "validators are plugins (exec, KRM functions, containers), which Baton does not run; render with kustomize to use them"
                 }
                 _ => "build metadata annotations are not supported",
             };
-            self.diagnostics.push(
+            self.refuse(
                 Diagnostic::new(
                     Code::UnsupportedField,
                     format!("'{field}' is not supported: {why}"),
@@ -284,22 +240,6 @@ impl<'s, 't> Builder<'s, 't> {
         Ok(())
     }
 
-    /// The schema a strategic merge uses (kustomize parses a custom schema at its first merge);
-    /// `origin` is the patch, for the diagnostic of a schema that cannot be read.
-    pub fn merge_schema(&mut self, origin: &Origin) -> Built<Arc<OpenApi>> {
-        match self.openapi.merge() {
-            Ok(schema) => Ok(schema),
-            Err(unreadable) => {
-                let mut d =
-                    unreadable_schema(&unreadable, "when it first merged a strategic-merge patch");
-                if let Some(file) = &origin.file {
-                    d = d.with_related(file.to_string(), Some(origin.span), "this patch");
-                }
-                self.fail(d)
-            }
-        }
-    }
-
     fn accumulate_target(
         &mut self,
         dir: &str,
@@ -315,13 +255,57 @@ impl<'s, 't> Builder<'s, 't> {
         for entry in &k.crds {
             self.merge_field_specs(dir, k, entry, &mut acc, true)?;
         }
-        generate::run(self, dir, k, &mut acc)?;
+        // Once something was refused, the build only looks for further refusals: running
+        // generators and transformers on an incomplete set would report echoes of the first.
+        if !self.refused {
+            generate::run(self, dir, k, &mut acc)?;
+        }
+        self.refuse_unsupported(k, &["helmCharts", "helmChartInflationGenerator"]);
+        let generators = self.plugin_configs(dir, k, &k.generators)?;
+        plugin::generate(self, dir, &mut acc, &generators)?;
         for entry in &k.components {
             acc = self.accumulate_component(dir, k, entry, acc)?;
         }
-        transform::run(self, dir, k, &mut acc)?;
-        transform::vars::merge(self, k, &mut acc)?;
+        if !self.refused {
+            transform::run(self, dir, k, &mut acc)?;
+        }
+        let transformers = self.plugin_configs(dir, k, &k.transformers)?;
+        plugin::transform(self, dir, &mut acc, &transformers)?;
+        self.refuse_unsupported(k, &["validators"]);
+        if !self.refused {
+            transform::vars::merge(self, k, &mut acc)?;
+        }
         Ok(acc)
+    }
+
+    /// The configurations of `generators:` or `transformers:` entries, as kustomize gathers
+    /// them (`configureExternalTransformers`): first every entry written inline, then the
+    /// others, each a file of configurations or a directory whose kustomization builds them.
+    fn plugin_configs(
+        &mut self,
+        dir: &str,
+        k: &Kustomization,
+        entries: &[Str],
+    ) -> Built<Vec<Resource>> {
+        let mut acc = Accumulator::new();
+        let mut paths = Vec::new();
+        for entry in entries {
+            let Some(documents) = transform::patches::inline(self, &k.file, entry) else {
+                paths.push(entry);
+                continue;
+            };
+            let file: Arc<str> = Arc::from(entry.origin.file.as_deref().unwrap_or(&k.file));
+            let mut configs = Vec::new();
+            for node in documents {
+                self.validate_object(&file, &node)?;
+                configs.push(Resource::new(node, file.clone()));
+            }
+            self.append_all(&mut acc, configs, k, entry)?;
+        }
+        for entry in paths {
+            self.accumulate_resource(dir, k, entry, &mut acc)?;
+        }
+        Ok(acc.resources)
     }
 
     /// A `resources` entry: a file of resources, else a directory with a kustomization.
@@ -334,7 +318,8 @@ impl<'s, 't> Builder<'s, 't> {
     ) -> Built<()> {
         let referrer = (k.file.as_str(), entry.span());
         if is_remote(&entry.value) {
-            return self.fail(remote_diagnostic(&k.file, entry));
+            self.refuse(remote_diagnostic(&k.file, entry));
+            return Ok(());
         }
         let path = self.resolve(dir, k, entry)?;
         if self.source.is_file(&path) {
@@ -393,7 +378,8 @@ impl<'s, 't> Builder<'s, 't> {
         acc: Accumulator,
     ) -> Built<Accumulator> {
         if is_remote(&entry.value) {
-            return self.fail(remote_diagnostic(&k.file, entry));
+            self.refuse(remote_diagnostic(&k.file, entry));
+            return Ok(acc);
         }
         let path = self.resolve(dir, k, entry)?;
         if !self.source.is_dir(&path) {
@@ -466,45 +452,6 @@ impl<'s, 't> Builder<'s, 't> {
         };
         self.chain.pop();
         result
-    }
-
-    /// Resolves an entry of `k` (in `dir`) to a repository path.
-    pub fn resolve(&mut self, dir: &str, k: &Kustomization, entry: &Str) -> Built<String> {
-        match tree::join(dir, &entry.value) {
-            Ok(path) => Ok(path),
-            Err(PathError::EscapesRoot(_) | PathError::Absolute(_)) => self.fail(
-                Diagnostic::new(
-                    Code::PathEscapesRoot,
-                    format!("'{}' points outside the repository", entry.value),
-                )
-                .at(&k.file, entry.span()),
-            ),
-            Err(PathError::Empty) => self.fail(
-                Diagnostic::new(Code::ResourceNotFound, "empty path").at(&k.file, entry.span()),
-            ),
-        }
-    }
-
-    /// Resolves a file entry that must lie in or below the kustomization's directory.
-    pub fn resolve_file(&mut self, dir: &str, k: &Kustomization, entry: &Str) -> Built<String> {
-        if is_remote(&entry.value) {
-            return self.fail(remote_diagnostic(&k.file, entry));
-        }
-        let path = self.resolve(dir, k, entry)?;
-        if !tree::is_within(&path, dir) {
-            return self.fail(load_restriction(&k.file, entry, dir));
-        }
-        if !self.source.is_file(&path) {
-            return self.fail(
-                Diagnostic::new(
-                    Code::ResourceNotFound,
-                    format!("file '{}' not found", entry.value),
-                )
-                .at(&k.file, entry.span())
-                .with_help(format!("looked for '{path}'")),
-            );
-        }
-        Ok(path)
     }
 
     /// Reads the resources of a YAML file: documents (empty ones skipped), with `List`
@@ -698,85 +645,8 @@ fn is_nil_or_empty(node: &Node) -> bool {
     }
 }
 
-/// Whether a resource entry names something remote (a URL or a git repository).
-#[must_use]
-pub fn is_remote(entry: &str) -> bool {
-    let lower = entry.to_ascii_lowercase();
-    if ["http://", "https://", "ssh://", "git::", "git@", "file://", "s3::", "gcs::"]
-        .iter()
-        .any(|p| lower.starts_with(p))
-    {
-        return true;
-    }
-    let first = entry.split('/').next().unwrap_or_default();
-    let looks_like_host =
-        first.contains('.') && first != "." && first != ".." && !first.starts_with('.');
-    looks_like_host
-        && (entry.contains("//")
-            || entry.contains("?ref=")
-            || entry.contains("?version=")
-            || KNOWN_HOSTS.contains(&first))
-}
-
-const KNOWN_HOSTS: &[&str] =
-    &["github.com", "gitlab.com", "bitbucket.org", "dev.azure.com", "ssh.dev.azure.com"];
-
-/// The diagnostic for a custom schema kyaml cannot parse; `when` says what made kustomize read it.
-fn unreadable_schema(unreadable: &Unreadable, when: &str) -> Diagnostic {
-    let mut d = Diagnostic::new(
-        Code::OpenApiInvalid,
-        format!("invalid schema file: {}", unreadable.invalid.message),
-    )
-    .at(unreadable.file.to_string(), unreadable.invalid.span);
-    if let Some(file) = &unreadable.named_at.file {
-        d = d.with_related(
-            file.to_string(),
-            Some(unreadable.named_at.span),
-            "named by this `openapi` path",
-        );
-    }
-    d.with_help(format!(
-        "kustomize reads a custom schema only when it needs it, here {when}, and then crashes on it"
-    ))
-}
-
-fn remote_diagnostic(file: &str, entry: &Str) -> Diagnostic {
-    Diagnostic::new(
-        Code::RemoteNotFetched,
-        format!(
-            "'{}' is a remote resource; Baton renders offline and does not fetch it",
-            entry.value
-        ),
-    )
-    .at(file, entry.span())
-    .with_help("vendor the remote base into the repository, or render this overlay with kustomize")
-}
-
-fn load_restriction(file: &str, entry: &Str, dir: &str) -> Diagnostic {
-    let shown = if dir.is_empty() { "." } else { dir };
-    Diagnostic::new(
-        Code::LoadRestriction,
-        format!("security; file '{}' is not in or below '{shown}'", entry.value),
-    )
-    .at(file, entry.span())
-    .with_help("kustomize only reads files inside the kustomization's directory; reference a directory with its own kustomization instead")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn remote_detection() {
-        assert!(is_remote("https://github.com/org/repo//base?ref=v1"));
-        assert!(is_remote("github.com/org/repo/base?ref=v1"));
-        assert!(is_remote("git@github.com:org/repo.git//base"));
-        assert!(is_remote("example.com/org/repo//base"));
-        assert!(!is_remote("../base"));
-        assert!(!is_remote("deployment.yaml"));
-        assert!(!is_remote("configs.d/app.yaml"));
-    }
-
     mod openapi {
         use crate::Workspace;
         use crate::kustomize::Rendered;
@@ -858,6 +728,68 @@ mod tests {
             let (code, file, message) = error(&r);
             assert_eq!((code, file), ("K023", Some("w.yaml")));
             assert!(message.contains("makes Widget (example.com/v1) cluster-scoped"), "{message}");
+        }
+    }
+
+    mod deprecated {
+        use crate::Workspace;
+        use crate::tree::FileTree;
+
+        #[test]
+        fn deprecated_fields_are_warnings_at_the_field_once_per_file() {
+            let mut tree = FileTree::new();
+            let files = [
+                ("base/kustomization.yaml", "commonLabels:\n  app: web\nresources:\n- cm.yaml\n"),
+                ("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"),
+                ("a/kustomization.yaml", "namePrefix: a-\nresources:\n- ../base\n"),
+                ("b/kustomization.yaml", "namePrefix: b-\nresources:\n- ../base\n"),
+                (
+                    "ov/kustomization.yaml",
+                    "vars: []\nimageTags:\n- {name: x, newTag: \"1\"}\npatchesStrategicMerge:\nbases:\n- ../a\n- ../b\n",
+                ),
+            ];
+            for (path, text) in files {
+                tree.insert(path, text).unwrap();
+            }
+            let rendered = Workspace::new(tree).render("ov");
+            assert!(rendered.ok(), "{:?}", rendered.diagnostics);
+            let found: Vec<(&str, &str, String)> = rendered
+                .diagnostics
+                .iter()
+                .map(|d| (d.code, d.file.as_deref().unwrap_or(""), d.message.clone()))
+                .collect();
+            // What kustomize v5.8.1 warns about (once per load; here once per file), in the
+            // order of their places; a null field (`patchesStrategicMerge:`) is Go's nil and
+            // gets no warning.
+            assert_eq!(
+                found,
+                [
+                    (
+                        "K016",
+                        "base/kustomization.yaml",
+                        "'commonLabels' is deprecated. Please use 'labels' instead.".into()
+                    ),
+                    (
+                        "K016",
+                        "ov/kustomization.yaml",
+                        "'vars' is deprecated. Please use 'replacements' instead.".into()
+                    ),
+                    (
+                        "K016",
+                        "ov/kustomization.yaml",
+                        "'imageTags' is deprecated. Please use 'images' instead.".into()
+                    ),
+                    (
+                        "K016",
+                        "ov/kustomization.yaml",
+                        "'bases' is deprecated. Please use 'resources' instead.".into()
+                    ),
+                ]
+            );
+            let bases = &rendered.diagnostics[3];
+            assert_eq!(bases.severity, crate::Severity::Warning);
+            assert_eq!(bases.span.map(|s| (s.start, s.end)), Some((68, 73)));
+            assert!(bases.help.as_deref().unwrap_or("").contains("'resources'"));
         }
     }
 }

@@ -2,7 +2,7 @@
 //! generator name hashes, name-reference fixes, legacy var substitution, dropping
 //! `config.kubernetes.io/local-config` resources, and the output order.
 
-use super::build::{Accumulator, Builder, Built};
+use super::context::{Accumulator, Builder, Built};
 use super::kustomization::Kustomization;
 use super::resid::{DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST, LegacyOrder};
 use super::resource::Resource;
@@ -29,7 +29,8 @@ pub fn finish(b: &mut Builder, k: &Kustomization, mut acc: Accumulator) -> Built
 }
 
 /// kustomize rewrites every resource's annotations when it strips its build annotations:
-/// values become strings of their source text (`0.50` stays `"0.50"`, `~` becomes `""`),
+/// values become strings of their source text (`0.50` stays `"0.50"`, `~` stays `"~"`; only an
+/// empty value becomes `""`),
 /// keys are sorted, and an empty or null `annotations` disappears. Labels are left alone.
 fn normalize_annotations(node: &mut Node) {
     let Some(meta) = node.get_mut("metadata").filter(|m| m.is_map()) else { return };
@@ -38,12 +39,9 @@ fn normalize_annotations(node: &mut Node) {
         Body::Map(entries) => entries
             .iter()
             .map(|(k, v)| {
-                let text = if v.is_null() {
-                    String::new()
-                } else {
-                    v.scalar().unwrap_or_default().to_string()
-                };
-                let mut value = Node::string(text);
+                // kyaml's `GetAnnotations` takes each value's text whatever it resolves to:
+                // `~` and `null` stay "~" and "null"; only an empty value is "".
+                let mut value = Node::string(v.scalar().unwrap_or_default());
                 value.origin = v.origin.clone();
                 (k.scalar().unwrap_or_default().to_string(), value)
             })
@@ -75,10 +73,16 @@ fn sort(b: &mut Builder, k: &Kustomization, resources: &mut [Resource]) -> Built
                 }
                 "fifo" => return Ok(()),
                 "legacy" if has_legacy_options => {
-                    let first: Vec<&str> =
-                        options.order_first.iter().map(super::decode::Spanned::as_str).collect();
-                    let last: Vec<&str> =
-                        options.order_last.iter().map(super::decode::Spanned::as_str).collect();
+                    let first: Vec<&str> = options
+                        .order_first
+                        .iter()
+                        .map(crate::yaml::decode::Spanned::as_str)
+                        .collect();
+                    let last: Vec<&str> = options
+                        .order_last
+                        .iter()
+                        .map(crate::yaml::decode::Spanned::as_str)
+                        .collect();
                     LegacyOrder::new(&first, &last)
                 }
                 "legacy" => LegacyOrder::new(DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST),

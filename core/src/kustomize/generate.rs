@@ -25,7 +25,7 @@ mod kv;
 use std::sync::Arc;
 
 use self::kv::{Pair, Value};
-use super::build::{Accumulator, Builder, Built};
+use super::context::{Accumulator, Builder, Built};
 use super::kustomization::{GeneratorArgs, Kustomization, Str};
 use super::resource::{Behavior, Resource};
 use crate::diagnostic::{Code, Diagnostic};

@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use super::decode::{Decoder, Spanned};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::yaml::decode::{Decoder, Spanned};
 use crate::yaml::{Body, Node, Origin};
 
 pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
@@ -206,10 +206,14 @@ pub struct Kustomization {
     pub generator_options: Option<GeneratorOptions>,
     pub configurations: Vec<Str>,
     pub openapi: Option<OpenApiField>,
+    /// `generators:` and `transformers:` entries: plugin configuration files, directories, or
+    /// inline configurations.
+    pub generators: Vec<Str>,
+    pub transformers: Vec<Str>,
     /// Fields Baton does not run offline: `(field name, key node origin)`.
     pub unsupported: Vec<(&'static str, Origin)>,
-    /// Deprecated fields that were used: `(field, replacement)`.
-    pub deprecated: Vec<(&'static str, &'static str, Origin)>,
+    /// Deprecated fields that were set (not null), with their key's origin, in written order.
+    pub deprecated: Vec<(Deprecated, Origin)>,
 }
 
 impl Kustomization {
@@ -294,11 +298,11 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
                     });
                 }
             }
+            "generators" => k.generators = d.strings(value, &path),
+            "transformers" => k.transformers = d.strings(value, &path),
             "helmGlobals"
             | "helmCharts"
             | "helmChartInflationGenerator"
-            | "generators"
-            | "transformers"
             | "validators"
             | "buildMetadata"
                 if !Decoder::is_null(value) && !is_empty_collection(value) =>
@@ -310,28 +314,28 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
             "namespace" => k.namespace = d.string(value, &path),
             "commonLabels" => {
                 k.common_labels = d.string_map(value, &path);
-                k.deprecated.push(("commonLabels", "labels", key.origin.clone()));
+                deprecated(&mut k, Deprecated::CommonLabels, key, value);
             }
             "labels" => k.labels = d.list(value, &path, decode_label),
             "commonAnnotations" => k.common_annotations = d.string_map(value, &path),
             "patchesStrategicMerge" => {
-                k.deprecated.push(("patchesStrategicMerge", "patches", key.origin.clone()));
+                deprecated(&mut k, Deprecated::PatchesStrategicMerge, key, value);
                 k.patches_strategic_merge = d.strings(value, "Kustomization.patchesStrategicMerge");
             }
             "patchesJson6902" => {
-                k.deprecated.push(("patchesJson6902", "patches", key.origin.clone()));
+                deprecated(&mut k, Deprecated::PatchesJson6902, key, value);
                 k.patches_json6902 = d.list(value, &path, decode_patch);
             }
             "patches" => k.patches = d.list(value, &path, decode_patch),
             "images" => k.images = d.list(value, &path, decode_image),
             "imageTags" => {
-                k.deprecated.push(("imageTags", "images", key.origin.clone()));
+                deprecated(&mut k, Deprecated::ImageTags, key, value);
                 image_tags = d.list(value, &path, decode_image);
             }
             "replacements" => k.replacements = d.list(value, &path, decode_replacement_entry),
             "replicas" => k.replicas = d.list(value, &path, decode_replica),
             "vars" => {
-                k.deprecated.push(("vars", "replacements", key.origin.clone()));
+                deprecated(&mut k, Deprecated::Vars, key, value);
                 k.vars = d.list(value, &path, decode_var);
             }
             "sortOptions" => k.sort_options = decode_sort_options(&mut d, value),
@@ -339,7 +343,7 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
             "components" => k.components = d.strings(value, &path),
             "crds" => k.crds = d.strings(value, &path),
             "bases" => {
-                k.deprecated.push(("bases", "resources", key.origin.clone()));
+                deprecated(&mut k, Deprecated::Bases, key, value);
                 bases = d.strings(value, &path);
             }
             "configMapGenerator" => {
@@ -367,6 +371,64 @@ pub fn decode(file: &Arc<str>, root: &Node) -> Result<Kustomization, Vec<Diagnos
     k.resources.extend(bases);
     k.images.extend(image_tags);
     Ok(k)
+}
+
+/// A deprecated field kustomize v5.8.1 warns about (`api/types/kustomization.go`,
+/// `CheckDeprecatedFields`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deprecated {
+    Bases,
+    CommonLabels,
+    ImageTags,
+    PatchesJson6902,
+    PatchesStrategicMerge,
+    Vars,
+}
+
+impl Deprecated {
+    /// The field and the one kustomize says to use instead.
+    #[must_use]
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Deprecated::Bases => ("bases", "resources"),
+            Deprecated::CommonLabels => ("commonLabels", "labels"),
+            Deprecated::ImageTags => ("imageTags", "images"),
+            Deprecated::PatchesJson6902 => ("patchesJson6902", "patches"),
+            Deprecated::PatchesStrategicMerge => ("patchesStrategicMerge", "patches"),
+            Deprecated::Vars => ("vars", "replacements"),
+        }
+    }
+
+    /// How to migrate, beyond the replacement's name.
+    #[must_use]
+    pub fn help(self) -> &'static str {
+        match self {
+            Deprecated::Bases => "move these entries to 'resources' (`kustomize edit fix` does it)",
+            Deprecated::CommonLabels => {
+                "use 'labels' with `includeSelectors: true` to keep the same result, or without it to leave selectors alone (`kustomize edit fix` rewrites it)"
+            }
+            Deprecated::ImageTags => {
+                "move these entries to 'images' (`kustomize edit fix` does it)"
+            }
+            Deprecated::PatchesJson6902 => {
+                "make each entry a 'patches' entry with the same 'target' and 'path' or 'patch' (`kustomize edit fix` does it)"
+            }
+            Deprecated::PatchesStrategicMerge => {
+                "make each file a 'patches' entry with 'path', each inline patch one with 'patch' (`kustomize edit fix` does it)"
+            }
+            Deprecated::Vars => {
+                "express each var as a 'replacements' entry (`kustomize edit fix` converts them, experimentally)"
+            }
+        }
+    }
+}
+
+/// Records a deprecated field unless its value is null (a nil slice or map in Go, which
+/// kustomize does not warn about; an empty one it does).
+fn deprecated(k: &mut Kustomization, field: Deprecated, key: &Node, value: &Node) {
+    if !Decoder::is_null(value) {
+        k.deprecated.push((field, key.origin.clone()));
+    }
 }
 
 fn is_empty_collection(node: &Node) -> bool {
@@ -494,7 +556,7 @@ fn decode_label(d: &mut Decoder, node: &Node) -> Option<Label> {
     Some(l)
 }
 
-fn decode_patch(d: &mut Decoder, node: &Node) -> Option<Patch> {
+pub(crate) fn decode_patch(d: &mut Decoder, node: &Node) -> Option<Patch> {
     let fields = d.fields(node, "types.Patch", &["path", "patch", "target", "options"])?;
     let mut p = Patch { origin: node.origin.clone(), ..Patch::default() };
     for (name, _, value) in fields {
@@ -526,7 +588,7 @@ fn decode_patch(d: &mut Decoder, node: &Node) -> Option<Patch> {
     Some(p)
 }
 
-fn decode_image(d: &mut Decoder, node: &Node) -> Option<Image> {
+pub(crate) fn decode_image(d: &mut Decoder, node: &Node) -> Option<Image> {
     let fields =
         d.fields(node, "types.Image", &["name", "newName", "tagSuffix", "newTag", "digest"])?;
     let mut i = Image { origin: node.origin.clone(), ..Image::default() };
@@ -545,7 +607,7 @@ fn decode_image(d: &mut Decoder, node: &Node) -> Option<Image> {
     Some(i)
 }
 
-fn decode_replica(d: &mut Decoder, node: &Node) -> Option<Replica> {
+pub(crate) fn decode_replica(d: &mut Decoder, node: &Node) -> Option<Replica> {
     let fields = d.fields(node, "types.Replica", &["name", "count"])?;
     let mut r = Replica { origin: node.origin.clone(), ..Replica::default() };
     for (name, _, value) in fields {
@@ -573,7 +635,7 @@ fn decode_field_options(d: &mut Decoder, node: &Node) -> Option<FieldOptions> {
     Some(o)
 }
 
-fn decode_replacement_entry(d: &mut Decoder, node: &Node) -> Option<ReplacementEntry> {
+pub(crate) fn decode_replacement_entry(d: &mut Decoder, node: &Node) -> Option<ReplacementEntry> {
     let fields =
         d.fields(node, "types.ReplacementField", &["path", "source", "targets", "sourceValue"])?;
     if let Some((_, _, path)) = fields.iter().find(|(n, _, _)| *n == "path") {
@@ -695,7 +757,7 @@ fn decode_sort_options(d: &mut Decoder, node: &Node) -> Option<SortOptions> {
     Some(s)
 }
 
-fn decode_generator_options(d: &mut Decoder, node: &Node) -> Option<GeneratorOptions> {
+pub(crate) fn decode_generator_options(d: &mut Decoder, node: &Node) -> Option<GeneratorOptions> {
     const FIELDS: &[&str] = &["labels", "annotations", "disableNameSuffixHash", "immutable"];
     let fields = d.fields(node, "types.GeneratorOptions", FIELDS)?;
     let mut o = GeneratorOptions::default();
@@ -711,7 +773,11 @@ fn decode_generator_options(d: &mut Decoder, node: &Node) -> Option<GeneratorOpt
     Some(o)
 }
 
-fn decode_generator(d: &mut Decoder, node: &Node, secret: bool) -> Option<GeneratorArgs> {
+pub(crate) fn decode_generator(
+    d: &mut Decoder,
+    node: &Node,
+    secret: bool,
+) -> Option<GeneratorArgs> {
     const CONFIG_MAP: &[&str] =
         &["name", "namespace", "behavior", "literals", "files", "envs", "env", "options"];
     const SECRET: &[&str] =
@@ -769,7 +835,12 @@ mod tests {
             k.patches[0].target.as_ref().unwrap().gvk.kind.as_ref().unwrap().value,
             "Deployment"
         );
-        assert_eq!(k.deprecated.len(), 4);
+        let deprecated: Vec<_> = k.deprecated.iter().map(|(d, _)| d.names().0).collect();
+        assert_eq!(deprecated, ["bases", "commonLabels", "imageTags", "patchesStrategicMerge"]);
+        // A null value is Go's nil: no warning. An empty list is not nil.
+        let k = load("resources: [a]\nbases:\nvars: []\n").unwrap();
+        let deprecated: Vec<_> = k.deprecated.iter().map(|(d, _)| d.names().0).collect();
+        assert_eq!(deprecated, ["vars"]);
     }
 
     #[test]
@@ -806,8 +877,10 @@ mod tests {
 
     #[test]
     fn unsupported_fields_are_kept_for_diagnostics() {
-        let k = load("helmCharts: [{name: x}]\nresources: [a]\n").unwrap();
+        let k = load("helmCharts: [{name: x}]\nresources: [a]\ntransformers: [t.yaml]\n").unwrap();
         assert_eq!(k.unsupported[0].0, "helmCharts");
+        assert_eq!(k.unsupported.len(), 1);
+        assert_eq!(k.transformers[0].value, "t.yaml");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! diagnostic, and resource and output sizes are bounded.
 
 pub mod build;
-pub mod decode;
+pub mod context;
 pub mod fieldpath;
 pub mod fieldspec;
 pub mod finish;
@@ -15,6 +15,7 @@ pub mod generate;
 pub mod kustomization;
 pub mod nameref;
 pub mod patch;
+pub mod plugin;
 pub mod resid;
 pub mod resource;
 pub mod select;
@@ -24,7 +25,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use self::build::Builder;
+use self::context::Builder;
 use self::resource::Resource;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::{ReadSet, Source};
@@ -66,6 +67,10 @@ pub struct RenderedResource {
     pub images: Vec<RenderedImage>,
     /// This resource's YAML as printed.
     pub yaml: String,
+    /// The resource as rendered, every value with the file and span that set it (not
+    /// serialized: hosts get `yaml`; engine features read provenance from here).
+    #[serde(skip)]
+    pub node: Arc<crate::yaml::Node>,
 }
 
 /// The result of rendering one overlay.
@@ -100,12 +105,15 @@ pub fn render(source: &mut Source, dir: &str) -> (Rendered, ReadSet) {
         }
     };
     let mut builder = Builder::new(source);
-    let resources = builder
-        .accumulate_dir(&dir, None)
-        .and_then(|(k, acc)| finish::finish(&mut builder, &k, acc));
+    let resources = builder.accumulate_dir(&dir, None).and_then(|(k, acc)| {
+        if builder.refused {
+            return Err(context::Failed);
+        }
+        finish::finish(&mut builder, &k, acc)
+    });
     let mut diagnostics = std::mem::take(&mut builder.diagnostics);
     let mut rendered = match resources {
-        Ok(resources) => print(&resources, &mut diagnostics),
+        Ok(resources) => print(resources, &mut diagnostics),
         Err(_) => Rendered::default(),
     };
     rendered.ok = !diagnostics.iter().any(Diagnostic::is_error);
@@ -119,7 +127,7 @@ pub fn render(source: &mut Source, dir: &str) -> (Rendered, ReadSet) {
 }
 
 /// Prints resources as kustomize does and records their provenance.
-fn print(resources: &[Resource], diagnostics: &mut Vec<Diagnostic>) -> Rendered {
+fn print(resources: Vec<Resource>, diagnostics: &mut Vec<Diagnostic>) -> Rendered {
     let mut out = Rendered::default();
     for r in resources {
         let yaml = match crate::yaml::emit::kustomize_yaml(&r.node) {
@@ -150,7 +158,7 @@ fn print(resources: &[Resource], diagnostics: &mut Vec<Diagnostic>) -> Rendered 
     out
 }
 
-fn describe(r: &Resource, yaml: String) -> RenderedResource {
+fn describe(r: Resource, yaml: String) -> RenderedResource {
     let namespace = r.namespace();
     RenderedResource {
         api_version: r.api_version().to_string(),
@@ -161,6 +169,7 @@ fn describe(r: &Resource, yaml: String) -> RenderedResource {
         original_name: r.original_id().name,
         images: images_of(&r.node),
         yaml,
+        node: Arc::new(r.node),
     }
 }
 

@@ -25,7 +25,7 @@
 
 use std::sync::Arc;
 
-use super::build::{Accumulator, Builder, Built};
+use super::context::{Accumulator, Builder, Built};
 use super::fieldspec::{FieldSpec, NameReference, split_path};
 use super::kustomization::Kustomization;
 use super::resid::{DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST, Gvk, ResId};

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::gates::config::{GateConfig, decode_gates};
-use crate::kustomize::decode::{Decoder, Spanned};
+use crate::yaml::decode::{Decoder, Spanned};
 use crate::yaml::{Node, Origin};
 
 pub const PIPELINE_FILE: &str = "baton.yaml";

@@ -7,15 +7,17 @@
 //! way the result is one [`Pipeline`] value that status, promotion and gates share.
 
 pub mod config;
-pub mod glob;
 
 use std::sync::Arc;
 
 use self::config::{DEFAULT_APPS, EnvironmentDecl, PIPELINE_FILE, PipelineConfig};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::gates::config::GateConfig;
+use crate::glob::Glob;
 use crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::tree::{self, FileTree};
+use crate::vecmap::VecSet;
+use crate::work::Meter;
 use crate::yaml::{Limits, parse};
 
 /// Directory names that are never environments.
@@ -68,6 +70,34 @@ impl App {
     pub fn environment(&self, name: &str) -> Option<&AppEnvironment> {
         self.environments.iter().find(|e| e.name == name)
     }
+
+    /// The resources of `rendered` (the render of this app's overlay `overlay`) that are the
+    /// app's own. An overlay inside the app's directory is the app's alone: all of them. An
+    /// overlay outside it (say `envs/production`, shared by several apps) renders other apps'
+    /// workloads too: those read from a file inside the app's directory, or all of them when
+    /// none is.
+    #[must_use]
+    pub fn resources<'r>(
+        &self,
+        overlay: &str,
+        rendered: &'r crate::kustomize::Rendered,
+    ) -> Vec<&'r crate::kustomize::RenderedResource> {
+        let all = rendered.resources.iter();
+        if tree::is_within(overlay, &self.path) {
+            return all.collect();
+        }
+        let own: Vec<_> = all.clone().filter(|r| tree::is_within(&r.file, &self.path)).collect();
+        if own.is_empty() { all.collect() } else { own }
+    }
+}
+
+/// Why [`Pipeline::find_app`] found no single app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppLookup {
+    /// No app has that name or path.
+    Unknown,
+    /// Several apps have that name: their paths.
+    Ambiguous(Vec<String>),
 }
 
 /// The whole model.
@@ -84,19 +114,22 @@ impl Pipeline {
     /// Reads `baton.yaml` (if any) and discovers apps and environments in `tree`.
     #[must_use]
     pub fn load(tree: &FileTree) -> Pipeline {
+        Pipeline::load_metered(tree, &mut Meter::new())
+    }
+
+    /// [`Pipeline::load`], spending the steps of app discovery on `meter`.
+    #[must_use]
+    pub fn load_metered(tree: &FileTree, meter: &mut Meter) -> Pipeline {
         let (config, mut diagnostics) = read_config(tree);
         let app_globs: Vec<String> = if config.apps.is_empty() {
             vec![DEFAULT_APPS.to_string()]
         } else {
             config.apps.iter().map(|s| s.value.clone()).collect()
         };
-        let app_dirs = find_app_dirs(tree, &app_globs);
+        let app_dirs = find_app_dirs(tree, &app_globs, meter);
         if app_dirs.is_empty() && tree.is_file(PIPELINE_FILE) {
-            let span = config
-                .apps
-                .first()
-                .map(crate::kustomize::decode::Spanned::span)
-                .unwrap_or_default();
+            let span =
+                config.apps.first().map(crate::yaml::decode::Spanned::span).unwrap_or_default();
             diagnostics.push(
                 Diagnostic::new(
                     Code::PipelineNoApps,
@@ -110,12 +143,37 @@ impl Pipeline {
         } else {
             discovered_model(tree, &app_dirs)
         };
+        report_shared_names(&apps, &config, &mut diagnostics);
         Pipeline { environments, apps, declared: config.declared, diagnostics }
     }
 
+    /// The app named `name` (its directory's last segment) or at path `name`; `None` when
+    /// there is none or the name is shared (see [`Pipeline::find_app`]).
     #[must_use]
     pub fn app(&self, name: &str) -> Option<&App> {
-        self.apps.iter().find(|a| a.name == name || a.path == name)
+        self.find_app(name).ok()
+    }
+
+    /// The app at path `name`, or else the one app named `name`. Several apps may share a name
+    /// (`teams/a/apps/web`, `teams/b/apps/web`): then the answer lists their paths, and only
+    /// a path names one.
+    pub fn find_app(&self, name: &str) -> Result<&App, AppLookup> {
+        let path = tree::normalize(name).unwrap_or_else(|_| name.to_string());
+        if let Some(app) = self.apps.iter().find(|a| a.path == path) {
+            return Ok(app);
+        }
+        let named: Vec<&App> = self.apps.iter().filter(|a| a.name == name).collect();
+        match named.as_slice() {
+            [] => Err(AppLookup::Unknown),
+            [one] => Ok(one),
+            many => Err(AppLookup::Ambiguous(many.iter().map(|a| a.path.clone()).collect())),
+        }
+    }
+
+    /// Whether another app has the same name as `app` (so only its path names it).
+    #[must_use]
+    pub fn name_is_shared(&self, app: &App) -> bool {
+        self.apps.iter().filter(|a| a.name == app.name).count() > 1
     }
 
     #[must_use]
@@ -145,6 +203,30 @@ impl Pipeline {
     }
 }
 
+/// A warning for each name several apps share: such an app is named by its path.
+fn report_shared_names(apps: &[App], config: &PipelineConfig, diagnostics: &mut Vec<Diagnostic>) {
+    let mut names: VecSet<&str> = VecSet::new();
+    for app in apps {
+        if !names.insert(&app.name) {
+            continue;
+        }
+        let paths: Vec<&str> =
+            apps.iter().filter(|a| a.name == app.name).map(|a| a.path.as_str()).collect();
+        if paths.len() < 2 {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            Code::PipelineAppNameShared,
+            format!("{} apps are named '{}': {}", paths.len(), app.name, paths.join(", ")),
+        )
+        .with_help(format!("name one of them by its path, e.g. '{}'", paths[0]));
+        if let Some(glob) = config.apps.first() {
+            d = d.at(PIPELINE_FILE, glob.span());
+        }
+        diagnostics.push(d);
+    }
+}
+
 fn read_config(tree: &FileTree) -> (PipelineConfig, Vec<Diagnostic>) {
     let Some(text) = tree.text(PIPELINE_FILE) else {
         if tree.is_file(PIPELINE_FILE) {
@@ -165,34 +247,39 @@ fn read_config(tree: &FileTree) -> (PipelineConfig, Vec<Diagnostic>) {
     }
 }
 
-/// Directories matching the app globs (each a directory of the tree), sorted.
-fn find_app_dirs(tree: &FileTree, globs: &[String]) -> Vec<String> {
-    let mut dirs = crate::vecmap::VecSet::new();
-    // Each directory is matched once: climbing from a file stops at a directory already seen
-    // (its ancestors were seen with it). A fleet has many files per directory.
-    let mut seen: crate::vecmap::VecSet<&str> = crate::vecmap::VecSet::new();
+/// Directories matching the app globs (each a directory of the tree), sorted. Each directory
+/// is matched once, however many files it holds.
+fn find_app_dirs(tree: &FileTree, globs: &[String], meter: &mut Meter) -> Vec<String> {
+    let globs: Vec<Glob> = globs.iter().map(|g| Glob::apps(g)).collect();
+    let mut all: Vec<&str> = Vec::new();
+    let mut previous = "";
     for path in tree.paths() {
         let mut dir = tree::parent(path);
-        while !dir.is_empty() && seen.insert(dir) {
-            if globs.iter().any(|g| glob::matches(g, dir)) {
-                dirs.insert(dir.to_string());
-            }
+        // Paths are sorted: the directories this path shares with the one before are listed.
+        while !dir.is_empty() && !tree::is_within(previous, dir) {
+            all.push(dir);
             dir = tree::parent(dir);
         }
+        previous = path;
     }
-    // An app nested in another app's directory is an environment or base, not an app. Each
-    // directory's ancestors are looked up in the (sorted) set: linear in the apps, not quadratic.
-    let nested = |d: &str| {
-        let mut dir = tree::parent(d);
-        while !dir.is_empty() {
-            if dirs.contains(dir) {
-                return true;
+    let dirs: VecSet<&str> = all.into_iter().collect();
+    let matched: VecSet<&str> =
+        dirs.into_iter().filter(|dir| globs.iter().any(|g| g.matches(dir, meter))).collect();
+    // An app nested in another app's directory is an environment or base, not an app.
+    matched
+        .iter()
+        .filter(|dir| {
+            let mut up = tree::parent(dir);
+            while !up.is_empty() {
+                if matched.contains(up) {
+                    return false;
+                }
+                up = tree::parent(up);
             }
-            dir = tree::parent(dir);
-        }
-        false
-    };
-    dirs.iter().filter(|d| !nested(d)).cloned().collect()
+            true
+        })
+        .map(|dir| (*dir).to_string())
+        .collect()
 }
 
 fn has_kustomization(tree: &FileTree, dir: &str) -> bool {
@@ -367,5 +454,57 @@ mod tests {
         assert!(pay.environment("canary").is_none());
         assert_eq!(p.upstream(pay, "production").as_deref(), Some("staging"));
         assert_eq!(p.diagnostics.iter().filter(|d| d.code == "P005").count(), 1);
+    }
+
+    /// Issue 14: `spec.apps: ["**/**/…(12×)/zz"]` over a deep tree ran for 90 s on the old
+    /// recursive matcher. App discovery now matches each directory once against the table
+    /// matcher; the whole load stays within a small, counted budget.
+    #[test]
+    fn hostile_app_globs_are_matched_in_bounded_steps() {
+        let mut t = tree(&[&format!("{}/zz/prod/kustomization.yaml", vec!["d"; 60].join("/"))]);
+        let globs = format!("{}zz", "**/".repeat(12));
+        t.insert(
+            "baton.yaml",
+            format!(
+                "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  apps: [\"{globs}\"]\n"
+            ),
+        )
+        .unwrap();
+        let mut meter = Meter::new();
+        let p = Pipeline::load_metered(&t, &mut meter);
+        assert_eq!(p.apps.len(), 1, "{:?}", p.diagnostics);
+        assert!(p.apps[0].path.ends_with("/zz"));
+        // 63 directories, each at most (13 + 1) × 64 cells plus its characters.
+        assert!(meter.spent() < 63 * (14 * 64 + 4 * 64), "{} steps", meter.spent());
+    }
+
+    /// Issue 14: two apps named `web` under `teams/*/apps/*`. A name they share finds neither
+    /// (on main the first one was picked silently); a path finds each; a warning lists them.
+    #[test]
+    fn apps_sharing_a_name_are_named_by_path() {
+        let mut t = tree(&[
+            "teams/a/apps/web/prod/kustomization.yaml",
+            "teams/b/apps/web/prod/kustomization.yaml",
+            "teams/b/apps/api/prod/kustomization.yaml",
+        ]);
+        t.insert(
+            "baton.yaml",
+            "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  apps: [\"teams/*/apps/*\"]\n",
+        )
+        .unwrap();
+        let p = Pipeline::load(&t);
+        assert_eq!(
+            p.find_app("web"),
+            Err(AppLookup::Ambiguous(vec!["teams/a/apps/web".into(), "teams/b/apps/web".into()]))
+        );
+        assert!(p.app("web").is_none());
+        assert_eq!(p.find_app("teams/b/apps/web").unwrap().path, "teams/b/apps/web");
+        assert_eq!(p.find_app("./teams/a/apps/web/").unwrap().path, "teams/a/apps/web");
+        assert_eq!(p.find_app("api").unwrap().path, "teams/b/apps/api");
+        assert_eq!(p.find_app("nope"), Err(AppLookup::Unknown));
+        let shared: Vec<&Diagnostic> = p.diagnostics.iter().filter(|d| d.code == "P007").collect();
+        assert_eq!(shared.len(), 1, "{:?}", p.diagnostics);
+        assert_eq!(shared[0].message, "2 apps are named 'web': teams/a/apps/web, teams/b/apps/web");
+        assert_eq!(shared[0].file.as_deref(), Some("baton.yaml"));
     }
 }

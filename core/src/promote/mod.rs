@@ -17,15 +17,17 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use self::images_entry::{Entry, Versions};
+use crate::changeset::{ChangeSet, CollateralChange, Intent};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::gates::evaluate::{self, Context, GateResult, GateStatus, Promotion};
 use crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::kustomize::transform::images::split;
-use crate::kustomize::{Rendered, RenderedImage};
-use crate::pipeline::{App, Pipeline};
+use crate::kustomize::{RenderedImage, RenderedResource};
+use crate::pipeline::{App, AppLookup, Pipeline};
+use crate::repo::Repo;
+use crate::status::{Classification, Comparison, Relation, classify};
 use crate::tree;
 use crate::vecmap::VecMap;
-use crate::workspace::Workspace;
 use crate::yaml::edit::{self, TextEdit};
 use crate::yaml::{Limits, Node, parse};
 
@@ -33,6 +35,7 @@ use crate::yaml::{Limits, Node, parse};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PromotionRequest {
+    /// The app's name or its path (a path is needed when several apps share the name).
     pub app: String,
     pub to: String,
     #[serde(default)]
@@ -57,17 +60,16 @@ pub struct PlannedChange {
     pub to_image: String,
     /// The file the edit for this change goes to.
     pub file: Option<String>,
+    /// How the target's current version relates to the source's (`ahead`: this change is a
+    /// downgrade).
+    pub relation: Relation,
+    pub comparison: Comparison,
+    /// Why, in words.
+    pub note: String,
 }
 
 /// A change set entry: one file before and after, with its unified diff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FileEdit {
-    pub path: String,
-    pub before: String,
-    pub after: String,
-    pub diff: String,
-}
+pub use crate::changeset::FileEdit;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -81,13 +83,22 @@ pub struct PullRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PromotionPlan {
+    /// The app's name, or its path when another app has the same name.
     pub app: String,
+    /// The app's directory; `None` when the request names no single app.
+    pub app_path: Option<String>,
     pub from: Option<String>,
     pub to: String,
     pub changes: Vec<PlannedChange>,
     pub edits: Vec<FileEdit>,
     pub rendered_diff: String,
+    /// Rendered changes the edits cause beyond the planned ones: another app's workload in a
+    /// shared overlay, a resource a patch also matches, an overlay that includes the target.
+    pub collateral: Vec<CollateralChange>,
     pub gates: Vec<GateResult>,
+    /// Whether a change moves a container to an older version (semver): the target runs
+    /// something newer than the source. A host should ask before writing such a plan.
+    pub downgrade: bool,
     pub allowed: bool,
     /// A one-line summary ("nothing to promote: …", "2 images to promote", …).
     pub message: String,
@@ -99,12 +110,15 @@ impl PromotionPlan {
     fn empty(request: &PromotionRequest) -> Self {
         PromotionPlan {
             app: request.app.clone(),
+            app_path: None,
             from: request.from.clone(),
             to: request.to.clone(),
             changes: Vec::new(),
             edits: Vec::new(),
             rendered_diff: String::new(),
+            collateral: Vec::new(),
             gates: Vec::new(),
+            downgrade: false,
             allowed: false,
             message: String::new(),
             pull_request: None,
@@ -125,9 +139,8 @@ struct Container<'a> {
     image: &'a RenderedImage,
 }
 
-fn containers(rendered: &Rendered) -> Vec<Container<'_>> {
-    rendered
-        .resources
+fn containers<'r>(resources: &[&'r RenderedResource]) -> Vec<Container<'r>> {
+    resources
         .iter()
         .flat_map(|r| {
             r.images.iter().map(move |image| Container {
@@ -136,6 +149,10 @@ fn containers(rendered: &Rendered) -> Vec<Container<'_>> {
             })
         })
         .collect()
+}
+
+fn non_empty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
 }
 
 fn version_of(image: &str) -> Option<String> {
@@ -165,20 +182,52 @@ fn retag(name: &str, source: &str) -> String {
 }
 
 /// Plans a promotion.
-pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionPlan {
+pub fn plan(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
+    let mut out = build(repo, request);
+    if repo.meter().exhausted() && !out.diagnostics.iter().any(|d| d.code == "R013") {
+        out.diagnostics.push(repo.meter().exhausted_diagnostic("planning the promotion"));
+        out.allowed = false;
+    }
+    out
+}
+
+fn build(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
     let mut out = PromotionPlan::empty(request);
-    let pipeline = workspace.pipeline();
-    let Some(app) = pipeline.app(&request.app).cloned() else {
-        let known: Vec<&str> = pipeline.apps.iter().map(|a| a.name.as_str()).collect();
-        return out.refuse(
-            Diagnostic::new(Code::UnknownApp, format!("there is no app named '{}'", request.app))
+    let pipeline = repo.pipeline();
+    let app = match pipeline.find_app(&request.app) {
+        Ok(app) => app.clone(),
+        Err(AppLookup::Unknown) => {
+            let mut known: Vec<&str> = pipeline.apps.iter().map(|a| a.name.as_str()).collect();
+            known.dedup();
+            return out.refuse(
+                Diagnostic::new(
+                    Code::UnknownApp,
+                    format!("there is no app named '{}'", request.app),
+                )
                 .with_help(format!(
                     "known apps: {}",
                     if known.is_empty() { "(none)".into() } else { known.join(", ") }
                 )),
-        );
+            );
+        }
+        Err(AppLookup::Ambiguous(paths)) => {
+            return out.refuse(
+                Diagnostic::new(
+                    Code::AmbiguousApp,
+                    format!(
+                        "{} apps are named '{}': {}",
+                        paths.len(),
+                        request.app,
+                        paths.join(", ")
+                    ),
+                )
+                .with_help(format!("name the app by its path, e.g. `app: {}`", paths[0])),
+            );
+        }
     };
-    out.app.clone_from(&app.name);
+    // A shared name does not tell the apps apart (in a PR title or branch, say): the path does.
+    out.app = if pipeline.name_is_shared(&app) { app.path.clone() } else { app.name.clone() };
+    out.app_path = Some(app.path.clone());
     let known_envs =
         || app.environments.iter().map(|e| e.name.clone()).collect::<Vec<_>>().join(", ");
     let Some(target) = app.environment(&request.to).cloned() else {
@@ -207,8 +256,8 @@ pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionP
             .with_help(format!("its environments: {}", known_envs())),
         );
     };
-    let source_render = workspace.render(&source.path);
-    let target_render = workspace.render(&target.path);
+    let source_render = repo.render(&source.path).clone();
+    let target_render = repo.render(&target.path).clone();
     for (env, rendered) in [(&source, &source_render), (&target, &target_render)] {
         if !rendered.ok() {
             out.diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
@@ -221,16 +270,50 @@ pub fn plan(workspace: &mut Workspace, request: &PromotionRequest) -> PromotionP
             ));
         }
     }
-    let changes = find_changes(&source_render, &target_render, &mut out.diagnostics);
-    let target_kustomization = kustomization_file(workspace, &target.path);
+    let changes = find_changes(
+        &app.resources(&source.path, &source_render),
+        &app.resources(&target.path, &target_render),
+        &mut out.diagnostics,
+    );
+    let target_kustomization = kustomization_file(repo, &target.path);
     let (edits, files) =
-        plan_edits(workspace, &target.path, &target_kustomization, &changes, &mut out.diagnostics);
+        plan_edits(repo, &target.path, &target_kustomization, &changes, &mut out.diagnostics);
     out.changes = changes
         .iter()
         .zip(files)
         .map(|(c, file)| PlannedChange { file, ..c.planned.clone() })
         .collect();
-    finish_plan(workspace, &pipeline, &app, &target.path, &edits, upstream.as_deref(), request, out)
+    report_downgrades(&mut out, &target.name, &from);
+    finish_plan(repo, &pipeline, &app, &target.path, &edits, upstream.as_deref(), request, out)
+}
+
+/// Marks a plan that moves a container to an older version, with a warning naming each.
+fn report_downgrades(out: &mut PromotionPlan, target: &str, source: &str) {
+    let older: Vec<String> = out
+        .changes
+        .iter()
+        .filter(|c| c.relation == Relation::Ahead)
+        .map(|c| {
+            let v = |s: &Option<String>| s.as_deref().unwrap_or("none").to_string();
+            format!("{} '{}' from {} to {}", c.workload, c.container, v(&c.from), v(&c.to))
+        })
+        .collect();
+    if older.is_empty() {
+        return;
+    }
+    out.downgrade = true;
+    out.diagnostics.push(
+        Diagnostic::new(
+            Code::PromotionDowngrade,
+            format!(
+                "{target} runs newer versions than {source} (semver); this promotion downgrades {}",
+                older.join(", ")
+            ),
+        )
+        .with_help(format!(
+            "if {target} carries a hotfix, promote it upstream first; if it is a rollback to undo, confirm the downgrade"
+        )),
+    );
 }
 
 /// A change and where its value is written in the target.
@@ -240,8 +323,8 @@ struct Change {
 }
 
 fn find_changes(
-    source: &Rendered,
-    target: &Rendered,
+    source: &[&RenderedResource],
+    target: &[&RenderedResource],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Change> {
     let source_containers = containers(source);
@@ -270,6 +353,12 @@ fn find_changes(
         if from == to {
             continue;
         }
+        let (_, t_tag, t_digest) = split(&t.image.image);
+        let (_, s_tag, s_digest) = split(&s.image.image);
+        let Classification { relation, comparison, note } = classify(
+            (non_empty(&t_tag), non_empty(&t_digest)),
+            (non_empty(&s_tag), non_empty(&s_digest)),
+        );
         changes.push(Change {
             planned: PlannedChange {
                 workload: t.workload.clone(),
@@ -280,6 +369,9 @@ fn find_changes(
                 from_image: t.image.image.clone(),
                 to_image: retag(&t_name, &s.image.image),
                 file: None,
+                relation,
+                comparison,
+                note,
             },
             origin: t.image.source.as_ref().map(|o| (o.file.clone(), o.span)),
         });
@@ -287,11 +379,11 @@ fn find_changes(
     changes
 }
 
-fn kustomization_file(workspace: &Workspace, dir: &str) -> String {
+fn kustomization_file(repo: &Repo, dir: &str) -> String {
     KUSTOMIZATION_FILE_NAMES
         .iter()
         .map(|n| crate::kustomize::build::join_file(dir, n))
-        .find(|p| workspace.tree().is_file(p))
+        .find(|p| repo.tree().is_file(p))
         .unwrap_or_else(|| crate::kustomize::build::join_file(dir, "kustomization.yaml"))
 }
 
@@ -311,14 +403,14 @@ enum EntryKey {
 }
 
 fn plan_edits(
-    workspace: &mut Workspace,
+    repo: &mut Repo,
     target_dir: &str,
     kustomization: &str,
     changes: &[Change],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (BTreeMap<String, String>, Vec<Option<String>>) {
     let mut files = vec![None; changes.len()];
-    let texts = edit_texts(workspace, target_dir, kustomization, changes, &mut files, diagnostics);
+    let texts = edit_texts(repo, target_dir, kustomization, changes, &mut files, diagnostics);
     if texts.is_empty() {
         files.fill(None);
     }
@@ -326,7 +418,7 @@ fn plan_edits(
 }
 
 fn edit_texts(
-    workspace: &mut Workspace,
+    repo: &mut Repo,
     target_dir: &str,
     kustomization: &str,
     changes: &[Change],
@@ -336,7 +428,7 @@ fn edit_texts(
     // Decide a site and a desired value for each change; refuse conflicting ones.
     let mut sites: VecMap<Site, (String, Vec<usize>)> = VecMap::new();
     for (i, change) in changes.iter().enumerate() {
-        let site = site_for(workspace, target_dir, kustomization, change);
+        let site = site_for(repo, target_dir, kustomization, change);
         files[i] = Some(site_file(&site).to_string());
         let desired = change.planned.to_image.clone();
         match sites.get_mut(&site) {
@@ -368,7 +460,7 @@ fn edit_texts(
     let mut scalar_edits: BTreeMap<String, Vec<TextEdit>> = BTreeMap::new();
     for (site, (desired, _)) in &sites {
         if let Site::Scalar(file, span) = site {
-            let Some(text) = workspace.tree().text(file) else { continue };
+            let Some(text) = repo.tree().text(file) else { continue };
             match scalar_edit(text, file, *span, desired) {
                 Ok(edit) => scalar_edits.entry(file.clone()).or_default().push(edit),
                 Err(message) => {
@@ -381,7 +473,7 @@ fn edit_texts(
         }
     }
     for (file, edits) in scalar_edits {
-        let text = workspace.tree().text(&file).unwrap_or_default();
+        let text = repo.tree().text(&file).unwrap_or_default();
         match edit::apply(text, &edits) {
             Ok(after) => {
                 texts.insert(file, after);
@@ -398,7 +490,7 @@ fn edit_texts(
             let current = texts
                 .get(file)
                 .cloned()
-                .or_else(|| workspace.tree().text(file).map(str::to_string))
+                .or_else(|| repo.tree().text(file).map(str::to_string))
                 .unwrap_or_default();
             let entry = match key {
                 EntryKey::Index(i) => Entry::Index(*i),
@@ -439,27 +531,22 @@ fn versions_of(image: &str) -> Versions {
 }
 
 /// Chooses where a change's edit goes.
-fn site_for(
-    workspace: &mut Workspace,
-    target_dir: &str,
-    kustomization: &str,
-    change: &Change,
-) -> Site {
+fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Change) -> Site {
     if let Some((file, span)) = &change.origin
-        && owned_by_target(workspace, file, target_dir, kustomization)
+        && owned_by_target(repo, file, target_dir, kustomization)
     {
         let is_kustomization = KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(file));
         if is_kustomization
             && let Some(index) =
-                workspace.tree().text(file).and_then(|text| images_entry::entry_at(text, *span))
+                repo.tree().text(file).and_then(|text| images_entry::entry_at(text, *span))
         {
             return Site::Entry(file.clone(), EntryKey::Index(index));
         }
-        if !is_kustomization || inline_patch_span(workspace, file, *span) {
+        if !is_kustomization || inline_patch_span(repo, file, *span) {
             return Site::Scalar(file.clone(), *span);
         }
     }
-    let text = workspace.tree().text(kustomization).unwrap_or_default();
+    let text = repo.tree().text(kustomization).unwrap_or_default();
     match images_entry::find_entry(text, &change.planned.name) {
         Some(index) => Site::Entry(kustomization.to_string(), EntryKey::Index(index)),
         None => Site::Entry(kustomization.to_string(), EntryKey::Name(change.planned.name.clone())),
@@ -468,8 +555,8 @@ fn site_for(
 
 /// Whether a span of a kustomization file lies inside an inline patch (a block scalar whose
 /// image text can be replaced in place).
-fn inline_patch_span(workspace: &Workspace, file: &str, span: Span) -> bool {
-    let Some(text) = workspace.tree().text(file) else { return false };
+fn inline_patch_span(repo: &Repo, file: &str, span: Span) -> bool {
+    let Some(text) = repo.tree().text(file) else { return false };
     let parsed = parse(&std::sync::Arc::from(file), text, &Limits::default());
     let Some(root) = parsed.documents.first().map(|d| &d.root) else { return false };
     ["patches", "patchesStrategicMerge"].iter().any(|field| {
@@ -487,20 +574,15 @@ fn inline_patch_span(workspace: &Workspace, file: &str, span: Span) -> bool {
 }
 
 /// Whether `file` is read only by the target overlay (and kustomizations that include it).
-fn owned_by_target(
-    workspace: &mut Workspace,
-    file: &str,
-    target_dir: &str,
-    kustomization: &str,
-) -> bool {
+fn owned_by_target(repo: &mut Repo, file: &str, target_dir: &str, kustomization: &str) -> bool {
     if !tree::is_within(file, target_dir) {
         return false;
     }
-    for dir in workspace.kustomization_dirs() {
+    for dir in repo.kustomization_dirs() {
         if dir == target_dir {
             continue;
         }
-        let reads = workspace.consulted(&dir);
+        let reads = repo.consulted(&dir);
         if reads.files.contains(file) && !reads.files.contains(kustomization) {
             return false;
         }
@@ -528,7 +610,7 @@ fn scalar_edit(text: &str, file: &str, span: Span, desired: &str) -> Result<Text
 
 #[allow(clippy::too_many_arguments)]
 fn finish_plan(
-    workspace: &mut Workspace,
+    repo: &mut Repo,
     pipeline: &Pipeline,
     app: &App,
     target_dir: &str,
@@ -537,23 +619,13 @@ fn finish_plan(
     request: &PromotionRequest,
     mut out: PromotionPlan,
 ) -> PromotionPlan {
-    let before_render = workspace.render(target_dir);
-    let mut edits: Vec<FileEdit> = Vec::new();
     if !out.changes.is_empty() && !out.diagnostics.iter().any(Diagnostic::is_error) {
-        match verify(workspace, target_dir, texts, &out.changes) {
-            Ok(after_render) => {
-                out.rendered_diff = rendered_diff(&before_render, &after_render, &out.to);
-                for (path, after) in texts {
-                    let before = workspace.tree().text(path).unwrap_or_default().to_string();
-                    let diff = crate::diff::unified(
-                        &before,
-                        after,
-                        &format!("a/{path}"),
-                        &format!("b/{path}"),
-                        3,
-                    );
-                    edits.push(FileEdit { path: path.clone(), before, after: after.clone(), diff });
-                }
+        match verify(repo, target_dir, texts, &out.changes, &out.to) {
+            Ok(verified) => {
+                out.rendered_diff = verified.rendered_diff;
+                out.collateral = verified.collateral;
+                out.diagnostics.extend(verified.diagnostics);
+                out.edits = verified.edits;
             }
             Err(problems) => {
                 out.diagnostics.extend(problems);
@@ -561,7 +633,6 @@ fn finish_plan(
             }
         }
     }
-    out.edits = edits;
     let from = out.from.clone().unwrap_or_default();
     let changed_files: Vec<String> = out.edits.iter().map(|e| e.path.clone()).collect();
     let new_versions: Vec<String> = out.changes.iter().filter_map(|c| c.to.clone()).collect();
@@ -574,8 +645,7 @@ fn finish_plan(
         changed_files: &changed_files,
         new_versions: &new_versions,
     };
-    let (gates, gate_diagnostics) =
-        evaluate::evaluate(&config, &promotion, &context, workspace.tree());
+    let (gates, gate_diagnostics) = evaluate::evaluate(&config, &promotion, &context, repo.tree());
     out.gates = gates;
     out.diagnostics.extend(gate_diagnostics);
     let errors = out.diagnostics.iter().any(Diagnostic::is_error);
@@ -584,7 +654,7 @@ fn finish_plan(
     if !out.changes.is_empty() && !errors {
         out.pull_request = Some(pull_request::compose(&out, app));
     }
-    crate::workspace::locate_all(workspace.tree(), &mut out.diagnostics);
+    repo.locate(&mut out.diagnostics);
     out
 }
 
@@ -600,43 +670,75 @@ fn summary(plan: &PromotionPlan, errors: bool) -> String {
         );
     }
     let n = plan.changes.len();
-    let blocked: Vec<&str> = plan
-        .gates
-        .iter()
-        .filter(|g| g.status != GateStatus::Pass)
-        .map(|g| g.name.as_str())
-        .collect();
+    let named = |status: GateStatus| -> Vec<&str> {
+        plan.gates.iter().filter(|g| g.status == status).map(|g| g.name.as_str()).collect()
+    };
+    let (failed, pending) = (named(GateStatus::Fail), named(GateStatus::Pending));
     let what = if n == 1 { "1 image".to_string() } else { format!("{n} images") };
-    if blocked.is_empty() {
-        format!("{what} to promote from {from} to {}; all gates pass", plan.to)
-    } else {
-        format!("{what} to promote from {from} to {}; waiting on: {}", plan.to, blocked.join(", "))
+    let downgrade = if plan.downgrade { " (a downgrade)" } else { "" };
+    let what = format!("{what}{downgrade}");
+    let collateral = match plan.collateral.len() {
+        0 => String::new(),
+        1 => ", with 1 collateral change".to_string(),
+        c => format!(", with {c} collateral changes"),
+    };
+    let mut gates = Vec::new();
+    if !failed.is_empty() {
+        gates.push(format!("blocked by failed gates: {}", failed.join(", ")));
     }
+    if !pending.is_empty() {
+        gates.push(format!("waiting on: {}", pending.join(", ")));
+    }
+    if gates.is_empty() {
+        gates.push("all gates pass".into());
+    }
+    format!("{what} to promote from {from} to {}{collateral}; {}", plan.to, gates.join("; "))
 }
 
-/// Applies the edits to a copy of the workspace and checks the promoted containers.
+/// A plan's edits after verification.
+struct Verified {
+    edits: Vec<FileEdit>,
+    rendered_diff: String,
+    collateral: Vec<CollateralChange>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Makes the edits a change set and verifies it: every overlay that reads an edited file is
+/// rendered again, each promoted container must come out as planned, and every other rendered
+/// change is collateral (a warning). `Err` when the edits break a render or miss a container.
 fn verify(
-    workspace: &Workspace,
+    repo: &mut Repo,
     target_dir: &str,
     texts: &BTreeMap<String, String>,
     changes: &[PlannedChange],
-) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut copy = Workspace::new(workspace.tree().clone());
+    env: &str,
+) -> Result<Verified, Vec<Diagnostic>> {
+    let unverified = |message: String| vec![Diagnostic::new(Code::PromotionUnverified, message)];
+    let mut change = ChangeSet::new();
     for (path, text) in texts {
-        if let Err(e) = copy.set_file(path, text) {
-            return Err(vec![Diagnostic::new(Code::PromotionUnverified, e.to_string())]);
-        }
+        change.write(repo.tree(), path, text.as_str()).map_err(|e| unverified(e.to_string()))?;
     }
-    let after = copy.render(target_dir);
-    if !after.ok() {
-        let mut problems = vec![Diagnostic::new(
-            Code::PromotionUnverified,
-            "the planned edits break the target's render; no edits are offered",
-        )];
-        problems.extend(after.diagnostics.into_iter().filter(Diagnostic::is_error));
+    let intents: Vec<Intent> = changes
+        .iter()
+        .map(|c| {
+            let (kind, name) = c.workload.split_once('/').unwrap_or((&c.workload, ""));
+            Intent::image(kind, name, &c.container, &c.to_image)
+        })
+        .collect();
+    let verification = change.verify(repo, &intents).map_err(|e| unverified(e.to_string()))?;
+    let Some(after) = verification.rendered_after(target_dir) else {
+        return Err(unverified(format!(
+            "the planned edits do not reach the target overlay {target_dir}; no edits are offered"
+        )));
+    };
+    if !verification.ok() || !after.ok() {
+        let mut problems =
+            unverified("the planned edits break a render; no edits are offered".to_string());
+        problems.extend(verification.diagnostics.iter().filter(|d| d.is_error()).cloned());
         return Err(problems);
     }
-    let rendered = containers(&after);
+    let resources: Vec<&RenderedResource> = after.resources.iter().collect();
+    let rendered = containers(&resources);
     let mut problems = Vec::new();
     for change in changes {
         let got = rendered
@@ -656,37 +758,16 @@ fn verify(
             ));
         }
     }
-    if problems.is_empty() { Ok(after) } else { Err(problems) }
-}
-
-/// Unified diffs of the target's rendered resources, resource by resource.
-fn rendered_diff(before: &Rendered, after: &Rendered, env: &str) -> String {
-    let key = |r: &crate::kustomize::RenderedResource| format!("{}/{}", r.kind, r.name);
-    let mut out = String::new();
-    for a in &after.resources {
-        let name = key(a);
-        let old = before.resources.iter().find(|b| key(b) == name).map_or("", |b| b.yaml.as_str());
-        out.push_str(&crate::diff::unified(
-            old,
-            &a.yaml,
-            &format!("a/{env}/{name}"),
-            &format!("b/{env}/{name}"),
-            3,
-        ));
+    if !problems.is_empty() {
+        return Err(problems);
     }
-    for b in &before.resources {
-        if !after.resources.iter().any(|a| key(a) == key(b)) {
-            let name = key(b);
-            out.push_str(&crate::diff::unified(
-                &b.yaml,
-                "",
-                &format!("a/{env}/{name}"),
-                &format!("b/{env}/{name}"),
-                3,
-            ));
-        }
-    }
-    out
+    let rendered_diff = crate::changeset::rendered_diff(repo.render(target_dir), after, env);
+    Ok(Verified {
+        rendered_diff,
+        collateral: verification.collateral.clone(),
+        diagnostics: verification.diagnostics.clone(),
+        edits: change.into_edits(),
+    })
 }
 
 #[cfg(test)]

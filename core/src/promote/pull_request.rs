@@ -2,6 +2,7 @@
 //! body with the change table, the gate verdicts and the rendered diff.
 
 use super::{PromotionPlan, PullRequest};
+use crate::changeset::Change;
 use crate::gates::evaluate::GateStatus;
 use crate::pipeline::App;
 
@@ -77,6 +78,12 @@ fn body(plan: &PromotionPlan, app: &App) -> String {
     let from = plan.from.as_deref().unwrap_or("?");
     let mut b =
         format!("Promotes **{}** from `{from}` to `{}` (`{}`).\n\n", plan.app, plan.to, app.path);
+    if plan.downgrade {
+        b.push_str(&format!(
+            "> [!WARNING]\n> This promotion **downgrades** `{}`: it runs newer versions than `{from}` (semver).\n\n",
+            plan.to
+        ));
+    }
     b.push_str("| workload | container | image | from | to |\n| --- | --- | --- | --- | --- |\n");
     for c in &plan.changes {
         let v = |s: &Option<String>| s.as_deref().map_or("—".to_string(), |v| format!("`{v}`"));
@@ -97,6 +104,30 @@ fn body(plan: &PromotionPlan, app: &App) -> String {
             GateStatus::Fail => "❌ fail",
         };
         b.push_str(&format!("| {} | {status} | {} |\n", g.name, g.message.replace('|', "\\|")));
+    }
+    if !plan.collateral.is_empty() {
+        b.push_str("\n### Collateral changes\n\nThe edits also change what these render, beyond the images above:\n\n");
+        b.push_str("| overlay | resource | change |\n| --- | --- | --- |\n");
+        for c in &plan.collateral {
+            let what = match c.change {
+                Change::Added => "added".to_string(),
+                Change::Removed => "removed".to_string(),
+                Change::Modified => {
+                    let fields: Vec<String> = c
+                        .fields
+                        .iter()
+                        .map(|f| format!("`{}`", f.describe().replace('`', "'")))
+                        .collect();
+                    fields.join("<br>")
+                }
+            };
+            b.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                c.overlay,
+                c.resource.label(),
+                what.replace('|', "\\|")
+            ));
+        }
     }
     if !plan.edits.is_empty() {
         b.push_str("\n### Files\n\n");

@@ -400,7 +400,7 @@ fn scalar_text(value: &Json) -> String {
         Json::Bool(b) => b.to_string(),
         Json::Int(i) => i.to_string(),
         Json::Uint(u) => u.to_string(),
-        Json::Float(f) => format_float(*f),
+        Json::Float(f) => crate::float::format_yaml(*f),
         Json::String(s) => s.clone(),
         // Collections never get here; their empty flow forms are the closest scalars.
         Json::Array(_) => "[]".to_owned(),
@@ -543,7 +543,7 @@ fn select_style(requested: ScalarStyle, analysis: Analysis, simple_key: bool) ->
 
 /// libyaml's printable set: LF, printable ASCII, and the BMP outside surrogates, C1
 /// controls, the BOM and U+FFFE/U+FFFF. Nothing beyond the BMP.
-fn is_printable(c: char) -> bool {
+pub(super) fn is_printable(c: char) -> bool {
     matches!(c, '\n' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
         && c != '\u{FEFF}'
 }
@@ -554,66 +554,6 @@ fn is_break(c: char) -> bool {
 
 fn is_blankz(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\0') || is_break(c)
-}
-
-/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`, with YAML's spellings of infinity and NaN.
-fn format_float(f: f64) -> String {
-    if f.is_nan() {
-        return ".nan".to_owned();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { ".inf" } else { "-.inf" }.to_owned();
-    }
-    let sign = if f.is_sign_negative() { "-" } else { "" };
-    let (digits, point) = shortest_digits(f.abs());
-    let exponent = point - 1;
-    if !digits.is_empty() && !(-4..6).contains(&exponent) {
-        let (head, tail) = digits.split_at(1);
-        let dot = if tail.is_empty() { "" } else { "." };
-        let exp_sign = if exponent < 0 { '-' } else { '+' };
-        return format!("{sign}{head}{dot}{tail}e{exp_sign}{:02}", exponent.unsigned_abs());
-    }
-    format!("{sign}{}", fixed_notation(&digits, point))
-}
-
-/// The shortest decimal digits that round-trip `x` (≥ 0) and the position of the decimal
-/// point relative to them (`0.0123` → `("123", -1)`); no digits for zero.
-fn shortest_digits(x: f64) -> (String, i32) {
-    if x == 0.0 {
-        return (String::new(), 0);
-    }
-    let sci = format!("{x:e}");
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    (digits, exponent.parse::<i32>().unwrap_or(0) + 1)
-}
-
-/// Digits laid out without exponent, with as many fraction digits as needed (Go's `%f` with
-/// the shortest precision).
-fn fixed_notation(digits: &str, point: i32) -> String {
-    let mut out = String::new();
-    match usize::try_from(point) {
-        Ok(point) if point > 0 => {
-            out.push_str(&digits[..point.min(digits.len())]);
-            out.extend(std::iter::repeat_n('0', point.saturating_sub(digits.len())));
-            if digits.len() > point {
-                out.push('.');
-                out.push_str(&digits[point..]);
-            }
-        }
-        _ => {
-            out.push('0');
-            if !digits.is_empty() {
-                out.push('.');
-                out.extend(std::iter::repeat_n(
-                    '0',
-                    usize::try_from(point.unsigned_abs()).unwrap_or(0),
-                ));
-                out.push_str(digits);
-            }
-        }
-    }
-    out
 }
 
 /// Mapping entries in go-yaml v2's key order.

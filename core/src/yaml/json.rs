@@ -251,6 +251,13 @@ impl Converter {
             Resolved::Float(f) => self.float(f, node),
             Resolved::Timestamp => self.timestamp(text, node),
             Resolved::Binary(bytes) => Json::String(self.reread(go_json_string(&bytes).0, node)),
+            // kyaml encodes the node with go-yaml v3 and decodes it again first; a folded
+            // scalar may not survive that unchanged.
+            Resolved::Str | Resolved::Custom | Resolved::Merge
+                if node.style == Style::Folded && !in_flow =>
+            {
+                Json::String(self.reread(super::block::folded_round_trip(text).into_owned(), node))
+            }
             Resolved::Str | Resolved::Custom | Resolved::Merge => {
                 Json::String(self.reread(text.to_owned(), node))
             }
@@ -262,19 +269,12 @@ impl Converter {
     /// fit.
     fn float(&mut self, f: f64, node: &Node) -> Json {
         if !f.is_finite() {
-            let shown = if f.is_nan() {
-                "NaN"
-            } else if f > 0.0 {
-                "+Inf"
-            } else {
-                "-Inf"
-            };
+            let shown = crate::float::format_g(f);
             self.json_failure(format!("json: unsupported value: {shown}"), node);
             return Json::Null;
         }
         if f.fract() == 0.0 && f.abs() < 1e21 {
-            // Display gives the shortest round-trip digits without exponent, as Go's 'f' does.
-            let text = format!("{f}");
+            let text = crate::float::format_f(f);
             if let Ok(i) = text.parse::<i64>() {
                 return Json::Int(i);
             }
@@ -493,6 +493,91 @@ fn scalar_tag(node: &Node) -> String {
     .to_owned()
 }
 
+/// How Go's `encoding/json` writes a [`Json`] value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GoJson {
+    /// `json.MarshalIndent(v, "", "  ")` instead of `json.Marshal`.
+    pub indent: bool,
+    /// Numbers were decoded into `interface{}`, so every one is a `float64` (`1e+21`, not
+    /// `1000000000000000000000`).
+    pub float64: bool,
+}
+
+/// Appends `value` as Go's `encoding/json` marshals it: objects are Go maps (keys in byte
+/// order, the last value of a repeated key), strings HTML-safe. This is the engine's one
+/// JSON writer (hashes, JSON held in strings, anything printed as Go would).
+pub fn write_go_json(value: &Json, options: GoJson, out: &mut String) {
+    write_at(value, options, 0, out);
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn write_at(value: &Json, options: GoJson, level: usize, out: &mut String) {
+    match value {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Int(i) if options.float64 => write_float(*i as f64, out),
+        Json::Uint(u) if options.float64 => write_float(*u as f64, out),
+        Json::Int(i) => out.push_str(&i.to_string()),
+        Json::Uint(u) => out.push_str(&u.to_string()),
+        Json::Float(f) => write_float(*f, out),
+        Json::String(s) => write_go_json_string(s, out),
+        Json::Array(items) => {
+            let items: Vec<(Option<&str>, &Json)> = items.iter().map(|v| (None, v)).collect();
+            write_container(&items, ('[', ']'), options, level, out);
+        }
+        Json::Object(entries) => {
+            let mut sorted: Vec<&(String, Json)> = entries.iter().collect();
+            crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
+            let items: Vec<(Option<&str>, &Json)> = sorted
+                .iter()
+                .enumerate()
+                .filter(|(i, (key, _))| sorted.get(i + 1).is_none_or(|next| next.0 != *key))
+                .map(|(_, (key, v))| (Some(key.as_str()), v))
+                .collect();
+            write_container(&items, ('{', '}'), options, level, out);
+        }
+    }
+}
+
+/// A float the converter let through is finite (JSON refuses the others, see
+/// `Converter::float`); `null` stands in should one arrive.
+fn write_float(f: f64, out: &mut String) {
+    out.push_str(crate::float::format_json(f).as_deref().unwrap_or("null"));
+}
+
+fn write_container(
+    items: &[(Option<&str>, &Json)],
+    brackets: (char, char),
+    options: GoJson,
+    level: usize,
+    out: &mut String,
+) {
+    out.push(brackets.0);
+    if items.is_empty() {
+        out.push(brackets.1);
+        return;
+    }
+    for (n, (key, value)) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        if options.indent {
+            out.push('\n');
+            out.push_str(&"  ".repeat(level + 1));
+        }
+        if let Some(key) = key {
+            write_go_json_string(key, out);
+            out.push_str(if options.indent { ": " } else { ":" });
+        }
+        write_at(value, options, level + 1, out);
+    }
+    if options.indent {
+        out.push('\n');
+        out.push_str(&"  ".repeat(level));
+    }
+    out.push(brackets.1);
+}
+
 /// Appends `s` as Go's `encoding/json` writes a string: quoted, HTML-safe (`<`, `>`, `&`,
 /// U+2028 and U+2029 as `\u` escapes), control characters escaped.
 pub fn write_go_json_string(s: &str, out: &mut String) {
@@ -672,5 +757,38 @@ mod tests {
         assert_eq!(go_json_string(b"\xF0\x9F\x98"), ("\u{FFFD}\u{FFFD}\u{FFFD}".into(), 3));
         assert_eq!(go_json_string(b"\xE0\x80"), ("\u{FFFD}\u{FFFD}".into(), 2));
         assert_eq!(go_json_string("é€😀\u{FFFD}".as_bytes()), ("é€😀\u{FFFD}".into(), 0));
+    }
+
+    #[test]
+    fn go_json_output() {
+        let value = Json::Object(vec![
+            (
+                "b".into(),
+                Json::Object(vec![
+                    ("c".into(), Json::Int(1)),
+                    ("a".into(), Json::String("<x>".into())),
+                    ("c".into(), Json::Int(2)),
+                ]),
+            ),
+            ("arr".into(), Json::Array(vec![Json::Int(1), Json::Float(2.5), Json::Array(vec![])])),
+            ("big".into(), Json::Uint(u64::MAX)),
+            ("tiny".into(), Json::Float(1.5e-7)),
+        ]);
+        let mut compact = String::new();
+        write_go_json(&value, GoJson::default(), &mut compact);
+        assert_eq!(
+            compact,
+            r#"{"arr":[1,2.5,[]],"b":{"a":"\u003cx\u003e","c":2},"big":18446744073709551615,"tiny":1.5e-7}"#
+        );
+        let mut floats = String::new();
+        write_go_json(&value, GoJson { float64: true, ..GoJson::default() }, &mut floats);
+        assert!(floats.contains(r#""big":18446744073709552000"#), "{floats}");
+        let mut pretty = String::new();
+        write_go_json(
+            &Json::Object(vec![("k".into(), Json::Object(vec![("z".into(), Json::Null)]))]),
+            GoJson { indent: true, ..GoJson::default() },
+            &mut pretty,
+        );
+        assert_eq!(pretty, "{\n  \"k\": {\n    \"z\": null\n  }\n}");
     }
 }

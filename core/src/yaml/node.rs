@@ -40,7 +40,7 @@ impl Origin {
 }
 
 /// The content of a node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
     Scalar(String),
     Seq(Vec<Node>),
@@ -48,7 +48,7 @@ pub enum Body {
 }
 
 /// One YAML node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
     pub body: Body,
     /// Explicit tag in long form (`tag:yaml.org,2002:str`, or a local tag like `!foo`).

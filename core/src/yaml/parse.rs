@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as SaphyrSpan};
 
+use super::lax::{Construct, Insertions};
 use super::node::{Body, Node, Origin, Style};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::vecmap::VecMap;
@@ -80,20 +81,185 @@ pub fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
         .at(&**file, Span::new(at, at + 1));
         return Parsed { documents: Vec::new(), diagnostics: vec![d] };
     }
-    // go-yaml takes a tab after a mapping colon as the separating space (`key:\tvalue`);
-    // saphyr refuses it. Such tabs are read as spaces: the same byte length, so every span
-    // stays exact and no value changes.
-    let mut working = std::borrow::Cow::Borrowed(text);
-    loop {
-        let parsed = run(file, &working, limits);
-        match separating_tab(&working, &parsed) {
-            Some(at) => working.to_mut().replace_range(at..=at, " "),
-            None => return parsed,
+    Lenient::new(file, text, limits).parse()
+}
+
+/// Most bytes parsed again, in all, while accepting what go-yaml accepts and saphyr refuses
+/// (a file of 8 MiB, the largest read, gets four extra passes; a small file many more).
+const RETRY_BUDGET: usize = 32 * 1024 * 1024;
+
+/// Parsing with go-yaml's leniency: where saphyr refuses something go-yaml accepts, the text
+/// is adjusted without changing any value and parsed again, within [`RETRY_BUDGET`].
+///
+/// - A tab after a mapping colon (`key:\tvalue`) is go-yaml's separating space; it is read as
+///   a space (same length, so spans stay exact).
+/// - Quoted scalars and flow collections continued at their key's indentation are
+///   re-indented (see [`super::lax`]); spans are mapped back and a warning names each one.
+struct Lenient<'a> {
+    file: &'a Arc<str>,
+    text: &'a str,
+    limits: &'a Limits,
+    working: std::borrow::Cow<'a, str>,
+    insertions: Insertions,
+    /// Re-indented constructs: what, and the span of their first line in the original text.
+    padded: Vec<(Construct, Span)>,
+}
+
+enum Fix {
+    Tab(usize),
+    Pad(Construct, usize, usize),
+}
+
+impl<'a> Lenient<'a> {
+    fn new(file: &'a Arc<str>, text: &'a str, limits: &'a Limits) -> Self {
+        Lenient {
+            file,
+            text,
+            limits,
+            working: std::borrow::Cow::Borrowed(text),
+            insertions: Insertions::default(),
+            padded: Vec::new(),
         }
+    }
+
+    fn parse(mut self) -> Parsed {
+        let mut work = 0usize;
+        loop {
+            let run = run(self.file, &self.working, self.limits);
+            work = work.saturating_add(self.working.len());
+            let fix = if work > RETRY_BUDGET + self.text.len() { None } else { self.fix(&run) };
+            match fix {
+                Some(Fix::Tab(at)) => self.working.to_mut().replace_range(at..=at, " "),
+                Some(Fix::Pad(construct, start, end)) => {
+                    let line_end =
+                        self.working[start..].find(['\n', '\r']).map_or(end, |i| start + i);
+                    let first_line = self.insertions.span(Span::new(start, line_end.min(end)));
+                    if !super::lax::pad(self.working.to_mut(), &mut self.insertions, start, end) {
+                        return self.finish(run);
+                    }
+                    self.padded.push((construct, first_line));
+                }
+                None => return self.finish(run),
+            }
+        }
+    }
+
+    /// What to adjust for the error saphyr reported, if go-yaml accepts the text there.
+    fn fix(&self, run: &Run) -> Option<Fix> {
+        let error = run.error.as_ref()?;
+        let text: &str = &self.working;
+        if let Some(at) = separating_tab(text, error) {
+            return Some(Fix::Tab(at));
+        }
+        if error.info == "invalid indentation in quoted scalar" {
+            let start = error.at;
+            let end = quoted_end(text, start)?;
+            return Some(Fix::Pad(Construct::QuotedScalar, start, end));
+        }
+        let in_flow = error.info == "invalid indentation in flow construct"
+            || (error.info == "invalid indentation" && !run.open_flows.is_empty());
+        if in_flow {
+            let start = *run.open_flows.first()?;
+            let end = super::lax::flow_end(text, start)?;
+            return Some(Fix::Pad(Construct::FlowCollection, start, end));
+        }
+        None
+    }
+
+    fn finish(self, run: Run) -> Parsed {
+        let Run { mut parsed, open_flows, error } = run;
+        if let Some(error) = &error {
+            locate_unclosed(&self.working, error, &open_flows, &mut parsed);
+        }
+        if !self.insertions.is_empty() {
+            for document in &mut parsed.documents {
+                self.insertions.remap(&mut document.root);
+                document.span = self.insertions.span(document.span);
+            }
+            for d in &mut parsed.diagnostics {
+                d.span = d.span.map(|s| self.insertions.span(s));
+                for related in &mut d.related {
+                    related.span = related.span.map(|s| self.insertions.span(s));
+                }
+            }
+        }
+        if !parsed.has_errors() {
+            for (construct, span) in self.padded {
+                parsed.diagnostics.push(lax_indentation(self.file, construct, span));
+            }
+        }
+        parsed
     }
 }
 
-fn run(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
+/// The warning for a construct go-yaml accepts only because it does not check indentation.
+fn lax_indentation(file: &Arc<str>, construct: Construct, span: Span) -> Diagnostic {
+    let what = match construct {
+        Construct::QuotedScalar => "quoted scalar",
+        Construct::FlowCollection => "flow collection",
+    };
+    Diagnostic::new(
+        Code::YamlLaxIndentation,
+        format!(
+            "This {what} continues on lines indented no more than its key; kustomize (go-yaml) reads it, YAML 1.2 parsers refuse it"
+        ),
+    )
+    .at(&**file, span)
+    .with_help(format!("indent the continuation lines of the {what} past its key"))
+}
+
+/// A syntax error inside a flow collection that never closes, or a quoted scalar that never
+/// ends, is reported at the construct, with where the parser gave up as related information
+/// (as `PyYAML` and yaml-language-server do), instead of only at the end of the file.
+fn locate_unclosed(text: &str, error: &RunError, open_flows: &[usize], parsed: &mut Parsed) {
+    let Some(d) = parsed.diagnostics.iter_mut().find(|d| d.code == Code::YamlSyntax.as_str())
+    else {
+        return;
+    };
+    let file = d.file.clone().unwrap_or_default();
+    let gave_up = Span::new(error.at, next_char_boundary(text, error.at));
+    if error.info.starts_with("while scanning a quoted scalar, found unexpected end of stream") {
+        *d = Diagnostic::new(
+            Code::YamlSyntax,
+            "Unclosed quoted scalar: the file ends before its closing quote",
+        )
+        .at(file.clone(), gave_up)
+        .with_related(file, Some(Span::empty(text.len())), "the file ends here");
+        return;
+    }
+    // The innermost collection still open, if no bracket of its kind ever closes it.
+    let Some(&open) = open_flows.last() else { return };
+    if super::lax::flow_end(text, open).is_some() || error.at <= open {
+        return;
+    }
+    let bracket = &text[open..=open];
+    let closing = if bracket == "[" { "]" } else { "}" };
+    *d = Diagnostic::new(
+        Code::YamlSyntax,
+        format!(
+            "Unclosed `{bracket}`: no `{closing}` closes this flow collection ({})",
+            error.info
+        ),
+    )
+    .at(file.clone(), Span::new(open, open + 1))
+    .with_related(file, Some(gave_up), "the parser gave up here");
+}
+
+/// One parse of the (possibly adjusted) text.
+struct Run {
+    parsed: Parsed,
+    /// Offsets of the flow collections still open when the parser failed, outermost first.
+    open_flows: Vec<usize>,
+    error: Option<RunError>,
+}
+
+/// saphyr's error: its message (as saphyr words it) and the byte offset of its mark.
+struct RunError {
+    info: String,
+    at: usize,
+}
+
+fn run(file: &Arc<str>, text: &str, limits: &Limits) -> Run {
     let mut builder = Builder {
         file: file.clone(),
         text,
@@ -104,21 +270,35 @@ fn run(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
         stack: Vec::new(),
         out: Parsed::default(),
         doc_start: 0,
+        error: None,
     };
     builder.run();
-    builder.out
+    let open_flows = if builder.error.is_some() {
+        builder
+            .stack
+            .iter()
+            .filter_map(|frame| match frame {
+                Frame::Seq { start, flow: true, .. } | Frame::Map { start, flow: true, .. } => {
+                    text.as_bytes().get(*start).filter(|b| matches!(b, b'[' | b'{')).map(|_| *start)
+                }
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Run { parsed: builder.out, open_flows, error: builder.error }
 }
 
 /// The offset of a tab the parser refused where go-yaml reads it as separation: right after
 /// a `:` (maybe after other spaces and tabs) on the same line.
-fn separating_tab(text: &str, parsed: &Parsed) -> Option<usize> {
-    let d = parsed.diagnostics.first()?;
-    if !d.message.contains("tabs disallowed")
-        && !d.message.contains("must be followed by a valid YAML whitespace")
+fn separating_tab(text: &str, error: &RunError) -> Option<usize> {
+    if !error.info.contains("tabs disallowed")
+        && !error.info.contains("must be followed by a valid YAML whitespace")
     {
         return None;
     }
-    let at = (d.span?.start as usize).min(text.len());
+    let at = error.at.min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     (line_start..line_end)
@@ -191,6 +371,8 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     out: Parsed,
     doc_start: usize,
+    /// saphyr's error, as it worded it.
+    error: Option<RunError>,
 }
 
 impl Builder<'_> {
@@ -207,6 +389,7 @@ impl Builder<'_> {
                 }
                 Some(Err(err)) => {
                     let at = self.offsets.byte(err.marker().index());
+                    self.error = Some(RunError { info: err.info().to_owned(), at });
                     let end = next_char_boundary(self.text, at);
                     let code = if err.info().contains("recursion limit") {
                         Code::YamlTooDeep
@@ -273,6 +456,12 @@ impl Builder<'_> {
                 // Parses stay in the workspace's cache for as long as the file is unchanged:
                 // keep no spare capacity (the scanner grows strings as it reads).
                 let mut value = value.into_owned();
+                if matches!(style, Style::Literal | Style::Folded)
+                    && self.text[end.min(self.text.len())..].trim().is_empty()
+                    && let Some(libyaml) = super::block::read_at_eof(self.text, start, &value)
+                {
+                    value = libyaml;
+                }
                 value.shrink_to_fit();
                 let node = Node {
                     body: Body::Scalar(value),
@@ -589,7 +778,7 @@ fn comment_start(line: &str) -> Option<usize> {
 }
 
 /// The offset after the closing quote of a quoted scalar starting at `start`.
-fn quoted_end(text: &str, start: usize) -> Option<usize> {
+pub(super) fn quoted_end(text: &str, start: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let quote = *bytes.get(start)?;
     let mut i = start + 1;
@@ -757,5 +946,112 @@ mod tests {
     fn unknown_alias_is_a_syntax_error() {
         let parsed = parse_str("a: *nope\n");
         assert_eq!(parsed.diagnostics[0].code, "Y001");
+    }
+
+    #[test]
+    fn continuations_at_the_key_s_indentation_are_read_as_go_yaml_reads_them() {
+        // kustomize v5.8.1 reads these (see the corpus case `format-lax-indentation`).
+        let text = "a:\n  k: \"one\n  two\"\n  l: [x,\n  y]\nz: 'p\nq'\n";
+        let parsed = parse_str(text);
+        let root = &parsed.documents[0].root;
+        let a = root.get("a").unwrap();
+        assert_eq!(a.get("k").and_then(Node::scalar), Some("one two"));
+        assert_eq!(slice(text, a.get("k").unwrap()), "\"one\n  two\"");
+        let l = a.get("l").unwrap();
+        assert_eq!(slice(text, l), "[x,\n  y]");
+        assert_eq!(slice(text, &l.as_seq().unwrap()[1]), "y");
+        assert_eq!(slice(text, root.get("z").unwrap()), "'p\nq'");
+        assert_eq!(slice(text, &root.entry("z").unwrap().0), "z");
+        let warnings: Vec<_> = parsed.diagnostics.iter().map(|d| (d.code, d.span)).collect();
+        assert_eq!(
+            warnings,
+            [
+                ("Y006", Some(Span::new(8, 12))),
+                ("Y006", Some(Span::new(25, 28))),
+                ("Y006", Some(Span::new(37, 39))),
+            ]
+        );
+        assert!(!parsed.has_errors());
+    }
+
+    #[test]
+    fn a_document_marker_inside_a_quoted_scalar_stays_an_error() {
+        let parsed = parse_str("x: \"a\n---\nb\"\n");
+        assert!(parsed.has_errors());
+        assert!(parsed.diagnostics.iter().all(|d| d.code != "Y006"));
+    }
+
+    #[test]
+    fn many_lax_constructs_stay_within_the_work_budget() {
+        // Each refused construct costs a parse; past the budget the error is reported.
+        let mut text = String::new();
+        for i in 0..3_000 {
+            text.push_str(&format!("k{i}: \"a\nb\"\n"));
+        }
+        let parsed = parse_str(&text);
+        let d = &parsed.diagnostics[0];
+        assert_eq!(d.code, "Y001", "{d:?}");
+        assert!(d.span.unwrap().start > 1_000, "some constructs were accepted first: {d:?}");
+    }
+
+    #[test]
+    fn unclosed_constructs_are_reported_where_they_open() {
+        let text = "resources:\n- a.yaml\nimages:\n- name: [x\n";
+        let d = &parse_str(text).diagnostics[0];
+        assert_eq!((d.code, d.span), ("Y001", Some(Span::new(36, 37))));
+        assert_eq!(d.related[0].span, Some(Span::new(39, 39)));
+        assert!(d.message.starts_with("Unclosed `[`"), "{}", d.message);
+        let text = "a: {b: [1, 2}\n";
+        let d = &parse_str(text).diagnostics[0];
+        assert_eq!(d.span, Some(Span::new(7, 8)));
+        let text = "k: \"abc\n";
+        let d = &parse_str(text).diagnostics[0];
+        assert_eq!(d.span, Some(Span::new(3, 4)));
+        assert_eq!(d.related[0].span, Some(Span::empty(text.len())));
+        // A collection closed later keeps the error where the parser met it.
+        let text = "a: [1,\n b: c: d]\n";
+        let d = &parse_str(text).diagnostics[0];
+        assert!(d.span.unwrap().start > 7, "{d:?}");
+    }
+
+    #[test]
+    fn random_texts_give_spans_inside_the_text() {
+        // Quotes, brackets, breaks and indentation in random order: whatever the lenient
+        // passes do, every span must be a valid range of the original text.
+        let pieces = [
+            "\"", "'", "[", "]", "{", "}", ",", ": ", "\n", "\n  ", "\n ", "a", "é", "#", "- ",
+            "|", ">", "\t", "---",
+        ];
+        let mut rng = crate::test_rng::Rng(0x0dd_ba11_5eed);
+        for _ in 0..3_000 {
+            let text: String = (0..rng.below(24))
+                .map(|_| pieces[rng.below(pieces.len() as u64) as usize])
+                .collect();
+            let parsed = parse_str(&text);
+            let check = |span: Span| {
+                let r = span.range();
+                assert!(r.start <= r.end && r.end <= text.len(), "{text:?}: {span:?}");
+                assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end), "{text:?}");
+            };
+            for d in &parsed.diagnostics {
+                d.span.into_iter().for_each(check);
+                d.related.iter().filter_map(|r| r.span).for_each(check);
+            }
+            for doc in &parsed.documents {
+                let mut stack = vec![&doc.root];
+                while let Some(n) = stack.pop() {
+                    check(n.origin.span);
+                    match &n.body {
+                        Body::Scalar(_) => {}
+                        Body::Seq(items) => stack.extend(items),
+                        Body::Map(entries) => {
+                            for (k, v) in entries {
+                                stack.extend([k, v]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -3,14 +3,12 @@
 //! The hash is over a small JSON document, not over the resource: for a `ConfigMap`
 //! `{"binaryData"?, "data", "kind", "name"}`, for a Secret `{"data", "kind", "name",
 //! "stringData"?, "type"}`, encoded by Go's `encoding/json` (keys sorted, HTML characters
-//! escaped, numbers as `float64`), then SHA-256, then the first ten hex digits with five of
+//! escaped, numbers as `float64`), then SHA-256 (the `sha2` crate), then the first ten hex digits with five of
 //! them replaced (`0→g 1→h 3→k a→m e→t`) so the suffix never looks like a number or a word.
 //!
 //! One kustomize quirk decides every hash: it looks the name up with `Lookup("metadata/name")`,
 //! which asks for a single field literally named `metadata/name`. There is none, so `name` is
 //! always `""` and two generators with equal content get equal suffixes whatever their names.
-
-use std::fmt::Write as _;
 
 use crate::yaml::json::{EncodeError, Json, from_node};
 use crate::yaml::{Body, Node};
@@ -80,68 +78,12 @@ fn map_field_value(node: &Node, field: &str) -> Result<Option<Json>, EncodeError
     }
 }
 
-/// Go's `json.Marshal` of a value decoded into `interface{}`.
+/// Go's `json.Marshal` of a value decoded into `interface{}` (every number a `float64`).
 pub(super) fn go_json(value: &Json) -> String {
     let mut out = String::new();
-    write_json(value, &mut out);
+    let options = crate::yaml::json::GoJson { indent: false, float64: true };
+    crate::yaml::json::write_go_json(value, options, &mut out);
     out
-}
-
-fn write_json(value: &Json, out: &mut String) {
-    match value {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        #[allow(clippy::cast_precision_loss)]
-        Json::Int(i) => out.push_str(&go_float(*i as f64)),
-        #[allow(clippy::cast_precision_loss)]
-        Json::Uint(u) => out.push_str(&go_float(*u as f64)),
-        Json::Float(f) => out.push_str(&go_float(*f)),
-        Json::String(s) => crate::yaml::json::write_go_json_string(s, out),
-        Json::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(item, out);
-            }
-            out.push(']');
-        }
-        Json::Object(entries) => {
-            // A Go map: one value per key (the last), keys in byte order.
-            let mut sorted: Vec<&(String, Json)> = entries.iter().collect();
-            crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
-            out.push('{');
-            let mut first = true;
-            for (i, (key, item)) in sorted.iter().enumerate() {
-                if sorted.get(i + 1).is_some_and(|next| next.0 == *key) {
-                    continue;
-                }
-                if !std::mem::take(&mut first) {
-                    out.push(',');
-                }
-                crate::yaml::json::write_go_json_string(key, out);
-                out.push(':');
-                write_json(item, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// A `float64` as `encoding/json` writes it: shortest digits, exponent form outside
-/// `[1e-6, 1e21)` with a signed exponent of at least two digits (`1e+21`, `1e-7`).
-pub(super) fn go_float(f: f64) -> String {
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let text = format!("{f:e}");
-        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-        return match exponent.strip_prefix('-') {
-            Some(digits) => format!("{mantissa}e-{digits}"),
-            None => format!("{mantissa}e+{exponent:0>2}"),
-        };
-    }
-    format!("{f}")
 }
 
 /// kustomize's `encode`: ten hex digits with look-alike-free letters.
@@ -159,140 +101,18 @@ fn short_form(hex: &str) -> String {
         .collect()
 }
 
+/// SHA-256 (the `sha2` crate) as lowercase hex. Its digest type no longer formats with
+/// `{:x}`, so the hex is written here.
 fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest as _;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = sha2::Sha256::digest(data);
     let mut out = String::with_capacity(64);
-    for byte in sha256(data) {
-        let _ = write!(out, "{byte:02x}");
+    for byte in digest {
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0xf)]));
     }
     out
-}
-
-const K: [u32; 64] = [
-    0x428a_2f98,
-    0x7137_4491,
-    0xb5c0_fbcf,
-    0xe9b5_dba5,
-    0x3956_c25b,
-    0x59f1_11f1,
-    0x923f_82a4,
-    0xab1c_5ed5,
-    0xd807_aa98,
-    0x1283_5b01,
-    0x2431_85be,
-    0x550c_7dc3,
-    0x72be_5d74,
-    0x80de_b1fe,
-    0x9bdc_06a7,
-    0xc19b_f174,
-    0xe49b_69c1,
-    0xefbe_4786,
-    0x0fc1_9dc6,
-    0x240c_a1cc,
-    0x2de9_2c6f,
-    0x4a74_84aa,
-    0x5cb0_a9dc,
-    0x76f9_88da,
-    0x983e_5152,
-    0xa831_c66d,
-    0xb003_27c8,
-    0xbf59_7fc7,
-    0xc6e0_0bf3,
-    0xd5a7_9147,
-    0x06ca_6351,
-    0x1429_2967,
-    0x27b7_0a85,
-    0x2e1b_2138,
-    0x4d2c_6dfc,
-    0x5338_0d13,
-    0x650a_7354,
-    0x766a_0abb,
-    0x81c2_c92e,
-    0x9272_2c85,
-    0xa2bf_e8a1,
-    0xa81a_664b,
-    0xc24b_8b70,
-    0xc76c_51a3,
-    0xd192_e819,
-    0xd699_0624,
-    0xf40e_3585,
-    0x106a_a070,
-    0x19a4_c116,
-    0x1e37_6c08,
-    0x2748_774c,
-    0x34b0_bcb5,
-    0x391c_0cb3,
-    0x4ed8_aa4a,
-    0x5b9c_ca4f,
-    0x682e_6ff3,
-    0x748f_82ee,
-    0x78a5_636f,
-    0x84c8_7814,
-    0x8cc7_0208,
-    0x90be_fffa,
-    0xa450_6ceb,
-    0xbef9_a3f7,
-    0xc671_78f2,
-];
-
-/// SHA-256 (FIPS 180-4), small and dependency-free; the inputs are a few kilobytes.
-fn sha256(data: &[u8]) -> [u8; 32] {
-    let mut h: [u32; 8] = [
-        0x6a09_e667,
-        0xbb67_ae85,
-        0x3c6e_f372,
-        0xa54f_f53a,
-        0x510e_527f,
-        0x9b05_688c,
-        0x1f83_d9ab,
-        0x5be0_cd19,
-    ];
-    let mut message = data.to_vec();
-    let bit_len = (data.len() as u64).wrapping_mul(8);
-    message.push(0x80);
-    while message.len() % 64 != 56 {
-        message.push(0);
-    }
-    message.extend_from_slice(&bit_len.to_be_bytes());
-    for block in message.chunks_exact(64) {
-        compress(&mut h, block);
-    }
-    let mut out = [0u8; 32];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(h) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-    out
-}
-
-fn compress(h: &mut [u32; 8], block: &[u8]) {
-    let mut w = [0u32; 64];
-    for (i, word) in block.chunks_exact(4).enumerate().take(16) {
-        w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-    }
-    for i in 16..64 {
-        let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
-        let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
-    }
-    let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = *h;
-    for i in 0..64 {
-        let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
-        let ch = (e & f) ^ (!e & g);
-        let t1 = hh.wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
-        let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
-        let maj = (a & b) ^ (a & c) ^ (b & c);
-        let t2 = s0.wrapping_add(maj);
-        hh = g;
-        g = f;
-        f = e;
-        e = d.wrapping_add(t1);
-        d = c;
-        c = b;
-        b = a;
-        a = t1.wrapping_add(t2);
-    }
-    for (state, value) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
-        *state = state.wrapping_add(value);
-    }
 }
 
 #[cfg(test)]
@@ -338,13 +158,13 @@ mod tests {
                 .to_string()
                 + "\u{7f}é\"}"
         );
-        assert_eq!(go_float(1e21), "1e+21");
-        assert_eq!(go_float(1.5e-7), "1.5e-7");
-        assert_eq!(go_float(1e-10), "1e-10");
-        assert_eq!(go_float(123_456_789.0), "123456789");
-        assert_eq!(go_float(0.000_001), "0.000001");
-        assert_eq!(go_float(-2.5e300), "-2.5e+300");
-        assert_eq!(go_float(12_345_678_901_234_567_890.0), "12345678901234567000");
+        let floats =
+            [1e21, 1.5e-7, 1e-10, 123_456_789.0, 0.000_001, -2.5e300, 12_345_678_901_234_567_890.0];
+        assert_eq!(
+            go_json(&Json::Array(floats.into_iter().map(Json::Float).collect())),
+            "[1e+21,1.5e-7,1e-10,123456789,0.000001,-2.5e+300,12345678901234567000]"
+        );
+        assert_eq!(go_json(&Json::Int(i64::MAX)), "9223372036854776000");
     }
 
     #[test]

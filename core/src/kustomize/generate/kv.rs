@@ -17,7 +17,7 @@
 //! Kubernetes API will refuse, and lines kustomize silently drops, get a warning instead.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::kustomize::build::{Builder, Built};
+use crate::kustomize::context::{Builder, Built};
 use crate::kustomize::kustomization::{GeneratorArgs, Kustomization, Str};
 use crate::source::Raw;
 use crate::yaml::Origin;

@@ -489,7 +489,7 @@ fn generated_nodes_point_at_the_kustomization() {
     tree.insert_bytes("kustomization.yaml", kustomization.to_vec()).unwrap();
     let mut cache = ParseCache::default();
     let mut source = Source::new(&tree, &mut cache);
-    let mut b = crate::kustomize::build::Builder::new(&mut source);
+    let mut b = crate::kustomize::context::Builder::new(&mut source);
     let (_, acc) = b.accumulate_dir("", None).unwrap();
     let r = &acc.resources[0];
     assert_eq!(&*r.source, "kustomization.yaml");

@@ -28,11 +28,11 @@
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::kustomize::build::{Builder, Built, Failed};
-use crate::kustomize::decode::Decoder;
+use crate::kustomize::context::{Builder, Built, Failed};
 use crate::kustomize::fieldspec::{FieldSpec, NameReference, TransformerConfig, merge_specs};
 use crate::kustomize::kustomization::{FieldSpecEntry, decode_field_specs};
 use crate::kustomize::resid::Gvk;
+use crate::yaml::decode::{Decoder, json_kind};
 use crate::yaml::resolve::{Resolved, Schema, resolve};
 use crate::yaml::{Body, Node};
 
@@ -414,20 +414,6 @@ fn check_strings<'n>(node: &'n Node, field: &str) -> Result<(), DecodeError<'n>>
                 json_kind(node)
             ),
         )),
-    }
-}
-
-/// What JSON type a value has after kustomize's YAML-to-JSON step (YAML 1.1 rules).
-fn json_kind(node: &Node) -> &'static str {
-    match &node.body {
-        Body::Map(_) => "object",
-        Body::Seq(_) => "array",
-        Body::Scalar(text) => match resolve(Schema::V2, node.tag.as_deref(), node.style, text) {
-            Ok(Resolved::Bool(_)) => "bool",
-            Ok(Resolved::Int(_) | Resolved::Uint(_) | Resolved::Float(_)) => "number",
-            Ok(Resolved::Null) => "null",
-            _ => "string",
-        },
     }
 }
 

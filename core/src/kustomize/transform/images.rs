@@ -15,7 +15,7 @@ use regex_lite::Regex;
 
 use super::fail_at;
 use crate::diagnostic::Code;
-use crate::kustomize::build::{Accumulator, Builder, Built};
+use crate::kustomize::context::{Accumulator, Builder, Built};
 use crate::kustomize::fieldspec::{WalkError, walk};
 use crate::kustomize::kustomization::{Image, Kustomization};
 use crate::yaml::{Body, Node};

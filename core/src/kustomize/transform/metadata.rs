@@ -7,7 +7,7 @@
 
 use super::fail_at;
 use crate::diagnostic::Code;
-use crate::kustomize::build::{Accumulator, Builder, Built};
+use crate::kustomize::context::{Accumulator, Builder, Built};
 use crate::kustomize::fieldspec::{Create, FieldSpec, WalkError, merge_specs, walk};
 use crate::kustomize::kustomization::{Kustomization, Str};
 use crate::kustomize::resid::Gvk;
@@ -17,11 +17,49 @@ use crate::yaml::{Body, Node, Origin};
 /// their namespace.
 const HELM_GENERATED: &str = "kustomize.config.k8s.io/helm-generated";
 
+/// Which `RoleBinding`/`ClusterRoleBinding` subjects get the namespace (kustomize's
+/// `setRoleBindingSubjects`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubjectMode {
+    /// Subjects named `default` (the `namespace:` field's behaviour).
+    DefaultOnly,
+    /// Every subject of kind `ServiceAccount`.
+    AllServiceAccounts,
+    /// None.
+    None,
+}
+
+/// The namespace transformer's settings.
+#[derive(Debug, Clone, Copy)]
+pub struct NamespaceArgs<'a> {
+    pub namespace: &'a Str,
+    /// Only set fields that are missing or empty.
+    pub unset_only: bool,
+    pub subjects: SubjectMode,
+}
+
 /// `namespace:` — sets `metadata.namespace` on namespaced kinds, the name of `v1 Namespace`
 /// objects, the field specs of the `namespace` section, and the namespace of `RoleBinding`
 /// subjects named `default`.
 pub fn namespace(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Built<()> {
     let Some(ns) = k.namespace.as_ref().filter(|n| !n.value.is_empty()) else { return Ok(()) };
+    let args =
+        NamespaceArgs { namespace: ns, unset_only: false, subjects: SubjectMode::DefaultOnly };
+    apply_namespace(b, k, acc, args)
+}
+
+/// kustomize's `NamespaceTransformer` with explicit settings (the field specs are the
+/// accumulator's `namespace` section).
+pub fn apply_namespace(
+    b: &mut Builder,
+    k: &Kustomization,
+    acc: &mut Accumulator,
+    args: NamespaceArgs,
+) -> Built<()> {
+    let ns = args.namespace;
+    if ns.value.is_empty() {
+        return Ok(());
+    }
     let specs: Vec<FieldSpec> =
         acc.config.namespace.iter().filter(|s| s.path != "metadata/namespace").cloned().collect();
     for i in 0..acc.resources.len() {
@@ -35,7 +73,7 @@ pub fn namespace(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> B
         }
         r.store_previous_id();
         let gvk = r.gvk();
-        let result = set_namespace(&mut r.node, &gvk, ns, &specs);
+        let result = set_namespace(&mut r.node, &gvk, args, &specs);
         if let Err(e) = result {
             return fail_at(
                 b,
@@ -62,11 +100,15 @@ pub fn namespace(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> B
 fn set_namespace(
     node: &mut Node,
     gvk: &Gvk,
-    ns: &Str,
+    args: NamespaceArgs,
     specs: &[FieldSpec],
 ) -> Result<(), WalkError> {
+    let ns = args.namespace;
     let origin = ns.origin.clone();
     let mut set = |n: &mut Node| {
+        if args.unset_only && n.scalar().is_some_and(|v| !v.is_empty()) {
+            return Ok(());
+        }
         n.set_scalar(ns.value.clone(), origin.clone());
         n.style = string_style(&ns.value);
         Ok(())
@@ -82,16 +124,28 @@ fn set_namespace(
         if api_version != "v1" && spec.path == "metadata/name" {
             continue;
         }
-        if role_binding && spec.path == "subjects/namespace" {
+        let spec_for_bindings = spec.kind == "RoleBinding" || spec.kind == "ClusterRoleBinding";
+        if role_binding && spec_for_bindings && spec.path == "subjects/namespace" {
             continue;
         }
         walk(node, spec, Some(Create::Scalar), &mut set)?;
     }
     if role_binding && let Some(Body::Seq(subjects)) = node.get_mut("subjects").map(|s| &mut s.body)
     {
-        for subject in
-            subjects.iter_mut().filter(|s| s.get("name").and_then(Node::scalar) == Some("default"))
-        {
+        for subject in subjects.iter_mut() {
+            let chosen = match args.subjects {
+                SubjectMode::DefaultOnly => {
+                    subject.get("name").and_then(Node::scalar) == Some("default")
+                }
+                SubjectMode::AllServiceAccounts => {
+                    subject.get("kind").and_then(Node::scalar) == Some("ServiceAccount")
+                }
+                SubjectMode::None => false,
+            };
+            let current = subject.get("namespace").and_then(Node::scalar).unwrap_or_default();
+            if !chosen || (args.unset_only && !current.is_empty()) {
+                continue;
+            }
             let mut value = Node::string(ns.value.clone());
             value.origin = ns.origin.clone();
             subject.set("namespace", value);

@@ -13,7 +13,7 @@ pub mod patches;
 pub mod replacements;
 pub mod vars;
 
-use super::build::{Accumulator, Builder, Built};
+use super::context::{Accumulator, Builder, Built};
 use super::kustomization::Kustomization;
 use crate::diagnostic::{Code, Diagnostic};
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::fail_at;
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::kustomize::build::{Accumulator, Builder, Built};
+use crate::kustomize::context::{Accumulator, Builder, Built};
 use crate::kustomize::kustomization::{Kustomization, Patch, Selector, Str};
 use crate::kustomize::patch::schema::OpenApi;
 use crate::kustomize::patch::{MergeOutcome, json6902, strategic};
@@ -461,7 +461,7 @@ fn file_documents(b: &mut Builder, path: &str, referrer: (&str, Span)) -> Built<
     };
     if parsed.has_errors() {
         b.diagnostics.extend(parsed.diagnostics.iter().cloned());
-        return Err(crate::kustomize::build::Failed);
+        return Err(crate::kustomize::context::Failed);
     }
     Ok(non_empty(&parsed.documents))
 }
@@ -485,12 +485,21 @@ fn non_empty(documents: &[Document]) -> Vec<Node> {
 /// Parses an inline patch. `None` when the text does not look like YAML content (for
 /// `patchesStrategicMerge`, where an entry is then taken as a file path).
 fn inline_documents(b: &mut Builder, k: &Kustomization, text: &Str) -> Option<Vec<Node>> {
+    inline(b, &k.file, text)
+}
+
+/// Parses YAML written inline in a file (a patch, or a plugin configuration in `transformers:`)
+/// with spans in that file. `None` when the text does not look like YAML content (a single
+/// line that is not a flow collection: a path). Syntax errors are reported, and give no
+/// documents.
+pub(crate) fn inline(b: &mut Builder, default_file: &str, text: &Str) -> Option<Vec<Node>> {
     if !text.value.contains('\n') && !text.value.trim_start().starts_with(['{', '[']) {
         return None;
     }
-    let file: Arc<str> = Arc::from(k.file.as_str());
+    let file_name = text.origin.file.as_deref().unwrap_or(default_file);
+    let file: Arc<str> = Arc::from(file_name);
     let parsed = parse(&file, &text.value, &Limits::default());
-    let source = b.source.tree.text(&k.file).unwrap_or_default().to_string();
+    let source = b.source.tree.text(file_name).unwrap_or_default().to_string();
     let map = OffsetMap::new(&source, text);
     if parsed.has_errors() {
         for mut d in parsed.diagnostics {

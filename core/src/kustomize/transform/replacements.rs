@@ -31,8 +31,7 @@ use std::sync::Arc;
 
 use super::fail_at;
 use crate::diagnostic::Code;
-use crate::kustomize::build::{Accumulator, Builder, Built};
-use crate::kustomize::decode::Decoder;
+use crate::kustomize::context::{Accumulator, Builder, Built};
 use crate::kustomize::fieldpath::{self, Found, Kind};
 use crate::kustomize::kustomization::{
     FieldOptions, Kustomization, Replacement, ReplacementEntry, ReplacementSource,
@@ -41,7 +40,8 @@ use crate::kustomize::kustomization::{
 use crate::kustomize::resid::{Gvk, ResId};
 use crate::kustomize::resource::Resource;
 use crate::kustomize::select::Matcher;
-use crate::yaml::json::{Json, from_node};
+use crate::yaml::decode::Decoder;
+use crate::yaml::json::from_node;
 use crate::yaml::resolve::{Resolved, Schema, TAG_PREFIX, resolve};
 use crate::yaml::{Body, Node, Origin, Style};
 
@@ -80,7 +80,7 @@ fn load_file(
     };
     if parsed.has_errors() {
         b.diagnostics.extend(parsed.diagnostics.iter().cloned());
-        return Err(crate::kustomize::build::Failed);
+        return Err(crate::kustomize::context::Failed);
     }
     // sigs.k8s.io/yaml reads the first document only.
     let root = parsed.documents.first().map(|d| &d.root);
@@ -104,7 +104,7 @@ fn load_file(
     d.errors.retain(|e| !e.message.contains("json: unknown field"));
     if !d.errors.is_empty() {
         b.diagnostics.append(&mut d.errors);
-        return Err(crate::kustomize::build::Failed);
+        return Err(crate::kustomize::context::Failed);
     }
     Ok(decoded)
 }
@@ -522,7 +522,11 @@ fn set_in_structured_data(
     let Ok(json) = from_node(&parsed) else { return Ok(false) };
     let pretty = original.contains('\n') && original.contains("  ");
     let mut text = String::new();
-    write_json(&mut text, &json, pretty.then_some(0));
+    crate::yaml::json::write_go_json(
+        &json,
+        crate::yaml::json::GoJson { indent: pretty, float64: false },
+        &mut text,
+    );
     let origin = field.origin.clone();
     if let Body::Scalar(s) = &mut field.body {
         *s = text;
@@ -550,76 +554,6 @@ fn structured_field<'p>(
         }
     }
     None
-}
-
-/// Go's `json.Marshal` (`indent: None`) or `json.MarshalIndent(v, "", "  ")` of a decoded
-/// YAML value: keys sorted, HTML characters escaped.
-fn write_json(out: &mut String, value: &Json, indent: Option<usize>) {
-    match value {
-        Json::Null => out.push_str("null"),
-        Json::Bool(v) => out.push_str(if *v { "true" } else { "false" }),
-        Json::Int(i) => out.push_str(&i.to_string()),
-        Json::Uint(u) => out.push_str(&u.to_string()),
-        Json::Float(f) => out.push_str(&go_json_float(*f)),
-        Json::String(s) => crate::yaml::json::write_go_json_string(s, out),
-        Json::Array(items) => {
-            let items: Vec<(Option<&str>, &Json)> = items.iter().map(|v| (None, v)).collect();
-            write_json_container(out, ('[', ']'), &items, indent);
-        }
-        Json::Object(entries) => {
-            let mut sorted: Vec<(Option<&str>, &Json)> =
-                entries.iter().map(|(k, v)| (Some(k.as_str()), v)).collect();
-            crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
-            write_json_container(out, ('{', '}'), &sorted, indent);
-        }
-    }
-}
-
-fn write_json_container(
-    out: &mut String,
-    brackets: (char, char),
-    items: &[(Option<&str>, &Json)],
-    indent: Option<usize>,
-) {
-    out.push(brackets.0);
-    if items.is_empty() {
-        out.push(brackets.1);
-        return;
-    }
-    let inner = indent.map(|i| i + 1);
-    for (n, (key, value)) in items.iter().enumerate() {
-        if n > 0 {
-            out.push(',');
-        }
-        if let Some(level) = inner {
-            out.push('\n');
-            out.push_str(&"  ".repeat(level));
-        }
-        if let Some(key) = key {
-            crate::yaml::json::write_go_json_string(key, out);
-            out.push_str(if indent.is_some() { ": " } else { ":" });
-        }
-        write_json(out, value, inner);
-    }
-    if let Some(level) = indent {
-        out.push('\n');
-        out.push_str(&"  ".repeat(level));
-    }
-    out.push(brackets.1);
-}
-
-/// Go's `encoding/json` float: shortest digits, exponent form below 1e-6 and from 1e21.
-fn go_json_float(f: f64) -> String {
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let text = format!("{f:e}");
-        return match text.split_once('e') {
-            Some((mantissa, exp)) if exp.starts_with('-') => format!("{mantissa}e{exp}"),
-            Some((mantissa, exp)) => format!("{mantissa}e+{exp}"),
-            None => text,
-        };
-    }
-    format!("{f}")
 }
 
 #[cfg(test)]
@@ -718,33 +652,6 @@ mod tests {
         assert!(is_selected_by(&id("x"), &sel("")));
         assert!(!is_selected_by(&id("x"), &sel("y")));
         assert!(!is_selected_by(&id(""), &ResId { gvk: Gvk::new("", "v2", ""), ..sel("") }));
-    }
-
-    #[test]
-    fn go_json_output() {
-        let value = Json::Object(vec![
-            (
-                "b".into(),
-                Json::Object(vec![
-                    ("c".into(), Json::Int(1)),
-                    ("a".into(), Json::String("<x>".into())),
-                ]),
-            ),
-            ("arr".into(), Json::Array(vec![Json::Int(1), Json::Float(2.5), Json::Array(vec![])])),
-        ]);
-        let mut compact = String::new();
-        write_json(&mut compact, &value, None);
-        assert_eq!(compact, r#"{"arr":[1,2.5,[]],"b":{"a":"\u003cx\u003e","c":1}}"#);
-        let mut pretty = String::new();
-        write_json(
-            &mut pretty,
-            &Json::Object(vec![("k".into(), Json::Object(vec![("z".into(), Json::Null)]))]),
-            Some(0),
-        );
-        assert_eq!(pretty, "{\n  \"k\": {\n    \"z\": null\n  }\n}");
-        assert_eq!(go_json_float(1e21), "1e+21");
-        assert_eq!(go_json_float(1.5e-7), "1.5e-7");
-        assert_eq!(go_json_float(123_456.5), "123456.5");
     }
 
     fn render(files: &[(&str, &str)], dir: &str) -> crate::kustomize::Rendered {

@@ -21,57 +21,18 @@
 
 use super::fail_at;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::kustomize::build::{Accumulator, Builder, Built};
-use crate::kustomize::decode::Spanned;
+use crate::kustomize::context::{Accumulator, Builder, Built, Tracked, VarDecl};
 use crate::kustomize::fieldpath;
 use crate::kustomize::fieldspec::{FieldSpec, WalkError, walk};
 use crate::kustomize::kustomization::{Kustomization, Str, Var};
 use crate::kustomize::resid::{Gvk, ResId};
 use crate::kustomize::resource::Resource;
 use crate::vecmap::VecMap;
+use crate::yaml::decode::Spanned;
 use crate::yaml::resolve::{TAG_PREFIX, short_tag};
 use crate::yaml::{Body, Node, Origin, Style};
 
 const DEFAULT_FIELD_PATH: &str = "metadata.name";
-
-/// A var as accumulated: its declaration and the resource its objref matched.
-#[derive(Debug, Clone)]
-pub struct VarDecl {
-    pub var: Var,
-    /// The kustomization file that declared it.
-    pub file: String,
-    target: Option<Tracked>,
-}
-
-/// A resource as it was when a var matched it: how many renames it had been through, and
-/// its name, namespace and kind then. That state stays in the resource's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Tracked {
-    depth: usize,
-    name: String,
-    namespace: String,
-    kind: String,
-}
-
-impl Tracked {
-    fn of(r: &Resource) -> Self {
-        Tracked {
-            depth: r.previous.len(),
-            name: r.name().to_string(),
-            namespace: r.namespace().to_string(),
-            kind: r.kind().to_string(),
-        }
-    }
-
-    fn is(&self, r: &Resource) -> bool {
-        let state = match r.previous.get(self.depth) {
-            Some((name, namespace, kind)) => (name.as_str(), namespace.as_str(), kind.as_str()),
-            None if self.depth == r.previous.len() => (r.name(), r.namespace(), r.kind()),
-            None => return false,
-        };
-        state == (self.name.as_str(), self.namespace.as_str(), self.kind.as_str())
-    }
-}
 
 /// kustomize's `MergeVars`: matches the vars of `k` against the accumulated resources and
 /// adds them to the accumulator.
@@ -220,7 +181,7 @@ impl Value {
         match self {
             Value::Str(s) => s.clone(),
             Value::Int(i) => i.to_string(),
-            Value::Float(f) => go_format_g(*f),
+            Value::Float(f) => crate::float::format_g(*f),
             Value::Bool(b) => b.to_string(),
             Value::Complex => String::new(),
         }
@@ -233,7 +194,7 @@ impl Value {
             Value::Int(i) => Node::plain(i.to_string()),
             Value::Bool(b) => Node::plain(b.to_string()),
             Value::Float(f) => {
-                let mut n = Node::plain(go_format_f(*f));
+                let mut n = Node::plain(crate::float::format_f(*f));
                 n.tag = Some(std::sync::Arc::from(format!("{TAG_PREFIX}float")));
                 n
             }
@@ -506,34 +467,6 @@ fn warn_unused(b: &mut Builder, vars: &[VarDecl], values: &Values, counts: &VecM
     }
 }
 
-/// Go's `strconv.FormatFloat(f, 'f', -1, 64)`.
-fn go_format_f(f: f64) -> String {
-    if f.is_nan() {
-        "NaN".into()
-    } else if f.is_infinite() {
-        if f > 0.0 { "+Inf".into() } else { "-Inf".into() }
-    } else {
-        format!("{f}")
-    }
-}
-
-/// Go's `%v` for a float64: shortest digits, exponent form when the exponent is below -4 or
-/// at least 6... unless the digits need more room (Go's `%g` with shortest precision).
-fn go_format_g(f: f64) -> String {
-    if !f.is_finite() {
-        return go_format_f(f);
-    }
-    let scientific = format!("{f:e}");
-    let Some((mantissa, exp)) = scientific.split_once('e') else { return scientific };
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if (-4..6).contains(&exp) {
-        format!("{f}")
-    } else {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exp.abs())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,16 +499,6 @@ mod tests {
         assert_eq!(run("x$(M)", &values), Expanded::Text("x$(M)".into()));
         assert_eq!(run("$(M)", &values), Expanded::Text("$(M)".into()));
         assert_eq!(run("é$(HOST)é", &values), Expanded::Text("édbé".into()));
-    }
-
-    #[test]
-    fn go_float_formats() {
-        assert_eq!(go_format_g(1.5), "1.5");
-        assert_eq!(go_format_g(1_234_567.0), "1.234567e+06");
-        assert_eq!(go_format_g(123_456.0), "123456");
-        assert_eq!(go_format_g(0.0001), "0.0001");
-        assert_eq!(go_format_g(0.00001), "1e-05");
-        assert_eq!(go_format_f(1_234_567.0), "1234567");
     }
 
     #[test]

@@ -133,8 +133,8 @@ fn scalar(node: &Node, text: &str, reader: Reader) -> Result<Kind, PatchError> {
         Resolved::Bool(b) => Kind::Bool(b),
         Resolved::Int(i) => Kind::Number(i.to_string()),
         Resolved::Uint(u) => Kind::Number(u.to_string()),
-        Resolved::Float(f) => Kind::Number(json_float(f).ok_or_else(|| {
-            PatchError::new(format!("json: unsupported value: {}", go_float_name(f)))
+        Resolved::Float(f) => Kind::Number(crate::float::format_json(f).ok_or_else(|| {
+            PatchError::new(format!("json: unsupported value: {}", crate::float::format_g(f)))
                 .at(&node.origin)
         })?),
         Resolved::Timestamp if reader == Reader::Resource => Kind::String(
@@ -142,6 +142,12 @@ fn scalar(node: &Node, text: &str, reader: Reader) -> Result<Kind, PatchError> {
                 .map_or_else(|| text.to_string(), |t| t.rfc3339()),
         ),
         Resolved::Binary(bytes) => Kind::String(String::from_utf8_lossy(&bytes).into_owned()),
+        // kyaml's `MarshalJSON` re-encodes the node with go-yaml v3 first (see `yaml::block`).
+        Resolved::Str | Resolved::Custom | Resolved::Merge
+            if reader == Reader::Resource && node.style == Style::Folded =>
+        {
+            Kind::String(crate::yaml::block::folded_round_trip(text).into_owned())
+        }
         Resolved::Str | Resolved::Custom | Resolved::Merge | Resolved::Timestamp => {
             Kind::String(text.to_string())
         }
@@ -167,7 +173,12 @@ fn key_name(key: &Node, reader: Reader, depth: usize) -> Result<String, PatchErr
     Ok(match resolve(Rules::V2, key.tag.as_deref(), key.style, text) {
         Ok(Resolved::Int(i)) => i.to_string(),
         Ok(Resolved::Uint(u)) => u.to_string(),
-        Ok(Resolved::Float(f)) => go_format_g32(f),
+        // `FormatFloat(f, 'g', -1, 32)`, with YAML's names for infinities and NaN.
+        #[allow(clippy::cast_possible_truncation)]
+        Ok(Resolved::Float(f)) => match f as f32 {
+            narrow if narrow.is_finite() => crate::float::format_g32(narrow),
+            narrow => crate::float::format_yaml(f64::from(narrow)),
+        },
         Ok(Resolved::Bool(b)) => b.to_string(),
         Ok(Resolved::Null | Resolved::Binary(_)) => return Err(unsupported_key(key, reader)),
         _ => text.clone(),
@@ -294,131 +305,7 @@ fn into_node_at(value: Value, depth: usize) -> Result<Node, PatchError> {
 /// not fit a `float64`.
 fn go_float_text(json: &str) -> Option<String> {
     let f = crate::float::parse_f64(json)?;
-    f.is_finite().then(|| go_format_g(f))
-}
-
-/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, exponent form when the
-/// exponent is below -4 or at least 6 (`1e+06`, `1.5e-07`).
-fn go_format_g(f: f64) -> String {
-    let (negative, digits, point) = shortest_digits(f);
-    let exp = point - 1;
-    if !(-4..6).contains(&exp) {
-        return format_e(negative, &digits, exp);
-    }
-    format_f(negative, &digits, point)
-}
-
-/// `strconv.FormatFloat(f, 'g', -1, 32)` (how `YAMLToJSON` prints float keys).
-fn go_format_g32(f: f64) -> String {
-    #[allow(clippy::cast_possible_truncation)]
-    let narrow = f as f32;
-    if !narrow.is_finite() {
-        return go_float_name(f64::from(narrow))
-            .replace("+Inf", ".inf")
-            .replace("-Inf", "-.inf")
-            .replace("NaN", ".nan");
-    }
-    let (negative, digits, point) = shortest_digits_of(&format!("{narrow:e}"));
-    let exp = point - 1;
-    if !(-4..6).contains(&exp) {
-        return format_e(negative, &digits, exp);
-    }
-    format_f(negative, &digits, point)
-}
-
-/// `encoding/json`'s float: shortest digits in decimal form, or exponent form below 1e-6 and
-/// from 1e21 (with `e-07` tidied to `e-7`); `None` for NaN and infinities.
-fn json_float(f: f64) -> Option<String> {
-    if !f.is_finite() {
-        return None;
-    }
-    let (negative, digits, point) = shortest_digits(f);
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let text = format_e(negative, &digits, point - 1);
-        return Some(match text.split_once("e-0") {
-            Some((mantissa, exp)) if exp.len() == 1 => format!("{mantissa}e-{exp}"),
-            _ => text,
-        });
-    }
-    Some(format_f(negative, &digits, point))
-}
-
-fn go_float_name(f: f64) -> &'static str {
-    if f.is_nan() {
-        "NaN"
-    } else if f > 0.0 {
-        "+Inf"
-    } else {
-        "-Inf"
-    }
-}
-
-/// The shortest round-tripping decimal digits of `f` (no leading zeros; "0" for zero), and
-/// the position of the decimal point relative to them (`digits × 10^(point - len)`).
-fn shortest_digits(f: f64) -> (bool, String, i32) {
-    shortest_digits_of(&format!("{f:e}"))
-}
-
-fn shortest_digits_of(scientific: &str) -> (bool, String, i32) {
-    let (negative, rest) = match scientific.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, scientific),
-    };
-    let (mantissa, exp) = rest.split_once('e').unwrap_or((rest, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits = digits.trim_end_matches('0');
-    if digits.is_empty() {
-        return (negative, "0".to_string(), 1);
-    }
-    (negative, digits.to_string(), exp + 1)
-}
-
-/// `d.ddde±XX` (Go's `%e` with at least two exponent digits).
-fn format_e(negative: bool, digits: &str, exp: i32) -> String {
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    out.push_str(&digits[..1]);
-    if digits.len() > 1 {
-        out.push('.');
-        out.push_str(&digits[1..]);
-    }
-    out.push('e');
-    out.push(if exp < 0 { '-' } else { '+' });
-    let abs = exp.unsigned_abs();
-    if abs < 10 {
-        out.push('0');
-    }
-    out.push_str(&abs.to_string());
-    out
-}
-
-/// Plain decimal notation with exactly the digits needed.
-fn format_f(negative: bool, digits: &str, point: i32) -> String {
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    match usize::try_from(point) {
-        Err(_) | Ok(0) => {
-            out.push_str("0.");
-            out.push_str(&"0".repeat(point.unsigned_abs() as usize));
-            out.push_str(digits);
-        }
-        Ok(split) if split >= digits.len() => {
-            out.push_str(digits);
-            out.push_str(&"0".repeat(split - digits.len()));
-        }
-        Ok(split) => {
-            out.push_str(&digits[..split]);
-            out.push('.');
-            out.push_str(&digits[split..]);
-        }
-    }
-    out
+    f.is_finite().then(|| crate::float::format_g(f))
 }
 
 /// `lazyNode.equal` as json-patch v4's `test` uses it: objects by keys (nulls must agree),
@@ -452,37 +339,6 @@ pub fn json_equal(doc: &Value, op: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn go_g_format() {
-        let cases = [
-            (1_000_000.0, "1e+06"),
-            (100_000.0, "100000"),
-            (8080.0, "8080"),
-            (1.5, "1.5"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (1.234_567e6, "1.234567e+06"),
-            (12_345_678_901_234_567_890.0, "1.2345678901234567e+19"),
-            (-2.5, "-2.5"),
-            (0.0, "0"),
-            (123_456.0, "123456"),
-        ];
-        for (f, want) in cases {
-            assert_eq!(go_format_g(f), want, "{f}");
-        }
-    }
-
-    #[test]
-    fn json_float_format() {
-        assert_eq!(json_float(1.0).as_deref(), Some("1"));
-        assert_eq!(json_float(1.5).as_deref(), Some("1.5"));
-        assert_eq!(json_float(1e21).as_deref(), Some("1e+21"));
-        assert_eq!(json_float(1e20).as_deref(), Some("100000000000000000000"));
-        assert_eq!(json_float(1e-7).as_deref(), Some("1e-7"));
-        assert_eq!(json_float(0.000_001).as_deref(), Some("0.000001"));
-        assert_eq!(json_float(f64::NAN), None);
-    }
 
     #[test]
     fn json_numbers() {

@@ -483,7 +483,10 @@ fn scalar(node: &Node, text: &str) -> Result<Kind, Invalid> {
         Resolved::Uint(_) => Kind::Number(Number { integer: None, finite: true }),
         Resolved::Float(f) => {
             if !f.is_finite() {
-                return Err(Invalid::new(format!("json: unsupported value: {f}"), span));
+                return Err(Invalid::new(
+                    format!("json: unsupported value: {}", crate::float::format_g(f)),
+                    span,
+                ));
             }
             // `encoding/json` writes a whole float without a fraction, so it reads back as an
             // integer.

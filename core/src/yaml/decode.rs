@@ -1,6 +1,9 @@
-//! Typed reading of kustomization files, with kustomize's strictness and our positions.
+//! Typed reading of YAML nodes as Go decodes them into structs, with positions.
 //!
-//! kustomize turns a kustomization into JSON with go-yaml v2 (YAML 1.1: `yes` is `true`,
+//! Every configuration file the engine reads is decoded the way its Go tool decodes it, so
+//! this lives beside the parser and serves kustomizations, `baton.yaml` and gates alike (each
+//! caller picks its diagnostic code and message prefix). The model is kustomize's:
+//! it turns a kustomization into JSON with go-yaml v2 (YAML 1.1: `yes` is `true`,
 //! `1234567` a number) and decodes that into Go structs with unknown fields disallowed and
 //! Go's case-insensitive field matching. So `newTag: 1234567` is an error there ("cannot
 //! unmarshal number into Go struct field Image.images.newTag of type string"), and so it is
@@ -47,10 +50,13 @@ pub struct Decoder<'a> {
     pub code: Code,
     /// Prefix of messages, e.g. "invalid Kustomization".
     pub prefix: &'static str,
+    /// Ignore fields no struct declares, as `sigs.k8s.io/yaml.Unmarshal` (not strict) does.
+    pub ignore_unknown: bool,
 }
 
-/// What a JSON decoder would call a YAML value's type.
-fn json_kind(node: &Node) -> &'static str {
+/// What a JSON decoder would call a YAML value's type after kustomize's YAML-to-JSON step
+/// (go-yaml v2, YAML 1.1 rules): `object`, `array`, `bool`, `number`, `null` or `string`.
+pub(crate) fn json_kind(node: &Node) -> &'static str {
     match &node.body {
         Body::Map(_) => "object",
         Body::Seq(_) => "array",
@@ -66,7 +72,7 @@ fn json_kind(node: &Node) -> &'static str {
 impl<'a> Decoder<'a> {
     #[must_use]
     pub fn new(file: &'a Arc<str>, code: Code, prefix: &'static str) -> Self {
-        Decoder { file, errors: Vec::new(), code, prefix }
+        Decoder { file, errors: Vec::new(), code, prefix, ignore_unknown: false }
     }
 
     pub fn error(&mut self, node: &Node, message: impl Into<String>) {
@@ -130,6 +136,7 @@ impl<'a> Decoder<'a> {
                 .or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(name)));
             match found {
                 Some(canonical) => out.push((*canonical, key, value)),
+                None if self.ignore_unknown => {}
                 None => self.error(key, format!("json: unknown field {name:?}")),
             }
         }
