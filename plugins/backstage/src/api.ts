@@ -8,21 +8,16 @@ import type {
   Diagnostic,
   PendingChange,
   PromotionPlan,
+  Relation,
   RenderResult,
   StatusResult,
   ValidateResult,
 } from '@baton/engine';
 
-export type { Diagnostic, PromotionPlan, RenderResult, StatusResult, ValidateResult };
+export type { Diagnostic, PromotionPlan, Relation, RenderResult, StatusResult, ValidateResult };
 
-/** How a target environment's version compares with its upstream's. */
-export type Relation = 'behind' | 'ahead' | 'diverged';
-
-/**
- * A pending change as the card reads it. `relation` comes with a newer engine; until then it
- * is absent and the card shows no direction.
- */
-export type PendingChangeView = PendingChange & { relation?: Relation };
+/** A pending change as the card reads it: the engine's, with its direction (`relation`). */
+export type PendingChangeView = PendingChange;
 
 /** What `GET /repository` answers. */
 export interface RepositoryInfo {

@@ -65,8 +65,10 @@ describe('EntityBatonCard', () => {
     const pending = await screen.findByTestId('baton-pending-production');
     assert.match(pending.textContent ?? '', /staging → production/);
     assert.match(pending.textContent ?? '', /payment-service: 9f8e7d6 → abc1234/);
-    // Today's engine does not say the direction yet: no chip.
-    assert.equal(within(pending).queryByTestId('baton-relation'), null);
+    // Commit-SHA tags cannot be ordered: the engine says the versions diverged.
+    const chip = within(pending).getByTestId('baton-relation');
+    assert.equal(chip.textContent, 'diverged');
+    assert.match(chip.getAttribute('title') ?? '', /cannot be ordered/);
   });
 
   test('shows the direction of a change when the engine gives its relation', async () => {
