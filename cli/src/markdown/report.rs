@@ -182,11 +182,21 @@ const MAX_ROLLOUT_ROWS: usize = 25;
 /// its states as a table.
 #[must_use]
 pub fn rollout(r: &WorkloadRollout) -> Vec<Block> {
-    let mut blocks = vec![Block::Text(format!(
-        "**{}**: {}",
-        text(&crate::output::rollout_heading(r)),
-        cell(&r.summary)
-    ))];
+    let via = if r.rolled_out_by == r.workload {
+        String::new()
+    } else {
+        format!(" (rolls out {})", text(&r.workload))
+    };
+    let mut blocks = vec![
+        Block::Text(format!(
+            "**{}**{via}: {}, risk {}, rollback: {}",
+            text(&r.rolled_out_by),
+            r.strategy.label(),
+            text(r.risk),
+            text(r.rollback)
+        )),
+        Block::Text(cell(&r.summary)),
+    ];
     if let Some(sim) = r.simulation.as_ref().filter(|s| !s.states.is_empty()) {
         blocks.push(Block::Table {
             header: describe::COLUMNS.map(String::from).to_vec(),
