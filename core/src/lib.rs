@@ -17,6 +17,7 @@ pub mod glob;
 pub mod gostring;
 pub mod kustomize;
 pub mod pipeline;
+pub mod preview;
 pub mod promote;
 pub mod repo;
 pub mod rollouts;

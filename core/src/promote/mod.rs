@@ -9,8 +9,10 @@
 //! *verified*: the edits are applied to a copy of the repository and the target rendered
 //! again; if any promoted container does not come out as intended, no edit is offered.
 
-pub mod images_entry;
 pub mod pull_request;
+
+/// Edits of `images:` lists, shared with previews (see [`crate::changeset::images_entry`]).
+pub use crate::changeset::images_entry;
 
 use std::collections::BTreeMap;
 
