@@ -182,18 +182,19 @@ fn build(
         for (number, dir) in previews {
             let last = clock.last_changed(&dir);
             let age = clock.now.zip(last).and_then(|(now, (at, _))| now.seconds_since(at));
-            if max_age.is_some() && age.is_none() && !warned_no_clock {
+            let closed = request.closed.contains(&number)
+                || request.open.as_ref().is_some_and(|open| !open.contains(&number));
+            if max_age.is_some() && age.is_none() && !closed && !warned_no_clock {
                 warned_no_clock = true;
+                let missing = if clock.now.is_none() { "`now`" } else { "a lastChanged time" };
                 out.diagnostics.push(
                     invalid(format!(
-                        "previews of '{}' have a maxAge, but without `now` and a lastChanged time for each preview none can be found stale",
+                        "previews of '{}' have a maxAge, but without {missing} the age of {dir} (and of any other such preview) is unknown: it is kept",
                         app.name
                     ))
                     .with_severity(crate::Severity::Warning),
                 );
             }
-            let closed = request.closed.contains(&number)
-                || request.open.as_ref().is_some_and(|open| !open.contains(&number));
             let fate = if closed {
                 Fate::Closed
             } else if age.zip(max_age).is_some_and(|(age, max)| age > max) {

@@ -737,3 +737,6 @@ pub fn list(repo: &mut Repo, pipeline: &Pipeline, app: &App) -> Vec<PreviewStatu
     }
     out
 }
+
+#[cfg(test)]
+mod tests;
