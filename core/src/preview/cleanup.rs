@@ -113,7 +113,7 @@ pub fn plan_cleanup(repo: &mut Repo, request: &CleanupRequest) -> CleanupPlan {
     };
     if let Err(refusal) = build(repo, request, &mut out) {
         out.message.clone_from(&refusal.message);
-        out.diagnostics.push(refusal);
+        out.diagnostics.push(*refusal);
     }
     if out.diagnostics.iter().any(Diagnostic::is_error) {
         out.edits.clear();
@@ -133,9 +133,9 @@ struct Clock {
     changed: Vec<(String, Instant, String)>,
 }
 
-fn clock(request: &CleanupRequest) -> Result<Clock, Diagnostic> {
+fn clock(request: &CleanupRequest) -> Result<Clock, Box<Diagnostic>> {
     let parse = |what: &str, text: &str| {
-        Instant::parse_rfc3339(text).map_err(|e| invalid(format!("{what}: {e}")))
+        Instant::parse_rfc3339(text).map_err(|e| Box::new(invalid(format!("{what}: {e}"))))
     };
     let now = request.now.as_deref().map(|t| parse("now", t)).transpose()?;
     let mut changed = Vec::new();
@@ -162,9 +162,9 @@ fn build(
     repo: &mut Repo,
     request: &CleanupRequest,
     out: &mut CleanupPlan,
-) -> Result<(), Diagnostic> {
+) -> Result<(), Box<Diagnostic>> {
     if request.open.iter().flatten().chain(&request.closed).any(|n| *n == 0) {
-        return Err(invalid("pull request numbers must be positive integers, not 0"));
+        return Err(Box::new(invalid("pull request numbers must be positive integers, not 0")));
     }
     let clock = clock(request)?;
     let pipeline = repo.pipeline();
@@ -238,12 +238,12 @@ fn build(
     for number in &request.closed {
         if !out.previews.iter().any(|p| p.number == *number) {
             let whose = request.app.as_deref().map_or(String::new(), |a| format!(" of '{a}'"));
-            return Err(invalid(format!("there is no preview{whose} for PR {number}")));
+            return Err(Box::new(invalid(format!("there is no preview{whose} for PR {number}"))));
         }
     }
     let verification = change.verify(repo, &intents).map_err(|e| invalid(e.to_string()))?;
     out.diagnostics.extend(verification.diagnostics.iter().cloned());
-    out.collateral = verification.collateral.clone();
+    out.collateral.clone_from(&verification.collateral);
     out.edits = change.into_edits();
     let removed: Vec<&PreviewFate> = out.previews.iter().filter(|p| p.fate != Fate::Kept).collect();
     out.message = match removed.len() {

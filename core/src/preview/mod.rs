@@ -9,7 +9,7 @@
 //! [`cleanup::plan_cleanup`] (`planPreviewCleanup`) answers the second: the files of every
 //! preview whose pull request is closed (or that has not changed for `maxAge`), deleted, and
 //! the directories under a preview root that match no pull request. [`list`] finds an app's
-//! previews for `status`; [`appset`] checks that a pull-request ApplicationSet deploys the
+//! previews for `status`; [`appset`] checks that a pull-request `ApplicationSet` deploys the
 //! paths previews are written to.
 //!
 //! Every plan is a [`ChangeSet`] verified by rendering: the new overlay must render, run the
@@ -137,7 +137,7 @@ pub fn plan(repo: &mut Repo, request: &PreviewRequest) -> PreviewPlan {
         diagnostics: Vec::new(),
     };
     if let Err(refusal) = build(repo, request, &mut out) {
-        out = out.refuse(refusal);
+        out = out.refuse(*refusal);
         out.edits.clear();
         out.action = None;
     }
@@ -151,24 +151,28 @@ pub fn plan(repo: &mut Repo, request: &PreviewRequest) -> PreviewPlan {
 }
 
 /// The app a request names. A shared name is refused with the paths that tell them apart.
-pub(crate) fn lookup_app(pipeline: &Pipeline, name: &str) -> Result<App, Diagnostic> {
+pub(crate) fn lookup_app(pipeline: &Pipeline, name: &str) -> Result<App, Box<Diagnostic>> {
     match pipeline.find_app(name) {
         Ok(app) => Ok(app.clone()),
         Err(AppLookup::Unknown) => {
             let mut known: Vec<&str> = pipeline.apps.iter().map(|a| a.name.as_str()).collect();
             known.dedup();
             let known = if known.is_empty() { "(none)".to_string() } else { known.join(", ") };
-            Err(Diagnostic::new(
-                Code::PreviewRequestInvalid,
-                format!("there is no app named '{name}'"),
-            )
-            .with_help(format!("known apps: {known}")))
+            Err(Box::new(
+                Diagnostic::new(
+                    Code::PreviewRequestInvalid,
+                    format!("there is no app named '{name}'"),
+                )
+                .with_help(format!("known apps: {known}")),
+            ))
         }
-        Err(AppLookup::Ambiguous(paths)) => Err(Diagnostic::new(
-            Code::PreviewRequestInvalid,
-            format!("{} apps are named '{name}': {}", paths.len(), paths.join(", ")),
-        )
-        .with_help(format!("name the app by its path, e.g. `{}`", paths[0]))),
+        Err(AppLookup::Ambiguous(paths)) => Err(Box::new(
+            Diagnostic::new(
+                Code::PreviewRequestInvalid,
+                format!("{} apps are named '{name}': {}", paths.len(), paths.join(", ")),
+            )
+            .with_help(format!("name the app by its path, e.g. `{}`", paths[0])),
+        )),
     }
 }
 
@@ -177,23 +181,25 @@ fn invalid(message: impl Into<String>) -> Diagnostic {
 }
 
 /// Checks what the request says about the pull request itself.
-fn check_request(request: &PreviewRequest) -> Result<(), Diagnostic> {
+fn check_request(request: &PreviewRequest) -> Result<(), Box<Diagnostic>> {
     if request.number == 0 {
-        return Err(invalid("the pull request number must be a positive integer, not 0"));
+        return Err(Box::new(invalid("the pull request number must be a positive integer, not 0")));
     }
     if let Some(sha) = &request.sha
         && (!(4..=64).contains(&sha.len()) || !sha.chars().all(|c| c.is_ascii_hexdigit()))
     {
-        return Err(invalid(format!("sha {sha:?} is not a commit sha (4 to 64 hex digits)")));
+        return Err(Box::new(invalid(format!(
+            "sha {sha:?} is not a commit sha (4 to 64 hex digits)"
+        ))));
     }
     if let Some(branch) = &request.branch {
         if branch.trim().is_empty() {
-            return Err(invalid("the branch name is empty"));
+            return Err(Box::new(invalid("the branch name is empty")));
         }
         if branch.chars().any(char::is_control) || branch.len() > 1024 {
-            return Err(invalid(
+            return Err(Box::new(invalid(
                 "the branch name has control characters or is over 1024 bytes; git refuses such names",
-            ));
+            )));
         }
     }
     if let Some(tag) = &request.tag {
@@ -219,7 +225,7 @@ fn name(
     values: &Values,
     request: &PreviewRequest,
     notes: &mut Vec<Diagnostic>,
-) -> Result<Named, Diagnostic> {
+) -> Result<Named, Box<Diagnostic>> {
     let pattern = names::path_pattern(&settings.path.text, values).map_err(|e| match e {
         names::PathError::Template(m) => {
             settings.path.diagnostic(Code::PreviewConfigInvalid, "path", &m)
@@ -240,7 +246,7 @@ fn name(
                 shortened |= e.shortened;
                 e.value
             })
-            .map_err(|e| template.diagnostic(code, what, &e))
+            .map_err(|e| Box::new(template.diagnostic(code, what, &e)))
     };
     let namespace = expand(&settings.namespace, "namespace", NameKind::Label)?;
     let host = match &settings.host {
@@ -298,7 +304,7 @@ fn from_dir(
     settings: &PreviewSettings,
     app: &App,
     values: &Values,
-) -> Result<String, Diagnostic> {
+) -> Result<String, Box<Diagnostic>> {
     let from = &settings.from;
     let missing = |message: String| from.diagnostic(Code::PreviewBaseMissing, "from", &message);
     let dir = if from.text == "base" {
@@ -311,18 +317,18 @@ fn from_dir(
             .map_err(|_| missing(format!("{:?} leads outside the repository", expanded.value)))?
     } else {
         let envs: Vec<&str> = app.environments.iter().map(|e| e.name.as_str()).collect();
-        return Err(missing(format!(
+        return Err(Box::new(missing(format!(
             "{:?} is neither `base`, an environment of '{}' ({}), nor a directory",
             from.text,
             app.name,
             envs.join(", ")
-        )));
+        ))));
     };
     if !has_kustomization(repo.tree(), &dir) {
-        return Err(missing(format!(
+        return Err(Box::new(missing(format!(
             "previews of '{}' build on {dir}, which holds no kustomization; set previews.from to an environment or a directory",
             app.name
-        )));
+        ))));
     }
     Ok(dir)
 }
@@ -340,7 +346,7 @@ fn kustomization_file(tree: &FileTree, dir: &str) -> Option<String> {
 }
 
 /// A preview may not take the place of the app's environments or of what it builds on.
-fn check_place(dir: &str, from: &str, app: &App) -> Result<(), Diagnostic> {
+fn check_place(dir: &str, from: &str, app: &App) -> Result<(), Box<Diagnostic>> {
     let taken = app
         .environments
         .iter()
@@ -353,10 +359,10 @@ fn check_place(dir: &str, from: &str, app: &App) -> Result<(), Diagnostic> {
             tree::is_within(path, dir) || (tree::is_within(dir, path) && *path != app.path)
         });
     match taken {
-        Some((path, what)) => Err(Diagnostic::new(
+        Some((path, what)) => Err(Box::new(Diagnostic::new(
             Code::PreviewPathEscapes,
             format!("the preview directory {dir} would overlap {path} ({what})"),
-        )),
+        ))),
         None => Ok(()),
     }
 }
@@ -367,7 +373,7 @@ pub(crate) fn app_image(
     resources: &[&RenderedResource],
     app: &App,
     wanted: Option<&str>,
-) -> Result<String, Diagnostic> {
+) -> Result<String, Box<Diagnostic>> {
     let mut names: Vec<String> = Vec::new();
     for r in resources {
         for image in &r.images {
@@ -382,14 +388,14 @@ pub(crate) fn app_image(
         return if names.iter().any(|n| n == wanted) {
             Ok(wanted.to_string())
         } else {
-            Err(Diagnostic::new(
+            Err(Box::new(Diagnostic::new(
                 Code::PreviewImageUnknown,
                 format!(
                     "no container of '{}' runs an image named {wanted}; its images: {}",
                     app.name,
                     listed()
                 ),
-            ))
+            )))
         };
     }
     let named: Vec<&String> =
@@ -397,15 +403,17 @@ pub(crate) fn app_image(
     match (named.as_slice(), names.as_slice()) {
         ([one], _) => Ok((*one).clone()),
         ([], [one]) => Ok(one.clone()),
-        _ => Err(Diagnostic::new(
-            Code::PreviewImageUnknown,
-            format!(
-                "cannot tell which image pull requests of '{}' build: its images are {}",
-                app.name,
-                listed()
-            ),
-        )
-        .with_help("name it in the request (`image`, or `--image` on the command line)")),
+        _ => Err(Box::new(
+            Diagnostic::new(
+                Code::PreviewImageUnknown,
+                format!(
+                    "cannot tell which image pull requests of '{}' build: its images are {}",
+                    app.name,
+                    listed()
+                ),
+            )
+            .with_help("name it in the request (`image`, or `--image` on the command line)"),
+        )),
     }
 }
 
@@ -431,7 +439,7 @@ fn build(
     repo: &mut Repo,
     request: &PreviewRequest,
     out: &mut PreviewPlan,
-) -> Result<(), Diagnostic> {
+) -> Result<(), Box<Diagnostic>> {
     let pipeline = repo.pipeline();
     let app = lookup_app(&pipeline, &request.app)?;
     out.app = if pipeline.name_is_shared(&app) { app.path.clone() } else { app.name.clone() };
@@ -458,19 +466,20 @@ fn build(
     let base = repo.render(&from).clone();
     if !base.ok() {
         out.diagnostics.extend(base.diagnostics.iter().filter(|d| d.is_error()).cloned());
-        return Err(Diagnostic::new(
+        return Err(Box::new(Diagnostic::new(
             Code::PreviewBaseMissing,
             format!("{from}, which previews of '{}' build on, does not render", app.name),
-        ));
+        )));
     }
     let resources = app.resources(&from, &base);
     let image = app_image(&resources, &app, request.image.as_deref())?;
     out.image = Some(format!("{image}:{}", named.tag));
     let ingresses = if settings.ingress { ingresses(&resources) } else { Vec::new() };
     let existing = kustomization_file(repo.tree(), &named.dir);
-    let (file, text) = match &existing {
-        Some(file) => (file.clone(), retag(repo.tree(), file, &image, &named.tag)?),
-        None => {
+    let (file, text) = if let Some(file) = &existing {
+        (file.clone(), retag(repo.tree(), file, &image, &named.tag)?)
+    } else {
+        {
             let file = format!("{}/kustomization.yaml", named.dir);
             let text = overlay::kustomization(&Overlay {
                 resource: &tree::relative(&named.dir, &from),
@@ -511,7 +520,7 @@ fn build(
     out.diagnostics.extend(verification.diagnostics.iter().cloned());
     out.diagnostics.extend(after.diagnostics.iter().filter(|d| !d.is_error()).cloned());
     check_render(&after, &image, &named, &ingresses)?;
-    out.collateral = verification.collateral.clone();
+    out.collateral.clone_from(&verification.collateral);
     out.edits = change.into_edits();
     out.comment = comment(out, &after);
     out.message = match out.action {
@@ -537,7 +546,7 @@ fn unverified(message: String) -> Diagnostic {
 
 /// The text of an existing preview's kustomization with the image's tag set (its entry, or a
 /// new one): nothing else changes.
-fn retag(tree: &FileTree, file: &str, image: &str, tag: &str) -> Result<String, Diagnostic> {
+fn retag(tree: &FileTree, file: &str, image: &str, tag: &str) -> Result<String, Box<Diagnostic>> {
     let text = tree.text(file).unwrap_or_default();
     let entry = match images_entry::find_entry(text, image) {
         Some(index) => Entry::Index(index),
@@ -545,7 +554,10 @@ fn retag(tree: &FileTree, file: &str, image: &str, tag: &str) -> Result<String, 
     };
     let versions = Versions { tag: Some(tag.to_string()), digest: None };
     images_entry::set_versions(text, &entry, &versions).map_err(|e| {
-        unverified(format!("cannot set the image tag in {file}: {e}")).in_file(file.to_string())
+        Box::new(
+            unverified(format!("cannot set the image tag in {file}: {e}"))
+                .in_file(file.to_string()),
+        )
     })
 }
 
@@ -556,32 +568,35 @@ fn check_render(
     image: &str,
     named: &Named,
     ingresses: &[Ingress],
-) -> Result<(), Diagnostic> {
+) -> Result<(), Box<Diagnostic>> {
     if !after.ok() {
         let first = after
             .diagnostics
             .iter()
             .find(|d| d.is_error())
             .map_or(String::new(), |d| format!(": {}", d.message));
-        return Err(unverified(format!("the preview {} does not render{first}", named.dir)));
+        return Err(Box::new(unverified(format!(
+            "the preview {} does not render{first}",
+            named.dir
+        ))));
     }
     let want = format!("{image}:{}", named.tag);
     let mut runs = 0;
     for r in &after.resources {
         for c in r.images.iter().filter(|c| split(&c.image).0 == image) {
             if c.image != want {
-                return Err(unverified(format!(
+                return Err(Box::new(unverified(format!(
                     "after the edit, {}/{} container '{}' runs {} instead of {want}; nothing is offered",
                     r.kind, r.name, c.container, c.image
-                )));
+                ))));
             }
             runs += 1;
         }
     }
     if runs == 0 {
-        return Err(unverified(format!(
+        return Err(Box::new(unverified(format!(
             "no container of the preview runs {image}; nothing is offered"
-        )));
+        ))));
     }
     let Some(host) = &named.host else { return Ok(()) };
     for ingress in ingresses {
@@ -595,11 +610,11 @@ fn check_render(
             })
             .collect();
         if hosts.is_empty() || hosts.iter().any(|h| h != host) {
-            return Err(unverified(format!(
+            return Err(Box::new(unverified(format!(
                 "after the edit, Ingress {} serves {} instead of {host}; nothing is offered",
                 ingress.name,
                 hosts.join(", ")
-            )));
+            ))));
         }
     }
     Ok(())
@@ -678,16 +693,15 @@ pub fn find(tree: &FileTree, pipeline: &Pipeline, app: &App) -> Found {
         }
         let dir =
             if pattern.root.is_empty() { name.clone() } else { format!("{}/{name}", pattern.root) };
-        match pattern.number_of(&name) {
-            Some(number) => found.previews.push((number, dir)),
-            None => {
-                let known = app.environments.iter().any(|e| tree::is_within(&e.path, &dir))
-                    || ["base", "bases", "components"].contains(&name.as_str())
-                    || dir == format!("{}/{}", app.path, settings.from.text);
-                if !known && pattern.root != app.path {
-                    found.unknown.push(dir);
-                }
-            }
+        if let Some(number) = pattern.number_of(&name) {
+            found.previews.push((number, dir));
+            continue;
+        }
+        let known = app.environments.iter().any(|e| tree::is_within(&e.path, &dir))
+            || ["base", "bases", "components"].contains(&name.as_str())
+            || dir == format!("{}/{}", app.path, settings.from.text);
+        if !known && pattern.root != app.path {
+            found.unknown.push(dir);
         }
     }
     crate::sort::sort(&mut found.previews);

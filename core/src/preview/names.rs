@@ -9,7 +9,7 @@
 //! label, a host a DNS-1123 subdomain, a tag a tag a registry accepts, a label value a label
 //! value. Nothing is silently cut to fit except `{branch_slug}`, which exists to be a name
 //! part: it is Argo CD's `branch_slug` (gosimple/slug, at most 50 characters, so paths and
-//! names agree with a pull-request ApplicationSet), shortened further at a `-` when the name
+//! names agree with a pull-request `ApplicationSet`), shortened further at a `-` when the name
 //! it is part of would exceed its limit. Other values that break a rule are diagnostics.
 
 use std::fmt::Write as _;
@@ -127,19 +127,19 @@ pub fn expand(template: &str, kind: NameKind, values: &Values) -> Result<Expande
         let parts = parse(piece)?;
         let slugs = parts.iter().filter(|p| **p == Part::BranchSlug).count();
         let mut slug = slug.clone().unwrap_or_default();
-        if slugs > 0 {
-            let fixed = fill(&parts, values, "")?.chars().count();
-            let room = kind.limit().saturating_sub(fixed) / slugs;
-            if slug.len() > room {
-                if room == 0 {
-                    return Err(format!(
-                        "{template:?} leaves no room for {{branch_slug}} within {} characters",
-                        kind.limit()
-                    ));
-                }
-                slug = truncate_at_dash(&slug, room);
-                out.shortened = true;
+        // What the rest of the name takes, when the slug is in it.
+        let fixed = if slugs > 0 { fill(&parts, values, "")?.chars().count() } else { 0 };
+        if let Some(room) = kind.limit().saturating_sub(fixed).checked_div(slugs)
+            && slug.len() > room
+        {
+            if room == 0 {
+                return Err(format!(
+                    "{template:?} leaves no room for {{branch_slug}} within {} characters",
+                    kind.limit()
+                ));
             }
+            slug = truncate_at_dash(&slug, room);
+            out.shortened = true;
         }
         out.value.push_str(&fill(&parts, values, &slug)?);
     }
