@@ -18,6 +18,7 @@ pub mod gostring;
 pub mod gotemplate;
 pub mod kustomize;
 pub mod pipeline;
+pub mod preview;
 pub mod promote;
 pub mod repo;
 pub mod rollouts;
