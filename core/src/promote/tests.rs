@@ -651,5 +651,9 @@ fn a_plan_says_how_each_change_rolls_out() {
         r.summary,
         "33% (1 new pod, 2 old) → 50% (1 new pod, 1 old) → 66% (2 new pods, 1 old) → 100% (2 new pods, 0 old); full promotion after at least 0s, no manual promotion"
     );
-    assert!(plan.pull_request.unwrap().body.contains("**Deployment/checkout**: Rolling Update (Replace pods gradually). Risk: Low."));
+    assert!(
+        plan.pull_request.unwrap().body.contains(
+            "**Deployment/checkout**: Rolling Update (Replace pods gradually). Risk: Low."
+        )
+    );
 }
