@@ -194,6 +194,15 @@ impl Workspace {
         crate::promote::plan(&mut self.repo(), request)
     }
 
+    /// What Flux image automation would change for the given tags (see
+    /// [`crate::flux::image_update`]).
+    pub fn image_update(
+        &mut self,
+        input: &crate::flux::ImageUpdateInput,
+    ) -> crate::flux::ImageUpdate {
+        crate::flux::image_update(&mut self.repo(), input)
+    }
+
     /// Diagnostics for every file the engine understands: YAML syntax everywhere, every
     /// kustomization (other than components) rendered, and Argo Rollouts checked in each
     /// render and in the YAML files no render reads.

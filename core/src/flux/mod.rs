@@ -10,10 +10,12 @@
 //!   through [`goregex`]);
 //! - [`setters`] finds markers as kyaml does (with [`comments`] standing in for go-yaml's
 //!   comment attachment) and edits only the marked scalars;
-//! - [`update`] ties them into [`image_update`]; [`validate`] reports the `F` diagnostics.
+//! - [`update`] ties them into [`image_update`], whose edits are a
+//!   [`crate::changeset::ChangeSet`] verified by rendering every overlay that reads an edited
+//!   file (the marked values' replacements are the intent; anything else is collateral);
+//!   [`validate`] reports the `F` diagnostics.
 //!
-//! Not here yet (follow-up): the commit message (needs the Go template engine) and
-//! verification of the edits by re-rendering (needs the shared change set).
+//! Not here yet (follow-up): the commit message (needs the Go template engine).
 
 pub mod comments;
 pub mod goregex;

@@ -77,9 +77,7 @@ fn tree(files: &[(&str, &str)]) -> FileTree {
 }
 
 fn update(tree: &FileTree, input: &ImageUpdateInput) -> ImageUpdate {
-    let mut cache = ParseCache::default();
-    let mut source = Source::new(tree, &mut cache);
-    image_update(&mut source, input)
+    crate::Workspace::new(tree.clone()).image_update(input)
 }
 
 fn check(tree: &FileTree) -> Vec<crate::Diagnostic> {
@@ -124,7 +122,7 @@ fn the_seed_example_end_to_end() {
     assert_eq!(out.edits.len(), 1);
     let edit = &out.edits[0];
     assert_eq!(edit.path, "apps/payment-service/dev/image-patch.yaml");
-    assert_eq!(edit.after, DEV_PATCH.replace(":2.0.0 #", ":2.1.0 #"));
+    assert_eq!(edit.after.as_deref(), Some(&*DEV_PATCH.replace(":2.0.0 #", ":2.1.0 #")));
     assert!(
         edit.diff.contains("-          image: registry.example.com/payment-service:2.0.0"),
         "{}",
@@ -292,7 +290,7 @@ spec:
     let out = update(&t, &input);
     assert_eq!(out.policies[0].latest.as_deref(), Some("ghcr.io/x/app:main-def-200@sha256:abc"));
     assert_eq!(
-        out.edits[0].after,
+        out.edits[0].after.as_deref().unwrap(),
         "image: ghcr.io/x/app:main-def-200@sha256:abc # {\"$imagepolicy\": \"apps:app\"}\ntag: main-def-200 # {\"$imagepolicy\": \"apps:app:tag\"}\ndigest: sha256:abc # {\"$imagepolicy\": \"apps:app:digest\"}\nother: x # {\"$imagepolicy\": \"apps:other:tag\"}\n"
     );
     // The other policy is not selected: its marker is out of scope.
@@ -396,6 +394,8 @@ fn bad_input_is_reported_not_fatal() {
     assert!(
         out.edits[0]
             .after
+            .as_deref()
+            .unwrap()
             .contains("image: registry.local:5000/payment-service:2.5.0@sha256:ab12 #")
     );
     assert_eq!(out.policies[0].diagnostics[0].code, "F018");
@@ -629,4 +629,153 @@ fn update_path_file_missing_and_unknown_pins() {
         out.diagnostics.iter().any(|d| d.code == "F018" && d.message.contains("flux-system:ghost"))
     );
     assert_eq!(out.edits.len(), 1);
+}
+
+/// The seed's layout: a base and a dev overlay whose image patch carries the marker.
+fn seed_repo(dev_kustomization: &str, patch: &str) -> FileTree {
+    tree(&[
+        ("clusters/dev/image-automation.yaml", OBJECTS),
+        ("apps/payment-service/base/kustomization.yaml", "resources:\n- deployment.yaml\n"),
+        (
+            "apps/payment-service/base/deployment.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payment-service\nspec:\n  template:\n    spec:\n      containers:\n      - name: payment-service\n        image: registry.example.com/payment-service:latest\n",
+        ),
+        ("apps/payment-service/dev/kustomization.yaml", dev_kustomization),
+        ("apps/payment-service/dev/image-patch.yaml", patch),
+    ])
+}
+
+/// An image update is a verified change set, as a promotion plan is: the overlay that reads
+/// the edited patch is rendered before and after, and the container's image change is the
+/// marked value's replacement (intended), so nothing is collateral.
+#[test]
+fn edits_are_verified_by_rendering_the_overlays_that_read_them() {
+    let t = seed_repo(
+        "namespace: payments-dev\nresources:\n- ../base\npatches:\n- path: image-patch.yaml\n",
+        DEV_PATCH,
+    );
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.0.0", "2.2.0"]));
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert_eq!(out.overlays, ["apps/payment-service/dev"]);
+    assert!(out.collateral.is_empty());
+    assert!(
+        out.rendered_diff.starts_with(
+            "--- a/apps/payment-service/dev/Deployment/payments-dev/payment-service\n"
+        ),
+        "{}",
+        out.rendered_diff
+    );
+    assert!(
+        out.rendered_diff.contains(
+            "-      - image: registry.example.com/payment-service:2.0.0\n+      - image: registry.example.com/payment-service:2.2.0\n"
+        ),
+        "{}",
+        out.rendered_diff
+    );
+    assert_eq!(out.edits[0].kind(), crate::changeset::EditKind::Modify);
+    assert_eq!(out.edits[0].before.as_deref(), Some(DEV_PATCH));
+    assert!(out.edits[0].diff.starts_with("--- a/apps/payment-service/dev/image-patch.yaml\n"));
+}
+
+/// A `:tag` setter on a kustomization's `images:` entry: the rendered image is `name:tag`,
+/// and the tag inside it is the substitution (intended).
+#[test]
+fn a_tag_setter_in_an_images_entry_is_intended_in_the_render() {
+    let kustomization = "resources:\n- ../base\nimages:\n- name: registry.example.com/payment-service\n  newTag: 2.0.0 # {\"$imagepolicy\": \"flux-system:payment-service:tag\"}\n";
+    let mut t = seed_repo(kustomization, "");
+    t.remove("apps/payment-service/dev/image-patch.yaml");
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.1.0"]));
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert_eq!(out.changes[0].setter, "flux-system:payment-service:tag");
+    assert_eq!(out.edits[0].path, "apps/payment-service/dev/kustomization.yaml");
+    assert!(
+        out.rendered_diff.contains("+      - image: registry.example.com/payment-service:2.1.0\n"),
+        "{}",
+        out.rendered_diff
+    );
+    assert!(out.collateral.is_empty());
+}
+
+/// The patch's value is overridden by an `images:` entry of the same overlay: Flux's edit
+/// changes nothing that is deployed (F022 at the marked value).
+#[test]
+fn an_overridden_marker_changes_no_render() {
+    let kustomization = "resources:\n- ../base\npatches:\n- path: image-patch.yaml\nimages:\n- name: registry.example.com/payment-service\n  newTag: 1.0.0\n";
+    let t = seed_repo(kustomization, DEV_PATCH);
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.1.0"]));
+    assert_eq!(out.edits.len(), 1, "Flux still commits the edit");
+    assert_eq!(out.rendered_diff, "");
+    let f022: Vec<_> = out.diagnostics.iter().filter(|d| d.code == "F022").collect();
+    assert_eq!(f022.len(), 1, "{:?}", out.diagnostics);
+    assert_eq!(f022[0].file.as_deref(), Some("apps/payment-service/dev/image-patch.yaml"));
+    let text = t.text("apps/payment-service/dev/image-patch.yaml").unwrap();
+    let span = f022[0].span.unwrap();
+    assert_eq!(&text[span.range()], "registry.example.com/payment-service:2.0.0");
+    assert!(f022[0].range.is_some(), "located for editors");
+}
+
+/// A file Flux edits is also a generator's input: its `ConfigMap`'s data changes as intended
+/// (the marked value replaced), but its name hash changes too, and so does the Deployment's
+/// reference to it: collateral (R009), listed as a promotion plan lists it.
+#[test]
+fn rendered_changes_beyond_the_marked_values_are_collateral() {
+    let kustomization = "resources:\n- ../base\nconfigMapGenerator:\n- name: version\n  files:\n  - release.yaml\npatches:\n- patch: |\n    - op: add\n      path: /spec/template/spec/volumes\n      value: [{name: v, configMap: {name: version}}]\n  target: {kind: Deployment}\n";
+    let mut t = seed_repo(kustomization, "");
+    t.remove("apps/payment-service/dev/image-patch.yaml");
+    t.insert(
+        "apps/payment-service/dev/release.yaml",
+        "image: registry.example.com/payment-service:2.0.0 # {\"$imagepolicy\": \"flux-system:payment-service\"}\n",
+    )
+    .unwrap();
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.1.0"]));
+    assert_eq!(out.changes[0].new, "registry.example.com/payment-service:2.1.0");
+    let messages: Vec<&str> = out.collateral.iter().map(|c| c.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("adds ConfigMap/version-")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("removes ConfigMap/version-")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("alters Deployment/payment-service")
+            && m.contains("volumes.[name=v].configMap.name")),
+        "{messages:?}"
+    );
+    assert_eq!(out.diagnostics.iter().filter(|d| d.code == "R009").count(), out.collateral.len());
+    assert!(out.diagnostics.iter().all(|d| !d.is_error()), "collateral is a warning");
+}
+
+/// A setter that breaks the overlay (the marked value is a file name): R010, an error.
+#[test]
+fn an_edit_that_breaks_a_render_is_an_error() {
+    let kustomization = "resources:\n- ../base\n- extra-2.0.0.yaml # {\"$imagepolicy\": \"flux-system:payment-service:tag\"}\n";
+    let mut t = seed_repo(kustomization, "");
+    t.remove("apps/payment-service/dev/image-patch.yaml");
+    t.insert(
+        "apps/payment-service/dev/extra-2.0.0.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
+    )
+    .unwrap();
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.1.0"]));
+    assert_eq!(out.changes[0].new, "2.1.0");
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "R010" && d.is_error()),
+        "{:?}",
+        out.diagnostics
+    );
+}
+
+/// Tags may be keyed by the `ImageRepository`'s `NAMESPACE/NAME` instead of its image; a key
+/// that is neither is a warning.
+#[test]
+fn tags_keyed_by_image_repository_name() {
+    let t = seed_repo("resources:\n- ../base\npatches:\n- path: image-patch.yaml\n", DEV_PATCH);
+    let out = update(&t, &tags("flux-system/payment-service", &["2.3.0"]));
+    assert_eq!(out.policies[0].tag.as_deref(), Some("2.3.0"));
+    let out = update(&t, &tags("registry.example.com/payment-servic", &["2.3.0"]));
+    assert_eq!(out.policies[0].latest, None);
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "F018"
+            && d.severity == crate::Severity::Warning
+            && d.message.contains("payment-servic\"]")),
+        "{:?}",
+        out.diagnostics
+    );
+    assert!(out.policies[0].diagnostics[0].message.contains("as 'flux-system/payment-service'"));
 }

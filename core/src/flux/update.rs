@@ -9,8 +9,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::changeset::{ChangeSet, CollateralChange, Intent, RenderState};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::kustomize::select::LabelSelector;
+use crate::repo::Repo;
 use crate::source::Source;
 
 use super::goregex::GoRegex;
@@ -56,15 +58,7 @@ pub struct PolicyResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// One file's edit: before and after, with a unified diff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FileEdit {
-    pub path: String,
-    pub before: String,
-    pub after: String,
-    pub diff: String,
-}
+pub use crate::changeset::FileEdit;
 
 /// One change, as Flux's `update.Result` records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -107,21 +101,43 @@ pub struct AutomationResult {
     pub error: Option<String>,
 }
 
-/// The result of `imageUpdate`.
+/// The result of `imageUpdate`: like a promotion plan, a verified change set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageUpdate {
     pub policies: Vec<PolicyResult>,
     pub automations: Vec<AutomationResult>,
-    /// Net edit of every file some automation changes.
+    /// Net edit of every file some automation changes (a [`ChangeSet`]'s edits).
     pub edits: Vec<FileEdit>,
     /// Every automation's changes, in order.
     pub changes: Vec<ChangeRecord>,
+    /// The overlays whose render reads an edited file, rendered before and after.
+    pub overlays: Vec<String>,
+    /// Unified diff of those overlays' rendered manifests, resource by resource (labelled
+    /// `a/<overlay>/<Kind>/[<namespace>/]<name>`).
+    pub rendered_diff: String,
+    /// Rendered changes that are not the marked values being replaced (each also `R009`).
+    pub collateral: Vec<CollateralChange>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Elects every policy and applies every automation.
-pub fn image_update(source: &mut Source<'_>, input: &ImageUpdateInput) -> ImageUpdate {
+/// Elects every policy, applies every automation, and verifies the edits as a change set:
+/// every overlay that reads an edited file is rendered before and after.
+pub fn image_update(repo: &mut Repo, input: &ImageUpdateInput) -> ImageUpdate {
+    let (mut out, texts) = plan(&mut repo.source(), input);
+    verify(repo, &texts, &mut out);
+    repo.locate(&mut out.diagnostics);
+    for policy in &mut out.policies {
+        repo.locate(&mut policy.diagnostics);
+    }
+    out
+}
+
+/// The elections and every automation's setters; the new text of each changed file.
+fn plan(
+    source: &mut Source<'_>,
+    input: &ImageUpdateInput,
+) -> (ImageUpdate, BTreeMap<String, String>) {
     let objects = objects::read(source);
     let mut out =
         ImageUpdate { diagnostics: objects.diagnostics.clone(), ..ImageUpdate::default() };
@@ -134,6 +150,21 @@ pub fn image_update(source: &mut Source<'_>, input: &ImageUpdateInput) -> ImageU
                 Code::ImageUpdateInputInvalid,
                 format!("latest[\"{key}\"] names an ImagePolicy that no file of the repository defines; it is ignored"),
             ));
+        }
+    }
+    for key in tags.keys() {
+        let known = objects.repositories.iter().any(|r| {
+            r.image.as_ref().is_some_and(|i| i.value == *key)
+                || key.split_once('/').is_some_and(|(ns, name)| r.namespace == ns && r.name == name)
+        });
+        if !known {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::ImageUpdateInputInvalid,
+                    format!("images[\"{key}\"] is neither the spec.image nor the NAMESPACE/NAME of an ImageRepository of the repository; its tags are not used"),
+                )
+                .with_severity(crate::Severity::Warning),
+            );
         }
     }
     let mut policies: Vec<&ImagePolicy> = objects.policies.iter().collect();
@@ -166,16 +197,72 @@ pub fn image_update(source: &mut Source<'_>, input: &ImageUpdateInput) -> ImageU
             "files carry setter markers but the repository defines no ImageUpdateAutomation; Flux changes nothing",
         ));
     }
-    for (path, after) in texts {
-        let before = source.tree.text(&path).unwrap_or_default().to_string();
-        if before == after {
-            continue;
+    (out, texts)
+}
+
+/// Makes the new texts a [`ChangeSet`] and verifies it. A rendered change is intended when
+/// it is a marked value's old text replaced by its new one (wherever the value is rendered:
+/// a whole image, the tag in `name:tag`, a Helm value); anything else is collateral.
+fn verify(repo: &mut Repo, texts: &BTreeMap<String, String>, out: &mut ImageUpdate) {
+    let mut change = ChangeSet::new();
+    for (path, text) in texts {
+        if let Err(e) = change.write(repo.tree(), path, text.as_str()) {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::ImageUpdateUnverified,
+                    format!("cannot verify the edit of '{path}': {e}"),
+                )
+                .in_file(path.clone()),
+            );
+            return;
         }
-        let diff =
-            crate::diff::unified(&before, &after, &format!("a/{path}"), &format!("b/{path}"), 3);
-        out.edits.push(FileEdit { path, before, after, diff });
     }
-    out
+    if change.is_empty() {
+        return;
+    }
+    let mut intents: Vec<Intent> = Vec::new();
+    for c in &out.changes {
+        let intent = Intent::substitution(&c.old, &c.new);
+        if !intents.contains(&intent) {
+            intents.push(intent);
+        }
+    }
+    let verification = match change.verify(repo, &intents) {
+        Ok(v) => v,
+        Err(e) => {
+            out.diagnostics.push(Diagnostic::new(
+                Code::ImageUpdateUnverified,
+                format!("cannot verify the image update: {e}"),
+            ));
+            return;
+        }
+    };
+    for overlay in &verification.overlays {
+        out.overlays.push(overlay.dir.clone());
+        out.rendered_diff.push_str(&overlay.diff);
+    }
+    let unchanged = verification
+        .overlays
+        .iter()
+        .all(|o| o.resources.is_empty() && o.after == RenderState::Renders);
+    if !verification.overlays.is_empty() && unchanged {
+        let overlays = out.overlays.join(", ");
+        for c in &out.changes {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::ImageUpdateNoRenderedChange,
+                    format!(
+                        "'{}' changes to '{}' here, but the render of {overlays} does not change: another value overrides it (an `images:` entry or a later patch)",
+                        c.old, c.new
+                    ),
+                )
+                .at(c.path.clone(), c.span),
+            );
+        }
+    }
+    out.collateral = verification.collateral;
+    out.diagnostics.extend(verification.diagnostics);
+    out.edits = change.into_edits();
 }
 
 /// A policy's elected image (`status.latestRef`).
@@ -420,10 +507,13 @@ fn elect_policy(
             }
         }
     }
-    let Some(all) = tags.get(image.as_str()) else {
+    let by_name = format!("{}/{}", repository.namespace, repository.name);
+    let Some(all) = tags.get(image.as_str()).or_else(|| tags.get(by_name.as_str())) else {
         nothing(
             &mut result,
-            format!("no tags given for image '{image}' (add it under `images` in the input)"),
+            format!(
+                "no tags given for image '{image}' (add it under `images` in the input, by image or as '{by_name}')"
+            ),
         );
         return (result, None);
     };
