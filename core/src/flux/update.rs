@@ -754,22 +754,24 @@ fn marker_files(source: &Source<'_>) -> Vec<String> {
 }
 
 /// Markers that Flux would ignore, and files it would skip: `F008`–`F013`, `F020`, `F021`.
-pub(crate) fn marker_problems(source: &mut Source<'_>, objects: &FluxObjects) -> Vec<Diagnostic> {
+pub(crate) fn marker_problems(
+    source: &mut Source<'_>,
+    objects: &FluxObjects,
+    paths: &[String],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let scopes: Vec<(&ImageUpdateAutomation, String)> = objects
         .automations
         .iter()
         .filter_map(|a| automation_scope(a).ok().map(|dir| (a, dir)))
         .collect();
-    let paths: Vec<String> =
-        source.tree.paths().filter(|p| setters::is_candidate_name(p)).map(str::to_string).collect();
     let mut any_marker = false;
-    for path in paths {
-        let Ok(text) = source.text(&path, None) else { continue };
-        if !text.to_ascii_lowercase().contains("$imagepolicy") {
+    for path in paths.iter().filter(|p| setters::is_candidate_name(p)).map(String::as_str) {
+        let Ok(text) = source.text(path, None) else { continue };
+        if !super::mentions_imagepolicy(&text) {
             continue;
         }
-        let scan: FileScan = setters::scan(&path, &text);
+        let scan: FileScan = setters::scan(path, &text);
         if let Some(reason) = &scan.skipped {
             if text.contains(setters::TOKEN) {
                 out.push(
@@ -777,7 +779,7 @@ pub(crate) fn marker_problems(source: &mut Source<'_>, objects: &FluxObjects) ->
                         Code::FileSkippedByFlux,
                         format!("Flux skips '{path}' and its markers: {reason}"),
                     )
-                    .in_file(&path),
+                    .in_file(path),
                 );
             }
             continue;
@@ -788,11 +790,11 @@ pub(crate) fn marker_problems(source: &mut Source<'_>, objects: &FluxObjects) ->
                     Code::MarkerInListFile,
                     format!("'{path}' is a `kind: List`: Flux unwraps its items and writes them to new files; Baton does not update it"),
                 )
-                .in_file(&path),
+                .in_file(path),
             );
         }
         for stray in &scan.strays {
-            out.push(Diagnostic::new(stray.code, stray.message.clone()).at(&path, stray.span));
+            out.push(Diagnostic::new(stray.code, stray.message.clone()).at(path, stray.span));
         }
         let exact_token = text.contains(setters::TOKEN);
         for marker in &scan.markers {
@@ -800,7 +802,7 @@ pub(crate) fn marker_problems(source: &mut Source<'_>, objects: &FluxObjects) ->
             if !exact_token {
                 continue;
             }
-            if let Some(d) = marker_problem(objects, &scopes, &path, marker) {
+            if let Some(d) = marker_problem(objects, &scopes, path, marker) {
                 out.push(d);
             }
         }
