@@ -400,6 +400,106 @@ export interface PromotionPlan {
   pullRequest: PullRequest | null;
   diagnostics: Diagnostic[];
 }
+/** What `Workspace.imageUpdate` runs on: the tags CI knows (the registry is not contacted). */
+export interface ImageUpdateInput {
+  /** Tags per image: keyed by an ImageRepository's `spec.image` as written, or by its `NAMESPACE/NAME`. */
+  images?: Record<string, string[]>;
+  /** `"image:tag"` → `"sha256:…"`, for policies that reflect digests. */
+  digests?: Record<string, string>;
+  /** `"NAMESPACE:NAME"` of an ImagePolicy → `"image:tag[@digest]"`: pins its result instead of electing one. */
+  latest?: Record<string, string>;
+}
+
+/** How an ImagePolicy elects: `none` when it sets no policy kind. */
+export type PolicyKind = "semver" | "alphabetical" | "numerical" | "none";
+
+/** One ImagePolicy's result, as Flux's `status.latestRef` would say. */
+export interface PolicyResult {
+  namespace: string;
+  name: string;
+  /** The ImageRepository's `spec.image`, when the repository is found. */
+  image: string | null;
+  kind: PolicyKind;
+  /** `image:tag[@digest]`, or `null` when the policy elects nothing (a diagnostic says why). */
+  latest: string | null;
+  tag: string | null;
+  digest: string | null;
+  /** The result came from `latest` in the input, not from an election. */
+  pinned: boolean;
+  /** How many tags the policy could elect. */
+  candidates: number;
+  /** The best candidates (at most ten), best first. */
+  top: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** The object a change is in (Flux's `ObjectIdentifier`): empty strings where absent. */
+export interface ObjectId {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+/** One marked value an automation changes. */
+export interface ImageChange {
+  /** `namespace/name` of the ImageUpdateAutomation. */
+  automation: string;
+  /** The file relative to the automation's `update.path` (Flux's result key). */
+  file: string;
+  /** The file's repository path. */
+  path: string;
+  object: ObjectId;
+  old: string;
+  new: string;
+  /** The setter of the marker, e.g. `flux-system:app` or `flux-system:app:tag`. */
+  setter: string;
+  /** The changed scalar in the original file. */
+  span: Span;
+}
+
+/** One entry of `messageTemplateValues`. */
+export interface TemplateValue {
+  key: string;
+  value: string;
+}
+
+/** What one ImageUpdateAutomation would do. */
+export interface AutomationResult {
+  namespace: string;
+  name: string;
+  apiVersion: string;
+  /** The directory it updates (`update.path`, resolved; `""` is the root). */
+  path: string;
+  /** The policies whose setters it applies (`namespace:name`). */
+  policies: string[];
+  changes: ImageChange[];
+  /** Repository paths it would write. */
+  files: string[];
+  authorName: string;
+  authorEmail: string;
+  messageTemplate: string | null;
+  messageTemplateValues: TemplateValue[];
+  /** Why the automation cannot run; then it changes nothing. */
+  error: string | null;
+}
+
+/** The result of `Workspace.imageUpdate`: like a promotion plan, a change set verified by rendering. */
+export interface ImageUpdateResult {
+  policies: PolicyResult[];
+  automations: AutomationResult[];
+  /** Net edit of every file some automation changes. */
+  edits: FileEdit[];
+  /** Every automation's changes, in order. */
+  changes: ImageChange[];
+  /** The overlays whose render reads an edited file (rendered before and after). */
+  overlays: string[];
+  /** Unified diff of those overlays' rendered manifests, resource by resource. */
+  renderedDiff: string;
+  /** Rendered changes beyond the marked values being replaced (each also an `R009` warning). */
+  collateral: CollateralChange[];
+  diagnostics: Diagnostic[];
+}
 "#;
 
 #[wasm_bindgen]
@@ -538,6 +638,45 @@ impl Workspace {
         to_js(
             &self.inner.simulate_rollout(&baton_core::rollouts::SimulateRequest { overlay, name }),
         )
+    }
+
+    /// What Flux image automation would do with the given tags: each policy's pick, the
+    /// marked values it changes, the verified edits and the rendered diff.
+    #[wasm_bindgen(js_name = imageUpdate, unchecked_return_type = "ImageUpdateResult")]
+    pub fn image_update(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageUpdateInput")] input: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        const FIELDS: &[(&str, Kind)] = &[
+            ("images", Kind::StringListMap),
+            ("digests", Kind::StringMap),
+            ("latest", Kind::StringMap),
+        ];
+        check_object(input, "input", FIELDS)?;
+        let mut request = baton_core::flux::ImageUpdateInput::default();
+        for (name, _) in FIELDS {
+            let value = get(input, name);
+            if value.is_undefined() || value.is_null() {
+                continue;
+            }
+            let entries = object_entries(&value)
+                .map_err(|_| JsError::new(&format!("cannot read input.{name}")))?;
+            for entry in entries.iter() {
+                let entry = js_sys::Array::from(&entry);
+                let key = entry.get(0).as_string().unwrap_or_default();
+                let item = entry.get(1);
+                if *name == "images" {
+                    let tags =
+                        js_sys::Array::from(&item).iter().filter_map(|t| t.as_string()).collect();
+                    request.images.insert(key, tags);
+                } else {
+                    let map =
+                        if *name == "digests" { &mut request.digests } else { &mut request.latest };
+                    map.insert(key, item.as_string().unwrap_or_default());
+                }
+            }
+        }
+        to_js(&self.inner.image_update(&request))
     }
 
     /// Work counters: parses and renders run so far.

@@ -150,11 +150,11 @@ pub struct Obstacle {
 }
 
 impl Obstacle {
-    fn fixed(what: String) -> Obstacle {
+    pub(crate) fn fixed(what: String) -> Obstacle {
         Obstacle { what, lifted_by: None, lifted: false }
     }
 
-    fn liftable(what: String, flag: &'static str, given: bool) -> Obstacle {
+    pub(crate) fn liftable(what: String, flag: &'static str, given: bool) -> Obstacle {
         Obstacle { what, lifted_by: Some(flag), lifted: given }
     }
 }

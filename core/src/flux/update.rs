@@ -24,7 +24,9 @@ use super::setters::{self, FileScan, ObjectId, SetterValue};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImageUpdateInput {
-    /// Tags per image, keyed by the `ImageRepository`'s `spec.image` as written.
+    /// Tags per image, keyed by the `ImageRepository`'s `spec.image` as written, or by its
+    /// `NAMESPACE/NAME`.
+    #[serde(default)]
     pub images: BTreeMap<String, Vec<String>>,
     /// Digests of `image:tag`, for policies that reflect digests.
     #[serde(default)]
@@ -78,6 +80,13 @@ pub struct ChangeRecord {
     pub span: Span,
 }
 
+/// One entry of `messageTemplateValues`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TemplateValue {
+    pub key: String,
+    pub value: String,
+}
+
 /// What one automation would do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -96,7 +105,8 @@ pub struct AutomationResult {
     pub author_email: String,
     /// `spec.git.commit.messageTemplate` (the message is rendered by the follow-up).
     pub message_template: Option<String>,
-    pub message_template_values: Vec<(String, String)>,
+    /// `spec.git.commit.messageTemplateValues`, in written order.
+    pub message_template_values: Vec<TemplateValue>,
     /// The automation cannot run (why); then it changes nothing.
     pub error: Option<String>,
 }
@@ -635,7 +645,11 @@ fn run_automation(
         author_name: automation.author_name.clone(),
         author_email: automation.author_email.clone(),
         message_template: automation.message_template.as_ref().map(|t| t.value.clone()),
-        message_template_values: automation.message_template_values.clone(),
+        message_template_values: automation
+            .message_template_values
+            .iter()
+            .map(|(key, value)| TemplateValue { key: key.clone(), value: value.clone() })
+            .collect(),
         error: None,
     };
     let dir = match automation_scope(automation) {
