@@ -130,6 +130,20 @@ pub fn status_text(status: &baton_core::status::Status, palette: Palette) -> Str
         for (key, values) in &rows {
             out.push_str(&line(key, values));
         }
+        for env in &app.environments {
+            let Some(flux) = &env.flux else { continue };
+            for p in &flux.policies {
+                let pick = p.latest.as_deref().map(|l| format!(" → {l}")).unwrap_or_default();
+                out.push_str(&format!(
+                    "  flux     {} follows ImagePolicy {}/{} ({}){pick} via {}\n",
+                    env.name,
+                    p.namespace,
+                    p.name,
+                    p.rule,
+                    flux.automations.join(", ")
+                ));
+            }
+        }
         for pending in &app.pending {
             for c in &pending.changes {
                 let v = |s: &Option<String>| {

@@ -178,3 +178,33 @@ fn collateral_changes_need_force() {
     assert!(stderr(&out).contains("--force overrides collateral:"), "{}", stderr(&out));
     assert!(repo.read("apps/web/dev/release.yaml").contains(":2.1.0 #"));
 }
+
+#[test]
+fn status_says_which_environment_flux_automates_and_its_pick() {
+    let repo = repo();
+    with_tags(&repo, TAGS);
+    let out = baton(&repo, &["status"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "  flux     dev follows ImagePolicy flux-system/web (semver >=2.0.0 <3.0.0) via flux-system/flux-image-update\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("flux     staging") && !text.contains("flux     production"), "{text}");
+    let out = baton(&repo, &["status", "--tags", "tags.json"]);
+    assert!(
+        stdout(&out).contains("(semver >=2.0.0 <3.0.0) → reg.example.com/web:2.1.0 via"),
+        "{}",
+        stdout(&out)
+    );
+    let out = baton(&repo, &["status", "--tags", "tags.json", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let envs = json["apps"][0]["environments"].as_array().unwrap();
+    let dev = envs.iter().find(|e| e["name"] == "dev").unwrap();
+    assert_eq!(dev["flux"]["policies"][0]["markers"][0]["file"], DEV_PATH);
+    assert_eq!(dev["flux"]["policies"][0]["markers"][0]["line"], 6);
+    assert!(envs.iter().filter(|e| e["name"] != "dev").all(|e| e["flux"].is_null()));
+    repo.write("tags.json", b"{\"images\": 1}");
+    assert_eq!(baton(&repo, &["status", "--tags", "tags.json"]).status.code(), Some(2));
+}

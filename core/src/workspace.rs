@@ -192,6 +192,15 @@ impl Workspace {
         crate::status::status(&mut self.repo())
     }
 
+    /// [`Workspace::status`] with each Flux policy's pick from `tags` (see
+    /// [`crate::status::status_with`]).
+    pub fn status_with_tags(
+        &mut self,
+        tags: &crate::flux::ImageUpdateInput,
+    ) -> crate::status::Status {
+        crate::status::status_with(&mut self.repo(), Some(tags))
+    }
+
     /// Plans a promotion (see [`crate::promote`]).
     pub fn plan_promotion(
         &mut self,

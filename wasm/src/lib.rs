@@ -172,6 +172,39 @@ export interface EnvironmentStatus {
   images: ImageStatus[];
   /** Each workload's deployment strategy (Deployments, StatefulSets, DaemonSets, Rollouts). */
   workloads: WorkloadStrategy[];
+  /** How Flux image automation updates this environment, or `null` when it does not (promoted by pull request). */
+  flux: FluxAutomation | null;
+}
+
+/** A value marked `# {"$imagepolicy": ...}` that Flux would update. */
+export interface MarkerRef {
+  file: string;
+  /** 1-based line of the marked value. */
+  line: number;
+  /** The setter as written, e.g. `flux-system:app` or `flux-system:app:tag`. */
+  setter: string;
+}
+
+/** An ImagePolicy that automates an environment. */
+export interface AutomatedPolicy {
+  namespace: string;
+  name: string;
+  kind: PolicyKind;
+  /** The rule in words: `semver >=2.0.0 <3.0.0`, `alphabetical asc`, `numerical desc`. */
+  rule: string;
+  /** The ImageRepository's `spec.image`. */
+  image: string | null;
+  /** Its pick from the tags given to `status` (`null` without tags, or when it elects nothing). */
+  latest: string | null;
+  /** The marked values the environment's render reads. */
+  markers: MarkerRef[];
+}
+
+/** How Flux image automation updates one environment. */
+export interface FluxAutomation {
+  /** `namespace/name` of the ImageUpdateAutomations that update its files. */
+  automations: string[];
+  policies: AutomatedPolicy[];
 }
 
 /**
@@ -602,10 +635,18 @@ impl Workspace {
         to_js(&self.inner.kustomization_dirs())
     }
 
-    /// What every app runs in every environment, and the pending promotions.
+    /// What every app runs in every environment, and the pending promotions; with `tags`
+    /// (the input of `imageUpdate`), each Flux policy's pick.
     #[wasm_bindgen(unchecked_return_type = "StatusResult")]
-    pub fn status(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.status())
+    pub fn status(
+        &mut self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ImageUpdateInput")] tags: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        if tags.is_undefined() || tags.is_null() {
+            return to_js(&self.inner.status());
+        }
+        let input = image_update_input(tags, "tags")?;
+        to_js(&self.inner.status_with_tags(&input))
     }
 
     /// Plans a promotion: changes, file edits, rendered diff, gates, pull request.
@@ -647,35 +688,7 @@ impl Workspace {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "ImageUpdateInput")] input: &JsValue,
     ) -> Result<JsValue, JsError> {
-        const FIELDS: &[(&str, Kind)] = &[
-            ("images", Kind::StringListMap),
-            ("digests", Kind::StringMap),
-            ("latest", Kind::StringMap),
-        ];
-        check_object(input, "input", FIELDS)?;
-        let mut request = baton_core::flux::ImageUpdateInput::default();
-        for (name, _) in FIELDS {
-            let value = get(input, name);
-            if value.is_undefined() || value.is_null() {
-                continue;
-            }
-            let entries = object_entries(&value)
-                .map_err(|_| JsError::new(&format!("cannot read input.{name}")))?;
-            for entry in entries.iter() {
-                let entry = js_sys::Array::from(&entry);
-                let key = entry.get(0).as_string().unwrap_or_default();
-                let item = entry.get(1);
-                if *name == "images" {
-                    let tags =
-                        js_sys::Array::from(&item).iter().filter_map(|t| t.as_string()).collect();
-                    request.images.insert(key, tags);
-                } else {
-                    let map =
-                        if *name == "digests" { &mut request.digests } else { &mut request.latest };
-                    map.insert(key, item.as_string().unwrap_or_default());
-                }
-            }
-        }
+        let request = image_update_input(input, "input")?;
         to_js(&self.inner.image_update(&request))
     }
 
@@ -776,6 +789,44 @@ fn files_arg(files: &JsValue) -> Result<Vec<(String, FileContent)>, JsError> {
         out.push((path, content));
     }
     Ok(out)
+}
+
+/// The input of `imageUpdate` (also `status`'s tags), checked by hand: a wrong shape throws
+/// an `Error` naming the argument and the field.
+fn image_update_input(
+    value: &JsValue,
+    what: &str,
+) -> Result<baton_core::flux::ImageUpdateInput, JsError> {
+    const FIELDS: &[(&str, Kind)] = &[
+        ("images", Kind::StringListMap),
+        ("digests", Kind::StringMap),
+        ("latest", Kind::StringMap),
+    ];
+    check_object(value, what, FIELDS)?;
+    let mut request = baton_core::flux::ImageUpdateInput::default();
+    for (name, _) in FIELDS {
+        let field = get(value, name);
+        if field.is_undefined() || field.is_null() {
+            continue;
+        }
+        let entries = object_entries(&field)
+            .map_err(|_| JsError::new(&format!("cannot read {what}.{name}")))?;
+        for entry in entries.iter() {
+            let entry = js_sys::Array::from(&entry);
+            let key = entry.get(0).as_string().unwrap_or_default();
+            let item = entry.get(1);
+            if *name == "images" {
+                let tags =
+                    js_sys::Array::from(&item).iter().filter_map(|t| t.as_string()).collect();
+                request.images.insert(key, tags);
+            } else {
+                let map =
+                    if *name == "digests" { &mut request.digests } else { &mut request.latest };
+                map.insert(key, item.as_string().unwrap_or_default());
+            }
+        }
+    }
+    Ok(request)
 }
 
 /// Checks a promotion request's shape, so that misuse (an unknown option, a wrong type) throws

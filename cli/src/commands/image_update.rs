@@ -130,7 +130,7 @@ pub fn obstacles(update: &ImageUpdate, flags: Flags) -> Vec<Obstacle> {
 
 /// The input file (or standard input for `-`), decoded strictly: an error names the JSON
 /// path of the bad field.
-fn read_input(path: &str) -> Result<ImageUpdateInput, String> {
+pub(crate) fn read_input(path: &str) -> Result<ImageUpdateInput, String> {
     let (name, text) = if path == "-" {
         let mut text = String::new();
         std::io::stdin()

@@ -17,6 +17,7 @@
 //!
 //! Not here yet (follow-up): the commit message (needs the Go template engine).
 
+pub mod automated;
 pub mod comments;
 pub mod goregex;
 pub mod objects;

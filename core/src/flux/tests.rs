@@ -779,3 +779,56 @@ fn tags_keyed_by_image_repository_name() {
     );
     assert!(out.policies[0].diagnostics[0].message.contains("as 'flux-system/payment-service'"));
 }
+
+/// `status` says which environments Flux automates (the seed: dev follows the `ImagePolicy`;
+/// staging and production are promoted by pull request), with the policy's rule, and its
+/// pick when tags are given.
+#[test]
+fn status_shows_the_environments_flux_automates() {
+    let mut t = seed_repo(
+        "namespace: payments-dev\nresources:\n- ../base\npatches:\n- path: image-patch.yaml\n",
+        DEV_PATCH,
+    );
+    for env in ["staging", "production"] {
+        t.insert(
+            &format!("apps/payment-service/{env}/kustomization.yaml"),
+            format!("namespace: payments-{env}\nresources:\n- ../base\nimages:\n- name: registry.example.com/payment-service\n  newTag: 1.0.0\n"),
+        )
+        .unwrap();
+    }
+    let mut ws = crate::Workspace::new(t.clone());
+    let status = ws.status();
+    let app = &status.apps[0];
+    let names: Vec<&str> = app.environments.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["dev", "staging", "production"]);
+    let dev = app.environments[0].flux.as_ref().expect("dev follows Flux");
+    assert_eq!(dev.automations, ["flux-system/flux-image-update"]);
+    let policy = &dev.policies[0];
+    assert_eq!(
+        (policy.namespace.as_str(), policy.name.as_str()),
+        ("flux-system", "payment-service")
+    );
+    assert_eq!((policy.kind, policy.rule.as_str()), ("semver", "semver >=2.0.0 <3.0.0"));
+    assert_eq!(policy.image.as_deref(), Some("registry.example.com/payment-service"));
+    assert_eq!(policy.latest, None, "no tags given");
+    assert_eq!(policy.markers[0].file, "apps/payment-service/dev/image-patch.yaml");
+    assert_eq!(policy.markers[0].line, 10);
+    assert_eq!(policy.markers[0].setter, "flux-system:payment-service");
+    assert!(app.environments[1].flux.is_none() && app.environments[2].flux.is_none());
+    let status = ws.status_with_tags(&tags(
+        "registry.example.com/payment-service",
+        &["2.0.0", "2.4.1", "3.0.0"],
+    ));
+    let dev = status.apps[0].environments[0].flux.as_ref().unwrap();
+    assert_eq!(
+        dev.policies[0].latest.as_deref(),
+        Some("registry.example.com/payment-service:2.4.1")
+    );
+    // A marker naming a policy no automation selects does not automate its environment.
+    t.insert(
+        "apps/payment-service/dev/image-patch.yaml",
+        DEV_PATCH.replace("flux-system:payment-service", "other-ns:payment-service"),
+    )
+    .unwrap();
+    assert!(crate::Workspace::new(t).status().apps[0].environments[0].flux.is_none());
+}

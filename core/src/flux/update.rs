@@ -151,44 +151,9 @@ fn plan(
     let objects = objects::read(source);
     let mut out =
         ImageUpdate { diagnostics: objects.diagnostics.clone(), ..ImageUpdate::default() };
-    let (tags, pins) = check_input(input, &mut out.diagnostics);
-    for key in pins.keys() {
-        let known =
-            key.split_once(':').is_some_and(|(ns, name)| objects.policy(ns, name).is_some());
-        if !known {
-            out.diagnostics.push(Diagnostic::new(
-                Code::ImageUpdateInputInvalid,
-                format!("latest[\"{key}\"] names an ImagePolicy that no file of the repository defines; it is ignored"),
-            ));
-        }
-    }
-    for key in tags.keys() {
-        let known = objects.repositories.iter().any(|r| {
-            r.image.as_ref().is_some_and(|i| i.value == *key)
-                || key.split_once('/').is_some_and(|(ns, name)| r.namespace == ns && r.name == name)
-        });
-        if !known {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    Code::ImageUpdateInputInvalid,
-                    format!("images[\"{key}\"] is neither the spec.image nor the NAMESPACE/NAME of an ImageRepository of the repository; its tags are not used"),
-                )
-                .with_severity(crate::Severity::Warning),
-            );
-        }
-    }
-    let mut policies: Vec<&ImagePolicy> = objects.policies.iter().collect();
-    crate::sort::sort_by(&mut policies, |a, b| {
-        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
-    });
-    let mut latest: BTreeMap<(String, String), Latest> = BTreeMap::new();
-    for policy in policies {
-        let (result, elected) = elect_policy(&objects, policy, &tags, &pins, input);
-        if let Some(elected) = elected {
-            latest.insert((policy.namespace.clone(), policy.name.clone()), elected);
-        }
-        out.policies.push(result);
-    }
+    let (policies, latest, mut problems) = elect_all(&objects, input);
+    out.policies = policies;
+    out.diagnostics.append(&mut problems);
     let mut automations: Vec<&ImageUpdateAutomation> = objects.automations.iter().collect();
     crate::sort::sort_by(&mut automations, |a, b| {
         (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
@@ -275,9 +240,61 @@ fn verify(repo: &mut Repo, texts: &BTreeMap<String, String>, out: &mut ImageUpda
     out.edits = change.into_edits();
 }
 
+/// Each policy's election (or pin), in namespace/name order; the elected images by policy;
+/// and the input's problems.
+pub(crate) fn elect_all(
+    objects: &FluxObjects,
+    input: &ImageUpdateInput,
+) -> (Vec<PolicyResult>, Elected, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let (tags, pins) = check_input(input, &mut diagnostics);
+    for key in pins.keys() {
+        let known =
+            key.split_once(':').is_some_and(|(ns, name)| objects.policy(ns, name).is_some());
+        if !known {
+            diagnostics.push(Diagnostic::new(
+                Code::ImageUpdateInputInvalid,
+                format!("latest[\"{key}\"] names an ImagePolicy that no file of the repository defines; it is ignored"),
+            ));
+        }
+    }
+    for key in tags.keys() {
+        let known = objects.repositories.iter().any(|r| {
+            r.image.as_ref().is_some_and(|i| i.value == *key)
+                || key.split_once('/').is_some_and(|(ns, name)| r.namespace == ns && r.name == name)
+        });
+        if !known {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ImageUpdateInputInvalid,
+                    format!("images[\"{key}\"] is neither the spec.image nor the NAMESPACE/NAME of an ImageRepository of the repository; its tags are not used"),
+                )
+                .with_severity(crate::Severity::Warning),
+            );
+        }
+    }
+    let mut policies: Vec<&ImagePolicy> = objects.policies.iter().collect();
+    crate::sort::sort_by(&mut policies, |a, b| {
+        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+    });
+    let mut latest: Elected = BTreeMap::new();
+    let mut results = Vec::new();
+    for policy in policies {
+        let (result, elected) = elect_policy(objects, policy, &tags, &pins, input);
+        if let Some(elected) = elected {
+            latest.insert((policy.namespace.clone(), policy.name.clone()), elected);
+        }
+        results.push(result);
+    }
+    (results, latest, diagnostics)
+}
+
+/// The elected image of each policy, by (namespace, name).
+pub(crate) type Elected = BTreeMap<(String, String), Latest>;
+
 /// A policy's elected image (`status.latestRef`).
 #[derive(Debug, Clone)]
-struct Latest {
+pub(crate) struct Latest {
     name: String,
     tag: String,
     /// `None`: the policy reflects digests but the input gives none for this image.
@@ -612,7 +629,7 @@ fn label_selector(selector: &objects::PolicySelector) -> Result<LabelSelector, S
 }
 
 /// The policies an automation applies: its namespace, matching its selector.
-fn selected<'a>(
+pub(crate) fn selected<'a>(
     objects: &'a FluxObjects,
     automation: &ImageUpdateAutomation,
 ) -> Vec<&'a ImagePolicy> {
@@ -629,7 +646,7 @@ fn run_automation(
     source: &mut Source<'_>,
     objects: &FluxObjects,
     automation: &ImageUpdateAutomation,
-    latest: &BTreeMap<(String, String), Latest>,
+    latest: &Elected,
     texts: &mut BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> AutomationResult {
