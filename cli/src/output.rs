@@ -249,6 +249,16 @@ pub fn image_update_text(update: &baton_core::flux::ImageUpdate, palette: Palett
             out.push_str(&format!("  {}{object}: {} → {}  [{}]\n", c.path, c.old, c.new, c.setter));
         }
     }
+    for a in &update.automations {
+        let Some(commit) = &a.commit else { continue };
+        out.push_str(&format!(
+            "\ncommit by {} <{}> ({}/{}):\n",
+            commit.author.name, commit.author.email, a.namespace, a.name
+        ));
+        for line in commit.message.lines() {
+            out.push_str(&format!("    {line}\n").replace("    \n", "\n"));
+        }
+    }
     for c in &update.collateral {
         out.push_str(&format!("  collateral: {}\n", c.message));
     }

@@ -47,6 +47,12 @@ fn the_seed_example_shows_the_pick_the_edit_and_the_render() {
     assert!(text.contains("-  newTag: 2.0.0 # {\"$imagepolicy\""), "{text}");
     assert!(text.contains("+  newTag: 2.1.0 # {\"$imagepolicy\""), "{text}");
     assert!(text.contains("rendered before and after: apps/web/dev"), "{text}");
+    // The seed's v1beta1 template, rendered as the v1beta1 controller did (F026 says so).
+    assert!(
+        text.contains("\ncommit by Flux Bot <flux@example.com> (flux-system/flux-image-update):\n    chore: update reg.example.com/web:2.1.0\n\n"),
+        "{text}"
+    );
+    assert!(text.contains("warning[F026]"), "{text}");
     assert_eq!(repo.read(DEV_PATH), DEV, "nothing written without --write");
 
     let out = baton(&repo, &["image-update", "--tags", "tags.json", "--format", "json"]);
@@ -58,6 +64,8 @@ fn the_seed_example_shows_the_pick_the_edit_and_the_render() {
     assert!(rendered.contains("--- a/apps/web/dev/Deployment/web-dev/web\n"), "{rendered}");
     assert!(rendered.contains("+      - image: reg.example.com/web:2.1.0\n"), "{rendered}");
     assert_eq!(json["edits"][0]["after"], DEV.replace("2.0.0 #", "2.1.0 #"));
+    assert_eq!(json["commit"]["message"], "chore: update reg.example.com/web:2.1.0\n\n");
+    assert_eq!(json["commit"]["author"]["email"], "flux@example.com");
 
     let out = baton(&repo, &["image-update", "--tags", "tags.json", "--format", "markdown"]);
     let md = stdout(&out);

@@ -515,6 +515,20 @@ export interface AutomationResult {
   messageTemplateValues: TemplateValue[];
   /** Why the automation cannot run; then it changes nothing. */
   error: string | null;
+  /** The commit it would make: `null` when it changes nothing or its template fails (a diagnostic says why). */
+  commit: Commit | null;
+}
+
+/** `spec.git.commit.author`. */
+export interface CommitAuthor {
+  name: string;
+  email: string;
+}
+
+/** A commit Flux would make: the message rendered from `messageTemplate` as Flux renders it. */
+export interface Commit {
+  message: string;
+  author: CommitAuthor;
 }
 
 /** The result of `Workspace.imageUpdate`: like a promotion plan, a change set verified by rendering. */
@@ -531,6 +545,8 @@ export interface ImageUpdateResult {
   renderedDiff: string;
   /** Rendered changes beyond the marked values being replaced (each also an `R009` warning). */
   collateral: CollateralChange[];
+  /** The commit of the first automation that changes something (each has its own in `automations`). */
+  commit: Commit | null;
   diagnostics: Diagnostic[];
 }
 "#;

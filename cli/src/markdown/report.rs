@@ -235,6 +235,15 @@ pub fn image_update(update: &ImageUpdate) -> Comment {
     for c in &update.collateral {
         blocks.push(Block::Text(format!("⚠️ {}", text(&c.message))));
     }
+    for a in &update.automations {
+        let Some(commit) = &a.commit else { continue };
+        blocks.push(Block::Text(format!(
+            "#### Commit by {} ({})",
+            text(&commit.author.name),
+            code_span(&format!("{}/{}", a.namespace, a.name))
+        )));
+        blocks.push(Block::Code { lang: "text".into(), text: commit.message.clone() });
+    }
     if !update.edits.is_empty() {
         blocks.push(Block::Text("#### Edits".into()));
         blocks.extend(edits(&update.edits));

@@ -15,11 +15,12 @@
 //!   file (the marked values' replacements are the intent; anything else is collateral);
 //!   [`validate`] reports the `F` diagnostics.
 //!
-//! Not here yet (follow-up): the commit message (needs the Go template engine).
+//! - [`message`] renders each automation's commit message with [`crate::gotemplate`].
 
 pub mod automated;
 pub mod comments;
 pub mod goregex;
+pub mod message;
 pub mod objects;
 pub mod policy;
 pub mod setters;
@@ -86,6 +87,7 @@ pub fn validate_files(source: &mut Source<'_>, paths: &[String]) -> Vec<Diagnost
         if let Err(d) = update::automation_scope(automation) {
             out.push(*d);
         }
+        out.extend(message::check(automation));
     }
     out.extend(update::marker_problems(source, &objects, paths));
     out

@@ -110,7 +110,11 @@ fn the_seed_example_end_to_end() {
         &["1.9.0", "2.0.0", "2.1.0", "2.1.1-rc.1", "3.0.0", "abc1234", "2.1.0.sig"],
     );
     let out = update(&t, &input);
-    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert!(
+        out.diagnostics.iter().all(|d| d.code == "F026"),
+        "only the v1beta1 template warning: {:?}",
+        out.diagnostics
+    );
     let policy = &out.policies[0];
     assert_eq!(
         (policy.namespace.as_str(), policy.name.as_str(), policy.kind),
@@ -655,7 +659,11 @@ fn edits_are_verified_by_rendering_the_overlays_that_read_them() {
         DEV_PATCH,
     );
     let out = update(&t, &tags("registry.example.com/payment-service", &["2.0.0", "2.2.0"]));
-    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert!(
+        out.diagnostics.iter().all(|d| d.code == "F026"),
+        "only the v1beta1 template warning: {:?}",
+        out.diagnostics
+    );
     assert_eq!(out.overlays, ["apps/payment-service/dev"]);
     assert!(out.collateral.is_empty());
     assert!(
@@ -685,7 +693,11 @@ fn a_tag_setter_in_an_images_entry_is_intended_in_the_render() {
     let mut t = seed_repo(kustomization, "");
     t.remove("apps/payment-service/dev/image-patch.yaml");
     let out = update(&t, &tags("registry.example.com/payment-service", &["2.1.0"]));
-    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert!(
+        out.diagnostics.iter().all(|d| d.code == "F026"),
+        "only the v1beta1 template warning: {:?}",
+        out.diagnostics
+    );
     assert_eq!(out.changes[0].setter, "flux-system:payment-service:tag");
     assert_eq!(out.edits[0].path, "apps/payment-service/dev/kustomization.yaml");
     assert!(
@@ -831,4 +843,214 @@ fn status_shows_the_environments_flux_automates() {
     )
     .unwrap();
     assert!(crate::Workspace::new(t).status().apps[0].environments[0].flux.is_none());
+}
+
+/// A repository for commit-message cases: the upstream fixture `deploy.yaml` (image-automation-
+/// controller d36e2ea `internal/source/testdata/appconfig/deploy.yaml`) with a marker for
+/// policy `test-ns:policy1`, and an automation `test-ns/test-update` of `api_version` with
+/// `template` and `values` (YAML flow map text).
+fn message_repo(api_version: &str, template: Option<&str>, values: &str) -> FileTree {
+    let mut automation = format!(
+        "apiVersion: image.toolkit.fluxcd.io/{api_version}\nkind: ImageUpdateAutomation\nmetadata: {{name: test-update, namespace: test-ns}}\nspec:\n  git:\n    commit:\n      author: {{name: Flux B Ot, email: fluxbot@example.com}}\n"
+    );
+    if let Some(template) = template {
+        automation.push_str("      messageTemplate: |\n");
+        for line in template.lines() {
+            automation.push_str(&format!("        {line}\n").replace("        \n", "\n"));
+        }
+    }
+    if !values.is_empty() {
+        automation.push_str(&format!("      messageTemplateValues: {values}\n"));
+    }
+    automation.push_str("  update: {strategy: Setters}\n");
+    let objects = format!(
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {{name: hello, namespace: test-ns}}\nspec: {{image: helloworld}}\n---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {{name: policy1, namespace: test-ns}}\nspec:\n  imageRepositoryRef: {{name: hello}}\n  policy: {{semver: {{range: '>=1.0.0'}}}}\n---\n{automation}"
+    );
+    tree(&[
+        ("flux.yaml", &objects),
+        (
+            "deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: test\nspec:\n  template:\n    spec:\n      containers:\n      - name: hello\n        image: helloworld:1.0.0 # {\"$imagepolicy\": \"test-ns:policy1\"}\n",
+        ),
+    ])
+}
+
+fn pinned(image: &str) -> ImageUpdateInput {
+    ImageUpdateInput {
+        latest: [("test-ns:policy1".to_string(), image.to_string())].into(),
+        ..ImageUpdateInput::default()
+    }
+}
+
+/// The message and the template diagnostics of one case.
+fn message(t: &FileTree, image: &str) -> (Option<String>, Vec<(&'static str, String)>) {
+    let out = update(t, &pinned(image));
+    let diagnostics = out
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "F024" | "F025" | "F026"))
+        .map(|d| (d.code, d.message.clone()))
+        .collect();
+    assert_eq!(out.automations[0].commit, out.commit);
+    (out.commit.map(|c| c.message), diagnostics)
+}
+
+/// image-automation-controller d36e2ea `internal/source/source_test.go`
+/// (`test_sourceManager_CommitAndPush`): the `testCommitTemplateResultV2`,
+/// `testCommitTemplateWithValues` and default-message cases, exact.
+#[test]
+fn commit_messages_of_the_current_api_as_upstream() {
+    let result_v2 = "Commit summary with ResultV2\n\nAutomation: {{ .AutomationObject }}\n\n{{ range $filename, $objchange := .Changed.FileChanges -}}\n- File: {{ $filename }}\n{{- range $obj, $changes := $objchange }}\n  - Object: {{ $obj.Kind }}/{{ $obj.Namespace }}/{{ $obj.Name }}\n    Changes:\n{{- range $_ , $change := $changes }}\n    - {{ $change.OldValue }} -> {{ $change.NewValue }}\n{{ end -}}\n{{ end -}}\n{{ end -}}\n";
+    let t = message_repo("v1", Some(result_v2), "");
+    let (msg, problems) = message(&t, "helloworld:1.0.1");
+    assert_eq!(
+        msg.as_deref(),
+        Some(
+            "Commit summary with ResultV2\n\nAutomation: test-ns/test-update\n\n- File: deploy.yaml\n  - Object: Deployment//test\n    Changes:\n    - helloworld:1.0.0 -> helloworld:1.0.1\n"
+        )
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let with_values = "Commit summary\n\nAutomation: {{ .AutomationObject }}\n\nCluster: {{ index .Values \"cluster\" }}\nTesting: {{ .Values.testing }}\n";
+    let t = message_repo("v1beta2", Some(with_values), "{cluster: prod, testing: value}");
+    assert_eq!(
+        message(&t, "helloworld:1.0.1").0.as_deref(),
+        Some(
+            "Commit summary\n\nAutomation: test-ns/test-update\n\nCluster: prod\nTesting: value\n"
+        )
+    );
+    // No template: Flux's default message (`defaultMessageTemplate`), and the author.
+    let t = message_repo("v1", None, "");
+    let out = update(&t, &pinned("helloworld:1.0.1"));
+    let commit = out.commit.unwrap();
+    assert_eq!(commit.message, "Update from image update automation");
+    assert_eq!(
+        (commit.author.name.as_str(), commit.author.email.as_str()),
+        ("Flux B Ot", "fluxbot@example.com")
+    );
+    // Nothing changes: no commit at all (`CommitAndPush` returns early).
+    let out = update(&t, &pinned("helloworld:1.0.0"));
+    assert!(out.changes.is_empty() && out.commit.is_none() && out.automations[0].commit.is_none());
+}
+
+/// `checkRemovedTemplateField` (d36e2ea `internal/source/source.go`): `.Updated` and
+/// `.Changed.ImageResult` in a v1beta2/v1 template stall the automation with these words;
+/// `source_test.go` "push to cloned branch with removed template field" expects an error.
+#[test]
+fn removed_fields_fail_the_current_api() {
+    let removed = "Commit summary\n\nAutomation: {{ .AutomationObject }}\n\nImages:\n{{ range .Updated.Images -}}\n- {{.}} ({{.Policy.Name}})\n{{ end -}}\n";
+    let (msg, problems) = message(&message_repo("v1", Some(removed), ""), "helloworld:1.0.1");
+    assert_eq!(msg, None);
+    assert_eq!(
+        problems,
+        [("F025", "ImageUpdateAutomation test-ns/test-update: template uses removed '.Updated' field. Please use '.Changed' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template".to_string())]
+    );
+    let image_result =
+        "{{ range $filename, $_ := .Changed.ImageResult.Files -}}{{ $filename }}{{ end -}}";
+    let (msg, problems) =
+        message(&message_repo("v1beta2", Some(image_result), ""), "helloworld:1.0.1");
+    assert_eq!(msg, None);
+    assert!(problems[0].1.contains("template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead."), "{problems:?}");
+    // Any other execution error: Go's message behind Flux's prefix.
+    let (_, problems) =
+        message(&message_repo("v1", Some("{{ .Changed.Nope }}"), ""), "helloworld:1.0.1");
+    assert_eq!(
+        problems[0].1,
+        "ImageUpdateAutomation test-ns/test-update: failed to run template from spec: template: commit message:1:11: executing \"commit message\" at <.Changed.Nope>: can't evaluate field Nope in type update.Result"
+    );
+}
+
+/// The seed's v1beta1 template, and the v1beta1 controller's own test (image-automation-
+/// controller 5789c00^ `internal/controller/update_test.go`, `testCommitTemplate` /
+/// `testCommitMessageFmt`): `.Updated.Files`, `.Updated.Objects` with Sprig's `lower`,
+/// `.Updated.Images` printing the policy's latest image and `.Policy.Name`. A warning says
+/// newer API versions removed `.Updated`.
+#[test]
+fn the_legacy_updated_model_of_v1beta1() {
+    let legacy = "Commit summary\n\nAutomation: {{ .AutomationObject }}\n\nFiles:\n{{ range $filename, $_ := .Updated.Files -}}\n- {{ $filename }}\n{{ end -}}\n\nObjects:\n{{ range $resource, $_ := .Updated.Objects -}}\n{{ if eq $resource.Kind \"Deployment\" -}}\n- {{ $resource.Kind | lower }} {{ $resource.Name | lower }}\n{{ else -}}\n- {{ $resource.Kind }} {{ $resource.Name }}\n{{ end -}}\n{{ end -}}\n\nImages:\n{{ range .Updated.Images -}}\n- {{.}} ({{.Policy.Name}})\n{{ end -}}\n";
+    let t = message_repo("v1beta1", Some(legacy), "");
+    let (msg, problems) = message(&t, "helloworld:v1.0.0");
+    assert_eq!(
+        msg.as_deref(),
+        Some(
+            "Commit summary\n\nAutomation: test-ns/test-update\n\nFiles:\n- deploy.yaml\nObjects:\n- deployment test\nImages:\n- helloworld:v1.0.0 (policy1)\n"
+        )
+    );
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].0, "F026");
+    // The seed's template (`gitops-application-environments.md`): `println` of each image.
+    let t = tree(&[
+        ("clusters/dev/image-automation.yaml", OBJECTS),
+        ("apps/payment-service/dev/image-patch.yaml", DEV_PATCH),
+    ]);
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.0.0", "2.1.0"]));
+    let commit = out.commit.unwrap();
+    assert_eq!(commit.message, "chore: update registry.example.com/payment-service:2.1.0\n\n");
+    assert_eq!(
+        (commit.author.name.as_str(), commit.author.email.as_str()),
+        ("Flux Bot", "flux@example.com")
+    );
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "F026" && d.severity == crate::Severity::Warning)
+    );
+    // Image references: tag, registry parts (explicit registry), digest.
+    let refs = "{{ range .Updated.Images }}{{ .Identifier }}|{{ .Name }}|{{ .Repository }}|{{ .Registry }}|{{ .Policy }}{{ end }}";
+    let mut t = message_repo("v1beta1", Some(refs), "");
+    t.insert(
+        "deploy.yaml",
+        "image: reg.io:5000/team/hello:1 # {\"$imagepolicy\": \"test-ns:policy1\"}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        message(&t, "reg.io:5000/team/hello:2").0.as_deref(),
+        Some("2|reg.io:5000/team/hello:2|team/hello|reg.io:5000|test-ns/policy1\n")
+    );
+    // `.Changed` did not exist for v1beta1.
+    let (msg, problems) =
+        message(&message_repo("v1beta1", Some("{{ .Changed }}"), ""), "helloworld:2");
+    assert_eq!(msg, None);
+    assert!(
+        problems[0].1.ends_with("can't evaluate field Changed in type controller.TemplateData"),
+        "{problems:?}"
+    );
+}
+
+/// `.Changed.Objects` appends an object's changes from every file (d36e2ea
+/// `source_test.go` `TestTemplateMsgAggregatesObjectChangesAcrossFiles`); `.Changed.Changes`
+/// lists each distinct change once; the hermetic Sprig set is there, clock functions are not.
+#[test]
+fn objects_changes_and_sprig_in_messages() {
+    let across = "{{ range $obj, $changes := .Changed.Objects }}{{ $obj.Kind }}/{{ $obj.Name }}:{{ range $changes }} {{ .OldValue }} -> {{ .NewValue }};{{ end }}{{ end }}|{{ len .Changed.Changes }}|{{ .AutomationObject.Name | upper | replace \"-\" \"_\" }}";
+    let mut t = message_repo("v1", Some(across), "");
+    t.insert(
+        "overlays/prod/deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: test\nspec:\n  template:\n    spec:\n      containers:\n      - name: hello\n        image: helloworld:1.0.0 # {\"$imagepolicy\": \"test-ns:policy1\"}\n      - name: tag\n        image: x:1.0.0 # {\"$imagepolicy\": \"test-ns:policy1:tag\"}\n",
+    )
+    .unwrap();
+    let (msg, problems) = message(&t, "helloworld:1.0.1");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        msg.as_deref(),
+        Some(
+            "Deployment/test: helloworld:1.0.0 -> helloworld:1.0.1; helloworld:1.0.0 -> helloworld:1.0.1; x:1.0.0 -> 1.0.1;|2|TEST_UPDATE\n"
+        )
+    );
+    let (msg, problems) = message(&message_repo("v1", Some("{{ now }}"), ""), "helloworld:2");
+    assert_eq!(msg, None);
+    assert_eq!(problems[0].0, "F024");
+    assert!(problems[0].1.contains("unable to create commit message template from spec: template: commit message:1: function \"now\" not defined"), "{problems:?}");
+}
+
+/// `validate` reports a template that does not parse (F024) at the `messageTemplate` scalar.
+#[test]
+fn validate_reports_templates_that_do_not_parse() {
+    let t = message_repo("v1", Some("{{ range .Changed.Changes }}"), "");
+    let found = check(&t);
+    let f024: Vec<_> = found.iter().filter(|d| d.code == "F024").collect();
+    assert_eq!(f024.len(), 1, "{found:?}");
+    assert_eq!(f024[0].file.as_deref(), Some("flux.yaml"));
+    let text = t.text("flux.yaml").unwrap();
+    assert!(text[f024[0].span.unwrap().range()].contains("{{ range .Changed.Changes }}"));
+    assert!(
+        check(&message_repo("v1", Some("{{ .Changed }}"), "")).iter().all(|d| d.code != "F024")
+    );
 }

@@ -16,6 +16,7 @@ use crate::repo::Repo;
 use crate::source::Source;
 
 use super::goregex::GoRegex;
+use super::message::{self, Changed, Commit};
 use super::objects::{self, FluxObjects, ImagePolicy, ImageUpdateAutomation, PolicyChoice};
 use super::policy::{self, Filter, Policer};
 use super::setters::{self, FileScan, ObjectId, SetterValue};
@@ -109,6 +110,8 @@ pub struct AutomationResult {
     pub message_template_values: Vec<TemplateValue>,
     /// The automation cannot run (why); then it changes nothing.
     pub error: Option<String>,
+    /// The commit it would make: `null` when it changes nothing or its template fails.
+    pub commit: Option<Commit>,
 }
 
 /// The result of `imageUpdate`: like a promotion plan, a verified change set.
@@ -128,6 +131,9 @@ pub struct ImageUpdate {
     pub rendered_diff: String,
     /// Rendered changes that are not the marked values being replaced (each also `R009`).
     pub collateral: Vec<CollateralChange>,
+    /// The commit of the first automation that changes something (each automation makes its
+    /// own: see `automations`), or `null`.
+    pub commit: Option<Commit>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -164,6 +170,9 @@ fn plan(
         let result =
             run_automation(source, &objects, automation, &latest, &mut texts, &mut out.diagnostics);
         out.changes.extend(result.changes.iter().cloned());
+        if out.commit.is_none() {
+            out.commit.clone_from(&result.commit);
+        }
         out.automations.push(result);
     }
     if objects.automations.is_empty() && !marker_files(source).is_empty() {
@@ -299,6 +308,16 @@ pub(crate) struct Latest {
     tag: String,
     /// `None`: the policy reflects digests but the input gives none for this image.
     digest: Option<String>,
+}
+
+impl Latest {
+    /// `name:tag[@digest]` (the policy's `status.latestRef` printed).
+    fn reference(&self) -> String {
+        match self.digest.as_deref() {
+            Some(digest) if !digest.is_empty() => format!("{}:{}@{digest}", self.name, self.tag),
+            _ => format!("{}:{}", self.name, self.tag),
+        }
+    }
 }
 
 /// OCI tag grammar (distribution/reference): `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
@@ -668,6 +687,7 @@ fn run_automation(
             .map(|(key, value)| TemplateValue { key: key.clone(), value: value.clone() })
             .collect(),
         error: None,
+        commit: None,
     };
     let dir = match automation_scope(automation) {
         Ok(dir) => dir,
@@ -769,6 +789,22 @@ fn run_automation(
         }
         result.files.push(path.clone());
         texts.insert(path, after);
+    }
+    if !result.changes.is_empty() {
+        let changed: Vec<Changed<'_>> = result
+            .changes
+            .iter()
+            .map(|change| {
+                let mut parts = change.setter.splitn(3, ':');
+                let key = (
+                    parts.next().unwrap_or("").to_string(),
+                    parts.next().unwrap_or("").to_string(),
+                );
+                let image = latest.get(&key).map_or_else(String::new, Latest::reference);
+                Changed { change, image }
+            })
+            .collect();
+        result.commit = message::commit(automation, &changed, diagnostics);
     }
     result
 }
