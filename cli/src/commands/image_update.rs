@@ -12,7 +12,7 @@ use std::path::Path;
 use baton_core::Workspace;
 use baton_core::flux::{ImageUpdate, ImageUpdateInput};
 
-use super::promote::{Flags, Obstacle};
+use super::promote::{Flags, Obstacle, Written, write_guarded};
 use super::{Context, Exit, Outcome};
 use crate::markdown::{self, MarkdownArgs};
 use crate::{disk, github, output};
@@ -82,21 +82,10 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
         return Ok(verdict(&update));
     }
     let found = obstacles(&update, Flags { force: args.force });
-    let (lifted, standing): (Vec<_>, Vec<_>) = found.into_iter().partition(|o| o.lifted);
-    let palette = output::Palette::new(context.terminal.err_color);
-    if !standing.is_empty() {
-        context.terminal.err(&output::refusal_text(&standing, palette));
-        return Ok(Exit::Problems);
-    }
-    if !lifted.is_empty() {
-        context.terminal.err(&output::override_text(&lifted, palette));
-    }
-    disk::write_edits(&context.root, &update.edits)?;
-    context.terminal.err(&match update.edits.len() {
-        0 => "baton: nothing to write\n".to_string(),
-        n => format!("baton: wrote {n} file(s)\n"),
-    });
-    Ok(Exit::Clean)
+    Ok(match write_guarded(context, &update.edits, found)? {
+        Written::Refused => Exit::Problems,
+        Written::PastObstacles | Written::Clear => Exit::Clean,
+    })
 }
 
 /// Problems when anything is in error: the update, or a policy's election.
