@@ -28,7 +28,7 @@ test('the seed example: pick, edit, rendered diff and commit message', () => {
   assert.equal(out.edits[0].after, before.replace(':2.0.0 #', ':2.1.0 #'));
   assert.deepEqual(out.overlays, ['apps/payment-service/dev']);
   assert.match(out.renderedDiff, /^--- a\/apps\/payment-service\/dev\/Deployment\/payments-dev\/payment-service\n/);
-  assert.match(out.renderedDiff, /\n\+ {6}- image: registry\.example\.com\/payment-service:2\.1\.0\n/);
+  assert.match(out.renderedDiff, /\n-        image: registry\.example\.com\/payment-service:2\.0\.0\n\+        image: registry\.example\.com\/payment-service:2\.1\.0\n/);
   assert.deepEqual(out.collateral, []);
   assert.deepEqual(out.commit, { message: `chore: update ${IMAGE}:2.1.0\n\n`, author: { name: 'Flux Bot', email: 'flux@example.com' } });
   assert.deepEqual(out.diagnostics.map((d) => d.code), ['F026']);
