@@ -41,6 +41,16 @@ import type {
   ResourceChangeKind,
   Relation,
   Comparison,
+  ImageUpdateInput,
+  ImageUpdateResult,
+  PolicyResult,
+  PolicyKind,
+  ImageChange,
+  AutomationResult,
+  Commit,
+  FluxAutomation,
+  AutomatedPolicy,
+  MarkerRef,
 } from '@baton/engine';
 
 const v: string = version();
@@ -128,6 +138,21 @@ ws.simulateRollout({ name: 'web' });
 // @ts-expect-error strategies are a closed set
 const wrongStrategy: RolloutStrategy = 'rolling';
 void wrongStrategy;
+const tagsInput: ImageUpdateInput = { images: { 'registry.example.com/web': ['1.0.0', '1.1.0'] }, latest: { 'flux-system:web': 'registry.example.com/web:1.1.0' } };
+const update: ImageUpdateResult = ws.imageUpdate(tagsInput);
+const picks: (string | null)[] = update.policies.map((p: PolicyResult) => p.latest);
+const policyKinds: PolicyKind[] = update.policies.map((p) => p.kind);
+const changed: string[] = update.changes.map((c: ImageChange) => `${c.file} ${c.object.kind}/${c.object.name}: ${c.old} → ${c.new} [${c.setter}] @${c.span.start}`);
+const commits: (Commit | null)[] = update.automations.map((a: AutomationResult) => a.commit);
+const message: string | undefined = update.commit?.message;
+void [picks, policyKinds, changed, commits, message, update.renderedDiff, update.overlays, update.collateral, update.edits.map((e) => e.after)];
+// @ts-expect-error tags are lists of strings
+ws.imageUpdate({ images: { 'registry.example.com/web': '1.0.0' } });
+// @ts-expect-error the input is an object
+ws.imageUpdate();
+const automated: FluxAutomation | null = ws.status(tagsInput).apps[0]?.environments[0]?.flux ?? null;
+const followed: string[] = (automated?.policies ?? []).map((p: AutomatedPolicy) => `${p.rule} ${p.latest ?? '-'} ${p.markers.map((m: MarkerRef) => `${m.file}:${m.line}`).join()}`);
+void followed;
 const stats: Stats = ws.stats();
 const counts: number = stats.parses + stats.renders;
 

@@ -122,7 +122,24 @@ class Checker {
 function scenarios() {
   const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
   return [
-    { files: exampleFiles(), dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'] },
+    {
+      files: exampleFiles(),
+      dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'],
+      // The seed's Flux automation: a pick and a commit, a policy electing nothing, a pin.
+      imageUpdates: [
+        { images: { 'registry.example.com/payment-service': ['2.0.0', '2.3.0'] } },
+        { images: { 'registry.example.com/payment-service': ['9.0.0'] } },
+        { latest: { 'flux-system:payment-service': 'registry.example.com/payment-service:2.4.0@sha256:abcd' } },
+      ],
+    },
+    {
+      // Flux automating a discovered dev environment (no baton.yaml), v1 with values, and a
+      // template that fails (no commit).
+      files: Object.fromEntries(Object.entries(exampleFiles()).filter(([p]) => p !== 'baton.yaml').map(([p, t]) => [p,
+        p.endsWith('image-automation.yaml') ? t.replace('v1beta1\nkind: ImageUpdateAutomation', 'v1\nkind: ImageUpdateAutomation').replace('    push:', '      messageTemplateValues: {env: dev}\n    push:') : t])),
+      dirs: [],
+      imageUpdates: [{ images: { 'flux-system/payment-service': ['2.5.0'] } }],
+    },
     {
       files: {
         'bad.yaml': 'a: [\n',
@@ -169,20 +186,21 @@ function scenarios() {
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'WorkloadRollout', 'SimulationResult', 'RolloutSimulation', 'SimulationState'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', ...results]) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'WorkloadRollout', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'ImageUpdateResult', 'PolicyResult', 'ImageChange', 'ObjectId', 'AutomationResult', 'TemplateValue', 'Commit', 'CommitAuthor', 'FluxAutomation', 'AutomatedPolicy', 'MarkerRef'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', 'ImageUpdateInput', 'PolicyKind']) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
       files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void',
       status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]', simulateRollout: 'SimulationResult',
+      imageUpdate: 'ImageUpdateResult',
     };
     for (const [method, type] of Object.entries(expectedReturns)) {
       assert.equal(methods.get(method)?.getText(), type, `${label}: Workspace.${method} returns ${type}`);
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs, requests, simulate = [] } of scenarios()) {
+    for (const { files, dirs, requests, simulate = [], imageUpdates } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -205,6 +223,10 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
         { app: 'nope', to: 'production' },
       ]) {
         checker.check(ws.planPromotion(request), methods.get('planPromotion'), `planPromotion(${request.app})`);
+      }
+      for (const input of imageUpdates ?? []) {
+        checker.check(ws.imageUpdate(input), methods.get('imageUpdate'), `imageUpdate(${JSON.stringify(input)})`);
+        checker.check(ws.status(input), methods.get('status'), 'status(tags)');
       }
       for (const request of simulate) {
         checker.check(ws.simulateRollout(request), methods.get('simulateRollout'), `simulateRollout(${JSON.stringify(request)})`);
@@ -229,6 +251,14 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay', 'holdSeconds']) {
       assert.ok(state.nonNull.has(field) && state.null.has(field), `${label}: SimulationState.${field} seen both set and null`);
     }
+    const policy = checker.seen.get('PolicyResult');
+    for (const field of ['latest', 'tag', 'digest']) {
+      assert.ok(policy.nonNull.has(field) && policy.null.has(field), `${label}: PolicyResult.${field} seen both set and null`);
+    }
+    const automation = checker.seen.get('AutomationResult');
+    assert.ok(automation.nonNull.has('commit') && automation.null.has('commit'), `${label}: AutomationResult.commit seen both set and null`);
+    const environment = checker.seen.get('EnvironmentStatus');
+    assert.ok(environment.nonNull.has('flux') && environment.null.has('flux'), `${label}: EnvironmentStatus.flux seen both set and null`);
     const edit = checker.seen.get('FileEdit');
     assert.ok(edit.nonNull.has('before') && edit.nonNull.has('after'), `${label}: edits seen with before and after`);
     const resource = checker.seen.get('RenderedResource');

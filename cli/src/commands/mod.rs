@@ -13,6 +13,7 @@
 #![allow(clippy::doc_markdown)]
 
 mod completions;
+mod image_update;
 mod preview;
 pub mod promote;
 mod render;
@@ -76,6 +77,7 @@ pub enum Command {
     Promote(Box<promote::Args>),
     Rollout(rollout::Args),
     Preview(preview::Args),
+    ImageUpdate(image_update::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -140,6 +142,7 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Promote(args)) => promote::run(&args, &context),
         Some(Command::Rollout(args)) => rollout::run(&args, &context),
         Some(Command::Preview(args)) => preview::run(&args, &context),
+        Some(Command::ImageUpdate(args)) => image_update::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;
@@ -204,6 +207,11 @@ mod tests {
         assert_eq!(kind(&["preview", "gc"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(kind(&["preview", "gc", "--open", "1,x"]), ErrorKind::ValueValidation);
         assert_eq!(kind(&["preview", "close"]), ErrorKind::InvalidSubcommand);
+        assert_eq!(kind(&["image-update"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(
+            kind(&["image-update", "--tags", "t.json", "--force"]),
+            ErrorKind::MissingRequiredArgument
+        );
         assert_eq!(kind(&["--help"]), ErrorKind::DisplayHelp);
     }
 }
