@@ -18,6 +18,7 @@
 //! as the render has it (`registry.example.com/payment-service`), not the seed's short
 //! `payment-service`, which kustomize silently matches to nothing (see `K050`).
 
+pub mod appset;
 pub mod cleanup;
 pub mod names;
 mod overlay;
