@@ -788,7 +788,8 @@ mod tests {
                     ),
                 ]
             );
-            let bases = &rendered.diagnostics[3];
+            let bases =
+                rendered.diagnostics.iter().find(|d| d.message.contains("'bases'")).unwrap();
             assert_eq!(bases.severity, crate::Severity::Warning);
             assert_eq!(bases.span.map(|s| (s.start, s.end)), Some((68, 73)));
             assert!(bases.help.as_deref().unwrap_or("").contains("'resources'"));
