@@ -71,6 +71,9 @@ struct Found {
     flux_files: VecSet<String>,
     flux: Vec<Diagnostic>,
     flux_dirty: bool,
+    /// YAML files that may hold a pull-request `ApplicationSet`: their paths are checked
+    /// against the previews' (`P017`).
+    appset_files: VecSet<String>,
 }
 
 impl Workspace {
@@ -236,8 +239,8 @@ impl Workspace {
 
     /// Diagnostics for every file the engine understands: YAML syntax everywhere, every
     /// kustomization (other than components) rendered, Argo Rollouts checked in each render
-    /// and in the YAML files no render reads, and Flux image automation objects and markers
-    /// (`F` codes).
+    /// and in the YAML files no render reads, Flux image automation objects and markers
+    /// (`F` codes), and pull-request `ApplicationSet`s checked against the previews' paths.
     ///
     /// After the first call, only what changed is redone: the syntax of edited files and the
     /// renders an edit dropped; the rest comes from the last call's findings (an editor calls
@@ -302,6 +305,15 @@ impl Workspace {
             }
             if let Some(parsed) = self.renders.parse(&self.tree, path) {
                 diagnostics.extend(crate::rollouts::lint_file(&Arc::from(path.as_str()), &parsed));
+            }
+        }
+        if !found.appset_files.is_empty() {
+            let pipeline = self.repo().pipeline();
+            for path in &found.appset_files {
+                if let Some(parsed) = self.renders.parse(&self.tree, path) {
+                    let file = Arc::from(path.as_str());
+                    diagnostics.extend(crate::preview::appset::check(&pipeline, &file, &parsed));
+                }
             }
         }
         if self.renders.meter().exhausted() {
@@ -374,6 +386,17 @@ impl Workspace {
             found.flux_files.remove(path)
         };
         found.flux_dirty |= flux || was_flux;
+        let holds_appset = match self.tree.get(path) {
+            Some(Content::Text(text)) => {
+                text.len() <= tree::MAX_FILE_BYTES && crate::preview::appset::may_hold(text)
+            }
+            _ => false,
+        };
+        if holds_appset {
+            found.appset_files.insert(path.to_string());
+        } else {
+            found.appset_files.remove(path);
+        }
         if diagnostics.is_empty() {
             found.syntax.remove(path);
         } else {

@@ -864,15 +864,14 @@ impl Workspace {
             ("image", Kind::OptionalString),
         ];
         check_object(request, "request", FIELDS)?;
-        let (Some(app), Some(number)) =
-            (get(request, "app").as_string(), integer(&get(request, "number")))
-        else {
-            return Err(JsError::new("request.app and request.number are required"));
-        };
+        // `app` and `number` are required: checked even when absent.
+        for (key, kind) in &FIELDS[..2] {
+            check_kind(&get(request, key), &format!("request.{key}"), *kind)?;
+        }
         let text = |key: &str| get(request, key).as_string();
         let request = baton_core::preview::PreviewRequest {
-            app,
-            number,
+            app: text("app").unwrap_or_default(),
+            number: integer(&get(request, "number")).unwrap_or_default(),
             sha: text("sha"),
             tag: text("tag"),
             branch: text("branch"),

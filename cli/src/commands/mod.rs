@@ -206,6 +206,7 @@ mod tests {
         );
         assert_eq!(kind(&["preview", "gc"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(kind(&["preview", "gc", "--open", "1,x"]), ErrorKind::ValueValidation);
+        assert!(parse(&["preview", "gc", "--open", ""]).is_ok(), "no pull request is open");
         assert_eq!(kind(&["preview", "close"]), ErrorKind::InvalidSubcommand);
         assert_eq!(kind(&["image-update"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(
