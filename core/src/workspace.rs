@@ -86,7 +86,7 @@ impl Workspace {
     /// Adds or replaces a file. Returns the normalized path.
     pub fn set_file(&mut self, path: &str, text: &str) -> Result<String, PathError> {
         let path = tree::file_path(path)?;
-        if self.tree.text(&path) == Some(text) {
+        if self.tree.text(&path).as_deref() == Some(text) {
             return Ok(path);
         }
         let existed = self.tree.is_file(&path);
@@ -289,13 +289,13 @@ impl Workspace {
                     diagnostic::Code::InvalidUtf8,
                     format!("'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"),
                 )
-                .at(path, diagnostic::Span::new(*valid_up_to, *valid_up_to)),
+                .at(path, diagnostic::Span::new(valid_up_to, valid_up_to)),
             ],
             Some(Content::Text(text)) if text.len() > tree::MAX_FILE_BYTES => {
                 vec![crate::source::too_large(path, text.len() as u64)]
             }
-            Some(Content::TooLarge { len }) => vec![crate::source::too_large(path, *len)],
-            Some(Content::Text(text)) => self.renders.syntax_diagnostics(path, text),
+            Some(Content::TooLarge { len }) => vec![crate::source::too_large(path, len)],
+            Some(Content::Text(text)) => self.renders.syntax_diagnostics(path, &text),
             None => Vec::new(),
         };
         // A Rollout can only be where the text names the kind; only such files are parsed
@@ -335,7 +335,7 @@ impl Workspace {
         let mut config_diagnostics = repo.pipeline().diagnostics.clone();
         if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
             let (_, problems) =
-                crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
+                crate::gates::codeowners::parse(path, &self.tree.text(path).unwrap_or_default());
             config_diagnostics.extend(problems);
         }
         Structure { yaml_files, render_dirs, config_diagnostics, found: None }
