@@ -311,7 +311,9 @@ fn render_cost(tree: &FileTree, rendered: &Rendered, reads: &ReadSet) -> u64 {
 #[must_use]
 pub fn kustomization_dirs(tree: &FileTree) -> Vec<String> {
     let mut dirs = BTreeSet::new();
-    for path in tree.paths() {
+    // A kustomization file may be a link (kustomize reads it if it leads to a file in or below
+    // its directory; a render says so otherwise).
+    for path in tree.paths().chain(tree.links().map(|(path, _)| path)) {
         if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path))
             && !in_helm_templates(tree, path)
         {

@@ -373,22 +373,39 @@ impl FileTree {
         self.files.is_empty() && self.links.is_empty()
     }
 
-    /// The direct children of a directory among the files the tree was given: `(name,
-    /// is_dir)`, sorted by name, each once.
+    /// The direct children of a directory among the files and links the tree was given:
+    /// `(name, is_dir)`, sorted by name, each once (a link is a directory when it leads to one).
     #[must_use]
     pub fn list_dir(&self, dir: &str) -> Vec<(String, bool)> {
         let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let child = |path: &str| {
+            let rest = path.strip_prefix(&prefix)?;
+            Some(match rest.find('/') {
+                Some(i) => (rest[..i].to_string(), true),
+                None => (rest.to_string(), false),
+            })
+        };
         let mut out: Vec<(String, bool)> = Vec::new();
         for (path, _) in self.files.range(prefix.clone()..) {
-            let Some(rest) = path.strip_prefix(&prefix) else { break };
-            let (name, is_dir) = match rest.find('/') {
-                Some(i) => (&rest[..i], true),
-                None => (rest, false),
-            };
+            let Some((name, is_dir)) = child(path) else { break };
             match out.last_mut() {
-                Some((last, last_is_dir)) if last == name => *last_is_dir |= is_dir,
-                _ => out.push((name.to_string(), is_dir)),
+                Some((last, last_is_dir)) if *last == name => *last_is_dir |= is_dir,
+                _ => out.push((name, is_dir)),
             }
+        }
+        let mut added = false;
+        for (path, _) in self.links.range(prefix.clone()..) {
+            let Some((name, below)) = child(path) else { break };
+            let is_dir = below || self.is_dir(path);
+            if let Some((_, known_dir)) = out.iter_mut().find(|(n, _)| *n == name) {
+                *known_dir |= is_dir;
+            } else {
+                out.push((name, is_dir));
+                added = true;
+            }
+        }
+        if added {
+            out.sort();
         }
         out
     }
@@ -582,6 +599,14 @@ mod tests {
         assert_eq!(noted, ["app/up", "app/base"]);
         assert_eq!(tree.links().count(), 3);
         assert!(!tree.is_empty());
+        // Listings show links, as directories when they lead to one.
+        tree.insert_link("app/file.yaml", "base/k.yaml").unwrap();
+        assert_eq!(
+            tree.list_dir("app"),
+            [("base", true), ("chain", true), ("file.yaml", false), ("up", true)]
+                .map(|(n, d)| (n.to_string(), d))
+        );
+        assert_eq!(tree.list_dir(""), [("app".to_string(), true), ("shared".to_string(), true)]);
     }
 
     #[test]

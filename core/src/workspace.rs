@@ -358,7 +358,11 @@ fn shapes_structure(tree: &FileTree, path: &str) -> bool {
         || !tree.is_file(path)
 }
 
-fn is_yaml_path(path: &str) -> bool {
+/// Whether `validate` reads the file at `path` whatever references it: YAML files (and
+/// `Kustomization`). A host that reads lazily gives these up front; the engine asks for the
+/// others (generator inputs, ...) when a kustomization references them.
+#[must_use]
+pub fn is_yaml_path(path: &str) -> bool {
     let name = tree::file_name(path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     matches!(extension.as_deref(), Some("yaml" | "yml")) || name == "Kustomization"

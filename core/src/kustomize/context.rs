@@ -205,16 +205,11 @@ impl<'s, 't> Builder<'s, 't> {
         if let Some(Resolved::File(real)) = found {
             return self.restrict(dir, k, entry, &path, real);
         }
-        {
-            return self.fail(
-                Diagnostic::new(
-                    Code::ResourceNotFound,
-                    format!("file '{}' not found", entry.value),
-                )
+        self.fail(
+            Diagnostic::new(Code::ResourceNotFound, format!("file '{}' not found", entry.value))
                 .at(&k.file, entry.span())
                 .with_help(format!("looked for '{path}'")),
-            );
-        }
+        )
     }
 
     /// `real`, the file an entry of `k` leads to, if it lies in or below `dir`; else the load
