@@ -16,7 +16,7 @@
 #
 # KUBECTL names the oracle (default /work/.venv-oracle/bin/kubectl: see TOOLCHAIN.md). Times are
 # whole processes, start-up included: wall time around each process, and its CPU time (user +
-# system) and peak RSS from wait4. On a loaded machine, read CPU time rather than wall time.
+# system) from wait4, peak RSS from GNU time. On a loaded machine, read CPU time, not wall time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -66,8 +66,7 @@ render() {
   cargo build --quiet --release -p baton-cli
   OUT="${OUT:-/tmp/cli-vs-kustomize-$(basename "$tree").tsv}" \
     python3 - "$tree" "$sample" "$runs" "$root/target/release/baton" "$kubectl" <<'PY'
-# Each run is one process, spawned and timed with os.wait4: wall time (perf_counter around the process),
-# CPU time (user + system, microseconds) and peak RSS of exactly that process.
+# Each run is one process: wall time around it, CPU time and peak RSS of that process.
 import os, statistics, sys, time
 
 tree, sample, runs, baton, kubectl = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
@@ -85,16 +84,22 @@ size = sum(os.path.getsize(os.path.join(p, f)) for p, d, fs in os.walk(tree) if 
 print(f"cli-vs-kustomize: {tree} ({size / 2**20:.0f} MB, {len(dirs)} kustomization directories), "
       f"every {step}th, best of {runs} runs", file=sys.stderr)
 
-# posix_spawn (vfork): a forked Python would count its own memory in the child's peak RSS.
+# Peak RSS comes from GNU time, which forks the tool from its own small process: Linux counts
+# the memory a process had before exec in its peak, so a tool forked from Python would show
+# Python's. CPU time (user + system, microseconds) is wait4's for time and the tool together.
 os.chdir(tree)
 quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]
+report = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"cli-vs-kustomize-{os.getpid()}.rss")
 
 def run(argv):
     start = time.perf_counter()
-    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=quiet)
+    spawned = ["/usr/bin/time", "-o", report, "-f", "%M", *argv]
+    pid = os.posix_spawn(spawned[0], spawned, os.environ, file_actions=quiet)
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - start
-    return os.waitstatus_to_exitcode(status), wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    with open(report) as f:
+        rss = int(f.read().split()[-1])
+    return os.waitstatus_to_exitcode(status), wall, usage.ru_utime + usage.ru_stime, rss
 
 def best(argv):
     results = [run(argv) for _ in range(runs)]
