@@ -13,8 +13,10 @@
 #![allow(clippy::doc_markdown)]
 
 mod completions;
+mod preview;
 pub mod promote;
 mod render;
+mod rollout;
 mod status;
 mod validate;
 
@@ -72,6 +74,8 @@ pub enum Command {
     Render(render::Args),
     Status(status::Args),
     Promote(Box<promote::Args>),
+    Rollout(rollout::Args),
+    Preview(preview::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -134,6 +138,8 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Render(args)) => render::run(&args, &context),
         Some(Command::Status(args)) => status::run(&args, &context),
         Some(Command::Promote(args)) => promote::run(&args, &context),
+        Some(Command::Rollout(args)) => rollout::run(&args, &context),
+        Some(Command::Preview(args)) => preview::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;
@@ -183,6 +189,21 @@ mod tests {
         assert_eq!(kind(&["promote", "--to", "production"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(kind(&["status", "--app", "x"]), ErrorKind::UnknownArgument);
         assert_eq!(kind(&["validate", "--write"]), ErrorKind::UnknownArgument);
+        assert_eq!(
+            kind(&["preview", "create", "--app", "web", "--pr", "x"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind(&["preview", "create", "--app", "web", "--pr", "-1"]),
+            ErrorKind::UnknownArgument
+        );
+        assert_eq!(
+            kind(&["preview", "create", "--app", "web"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(kind(&["preview", "gc"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(kind(&["preview", "gc", "--open", "1,x"]), ErrorKind::ValueValidation);
+        assert_eq!(kind(&["preview", "close"]), ErrorKind::InvalidSubcommand);
         assert_eq!(kind(&["--help"]), ErrorKind::DisplayHelp);
     }
 }
