@@ -34,7 +34,7 @@ test("expandAppSets: the seed's list generator gives payment-service-staging and
   assert.deepEqual(seed.applications[0].spec.syncPolicy, { automated: { prune: true, selfHeal: true } });
 });
 
-test('expandAppSets: previews from the host pull requests (labels filter, short SHA)', () => {
+test('expandAppSets: previews from the host pull requests (labels filter)', () => {
   const ws = new Workspace(exampleFiles());
   const { appSets } = ws.expandAppSets({
     pullRequests: [
@@ -46,12 +46,11 @@ test('expandAppSets: previews from the host pull requests (labels filter, short 
   assert.deepEqual(previews.diagnostics, []);
   assert.deepEqual(previews.applications.map((a) => a.metadata.name), ['payment-service-pr-42']);
   const app = previews.applications[0];
-  assert.deepEqual(app.spec.source.kustomize, {
-    images: ['registry.example.com/payment-service:pr-42-ab1cd23'],
-    namespace: 'preview-pr-42',
-  });
+  // The overlay `baton preview create` writes for the pull request (apps/<app>/preview/pr-<n>).
+  assert.equal(app.spec.source.path, 'apps/payment-service/preview/pr-42');
   assert.equal(app.spec.destination.namespace, 'preview-pr-42');
-  assert.deepEqual(app.sources, [{ repoURL: 'https://github.com/example/platform-gitops', path: 'apps/payment-service/staging', status: 'renders' }]);
+  assert.deepEqual(app.metadata.labels, { preview: 'true' });
+  assert.deepEqual(app.sources, [{ repoURL: 'https://github.com/example/platform-gitops', path: 'apps/payment-service/preview/pr-42', status: 'renders' }]);
   // Without pull requests the generator yields nothing, and says why (info, not an error).
   const none = ws.expandAppSets({}).appSets.find((s) => s.name === 'payment-service-previews');
   assert.deepEqual(none.applications, []);
@@ -111,7 +110,7 @@ test('expandAppSets: misuse throws naming the argument', () => {
   assert.throws(() => ws.expandAppSets({ clusters: {} }), /input\.clusters must be an array, got object/);
   assert.throws(() => ws.expandAppSets({ clusters: [{ name: 'a' }] }), /input\.clusters\[0\]\.server is required/);
   assert.throws(() => ws.expandAppSets({ clusters: [{ name: 'a', server: 's', labels: { a: 1 } }] }), /input\.clusters\[0\]\.labels must be an object of strings/);
-  assert.throws(() => ws.expandAppSets({ pullRequests: [{ number: -1, branch: 'b', targetBranch: 'm', headSha: 's' }] }), /input\.pullRequests\[0\]\.number must be a non-negative whole number/);
+  assert.throws(() => ws.expandAppSets({ pullRequests: [{ number: -1, branch: 'b', targetBranch: 'm', headSha: 's' }] }), /input\.pullRequests\[0\]\.number must be a whole number/);
   assert.throws(() => ws.expandAppSets({ pullRequests: [{ number: 1, branch: 'b', targetBranch: 'm' }] }), /input\.pullRequests\[0\]\.headSha is required/);
   assert.throws(() => ws.expandAppSets({ repoURL: 5 }), /input\.repoURL must be a string or null/);
 });

@@ -56,11 +56,12 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
         .as_deref()
         .map(|path| read_list::<PullRequest>(path, "--pulls", "pullRequests"))
         .transpose()?;
-    let repository = context.repository()?;
-    let mut workspace = Workspace::new(repository.tree);
+    let mut repository = context.repository()?;
+    let mut workspace = Workspace::new(std::mem::take(&mut repository.tree));
     let request = ExpandRequest { clusters, pull_requests, repo_url: args.repo_url.clone() };
     let mut expansion = workspace.expand_appsets(&request);
-    disk::report_skipped(repository.skipped, &mut expansion.diagnostics, |_| true);
+    // Generators list directories and files anywhere: every entry left out can change them.
+    disk::report_skipped(repository.left_out(), &mut expansion.diagnostics, |_| true);
     let diagnostics: Vec<baton_core::Diagnostic> = expansion
         .diagnostics
         .iter()

@@ -532,7 +532,7 @@ impl<'a> Expander<'a> {
                 )
             };
             let objects =
-                file_objects(text).map_err(|e| fail(format!("unable to parse file: {e}")))?;
+                file_objects(&text).map_err(|e| fail(format!("unable to parse file: {e}")))?;
             for object in objects {
                 let p = file_params(path, &object, prefix, self.go);
                 let p = self.append_values(values, p).map_err(|e| {

@@ -451,7 +451,7 @@ fn expand_one(repo: &mut Repo, world: &World, file: &Arc<str>, root: &Node) -> A
     }
     if let Some(e) = refusal {
         let at = locate_failure(
-            text,
+            &text,
             &Failure { message: String::new(), at: e.at, inner: e.inner.clone() },
         );
         let message = if e.code == Code::AppSetLimit {
