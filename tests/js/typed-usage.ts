@@ -33,6 +33,7 @@ import type {
   SimulationState,
   RolloutStrategy,
   WorkloadStrategy,
+  WorkloadRollout,
   DeploymentStrategy,
   CollateralChange,
   ResourceRef,
@@ -40,6 +41,16 @@ import type {
   ResourceChangeKind,
   Relation,
   Comparison,
+  ImageUpdateInput,
+  ImageUpdateResult,
+  PolicyResult,
+  PolicyKind,
+  ImageChange,
+  AutomationResult,
+  Commit,
+  FluxAutomation,
+  AutomatedPolicy,
+  MarkerRef,
   PreviewRequest,
   PreviewPlan,
   PreviewAction,
@@ -106,6 +117,13 @@ const pr: PullRequest | null = plan.pullRequest;
 const downgrade: boolean = plan.downgrade && plan.changes.some((c) => c.relation === 'ahead');
 const comparisons: Comparison[] = plan.changes.map((c) => c.comparison);
 const appPath: string | null = plan.appPath;
+// How each changed workload rolls out in the target: the seed's strategy row and the timeline.
+const rollouts: string[] = plan.rollouts.map((r: WorkloadRollout) => {
+  const strategy: DeploymentStrategy = r.strategy;
+  const minutes: string = r.simulation ? r.simulation.minDuration : 'not simulated';
+  return `${r.rolledOutBy} (${r.workload}) ${strategy} ${r.how} ${r.risk} ${r.rollback} ${minutes}: ${r.summary}`;
+});
+void rollouts;
 void [dirs, verdicts, edits.map((e) => e.diff), writes, text, kinds, shown, pr?.branch, plan.renderedDiff, plan.allowed, plan.message, downgrade, comparisons, appPath];
 // @ts-expect-error: `to` is required
 ws.planPromotion({ app: 'web' });
@@ -118,6 +136,9 @@ for (const rollout of simulation.rollouts) {
   const strategy: RolloutStrategy = r.strategy;
   const timeline: string[] = r.states.map((s: SimulationState) =>
     `${s.step ?? '-'} ${s.canaryWeight}/${r.maxWeight} ${s.stableReplicas}+${s.canaryReplicas} ${s.pause ?? ''} ${s.analysis ?? ''} ${s.scaleDownDelay ?? ''}`);
+  // A timeline chart's x axis: each state from startSeconds for holdSeconds (null: until promoted).
+  const spans: [number, number | null][] = r.states.map((s) => [s.startSeconds, s.holdSeconds]);
+  void spans;
   void [r.kind, r.name, strategy, r.replicas, r.trafficRouting, r.minDuration, r.manualPromotions, r.diagnostics.map(describe), timeline];
 }
 void simulation.diagnostics;
@@ -126,6 +147,21 @@ ws.simulateRollout({ name: 'web' });
 // @ts-expect-error strategies are a closed set
 const wrongStrategy: RolloutStrategy = 'rolling';
 void wrongStrategy;
+const tagsInput: ImageUpdateInput = { images: { 'registry.example.com/web': ['1.0.0', '1.1.0'] }, latest: { 'flux-system:web': 'registry.example.com/web:1.1.0' } };
+const update: ImageUpdateResult = ws.imageUpdate(tagsInput);
+const picks: (string | null)[] = update.policies.map((p: PolicyResult) => p.latest);
+const policyKinds: PolicyKind[] = update.policies.map((p) => p.kind);
+const changed: string[] = update.changes.map((c: ImageChange) => `${c.file} ${c.object.kind}/${c.object.name}: ${c.old} → ${c.new} [${c.setter}] @${c.span.start}`);
+const commits: (Commit | null)[] = update.automations.map((a: AutomationResult) => a.commit);
+const message: string | undefined = update.commit?.message;
+void [picks, policyKinds, changed, commits, message, update.renderedDiff, update.overlays, update.collateral, update.edits.map((e) => e.after)];
+// @ts-expect-error tags are lists of strings
+ws.imageUpdate({ images: { 'registry.example.com/web': '1.0.0' } });
+// @ts-expect-error the input is an object
+ws.imageUpdate();
+const automated: FluxAutomation | null = ws.status(tagsInput).apps[0]?.environments[0]?.flux ?? null;
+const followed: string[] = (automated?.policies ?? []).map((p: AutomatedPolicy) => `${p.rule} ${p.latest ?? '-'} ${p.markers.map((m: MarkerRef) => `${m.file}:${m.line}`).join()}`);
+void followed;
 const previewRequest: PreviewRequest = { app: 'web', number: 42, sha: 'ab1cd2e', branch: 'feature/x' };
 const preview: PreviewPlan = ws.planPreview(previewRequest);
 const action: PreviewAction | null = preview.action;

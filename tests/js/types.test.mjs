@@ -125,6 +125,12 @@ function scenarios() {
     {
       files: exampleFiles(),
       dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'],
+      // The seed's Flux automation: a pick and a commit, a policy electing nothing, a pin.
+      imageUpdates: [
+        { images: { 'registry.example.com/payment-service': ['2.0.0', '2.3.0'] } },
+        { images: { 'registry.example.com/payment-service': ['9.0.0'] } },
+        { latest: { 'flux-system:payment-service': 'registry.example.com/payment-service:2.4.0@sha256:abcd' } },
+      ],
       previews: [
         { app: 'payment-service', number: 7, sha: 'c0ffee1', branch: 'feature/x' },
         { app: 'payment-service', number: 42, tag: 'pr-42-77aa9' },
@@ -132,6 +138,14 @@ function scenarios() {
         { app: 'nope', number: 1 },
       ],
       cleanups: [{ open: [7] }, { closed: [42], app: 'payment-service' }, { closed: [9] }],
+    },
+    {
+      // Flux automating a discovered dev environment (no baton.yaml), v1 with values, and a
+      // template that fails (no commit).
+      files: Object.fromEntries(Object.entries(exampleFiles()).filter(([p]) => p !== 'baton.yaml').map(([p, t]) => [p,
+        p.endsWith('image-automation.yaml') ? t.replace('v1beta1\nkind: ImageUpdateAutomation', 'v1\nkind: ImageUpdateAutomation').replace('    push:', '      messageTemplateValues: {env: dev}\n    push:') : t])),
+      dirs: [],
+      imageUpdates: [{ images: { 'flux-system/payment-service': ['2.5.0'] } }],
     },
     {
       // Previews with an Ingress, a maxAge, a stale one and a directory that is none.
@@ -193,13 +207,14 @@ function scenarios() {
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'PreviewStatus', 'PreviewPlan', 'CleanupPlan', 'PreviewFate', 'UnknownEntry'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', 'PreviewRequest', 'PreviewAction', 'CleanupRequest', 'PreviewFateKind', ...results]) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'WorkloadRollout', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'ImageUpdateResult', 'PolicyResult', 'ImageChange', 'ObjectId', 'AutomationResult', 'TemplateValue', 'Commit', 'CommitAuthor', 'FluxAutomation', 'AutomatedPolicy', 'MarkerRef', 'PreviewStatus', 'PreviewPlan', 'CleanupPlan', 'PreviewFate', 'UnknownEntry'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', 'ImageUpdateInput', 'PolicyKind', 'PreviewRequest', 'PreviewAction', 'CleanupRequest', 'PreviewFateKind']) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
       files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void',
       status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]', simulateRollout: 'SimulationResult',
+      imageUpdate: 'ImageUpdateResult',
       planPreview: 'PreviewPlan', planPreviewCleanup: 'CleanupPlan',
     };
     for (const [method, type] of Object.entries(expectedReturns)) {
@@ -207,7 +222,7 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs, requests, simulate = [], previews = [], cleanups = [] } of scenarios()) {
+    for (const { files, dirs, requests, simulate = [], imageUpdates, previews = [], cleanups = [] } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -230,6 +245,10 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
         { app: 'nope', to: 'production' },
       ]) {
         checker.check(ws.planPromotion(request), methods.get('planPromotion'), `planPromotion(${request.app})`);
+      }
+      for (const input of imageUpdates ?? []) {
+        checker.check(ws.imageUpdate(input), methods.get('imageUpdate'), `imageUpdate(${JSON.stringify(input)})`);
+        checker.check(ws.status(input), methods.get('status'), 'status(tags)');
       }
       for (const request of simulate) {
         checker.check(ws.simulateRollout(request), methods.get('simulateRollout'), `simulateRollout(${JSON.stringify(request)})`);
@@ -257,9 +276,17 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     const plan = checker.seen.get('PromotionPlan');
     assert.ok(plan.nonNull.has('pullRequest') && plan.null.has('pullRequest'), `${label}: pullRequest seen both set and null`);
     const state = checker.seen.get('SimulationState');
-    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay']) {
+    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay', 'holdSeconds']) {
       assert.ok(state.nonNull.has(field) && state.null.has(field), `${label}: SimulationState.${field} seen both set and null`);
     }
+    const policy = checker.seen.get('PolicyResult');
+    for (const field of ['latest', 'tag', 'digest']) {
+      assert.ok(policy.nonNull.has(field) && policy.null.has(field), `${label}: PolicyResult.${field} seen both set and null`);
+    }
+    const automation = checker.seen.get('AutomationResult');
+    assert.ok(automation.nonNull.has('commit') && automation.null.has('commit'), `${label}: AutomationResult.commit seen both set and null`);
+    const environment = checker.seen.get('EnvironmentStatus');
+    assert.ok(environment.nonNull.has('flux') && environment.null.has('flux'), `${label}: EnvironmentStatus.flux seen both set and null`);
     const preview = checker.seen.get('PreviewPlan');
     for (const field of ['action', 'path', 'url', 'render', 'branchSlug']) {
       assert.ok(preview.nonNull.has(field) && preview.null.has(field), `${label}: PreviewPlan.${field} seen both set and null`);

@@ -13,9 +13,11 @@
 #![allow(clippy::doc_markdown)]
 
 mod completions;
+mod image_update;
 mod preview;
 pub mod promote;
 mod render;
+mod rollout;
 mod status;
 mod validate;
 
@@ -73,7 +75,9 @@ pub enum Command {
     Render(render::Args),
     Status(status::Args),
     Promote(Box<promote::Args>),
+    Rollout(rollout::Args),
     Preview(preview::Args),
+    ImageUpdate(image_update::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -136,7 +140,9 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Render(args)) => render::run(&args, &context),
         Some(Command::Status(args)) => status::run(&args, &context),
         Some(Command::Promote(args)) => promote::run(&args, &context),
+        Some(Command::Rollout(args)) => rollout::run(&args, &context),
         Some(Command::Preview(args)) => preview::run(&args, &context),
+        Some(Command::ImageUpdate(args)) => image_update::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;
@@ -202,6 +208,11 @@ mod tests {
         assert_eq!(kind(&["preview", "gc", "--open", "1,x"]), ErrorKind::ValueValidation);
         assert!(parse(&["preview", "gc", "--open", ""]).is_ok(), "no pull request is open");
         assert_eq!(kind(&["preview", "close"]), ErrorKind::InvalidSubcommand);
+        assert_eq!(kind(&["image-update"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(
+            kind(&["image-update", "--tags", "t.json", "--force"]),
+            ErrorKind::MissingRequiredArgument
+        );
         assert_eq!(kind(&["--help"]), ErrorKind::DisplayHelp);
     }
 }
