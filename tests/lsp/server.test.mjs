@@ -193,8 +193,9 @@ describe('language server over stdio', () => {
     await c.change(base, baseText.replace('replicas: 2', 'replicas: 3'), 2);
     await c.nextPublication(c.uri(base));
     const [afterBase] = await c.stats();
-    // The base and the two overlays on it; ledger-api and the rest are served from cache.
-    assert.equal(afterBase.renders - beforeBase.renders, 3);
+    // The base, the three overlays on it (dev, staging, production) and the preview of PR 42
+    // (apps/payment-service/preview/pr-42); ledger-api and the rest are served from cache.
+    assert.equal(afterBase.renders - beforeBase.renders, 5);
 
     await c.change(patch, text, 3);
     await c.nextPublication(c.uri(patch));
