@@ -1593,3 +1593,33 @@ fn truncated_and_hostile_application_sets_never_panic() {
     let m = messages(&e);
     assert!(m.iter().any(|m| m.contains("exceeded maximum template depth")), "{m:?}");
 }
+
+/// `baton.yaml`'s `spec.repository.url` says which `repoURL` is this repository: sources
+/// elsewhere are not rendered from this tree, git generators elsewhere are not expanded.
+#[test]
+fn the_repository_url_comes_from_baton_yaml() {
+    let pipeline = "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  repository:\n    url: git@github.com:example/platform-gitops.git\n";
+    let other = SEED.replace(
+        "https://github.com/example/platform-gitops",
+        "https://github.com/example/elsewhere",
+    );
+    let files = with(OVERLAYS, &[("baton.yaml", pipeline), ("argocd/ours.yaml", SEED)]);
+    let mut files: Vec<(&str, &str)> = files;
+    let other_set = other.replace("payment-service-all-envs", "elsewhere");
+    files.push(("argocd/other.yaml", &other_set));
+    let e = expand_tree(&files, &ExpandRequest::default());
+    let statuses: Vec<(&str, SourceStatus)> = e
+        .app_sets
+        .iter()
+        .flat_map(|s| s.applications.iter().map(move |a| (s.name.as_str(), a.sources[0].status)))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("elsewhere", SourceStatus::External),
+            ("elsewhere", SourceStatus::External),
+            ("payment-service-all-envs", SourceStatus::Renders),
+            ("payment-service-all-envs", SourceStatus::Renders)
+        ]
+    );
+}
