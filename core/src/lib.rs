@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod changeset;
+pub mod deploy;
 pub mod diagnostic;
 pub mod diff;
 mod float;

@@ -41,6 +41,14 @@ impl Builder<'_, '_> {
         dir: &str,
         referrer: Option<(&str, Span)>,
     ) -> Built<Arc<Kustomization>> {
+        if self.chain.is_empty()
+            && let Some(k) = self.top.take()
+        {
+            self.report_deprecated(&k);
+            self.refuse_unsupported(&k, &["buildMetadata"]);
+            self.kustomizations.push(k.clone());
+            return Ok(k);
+        }
         let mut found = Vec::new();
         for name in KUSTOMIZATION_FILE_NAMES {
             let path = join_file(dir, name);
@@ -323,7 +331,7 @@ impl Builder<'_, '_> {
         }
         let path = self.resolve(dir, k, entry)?;
         if self.source.is_file(&path) {
-            if !tree::is_within(&path, dir) {
+            if !self.load_anywhere && !tree::is_within(&path, dir) {
                 return self.fail(load_restriction(&k.file, entry, dir));
             }
             let resources = self.read_resources(&path, Some(referrer))?;

@@ -1,0 +1,3 @@
+//! What each cluster really applies (placeholder while the module grows).
+
+pub mod envsubst;
