@@ -1,4 +1,911 @@
-//! What each cluster really applies (placeholder while the module grows).
+//! What each cluster really applies: Flux `Kustomization`s and Argo CD `Application`s,
+//! rendered with their controllers' overrides.
+//!
+//! `kustomize build` of an overlay is not what a cluster applies: the object that tells the
+//! cluster to apply it adds a target namespace, patches, images, components, name affixes,
+//! common metadata and, for Flux, `${VAR}` substitution. This module reads those objects
+//! from the repository ([`objects`]), models which cluster applies which path in which order
+//! ([`deployments`]), and renders a deployment exactly as its controller builds it
+//! ([`render`]: [`flux`] for kustomize-controller, [`argo`] for Argo CD's repo server,
+//! [`varsub`] + [`envsubst`] for Flux's post-build substitution). [`validate`] reports the
+//! `D` diagnostics of every deployment.
+//!
+//! Sources: a Flux `sourceRef` to a `GitRepository` is this repository when it is flux
+//! bootstrap's `flux-system/flux-system` (or has its URL, or no such object is here); any
+//! other source (another URL, an `OCIRepository`, a `Bucket`) is listed as external and not
+//! fetched. An Argo CD source is rendered when its path is a directory here holding a
+//! kustomization (or it sets `kustomize`); Helm charts, other repositories, plain directories
+//! and plugins are listed, not rendered.
+//!
+//! Renders are cached in the workspace's [`crate::repo::Renders`] with every path they
+//! consulted (the object's file, the overlay's files, the ConfigMaps and Secrets read), so an
+//! edit drops exactly the deployments it can change; adding or removing a file drops them all.
+//! Not reproduced (each said so by a diagnostic where it applies): SOPS decryption,
+//! `buildMetadata`, `.sourceignore`, Argo CD's tracking labels and Flux's apply-time
+//! normalization of objects.
 
+pub mod argo;
 pub mod envsubst;
+pub mod flux;
 pub mod objects;
+pub mod varsub;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use self::objects::{Application, FluxKustomization, ObjectCache, Objects};
+use self::varsub::Variable;
+use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::kustomize::kustomization::Str;
+use crate::kustomize::resid::Gvk;
+use crate::kustomize::{Rendered, RenderedResource};
+use crate::repo::Repo;
+use crate::source::ReadSet;
+use crate::yaml::{Body, Node};
+
+/// Which controller applies a deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Controller {
+    /// A Flux `Kustomization` (kustomize-controller).
+    Flux,
+    /// An Argo CD `Application`.
+    Argo,
+}
+
+impl Controller {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Controller::Flux => "flux",
+            Controller::Argo => "argo",
+        }
+    }
+}
+
+/// `renderDeployment`'s request: which object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentRequest {
+    pub controller: Controller,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl DeploymentRequest {
+    /// Reads `flux:namespace/name` or `argo:namespace/name`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (controller, rest) = text
+            .split_once(':')
+            .ok_or_else(|| format!("'{text}' is not flux:NAMESPACE/NAME or argo:NAMESPACE/NAME"))?;
+        let controller = match controller {
+            "flux" => Controller::Flux,
+            "argo" => Controller::Argo,
+            other => return Err(format!("unknown controller '{other}': use flux or argo")),
+        };
+        let (namespace, name) = rest
+            .split_once('/')
+            .filter(|(ns, n)| !ns.is_empty() && !n.is_empty() && !n.contains('/'))
+            .ok_or_else(|| format!("'{rest}' is not NAMESPACE/NAME"))?;
+        Ok(DeploymentRequest { controller, namespace: namespace.into(), name: name.into() })
+    }
+
+    /// `flux:namespace/name`.
+    #[must_use]
+    pub fn id(&self) -> String {
+        format!("{}:{}/{}", self.controller.as_str(), self.namespace, self.name)
+    }
+}
+
+/// Where a deployment's objects go.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Destination {
+    /// Argo CD `destination.server`.
+    pub server: Option<String>,
+    /// Argo CD `destination.name`.
+    pub name: Option<String>,
+    /// Flux `targetNamespace`, Argo CD `destination.namespace`.
+    pub namespace: Option<String>,
+    /// Flux `kubeConfig.secretRef`: `namespace/name` of the remote cluster's kubeconfig.
+    pub kube_config: Option<String>,
+}
+
+/// One source of a deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentSource {
+    /// The path in the source (normalized; `""` is its root).
+    pub path: Option<String>,
+    pub repo_url: Option<String>,
+    pub revision: Option<String>,
+    /// `Kind/namespace/name` of a Flux source, the URL of an Argo CD one.
+    pub reference: String,
+    /// Its files are this repository's.
+    pub local: bool,
+    /// Why it is not rendered, or what was assumed.
+    pub note: Option<String>,
+}
+
+/// How a source is handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SourceState {
+    Local,
+    External,
+    NotRendered,
+    Missing,
+    Invalid,
+}
+
+/// A deployment: a Flux Kustomization or an Argo CD Application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    /// `flux:namespace/name` or `argo:namespace/name`.
+    pub id: String,
+    pub controller: Controller,
+    pub namespace: String,
+    pub name: String,
+    /// The file that defines it, and the span of its name.
+    pub file: String,
+    pub span: Span,
+    /// The cluster that applies it: the `clusters/<name>/` directory it is under (or under a
+    /// deployment of), an Argo CD destination's name or server, or a Flux remote kubeconfig.
+    pub cluster: Option<String>,
+    pub destination: Destination,
+    pub sources: Vec<DeploymentSource>,
+    /// Flux `dependsOn`, as ids.
+    pub depends_on: Vec<String>,
+    pub suspended: bool,
+    /// The override fields it sets (`targetNamespace`, `images`, `postBuild.substitute`, …).
+    pub overrides: Vec<String>,
+}
+
+/// The clusters and the order in which each applies its deployments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cluster {
+    pub name: String,
+    /// Deployment ids, dependencies first.
+    pub deployments: Vec<String>,
+}
+
+/// The result of [`deployments`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployments {
+    pub deployments: Vec<Deployment>,
+    pub clusters: Vec<Cluster>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The result of [`render`]: what the cluster applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentRender {
+    pub deployment: Option<Deployment>,
+    /// The render succeeded (no error diagnostics, and some source was rendered).
+    pub ok: bool,
+    /// Every resource, as kustomize prints them, joined by `---`.
+    pub yaml: String,
+    pub resources: Vec<RenderedResource>,
+    /// The namespaces its namespaced objects land in.
+    pub namespaces: Vec<String>,
+    /// Flux post-build variables, in the order they were loaded (later ones win).
+    pub variables: Vec<Variable>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A deployment as `status` lists it under an environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentRef {
+    pub id: String,
+    pub controller: Controller,
+    pub cluster: Option<String>,
+    pub namespaces: Vec<String>,
+    /// Its render succeeded.
+    pub ok: bool,
+}
+
+/// What the workspace keeps between calls: objects per file, renders with their read sets.
+#[derive(Debug, Clone, Default)]
+pub struct Cache {
+    objects: ObjectCache,
+    renders: BTreeMap<String, (Arc<DeploymentRender>, ReadSet)>,
+}
+
+impl Cache {
+    /// Drops the renders that consulted `path`.
+    pub fn invalidate(&mut self, path: &str) {
+        self.renders.retain(|_, (_, reads)| !reads.touches(path));
+    }
+
+    /// Drops every render (a file was added or removed: objects may have appeared).
+    pub fn clear_renders(&mut self) {
+        self.renders.clear();
+    }
+
+    /// A cache for a changed copy of the tree: objects carry over (they are checked against
+    /// the text they came from), renders do not.
+    #[must_use]
+    pub fn for_copy(&self) -> Cache {
+        Cache { objects: self.objects.clone(), renders: BTreeMap::new() }
+    }
+}
+
+/// Every deployment object of the repository (cached per file).
+pub fn objects(repo: &mut Repo) -> Objects {
+    let mut cache = std::mem::take(&mut repo.deploy_cache().objects);
+    let tree = repo.tree();
+    let objects = objects::read_all(tree, &mut cache, |path| repo.parse(path));
+    repo.deploy_cache().objects = cache;
+    objects
+}
+
+/// Every deployment, the clusters, and the problems of the model (`dependsOn`).
+pub fn deployments(repo: &mut Repo) -> Deployments {
+    let objects = objects(repo);
+    let mut out = Deployments::default();
+    for k in &objects.kustomizations {
+        out.deployments.push(flux_deployment(&objects, k));
+    }
+    for app in &objects.applications {
+        out.deployments.push(argo_deployment(repo, app));
+    }
+    crate::sort::sort_by(&mut out.deployments, |a, b| a.id.cmp(&b.id));
+    inherit_clusters(repo, &objects, &mut out.deployments);
+    out.diagnostics = check_dependencies(&objects, &out.deployments);
+    out.clusters = clusters(&out.deployments);
+    repo.locate(&mut out.diagnostics);
+    out
+}
+
+/// Renders one deployment as its controller applies it.
+pub fn render(repo: &mut Repo, request: &DeploymentRequest) -> DeploymentRender {
+    let objects = objects(repo);
+    (*render_cached(repo, &objects, &request.id())).clone()
+}
+
+/// The `D` diagnostics of every deployment: objects, dependencies, and each render.
+pub fn validate(repo: &mut Repo) -> Vec<Diagnostic> {
+    let objects = objects(repo);
+    let listed = deployments(repo);
+    let mut out = objects.diagnostics.clone();
+    out.extend(listed.diagnostics);
+    for deployment in &listed.deployments {
+        let rendered = render_cached(repo, &objects, &deployment.id);
+        out.extend(rendered.diagnostics.iter().cloned());
+        if rendered.ok {
+            out.extend(unmatched_overrides(&objects, deployment, &rendered));
+        } else if let Some(first) = rendered.diagnostics.iter().find(|d| d.is_error()) {
+            out.push(
+                Diagnostic::new(
+                    Code::DeploymentDoesNotRender,
+                    format!("{} does not render: {}", describe(deployment), first.message),
+                )
+                .at(deployment.file.clone(), deployment.span),
+            );
+        }
+    }
+    repo.locate(&mut out);
+    crate::diagnostic::sort(&mut out);
+    out.dedup();
+    out
+}
+
+/// The deployments that apply the overlay in `dir`: their path is `dir`, or their render read
+/// its kustomization.
+pub fn deploying(repo: &mut Repo, dir: &str) -> Vec<DeploymentRef> {
+    let objects = objects(repo);
+    if objects.kustomizations.is_empty() && objects.applications.is_empty() {
+        return Vec::new();
+    }
+    let listed = deployments(repo);
+    let files: Vec<String> = crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES
+        .iter()
+        .map(|n| crate::kustomize::build::join_file(dir, n))
+        .collect();
+    let mut out = Vec::new();
+    for deployment in &listed.deployments {
+        let at_path = deployment.sources.iter().any(|s| s.local && s.path.as_deref() == Some(dir));
+        let rendered = render_cached(repo, &objects, &deployment.id);
+        let reads = repo.deploy_cache().renders.get(&deployment.id).map(|(_, r)| r.clone());
+        let read_it = reads.is_some_and(|r| files.iter().any(|f| r.files.contains(f)));
+        if at_path || read_it {
+            out.push(DeploymentRef {
+                id: deployment.id.clone(),
+                controller: deployment.controller,
+                cluster: deployment.cluster.clone(),
+                namespaces: rendered.namespaces.clone(),
+                ok: rendered.ok,
+            });
+        }
+    }
+    out
+}
+
+/// Whether the repository holds any deployment object.
+pub fn any(repo: &mut Repo) -> bool {
+    let objects = objects(repo);
+    !objects.kustomizations.is_empty() || !objects.applications.is_empty()
+}
+
+fn describe(d: &Deployment) -> String {
+    match d.controller {
+        Controller::Flux => format!("Flux Kustomization {}/{}", d.namespace, d.name),
+        Controller::Argo => format!("Argo CD Application {}/{}", d.namespace, d.name),
+    }
+}
+
+/// The render of deployment `id`, from the cache or made now.
+fn render_cached(repo: &mut Repo, objects: &Objects, id: &str) -> Arc<DeploymentRender> {
+    if let Some((rendered, _)) = repo.deploy_cache().renders.get(id) {
+        return rendered.clone();
+    }
+    let (mut rendered, reads) = render_now(repo, objects, id);
+    repo.locate(&mut rendered.diagnostics);
+    crate::diagnostic::sort(&mut rendered.diagnostics);
+    rendered.diagnostics.dedup();
+    let bytes = rendered.yaml.len() as u64;
+    repo.meter().spend(1 + bytes / 64);
+    let rendered = Arc::new(rendered);
+    repo.deploy_cache().renders.insert(id.to_string(), (rendered.clone(), reads));
+    rendered
+}
+
+fn render_now(repo: &mut Repo, objects: &Objects, id: &str) -> (DeploymentRender, ReadSet) {
+    let flux =
+        objects.kustomizations.iter().find(|k| format!("flux:{}/{}", k.namespace, k.name) == id);
+    let argo =
+        objects.applications.iter().find(|a| format!("argo:{}/{}", a.namespace, a.name) == id);
+    let mut out = DeploymentRender::default();
+    if let Some(k) = flux {
+        out.deployment = Some(flux_deployment(objects, k));
+        let (rendered, reads) = render_flux(repo, objects, k, &mut out);
+        finish(&mut out, rendered, None);
+        return (out, reads);
+    }
+    if let Some(app) = argo {
+        out.deployment = Some(argo_deployment(repo, app));
+        let (rendered, reads) = render_argo(repo, app, &mut out);
+        finish(&mut out, rendered, app.destination_namespace.as_deref());
+        return (out, reads);
+    }
+    out.diagnostics.push(
+        Diagnostic::new(
+            Code::DeploymentNotFound,
+            format!("no Flux Kustomization or Argo CD Application is {id} in the repository"),
+        )
+        .with_help("list them with `baton status` (deployments per environment) or the deployments operation"),
+    );
+    (out, ReadSet::default())
+}
+
+fn render_flux(
+    repo: &mut Repo,
+    objects: &Objects,
+    k: &FluxKustomization,
+    out: &mut DeploymentRender,
+) -> (Option<Rendered>, ReadSet) {
+    let mut reads = ReadSet::default();
+    reads.files.insert(k.site.file.to_string());
+    if k.suspend {
+        out.diagnostics.push(
+            Diagnostic::new(
+                Code::DeploymentSuspended,
+                format!("Flux Kustomization {}/{} is suspended: its cluster applies nothing new until it is resumed", k.namespace, k.name),
+            )
+            .at(k.site.file.to_string(), k.site.span),
+        );
+    }
+    let (source, state) = flux::source(objects, k);
+    if let Some(reference) = &k.source_ref
+        && let Some(found) = objects.source(&reference.kind, &reference.namespace, &reference.name)
+    {
+        reads.files.insert(found.site.file.to_string());
+    }
+    let at = |origin: Option<&crate::yaml::Origin>| {
+        origin.map_or((k.site.file.to_string(), k.site.span), |o| {
+            (o.file.as_deref().unwrap_or(&k.site.file).to_string(), o.span)
+        })
+    };
+    let (file, span) = at(k.source_ref.as_ref().map(|r| &r.origin));
+    match state {
+        SourceState::Local => {}
+        SourceState::Missing => {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::SourceRefMissing,
+                    format!(
+                        "sourceRef {}: {}",
+                        source.reference,
+                        source.note.clone().unwrap_or_default()
+                    ),
+                )
+                .at(file, span),
+            );
+            return (None, reads);
+        }
+        _ => {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::SourceExternal,
+                    format!(
+                        "sourceRef {}: {}",
+                        source.reference,
+                        source.note.clone().unwrap_or_default()
+                    ),
+                )
+                .at(file, span),
+            );
+            return (None, reads);
+        }
+    }
+    let dir = source.path.clone().unwrap_or_default();
+    let mut diagnostics = Vec::new();
+    let ((rendered, variables), render_reads) =
+        repo.with_source(|source| flux::render(source, k, &dir, &mut diagnostics));
+    reads.extend(&render_reads);
+    out.diagnostics.extend(diagnostics);
+    out.variables = variables;
+    (Some(rendered), reads)
+}
+
+fn render_argo(
+    repo: &mut Repo,
+    app: &Application,
+    out: &mut DeploymentRender,
+) -> (Option<Rendered>, ReadSet) {
+    let mut reads = ReadSet::default();
+    reads.files.insert(app.site.file.to_string());
+    let mut combined: Option<Rendered> = None;
+    if app.sources.is_empty() {
+        out.diagnostics.push(
+            Diagnostic::new(
+                Code::DeploymentObjectInvalid,
+                format!("Argo CD Application {}/{} has no source", app.namespace, app.name),
+            )
+            .at(app.site.file.to_string(), app.site.span),
+        );
+    }
+    for src in &app.sources {
+        let (summary, state) = argo::source(app, src, repo.tree());
+        let code = match state {
+            SourceState::Local => None,
+            SourceState::External => Some(Code::SourceExternal),
+            SourceState::NotRendered => Some(Code::DeploymentNotRendered),
+            SourceState::Missing => Some(Code::DeploymentPathMissing),
+            SourceState::Invalid => Some(Code::ArgoOverrideInvalid),
+        };
+        if let Some(code) = code {
+            let origin = src.path.as_ref().map_or(&src.origin, |p| &p.origin);
+            out.diagnostics.push(
+                Diagnostic::new(
+                    code,
+                    format!("source {}: {}", summary.reference, summary.note.unwrap_or_default()),
+                )
+                .at(app.site.file.to_string(), origin.span),
+            );
+            continue;
+        }
+        let dir = summary.path.unwrap_or_default();
+        let mut diagnostics = Vec::new();
+        let (rendered, render_reads) =
+            repo.with_source(|source| argo::render(source, app, src, &dir, &mut diagnostics));
+        reads.extend(&render_reads);
+        out.diagnostics.extend(diagnostics);
+        combined = Some(match combined {
+            None => rendered,
+            Some(mut all) => {
+                all.ok &= rendered.ok;
+                all.resources.extend(rendered.resources);
+                all.diagnostics.extend(rendered.diagnostics);
+                all
+            }
+        });
+    }
+    (combined, reads)
+}
+
+/// Fills the result from the render (`None`: nothing was rendered).
+fn finish(out: &mut DeploymentRender, rendered: Option<Rendered>, default_namespace: Option<&str>) {
+    let Some(rendered) = rendered else {
+        out.ok = false;
+        return;
+    };
+    out.diagnostics.extend(rendered.diagnostics);
+    out.ok = rendered.ok && !out.diagnostics.iter().any(Diagnostic::is_error);
+    if !out.ok {
+        return;
+    }
+    out.resources = rendered.resources;
+    out.yaml = varsub::join(&out.resources);
+    let mut namespaces: Vec<String> = Vec::new();
+    for r in &out.resources {
+        let ns = match (&r.namespace, default_namespace) {
+            (Some(ns), _) => Some(ns.as_str()),
+            (None, Some(default))
+                if !Gvk::from_api_version(&r.api_version, &r.kind).is_cluster_scoped() =>
+            {
+                Some(default)
+            }
+            _ => None,
+        };
+        if let Some(ns) = ns
+            && !namespaces.iter().any(|n| n == ns)
+        {
+            namespaces.push(ns.to_string());
+        }
+    }
+    crate::sort::sort(&mut namespaces);
+    out.namespaces = namespaces;
+}
+
+/// `ssautil.SetCommonMetadata`: every object gets the labels and annotations (existing keys
+/// overwritten), and is printed again.
+pub(crate) fn set_common_metadata(
+    rendered: &mut Rendered,
+    labels: &[(Str, Str)],
+    annotations: &[(Str, Str)],
+) {
+    for resource in &mut rendered.resources {
+        let mut node = (*resource.node).clone();
+        for (field, pairs) in [("labels", labels), ("annotations", annotations)] {
+            if pairs.is_empty() {
+                continue;
+            }
+            let Some(map) = node.ensure_map(&["metadata", field]) else { continue };
+            for (key, value) in pairs {
+                let value = Node::string(value.value.clone()).with_origin(value.origin.clone());
+                match map.get_mut(&key.value) {
+                    Some(existing) => *existing = value,
+                    None => {
+                        if let Body::Map(entries) = &mut map.body {
+                            let key =
+                                Node::string(key.value.clone()).with_origin(key.origin.clone());
+                            entries.push((key, value));
+                        }
+                    }
+                }
+            }
+        }
+        if let Ok(yaml) = crate::yaml::emit::kustomize_yaml(&node) {
+            resource.images = crate::kustomize::images_of(&node);
+            resource.yaml = yaml;
+            resource.node = Arc::new(node);
+        }
+    }
+    rendered.yaml = varsub::join(&rendered.resources);
+}
+
+fn flux_deployment(objects: &Objects, k: &FluxKustomization) -> Deployment {
+    let (source, _) = flux::source(objects, k);
+    let mut overrides = Vec::new();
+    let mut note = |set: bool, name: &str| {
+        if set {
+            overrides.push(name.to_string());
+        }
+    };
+    note(k.target_namespace.is_some(), "targetNamespace");
+    note(k.name_prefix.is_some(), "namePrefix");
+    note(k.name_suffix.is_some(), "nameSuffix");
+    note(!k.patches.is_empty(), "patches");
+    note(!k.patches_strategic_merge.is_empty(), "patchesStrategicMerge");
+    note(!k.patches_json6902.is_empty(), "patchesJson6902");
+    note(!k.images.is_empty(), "images");
+    note(!k.components.is_empty(), "components");
+    note(k.common_metadata.is_some(), "commonMetadata");
+    if let Some(post) = &k.post_build {
+        note(!post.substitute.is_empty(), "postBuild.substitute");
+        note(!post.substitute_from.is_empty(), "postBuild.substituteFrom");
+    }
+    let kube_config = k.kube_config.as_ref().map(|s| format!("{}/{s}", k.namespace));
+    Deployment {
+        id: format!("flux:{}/{}", k.namespace, k.name),
+        controller: Controller::Flux,
+        namespace: k.namespace.clone(),
+        name: k.name.clone(),
+        file: k.site.file.to_string(),
+        span: k.site.span,
+        cluster: kube_config.clone().or_else(|| cluster_dir(&k.site.file)),
+        destination: Destination {
+            server: None,
+            name: None,
+            namespace: k.target_namespace.as_ref().map(|t| t.value.clone()),
+            kube_config,
+        },
+        sources: vec![source],
+        depends_on: k
+            .depends_on
+            .iter()
+            .map(|d| format!("flux:{}/{}", d.namespace, d.name))
+            .collect(),
+        suspended: k.suspend,
+        overrides,
+    }
+}
+
+fn argo_deployment(repo: &Repo, app: &Application) -> Deployment {
+    let mut overrides = Vec::new();
+    let mut sources = Vec::new();
+    for src in &app.sources {
+        sources.push(argo::source(app, src, repo.tree()).0);
+        if let Some(k) = &src.kustomize {
+            let fields: [(bool, &str); 9] = [
+                (k.name_prefix.is_some(), "namePrefix"),
+                (k.name_suffix.is_some(), "nameSuffix"),
+                (!k.images.is_empty(), "images"),
+                (!k.replicas.is_empty(), "replicas"),
+                (!k.common_labels.is_empty(), "commonLabels"),
+                (!k.common_annotations.is_empty(), "commonAnnotations"),
+                (k.namespace.is_some(), "namespace"),
+                (!k.patches.is_empty(), "patches"),
+                (!k.components.is_empty(), "components"),
+            ];
+            for (set, name) in fields {
+                if set && !overrides.iter().any(|o| o == name) {
+                    overrides.push(name.to_string());
+                }
+            }
+        }
+    }
+    Deployment {
+        id: format!("argo:{}/{}", app.namespace, app.name),
+        controller: Controller::Argo,
+        namespace: app.namespace.clone(),
+        name: app.name.clone(),
+        file: app.site.file.to_string(),
+        span: app.site.span,
+        cluster: app.destination_name.clone().or_else(|| app.server.clone()),
+        destination: Destination {
+            server: app.server.clone(),
+            name: app.destination_name.clone(),
+            namespace: app.destination_namespace.clone(),
+            kube_config: None,
+        },
+        sources,
+        depends_on: Vec::new(),
+        suspended: false,
+        overrides,
+    }
+}
+
+/// `clusters/<name>/…` → `name`.
+fn cluster_dir(file: &str) -> Option<String> {
+    let rest = file.strip_prefix("clusters/")?;
+    let (name, _) = rest.split_once('/')?;
+    Some(name.to_string())
+}
+
+/// A Flux Kustomization outside `clusters/` belongs to the cluster of the deployment whose
+/// render applies its file (repeated for chains, at most once per deployment).
+fn inherit_clusters(repo: &mut Repo, objects: &Objects, deployments: &mut [Deployment]) {
+    for _ in 0..deployments.len() {
+        let mut changed = false;
+        for i in 0..deployments.len() {
+            if deployments[i].cluster.is_some() || deployments[i].controller != Controller::Flux {
+                continue;
+            }
+            let file = deployments[i].file.clone();
+            for j in 0..deployments.len() {
+                let Some(cluster) = deployments[j].cluster.clone() else { continue };
+                if i == j || deployments[j].controller != Controller::Flux {
+                    continue;
+                }
+                render_cached(repo, objects, &deployments[j].id.clone());
+                let applies = repo
+                    .deploy_cache()
+                    .renders
+                    .get(&deployments[j].id)
+                    .is_some_and(|(_, reads)| reads.files.contains(&file));
+                if applies {
+                    deployments[i].cluster = Some(cluster);
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// D016 for a dependency no file defines, D017 for a cycle.
+fn check_dependencies(objects: &Objects, deployments: &[Deployment]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for k in &objects.kustomizations {
+        for dep in &k.depends_on {
+            let id = format!("flux:{}/{}", dep.namespace, dep.name);
+            if !deployments.iter().any(|d| d.id == id) {
+                out.push(
+                    Diagnostic::new(
+                        Code::DependsOnMissing,
+                        format!("dependsOn {}/{}: no Flux Kustomization of the repository has that name; Flux waits for it forever", dep.namespace, dep.name),
+                    )
+                    .at(dep.origin.file.as_deref().unwrap_or(&k.site.file).to_string(), dep.origin.span),
+                );
+            }
+        }
+    }
+    // A cycle: some deployment reaches itself through dependsOn.
+    for start in deployments {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut stack: Vec<&str> = start.depends_on.iter().map(String::as_str).collect();
+        while let Some(id) = stack.pop() {
+            if id == start.id {
+                let k = objects
+                    .kustomizations
+                    .iter()
+                    .find(|k| format!("flux:{}/{}", k.namespace, k.name) == start.id);
+                let origin = k.and_then(|k| k.depends_on.first()).map(|d| d.origin.clone());
+                let mut d = Diagnostic::new(
+                    Code::DependsOnCycle,
+                    format!(
+                        "{} depends on itself through dependsOn; Flux never reconciles it",
+                        describe(start)
+                    ),
+                );
+                d = match origin {
+                    Some(o) => d.at(o.file.as_deref().unwrap_or(&start.file).to_string(), o.span),
+                    None => d.at(start.file.clone(), start.span),
+                };
+                out.push(d);
+                break;
+            }
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            if let Some(next) = deployments.iter().find(|d| d.id == id) {
+                stack.extend(next.depends_on.iter().map(String::as_str));
+            }
+        }
+    }
+    out
+}
+
+/// Clusters by name, each with its deployments in apply order (dependencies first, else by
+/// id; members of a cycle last).
+fn clusters(deployments: &[Deployment]) -> Vec<Cluster> {
+    let mut names: Vec<String> = deployments.iter().filter_map(|d| d.cluster.clone()).collect();
+    crate::sort::sort(&mut names);
+    names.dedup();
+    let mut out = Vec::new();
+    for name in names {
+        let members: Vec<&Deployment> =
+            deployments.iter().filter(|d| d.cluster.as_deref() == Some(name.as_str())).collect();
+        let mut ordered: Vec<String> = Vec::new();
+        while ordered.len() < members.len() {
+            let next = members.iter().find(|d| {
+                !ordered.contains(&d.id)
+                    && d.depends_on
+                        .iter()
+                        .all(|dep| ordered.contains(dep) || !members.iter().any(|m| &m.id == dep))
+            });
+            match next {
+                Some(d) => ordered.push(d.id.clone()),
+                None => {
+                    for d in &members {
+                        if !ordered.contains(&d.id) {
+                            ordered.push(d.id.clone());
+                        }
+                    }
+                }
+            }
+        }
+        out.push(Cluster { name, deployments: ordered });
+    }
+    out
+}
+
+/// D015: an `images` override (Flux, Argo CD) whose image appears in no container of the
+/// render, an Argo CD `replicas` override that names no resource.
+fn unmatched_overrides(
+    objects: &Objects,
+    deployment: &Deployment,
+    rendered: &DeploymentRender,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let names: Vec<&str> = rendered
+        .resources
+        .iter()
+        .flat_map(|r| r.images.iter())
+        .map(|i| image_name(&i.image))
+        .collect();
+    let check_image = |out: &mut Vec<Diagnostic>,
+                       name: &str,
+                       new_name: Option<&str>,
+                       file: &str,
+                       span: Span| {
+        let expected = new_name.unwrap_or(name);
+        if !names.contains(&expected) {
+            out.push(
+                Diagnostic::new(
+                    Code::OverrideMatchesNothing,
+                    format!(
+                        "images: no container of {} runs '{name}'; this override changes nothing",
+                        describe(deployment)
+                    ),
+                )
+                .at(file, span),
+            );
+        }
+    };
+    match deployment.controller {
+        Controller::Flux => {
+            let Some(k) = objects
+                .kustomizations
+                .iter()
+                .find(|k| k.namespace == deployment.namespace && k.name == deployment.name)
+            else {
+                return out;
+            };
+            for image in &k.images {
+                let file = image.origin.file.as_deref().unwrap_or(&k.site.file).to_string();
+                check_image(
+                    &mut out,
+                    &image.name.value,
+                    image.new_name.as_ref().map(|n| n.value.as_str()),
+                    &file,
+                    image.name.span(),
+                );
+            }
+        }
+        Controller::Argo => {
+            let Some(app) = objects
+                .applications
+                .iter()
+                .find(|a| a.namespace == deployment.namespace && a.name == deployment.name)
+            else {
+                return out;
+            };
+            for k in app.sources.iter().filter_map(|s| s.kustomize.as_ref()) {
+                for image in &k.images {
+                    let (key, value) = image.value.split_once('=').unwrap_or(("", &image.value));
+                    let (name, _, _) = split_name(value);
+                    let (name, new_name) =
+                        if key.is_empty() { (name, None) } else { (key, Some(name)) };
+                    check_image(&mut out, name, new_name, &deployment.file, image.span());
+                }
+                for (name, _) in &k.replicas {
+                    let found = rendered
+                        .resources
+                        .iter()
+                        .any(|r| r.original_name == name.value || r.name == name.value);
+                    if !found {
+                        out.push(
+                            Diagnostic::new(
+                                Code::OverrideMatchesNothing,
+                                format!(
+                                    "replicas: no resource of {} is named '{}'",
+                                    describe(deployment),
+                                    name.value
+                                ),
+                            )
+                            .at(deployment.file.clone(), name.span()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The name part of an image reference (without tag or digest).
+fn image_name(image: &str) -> &str {
+    split_name(image).0
+}
+
+fn split_name(image: &str) -> (&str, &str, &str) {
+    let slash = image.find('/').filter(|&i| i > 0).unwrap_or(0);
+    let search = &image[slash..];
+    let cut = search.find(['@', ':']).map_or(image.len(), |i| i + slash);
+    (&image[..cut], "", "")
+}
+
+#[cfg(test)]
+mod tests;

@@ -394,7 +394,11 @@ impl<'f> Reader<'f> {
         ))
     }
 
-    fn spec<'n>(&mut self, root: &'n Node, known: &[&'static str]) -> Vec<(&'static str, &'n Node)> {
+    fn spec<'n>(
+        &mut self,
+        root: &'n Node,
+        known: &[&'static str],
+    ) -> Vec<(&'static str, &'n Node)> {
         let Some(spec) = root.get("spec") else { return Vec::new() };
         self.d
             .fields(spec, "spec", known)
@@ -506,7 +510,9 @@ impl<'f> Reader<'f> {
             namespace: namespace.to_string(),
             origin: node.origin.clone(),
         };
-        for (field, _, value) in self.d.fields(node, "spec.sourceRef", &["kind", "name", "namespace"])? {
+        for (field, _, value) in
+            self.d.fields(node, "spec.sourceRef", &["kind", "name", "namespace"])?
+        {
             let s = self.d.string(value, &format!("spec.sourceRef.{field}"))?.value;
             match field {
                 "kind" => r.kind = s,
@@ -574,7 +580,9 @@ impl<'f> Reader<'f> {
         )?;
         for (field, _, value) in fields {
             match field {
-                "substitute" => p.substitute = self.d.string_map(value, "spec.postBuild.substitute"),
+                "substitute" => {
+                    p.substitute = self.d.string_map(value, "spec.postBuild.substitute")
+                }
                 "substituteFrom" => {
                     p.substitute_from =
                         self.d.list(value, "spec.postBuild.substituteFrom", substitute_ref);
@@ -619,14 +627,8 @@ impl<'f> Reader<'f> {
     fn source(&mut self, root: &Node, kind: &str) -> Option<FluxSource> {
         let before = self.errors();
         let (namespace, name, site) = self.metadata(root, "default")?;
-        let mut s = FluxSource {
-            kind: kind.to_string(),
-            namespace,
-            name,
-            site,
-            url: None,
-            revision: None,
-        };
+        let mut s =
+            FluxSource { kind: kind.to_string(), namespace, name, site, url: None, revision: None };
         for (field, value) in self.spec(root, &["url", "bucketName", "ref"]) {
             match field {
                 "url" | "bucketName" => s.url = self.optional_string(value, field).map(|u| u.value),
@@ -662,7 +664,8 @@ impl<'f> Reader<'f> {
         for (field, value) in self.spec(root, &["project", "destination", "source", "sources"]) {
             match field {
                 "project" => {
-                    app.project = self.d.string(value, "spec.project").map(|s| s.value).unwrap_or_default();
+                    app.project =
+                        self.d.string(value, "spec.project").map(|s| s.value).unwrap_or_default();
                 }
                 "destination" => {
                     let fields = self
@@ -782,7 +785,8 @@ fn optional_string(d: &mut Decoder, node: &Node, field: &str) -> Option<Str> {
 }
 
 fn substitute_ref(d: &mut Decoder, item: &Node) -> Option<SubstituteRef> {
-    let fields = d.fields(item, "spec.postBuild.substituteFrom[]", &["kind", "name", "optional"])?;
+    let fields =
+        d.fields(item, "spec.postBuild.substituteFrom[]", &["kind", "name", "optional"])?;
     let mut r = SubstituteRef {
         kind: String::new(),
         name: String::new(),
@@ -820,7 +824,10 @@ fn replica(d: &mut Decoder, item: &Node) -> Option<(Str, Spanned<ReplicaCount>)>
                 origin,
             ),
             _ => {
-                d.error(value, "spec.source.kustomize.replicas[].count must be an integer or a string");
+                d.error(
+                    value,
+                    "spec.source.kustomize.replicas[].count must be an integer or a string",
+                );
                 return None;
             }
         };
@@ -852,7 +859,10 @@ mod tests {
         assert_eq!((k.namespace.as_str(), k.name.as_str()), ("flux-system", "apps"));
         assert_eq!(k.path.as_ref().unwrap().value, "./apps/staging");
         let source = k.source_ref.as_ref().unwrap();
-        assert_eq!((source.kind.as_str(), source.namespace.as_str()), ("GitRepository", "flux-system"));
+        assert_eq!(
+            (source.kind.as_str(), source.namespace.as_str()),
+            ("GitRepository", "flux-system")
+        );
         assert_eq!(k.target_namespace.as_ref().unwrap().value, "shop");
         assert_eq!(k.images[0].new_tag.as_ref().unwrap().value, "1.2");
         assert_eq!(k.components[0].value, "../comp");

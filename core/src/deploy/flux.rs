@@ -1,0 +1,487 @@
+//! A Flux `Kustomization` rendered as kustomize-controller applies it.
+//!
+//! The controller (kustomize-controller 186fb3b, `internal/controller/kustomization_controller.go`
+//! `reconcile` → `generate` → `build` → `apply`) copies the source, joins `spec.path` to it
+//! with `securejoin`, and has fluxcd/pkg's generator (e2cfd1a `kustomize/kustomize_generator.go`
+//! `GenerateManifest`) write the kustomization it builds: the directory's own
+//! `kustomization.yaml` read into kustomize's `types.Kustomization` (or, when there is none,
+//! one listing every manifest and sub-kustomization below the path, `scanManifests`), then
+//! - `targetNamespace`, `namePrefix`, `nameSuffix` *replace* the file's values;
+//! - `patches` are appended to the file's (`patch` + `target`);
+//! - `components` are appended, each local and relative, missing ones dropped under
+//!   `ignoreMissingComponents`;
+//! - v1beta2 `patchesStrategicMerge` / `patchesJson6902` are appended to the legacy fields;
+//! - `images` merge into an entry of the same name (`newName` if set; `newTag` and `digest`
+//!   together if either is set) or are appended.
+//!
+//! It builds that with `LoadRestrictionsNone` (`SecureBuild`), substitutes variables in each
+//! resource (see [`super::varsub`]), and at apply time sets `commonMetadata` labels and
+//! annotations on every object (`ssautil.SetCommonMetadata`, after substitution, so they are
+//! not substituted). Here the kustomization is assembled as a [`Kustomization`] value and
+//! handed to Baton's renderer in place of the file ([`crate::kustomize::BuildOptions`]), so
+//! the output is what `kustomize build` of the generated file prints; every override keeps
+//! the span of the Flux object that set it, and diagnostics about overrides point there.
+
+use std::sync::Arc;
+
+use super::objects::{FluxKustomization, FluxSource, Objects};
+use super::varsub::{self, Variable};
+use super::{DeploymentSource, SourceState};
+use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::kustomize::build::join_file;
+use crate::kustomize::context::Builder;
+use crate::kustomize::kustomization::{KUSTOMIZATION_FILE_NAMES, Kustomization, Patch, Str};
+use crate::kustomize::{BuildOptions, Rendered};
+use crate::source::Source;
+use crate::tree;
+use crate::yaml::decode::Spanned;
+use crate::yaml::{Node, Origin};
+
+/// Files the source-controller leaves out of every artifact (fluxcd/pkg `sourceignore`
+/// `ExcludeVCS`, `ExcludeCI`, `ExcludeExtra`; the extensions of `ExcludeExt` are not YAML).
+const IGNORED_DIRS: &[&str] = &[".git", ".github", ".circleci"];
+const IGNORED_FILES: &[&str] = &[
+    ".travis.yml",
+    ".gitlab-ci.yml",
+    "appveyor.yml",
+    ".drone.yml",
+    "cloudbuild.yaml",
+    "codeship-services.yml",
+    "codeship-steps.yml",
+    ".goreleaser.yml",
+    ".sops.yaml",
+    ".flux.yaml",
+];
+
+/// What the source reference says about where the files come from.
+pub(crate) fn source(objects: &Objects, k: &FluxKustomization) -> (DeploymentSource, SourceState) {
+    let path = k.path.as_ref().map_or_else(String::new, |p| tree::join_clamped(&p.value));
+    let mut out = DeploymentSource {
+        path: Some(path),
+        repo_url: None,
+        revision: None,
+        reference: String::new(),
+        local: false,
+        note: None,
+    };
+    let Some(reference) = &k.source_ref else {
+        out.note = Some("no spec.sourceRef".into());
+        return (out, SourceState::Missing);
+    };
+    out.reference = format!("{}/{}/{}", reference.kind, reference.namespace, reference.name);
+    if reference.kind != "GitRepository" {
+        out.note = Some(format!(
+            "a {} is an artifact built elsewhere; Baton renders only this repository's files",
+            reference.kind
+        ));
+        return (out, SourceState::External);
+    }
+    let Some(found) = objects.source("GitRepository", &reference.namespace, &reference.name) else {
+        if reference.name == "flux-system" && reference.namespace == "flux-system" {
+            out.local = true;
+            out.note = Some(
+                "the GitRepository flux bootstrap creates (not in the repository): taken to be this repository".into(),
+            );
+            return (out, SourceState::Local);
+        }
+        out.note = Some("no file of the repository defines it".into());
+        return (out, SourceState::Missing);
+    };
+    out.repo_url.clone_from(&found.url);
+    out.revision.clone_from(&found.revision);
+    if is_this_repository(objects, found) {
+        out.local = true;
+        (out, SourceState::Local)
+    } else {
+        out.note = Some(
+            "its URL differs from the flux-system GitRepository's: another repository, not fetched"
+                .into(),
+        );
+        (out, SourceState::External)
+    }
+}
+
+/// Whether a `GitRepository` is the repository Baton holds: the bootstrap's
+/// `flux-system/flux-system`, one with the same URL, or any when the bootstrap's is not here.
+fn is_this_repository(objects: &Objects, source: &FluxSource) -> bool {
+    let Some(own) = objects.source("GitRepository", "flux-system", "flux-system") else {
+        return true;
+    };
+    std::ptr::eq(own, source)
+        || matches!((&own.url, &source.url), (Some(a), Some(b)) if same_url(a, b))
+}
+
+/// URLs compared without a trailing `/` or `.git` and without case in the scheme and host.
+pub(crate) fn same_url(a: &str, b: &str) -> bool {
+    fn norm(u: &str) -> String {
+        let u = u.trim_end_matches('/');
+        let u = u.strip_suffix(".git").unwrap_or(u);
+        u.to_ascii_lowercase()
+    }
+    norm(a) == norm(b)
+}
+
+/// The render of `k`'s path with the controller's overrides, substituted, with common
+/// metadata; `dir` is the joined path. Returns the render and the variables.
+pub(crate) fn render(
+    source: &mut Source,
+    k: &FluxKustomization,
+    dir: &str,
+    out: &mut Vec<Diagnostic>,
+) -> (Rendered, Vec<Variable>) {
+    let failed = (Rendered::default(), Vec::new());
+    source.reads.files.insert(k.site.file.to_string());
+    if let Some(origin) = &k.decryption {
+        out.push(
+            Diagnostic::new(
+                Code::DeploymentUnsupported,
+                "spec.decryption: Flux decrypts SOPS-encrypted files before building; Baton has no keys and renders them encrypted",
+            )
+            .with_severity(crate::Severity::Warning)
+            .at(file(origin, &k.site.file), origin.span),
+        );
+    }
+    if !dir.is_empty() && !source.is_dir(dir) {
+        let (file, span) = k.path.as_ref().map_or((k.site.file.to_string(), k.site.span), |p| {
+            (file(&p.origin, &k.site.file), p.span())
+        });
+        out.push(
+            Diagnostic::new(
+                Code::DeploymentPathMissing,
+                format!(
+                    "kustomization path not found: '{dir}' is not a directory of the repository"
+                ),
+            )
+            .at(file, span),
+        );
+        return failed;
+    }
+    let Some((top, generated)) = generate(source, k, dir, out) else { return failed };
+    let remap = Remap::new(&top, k, generated);
+    let options = BuildOptions { top: Some(Arc::new(top)), load_anywhere: true };
+    let (mut rendered, reads) = crate::kustomize::render_with(source, dir, &options);
+    source.reads.extend(&reads);
+    remap.apply(&mut rendered.diagnostics);
+    if !rendered.ok {
+        return (rendered, Vec::new());
+    }
+    let mut variables = Vec::new();
+    if let Some(post) = &k.post_build {
+        variables = varsub::load_variables(source, k, post, out);
+        let tree = source.tree;
+        varsub::substitute(&mut rendered, &variables, post, &k.site.file, tree, out);
+        if !rendered.ok {
+            return (rendered, variables);
+        }
+    }
+    if let Some(meta) = &k.common_metadata {
+        super::set_common_metadata(&mut rendered, &meta.labels, &meta.annotations);
+    }
+    (rendered, variables)
+}
+
+fn file(origin: &Origin, fallback: &str) -> String {
+    origin.file.as_deref().unwrap_or(fallback).to_string()
+}
+
+/// `GenerateManifest`: the kustomization the controller builds, or `None` (with diagnostics)
+/// when the generator fails.
+fn generate(
+    source: &mut Source,
+    k: &FluxKustomization,
+    dir: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(Kustomization, bool)> {
+    let existing =
+        KUSTOMIZATION_FILE_NAMES.iter().map(|n| join_file(dir, n)).find(|p| source.is_file(p));
+    let mut top = match &existing {
+        Some(path) => {
+            let mut builder = Builder::new(source);
+            let loaded = builder.load_kustomization(dir, None);
+            let problems = std::mem::take(&mut builder.diagnostics);
+            let Ok(loaded) = loaded else {
+                out.extend(problems);
+                return None;
+            };
+            if !has_resources(source, path) {
+                out.push(
+                    Diagnostic::new(
+                        Code::DeploymentUnsupported,
+                        format!("{path} lists no `resources`: Flux then builds it with `buildMetadata: [originAnnotations]` (kustomize's config.kubernetes.io/origin annotations on every object), which Baton does not reproduce"),
+                    )
+                    .at(path.clone(), Span::empty(0))
+                    .with_related(k.site.file.to_string(), Some(k.site.span), "the Flux Kustomization that builds it"),
+                );
+                return None;
+            }
+            (*loaded).clone()
+        }
+        None => scan_manifests(source, k, dir, out),
+    };
+    if let Some(origin) = &k.build_metadata {
+        out.push(
+            Diagnostic::new(
+                Code::DeploymentUnsupported,
+                "spec.buildMetadata: kustomize's build metadata annotations are not reproduced by Baton",
+            )
+            .at(file(origin, &k.site.file), origin.span),
+        );
+        return None;
+    }
+    if let Some(ns) = &k.target_namespace {
+        top.namespace = Some(ns.clone());
+    }
+    if let Some(prefix) = &k.name_prefix {
+        top.name_prefix = Some(prefix.clone());
+    }
+    if let Some(suffix) = &k.name_suffix {
+        top.name_suffix = Some(suffix.clone());
+    }
+    top.patches.extend(k.patches.iter().cloned());
+    for component in &k.components {
+        if !is_local_relative(&component.value) {
+            out.push(
+                Diagnostic::new(
+                    Code::DeploymentDoesNotRender,
+                    format!("component path '{}' must be local and relative", component.value),
+                )
+                .at(file(&component.origin, &k.site.file), component.span()),
+            );
+            return None;
+        }
+        let exists = tree::join(dir, &component.value)
+            .is_ok_and(|p| source.is_file(&p) || source.is_dir(&p));
+        if !exists && k.ignore_missing_components {
+            continue;
+        }
+        top.components.push(component.clone());
+    }
+    for patch in &k.patches_strategic_merge {
+        top.patches_strategic_merge.push(json_str(patch));
+    }
+    for (ops, target) in &k.patches_json6902 {
+        top.patches_json6902.push(Patch { patch: Some(json_str(ops)), ..target.clone() });
+    }
+    merge_images(source, existing.as_deref(), &mut top, k);
+    Some((top, existing.is_none()))
+}
+
+/// Whether the kustomization file lists `resources` (the generator's check is on the file's
+/// own field, before kustomize merges `bases` into it).
+fn has_resources(source: &mut Source, path: &str) -> bool {
+    source.parse(path, None).is_ok_and(|parsed| {
+        parsed.documents.iter().find(|d| !d.is_empty()).is_some_and(|d| {
+            d.root.get("resources").and_then(Node::as_seq).is_some_and(|items| !items.is_empty())
+        })
+    })
+}
+
+/// A value written as the JSON the API server stores (`apiextensionsv1.JSON`), with the span
+/// of the value in the Flux object.
+fn json_str(node: &Node) -> Str {
+    let mut text = String::new();
+    if let Ok(json) = crate::yaml::json::from_node(node) {
+        crate::yaml::json::write_go_json(&json, crate::yaml::json::GoJson::default(), &mut text);
+    }
+    Spanned::new(text, node.origin.clone())
+}
+
+/// The images merge of `GenerateManifest`. Only the file's own `images` entries are merged
+/// into (kustomize appends `imageTags` after the generator ran).
+fn merge_images(
+    source: &mut Source,
+    file: Option<&str>,
+    top: &mut Kustomization,
+    k: &FluxKustomization,
+) {
+    let own = file
+        .and_then(|path| source.parse(path, None).ok())
+        .and_then(|parsed| {
+            parsed
+                .documents
+                .iter()
+                .find(|d| !d.is_empty())
+                .map(|d| d.root.get("images").and_then(Node::as_seq).map_or(0, <[Node]>::len))
+        })
+        .unwrap_or(0)
+        .min(top.images.len());
+    // Appended after the file's `images`, before its `imageTags` (merged in later by kustomize).
+    let mut insert_at = own;
+    for image in &k.images {
+        match top.images[..own].iter().position(|i| i.name.value == image.name.value) {
+            Some(index) => {
+                let entry = &mut top.images[index];
+                if let Some(name) = &image.new_name {
+                    entry.new_name = Some(name.clone());
+                }
+                if image.new_tag.is_some() || image.digest.is_some() {
+                    entry.new_tag.clone_from(&image.new_tag);
+                    entry.digest.clone_from(&image.digest);
+                }
+            }
+            None => {
+                let mut added = image.clone();
+                added.tag_suffix = None;
+                top.images.insert(insert_at, added);
+                insert_at += 1;
+            }
+        }
+    }
+}
+
+/// `IsLocalRelativePath`: not a remote reference and not absolute.
+fn is_local_relative(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    for prefix in
+        ["git::", "gh:", "ssh://", "https://", "http://", "git@", "github.com:", "github.com/"]
+    {
+        if prefix.len() < path.len() && lower.starts_with(prefix) {
+            return false;
+        }
+    }
+    !path.starts_with('/') && !lower.trim_start_matches("file://").starts_with('/')
+}
+
+/// `findOrGenerateKustomization` without a file: every manifest below `dir` (in the order
+/// `filepath.Walk` visits them: names sorted within each directory, depth first) and every
+/// directory holding a kustomization (not descended into).
+fn scan_manifests(
+    source: &mut Source,
+    k: &FluxKustomization,
+    dir: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Kustomization {
+    source.reads.dirs.insert(dir.to_string());
+    let synthetic = join_file(dir, "kustomization.yaml");
+    let origin = k
+        .path
+        .as_ref()
+        .map_or_else(|| Origin::new(&k.site.file, k.site.span), |p| p.origin.clone());
+    let resources = walk_order(source, dir, &origin);
+    let ignore_files: Vec<String> = source
+        .tree
+        .files_under(dir)
+        .filter(|p| tree::file_name(p) == ".sourceignore")
+        .map(str::to_string)
+        .collect();
+    for path in ignore_files {
+        out.push(
+            Diagnostic::new(
+                Code::DeploymentUnsupported,
+                format!("{path}: Baton does not apply .sourceignore files; the files it excludes are rendered"),
+            )
+            .with_severity(crate::Severity::Warning)
+            .in_file(path),
+        );
+    }
+    let mut top = Kustomization { file: synthetic, ..Kustomization::default() };
+    if resources.is_empty() {
+        top.namespace = Some(Spanned::new("_placeholder".into(), origin));
+    } else {
+        top.resources = resources;
+    }
+    top
+}
+
+/// The resources `scanManifests` lists, in `filepath.Walk` order.
+fn walk_order(source: &Source, dir: &str, origin: &Origin) -> Vec<Str> {
+    let mut out = Vec::new();
+    // (directory, index of the next entry to visit)
+    let mut stack: Vec<(String, Vec<(String, bool)>, usize)> =
+        vec![(dir.to_string(), source.tree.list_dir(dir), 0)];
+    while let Some((current, entries, index)) = stack.last_mut() {
+        let Some((name, is_dir)) = entries.get(*index).cloned() else {
+            stack.pop();
+            continue;
+        };
+        *index += 1;
+        let path = if current.is_empty() { name.clone() } else { format!("{current}/{name}") };
+        if is_dir {
+            if IGNORED_DIRS.contains(&name.as_str()) {
+                continue;
+            }
+            if KUSTOMIZATION_FILE_NAMES.iter().any(|n| source.tree.is_file(&join_file(&path, n))) {
+                out.push(entry(dir, &path, origin));
+            } else {
+                let children = source.tree.list_dir(&path);
+                stack.push((path, children, 0));
+            }
+            continue;
+        }
+        let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+        if yaml && !IGNORED_FILES.contains(&name.as_str()) {
+            out.push(entry(dir, &path, origin));
+        }
+    }
+    out
+}
+
+/// A generated `resources` entry: `./` and the path below `dir`.
+fn entry(dir: &str, path: &str, origin: &Origin) -> Str {
+    let relative = if dir.is_empty() { path } else { &path[dir.len() + 1..] };
+    Spanned::new(format!("./{relative}"), origin.clone())
+}
+
+/// Sends diagnostics about the controller's overrides (or about a generated kustomization) to
+/// the Flux object that set them: kustomize reports an entry at its kustomization's file with
+/// the entry's span, and those spans are the Flux object's.
+pub(crate) struct Remap {
+    top_file: String,
+    object_file: String,
+    /// The kustomization was generated: everything reported at it belongs to the object.
+    generated: bool,
+    spans: Vec<Span>,
+}
+
+impl Remap {
+    pub(crate) fn new(top: &Kustomization, k: &FluxKustomization, generated: bool) -> Self {
+        let object_file = k.site.file.to_string();
+        let mut spans = Vec::new();
+        let mut add = |origin: &Origin| {
+            if origin.file.as_deref() == Some(object_file.as_str()) {
+                spans.push(origin.span);
+            }
+        };
+        for s in [&top.namespace, &top.name_prefix, &top.name_suffix].into_iter().flatten() {
+            add(&s.origin);
+        }
+        for p in top.patches.iter().chain(&top.patches_json6902) {
+            add(&p.origin);
+            if let Some(t) = &p.target {
+                add(&t.origin);
+            }
+            if let Some(text) = &p.patch {
+                add(&text.origin);
+            }
+        }
+        for s in top.components.iter().chain(&top.patches_strategic_merge).chain(&top.resources) {
+            add(&s.origin);
+        }
+        for i in &top.images {
+            add(&i.origin);
+            add(&i.name.origin);
+        }
+        Remap::with(top.file.clone(), object_file, generated, spans)
+    }
+
+    pub(crate) fn with(
+        top_file: String,
+        object_file: String,
+        generated: bool,
+        spans: Vec<Span>,
+    ) -> Self {
+        Remap { top_file, object_file, generated, spans }
+    }
+
+    pub(crate) fn apply(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics {
+            if d.file.as_deref() != Some(self.top_file.as_str()) {
+                continue;
+            }
+            if self.generated || d.span.is_some_and(|s| self.spans.contains(&s)) {
+                d.file = Some(self.object_file.clone());
+                d.range = None;
+            }
+        }
+    }
+}
