@@ -815,14 +815,11 @@ fn unmatched_overrides(
         .flat_map(|r| r.images.iter())
         .map(|i| image_name(&i.image))
         .collect();
-    let check_image = |out: &mut Vec<Diagnostic>,
-                       name: &str,
-                       new_name: Option<&str>,
-                       file: &str,
-                       span: Span| {
-        let expected = new_name.unwrap_or(name);
-        if !names.contains(&expected) {
-            out.push(
+    let check_image =
+        |out: &mut Vec<Diagnostic>, name: &str, new_name: Option<&str>, file: &str, span: Span| {
+            let expected = new_name.unwrap_or(name);
+            if !names.contains(&expected) {
+                out.push(
                 Diagnostic::new(
                     Code::OverrideMatchesNothing,
                     format!(
@@ -832,8 +829,8 @@ fn unmatched_overrides(
                 )
                 .at(file, span),
             );
-        }
-    };
+            }
+        };
     match deployment.controller {
         Controller::Flux => {
             let Some(k) = objects
