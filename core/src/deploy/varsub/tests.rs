@@ -145,7 +145,7 @@ kind: ConfigMap
 metadata:
   annotations:
     kustomize.toolkit.fluxcd.io/substitute: disabled
-  name: "off"
+  name: \"off\"
 ---
 apiVersion: v1
 data:
@@ -196,10 +196,13 @@ spec:
 
 #[test]
 fn without_variables_nothing_is_substituted_unless_always() {
-    let files = [("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"), (
-        "apps/sub/cm.yaml",
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${A:=x}\n  b: ${B}\n",
-    )];
+    let files = [
+        ("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        (
+            "apps/sub/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${A:=x}\n  b: ${B}\n",
+        ),
+    ];
     let none = render_with(&files, "  postBuild: {}\n");
     assert!(none.yaml.contains("a: ${A:=x}\n  b: ${B}\n"), "{}", none.yaml);
     let always = render_with(&files, "  postBuild:\n    substituteStrategy: Always\n");
@@ -208,10 +211,13 @@ fn without_variables_nothing_is_substituted_unless_always() {
 
 #[test]
 fn the_disabled_label_also_turns_substitution_off() {
-    let files = [("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"), (
-        "apps/sub/cm.yaml",
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    kustomize.toolkit.fluxcd.io/substitute: disabled\ndata:\n  a: ${A}\n",
-    )];
+    let files = [
+        ("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        (
+            "apps/sub/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    kustomize.toolkit.fluxcd.io/substitute: disabled\ndata:\n  a: ${A}\n",
+        ),
+    ];
     let r = render_with(&files, "  postBuild:\n    substitute:\n      A: x\n");
     assert!(r.ok);
     assert!(r.yaml.contains("a: ${A}"), "{}", r.yaml);
@@ -221,10 +227,19 @@ fn the_disabled_label_also_turns_substitution_off() {
 fn an_invalid_variable_name_fails_the_build() {
     let files = [
         ("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"),
-        ("apps/sub/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${A}\n"),
-        ("clusters/c/vars.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: vars\ndata:\n  my-key: v\n"),
+        (
+            "apps/sub/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${A}\n",
+        ),
+        (
+            "clusters/c/vars.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: vars\ndata:\n  my-key: v\n",
+        ),
     ];
-    let r = render_with(&files, "  postBuild:\n    substituteFrom:\n    - kind: ConfigMap\n      name: vars\n");
+    let r = render_with(
+        &files,
+        "  postBuild:\n    substituteFrom:\n    - kind: ConfigMap\n      name: vars\n",
+    );
     assert!(!r.ok);
     assert!(r.yaml.is_empty());
     let d = r.diagnostics.iter().find(|d| d.code == "D011").unwrap();
@@ -235,7 +250,8 @@ fn an_invalid_variable_name_fails_the_build() {
 #[test]
 fn a_malformed_substitution_is_an_error_at_its_dollar() {
     let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ok\n  b: x ${A-default} y\n";
-    let files = [("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"), ("apps/sub/cm.yaml", cm)];
+    let files =
+        [("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"), ("apps/sub/cm.yaml", cm)];
     let r = render_with(&files, "  postBuild:\n    substitute:\n      A: x\n");
     assert!(!r.ok);
     let d = r.diagnostics.iter().find(|d| d.code == "D009").unwrap();
@@ -249,16 +265,29 @@ fn a_malformed_substitution_is_an_error_at_its_dollar() {
 fn missing_and_optional_sources_of_variables() {
     let files = [
         ("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"),
-        ("apps/sub/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${A:=d}\n"),
+        (
+            "apps/sub/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${A:=d}\n",
+        ),
     ];
     let r = render_with(
         &files,
         "  postBuild:\n    substituteFrom:\n    - kind: ConfigMap\n      name: absent\n    - kind: Secret\n      name: maybe\n      optional: true\n",
     );
     assert!(r.ok, "{:#?}", r.diagnostics);
-    let found: Vec<(&str, crate::Severity)> =
-        r.diagnostics.iter().filter(|d| d.code == "D010").map(|d| (d.file.as_deref().unwrap(), d.severity)).collect();
-    assert_eq!(found, [("clusters/c/sub.yaml", crate::Severity::Warning), ("clusters/c/sub.yaml", crate::Severity::Info)]);
+    let found: Vec<(&str, crate::Severity)> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "D010")
+        .map(|d| (d.file.as_deref().unwrap(), d.severity))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("clusters/c/sub.yaml", crate::Severity::Warning),
+            ("clusters/c/sub.yaml", crate::Severity::Info)
+        ]
+    );
     // No variables were found: Flux does not substitute at all.
     assert!(r.yaml.contains("a: ${A:=d}"), "{}", r.yaml);
 }
@@ -267,13 +296,19 @@ fn missing_and_optional_sources_of_variables() {
 fn sops_secrets_are_unknown_values() {
     let files = [
         ("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"),
-        ("apps/sub/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${A:=d}\n"),
+        (
+            "apps/sub/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${A:=d}\n",
+        ),
         (
             "clusters/c/s.yaml",
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: enc\ndata:\n  A: ENC[AES256_GCM,data:xx]\nsops:\n  version: 3.8.1\n",
         ),
     ];
-    let r = render_with(&files, "  postBuild:\n    substituteFrom:\n    - kind: Secret\n      name: enc\n");
+    let r = render_with(
+        &files,
+        "  postBuild:\n    substituteFrom:\n    - kind: Secret\n      name: enc\n",
+    );
     assert!(r.diagnostics.iter().any(|d| d.code == "D014"), "{:#?}", r.diagnostics);
 }
 
@@ -282,7 +317,10 @@ fn huge_expansions_are_bounded() {
     let refs = "${BIG}".repeat(2000);
     let cm = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: {refs}\n");
     let big = "x".repeat(60_000);
-    let files = [("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"), ("apps/sub/cm.yaml", cm.as_str())];
+    let files = [
+        ("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        ("apps/sub/cm.yaml", cm.as_str()),
+    ];
     let r = render_with(&files, &format!("  postBuild:\n    substitute:\n      BIG: {big}\n"));
     assert!(!r.ok);
     assert!(r.diagnostics.iter().any(|d| d.code == "D012"), "{:#?}", r.diagnostics);
@@ -290,10 +328,13 @@ fn huge_expansions_are_bounded() {
 
 #[test]
 fn common_metadata_comes_after_substitution() {
-    let files = [("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"), (
-        "apps/sub/cm.yaml",
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    team: old\ndata:\n  a: ${A}\n",
-    )];
+    let files = [
+        ("apps/sub/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        (
+            "apps/sub/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    team: old\ndata:\n  a: ${A}\n",
+        ),
+    ];
     let r = render_with(
         &files,
         "  postBuild:\n    substitute:\n      A: x\n  commonMetadata:\n    labels:\n      team: new\n      region: ${A}\n    annotations:\n      owner: \"true\"\n",
