@@ -60,6 +60,9 @@ pub struct EnvironmentStatus {
     pub images: Vec<ImageStatus>,
     /// Each workload's deployment strategy, with the seed's risk and rollback.
     pub workloads: Vec<crate::rollouts::strategy::WorkloadStrategy>,
+    /// The Flux Kustomizations and Argo CD Applications that apply this overlay: cluster,
+    /// namespaces, whether their render succeeds.
+    pub deployments: Vec<crate::deploy::DeploymentRef>,
 }
 
 /// A container whose version differs between an environment and its upstream.
@@ -190,6 +193,9 @@ pub struct Status {
     /// Environment names in promotion order.
     pub environments: Vec<String>,
     pub apps: Vec<AppStatus>,
+    /// The clusters the repository's deployments go to, each with its deployments in the
+    /// order it applies them.
+    pub clusters: Vec<crate::deploy::Cluster>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -198,10 +204,15 @@ pub fn status(repo: &mut Repo) -> Status {
     let pipeline = repo.pipeline();
     let tree = repo.tree();
     let mut diagnostics = pipeline.diagnostics.clone();
+    let index = crate::deploy::Index::new(repo);
     let mut apps = Vec::new();
     for app in &pipeline.apps {
         let mut envs = Vec::new();
         for env in &app.environments {
+            let deployments = index.deploying(&env.path);
+            if deployments.is_empty() && !index.is_empty() {
+                diagnostics.push(not_deployed(repo, &app.name, &env.name, &env.path));
+            }
             let rendered = repo.render(&env.path);
             diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
             envs.push(EnvironmentStatus {
@@ -214,6 +225,7 @@ pub fn status(repo: &mut Repo) -> Status {
                     .flat_map(|r| resource_images(tree, r))
                     .collect(),
                 workloads: crate::rollouts::strategy::workload_strategies(&rendered.resources),
+                deployments,
             });
         }
         let pending = pending(&pipeline, app, &envs);
@@ -233,8 +245,24 @@ pub fn status(repo: &mut Repo) -> Status {
     Status {
         environments: pipeline.environments.iter().map(|e| e.name.clone()).collect(),
         apps,
+        clusters: index.listed.clusters,
         diagnostics,
     }
+}
+
+/// D020: an overlay no deployment applies, at its kustomization file.
+fn not_deployed(repo: &Repo, app: &str, env: &str, dir: &str) -> Diagnostic {
+    let file = crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES
+        .iter()
+        .map(|n| crate::kustomize::build::join_file(dir, n))
+        .find(|p| repo.tree().is_file(p))
+        .unwrap_or_else(|| dir.to_string());
+    Diagnostic::new(
+        crate::diagnostic::Code::OverlayNotDeployed,
+        format!("{app} in {env} ({dir}) is deployed by no Flux Kustomization or Argo CD Application of the repository"),
+    )
+    .in_file(file)
+    .with_help("point a Kustomization's spec.path (or an Application's source.path) at it, or at a kustomization that includes it")
 }
 
 /// Every container image of a render.

@@ -186,6 +186,21 @@ impl Workspace {
         crate::status::status(&mut self.repo())
     }
 
+    /// Every Flux Kustomization and Argo CD Application, and the clusters (see
+    /// [`crate::deploy`]).
+    pub fn deployments(&mut self) -> crate::deploy::Deployments {
+        crate::deploy::deployments(&mut self.repo())
+    }
+
+    /// What a cluster applies for one deployment: its path rendered with the controller's
+    /// overrides (see [`crate::deploy::render`]).
+    pub fn render_deployment(
+        &mut self,
+        request: &crate::deploy::DeploymentRequest,
+    ) -> crate::deploy::DeploymentRender {
+        crate::deploy::render(&mut self.repo(), request)
+    }
+
     /// Plans a promotion (see [`crate::promote`]).
     pub fn plan_promotion(
         &mut self,
@@ -257,6 +272,9 @@ impl Workspace {
                 diagnostics.extend(crate::rollouts::lint_file(&Arc::from(path.as_str()), &parsed));
             }
         }
+        // Deployments (Flux Kustomizations, Argo CD Applications): their renders are cached
+        // with what they read, so after an edit only the deployments it touches render again.
+        diagnostics.extend(crate::deploy::validate(&mut self.repo()));
         if self.renders.meter().exhausted() {
             diagnostics.push(self.renders.meter().exhausted_diagnostic("validate"));
         }

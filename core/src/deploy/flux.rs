@@ -76,7 +76,7 @@ pub(crate) fn source(objects: &Objects, k: &FluxKustomization) -> (DeploymentSou
         ));
         return (out, SourceState::External);
     }
-    let Some(found) = objects.source("GitRepository", &reference.namespace, &reference.name) else {
+    let Some(found) = source_object(objects, k) else {
         if reference.name == "flux-system" && reference.namespace == "flux-system" {
             out.local = true;
             out.note = Some(
@@ -101,10 +101,39 @@ pub(crate) fn source(objects: &Objects, k: &FluxKustomization) -> (DeploymentSou
     }
 }
 
+/// The source object `k` refers to: the one written in the same cluster directory when
+/// several clusters define it (each bootstrap writes its own `flux-system`), else any.
+pub(crate) fn source_object<'o>(
+    objects: &'o Objects,
+    k: &FluxKustomization,
+) -> Option<&'o FluxSource> {
+    let reference = k.source_ref.as_ref()?;
+    let cluster = super::model::cluster_dir(&k.site.file);
+    let matching = objects.sources.iter().filter(|s| {
+        s.kind == reference.kind && s.namespace == reference.namespace && s.name == reference.name
+    });
+    let mut first = None;
+    for s in matching {
+        if super::model::cluster_dir(&s.site.file) == cluster {
+            return Some(s);
+        }
+        first.get_or_insert(s);
+    }
+    first
+}
+
 /// Whether a `GitRepository` is the repository Baton holds: the bootstrap's
 /// `flux-system/flux-system`, one with the same URL, or any when the bootstrap's is not here.
 fn is_this_repository(objects: &Objects, source: &FluxSource) -> bool {
-    let Some(own) = objects.source("GitRepository", "flux-system", "flux-system") else {
+    let own = objects.sources.iter().find(|s| {
+        s.kind == "GitRepository"
+            && s.namespace == "flux-system"
+            && s.name == "flux-system"
+            && super::model::cluster_dir(&s.site.file)
+                == super::model::cluster_dir(&source.site.file)
+    });
+    let Some(own) = own.or_else(|| objects.source("GitRepository", "flux-system", "flux-system"))
+    else {
         return true;
     };
     std::ptr::eq(own, source)

@@ -27,6 +27,7 @@
 pub mod argo;
 pub mod envsubst;
 pub mod flux;
+pub mod model;
 pub mod objects;
 pub mod varsub;
 
@@ -65,20 +66,27 @@ impl Controller {
     }
 }
 
-/// `renderDeployment`'s request: which object.
+/// `renderDeployment`'s request: which object, and for a Flux Kustomization that several
+/// clusters define under the same name, which cluster's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeploymentRequest {
     pub controller: Controller,
     pub namespace: String,
     pub name: String,
+    pub cluster: Option<String>,
 }
 
 impl DeploymentRequest {
-    /// Reads `flux:namespace/name` or `argo:namespace/name`.
+    /// Reads `flux:namespace/name[@cluster]` or `argo:namespace/name`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let (controller, rest) = text
             .split_once(':')
             .ok_or_else(|| format!("'{text}' is not flux:NAMESPACE/NAME or argo:NAMESPACE/NAME"))?;
+        let (rest, cluster) = match rest.split_once('@') {
+            Some((r, c)) if !c.is_empty() => (r, Some(c.to_string())),
+            Some(_) => return Err(format!("'{text}' names no cluster after '@'")),
+            None => (rest, None),
+        };
         let controller = match controller {
             "flux" => Controller::Flux,
             "argo" => Controller::Argo,
@@ -88,13 +96,22 @@ impl DeploymentRequest {
             .split_once('/')
             .filter(|(ns, n)| !ns.is_empty() && !n.is_empty() && !n.contains('/'))
             .ok_or_else(|| format!("'{rest}' is not NAMESPACE/NAME"))?;
-        Ok(DeploymentRequest { controller, namespace: namespace.into(), name: name.into() })
+        Ok(DeploymentRequest {
+            controller,
+            namespace: namespace.into(),
+            name: name.into(),
+            cluster,
+        })
     }
 
-    /// `flux:namespace/name`.
+    /// `flux:namespace/name`, with `@cluster` when the request names one.
     #[must_use]
     pub fn id(&self) -> String {
-        format!("{}:{}/{}", self.controller.as_str(), self.namespace, self.name)
+        let base = format!("{}:{}/{}", self.controller.as_str(), self.namespace, self.name);
+        match &self.cluster {
+            Some(c) => format!("{base}@{c}"),
+            None => base,
+        }
     }
 }
 
@@ -142,7 +159,9 @@ pub(crate) enum SourceState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
-    /// `flux:namespace/name` or `argo:namespace/name`.
+    /// `flux:namespace/name@cluster` (a Flux Kustomization some cluster applies: clusters
+    /// often share names like `flux-system/apps`), `flux:namespace/name` (one no cluster
+    /// applies) or `argo:namespace/name`.
     pub id: String,
     pub controller: Controller,
     pub namespace: String,
@@ -247,17 +266,13 @@ pub fn objects(repo: &mut Repo) -> Objects {
 /// Every deployment, the clusters, and the problems of the model (`dependsOn`).
 pub fn deployments(repo: &mut Repo) -> Deployments {
     let objects = objects(repo);
-    let mut out = Deployments::default();
-    for k in &objects.kustomizations {
-        out.deployments.push(flux_deployment(&objects, k));
-    }
-    for app in &objects.applications {
-        out.deployments.push(argo_deployment(repo, app));
-    }
-    crate::sort::sort_by(&mut out.deployments, |a, b| a.id.cmp(&b.id));
-    inherit_clusters(repo, &objects, &mut out.deployments);
-    out.diagnostics = check_dependencies(&objects, &out.deployments);
-    out.clusters = clusters(&out.deployments);
+    let model = model::build(repo, &objects);
+    let mut out = Deployments {
+        deployments: model.entries.iter().map(|e| e.deployment.clone()).collect(),
+        clusters: Vec::new(),
+        diagnostics: model.diagnostics,
+    };
+    out.clusters = model::clusters(&out.deployments);
     repo.locate(&mut out.diagnostics);
     out
 }
@@ -265,20 +280,54 @@ pub fn deployments(repo: &mut Repo) -> Deployments {
 /// Renders one deployment as its controller applies it.
 pub fn render(repo: &mut Repo, request: &DeploymentRequest) -> DeploymentRender {
     let objects = objects(repo);
-    (*render_cached(repo, &objects, &request.id())).clone()
+    let model = model::build(repo, &objects);
+    let wanted = request.id();
+    let exact = model.entries.iter().find(|e| e.deployment.id == wanted);
+    let candidates: Vec<&model::Entry> = match exact {
+        Some(e) => vec![e],
+        None if request.cluster.is_none() => model
+            .entries
+            .iter()
+            .filter(|e| {
+                e.deployment.controller == request.controller
+                    && e.deployment.namespace == request.namespace
+                    && e.deployment.name == request.name
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    match candidates.as_slice() {
+        [one] => (*model::render(repo, &objects, one)).clone(),
+        [] => not_found(&wanted, "is not in the repository", &[]),
+        many => {
+            let ids: Vec<&str> = many.iter().map(|e| e.deployment.id.as_str()).collect();
+            not_found(&wanted, "is defined for several clusters; name one", &ids)
+        }
+    }
+}
+
+fn not_found(id: &str, why: &str, candidates: &[&str]) -> DeploymentRender {
+    let mut d = Diagnostic::new(Code::DeploymentNotFound, format!("{id} {why}"));
+    d = if candidates.is_empty() {
+        d.with_help("list the deployments with the deployments operation, or `baton status`")
+    } else {
+        d.with_help(format!("one of: {}", candidates.join(", ")))
+    };
+    DeploymentRender { diagnostics: vec![d], ..DeploymentRender::default() }
 }
 
 /// The `D` diagnostics of every deployment: objects, dependencies, and each render.
 pub fn validate(repo: &mut Repo) -> Vec<Diagnostic> {
     let objects = objects(repo);
-    let listed = deployments(repo);
+    let model = model::build(repo, &objects);
     let mut out = objects.diagnostics.clone();
-    out.extend(listed.diagnostics);
-    for deployment in &listed.deployments {
-        let rendered = render_cached(repo, &objects, &deployment.id);
+    out.extend(model.diagnostics.iter().cloned());
+    for entry in &model.entries {
+        let rendered = model::render(repo, &objects, entry);
         out.extend(rendered.diagnostics.iter().cloned());
+        let deployment = &entry.deployment;
         if rendered.ok {
-            out.extend(unmatched_overrides(&objects, deployment, &rendered));
+            out.extend(unmatched_overrides(entry, &rendered));
         } else if let Some(first) = rendered.diagnostics.iter().find(|d| d.is_error()) {
             out.push(
                 Diagnostic::new(
@@ -295,95 +344,79 @@ pub fn validate(repo: &mut Repo) -> Vec<Diagnostic> {
     out
 }
 
-/// The deployments that apply the overlay in `dir`: their path is `dir`, or their render read
-/// its kustomization.
-pub fn deploying(repo: &mut Repo, dir: &str) -> Vec<DeploymentRef> {
-    let objects = objects(repo);
-    if objects.kustomizations.is_empty() && objects.applications.is_empty() {
-        return Vec::new();
-    }
-    let listed = deployments(repo);
-    let files: Vec<String> = crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES
-        .iter()
-        .map(|n| crate::kustomize::build::join_file(dir, n))
-        .collect();
-    let mut out = Vec::new();
-    for deployment in &listed.deployments {
-        let at_path = deployment.sources.iter().any(|s| s.local && s.path.as_deref() == Some(dir));
-        let rendered = render_cached(repo, &objects, &deployment.id);
-        let reads = repo.deploy_cache().renders.get(&deployment.id).map(|(_, r)| r.clone());
-        let read_it = reads.is_some_and(|r| files.iter().any(|f| r.files.contains(f)));
-        if at_path || read_it {
-            out.push(DeploymentRef {
-                id: deployment.id.clone(),
-                controller: deployment.controller,
-                cluster: deployment.cluster.clone(),
-                namespaces: rendered.namespaces.clone(),
-                ok: rendered.ok,
-            });
+/// Every deployment with what its render read, to answer which ones apply an overlay.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub listed: Deployments,
+    entries: Vec<(DeploymentRef, Vec<Option<String>>, ReadSet)>,
+}
+
+impl Index {
+    /// Lists and renders every deployment (renders are cached).
+    pub fn new(repo: &mut Repo) -> Self {
+        let objects = objects(repo);
+        let model = model::build(repo, &objects);
+        let mut entries = Vec::new();
+        for entry in &model.entries {
+            let deployment = &entry.deployment;
+            let rendered = model::render(repo, &objects, entry);
+            let reads = repo.deploy_cache().renders.get(&deployment.id).map(|(_, r)| r.clone());
+            let paths =
+                deployment.sources.iter().filter(|s| s.local).map(|s| s.path.clone()).collect();
+            entries.push((
+                DeploymentRef {
+                    id: deployment.id.clone(),
+                    controller: deployment.controller,
+                    cluster: deployment.cluster.clone(),
+                    namespaces: rendered.namespaces.clone(),
+                    ok: rendered.ok,
+                },
+                paths,
+                reads.unwrap_or_default(),
+            ));
         }
+        let mut listed = Deployments {
+            deployments: model.entries.into_iter().map(|e| e.deployment).collect(),
+            clusters: Vec::new(),
+            diagnostics: model.diagnostics,
+        };
+        listed.clusters = model::clusters(&listed.deployments);
+        Index { listed, entries }
     }
-    out
+
+    /// Whether the repository has any deployment.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The deployments that apply the overlay in `dir`: their path is `dir`, or their render
+    /// read its kustomization.
+    #[must_use]
+    pub fn deploying(&self, dir: &str) -> Vec<DeploymentRef> {
+        let files: Vec<String> = crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES
+            .iter()
+            .map(|n| crate::kustomize::build::join_file(dir, n))
+            .collect();
+        self.entries
+            .iter()
+            .filter(|(_, paths, reads)| {
+                paths.iter().any(|p| p.as_deref() == Some(dir))
+                    || files.iter().any(|f| reads.files.contains(f))
+            })
+            .map(|(r, _, _)| r.clone())
+            .collect()
+    }
 }
 
-/// Whether the repository holds any deployment object.
-pub fn any(repo: &mut Repo) -> bool {
-    let objects = objects(repo);
-    !objects.kustomizations.is_empty() || !objects.applications.is_empty()
-}
-
-fn describe(d: &Deployment) -> String {
+pub(crate) fn describe(d: &Deployment) -> String {
     match d.controller {
         Controller::Flux => format!("Flux Kustomization {}/{}", d.namespace, d.name),
         Controller::Argo => format!("Argo CD Application {}/{}", d.namespace, d.name),
     }
 }
 
-/// The render of deployment `id`, from the cache or made now.
-fn render_cached(repo: &mut Repo, objects: &Objects, id: &str) -> Arc<DeploymentRender> {
-    if let Some((rendered, _)) = repo.deploy_cache().renders.get(id) {
-        return rendered.clone();
-    }
-    let (mut rendered, reads) = render_now(repo, objects, id);
-    repo.locate(&mut rendered.diagnostics);
-    crate::diagnostic::sort(&mut rendered.diagnostics);
-    rendered.diagnostics.dedup();
-    let bytes = rendered.yaml.len() as u64;
-    repo.meter().spend(1 + bytes / 64);
-    let rendered = Arc::new(rendered);
-    repo.deploy_cache().renders.insert(id.to_string(), (rendered.clone(), reads));
-    rendered
-}
-
-fn render_now(repo: &mut Repo, objects: &Objects, id: &str) -> (DeploymentRender, ReadSet) {
-    let flux =
-        objects.kustomizations.iter().find(|k| format!("flux:{}/{}", k.namespace, k.name) == id);
-    let argo =
-        objects.applications.iter().find(|a| format!("argo:{}/{}", a.namespace, a.name) == id);
-    let mut out = DeploymentRender::default();
-    if let Some(k) = flux {
-        out.deployment = Some(flux_deployment(objects, k));
-        let (rendered, reads) = render_flux(repo, objects, k, &mut out);
-        finish(&mut out, rendered, None);
-        return (out, reads);
-    }
-    if let Some(app) = argo {
-        out.deployment = Some(argo_deployment(repo, app));
-        let (rendered, reads) = render_argo(repo, app, &mut out);
-        finish(&mut out, rendered, app.destination_namespace.as_deref());
-        return (out, reads);
-    }
-    out.diagnostics.push(
-        Diagnostic::new(
-            Code::DeploymentNotFound,
-            format!("no Flux Kustomization or Argo CD Application is {id} in the repository"),
-        )
-        .with_help("list them with `baton status` (deployments per environment) or the deployments operation"),
-    );
-    (out, ReadSet::default())
-}
-
-fn render_flux(
+pub(crate) fn render_flux(
     repo: &mut Repo,
     objects: &Objects,
     k: &FluxKustomization,
@@ -401,9 +434,7 @@ fn render_flux(
         );
     }
     let (source, state) = flux::source(objects, k);
-    if let Some(reference) = &k.source_ref
-        && let Some(found) = objects.source(&reference.kind, &reference.namespace, &reference.name)
-    {
+    if let Some(found) = flux::source_object(objects, k) {
         reads.files.insert(found.site.file.to_string());
     }
     let at = |origin: Option<&crate::yaml::Origin>| {
@@ -453,7 +484,7 @@ fn render_flux(
     (Some(rendered), reads)
 }
 
-fn render_argo(
+pub(crate) fn render_argo(
     repo: &mut Repo,
     app: &Application,
     out: &mut DeploymentRender,
@@ -510,7 +541,11 @@ fn render_argo(
 }
 
 /// Fills the result from the render (`None`: nothing was rendered).
-fn finish(out: &mut DeploymentRender, rendered: Option<Rendered>, default_namespace: Option<&str>) {
+pub(crate) fn finish(
+    out: &mut DeploymentRender,
+    rendered: Option<Rendered>,
+    default_namespace: Option<&str>,
+) {
     let Some(rendered) = rendered else {
         out.ok = false;
         return;
@@ -580,7 +615,11 @@ pub(crate) fn set_common_metadata(
     rendered.yaml = varsub::join(&rendered.resources);
 }
 
-fn flux_deployment(objects: &Objects, k: &FluxKustomization) -> Deployment {
+pub(crate) fn flux_deployment(
+    objects: &Objects,
+    k: &FluxKustomization,
+    cluster: Option<&str>,
+) -> Deployment {
     let (source, _) = flux::source(objects, k);
     let mut overrides = Vec::new();
     let mut note = |set: bool, name: &str| {
@@ -602,14 +641,18 @@ fn flux_deployment(objects: &Objects, k: &FluxKustomization) -> Deployment {
         note(!post.substitute_from.is_empty(), "postBuild.substituteFrom");
     }
     let kube_config = k.kube_config.as_ref().map(|s| format!("{}/{s}", k.namespace));
+    let id = match cluster {
+        Some(c) => format!("flux:{}/{}@{c}", k.namespace, k.name),
+        None => format!("flux:{}/{}", k.namespace, k.name),
+    };
     Deployment {
-        id: format!("flux:{}/{}", k.namespace, k.name),
+        id,
         controller: Controller::Flux,
         namespace: k.namespace.clone(),
         name: k.name.clone(),
         file: k.site.file.to_string(),
         span: k.site.span,
-        cluster: kube_config.clone().or_else(|| cluster_dir(&k.site.file)),
+        cluster: kube_config.clone().or_else(|| cluster.map(str::to_string)),
         destination: Destination {
             server: None,
             name: None,
@@ -627,7 +670,7 @@ fn flux_deployment(objects: &Objects, k: &FluxKustomization) -> Deployment {
     }
 }
 
-fn argo_deployment(repo: &Repo, app: &Application) -> Deployment {
+pub(crate) fn argo_deployment(repo: &Repo, app: &Application) -> Deployment {
     let mut overrides = Vec::new();
     let mut sources = Vec::new();
     for src in &app.sources {
@@ -672,142 +715,10 @@ fn argo_deployment(repo: &Repo, app: &Application) -> Deployment {
     }
 }
 
-/// `clusters/<name>/…` → `name`.
-fn cluster_dir(file: &str) -> Option<String> {
-    let rest = file.strip_prefix("clusters/")?;
-    let (name, _) = rest.split_once('/')?;
-    Some(name.to_string())
-}
-
-/// A Flux Kustomization outside `clusters/` belongs to the cluster of the deployment whose
-/// render applies its file (repeated for chains, at most once per deployment).
-fn inherit_clusters(repo: &mut Repo, objects: &Objects, deployments: &mut [Deployment]) {
-    for _ in 0..deployments.len() {
-        let mut changed = false;
-        for i in 0..deployments.len() {
-            if deployments[i].cluster.is_some() || deployments[i].controller != Controller::Flux {
-                continue;
-            }
-            let file = deployments[i].file.clone();
-            for j in 0..deployments.len() {
-                let Some(cluster) = deployments[j].cluster.clone() else { continue };
-                if i == j || deployments[j].controller != Controller::Flux {
-                    continue;
-                }
-                render_cached(repo, objects, &deployments[j].id.clone());
-                let applies = repo
-                    .deploy_cache()
-                    .renders
-                    .get(&deployments[j].id)
-                    .is_some_and(|(_, reads)| reads.files.contains(&file));
-                if applies {
-                    deployments[i].cluster = Some(cluster);
-                    changed = true;
-                    break;
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-}
-
-/// D016 for a dependency no file defines, D017 for a cycle.
-fn check_dependencies(objects: &Objects, deployments: &[Deployment]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for k in &objects.kustomizations {
-        for dep in &k.depends_on {
-            let id = format!("flux:{}/{}", dep.namespace, dep.name);
-            if !deployments.iter().any(|d| d.id == id) {
-                out.push(
-                    Diagnostic::new(
-                        Code::DependsOnMissing,
-                        format!("dependsOn {}/{}: no Flux Kustomization of the repository has that name; Flux waits for it forever", dep.namespace, dep.name),
-                    )
-                    .at(dep.origin.file.as_deref().unwrap_or(&k.site.file).to_string(), dep.origin.span),
-                );
-            }
-        }
-    }
-    // A cycle: some deployment reaches itself through dependsOn.
-    for start in deployments {
-        let mut seen: Vec<&str> = Vec::new();
-        let mut stack: Vec<&str> = start.depends_on.iter().map(String::as_str).collect();
-        while let Some(id) = stack.pop() {
-            if id == start.id {
-                let k = objects
-                    .kustomizations
-                    .iter()
-                    .find(|k| format!("flux:{}/{}", k.namespace, k.name) == start.id);
-                let origin = k.and_then(|k| k.depends_on.first()).map(|d| d.origin.clone());
-                let mut d = Diagnostic::new(
-                    Code::DependsOnCycle,
-                    format!(
-                        "{} depends on itself through dependsOn; Flux never reconciles it",
-                        describe(start)
-                    ),
-                );
-                d = match origin {
-                    Some(o) => d.at(o.file.as_deref().unwrap_or(&start.file).to_string(), o.span),
-                    None => d.at(start.file.clone(), start.span),
-                };
-                out.push(d);
-                break;
-            }
-            if seen.contains(&id) {
-                continue;
-            }
-            seen.push(id);
-            if let Some(next) = deployments.iter().find(|d| d.id == id) {
-                stack.extend(next.depends_on.iter().map(String::as_str));
-            }
-        }
-    }
-    out
-}
-
-/// Clusters by name, each with its deployments in apply order (dependencies first, else by
-/// id; members of a cycle last).
-fn clusters(deployments: &[Deployment]) -> Vec<Cluster> {
-    let mut names: Vec<String> = deployments.iter().filter_map(|d| d.cluster.clone()).collect();
-    crate::sort::sort(&mut names);
-    names.dedup();
-    let mut out = Vec::new();
-    for name in names {
-        let members: Vec<&Deployment> =
-            deployments.iter().filter(|d| d.cluster.as_deref() == Some(name.as_str())).collect();
-        let mut ordered: Vec<String> = Vec::new();
-        while ordered.len() < members.len() {
-            let next = members.iter().find(|d| {
-                !ordered.contains(&d.id)
-                    && d.depends_on
-                        .iter()
-                        .all(|dep| ordered.contains(dep) || !members.iter().any(|m| &m.id == dep))
-            });
-            match next {
-                Some(d) => ordered.push(d.id.clone()),
-                None => {
-                    for d in &members {
-                        if !ordered.contains(&d.id) {
-                            ordered.push(d.id.clone());
-                        }
-                    }
-                }
-            }
-        }
-        out.push(Cluster { name, deployments: ordered });
-    }
-    out
-}
-
 /// D015: an `images` override (Flux, Argo CD) whose image appears in no container of the
 /// render, an Argo CD `replicas` override that names no resource.
-fn unmatched_overrides(
-    objects: &Objects,
-    deployment: &Deployment,
-    rendered: &DeploymentRender,
-) -> Vec<Diagnostic> {
+fn unmatched_overrides(entry: &model::Entry, rendered: &DeploymentRender) -> Vec<Diagnostic> {
+    let deployment = &entry.deployment;
     let mut out = Vec::new();
     let names: Vec<&str> = rendered
         .resources
@@ -833,13 +744,7 @@ fn unmatched_overrides(
         };
     match deployment.controller {
         Controller::Flux => {
-            let Some(k) = objects
-                .kustomizations
-                .iter()
-                .find(|k| k.namespace == deployment.namespace && k.name == deployment.name)
-            else {
-                return out;
-            };
+            let model::Object::Flux(k) = &entry.object else { return out };
             for image in &k.images {
                 let file = image.origin.file.as_deref().unwrap_or(&k.site.file).to_string();
                 check_image(
@@ -852,13 +757,7 @@ fn unmatched_overrides(
             }
         }
         Controller::Argo => {
-            let Some(app) = objects
-                .applications
-                .iter()
-                .find(|a| a.namespace == deployment.namespace && a.name == deployment.name)
-            else {
-                return out;
-            };
+            let model::Object::Argo(app) = &entry.object else { return out };
             for k in app.sources.iter().filter_map(|s| s.kustomize.as_ref()) {
                 for image in &k.images {
                     let (key, value) = image.value.split_once('=').unwrap_or(("", &image.value));

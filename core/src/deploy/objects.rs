@@ -323,8 +323,10 @@ pub fn read_object(file: &Arc<str>, root: &Node, out: &mut FileObjects) {
     }
 }
 
+/// Two objects of one kind, namespace and name (Flux objects: in one cluster directory;
+/// clusters routinely share names such as `flux-system/flux-system`).
 fn report_duplicates(out: &mut Objects) {
-    let mut seen: BTreeMap<(&str, &str, &str), &Site> = BTreeMap::new();
+    let mut seen: BTreeMap<(&str, &str, &str, &str), &Site> = BTreeMap::new();
     let mut found = Vec::new();
     let all = out
         .kustomizations
@@ -333,7 +335,12 @@ fn report_duplicates(out: &mut Objects) {
         .chain(out.sources.iter().map(|o| (o.kind.as_str(), &*o.namespace, &*o.name, &o.site)))
         .chain(out.applications.iter().map(|o| ("Application", &*o.namespace, &*o.name, &o.site)));
     for (kind, namespace, name, site) in all {
-        if let Some(first) = seen.get(&(kind, namespace, name)) {
+        let cluster = if kind == "Application" {
+            ""
+        } else {
+            super::model::cluster_dir(&site.file).unwrap_or_default()
+        };
+        if let Some(first) = seen.get(&(kind, namespace, name, cluster)) {
             found.push(
                 Diagnostic::new(
                     Code::DeploymentDuplicate,
@@ -343,7 +350,7 @@ fn report_duplicates(out: &mut Objects) {
                 .with_related(&*first.file, Some(first.span), "first definition"),
             );
         } else {
-            seen.insert((kind, namespace, name), site);
+            seen.insert((kind, namespace, name, cluster), site);
         }
     }
     out.diagnostics.extend(found);
