@@ -663,7 +663,10 @@ pub(crate) fn flux_deployment(
         depends_on: k
             .depends_on
             .iter()
-            .map(|d| format!("flux:{}/{}", d.namespace, d.name))
+            .map(|d| match cluster {
+                Some(c) => format!("flux:{}/{}@{c}", d.namespace, d.name),
+                None => format!("flux:{}/{}", d.namespace, d.name),
+            })
             .collect(),
         suspended: k.suspend,
         overrides,

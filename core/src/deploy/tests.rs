@@ -95,3 +95,348 @@ fn an_unknown_deployment_is_d003() {
     assert!(!rendered.ok);
     assert_eq!(rendered.diagnostics[0].code, "D003");
 }
+
+/// Two clusters as flux bootstrap lays them out, the seed's app with two environments, and
+/// an infrastructure Kustomization that applies a tenant from another repository.
+fn fleet() -> FileTree {
+    let sync = |cluster: &str| {
+        format!(
+            "apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  ref:
+    branch: main
+  url: ssh://git@github.com/acme/platform-gitops
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/{cluster}
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+"
+        )
+    };
+    let apps = |env: &str, extra: &str| {
+        format!(
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  dependsOn:
+  - name: infrastructure
+  path: ./apps/payment-service/{env}
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  targetNamespace: payments
+{extra}"
+        )
+    };
+    let infra = "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: infrastructure
+  namespace: flux-system
+spec:
+  interval: 1h
+  path: ./infrastructure
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+";
+    let files: Vec<(String, String)> = vec![
+        ("clusters/staging-cluster/flux-system/gotk-sync.yaml".into(), sync("staging-cluster")),
+        ("clusters/staging-cluster/flux-system/kustomization.yaml".into(), "resources:\n- gotk-sync.yaml\n".into()),
+        ("clusters/staging-cluster/apps.yaml".into(), apps("staging", "")),
+        ("clusters/staging-cluster/infrastructure.yaml".into(), infra.into()),
+        ("clusters/production-cluster/flux-system/gotk-sync.yaml".into(), sync("production-cluster")),
+        ("clusters/production-cluster/flux-system/kustomization.yaml".into(), "resources:\n- gotk-sync.yaml\n".into()),
+        (
+            "clusters/production-cluster/apps.yaml".into(),
+            apps("production", "  postBuild:\n    substitute:\n      REGION: eu-west-1\n"),
+        ),
+        ("clusters/production-cluster/infrastructure.yaml".into(), infra.into()),
+        ("infrastructure/kustomization.yaml".into(), "resources:\n- tenant.yaml\n".into()),
+        (
+            "infrastructure/tenant.yaml".into(),
+            "apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: tenant-a
+  namespace: flux-system
+spec:
+  url: https://github.com/acme/tenant-a
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: tenant-a
+  namespace: flux-system
+spec:
+  interval: 5m
+  path: ./deploy
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: tenant-a
+"
+            .into(),
+        ),
+        ("apps/payment-service/base/kustomization.yaml".into(), "resources:\n- deployment.yaml\n".into()),
+        (
+            "apps/payment-service/base/deployment.yaml".into(),
+            "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: payment-service
+spec:
+  template:
+    metadata:
+      labels:
+        region: ${REGION:=local}
+    spec:
+      containers:
+      - name: payment-service
+        image: registry.example.com/payment-service:abc1234
+"
+            .into(),
+        ),
+        ("apps/payment-service/staging/kustomization.yaml".into(), "resources:\n- ../base\n".into()),
+        (
+            "apps/payment-service/production/kustomization.yaml".into(),
+            "resources:\n- ../base\nimages:\n- name: registry.example.com/payment-service\n  newTag: 9f8e7d6\n".into(),
+        ),
+        ("apps/ledger/base/kustomization.yaml".into(), "resources:\n- cm.yaml\n".into()),
+        ("apps/ledger/base/cm.yaml".into(), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ledger\n".into()),
+        ("apps/ledger/staging/kustomization.yaml".into(), "resources:\n- ../base\n".into()),
+    ];
+    let mut tree = FileTree::new();
+    for (path, text) in files {
+        tree.insert(&path, text).unwrap();
+    }
+    tree
+}
+
+#[test]
+fn clusters_are_walked_from_their_bootstrap_kustomization() {
+    let t = fleet();
+    let mut renders = Renders::new();
+    let listed = deployments(&mut Repo::new(&t, &mut renders));
+    let ids: Vec<(&str, Option<&str>)> =
+        listed.deployments.iter().map(|d| (d.id.as_str(), d.cluster.as_deref())).collect();
+    assert_eq!(
+        ids,
+        [
+            ("flux:flux-system/apps@production-cluster", Some("production-cluster")),
+            ("flux:flux-system/apps@staging-cluster", Some("staging-cluster")),
+            ("flux:flux-system/flux-system@production-cluster", Some("production-cluster")),
+            ("flux:flux-system/flux-system@staging-cluster", Some("staging-cluster")),
+            ("flux:flux-system/infrastructure@production-cluster", Some("production-cluster")),
+            ("flux:flux-system/infrastructure@staging-cluster", Some("staging-cluster")),
+            ("flux:flux-system/tenant-a@production-cluster", Some("production-cluster")),
+            ("flux:flux-system/tenant-a@staging-cluster", Some("staging-cluster")),
+        ]
+    );
+    // dependsOn orders the cluster: infrastructure before apps.
+    let staging = listed.clusters.iter().find(|c| c.name == "staging-cluster").unwrap();
+    let position = |id: &str| staging.deployments.iter().position(|d| d == id).unwrap();
+    assert!(
+        position("flux:flux-system/infrastructure@staging-cluster")
+            < position("flux:flux-system/apps@staging-cluster")
+    );
+    assert!(listed.diagnostics.is_empty(), "{:#?}", listed.diagnostics);
+    // The tenant comes from another repository: listed, not rendered.
+    let tenant = listed.deployments.iter().find(|d| d.name == "tenant-a").unwrap();
+    assert!(!tenant.sources[0].local);
+    let mut repo = Repo::new(&t, &mut renders);
+    let r = render(
+        &mut repo,
+        &DeploymentRequest::parse("flux:flux-system/tenant-a@staging-cluster").unwrap(),
+    );
+    assert!(!r.ok);
+    assert_eq!(r.diagnostics[0].code, "D007");
+}
+
+#[test]
+fn a_shared_name_needs_its_cluster() {
+    let t = fleet();
+    let mut renders = Renders::new();
+    let mut repo = Repo::new(&t, &mut renders);
+    let r = render(&mut repo, &DeploymentRequest::parse("flux:flux-system/apps").unwrap());
+    assert!(!r.ok);
+    assert_eq!(r.diagnostics[0].code, "D003");
+    assert!(
+        r.diagnostics[0].help.as_deref().unwrap().contains("flux:flux-system/apps@staging-cluster")
+    );
+    let prod = render(
+        &mut repo,
+        &DeploymentRequest::parse("flux:flux-system/apps@production-cluster").unwrap(),
+    );
+    assert!(prod.ok, "{:#?}", prod.diagnostics);
+    assert!(prod.yaml.contains("namespace: payments"));
+    assert!(prod.yaml.contains("region: eu-west-1"), "{}", prod.yaml);
+    assert!(prod.yaml.contains("payment-service:9f8e7d6"));
+    assert_eq!(prod.namespaces, ["payments"]);
+    let staging = render(
+        &mut repo,
+        &DeploymentRequest::parse("flux:flux-system/apps@staging-cluster").unwrap(),
+    );
+    // No variables in staging: Flux leaves `${REGION:=local}` as written.
+    assert!(staging.yaml.contains("region: ${REGION:=local}"), "{}", staging.yaml);
+}
+
+#[test]
+fn status_shows_who_deploys_each_environment() {
+    let t = fleet();
+    let mut renders = Renders::new();
+    let status = crate::status::status(&mut Repo::new(&t, &mut renders));
+    let payment = status.apps.iter().find(|a| a.name == "payment-service").unwrap();
+    let per_env: Vec<(&str, Vec<(&str, Option<&str>)>)> = payment
+        .environments
+        .iter()
+        .map(|e| {
+            (
+                e.name.as_str(),
+                e.deployments.iter().map(|d| (d.id.as_str(), d.cluster.as_deref())).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        per_env,
+        [
+            ("staging", vec![("flux:flux-system/apps@staging-cluster", Some("staging-cluster"))]),
+            (
+                "production",
+                vec![("flux:flux-system/apps@production-cluster", Some("production-cluster"))]
+            ),
+        ]
+    );
+    assert_eq!(payment.environments[0].deployments[0].namespaces, ["payments"]);
+    let clusters: Vec<&str> = status.clusters.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(clusters, ["production-cluster", "staging-cluster"]);
+    // ledger/staging is deployed by nothing.
+    let d20: Vec<&Diagnostic> = status.diagnostics.iter().filter(|d| d.code == "D020").collect();
+    assert_eq!(d20.len(), 1, "{:#?}", status.diagnostics);
+    assert_eq!(d20[0].file.as_deref(), Some("apps/ledger/staging/kustomization.yaml"));
+}
+
+#[test]
+fn a_repository_without_deployments_has_no_deployment_warnings() {
+    let t = tree(&[
+        ("apps/a/base/kustomization.yaml", "resources: []\nnamespace: x\n"),
+        ("apps/a/dev/kustomization.yaml", "resources:\n- ../base\n"),
+    ]);
+    let mut renders = Renders::new();
+    let status = crate::status::status(&mut Repo::new(&t, &mut renders));
+    assert!(
+        status.diagnostics.iter().all(|d| !d.code.starts_with('D')),
+        "{:#?}",
+        status.diagnostics
+    );
+    assert!(status.clusters.is_empty());
+}
+
+#[test]
+fn validate_reports_the_deployments_problems_where_they_are_written() {
+    let mut t = fleet();
+    // A missing path, a dependency on nothing, a cycle, a missing source, an image override
+    // no container runs.
+    t.insert(
+        "clusters/staging-cluster/broken.yaml",
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: broken
+  namespace: flux-system
+spec:
+  dependsOn:
+  - name: nothing
+  path: ./apps/nowhere
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: loop-a
+  namespace: flux-system
+spec:
+  dependsOn:
+  - name: loop-b
+  path: ./apps/ledger/staging
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  images:
+  - name: postgres
+    newTag: \"16\"
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: loop-b
+  namespace: flux-system
+spec:
+  dependsOn:
+  - name: loop-a
+  path: ./apps/ledger/staging
+  sourceRef:
+    kind: GitRepository
+    name: elsewhere
+",
+    )
+    .unwrap();
+    let mut renders = Renders::new();
+    let found = validate(&mut Repo::new(&t, &mut renders));
+    let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+    for code in ["D004", "D016", "D017", "D006", "D015", "D005"] {
+        assert!(codes.contains(&code), "{code} missing from {found:#?}");
+    }
+    let text = t.text("clusters/staging-cluster/broken.yaml").unwrap();
+    let d4 = found.iter().find(|d| d.code == "D004").unwrap();
+    let at = text.find("./apps/nowhere").unwrap();
+    assert_eq!(d4.span, Some(Span::new(at, at + "./apps/nowhere".len())));
+    assert!(d4.range.is_some(), "diagnostics carry LSP ranges");
+    let d15 = found.iter().find(|d| d.code == "D015").unwrap();
+    assert_eq!(d15.file.as_deref(), Some("clusters/staging-cluster/broken.yaml"));
+}
+
+#[test]
+fn an_edit_renders_again_only_the_deployments_it_touches() {
+    let t = fleet();
+    let mut ws = crate::Workspace::new(t);
+    let first = ws.validate();
+    let before = ws.stats().renders;
+    // The production overlay is read by production's apps only.
+    ws.set_file(
+        "apps/payment-service/production/kustomization.yaml",
+        "resources:\n- ../base\nimages:\n- name: registry.example.com/payment-service\n  newTag: \"1111111\"\n",
+    )
+    .unwrap();
+    let again = ws.validate();
+    assert_eq!(first, again);
+    let rerendered = ws.stats().renders - before;
+    // The overlay itself (validate renders every kustomization), and one deployment.
+    assert_eq!(rerendered, 2, "renders redone");
+    let r = ws.render_deployment(
+        &DeploymentRequest::parse("flux:flux-system/apps@production-cluster").unwrap(),
+    );
+    assert!(r.yaml.contains("payment-service:1111111"));
+}
