@@ -440,3 +440,33 @@ fn an_edit_renders_again_only_the_deployments_it_touches() {
     );
     assert!(r.yaml.contains("payment-service:1111111"));
 }
+
+#[test]
+fn a_promotions_rendered_diff_is_what_the_cluster_applies() {
+    let t = fleet();
+    let mut renders = Renders::new();
+    let request = crate::promote::PromotionRequest {
+        app: "payment-service".into(),
+        to: "production".into(),
+        from: None,
+        context: None,
+    };
+    let plan = crate::promote::plan(&mut Repo::new(&t, &mut renders), &request);
+    assert!(plan.diagnostics.iter().all(|d| !d.is_error()), "{:#?}", plan.diagnostics);
+    // The production cluster's Kustomization sets `targetNamespace: payments` and substitutes
+    // REGION: the diff is of what it applies, not of the overlay alone.
+    assert!(
+        plan.rendered_diff.starts_with("--- a/production/Deployment/payments/payment-service\n"),
+        "{}",
+        plan.rendered_diff
+    );
+    assert!(
+        plan.rendered_diff
+            .contains("-      - image: registry.example.com/payment-service:9f8e7d6\n")
+    );
+    assert!(
+        plan.rendered_diff
+            .contains("+      - image: registry.example.com/payment-service:abc1234\n")
+    );
+    assert!(plan.rendered_diff.contains("         region: eu-west-1\n"), "{}", plan.rendered_diff);
+}
