@@ -325,17 +325,10 @@ pub fn validate(repo: &mut Repo) -> Vec<Diagnostic> {
     for entry in &model.entries {
         let rendered = model::render(repo, &objects, entry);
         out.extend(rendered.diagnostics.iter().cloned());
-        let deployment = &entry.deployment;
+        // A failed render's causes are among its diagnostics, at the files that cause them
+        // (overrides at the deployment's object): no summary is added on top.
         if rendered.ok {
             out.extend(unmatched_overrides(entry, &rendered));
-        } else if let Some(first) = rendered.diagnostics.iter().find(|d| d.is_error()) {
-            out.push(
-                Diagnostic::new(
-                    Code::DeploymentDoesNotRender,
-                    format!("{} does not render: {}", describe(deployment), first.message),
-                )
-                .at(deployment.file.clone(), deployment.span),
-            );
         }
     }
     repo.locate(&mut out);
