@@ -198,7 +198,7 @@ fn edit(
             args.retain(|i| i.name.value != image.name.value);
             args.push(image);
         }
-        top.images = set_images(std::mem::take(&mut top.images), args);
+        top.images = set_images(std::mem::take(&mut top.images), &args);
     }
     if !k.replicas.is_empty() {
         let mut args: Vec<Replica> = Vec::new();
@@ -381,9 +381,9 @@ fn edit(
 
 /// `set image`: entries of the same name are replaced (`*` keeps a field), the others kept,
 /// the list sorted by name.
-fn set_images(existing: Vec<Image>, args: Vec<Image>) -> Vec<Image> {
+fn set_images(existing: Vec<Image>, args: &[Image]) -> Vec<Image> {
     let mut by_name: Vec<Image> = Vec::new();
-    for arg in &args {
+    for arg in args {
         by_name.retain(|i| i.name.value != arg.name.value);
         by_name.push(arg.clone());
     }
@@ -445,7 +445,6 @@ fn split_image(image: &str) -> (&str, &str, &str) {
     let at = search.find('@').map(|i| i + slash);
     let colon = search.find(':').map(|i| i + slash);
     match (colon, at) {
-        (None, None) => (image, "", ""),
         (c, Some(a)) if c.is_none_or(|c| a < c) => (&image[..a], "", &image[a + 1..]),
         (Some(c), Some(a)) => (&image[..c], &image[c + 1..a], &image[a + 1..]),
         (Some(c), None) => (&image[..c], &image[c + 1..], ""),
@@ -496,17 +495,16 @@ fn add_labels(
     }
     let matches =
         |l: &Label| !l.include_selectors && l.include_templates == k.label_include_templates;
-    let index = match top.labels.iter().position(matches) {
-        Some(i) => i,
-        None => {
-            top.labels.push(Label {
-                include_selectors: false,
-                include_templates: k.label_include_templates,
-                origin: k.origin.clone(),
-                ..Label::default()
-            });
-            top.labels.len() - 1
-        }
+    let index = if let Some(i) = top.labels.iter().position(matches) {
+        i
+    } else {
+        top.labels.push(Label {
+            include_selectors: false,
+            include_templates: k.label_include_templates,
+            origin: k.origin.clone(),
+            ..Label::default()
+        });
+        top.labels.len() - 1
     };
     for (key, value) in labels {
         let pairs = &mut top.labels[index].pairs;
@@ -702,7 +700,7 @@ mod tests {
         };
         let out = set_images(
             vec![img("zeta", "1"), img("alpha", "1")],
-            vec![img("zeta", "2"), img("mid", "*")],
+            &[img("zeta", "2"), img("mid", "*")],
         );
         let names: Vec<(&str, Option<&str>)> = out
             .iter()

@@ -120,7 +120,7 @@ pub fn eval(
 ) -> Result<Evaluated, EvalError> {
     let mut out = Evaluated::default();
     let mut text = Vec::new();
-    eval_into(pieces, vars, budget, &mut out.unset, &mut text, 0)?;
+    eval_into(pieces, vars, budget, &mut out.unset, &mut text)?;
     out.text = text;
     Ok(out)
 }
@@ -131,7 +131,6 @@ fn eval_into(
     budget: &mut Budget,
     unset: &mut Vec<(String, Span)>,
     out: &mut Vec<u8>,
-    depth: usize,
 ) -> Result<(), EvalError> {
     for piece in pieces {
         match piece {
@@ -140,7 +139,7 @@ fn eval_into(
                 let mut args = Vec::with_capacity(f.args.len());
                 for arg in &f.args {
                     let mut value = Vec::new();
-                    eval_into(arg, vars, budget, unset, &mut value, depth + 1)?;
+                    eval_into(arg, vars, budget, unset, &mut value)?;
                     args.push(value);
                 }
                 let value = vars.get(&f.param);
@@ -496,11 +495,7 @@ fn scan_chunk(mut pattern: &[u8]) -> (bool, &[u8], &[u8]) {
     let mut i = 0;
     while i < pattern.len() {
         match pattern[i] {
-            b'\\' => {
-                if i + 1 < pattern.len() {
-                    i += 1;
-                }
-            }
+            b'\\' if i + 1 < pattern.len() => i += 1,
             b'[' => in_range = true,
             b']' => in_range = false,
             b'*' if !in_range => break,
@@ -710,7 +705,7 @@ impl<'a> Scanner<'a> {
             return EOF;
         };
         self.done.extend_from_slice(&self.src[self.rest..self.rest + width]);
-        self.offsets.extend((self.rest..self.rest + width).map(|o| o));
+        self.offsets.extend(self.rest..self.rest + width);
         self.rest += width;
         self.width = width;
         r

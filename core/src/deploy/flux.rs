@@ -337,23 +337,21 @@ fn merge_images(
     // Appended after the file's `images`, before its `imageTags` (merged in later by kustomize).
     let mut insert_at = own;
     for image in &k.images {
-        match top.images[..own].iter().position(|i| i.name.value == image.name.value) {
-            Some(index) => {
-                let entry = &mut top.images[index];
-                if let Some(name) = &image.new_name {
-                    entry.new_name = Some(name.clone());
-                }
-                if image.new_tag.is_some() || image.digest.is_some() {
-                    entry.new_tag.clone_from(&image.new_tag);
-                    entry.digest.clone_from(&image.digest);
-                }
+        if let Some(index) = top.images[..own].iter().position(|i| i.name.value == image.name.value)
+        {
+            let entry = &mut top.images[index];
+            if let Some(name) = &image.new_name {
+                entry.new_name = Some(name.clone());
             }
-            None => {
-                let mut added = image.clone();
-                added.tag_suffix = None;
-                top.images.insert(insert_at, added);
-                insert_at += 1;
+            if image.new_tag.is_some() || image.digest.is_some() {
+                entry.new_tag.clone_from(&image.new_tag);
+                entry.digest.clone_from(&image.digest);
             }
+        } else {
+            let mut added = image.clone();
+            added.tag_suffix = None;
+            top.images.insert(insert_at, added);
+            insert_at += 1;
         }
     }
 }
@@ -412,12 +410,14 @@ fn scan_manifests(
     top
 }
 
+/// A directory being walked: its path, its entries, the next one to visit.
+type Visit = (String, Vec<(String, bool)>, usize);
+
 /// The resources `scanManifests` lists, in `filepath.Walk` order.
 fn walk_order(source: &Source, dir: &str, origin: &Origin) -> Vec<Str> {
     let mut out = Vec::new();
     // (directory, index of the next entry to visit)
-    let mut stack: Vec<(String, Vec<(String, bool)>, usize)> =
-        vec![(dir.to_string(), source.tree.list_dir(dir), 0)];
+    let mut stack: Vec<Visit> = vec![(dir.to_string(), source.tree.list_dir(dir), 0)];
     while let Some((current, entries, index)) = stack.last_mut() {
         let Some((name, is_dir)) = entries.get(*index).cloned() else {
             stack.pop();
@@ -437,7 +437,7 @@ fn walk_order(source: &Source, dir: &str, origin: &Origin) -> Vec<Str> {
             }
             continue;
         }
-        let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+        let yaml = super::varsub::is_yaml_name(&name);
         if yaml && !IGNORED_FILES.contains(&name.as_str()) {
             out.push(entry(dir, &path, origin));
         }

@@ -18,7 +18,7 @@
 //! and plugins are listed, not rendered.
 //!
 //! Renders are cached in the workspace's [`crate::repo::Renders`] with every path they
-//! consulted (the object's file, the overlay's files, the ConfigMaps and Secrets read), so an
+//! consulted (the object's file, the overlay's files, the `ConfigMaps` and `Secrets` read), so an
 //! edit drops exactly the deployments it can change; adding or removing a file drops them all.
 //! Not reproduced (each said so by a diagnostic where it applies): SOPS decryption,
 //! `buildMetadata`, `.sourceignore`, Argo CD's tracking labels and Flux's apply-time

@@ -32,8 +32,8 @@ pub const MAX_PER_CLUSTER: usize = 2000;
 /// The object a deployment renders from.
 #[derive(Debug, Clone)]
 pub enum Object {
-    Flux(FluxKustomization),
-    Argo(Application),
+    Flux(Box<FluxKustomization>),
+    Argo(Box<Application>),
 }
 
 /// One deployment, its object and what reading the object consulted.
@@ -78,14 +78,14 @@ pub fn build(repo: &mut Repo, objects: &Objects) -> Model {
         }
         model.entries.push(Entry {
             deployment: flux_deployment(objects, k, None),
-            object: Object::Flux(k.clone()),
+            object: Object::Flux(Box::new(k.clone())),
             object_reads: file_reads(&k.site.file),
         });
     }
     for app in &objects.applications {
         model.entries.push(Entry {
             deployment: argo_deployment(repo, app),
-            object: Object::Argo(app.clone()),
+            object: Object::Argo(Box::new(app.clone())),
             object_reads: file_reads(&app.site.file),
         });
     }
@@ -144,7 +144,7 @@ fn walk(
         reached.push((k.site.file.to_string(), k.namespace.clone(), k.name.clone()));
         let entry = Entry {
             deployment: flux_deployment(objects, &k, Some(cluster)),
-            object: Object::Flux(k),
+            object: Object::Flux(Box::new(k)),
             object_reads,
         };
         let rendered = render(repo, objects, &entry);

@@ -130,7 +130,8 @@ pub struct FluxSource {
     pub revision: Option<String>,
 }
 
-/// `spec.source.kustomize` of an Argo CD Application.
+/// `spec.source.kustomize` of an Argo CD Application (its flags are the API's booleans).
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArgoKustomize {
     pub name_prefix: Option<Str>,
@@ -420,6 +421,26 @@ impl<'f> Reader<'f> {
     }
 
     fn kustomization(&mut self, root: &Node, api_version: &str) -> Option<FluxKustomization> {
+        const FIELDS: &[&str] = &[
+            "path",
+            "sourceRef",
+            "targetNamespace",
+            "namePrefix",
+            "nameSuffix",
+            "patches",
+            "patchesStrategicMerge",
+            "patchesJson6902",
+            "images",
+            "components",
+            "ignoreMissingComponents",
+            "commonMetadata",
+            "postBuild",
+            "dependsOn",
+            "kubeConfig",
+            "suspend",
+            "decryption",
+            "buildMetadata",
+        ];
         let before = self.errors();
         let (namespace, name, site) = self.metadata(root, "default")?;
         let v1beta2 = api_version.ends_with("/v1beta2");
@@ -447,26 +468,6 @@ impl<'f> Reader<'f> {
             decryption: None,
             build_metadata: None,
         };
-        const FIELDS: &[&str] = &[
-            "path",
-            "sourceRef",
-            "targetNamespace",
-            "namePrefix",
-            "nameSuffix",
-            "patches",
-            "patchesStrategicMerge",
-            "patchesJson6902",
-            "images",
-            "components",
-            "ignoreMissingComponents",
-            "commonMetadata",
-            "postBuild",
-            "dependsOn",
-            "kubeConfig",
-            "suspend",
-            "decryption",
-            "buildMetadata",
-        ];
         for (field, value) in self.spec(root, FIELDS) {
             let path = format!("spec.{field}");
             match field {
@@ -588,7 +589,7 @@ impl<'f> Reader<'f> {
         for (field, _, value) in fields {
             match field {
                 "substitute" => {
-                    p.substitute = self.d.string_map(value, "spec.postBuild.substitute")
+                    p.substitute = self.d.string_map(value, "spec.postBuild.substitute");
                 }
                 "substituteFrom" => {
                     p.substitute_from =
@@ -934,7 +935,7 @@ mod tests {
         tree.insert("c.yaml", "x: 1\n").unwrap();
         let mut cache = ObjectCache::default();
         let mut parses = 0;
-        let mut parse_with = |tree: &FileTree, parses: &mut usize, path: &str| {
+        let parse_with = |tree: &FileTree, parses: &mut usize, path: &str| {
             *parses += 1;
             Some(Arc::new(parse(&Arc::from(path), tree.text(path)?, &Limits::default())))
         };

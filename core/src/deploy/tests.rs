@@ -301,13 +301,16 @@ fn a_shared_name_needs_its_cluster() {
     assert!(staging.yaml.contains("region: ${REGION:=local}"), "{}", staging.yaml);
 }
 
+/// An environment and its deployments' ids and clusters.
+type Row<'a> = (&'a str, Vec<(&'a str, Option<&'a str>)>);
+
 #[test]
 fn status_shows_who_deploys_each_environment() {
     let t = fleet();
     let mut renders = Renders::new();
     let status = crate::status::status(&mut Repo::new(&t, &mut renders));
     let payment = status.apps.iter().find(|a| a.name == "payment-service").unwrap();
-    let per_env: Vec<(&str, Vec<(&str, Option<&str>)>)> = payment
+    let per_env: Vec<Row> = payment
         .environments
         .iter()
         .map(|e| {

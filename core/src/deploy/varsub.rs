@@ -5,7 +5,7 @@
 //!
 //! For each resource of the build, in order: skip it when its label or annotation
 //! `kustomize.toolkit.fluxcd.io/substitute` is `disabled`; collect the variables
-//! (`substituteFrom` ConfigMaps and Secrets in order, then `substitute`, line breaks removed);
+//! (`substituteFrom` `ConfigMaps` and `Secrets` in order, then `substitute`, line breaks removed);
 //! when there are any (or `substituteStrategy: Always`), check every name against
 //! `^[_[:alpha:]][_[:alpha:][:digit:]]*$`, run envsubst over the resource's YAML as kustomize
 //! prints it (`res.AsYAML()`), read the result back with `sigs.k8s.io/yaml.YAMLToJSON`
@@ -14,7 +14,7 @@
 //! so integers beyond 2^53 lose precision exactly as in the cluster. The resource is printed
 //! again as kustomize prints (`m.AsYaml()`).
 //!
-//! The ConfigMaps and Secrets are the cluster's in Flux; here they are the repository's own
+//! The `ConfigMaps` and `Secrets` are the cluster's in Flux; here they are the repository's own
 //! YAML files (`v1` objects of that name in the Kustomization's namespace, or without one).
 
 use std::sync::Arc;
@@ -137,7 +137,7 @@ enum Data {
     Unknown(&'static str),
 }
 
-/// The `data` of the ConfigMap or Secret `namespace/name` among the repository's files.
+/// The `data` of the `ConfigMap` or `Secret` `namespace/name` among the repository's files.
 fn find_data(
     source: &mut Source,
     kind: &str,
@@ -149,7 +149,7 @@ fn find_data(
         .iter()
         .filter(|(path, content)| {
             matches!(content, Content::Text(text) if text.contains(kind) && text.contains(name))
-                && (path.ends_with(".yaml") || path.ends_with(".yml"))
+                && is_yaml_name(path)
         })
         .map(|(path, _)| path.to_string())
         .collect();
@@ -231,12 +231,9 @@ pub(crate) fn substitute(
                 break;
             }
         }
-        match substitute_one(resource, vars, &mut budget, tree, out) {
-            Ok(()) => {}
-            Err(()) => {
-                failed = true;
-                break;
-            }
+        if substitute_one(resource, vars, &mut budget, tree, out).is_err() {
+            failed = true;
+            break;
         }
     }
     if failed {
@@ -620,6 +617,12 @@ fn carry_origins(old: &Node, new: &mut Node) {
         }
         _ => {}
     }
+}
+
+/// Flux reads `.yaml` and `.yml` files, extensions compared as written (case-sensitive).
+#[allow(clippy::case_sensitive_file_extension_comparisons)]
+pub(crate) fn is_yaml_name(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
 }
 
 #[cfg(test)]

@@ -12,6 +12,17 @@ impl Lookup for Vars {
     }
 }
 
+static LONG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// A variable of 5000 bytes.
+struct Long;
+
+impl Lookup for Long {
+    fn get(&self, _: &str) -> Option<&str> {
+        Some(LONG.get_or_init(|| "a".repeat(5000)))
+    }
+}
+
 fn budget() -> Budget {
     Budget { output_bytes: 1 << 20, steps: 1 << 20 }
 }
@@ -29,7 +40,8 @@ fn unset(vars: &'static [(&'static str, &'static str)], input: &str) -> Vec<(Str
 
 #[test]
 fn expands_as_flux_test_expand_does() {
-    let cases: &[(&'static [(&str, &str)], &str, &str)] = &[
+    type Case = (&'static [(&'static str, &'static str)], &'static str, &'static str);
+    let cases: &[Case] = &[
         (&[], "abcdEFGH28ij", "abcdEFGH28ij"),
         (&[("var01", "abcdEFGH28ij")], "${#var01}", "12"),
         (&[("var01", "abcdEFGH28ij")], "${var01^}", "AbcdEFGH28ij"),
@@ -227,13 +239,6 @@ fn output_and_matching_are_budgeted() {
     let mut enough = Budget { output_bytes: 1000, steps: 1 << 20 };
     assert_eq!(eval(&pieces, &vars, &mut enough).unwrap().text.len(), 1000);
     let pieces = parse("${A##*a*a*a*a*b}").unwrap();
-    static LONG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    struct Long;
-    impl Lookup for Long {
-        fn get(&self, _: &str) -> Option<&str> {
-            Some(LONG.get_or_init(|| "a".repeat(5000)))
-        }
-    }
     let mut steps = Budget { output_bytes: 1 << 20, steps: 10_000 };
     assert_eq!(eval(&pieces, &Long, &mut steps).unwrap_err(), EvalError::Limit);
 }
