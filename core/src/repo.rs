@@ -125,6 +125,12 @@ impl Renders {
         diagnostics
     }
 
+    /// The ids of the deployment renders cached (see [`crate::deploy`]).
+    #[must_use]
+    pub fn cached_deployments(&self) -> Vec<String> {
+        self.deploy.cached_ids()
+    }
+
     /// Whether a render of `dir` is cached.
     #[must_use]
     pub fn has_render(&self, dir: &str) -> bool {
@@ -234,7 +240,6 @@ impl<'a> Repo<'a> {
         let mut source = Source::new(self.tree, &mut renders.parses);
         let result = f(&mut source);
         let reads = std::mem::take(&mut source.reads);
-        renders.count += 1;
         let cost = render_cost(self.tree, &Rendered::default(), &reads);
         renders.meter.spend(cost);
         (result, reads)

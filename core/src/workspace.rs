@@ -137,6 +137,12 @@ impl Workspace {
         self.repo().pipeline()
     }
 
+    /// The deployments whose render is cached (for tests of incrementality).
+    #[must_use]
+    pub fn cached_deployments(&self) -> Vec<String> {
+        self.renders.cached_deployments()
+    }
+
     #[must_use]
     pub fn stats(&self) -> Stats {
         self.renders.stats()

@@ -122,7 +122,27 @@ class Checker {
 function scenarios() {
   const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
   return [
-    { files: exampleFiles(), dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'] },
+    {
+      files: exampleFiles(),
+      dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'],
+      deployments: [
+        { kind: 'flux', namespace: 'flux-system', name: 'payment-service', cluster: 'staging-cluster' },
+        { kind: 'flux', namespace: 'flux-system', name: 'payment-service' },
+        { kind: 'Kustomization', namespace: 'flux-system', name: 'nope' },
+      ],
+    },
+    {
+      // Argo CD: an Application with overrides and a Helm source; a Flux Kustomization that no
+      // cluster directory applies, from another repository, with a remote kubeconfig.
+      files: {
+        'apps/web/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n',
+        'argocd/web.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n  sources:\n  - repoURL: https://example.com/r.git\n    targetRevision: main\n    path: apps/web\n    kustomize:\n      namePrefix: a-\n  - repoURL: https://charts.example.com\n    chart: redis\n',
+        'tenants/t.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: t\n  namespace: tenants\nspec:\n  path: ./deploy\n  kubeConfig:\n    secretRef:\n      name: prod-kubeconfig\n  sourceRef:\n    kind: OCIRepository\n    name: t\n',
+      },
+      dirs: ['apps/web'],
+      deployments: [{ kind: 'argo', namespace: 'argocd', name: 'web' }, { kind: 'flux', namespace: 'tenants', name: 't' }],
+    },
     {
       files: {
         'bad.yaml': 'a: [\n',
@@ -169,20 +189,21 @@ function scenarios() {
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', ...results]) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'DeploymentRef', 'Cluster', 'DeploymentsResult', 'Deployment', 'Destination', 'DeploymentSource', 'DeploymentRenderResult', 'Variable'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', 'Controller', 'DeploymentRequest', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
       files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void',
       status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]', simulateRollout: 'SimulationResult',
+      deployments: 'DeploymentsResult', renderDeployment: 'DeploymentRenderResult',
     };
     for (const [method, type] of Object.entries(expectedReturns)) {
       assert.equal(methods.get(method)?.getText(), type, `${label}: Workspace.${method} returns ${type}`);
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs, requests, simulate = [] } of scenarios()) {
+    for (const { files, dirs, requests, simulate = [], deployments = [] } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -208,6 +229,10 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
       }
       for (const request of simulate) {
         checker.check(ws.simulateRollout(request), methods.get('simulateRollout'), `simulateRollout(${JSON.stringify(request)})`);
+      }
+      checker.check(ws.deployments(), methods.get('deployments'), 'deployments()');
+      for (const request of deployments) {
+        checker.check(ws.renderDeployment(request), methods.get('renderDeployment'), `renderDeployment(${JSON.stringify(request)})`);
       }
       checker.check(ws.setFile('new.yaml', 'a: 1\n'), methods.get('setFile'), 'setFile()');
       checker.check(ws.removeFile('new.yaml'), methods.get('removeFile'), 'removeFile()');

@@ -241,6 +241,12 @@ impl Cache {
         self.renders.retain(|_, (_, reads)| !reads.touches(path));
     }
 
+    /// The ids of the renders held.
+    #[must_use]
+    pub fn cached_ids(&self) -> Vec<String> {
+        self.renders.keys().cloned().collect()
+    }
+
     /// Drops every render (a file was added or removed: objects may have appeared).
     pub fn clear_renders(&mut self) {
         self.renders.clear();

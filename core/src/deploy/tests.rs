@@ -427,17 +427,23 @@ fn an_edit_renders_again_only_the_deployments_it_touches() {
     let mut ws = crate::Workspace::new(t);
     let first = ws.validate();
     let before = ws.stats().renders;
-    // The production overlay is read by production's apps only.
+    let cached = ws.cached_deployments();
+    assert_eq!(cached.len(), 8, "{cached:?}");
     ws.set_file(
         "apps/payment-service/production/kustomization.yaml",
         "resources:\n- ../base\nimages:\n- name: registry.example.com/payment-service\n  newTag: \"1111111\"\n",
     )
     .unwrap();
+    // The production overlay is read by production's apps only: that render is dropped, the
+    // others kept.
+    let kept = ws.cached_deployments();
+    assert_eq!(kept.len(), 7);
+    assert!(!kept.contains(&"flux:flux-system/apps@production-cluster".to_string()));
     let again = ws.validate();
     assert_eq!(first, again);
-    let rerendered = ws.stats().renders - before;
-    // The overlay itself (validate renders every kustomization), and one deployment.
-    assert_eq!(rerendered, 2, "renders redone");
+    // `stats().renders` counts overlay renders: validate renders the overlay again.
+    assert_eq!(ws.stats().renders - before, 1, "renders redone");
+    assert_eq!(ws.cached_deployments(), cached);
     let r = ws.render_deployment(
         &DeploymentRequest::parse("flux:flux-system/apps@production-cluster").unwrap(),
     );
