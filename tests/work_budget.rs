@@ -14,7 +14,8 @@
 //! an overlay that includes every environment (so promotions have collateral changes), a
 //! patch matching every Deployment, and byte-level mutations of a few files. Then it runs
 //! `validate`, `render` of every kustomization directory, `kustomizationDirs`, `status`, and
-//! `planPromotion` for every app (by name and by path) × environment.
+//! `planPromotion` for every app (by name and by path) × environment, `planPreview` for every app
+//! and `planPreviewCleanup`.
 //!
 //! The budget of one operation is linear in the repository's size (`BASE_STEPS` plus
 //! `STEPS_PER_BYTE` per byte of its files), several times what the slowest generated case
@@ -25,6 +26,8 @@
 #![allow(clippy::unwrap_used)]
 
 use baton_core::pipeline::Pipeline;
+use baton_core::preview::PreviewRequest;
+use baton_core::preview::cleanup::CleanupRequest;
 use baton_core::promote::PromotionRequest;
 use baton_core::tree::{self, Content, FileTree};
 use baton_core::{Diagnostic, Workspace};
@@ -132,7 +135,18 @@ fn exercise(tree: &FileTree, seed: u64, seen: &mut Coverage) -> (u64, u64, Strin
                 seen.ambiguous += usize::from(plan.diagnostics.iter().any(|d| d.code == "R012"));
             }
         }
+        let request = PreviewRequest {
+            app: app.path.clone(),
+            number: 42,
+            sha: Some("ab1cd2e".into()),
+            branch: Some("feature/x".into()),
+            ..PreviewRequest::default()
+        };
+        let what = format!("planPreview {}", app.path);
+        b.run(&what, |ws| ws.plan_preview(&request), |p| &p.diagnostics);
     }
+    let cleanup = CleanupRequest { open: Some(vec![1]), ..CleanupRequest::default() };
+    b.run("planPreviewCleanup", |ws| ws.plan_preview_cleanup(&cleanup), |p| &p.diagnostics);
     (b.peak.0, b.budget, b.peak.1)
 }
 
@@ -241,7 +255,7 @@ fn hostile_repo(rng: &mut Rng) -> FileTree {
     if rng.chance(40) {
         // A patch that matches every Deployment of an environment.
         let env = &rng.pick(&repo.apps).envs.last().unwrap().kustomization;
-        if let Some(text) = tree.text(env).map(str::to_string) {
+        if let Some(text) = tree.text(env).map(|t| t.to_string()) {
             let patch = "patches:\n- target: {kind: Deployment}\n  patch: |-\n    - op: add\n      path: /metadata/annotations\n      value: {team: platform}\n";
             let text = if text.contains("\npatches:") || text.starts_with("patches:") {
                 text
@@ -265,7 +279,7 @@ fn hostile_repo(rng: &mut Rng) -> FileTree {
         );
         let dir = tree::parent(&env.kustomization).to_string();
         tree.insert(&format!("{dir}/extra-worker.yaml"), extra).unwrap();
-        if let Some(text) = tree.text(&env.kustomization).map(str::to_string)
+        if let Some(text) = tree.text(&env.kustomization).map(|t| t.to_string())
             && let Some(at) = text.find("resources:\n").map(|i| i + "resources:\n".len())
         {
             // The new item takes the indentation of the list's first item.

@@ -97,7 +97,7 @@ pub fn since(
                 found.clone()
             } else {
                 let text = workspace.tree().text(&source.file).unwrap_or_default();
-                let found = landing(root, &source.file, source.line, value, text, shallow)?;
+                let found = landing(root, &source.file, source.line, value, &text, shallow)?;
                 looked_up.insert(key, found.clone());
                 found
             };
@@ -254,6 +254,20 @@ fn parse_log(log: &str) -> Result<Vec<Entry>, String> {
         entries.push(entry);
     }
     Ok(entries)
+}
+
+/// When each of `paths` (directories of the repository) last changed: the committer time of
+/// the last commit touching it, RFC 3339. A path no commit touches is left out.
+pub fn last_changed(root: &Path, paths: &[String]) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for path in paths {
+        let time = git(root, &["log", "-1", "--format=%cI", "--", path])?;
+        let time = time.trim();
+        if !time.is_empty() {
+            out.insert(path.clone(), time.to_string());
+        }
+    }
+    Ok(out)
 }
 
 /// Runs `git ARGS` in `root` and returns its standard output.

@@ -168,7 +168,7 @@ impl Renders {
     pub fn parse(&mut self, tree: &FileTree, path: &str) -> Option<std::sync::Arc<Parsed>> {
         let Some(Content::Text(text)) = tree.get(path) else { return None };
         let runs = self.parses.parses;
-        let parsed = parse_cached(&mut self.parses, path, text);
+        let parsed = parse_cached(&mut self.parses, path, &text);
         if self.parses.parses != runs {
             self.meter.spend(1 + text.len() as u64 / BYTES_PER_STEP);
         }
@@ -313,6 +313,12 @@ impl<'a> Repo<'a> {
         false
     }
 
+    /// File access through the parse cache, for operations that read files themselves (the
+    /// Flux objects and markers).
+    pub fn source(&mut self) -> Source<'_> {
+        Source::new(self.tree, &mut self.renders.parses)
+    }
+
     /// The parse of a text file (cached).
     pub fn parse(&mut self, path: &str) -> Option<std::sync::Arc<Parsed>> {
         self.renders.parse(self.tree, path)
@@ -330,7 +336,7 @@ fn render_cost(tree: &FileTree, rendered: &Rendered, reads: &ReadSet) -> u64 {
         .iter()
         .filter_map(|path| match tree.get(path) {
             Some(Content::Text(text)) => Some(text.len() as u64),
-            Some(Content::NotUtf8 { len, .. }) => Some(*len as u64),
+            Some(Content::NotUtf8 { len, .. }) => Some(len as u64),
             _ => None,
         })
         .sum();
@@ -344,7 +350,9 @@ fn render_cost(tree: &FileTree, rendered: &Rendered, reads: &ReadSet) -> u64 {
 #[must_use]
 pub fn kustomization_dirs(tree: &FileTree) -> Vec<String> {
     let mut dirs = BTreeSet::new();
-    for path in tree.paths() {
+    // A kustomization file may be a link (kustomize reads it if it leads to a file in or below
+    // its directory; a render says so otherwise).
+    for path in tree.paths().chain(tree.links().map(|(path, _)| path)) {
         if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path))
             && !in_helm_templates(tree, path)
         {

@@ -7,7 +7,8 @@
 //! container's tag or digest differs between an environment and its upstream, the difference
 //! is classified: `behind` (a promotion is pending), `ahead` (the environment runs something
 //! newer: a hotfix, or a rollback to undo) or `diverged` (no order), by semver precedence
-//! when both tags parse as Masterminds/semver versions, as Flux reads them.
+//! when both tags parse as Masterminds/semver versions, as Flux reads them. Each app's preview
+//! environments are listed too (number, tag, namespace, URL; see [`crate::preview::list`]).
 
 use serde::Serialize;
 
@@ -60,6 +61,9 @@ pub struct EnvironmentStatus {
     pub images: Vec<ImageStatus>,
     /// Each workload's deployment strategy, with the seed's risk and rollback.
     pub workloads: Vec<crate::rollouts::strategy::WorkloadStrategy>,
+    /// How Flux image automation updates this environment (the policies of the marked
+    /// values its render reads), or `None` when it does not.
+    pub flux: Option<crate::flux::automated::FluxAutomation>,
     /// The Flux Kustomizations and Argo CD Applications that apply this overlay: cluster,
     /// namespaces, whether their render succeeds.
     pub deployments: Vec<crate::deploy::DeploymentRef>,
@@ -184,6 +188,8 @@ pub struct AppStatus {
     pub path: String,
     pub environments: Vec<EnvironmentStatus>,
     pub pending: Vec<Pending>,
+    /// The app's preview environments, by pull request number.
+    pub previews: Vec<crate::preview::PreviewStatus>,
 }
 
 /// The result of `status`.
@@ -201,6 +207,12 @@ pub struct Status {
 
 /// Computes the status of every app.
 pub fn status(repo: &mut Repo) -> Status {
+    status_with(repo, None)
+}
+
+/// [`status`], with each Flux policy's pick from `tags` (the input of `imageUpdate`).
+pub fn status_with(repo: &mut Repo, tags: Option<&crate::flux::ImageUpdateInput>) -> Status {
+    let automation = crate::flux::automated::Automation::read(&mut repo.source(), tags);
     let pipeline = repo.pipeline();
     let tree = repo.tree();
     let mut diagnostics = pipeline.diagnostics.clone();
@@ -209,6 +221,8 @@ pub fn status(repo: &mut Repo) -> Status {
     for app in &pipeline.apps {
         let mut envs = Vec::new();
         for env in &app.environments {
+            let reads = repo.consulted(&env.path);
+            let flux = automation.environment(|path| reads.files.contains(path));
             let deployments = index.deploying(&env.path);
             if deployments.is_empty() && !index.is_empty() {
                 diagnostics.push(not_deployed(repo, &app.name, &env.name, &env.path));
@@ -225,15 +239,18 @@ pub fn status(repo: &mut Repo) -> Status {
                     .flat_map(|r| resource_images(tree, r))
                     .collect(),
                 workloads: crate::rollouts::strategy::workload_strategies(&rendered.resources),
+                flux,
                 deployments,
             });
         }
         let pending = pending(&pipeline, app, &envs);
+        let previews = crate::preview::list(repo, &pipeline, app);
         apps.push(AppStatus {
             name: app.name.clone(),
             path: app.path.clone(),
             environments: envs,
             pending,
+            previews,
         });
     }
     if repo.meter().exhausted() {
@@ -284,7 +301,7 @@ fn resource_images(tree: &FileTree, resource: &RenderedResource) -> Vec<ImageSta
             let source = image.source.as_ref().map(|s| {
                 let line = tree
                     .text(&s.file)
-                    .map_or(0, |text| LineIndex::line_of_in(text, s.span.start) + 1);
+                    .map_or(0, |text| LineIndex::line_of_in(&text, s.span.start) + 1);
                 SourceRef { file: s.file.clone(), line }
             });
             ImageStatus {

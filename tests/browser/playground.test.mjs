@@ -5,33 +5,22 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
 import { readmeBlock } from '../js/readme.mjs';
+import { launchChromium, openPage as openPageAt } from './chromium.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const vite = join(repoRoot, 'node_modules', '.bin', 'vite');
 const screenshots = join(repoRoot, 'target', 'screenshots');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let server;
 let baseUrl;
 let context;
-let userDataDir;
+let browser;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -70,35 +59,22 @@ before(async () => {
   });
   server.stdout.resume();
   await waitForServer(baseUrl, server);
-  userDataDir = mkdtempSync(join(tmpdir(), 'baton-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
-  });
+  browser = await launchChromium({ width: 1440, height: 900 });
+  context = browser.context;
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
     await exited;
   }
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 /** A fresh page that fails the test on any uncaught error or console error. */
-async function openPage(url = baseUrl) {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  await page.goto(url);
-  return { page, problems };
+function openPage(url = baseUrl) {
+  return openPageAt(context, url);
 }
 
 /** Selects the first occurrence of `text` in the editor, as a person would with the mouse. */

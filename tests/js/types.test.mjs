@@ -130,18 +130,41 @@ function scenarios() {
         { kind: 'flux', namespace: 'flux-system', name: 'payment-service' },
         { kind: 'Kustomization', namespace: 'flux-system', name: 'nope' },
       ],
+      // The seed's Flux automation: a pick and a commit, a policy electing nothing, a pin.
+      imageUpdates: [
+        { images: { 'registry.example.com/payment-service': ['2.0.0', '2.3.0'] } },
+        { images: { 'registry.example.com/payment-service': ['9.0.0'] } },
+        { latest: { 'flux-system:payment-service': 'registry.example.com/payment-service:2.4.0@sha256:abcd' } },
+      ],
+      previews: [
+        { app: 'payment-service', number: 7, sha: 'c0ffee1', branch: 'feature/x' },
+        { app: 'payment-service', number: 42, tag: 'pr-42-77aa9' },
+        { app: 'payment-service', number: 0, sha: 'c0ffee1' },
+        { app: 'nope', number: 1 },
+      ],
+      cleanups: [{ open: [7] }, { closed: [42], app: 'payment-service' }, { closed: [9] }],
     },
     {
-      // Argo CD: an Application with overrides and a Helm source; a Flux Kustomization that no
-      // cluster directory applies, from another repository, with a remote kubeconfig.
+      // Flux automating a discovered dev environment (no baton.yaml), v1 with values, and a
+      // template that fails (no commit).
+      files: Object.fromEntries(Object.entries(exampleFiles()).filter(([p]) => p !== 'baton.yaml').map(([p, t]) => [p,
+        p.endsWith('image-automation.yaml') ? t.replace('v1beta1\nkind: ImageUpdateAutomation', 'v1\nkind: ImageUpdateAutomation').replace('    push:', '      messageTemplateValues: {env: dev}\n    push:') : t])),
+      dirs: [],
+      imageUpdates: [{ images: { 'flux-system/payment-service': ['2.5.0'] } }],
+    },
+    {
+      // Previews with an Ingress, a maxAge, a stale one and a directory that is none.
       files: {
-        'apps/web/kustomization.yaml': 'resources: [cm.yaml]\n',
-        'apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n',
-        'argocd/web.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n  sources:\n  - repoURL: https://example.com/r.git\n    targetRevision: main\n    path: apps/web\n    kustomize:\n      namePrefix: a-\n  - repoURL: https://charts.example.com\n    chart: redis\n',
-        'tenants/t.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: t\n  namespace: tenants\nspec:\n  path: ./deploy\n  kubeConfig:\n    secretRef:\n      name: prod-kubeconfig\n  sourceRef:\n    kind: OCIRepository\n    name: t\n',
+        'baton.yaml': 'apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  previews:\n    host: pr-{number}.{app}.example.com\n    maxAge: 7d\n',
+        'apps/shop/base/kustomization.yaml': 'resources: [deployment.yaml, ingress.yaml]\n',
+        'apps/shop/base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: shop\n        image: reg.example.com/shop:1.0\n',
+        'apps/shop/base/ingress.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop\nspec:\n  rules:\n  - host: shop.example.com\n',
+        'apps/shop/preview/pr-3/kustomization.yaml': 'resources: [../../base]\nnamespace: preview-pr-3\n',
+        'apps/shop/preview/old/kustomization.yaml': 'resources: []\n',
       },
-      dirs: ['apps/web'],
-      deployments: [{ kind: 'argo', namespace: 'argocd', name: 'web' }, { kind: 'flux', namespace: 'tenants', name: 't' }],
+      dirs: ['apps/shop/preview/pr-3'],
+      previews: [{ app: 'shop', number: 5, sha: 'abcdef1' }],
+      cleanups: [{ open: [3], now: '2026-03-20T00:00:00Z', lastChanged: { 'apps/shop/preview/pr-3': '2026-03-01T00:00:00Z' } }, { open: [] }],
     },
     {
       files: {
@@ -182,6 +205,18 @@ function scenarios() {
       dirs: ['envs/production'],
       requests: [{ app: 'web', to: 'production' }],
     },
+    {
+      // Argo CD: an Application with overrides and a Helm source; a Flux Kustomization that no
+      // cluster directory applies, from another repository, with a remote kubeconfig.
+      files: {
+        'apps/web/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n',
+        'argocd/web.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n  sources:\n  - repoURL: https://example.com/r.git\n    targetRevision: main\n    path: apps/web\n    kustomize:\n      namePrefix: a-\n  - repoURL: https://charts.example.com\n    chart: redis\n',
+        'tenants/t.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: t\n  namespace: tenants\nspec:\n  path: ./deploy\n  kubeConfig:\n    secretRef:\n      name: prod-kubeconfig\n  sourceRef:\n    kind: OCIRepository\n    name: t\n',
+      },
+      dirs: ['apps/web'],
+      deployments: [{ kind: 'argo', namespace: 'argocd', name: 'web' }, { kind: 'flux', namespace: 'tenants', name: 't' }],
+    },
   ];
 }
 
@@ -189,13 +224,15 @@ function scenarios() {
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'DeploymentRef', 'Cluster', 'DeploymentsResult', 'Deployment', 'Destination', 'DeploymentSource', 'DeploymentRenderResult', 'Variable'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', 'Controller', 'DeploymentRequest', ...results]) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'WorkloadRollout', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'ImageUpdateResult', 'PolicyResult', 'ImageChange', 'ObjectId', 'AutomationResult', 'TemplateValue', 'Commit', 'CommitAuthor', 'FluxAutomation', 'AutomatedPolicy', 'MarkerRef', 'PreviewStatus', 'PreviewPlan', 'CleanupPlan', 'PreviewFate', 'UnknownEntry', 'DeploymentRef', 'Cluster', 'DeploymentsResult', 'Deployment', 'Destination', 'DeploymentSource', 'DeploymentRenderResult', 'Variable'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', 'ImageUpdateInput', 'PolicyKind', 'PreviewRequest', 'PreviewAction', 'CleanupRequest', 'PreviewFateKind', 'Controller', 'DeploymentRequest', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
       files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void',
       status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]', simulateRollout: 'SimulationResult',
+      imageUpdate: 'ImageUpdateResult',
+      planPreview: 'PreviewPlan', planPreviewCleanup: 'CleanupPlan',
       deployments: 'DeploymentsResult', renderDeployment: 'DeploymentRenderResult',
     };
     for (const [method, type] of Object.entries(expectedReturns)) {
@@ -203,7 +240,7 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs, requests, simulate = [], deployments = [] } of scenarios()) {
+    for (const { files, dirs, requests, simulate = [], imageUpdates, previews = [], cleanups = [], deployments = [] } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -227,8 +264,18 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
       ]) {
         checker.check(ws.planPromotion(request), methods.get('planPromotion'), `planPromotion(${request.app})`);
       }
+      for (const input of imageUpdates ?? []) {
+        checker.check(ws.imageUpdate(input), methods.get('imageUpdate'), `imageUpdate(${JSON.stringify(input)})`);
+        checker.check(ws.status(input), methods.get('status'), 'status(tags)');
+      }
       for (const request of simulate) {
         checker.check(ws.simulateRollout(request), methods.get('simulateRollout'), `simulateRollout(${JSON.stringify(request)})`);
+      }
+      for (const request of previews) {
+        checker.check(ws.planPreview(request), methods.get('planPreview'), `planPreview(${JSON.stringify(request)})`);
+      }
+      for (const request of cleanups) {
+        checker.check(ws.planPreviewCleanup(request), methods.get('planPreviewCleanup'), `planPreviewCleanup(${JSON.stringify(request)})`);
       }
       checker.check(ws.deployments(), methods.get('deployments'), 'deployments()');
       for (const request of deployments) {
@@ -251,8 +298,24 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     const plan = checker.seen.get('PromotionPlan');
     assert.ok(plan.nonNull.has('pullRequest') && plan.null.has('pullRequest'), `${label}: pullRequest seen both set and null`);
     const state = checker.seen.get('SimulationState');
-    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay']) {
+    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay', 'holdSeconds']) {
       assert.ok(state.nonNull.has(field) && state.null.has(field), `${label}: SimulationState.${field} seen both set and null`);
+    }
+    const policy = checker.seen.get('PolicyResult');
+    for (const field of ['latest', 'tag', 'digest']) {
+      assert.ok(policy.nonNull.has(field) && policy.null.has(field), `${label}: PolicyResult.${field} seen both set and null`);
+    }
+    const automation = checker.seen.get('AutomationResult');
+    assert.ok(automation.nonNull.has('commit') && automation.null.has('commit'), `${label}: AutomationResult.commit seen both set and null`);
+    const environment = checker.seen.get('EnvironmentStatus');
+    assert.ok(environment.nonNull.has('flux') && environment.null.has('flux'), `${label}: EnvironmentStatus.flux seen both set and null`);
+    const preview = checker.seen.get('PreviewPlan');
+    for (const field of ['action', 'path', 'url', 'render', 'branchSlug']) {
+      assert.ok(preview.nonNull.has(field) && preview.null.has(field), `${label}: PreviewPlan.${field} seen both set and null`);
+    }
+    const fate = checker.seen.get('PreviewFate');
+    for (const field of ['lastChanged', 'age', 'maxAge']) {
+      assert.ok(fate.nonNull.has(field) && fate.null.has(field), `${label}: PreviewFate.${field} seen both set and null`);
     }
     const edit = checker.seen.get('FileEdit');
     assert.ok(edit.nonNull.has('before') && edit.nonNull.has('after'), `${label}: edits seen with before and after`);

@@ -162,6 +162,22 @@ export interface WorkloadStrategy {
   rollback: string;
 }
 
+/** How a workload that a promotion changes rolls out in the target environment. */
+export interface WorkloadRollout {
+  /** The changed workload, `Kind/name` as the plan's changes name it. */
+  workload: string;
+  /** What rolls it out: the workload itself, or the Rollout whose `workloadRef` names it. */
+  rolledOutBy: string;
+  strategy: DeploymentStrategy;
+  how: string;
+  risk: string;
+  rollback: string;
+  /** The update state by state; null for a StatefulSet or DaemonSet (not simulated). */
+  simulation: RolloutSimulation | null;
+  /** The update in one line, e.g. "10% (1 new pod, 5 old) → pause 300s → …; full promotion after at least 900s, no manual promotion". */
+  summary: string;
+}
+
 /** One app in one environment. */
 export interface EnvironmentStatus {
   name: string;
@@ -174,6 +190,39 @@ export interface EnvironmentStatus {
   workloads: WorkloadStrategy[];
   /** The Flux Kustomizations and Argo CD Applications that apply this overlay. */
   deployments: DeploymentRef[];
+  /** How Flux image automation updates this environment, or `null` when it does not (promoted by pull request). */
+  flux: FluxAutomation | null;
+}
+
+/** A value marked `# {"$imagepolicy": ...}` that Flux would update. */
+export interface MarkerRef {
+  file: string;
+  /** 1-based line of the marked value. */
+  line: number;
+  /** The setter as written, e.g. `flux-system:app` or `flux-system:app:tag`. */
+  setter: string;
+}
+
+/** An ImagePolicy that automates an environment. */
+export interface AutomatedPolicy {
+  namespace: string;
+  name: string;
+  kind: PolicyKind;
+  /** The rule in words: `semver >=2.0.0 <3.0.0`, `alphabetical asc`, `numerical desc`. */
+  rule: string;
+  /** The ImageRepository's `spec.image`. */
+  image: string | null;
+  /** Its pick from the tags given to `status` (`null` without tags, or when it elects nothing). */
+  latest: string | null;
+  /** The marked values the environment's render reads. */
+  markers: MarkerRef[];
+}
+
+/** How Flux image automation updates one environment. */
+export interface FluxAutomation {
+  /** `namespace/name` of the ImageUpdateAutomations that update its files. */
+  automations: string[];
+  policies: AutomatedPolicy[];
 }
 
 /**
@@ -208,11 +257,29 @@ export interface Pending {
   changes: PendingChange[];
 }
 
+/** A preview environment found in the repository. */
+export interface PreviewStatus {
+  /** The pull request's number. */
+  number: number;
+  /** Its overlay directory. */
+  path: string;
+  /** Whether it renders without errors. */
+  ok: boolean;
+  namespace: string | null;
+  /** The app's image as the preview runs it (`name:tag`). */
+  image: string | null;
+  tag: string | null;
+  /** `https://` and the host its Ingress serves, else the configured host. */
+  url: string | null;
+}
+
 export interface AppStatus {
   name: string;
   path: string;
   environments: EnvironmentStatus[];
   pending: Pending[];
+  /** The app's preview environments, by pull request number. */
+  previews: PreviewStatus[];
 }
 
 /** The result of `Workspace.status`: an apps × environments matrix. */
@@ -359,6 +426,19 @@ export interface SimulationState {
   analysis: string | null;
   /** `"<seconds>s"` where the old ReplicaSet waits before scaling down. */
   scaleDownDelay: string | null;
+  /**
+   * When the update reaches this state at the earliest, in seconds from its start: the holds of
+   * the states before it added up (a person's promotion counts as instant). With `holdSeconds`
+   * this is a timeline chart's x axis; `canaryWeight / maxWeight` and the replica counts are
+   * its y values (the old version carries `maxWeight - canaryWeight`).
+   */
+  startSeconds: number;
+  /**
+   * How long the state lasts at least, in seconds: a timed pause, an experiment's duration,
+   * blue-green `autoPromotionSeconds`, the scale-down delay; 0 when it moves on once settled
+   * (analyses count as instant); null while it waits for a person to promote.
+   */
+  holdSeconds: number | null;
 }
 
 /** How one Rollout or Deployment unfolds, from the update to full promotion. */
@@ -374,7 +454,10 @@ export interface RolloutSimulation {
   maxWeight: number;
   /** Empty when the spec is invalid (see `diagnostics`). */
   states: SimulationState[];
-  /** `"<seconds>s"`: timed pauses, experiment durations and blue-green auto-promotion delays. */
+  /**
+   * `"<seconds>s"`: the least time to full promotion (timed pauses, experiment durations,
+   * blue-green auto-promotion delays); the last state's `startSeconds` adds the scale-down delay.
+   */
   minDuration: string;
   /** Indefinite pauses and blue-green rollouts without auto-promotion. */
   manualPromotions: number;
@@ -502,6 +585,8 @@ export interface PromotionPlan {
   renderedDiff: string;
   /** Rendered changes beyond the planned images (each also an `R009` warning). */
   collateral: CollateralChange[];
+  /** How each changed workload rolls out in the target, after the edits. */
+  rollouts: WorkloadRollout[];
   gates: GateResult[];
   /** Whether a change moves a container to an older version (semver); ask before writing. */
   downgrade: boolean;
@@ -509,6 +594,221 @@ export interface PromotionPlan {
   allowed: boolean;
   message: string;
   pullRequest: PullRequest | null;
+  diagnostics: Diagnostic[];
+}
+
+/** What `Workspace.planPreview` plans: the preview of one pull request. */
+export interface PreviewRequest {
+  /** The app's name, or its path (needed when several apps share the name). */
+  app: string;
+  /** The pull request's number: a positive integer. */
+  number: number;
+  /** The commit the image was built from (hex); the default tag uses its first 5 digits. */
+  sha?: string | null;
+  /** The image tag (default: the `tag` template of baton.yaml, `pr-{number}-{sha:5}`). */
+  tag?: string | null;
+  /** The pull request's branch, for `{branch}` and `{branch_slug}`. */
+  branch?: string | null;
+  /** The image name the pull request built, when the app runs several. */
+  image?: string | null;
+}
+
+/** What a preview plan does: a new overlay, a moved tag, or nothing. */
+export type PreviewAction = "create" | "update" | "unchanged";
+
+/** The result of `Workspace.planPreview`. Nothing in it is written until the host writes `edits`. */
+export interface PreviewPlan {
+  /** The app's name, or its path when another app has the same name. */
+  app: string;
+  appPath: string | null;
+  number: number;
+  /** `null` when the plan is refused (see `diagnostics`). */
+  action: PreviewAction | null;
+  /** The preview's overlay directory. */
+  path: string | null;
+  /** The directory it builds on (the app's base, or an environment's overlay). */
+  from: string | null;
+  namespace: string | null;
+  host: string | null;
+  /** `https://<host>`, when a host is configured. */
+  url: string | null;
+  /** The image the preview runs (`name:tag`). */
+  image: string | null;
+  tag: string | null;
+  branchSlug: string | null;
+  /** The change set: a created file (`before: null`) or the moved tag. */
+  edits: FileEdit[];
+  /** The preview's render after the edits, verified before the plan is offered. */
+  render: RenderResult | null;
+  /** Rendered changes beyond the preview itself (each also an `R009` warning). */
+  collateral: CollateralChange[];
+  /** A pull request comment in markdown: URL, image, what is deployed. */
+  comment: string;
+  message: string;
+  diagnostics: Diagnostic[];
+}
+
+/** What `Workspace.planPreviewCleanup` removes. */
+export interface CleanupRequest {
+  /** Only this app's previews (name or path); default: every app's. */
+  app?: string | null;
+  /** The open pull requests: every other preview is removed. */
+  open?: number[] | null;
+  /** Pull requests known to be closed: their previews are removed. */
+  closed?: number[] | null;
+  /** RFC 3339 "now", for `maxAge`. */
+  now?: string | null;
+  /** Preview directory (or a file in it) → RFC 3339 time it last changed, for `maxAge`. */
+  lastChanged?: Record<string, string> | null;
+}
+
+/** What happens to a preview: kept, or removed because its PR is closed or it is stale. */
+export type PreviewFateKind = "kept" | "closed" | "stale";
+
+/** One preview found by a cleanup, and its fate. */
+export interface PreviewFate {
+  app: string;
+  number: number;
+  path: string;
+  fate: PreviewFateKind;
+  /** RFC 3339, from `lastChanged`. */
+  lastChanged: string | null;
+  /** How long it has been unchanged, e.g. `9d 2h`. */
+  age: string | null;
+  /** The app's `maxAge`, e.g. `7d`. */
+  maxAge: string | null;
+}
+
+/** A directory under a preview root that is no pull request's preview (never removed). */
+export interface UnknownEntry {
+  app: string;
+  path: string;
+}
+
+/** The result of `Workspace.planPreviewCleanup`. */
+export interface CleanupPlan {
+  previews: PreviewFate[];
+  unknown: UnknownEntry[];
+  /** Deletions (`after: null`) of every file of each removed preview. */
+  edits: FileEdit[];
+  collateral: CollateralChange[];
+  /** A pull request comment in markdown listing what is removed and why. */
+  comment: string;
+  message: string;
+/** What `Workspace.imageUpdate` runs on: the tags CI knows (the registry is not contacted). */
+export interface ImageUpdateInput {
+  /** Tags per image: keyed by an ImageRepository's `spec.image` as written, or by its `NAMESPACE/NAME`. */
+  images?: Record<string, string[]>;
+  /** `"image:tag"` → `"sha256:…"`, for policies that reflect digests. */
+  digests?: Record<string, string>;
+  /** `"NAMESPACE:NAME"` of an ImagePolicy → `"image:tag[@digest]"`: pins its result instead of electing one. */
+  latest?: Record<string, string>;
+}
+
+/** How an ImagePolicy elects: `none` when it sets no policy kind. */
+export type PolicyKind = "semver" | "alphabetical" | "numerical" | "none";
+
+/** One ImagePolicy's result, as Flux's `status.latestRef` would say. */
+export interface PolicyResult {
+  namespace: string;
+  name: string;
+  /** The ImageRepository's `spec.image`, when the repository is found. */
+  image: string | null;
+  kind: PolicyKind;
+  /** `image:tag[@digest]`, or `null` when the policy elects nothing (a diagnostic says why). */
+  latest: string | null;
+  tag: string | null;
+  digest: string | null;
+  /** The result came from `latest` in the input, not from an election. */
+  pinned: boolean;
+  /** How many tags the policy could elect. */
+  candidates: number;
+  /** The best candidates (at most ten), best first. */
+  top: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** The object a change is in (Flux's `ObjectIdentifier`): empty strings where absent. */
+export interface ObjectId {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+/** One marked value an automation changes. */
+export interface ImageChange {
+  /** `namespace/name` of the ImageUpdateAutomation. */
+  automation: string;
+  /** The file relative to the automation's `update.path` (Flux's result key). */
+  file: string;
+  /** The file's repository path. */
+  path: string;
+  object: ObjectId;
+  old: string;
+  new: string;
+  /** The setter of the marker, e.g. `flux-system:app` or `flux-system:app:tag`. */
+  setter: string;
+  /** The changed scalar in the original file. */
+  span: Span;
+}
+
+/** One entry of `messageTemplateValues`. */
+export interface TemplateValue {
+  key: string;
+  value: string;
+}
+
+/** What one ImageUpdateAutomation would do. */
+export interface AutomationResult {
+  namespace: string;
+  name: string;
+  apiVersion: string;
+  /** The directory it updates (`update.path`, resolved; `""` is the root). */
+  path: string;
+  /** The policies whose setters it applies (`namespace:name`). */
+  policies: string[];
+  changes: ImageChange[];
+  /** Repository paths it would write. */
+  files: string[];
+  authorName: string;
+  authorEmail: string;
+  messageTemplate: string | null;
+  messageTemplateValues: TemplateValue[];
+  /** Why the automation cannot run; then it changes nothing. */
+  error: string | null;
+  /** The commit it would make: `null` when it changes nothing or its template fails (a diagnostic says why). */
+  commit: Commit | null;
+}
+
+/** `spec.git.commit.author`. */
+export interface CommitAuthor {
+  name: string;
+  email: string;
+}
+
+/** A commit Flux would make: the message rendered from `messageTemplate` as Flux renders it. */
+export interface Commit {
+  message: string;
+  author: CommitAuthor;
+}
+
+/** The result of `Workspace.imageUpdate`: like a promotion plan, a change set verified by rendering. */
+export interface ImageUpdateResult {
+  policies: PolicyResult[];
+  automations: AutomationResult[];
+  /** Net edit of every file some automation changes. */
+  edits: FileEdit[];
+  /** Every automation's changes, in order. */
+  changes: ImageChange[];
+  /** The overlays whose render reads an edited file (rendered before and after). */
+  overlays: string[];
+  /** Unified diff of those overlays' rendered manifests, resource by resource. */
+  renderedDiff: string;
+  /** Rendered changes beyond the marked values being replaced (each also an `R009` warning). */
+  collateral: CollateralChange[];
+  /** The commit of the first automation that changes something (each has its own in `automations`). */
+  commit: Commit | null;
   diagnostics: Diagnostic[];
 }
 "#;
@@ -613,10 +913,18 @@ impl Workspace {
         to_js(&self.inner.kustomization_dirs())
     }
 
-    /// What every app runs in every environment, and the pending promotions.
+    /// What every app runs in every environment, and the pending promotions; with `tags`
+    /// (the input of `imageUpdate`), each Flux policy's pick.
     #[wasm_bindgen(unchecked_return_type = "StatusResult")]
-    pub fn status(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.status())
+    pub fn status(
+        &mut self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ImageUpdateInput")] tags: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        if tags.is_undefined() || tags.is_null() {
+            return to_js(&self.inner.status());
+        }
+        let input = image_update_input(tags, "tags")?;
+        to_js(&self.inner.status_with_tags(&input))
     }
 
     /// Plans a promotion: changes, file edits, rendered diff, gates, pull request.
@@ -692,6 +1000,90 @@ impl Workspace {
             cluster: get(request, "cluster").as_string(),
         };
         to_js(&self.inner.render_deployment(&request))
+    }
+
+    /// Plans the preview environment of a pull request: a verified change set creating its
+    /// overlay (or moving its image tag), its namespace, URL, render and PR comment.
+    #[wasm_bindgen(js_name = planPreview, unchecked_return_type = "PreviewPlan")]
+    pub fn plan_preview(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "PreviewRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        const FIELDS: &[(&str, Kind)] = &[
+            ("app", Kind::String),
+            ("number", Kind::Integer),
+            ("sha", Kind::OptionalString),
+            ("tag", Kind::OptionalString),
+            ("branch", Kind::OptionalString),
+            ("image", Kind::OptionalString),
+        ];
+        check_object(request, "request", FIELDS)?;
+        // `app` and `number` are required: checked even when absent.
+        for (key, kind) in &FIELDS[..2] {
+            check_kind(&get(request, key), &format!("request.{key}"), *kind)?;
+        }
+        let text = |key: &str| get(request, key).as_string();
+        let request = baton_core::preview::PreviewRequest {
+            app: text("app").unwrap_or_default(),
+            number: integer(&get(request, "number")).unwrap_or_default(),
+            sha: text("sha"),
+            tag: text("tag"),
+            branch: text("branch"),
+            image: text("image"),
+        };
+        to_js(&self.inner.plan_preview(&request))
+    }
+
+    /// Plans the removal of the previews of closed pull requests (not in `open`, or in
+    /// `closed`) and of stale ones (`maxAge`), and lists directories that are no preview.
+    #[wasm_bindgen(js_name = planPreviewCleanup, unchecked_return_type = "CleanupPlan")]
+    pub fn plan_preview_cleanup(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "CleanupRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        const FIELDS: &[(&str, Kind)] = &[
+            ("app", Kind::OptionalString),
+            ("open", Kind::Integers),
+            ("closed", Kind::Integers),
+            ("now", Kind::OptionalString),
+            ("lastChanged", Kind::StringMap),
+        ];
+        check_object(request, "request", FIELDS)?;
+        let integers = |key: &str| {
+            let value = get(request, key);
+            js_sys::Array::is_array(&value)
+                .then(|| js_sys::Array::from(&value).iter().filter_map(|v| integer(&v)).collect())
+        };
+        let mut last_changed = std::collections::BTreeMap::new();
+        let changed = get(request, "lastChanged");
+        if is_plain_object(&changed) {
+            let entries = object_entries(&changed)
+                .map_err(|_| JsError::new("cannot read request.lastChanged"))?;
+            for entry in entries.iter() {
+                let entry = js_sys::Array::from(&entry);
+                let (key, value) = (entry.get(0).as_string(), entry.get(1).as_string());
+                last_changed.insert(key.unwrap_or_default(), value.unwrap_or_default());
+            }
+        }
+        let request = baton_core::preview::cleanup::CleanupRequest {
+            app: get(request, "app").as_string(),
+            open: integers("open"),
+            closed: integers("closed").unwrap_or_default(),
+            now: get(request, "now").as_string(),
+            last_changed,
+        };
+        to_js(&self.inner.plan_preview_cleanup(&request))
+    }
+
+    /// What Flux image automation would do with the given tags: each policy's pick, the
+    /// marked values it changes, the verified edits and the rendered diff.
+    #[wasm_bindgen(js_name = imageUpdate, unchecked_return_type = "ImageUpdateResult")]
+    pub fn image_update(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageUpdateInput")] input: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        let request = image_update_input(input, "input")?;
+        to_js(&self.inner.image_update(&request))
     }
 
     /// Work counters: parses and renders run so far.
@@ -793,6 +1185,44 @@ fn files_arg(files: &JsValue) -> Result<Vec<(String, FileContent)>, JsError> {
     Ok(out)
 }
 
+/// The input of `imageUpdate` (also `status`'s tags), checked by hand: a wrong shape throws
+/// an `Error` naming the argument and the field.
+fn image_update_input(
+    value: &JsValue,
+    what: &str,
+) -> Result<baton_core::flux::ImageUpdateInput, JsError> {
+    const FIELDS: &[(&str, Kind)] = &[
+        ("images", Kind::StringListMap),
+        ("digests", Kind::StringMap),
+        ("latest", Kind::StringMap),
+    ];
+    check_object(value, what, FIELDS)?;
+    let mut request = baton_core::flux::ImageUpdateInput::default();
+    for (name, _) in FIELDS {
+        let field = get(value, name);
+        if field.is_undefined() || field.is_null() {
+            continue;
+        }
+        let entries = object_entries(&field)
+            .map_err(|_| JsError::new(&format!("cannot read {what}.{name}")))?;
+        for entry in entries.iter() {
+            let entry = js_sys::Array::from(&entry);
+            let key = entry.get(0).as_string().unwrap_or_default();
+            let item = entry.get(1);
+            if *name == "images" {
+                let tags =
+                    js_sys::Array::from(&item).iter().filter_map(|t| t.as_string()).collect();
+                request.images.insert(key, tags);
+            } else {
+                let map =
+                    if *name == "digests" { &mut request.digests } else { &mut request.latest };
+                map.insert(key, item.as_string().unwrap_or_default());
+            }
+        }
+    }
+    Ok(request)
+}
+
 /// Checks a promotion request's shape, so that misuse (an unknown option, a wrong type) throws
 /// a clear `Error` instead of being ignored or failing obscurely in deserialization.
 fn check_request(request: &JsValue) -> Result<(), JsError> {
@@ -828,6 +1258,10 @@ fn check_request(request: &JsValue) -> Result<(), JsError> {
 enum Kind {
     String,
     OptionalString,
+    /// A whole number from 0 to 2^53 - 1 (the core says when 0 is not allowed).
+    Integer,
+    /// An array of such numbers, or nothing.
+    Integers,
     Strings,
     StringMap,
     StringListMap,
@@ -866,6 +1300,12 @@ fn check_kind(value: &JsValue, what: &str, kind: Kind) -> Result<(), JsError> {
         js_sys::Array::is_array(v) && js_sys::Array::from(v).iter().all(|x| x.is_string())
     };
     let ok = match kind {
+        Kind::Integer => integer(value).is_some(),
+        Kind::Integers => {
+            missing
+                || (js_sys::Array::is_array(value)
+                    && js_sys::Array::from(value).iter().all(|v| integer(&v).is_some()))
+        }
         Kind::String => value.is_string(),
         Kind::OptionalString => missing || value.is_string(),
         Kind::Context => true,
@@ -890,6 +1330,8 @@ fn check_kind(value: &JsValue, what: &str, kind: Kind) -> Result<(), JsError> {
         return Ok(());
     }
     let expected = match kind {
+        Kind::Integer => "a whole number (0 to 2^53 - 1)",
+        Kind::Integers => "an array of whole numbers",
         Kind::String => "a string",
         Kind::OptionalString => "a string or null",
         Kind::Strings => "an array of strings",
@@ -898,6 +1340,13 @@ fn check_kind(value: &JsValue, what: &str, kind: Kind) -> Result<(), JsError> {
         Kind::Context => "an object",
     };
     Err(JsError::new(&format!("{what} must be {expected}, got {}", type_name(value))))
+}
+
+/// A JavaScript number that is a whole number from 0 to 2^53 - 1.
+fn integer(value: &JsValue) -> Option<u64> {
+    let n = value.as_f64()?;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    (n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n)).then_some(n as u64)
 }
 
 /// A path argument: a string that names a place inside the repository.

@@ -937,7 +937,7 @@ mod tests {
         let mut parses = 0;
         let parse_with = |tree: &FileTree, parses: &mut usize, path: &str| {
             *parses += 1;
-            Some(Arc::new(parse(&Arc::from(path), tree.text(path)?, &Limits::default())))
+            Some(Arc::new(parse(&Arc::from(path), &tree.text(path)?, &Limits::default())))
         };
         let objects = read_all(&tree, &mut cache, |p| parse_with(&tree, &mut parses, p));
         assert_eq!(objects.kustomizations.len(), 2);

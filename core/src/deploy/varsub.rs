@@ -451,7 +451,8 @@ fn find_in_scalar(
         return None;
     }
     let span = node.origin.span;
-    let written = tree.text(file).and_then(|t| t.get(span.range()));
+    let text = tree.text(file);
+    let written = text.as_deref().and_then(|t| t.get(span.range()));
     let span = match written.and_then(|w| w.find(head)) {
         Some(i) => {
             let start = span.start as usize + i;

@@ -80,6 +80,17 @@ registry! {
     PipelineEnvironmentUnused = "P005", Warning, "A declared environment exists in no app";
     PipelineNoApps = "P006", Warning, "The app globs match no directory";
     PipelineAppNameShared = "P007", Warning, "Several apps have the same name; each is named by its path";
+    // Preview environments (`spec.previews` of baton.yaml, planPreview, planPreviewCleanup).
+    PreviewConfigInvalid = "P010", Error, "A `previews` setting cannot make valid previews (placeholder, name, path, app)";
+    PreviewPathEscapes = "P011", Error, "A preview path leaves its app's directory or the repository, or takes an environment's place";
+    PreviewRequestInvalid = "P012", Error, "A preview request is invalid (app, PR number, sha, tag, branch, times)";
+    PreviewBaseMissing = "P013", Error, "The overlay a preview builds on is missing or does not render";
+    PreviewImageUnknown = "P014", Error, "Which image the pull request builds cannot be told from the render";
+    PreviewExists = "P015", Info, "The preview exists: only its image tag is updated, its other content is kept";
+    PreviewUnknownEntry = "P016", Warning, "A directory under a preview root matches no pull request's preview path";
+    PreviewAppSetMismatch = "P017", Warning, "A pull-request ApplicationSet deploys a path no preview is written to";
+    PreviewNameAdjusted = "P018", Info, "A branch name was shortened or had characters replaced to make a valid name";
+    PreviewUnverified = "P019", Error, "The planned preview does not render, or does not run the pull request's image";
 
     // Promotion.
     UnknownApp = "R001", Error, "The promotion names an app that does not exist";
@@ -120,6 +131,7 @@ registry! {
     VarUnused = "K021", Warning, "A var is declared but no field uses it";
     OpenApiInvalid = "K022", Error, "An openapi version or custom schema file cannot be used as kustomize would";
     OpenApiScopeUnsupported = "K023", Error, "A custom OpenAPI schema makes a custom resource cluster-scoped, which Baton does not apply";
+    ImageEntryNoMatch = "K050", Warning, "An `images` entry matches no image of its render (kustomize leaves every image unchanged)";
 
     // Gates and CODEOWNERS.
     CodeOwnersInvalid = "G001", Warning, "A CODEOWNERS line is invalid";
@@ -150,6 +162,11 @@ registry! {
     FluxObjectDuplicate = "F019", Error, "Two image automation objects have the same kind, namespace and name";
     NoImageUpdateAutomation = "F020", Info, "Markers exist but no ImageUpdateAutomation updates them";
     MarkerInListFile = "F021", Warning, "A marker is inside a `kind: List` file, which Flux unwraps and writes elsewhere";
+    ImageUpdateNoRenderedChange = "F022", Warning, "An image update edits a file but no render that reads it changes (another value overrides the marked one)";
+    ImageUpdateUnverified = "F023", Error, "An image update's edits could not be verified by rendering";
+    MessageTemplateInvalid = "F024", Error, "An ImageUpdateAutomation's messageTemplate does not parse as a Go template";
+    MessageTemplateFails = "F025", Error, "An ImageUpdateAutomation's messageTemplate fails on the update's data (Flux stalls)";
+    MessageTemplateLegacy = "F026", Warning, "A v1beta1 messageTemplate uses `.Updated`, which newer API versions removed";
     // Argo Rollouts.
     RolloutInvalid = "X001", Error, "A Rollout breaks a rule of kubectl argo rollouts lint (the controller marks it InvalidSpec)";
     RolloutUndecodable = "X002", Error, "A Rollout field is unknown or has the wrong type (lint refuses the file)";

@@ -7,10 +7,14 @@
 //! overlay alone; otherwise an `images:` entry in the target's kustomization carries it. A
 //! base or component shared with another environment is never edited. The plan is then
 //! *verified*: the edits are applied to a copy of the repository and the target rendered
-//! again; if any promoted container does not come out as intended, no edit is offered.
+//! again; if any promoted container does not come out as intended, no edit is offered. For
+//! each changed workload the plan says how the change will roll out in the target (its
+//! strategy from the seed's table and, for Rollouts and Deployments, the simulated update).
 
-pub mod images_entry;
 pub mod pull_request;
+
+/// Edits of `images:` lists, shared with previews (see [`crate::changeset::images_entry`]).
+pub use crate::changeset::images_entry;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +29,7 @@ use crate::kustomize::transform::images::split;
 use crate::kustomize::{RenderedImage, RenderedResource};
 use crate::pipeline::{App, AppLookup, Pipeline};
 use crate::repo::Repo;
+use crate::rollouts::WorkloadRollout;
 use crate::status::{Classification, Comparison, Relation, classify};
 use crate::tree;
 use crate::vecmap::VecMap;
@@ -95,6 +100,8 @@ pub struct PromotionPlan {
     /// Rendered changes the edits cause beyond the planned ones: another app's workload in a
     /// shared overlay, a resource a patch also matches, an overlay that includes the target.
     pub collateral: Vec<CollateralChange>,
+    /// How each changed workload rolls out in the target, from the render after the edits.
+    pub rollouts: Vec<WorkloadRollout>,
     pub gates: Vec<GateResult>,
     /// Whether a change moves a container to an older version (semver): the target runs
     /// something newer than the source. A host should ask before writing such a plan.
@@ -117,6 +124,7 @@ impl PromotionPlan {
             edits: Vec::new(),
             rendered_diff: String::new(),
             collateral: Vec::new(),
+            rollouts: Vec::new(),
             gates: Vec::new(),
             downgrade: false,
             allowed: false,
@@ -461,7 +469,7 @@ fn edit_texts(
     for (site, (desired, _)) in &sites {
         if let Site::Scalar(file, span) = site {
             let Some(text) = repo.tree().text(file) else { continue };
-            match scalar_edit(text, file, *span, desired) {
+            match scalar_edit(&text, file, *span, desired) {
                 Ok(edit) => scalar_edits.entry(file.clone()).or_default().push(edit),
                 Err(message) => {
                     diagnostics.push(
@@ -474,7 +482,7 @@ fn edit_texts(
     }
     for (file, edits) in scalar_edits {
         let text = repo.tree().text(&file).unwrap_or_default();
-        match edit::apply(text, &edits) {
+        match edit::apply(&text, &edits) {
             Ok(after) => {
                 texts.insert(file, after);
             }
@@ -490,7 +498,7 @@ fn edit_texts(
             let current = texts
                 .get(file)
                 .cloned()
-                .or_else(|| repo.tree().text(file).map(str::to_string))
+                .or_else(|| repo.tree().text(file).map(|t| t.to_string()))
                 .unwrap_or_default();
             let entry = match key {
                 EntryKey::Index(i) => Entry::Index(*i),
@@ -538,7 +546,7 @@ fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Cha
         let is_kustomization = KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(file));
         if is_kustomization
             && let Some(index) =
-                repo.tree().text(file).and_then(|text| images_entry::entry_at(text, *span))
+                repo.tree().text(file).and_then(|text| images_entry::entry_at(&text, *span))
         {
             return Site::Entry(file.clone(), EntryKey::Index(index));
         }
@@ -547,7 +555,7 @@ fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Cha
         }
     }
     let text = repo.tree().text(kustomization).unwrap_or_default();
-    match images_entry::find_entry(text, &change.planned.name) {
+    match images_entry::find_entry(&text, &change.planned.name) {
         Some(index) => Site::Entry(kustomization.to_string(), EntryKey::Index(index)),
         None => Site::Entry(kustomization.to_string(), EntryKey::Name(change.planned.name.clone())),
     }
@@ -557,7 +565,7 @@ fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Cha
 /// image text can be replaced in place).
 fn inline_patch_span(repo: &Repo, file: &str, span: Span) -> bool {
     let Some(text) = repo.tree().text(file) else { return false };
-    let parsed = parse(&std::sync::Arc::from(file), text, &Limits::default());
+    let parsed = parse(&std::sync::Arc::from(file), &text, &Limits::default());
     let Some(root) = parsed.documents.first().map(|d| &d.root) else { return false };
     ["patches", "patchesStrategicMerge"].iter().any(|field| {
         root.get(field).and_then(Node::as_seq).is_some_and(|items| {
@@ -624,6 +632,7 @@ fn finish_plan(
             Ok(verified) => {
                 out.rendered_diff = verified.rendered_diff;
                 out.collateral = verified.collateral;
+                out.rollouts = verified.rollouts;
                 out.diagnostics.extend(verified.diagnostics);
                 out.edits = verified.edits;
             }
@@ -655,6 +664,11 @@ fn finish_plan(
         out.pull_request = Some(pull_request::compose(&out, app));
     }
     repo.locate(&mut out.diagnostics);
+    for rollout in &mut out.rollouts {
+        if let Some(simulation) = &mut rollout.simulation {
+            repo.locate(&mut simulation.diagnostics);
+        }
+    }
     out
 }
 
@@ -700,6 +714,7 @@ struct Verified {
     edits: Vec<FileEdit>,
     rendered_diff: String,
     collateral: Vec<CollateralChange>,
+    rollouts: Vec<WorkloadRollout>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -761,6 +776,8 @@ fn verify(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let workloads: Vec<String> = changes.iter().map(|c| c.workload.clone()).collect();
+    let rollouts = crate::rollouts::workload_rollouts(after, &workloads);
     // What changes in the cluster: the render of each deployment that applies the target
     // overlay (its controller's overrides included), else the overlay's own.
     let deployments: Vec<&crate::changeset::DeploymentChange> =
@@ -782,6 +799,7 @@ fn verify(
     Ok(Verified {
         rendered_diff,
         collateral: verification.collateral.clone(),
+        rollouts,
         diagnostics: verification.diagnostics.clone(),
         edits: change.into_edits(),
     })
