@@ -31,7 +31,6 @@ pub mod model;
 pub mod objects;
 pub mod varsub;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -44,6 +43,7 @@ use crate::kustomize::resid::Gvk;
 use crate::kustomize::{Rendered, RenderedResource};
 use crate::repo::Repo;
 use crate::source::ReadSet;
+use crate::vecmap::VecMap;
 use crate::yaml::{Body, Node};
 
 /// Which controller applies a deployment.
@@ -232,13 +232,13 @@ pub struct DeploymentRef {
 #[derive(Debug, Clone, Default)]
 pub struct Cache {
     objects: ObjectCache,
-    renders: BTreeMap<String, (Arc<DeploymentRender>, ReadSet)>,
+    renders: VecMap<String, (Arc<DeploymentRender>, ReadSet)>,
 }
 
 impl Cache {
     /// Drops the renders that consulted `path`.
     pub fn invalidate(&mut self, path: &str) {
-        self.renders.retain(|_, (_, reads)| !reads.touches(path));
+        self.renders.retain(|_, entry| !entry.1.touches(path));
     }
 
     /// The ids of the renders held.
@@ -256,7 +256,7 @@ impl Cache {
     /// the text they came from), renders do not.
     #[must_use]
     pub fn for_copy(&self) -> Cache {
-        Cache { objects: self.objects.clone(), renders: BTreeMap::new() }
+        Cache { objects: self.objects.clone(), renders: VecMap::new() }
     }
 }
 

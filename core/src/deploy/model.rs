@@ -122,10 +122,12 @@ fn walk(
         })
         .collect();
     let roots = if bootstrap.is_empty() { own } else { bootstrap };
-    let mut queue: std::collections::VecDeque<(FluxKustomization, ReadSet)> =
+    let mut queue: Vec<(FluxKustomization, ReadSet)> =
         roots.into_iter().map(|k| (k.clone(), file_reads(&k.site.file))).collect();
     let mut seen: Vec<(String, String)> = Vec::new();
-    while let Some((k, object_reads)) = queue.pop_front() {
+    let mut next = 0;
+    while let Some((k, object_reads)) = queue.get(next).cloned() {
+        next += 1;
         let name = (k.namespace.clone(), k.name.clone());
         if seen.contains(&name) {
             continue;
@@ -170,7 +172,7 @@ fn walk(
                     resource.original_name.clone(),
                 ));
                 reached.push((resource.file.clone(), child.namespace.clone(), child.name.clone()));
-                queue.push_back((child, reads.clone()));
+                queue.push((child, reads.clone()));
             }
         }
         model.entries.push(entry);

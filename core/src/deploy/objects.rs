@@ -14,7 +14,6 @@
 //! Each file's objects are cached by the identity of its text ([`ObjectCache`]), and only
 //! files whose text names one of the API groups are parsed at all.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
@@ -22,6 +21,7 @@ use crate::kustomize::kustomization::{
     Image, Patch, Str, decode_image, decode_patch, decode_selector,
 };
 use crate::tree::{Content, FileTree};
+use crate::vecmap::VecMap;
 use crate::yaml::decode::{Decoder, Spanned};
 use crate::yaml::{Body, Node, Origin, Parsed};
 
@@ -229,7 +229,7 @@ impl Objects {
 /// Objects per file, kept while the file's text is the same.
 #[derive(Debug, Clone, Default)]
 pub struct ObjectCache {
-    files: BTreeMap<String, (Arc<str>, Arc<FileObjects>)>,
+    files: VecMap<String, (Arc<str>, Arc<FileObjects>)>,
 }
 
 /// Reads every deployment object of `tree`; `parse` gives a file's parse (cached by the
@@ -239,7 +239,7 @@ pub fn read_all(
     cache: &mut ObjectCache,
     mut parse: impl FnMut(&str) -> Option<Arc<Parsed>>,
 ) -> Objects {
-    let mut files = BTreeMap::new();
+    let mut files = VecMap::new();
     for (path, content) in tree.iter() {
         let Content::Text(text) = content else { continue };
         if !is_yaml(path) || crate::repo::in_helm_templates(tree, path) {
@@ -327,7 +327,7 @@ pub fn read_object(file: &Arc<str>, root: &Node, out: &mut FileObjects) {
 /// Two objects of one kind, namespace and name (Flux objects: in one cluster directory;
 /// clusters routinely share names such as `flux-system/flux-system`).
 fn report_duplicates(out: &mut Objects) {
-    let mut seen: BTreeMap<(&str, &str, &str, &str), &Site> = BTreeMap::new();
+    let mut seen: VecMap<(&str, &str, &str, &str), &Site> = VecMap::new();
     let mut found = Vec::new();
     let all = out
         .kustomizations
