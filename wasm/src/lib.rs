@@ -695,6 +695,9 @@ export interface CleanupPlan {
   /** A pull request comment in markdown listing what is removed and why. */
   comment: string;
   message: string;
+  diagnostics: Diagnostic[];
+}
+
 /** What `Workspace.imageUpdate` runs on: the tags CI knows (the registry is not contacted). */
 export interface ImageUpdateInput {
   /** Tags per image: keyed by an ImageRepository's `spec.image` as written, or by its `NAMESPACE/NAME`. */
