@@ -69,9 +69,32 @@ pub(crate) fn source(objects: &Objects, k: &FluxKustomization) -> (DeploymentSou
         return (out, SourceState::Missing);
     };
     out.reference = format!("{}/{}/{}", reference.kind, reference.namespace, reference.name);
+    if reference.kind == "ExternalArtifact"
+        && let Some(generated) = source_object(objects, k).and_then(|s| s.generated.as_ref())
+    {
+        match artifact_root(objects, generated) {
+            Ok(prefix) => {
+                let written = k.path.as_ref().map_or("", |p| p.value.as_str());
+                out.path = Some(tree::join_clamped(&format!("{prefix}/{written}")));
+                out.local = true;
+                out.note = Some(format!(
+                    "made by ArtifactGenerator {} from this repository's '{prefix}'",
+                    generated.generator
+                ));
+                return (out, SourceState::Local);
+            }
+            Err(why) => {
+                out.note = Some(format!(
+                    "made by ArtifactGenerator {}, {why}; not rendered",
+                    generated.generator
+                ));
+                return (out, SourceState::External);
+            }
+        }
+    }
     if reference.kind != "GitRepository" {
         out.note = Some(format!(
-            "a {} is an artifact built elsewhere; Baton renders only this repository's files",
+            "an artifact ({}) built elsewhere; Baton renders only this repository's files",
             reference.kind
         ));
         return (out, SourceState::External);
@@ -94,7 +117,7 @@ pub(crate) fn source(objects: &Objects, k: &FluxKustomization) -> (DeploymentSou
         (out, SourceState::Local)
     } else {
         out.note = Some(
-            "its URL differs from the flux-system GitRepository's: another repository, not fetched"
+            "its URL or ref differs from the flux-system GitRepository's (or that one is not in the repository): another repository or branch, not fetched"
                 .into(),
         );
         (out, SourceState::External)
@@ -122,22 +145,78 @@ pub(crate) fn source_object<'o>(
     first
 }
 
-/// Whether a `GitRepository` is the repository Baton holds: the bootstrap's
-/// `flux-system/flux-system`, one with the same URL, or any when the bootstrap's is not here.
+/// The directory of this repository an `ExternalArtifact` holds, when its generator copies
+/// whole directories of this repository so that the artifact is that directory (each rule
+/// `@alias/<dir>/**` to `@artifact/<sub>/` with `<dir>` ending in `<sub>`, one common rest).
+/// Artifacts a generator reshapes otherwise are not rendered (source-watcher `copy`
+/// semantics beyond this are not reproduced).
+fn artifact_root(
+    objects: &Objects,
+    generated: &super::objects::Generated,
+) -> Result<String, String> {
+    let mut root: Option<String> = None;
+    if generated.copies.is_empty() {
+        return Err("it copies nothing".into());
+    }
+    for (from, to) in &generated.copies {
+        let plain = || format!("its copy rule '{from}' → '{to}' is not a whole-directory copy");
+        let from = from.strip_prefix('@').ok_or_else(plain)?;
+        let (alias, rest) = from.split_once('/').unwrap_or((from, ""));
+        let dir = rest.strip_suffix("**").ok_or_else(plain)?.trim_end_matches('/');
+        let sub = to.strip_prefix("@artifact").ok_or_else(plain)?.trim_matches('/');
+        if dir.contains(['*', '?', '[']) || sub.contains(['*', '?', '[']) {
+            return Err(plain());
+        }
+        let Some((_, kind, namespace, name)) = generated.sources.iter().find(|s| s.0 == alias)
+        else {
+            return Err(format!("its source alias '{alias}' is not declared"));
+        };
+        // As for a Kustomization's own sourceRef: bootstrap's GitRepository is this
+        // repository even when its file is not committed.
+        let bootstrap = namespace == "flux-system" && name == "flux-system";
+        let local = kind == "GitRepository"
+            && objects
+                .source(kind, namespace, name)
+                .map_or(bootstrap, |s| is_this_repository(objects, s));
+        if !local {
+            return Err(format!("its source {kind}/{namespace}/{name} is not this repository"));
+        }
+        let prefix = if sub.is_empty() {
+            dir
+        } else if dir == sub {
+            ""
+        } else {
+            dir.strip_suffix(sub).and_then(|p| p.strip_suffix('/')).ok_or_else(plain)?
+        };
+        match &root {
+            Some(r) if r != prefix => {
+                return Err("its copy rules do not keep one directory layout".into());
+            }
+            _ => root = Some(prefix.to_string()),
+        }
+    }
+    Ok(root.unwrap_or_default())
+}
+
+/// Whether a `GitRepository` is the repository (and branch) Baton holds: bootstrap's
+/// `flux-system/flux-system`, or one with its URL and ref. Without bootstrap's object there
+/// is nothing to compare with, and only its name is taken to be this repository (a tenant's
+/// `GitRepository` is usually another repository, or another branch of this one).
 fn is_this_repository(objects: &Objects, source: &FluxSource) -> bool {
+    let bootstrap = |s: &FluxSource| {
+        s.kind == "GitRepository" && s.namespace == "flux-system" && s.name == "flux-system"
+    };
     let own = objects.sources.iter().find(|s| {
-        s.kind == "GitRepository"
-            && s.namespace == "flux-system"
-            && s.name == "flux-system"
+        bootstrap(s)
             && super::model::cluster_dir(&s.site.file)
                 == super::model::cluster_dir(&source.site.file)
     });
-    let Some(own) = own.or_else(|| objects.source("GitRepository", "flux-system", "flux-system"))
-    else {
-        return true;
+    let Some(own) = own.or_else(|| objects.sources.iter().find(|s| bootstrap(s))) else {
+        return bootstrap(source);
     };
     std::ptr::eq(own, source)
-        || matches!((&own.url, &source.url), (Some(a), Some(b)) if same_url(a, b))
+        || (matches!((&own.url, &source.url), (Some(a), Some(b)) if same_url(a, b))
+            && own.revision == source.revision)
 }
 
 /// URLs compared without a trailing `/` or `.git` and without case in the scheme and host.

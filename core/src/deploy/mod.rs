@@ -326,7 +326,16 @@ fn not_found(id: &str, why: &str, candidates: &[&str]) -> DeploymentRender {
 pub fn validate(repo: &mut Repo) -> Vec<Diagnostic> {
     let objects = objects(repo);
     let model = model::build(repo, &objects);
-    let mut out = objects.diagnostics.clone();
+    // A duplicate "object" in a file the clusters only read as a patch is not one.
+    let mut out: Vec<Diagnostic> = objects
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.code != Code::DeploymentDuplicate.as_str()
+                || !d.file.as_deref().is_some_and(|f| model.inputs.contains(f))
+        })
+        .cloned()
+        .collect();
     out.extend(model.diagnostics.iter().cloned());
     for entry in &model.entries {
         let rendered = model::render(repo, &objects, entry);

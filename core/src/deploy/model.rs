@@ -25,6 +25,7 @@ use super::{
 use crate::diagnostic::{Code, Diagnostic};
 use crate::repo::Repo;
 use crate::source::ReadSet;
+use crate::vecmap::VecSet;
 
 /// Most deployments one cluster's walk discovers (a bound for hostile repositories).
 pub const MAX_PER_CLUSTER: usize = 2000;
@@ -50,6 +51,9 @@ pub struct Entry {
 pub struct Model {
     pub entries: Vec<Entry>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files the clusters' renders read without applying them as resources: patches and
+    /// other inputs (a partial Kustomization in a patch is not an object of its own).
+    pub inputs: VecSet<String>,
 }
 
 /// `clusters/<name>/…` → `name`.
@@ -71,9 +75,10 @@ pub fn build(repo: &mut Repo, objects: &Objects) -> Model {
     for cluster in clusters {
         walk(repo, objects, cluster, &mut model, &mut reached);
     }
+    model.inputs = inputs(repo, &model.entries);
     for k in &objects.kustomizations {
         let key = (k.site.file.to_string(), k.namespace.clone(), k.name.clone());
-        if reached.contains(&key) {
+        if reached.contains(&key) || model.inputs.contains(&*k.site.file) {
             continue;
         }
         model.entries.push(Entry {
@@ -98,6 +103,19 @@ fn file_reads(file: &str) -> ReadSet {
     let mut reads = ReadSet::default();
     reads.files.insert(file.to_string());
     reads
+}
+
+/// The files the walked renders read but applied nothing from.
+fn inputs(repo: &mut Repo, entries: &[Entry]) -> VecSet<String> {
+    let mut read = VecSet::new();
+    let mut applied = VecSet::new();
+    for entry in entries {
+        if let Some((rendered, reads)) = repo.deploy_cache().renders.get(&entry.deployment.id) {
+            read.extend(reads.files.iter().cloned());
+            applied.extend(rendered.resources.iter().map(|r| r.file.clone()));
+        }
+    }
+    read.into_vec().into_iter().filter(|f| !applied.contains(f)).collect()
 }
 
 /// One cluster's walk from its roots through the renders.

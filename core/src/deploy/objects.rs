@@ -29,6 +29,8 @@ use crate::yaml::{Body, Node, Origin, Parsed};
 pub const KUSTOMIZE_GROUP: &str = "kustomize.toolkit.fluxcd.io";
 /// The API group of Flux sources.
 pub const SOURCE_GROUP: &str = "source.toolkit.fluxcd.io";
+/// The API group of Flux's `ArtifactGenerator` (source-watcher).
+pub const GENERATOR_GROUP: &str = "source.extensions.fluxcd.io";
 
 /// Where an object was written: its file and the span of its `metadata.name` (or document).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +130,20 @@ pub struct FluxSource {
     pub url: Option<String>,
     /// `spec.ref`'s branch, tag, semver, name or commit, as written.
     pub revision: Option<String>,
+    /// For an `ExternalArtifact` an `ArtifactGenerator` makes: how it makes it.
+    pub generated: Option<Generated>,
+}
+
+/// One artifact of an `ArtifactGenerator` (source-watcher, `source.extensions.fluxcd.io`):
+/// the generator's sources by alias, and the artifact's `copy` rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// `namespace/name` of the generator.
+    pub generator: String,
+    /// `(alias, kind, namespace, name)` of each source.
+    pub sources: Vec<(String, String, String, String)>,
+    /// `(from, to)` of each `copy` rule, as written (`@alias/dir/**`, `@artifact/dir/`).
+    pub copies: Vec<(String, String)>,
 }
 
 /// `spec.source.kustomize` of an Argo CD Application (its flags are the API's booleans).
@@ -279,7 +295,10 @@ fn is_yaml(path: &str) -> bool {
 }
 
 fn mentions_a_group(text: &str) -> bool {
-    text.contains(KUSTOMIZE_GROUP) || text.contains(SOURCE_GROUP) || text.contains("argoproj.io")
+    text.contains(KUSTOMIZE_GROUP)
+        || text.contains(SOURCE_GROUP)
+        || text.contains(GENERATOR_GROUP)
+        || text.contains("argoproj.io")
 }
 
 /// The deployment objects of one parsed file.
@@ -311,6 +330,11 @@ pub fn read_object(file: &Arc<str>, root: &Node, out: &mut FileObjects) {
             if let Some(s) = reader.source(root, kind) {
                 out.sources.push(s);
             }
+            out.diagnostics.append(&mut reader.d.errors);
+        }
+        (GENERATOR_GROUP, "ArtifactGenerator") => {
+            let mut reader = Reader::new(file, "ArtifactGenerator");
+            out.sources.extend(reader.generator(root));
             out.diagnostics.append(&mut reader.d.errors);
         }
         ("argoproj.io", "Application") if version == "v1alpha1" => {
@@ -369,6 +393,7 @@ impl<'f> Reader<'f> {
             "GitRepository" => "invalid GitRepository",
             "OCIRepository" => "invalid OCIRepository",
             "Bucket" => "invalid Bucket",
+            "ArtifactGenerator" => "invalid ArtifactGenerator",
             _ => "invalid Argo CD Application",
         };
         let mut d = Decoder::new(file, Code::DeploymentObjectInvalid, prefix);
@@ -635,8 +660,15 @@ impl<'f> Reader<'f> {
     fn source(&mut self, root: &Node, kind: &str) -> Option<FluxSource> {
         let before = self.errors();
         let (namespace, name, site) = self.metadata(root, "default")?;
-        let mut s =
-            FluxSource { kind: kind.to_string(), namespace, name, site, url: None, revision: None };
+        let mut s = FluxSource {
+            kind: kind.to_string(),
+            namespace,
+            name,
+            site,
+            url: None,
+            revision: None,
+            generated: None,
+        };
         for (field, value) in self.spec(root, &["url", "bucketName", "ref"]) {
             match field {
                 "url" | "bucketName" => s.url = self.optional_string(value, field).map(|u| u.value),
@@ -652,6 +684,79 @@ impl<'f> Reader<'f> {
             }
         }
         (self.errors() == before).then_some(s)
+    }
+
+    /// The `ExternalArtifact`s an `ArtifactGenerator` makes (fluxcd/source-watcher
+    /// `api/v1beta1/artifactgenerator_types.go`: `spec.sources[]` `{alias, kind, name,
+    /// namespace}`, `spec.artifacts[]` `{name, copy[] {from, to}}`).
+    fn generator(&mut self, root: &Node) -> Vec<FluxSource> {
+        let before = self.errors();
+        let Some((namespace, name, site)) = self.metadata(root, "default") else {
+            return Vec::new();
+        };
+        let mut sources = Vec::new();
+        let mut artifacts = Vec::new();
+        for (field, value) in self.spec(root, &["sources", "artifacts"]) {
+            if field == "sources" {
+                sources = self.d.list(value, "spec.sources", |d, item| {
+                    let mut s = (String::new(), String::new(), namespace.clone(), String::new());
+                    for (f, _, v) in
+                        d.fields(item, "spec.sources[]", &["alias", "kind", "name", "namespace"])?
+                    {
+                        let text = d.string(v, &format!("spec.sources[].{f}"))?.value;
+                        match f {
+                            "alias" => s.0 = text,
+                            "kind" => s.1 = text,
+                            "name" => s.3 = text,
+                            _ if !text.is_empty() => s.2 = text,
+                            _ => {}
+                        }
+                    }
+                    Some(s)
+                });
+            } else {
+                artifacts = self.d.list(value, "spec.artifacts", |d, item| {
+                    let mut artifact = (String::new(), Vec::new());
+                    for (f, _, v) in d.fields(item, "spec.artifacts[]", &["name", "copy"])? {
+                        if f == "name" {
+                            artifact.0 = d.string(v, "spec.artifacts[].name")?.value;
+                            continue;
+                        }
+                        artifact.1 = d.list(v, "spec.artifacts[].copy", |d, rule| {
+                            let mut copy = (String::new(), String::new());
+                            for (g, _, w) in
+                                d.fields(rule, "spec.artifacts[].copy[]", &["from", "to"])?
+                            {
+                                let text =
+                                    d.string(w, &format!("spec.artifacts[].copy[].{g}"))?.value;
+                                if g == "from" { copy.0 = text } else { copy.1 = text }
+                            }
+                            Some(copy)
+                        });
+                    }
+                    Some(artifact)
+                });
+            }
+        }
+        if self.errors() != before {
+            return Vec::new();
+        }
+        artifacts
+            .into_iter()
+            .map(|(artifact, copies)| FluxSource {
+                kind: "ExternalArtifact".into(),
+                namespace: namespace.clone(),
+                name: artifact,
+                site: site.clone(),
+                url: None,
+                revision: None,
+                generated: Some(Generated {
+                    generator: format!("{namespace}/{name}"),
+                    sources: sources.clone(),
+                    copies,
+                }),
+            })
+            .collect()
     }
 
     fn application(&mut self, root: &Node) -> Option<Application> {

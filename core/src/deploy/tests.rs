@@ -479,3 +479,136 @@ fn a_promotions_rendered_diff_is_what_the_cluster_applies() {
     );
     assert!(plan.rendered_diff.contains("         region: eu-west-1\n"), "{}", plan.rendered_diff);
 }
+
+/// Flux 2.7's source-watcher: an `ExternalArtifact` an `ArtifactGenerator` copies from this
+/// repository is rendered from the directories it copies, when the copy keeps their layout
+/// (fluxcd/flux2-kustomize-helm-example 4f1a5b1 `clusters/staging/artifacts.yaml`).
+#[test]
+fn artifacts_generated_from_this_repository_are_rendered() {
+    let generator = "apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  sources:
+    - alias: monorepo
+      kind: GitRepository
+      name: flux-system
+  artifacts:
+    - name: apps
+      copy:
+        - from: \"@monorepo/apps/base/**\"
+          to: \"@artifact/base/\"
+        - from: \"@monorepo/apps/staging/**\"
+          to: \"@artifact/staging/\"
+    - name: flat
+      copy:
+        - from: \"@monorepo/apps/staging/*.yaml\"
+          to: \"@artifact/\"
+";
+    let ks = |name: &str, artifact: &str| {
+        format!(
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: {name}
+  namespace: flux-system
+spec:
+  path: ./staging
+  sourceRef:
+    kind: ExternalArtifact
+    name: {artifact}
+"
+        )
+    };
+    let (apps, flat) = (ks("apps", "apps"), ks("flat", "flat"));
+    let t = tree(&[
+        ("clusters/staging/artifacts.yaml", generator),
+        ("clusters/staging/apps.yaml", &apps),
+        ("clusters/staging/flat.yaml", &flat),
+        ("apps/base/kustomization.yaml", "resources: [cm.yaml]\n"),
+        ("apps/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"),
+        ("apps/staging/kustomization.yaml", "resources: [../base]\nnamespace: s\n"),
+    ]);
+    let r = render_in(&t, "flux:flux-system/apps@staging");
+    assert!(r.ok, "{:#?}", r.diagnostics);
+    assert_eq!(r.yaml, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: s\n");
+    let source = &r.deployment.as_ref().unwrap().sources[0];
+    assert_eq!(source.path.as_deref(), Some("apps/staging"));
+    let flat = render_in(&t, "flux:flux-system/flat@staging");
+    assert!(!flat.ok);
+    assert_eq!(flat.diagnostics[0].code, "D007");
+    assert!(
+        flat.diagnostics[0].message.contains("not a whole-directory copy"),
+        "{}",
+        flat.diagnostics[0].message
+    );
+}
+
+/// fluxcd/flux2-multi-tenancy 192da05: the tenant's `GitRepository` is this repository's URL on
+/// another branch, so its files are not these.
+#[test]
+fn another_branch_of_this_repository_is_another_source() {
+    let t = tree(&[
+        (
+            "clusters/c/flux-system/gotk-sync.yaml",
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  url: https://github.com/o/r\n  ref:\n    branch: main\n",
+        ),
+        (
+            "clusters/c/tenant.yaml",
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: t\n  namespace: flux-system\nspec:\n  url: https://github.com/o/r.git\n  ref:\n    branch: tenant\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: t\n  namespace: flux-system\nspec:\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: t\n",
+        ),
+        ("apps/kustomization.yaml", "resources: []\nnamespace: x\n"),
+    ]);
+    let r = render_in(&t, "flux:flux-system/t@c");
+    assert_eq!(r.diagnostics[0].code, "D007", "{:#?}", r.diagnostics);
+}
+
+/// A Kustomization whose path is its own cluster directory applies itself: the walk visits
+/// each name once per cluster and ends.
+#[test]
+fn a_kustomization_that_applies_itself_is_walked_once() {
+    let t = tree(&[(
+        "clusters/c/self.yaml",
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: self\n  namespace: flux-system\nspec:\n  path: ./clusters/c\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+    )]);
+    let mut renders = Renders::new();
+    let listed = deployments(&mut Repo::new(&t, &mut renders));
+    let ids: Vec<&str> = listed.deployments.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["flux:flux-system/self@c"]);
+}
+
+/// fluxcd/flux2-multi-tenancy's layout: a cluster applies a tenant's Kustomization through a
+/// patch that sets its path. The cluster runs the patched object; the patch file is an input,
+/// not a second object.
+#[test]
+fn a_parents_patch_reaches_the_child_and_is_no_object_of_its_own() {
+    let t = tree(&[
+        (
+            "clusters/c/tenants.yaml",
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: tenants\n  namespace: flux-system\nspec:\n  path: ./tenants/staging\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+        ),
+        ("tenants/base/kustomization.yaml", "resources: [sync.yaml]\n"),
+        (
+            "tenants/base/sync.yaml",
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: dev-team\n  namespace: apps\nspec:\n  path: ./nowhere\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system\n",
+        ),
+        (
+            "tenants/staging/kustomization.yaml",
+            "resources: [../base]\npatches:\n- path: dev-team-patch.yaml\n",
+        ),
+        (
+            "tenants/staging/dev-team-patch.yaml",
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: dev-team\n  namespace: apps\nspec:\n  path: ./apps/staging\n",
+        ),
+        ("apps/staging/kustomization.yaml", "resources: [cm.yaml]\n"),
+        ("apps/staging/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team\n"),
+    ]);
+    let r = render_in(&t, "flux:apps/dev-team@c");
+    assert!(r.ok, "{:#?}", r.diagnostics);
+    assert_eq!(r.deployment.as_ref().unwrap().sources[0].path.as_deref(), Some("apps/staging"));
+    let mut renders = Renders::new();
+    let found = validate(&mut Repo::new(&t, &mut renders));
+    assert!(found.iter().all(|d| !d.code.starts_with('D')), "{found:#?}");
+}
