@@ -203,6 +203,15 @@ pub fn render(repo: &mut Repo, objects: &Objects, entry: &Entry) -> Arc<Deployme
     if let Some((rendered, _)) = repo.deploy_cache().renders.get(id) {
         return rendered.clone();
     }
+    if repo.meter().exhausted() {
+        // Past the work limit nothing more is rendered (and nothing partial is cached).
+        let diagnostic = repo.meter().exhausted_diagnostic(&format!("rendering {id}"));
+        return Arc::new(DeploymentRender {
+            deployment: Some(entry.deployment.clone()),
+            diagnostics: vec![diagnostic],
+            ..DeploymentRender::default()
+        });
+    }
     let mut out = DeploymentRender {
         deployment: Some(entry.deployment.clone()),
         ..DeploymentRender::default()
