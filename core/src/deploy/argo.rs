@@ -422,10 +422,11 @@ fn parse_image(arg: &str, origin: &Origin) -> Option<Image> {
         Some((k, v)) => (k, v),
         None => ("", arg),
     };
-    let (name, tag, digest) = split_image(value);
+    let (name, tag, digest) = crate::kustomize::transform::images::split(value);
     if name == arg {
         return None;
     }
+    let (name, tag, digest) = (name.as_str(), tag.as_str(), digest.as_str());
     let s = |v: &str| (!v.is_empty()).then(|| Spanned::new(v.to_string(), origin.clone()));
     let mut image =
         Image { new_tag: s(tag), digest: s(digest), origin: origin.clone(), ..Image::default() };
@@ -436,20 +437,6 @@ fn parse_image(arg: &str, origin: &Origin) -> Option<Image> {
         image.new_name = s(name);
     }
     Some(image)
-}
-
-/// kustomize's `image.Split`: name, tag and digest (a `:` before the first `/` is a port).
-fn split_image(image: &str) -> (&str, &str, &str) {
-    let slash = image.find('/').filter(|&i| i > 0).unwrap_or(0);
-    let search = &image[slash..];
-    let at = search.find('@').map(|i| i + slash);
-    let colon = search.find(':').map(|i| i + slash);
-    match (colon, at) {
-        (c, Some(a)) if c.is_none_or(|c| a < c) => (&image[..a], "", &image[a + 1..]),
-        (Some(c), Some(a)) => (&image[..c], &image[c + 1..a], &image[a + 1..]),
-        (Some(c), None) => (&image[..c], &image[c + 1..], ""),
-        _ => (image, "", ""),
-    }
 }
 
 /// A `D021`: the edit command Argo CD runs fails.
@@ -667,14 +654,10 @@ fn shell_name(s: &str) -> (&str, usize) {
 mod tests {
     use super::*;
 
-    /// kustomize 12f9e63 `api/internal/image/image.go` `Split`, and `setimage.go`'s examples.
+    /// kustomize 12f9e63 `setimage.go`'s examples (names split as `api/internal/image/image.go`
+    /// `Split`, which `kustomize::transform::images::split` is).
     #[test]
     fn image_arguments_parse_as_kustomize_edit_set_image() {
-        assert_eq!(split_image("nginx"), ("nginx", "", ""));
-        assert_eq!(split_image("nginx:1.2"), ("nginx", "1.2", ""));
-        assert_eq!(split_image("localhost:5000/app:v1"), ("localhost:5000/app", "v1", ""));
-        assert_eq!(split_image("alpine@sha256:abc"), ("alpine", "", "sha256:abc"));
-        assert_eq!(split_image("a/b:t@sha256:d"), ("a/b", "t", "sha256:d"));
         let o = Origin::default();
         let img = parse_image("postgres=eu.gcr.io/my-project/postgres:latest", &o).unwrap();
         assert_eq!(
@@ -688,6 +671,12 @@ mod tests {
         let img = parse_image("mysql=mariadb", &o).unwrap();
         assert_eq!(img.new_name.unwrap().value, "mariadb");
         assert!(parse_image("nginx", &o).is_none(), "errImageInvalidArgs");
+        let img = parse_image("localhost:5000/app:v1@sha256:d", &o).unwrap();
+        assert_eq!(img.name.value, "localhost:5000/app");
+        assert_eq!(
+            (img.new_tag.unwrap().value, img.digest.unwrap().value),
+            ("v1".into(), "sha256:d".into())
+        );
     }
 
     #[test]

@@ -731,16 +731,16 @@ pub(crate) fn argo_deployment(repo: &Repo, app: &Application) -> Deployment {
 fn unmatched_overrides(entry: &model::Entry, rendered: &DeploymentRender) -> Vec<Diagnostic> {
     let deployment = &entry.deployment;
     let mut out = Vec::new();
-    let names: Vec<&str> = rendered
+    let names: Vec<String> = rendered
         .resources
         .iter()
         .flat_map(|r| r.images.iter())
-        .map(|i| image_name(&i.image))
+        .map(|i| crate::kustomize::transform::images::split(&i.image).0)
         .collect();
     let check_image =
         |out: &mut Vec<Diagnostic>, name: &str, new_name: Option<&str>, file: &str, span: Span| {
             let expected = new_name.unwrap_or(name);
-            if !names.contains(&expected) {
+            if !names.iter().any(|n| n == expected) {
                 out.push(
                 Diagnostic::new(
                     Code::OverrideMatchesNothing,
@@ -772,9 +772,12 @@ fn unmatched_overrides(entry: &model::Entry, rendered: &DeploymentRender) -> Vec
             for k in app.sources.iter().filter_map(|s| s.kustomize.as_ref()) {
                 for image in &k.images {
                     let (key, value) = image.value.split_once('=').unwrap_or(("", &image.value));
-                    let (name, _, _) = split_name(value);
-                    let (name, new_name) =
-                        if key.is_empty() { (name, None) } else { (key, Some(name)) };
+                    let (name, _, _) = crate::kustomize::transform::images::split(value);
+                    let (name, new_name) = if key.is_empty() {
+                        (name.as_str(), None)
+                    } else {
+                        (key, Some(name.as_str()))
+                    };
                     check_image(&mut out, name, new_name, &deployment.file, image.span());
                 }
                 for (name, _) in &k.replicas {
@@ -800,18 +803,6 @@ fn unmatched_overrides(entry: &model::Entry, rendered: &DeploymentRender) -> Vec
         }
     }
     out
-}
-
-/// The name part of an image reference (without tag or digest).
-fn image_name(image: &str) -> &str {
-    split_name(image).0
-}
-
-fn split_name(image: &str) -> (&str, &str, &str) {
-    let slash = image.find('/').filter(|&i| i > 0).unwrap_or(0);
-    let search = &image[slash..];
-    let cut = search.find(['@', ':']).map_or(image.len(), |i| i + slash);
-    (&image[..cut], "", "")
 }
 
 #[cfg(test)]
