@@ -22,7 +22,7 @@ const FLUX = {
 kind: ImagePolicy
 metadata:
   name: payment-service
-  namespace: flux-system
+  namespace: flux-apps
 spec:
   imageRepositoryRef:
     name: payment-service
@@ -57,7 +57,7 @@ spec:
     spec:
       containers:
         - name: web
-          image: registry.example.com/payment-service:1.0.0 # {"$imagepolicy": "flux-system:payment-service"}
+          image: registry.example.com/payment-service:1.0.0 # {"$imagepolicy": "flux-apps:payment-service"}
         - name: team
           image: registry.example.com/web:1.0.0 # {"$imagepolicy": "team-a:web:tag"}
         - name: nowhere
@@ -135,6 +135,9 @@ describe('language server over stdio', () => {
     let p = await c.nextPublication(c.uri(BROKEN));
     assert.equal(p.version, 1);
     assert.deepEqual(p.diagnostics.map((d) => d.code), ['K003']);
+    // Files with problems now: this one, keep.tmp.yaml, and the Flux fixtures' files (a marker
+    // naming an unknown policy, policies without an ImageRepository).
+    const [opened] = await c.stats();
 
     // A syntax error replaces the render problem.
     await c.change(BROKEN, 'resources: [\n', 2);
@@ -147,7 +150,7 @@ describe('language server over stdio', () => {
     assert.equal(p.version, 3);
     assert.deepEqual(p.diagnostics, []);
     const [stats] = await c.stats();
-    assert.equal(stats.diagnosticFiles, 1, 'only keep.tmp.yaml still has diagnostics');
+    assert.equal(stats.diagnosticFiles, opened.diagnosticFiles - 1, 'the fixed file has no diagnostics left');
   });
 
   test('an edit in one file publishes diagnostics on another, and clears them', async () => {
@@ -193,8 +196,9 @@ describe('language server over stdio', () => {
     await c.change(base, baseText.replace('replicas: 2', 'replicas: 3'), 2);
     await c.nextPublication(c.uri(base));
     const [afterBase] = await c.stats();
-    // The base and the two overlays on it; ledger-api and the rest are served from cache.
-    assert.equal(afterBase.renders - beforeBase.renders, 3);
+    // The base, the three overlays on it (dev, staging, production) and the preview of PR 42
+    // (apps/payment-service/preview/pr-42); ledger-api and the rest are served from cache.
+    assert.equal(afterBase.renders - beforeBase.renders, 5);
 
     await c.change(patch, text, 3);
     await c.nextPublication(c.uri(patch));
@@ -289,7 +293,7 @@ describe('language server over stdio', () => {
 
     const web = 'clusters/prod/web.yaml';
     const webText = read(c.root, web);
-    // The policy whose file says flux-system (not the one in `other`), on its name.
+    // The policy whose file says flux-apps (not the one in `other`), on its name.
     assert.deepEqual(await c.definition(web, positionOf(webText, 'payment-service:1.0.0')), [
       { uri: c.uri('clusters/prod/policies.yaml'), range: { start: { line: 3, character: 8 }, end: { line: 3, character: 23 } } },
     ]);
@@ -370,7 +374,7 @@ describe('language server over stdio', () => {
     assert.deepEqual(patches.find((s) => s.name === 'patches').children.map((s) => s.name), ['image-patch.yaml']);
 
     const manifest = await c.symbols('clusters/prod/policies.yaml');
-    assert.deepEqual(manifest.map((s) => s.name), ['ImagePolicy flux-system/payment-service', 'ImagePolicy other/payment-service']);
+    assert.deepEqual(manifest.map((s) => s.name), ['ImagePolicy flux-apps/payment-service', 'ImagePolicy other/payment-service']);
   });
 
   test('files changed on disk: watched-file events update the workspace', async () => {
