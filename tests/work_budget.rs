@@ -105,6 +105,7 @@ struct Coverage {
     codeowners_gate: usize,
     ambiguous: usize,
     shared_names: usize,
+    deployment_renders: usize,
 }
 
 /// Every public operation, each under the budget.
@@ -147,6 +148,15 @@ fn exercise(tree: &FileTree, seed: u64, seen: &mut Coverage) -> (u64, u64, Strin
     }
     let cleanup = CleanupRequest { open: Some(vec![1]), ..CleanupRequest::default() };
     b.run("planPreviewCleanup", |ws| ws.plan_preview_cleanup(&cleanup), |p| &p.diagnostics);
+    let listed = b.run("deployments", Workspace::deployments, |d| &d.diagnostics);
+    for deployment in listed.deployments.iter().take(12) {
+        let Ok(request) = baton_core::deploy::DeploymentRequest::parse(&deployment.id) else {
+            continue;
+        };
+        let what = format!("renderDeployment {}", deployment.id);
+        let rendered = b.run(&what, |ws| ws.render_deployment(&request), |r| &r.diagnostics);
+        seen.deployment_renders += usize::from(rendered.ok);
+    }
     (b.peak.0, b.budget, b.peak.1)
 }
 
@@ -288,6 +298,28 @@ fn hostile_repo(rng: &mut Rng) -> FileTree {
             tree.insert(&env.kustomization, text).unwrap();
         }
     }
+    if rng.chance(50) {
+        // A Flux cluster: bootstrap applying its own directory, Kustomizations applying every
+        // environment (some substituting variables, one applying the cluster again).
+        let head = |name: &str, path: &str| {
+            format!(
+                "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: {name}\n  namespace: flux-system\nspec:\n  path: ./{path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
+            )
+        };
+        let mut text = head("flux-system", "clusters/flux");
+        text.push_str("---\n");
+        text.push_str(&head("again", "clusters/flux"));
+        for (i, app) in repo.apps.iter().enumerate() {
+            for (j, env) in app.envs.iter().enumerate() {
+                text.push_str("---\n");
+                text.push_str(&head(&format!("k{i}-{j}"), tree::parent(&env.kustomization)));
+                if rng.chance(50) {
+                    text.push_str("  postBuild:\n    substitute:\n      A: \"${A}${A}\"\n    substituteStrategy: Always\n");
+                }
+            }
+        }
+        tree.insert("clusters/flux/ks.yaml", text).unwrap();
+    }
     if rng.chance(40) {
         tree = mutate::tree_bounded(rng, &tree, 4096);
     }
@@ -325,7 +357,8 @@ fn every_operation_finishes_within_a_work_budget_on_hostile_repositories() {
             seen.collateral > 0
                 && seen.codeowners_gate > 0
                 && seen.ambiguous > 0
-                && seen.shared_names > 0,
+                && seen.shared_names > 0
+                && seen.deployment_renders > 0,
             "the hostile features were not all exercised: {seen:?}"
         );
     }

@@ -106,6 +106,22 @@ pub fn status_text(status: &baton_core::status::Status, palette: Palette) -> Str
                 ));
             }
         }
+        // Which clusters apply each environment (Flux Kustomizations, Argo CD Applications).
+        if app.environments.iter().any(|e| !e.deployments.is_empty()) {
+            let mut cells = vec!["-".to_string(); envs.len()];
+            for env in &app.environments {
+                let column = envs.iter().position(|e| *e == env.name).unwrap_or(0);
+                let clusters: Vec<&str> = env
+                    .deployments
+                    .iter()
+                    .map(|d| d.cluster.as_deref().unwrap_or("(no cluster)"))
+                    .collect();
+                if !clusters.is_empty() {
+                    cells[column] = clusters.join(",");
+                }
+            }
+            rows.push(("(deployed to)".to_string(), cells));
+        }
         let first = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0).max(9);
         let widths: Vec<usize> = envs
             .iter()

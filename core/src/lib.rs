@@ -9,6 +9,7 @@
 
 pub mod appset;
 pub mod changeset;
+pub mod deploy;
 pub mod diagnostic;
 pub mod diff;
 mod float;

@@ -149,6 +149,12 @@ impl Workspace {
         self.repo().pipeline()
     }
 
+    /// The deployments whose render is cached (for tests of incrementality).
+    #[must_use]
+    pub fn cached_deployments(&self) -> Vec<String> {
+        self.renders.cached_deployments()
+    }
+
     #[must_use]
     pub fn stats(&self) -> Stats {
         self.renders.stats()
@@ -213,6 +219,21 @@ impl Workspace {
         tags: &crate::flux::ImageUpdateInput,
     ) -> crate::status::Status {
         crate::status::status_with(&mut self.repo(), Some(tags))
+    }
+
+    /// Every Flux Kustomization and Argo CD Application, and the clusters (see
+    /// [`crate::deploy`]).
+    pub fn deployments(&mut self) -> crate::deploy::Deployments {
+        crate::deploy::deployments(&mut self.repo())
+    }
+
+    /// What a cluster applies for one deployment: its path rendered with the controller's
+    /// overrides (see [`crate::deploy::render`]).
+    pub fn render_deployment(
+        &mut self,
+        request: &crate::deploy::DeploymentRequest,
+    ) -> crate::deploy::DeploymentRender {
+        crate::deploy::render(&mut self.repo(), request)
     }
 
     /// Plans a promotion (see [`crate::promote`]).
@@ -338,6 +359,9 @@ impl Workspace {
             diagnostics.extend(appsets.iter().cloned());
             found.appsets = Some(appsets);
         }
+        // Deployments (Flux Kustomizations, Argo CD Applications): their renders are cached
+        // with what they read, so after an edit only the deployments it touches render again.
+        diagnostics.extend(crate::deploy::validate(&mut self.repo()));
         if self.renders.meter().exhausted() {
             diagnostics.push(self.renders.meter().exhausted_diagnostic("validate"));
         }

@@ -41,6 +41,16 @@ import type {
   ResourceChangeKind,
   Relation,
   Comparison,
+  Cluster,
+  Controller,
+  Deployment,
+  DeploymentRef,
+  DeploymentRenderResult,
+  DeploymentRequest,
+  DeploymentSource,
+  DeploymentsResult,
+  Destination,
+  Variable,
   ImageUpdateInput,
   ImageUpdateResult,
   PolicyResult,
@@ -67,7 +77,7 @@ import type {
   SourceCheck,
   SourceStatus,
   ArgoDeployment,
-  Cluster,
+  ClusterSecret,
   PullRequestInput,
 } from '@baton/engine';
 
@@ -194,7 +204,7 @@ ws.planPreview({ app: 'web', number: '42' });
 ws.planPreview({ number: 42 });
 // @ts-expect-error open pull requests are numbers
 ws.planPreviewCleanup({ open: ['12'] });
-const clusters: Cluster[] = [{ name: 'eu', server: 'https://eu.example.com', labels: { env: 'prod' } }];
+const clusters: ClusterSecret[] = [{ name: 'eu', server: 'https://eu.example.com', labels: { env: 'prod' } }];
 const pulls: PullRequestInput[] = [{ number: 42, branch: 'feat/x', targetBranch: 'main', headSha: 'ab1cd23' }];
 const expandInput: ExpandAppSetsInput = { clusters, pullRequests: pulls, repoURL: 'https://github.com/example/platform-gitops' };
 const expansion: ExpandAppSetsResult = ws.expandAppSets(expandInput);
@@ -264,6 +274,35 @@ function rank(s: Severity): number {
     case 'hint': return 3;
   }
 }
+
+// What each cluster applies: deployments, their clusters, and one rendered with its overrides.
+const listed: DeploymentsResult = ws.deployments();
+for (const d of listed.deployments) {
+  const deployment: Deployment = d;
+  const controller: Controller = deployment.controller;
+  const destination: Destination = deployment.destination;
+  const sources: DeploymentSource[] = deployment.sources;
+  void [deployment.id, controller, deployment.cluster ?? 'no cluster', destination.namespace ?? destination.kubeConfig ?? destination.server ?? destination.name,
+    sources.map((s) => `${s.path ?? '-'} ${s.repoUrl ?? ''} ${s.revision ?? ''} ${s.reference} ${s.local} ${s.note ?? ''}`),
+    deployment.dependsOn, deployment.suspended, deployment.overrides, deployment.file, deployment.span.start, deployment.namespace, deployment.name];
+}
+const order: string[] = listed.clusters.map((c: Cluster) => `${c.name}: ${c.deployments.join(' → ')}`);
+const deployRequest: DeploymentRequest = { kind: 'flux', namespace: 'flux-system', name: 'apps', cluster: 'staging' };
+const applied: DeploymentRenderResult = ws.renderDeployment(deployRequest);
+const variables: string[] = applied.variables.map((v: Variable) => `${v.name}=${v.value} (${v.from})`);
+void [order, variables, applied.ok, applied.yaml, applied.namespaces, applied.resources.length, applied.deployment?.id, applied.diagnostics.map(describe), listed.diagnostics];
+ws.renderDeployment({ kind: 'Application', namespace: 'argocd', name: 'web' });
+for (const app of status.apps) {
+  for (const env of app.environments) {
+    const refs: DeploymentRef[] = env.deployments;
+    void refs.map((r) => `${r.id} ${r.controller} ${r.cluster ?? '-'} ${r.namespaces.join(',')} ${r.ok}`);
+  }
+}
+void status.clusters;
+// @ts-expect-error controllers are a closed set
+ws.renderDeployment({ kind: 'helm', namespace: 'a', name: 'b' });
+// @ts-expect-error the name is required
+ws.renderDeployment({ kind: 'flux', namespace: 'a' });
 
 // Misuse is a type error.
 // @ts-expect-error file texts are strings

@@ -128,6 +128,11 @@ function scenarios() {
       files: exampleFiles(),
       dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'],
       expand: [{}, { pullRequests: [{ number: 7, branch: 'b', targetBranch: 'main', headSha: 'abcdef123', labels: ['preview'] }] }],
+      deployments: [
+        { kind: 'flux', namespace: 'flux-system', name: 'payment-service', cluster: 'staging-cluster' },
+        { kind: 'flux', namespace: 'flux-system', name: 'payment-service' },
+        { kind: 'Kustomization', namespace: 'flux-system', name: 'nope' },
+      ],
       // The seed's Flux automation: a pick and a commit, a policy electing nothing, a pin.
       imageUpdates: [
         { images: { 'registry.example.com/payment-service': ['2.0.0', '2.3.0'] } },
@@ -212,6 +217,18 @@ function scenarios() {
       dirs: ['envs/production'],
       requests: [{ app: 'web', to: 'production' }],
     },
+    {
+      // Argo CD: an Application with overrides and a Helm source; a Flux Kustomization that no
+      // cluster directory applies, from another repository, with a remote kubeconfig.
+      files: {
+        'apps/web/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n',
+        'argocd/web.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n  sources:\n  - repoURL: https://example.com/r.git\n    targetRevision: main\n    path: apps/web\n    kustomize:\n      namePrefix: a-\n  - repoURL: https://charts.example.com\n    chart: redis\n',
+        'tenants/t.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: t\n  namespace: tenants\nspec:\n  path: ./deploy\n  kubeConfig:\n    secretRef:\n      name: prod-kubeconfig\n  sourceRef:\n    kind: OCIRepository\n    name: t\n',
+      },
+      dirs: ['apps/web'],
+      deployments: [{ kind: 'argo', namespace: 'argocd', name: 'web' }, { kind: 'flux', namespace: 'tenants', name: 't' }],
+    },
   ];
 }
 
@@ -219,8 +236,8 @@ function scenarios() {
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'WorkloadRollout', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'ImageUpdateResult', 'PolicyResult', 'ImageChange', 'ObjectId', 'AutomationResult', 'TemplateValue', 'Commit', 'CommitAuthor', 'FluxAutomation', 'AutomatedPolicy', 'MarkerRef', 'PreviewStatus', 'PreviewPlan', 'CleanupPlan', 'PreviewFate', 'UnknownEntry', 'ExpandAppSetsResult', 'AppSetExpansion', 'GeneratedApplication', 'SourceCheck', 'ArgoDeployment'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', 'ImageUpdateInput', 'PolicyKind', 'PreviewRequest', 'PreviewAction', 'CleanupRequest', 'PreviewFateKind', 'SourceStatus', 'ExpandAppSetsInput', 'Cluster', 'PullRequestInput', ...results]) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'WorkloadRollout', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'ImageUpdateResult', 'PolicyResult', 'ImageChange', 'ObjectId', 'AutomationResult', 'TemplateValue', 'Commit', 'CommitAuthor', 'FluxAutomation', 'AutomatedPolicy', 'MarkerRef', 'PreviewStatus', 'PreviewPlan', 'CleanupPlan', 'PreviewFate', 'UnknownEntry', 'ExpandAppSetsResult', 'AppSetExpansion', 'GeneratedApplication', 'SourceCheck', 'ArgoDeployment', 'DeploymentRef', 'Cluster', 'DeploymentsResult', 'Deployment', 'Destination', 'DeploymentSource', 'DeploymentRenderResult', 'Variable'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', 'ImageUpdateInput', 'PolicyKind', 'PreviewRequest', 'PreviewAction', 'CleanupRequest', 'PreviewFateKind', 'SourceStatus', 'ExpandAppSetsInput', 'ClusterSecret', 'PullRequestInput', 'Controller', 'DeploymentRequest', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
@@ -229,13 +246,14 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
       imageUpdate: 'ImageUpdateResult',
       planPreview: 'PreviewPlan', planPreviewCleanup: 'CleanupPlan',
       expandAppSets: 'ExpandAppSetsResult',
+      deployments: 'DeploymentsResult', renderDeployment: 'DeploymentRenderResult',
     };
     for (const [method, type] of Object.entries(expectedReturns)) {
       assert.equal(methods.get(method)?.getText(), type, `${label}: Workspace.${method} returns ${type}`);
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs, requests, simulate = [], imageUpdates, previews = [], cleanups = [], expand = [] } of scenarios()) {
+    for (const { files, dirs, requests, simulate = [], imageUpdates, previews = [], cleanups = [], expand = [], deployments = [] } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -274,6 +292,10 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
       }
       for (const request of cleanups) {
         checker.check(ws.planPreviewCleanup(request), methods.get('planPreviewCleanup'), `planPreviewCleanup(${JSON.stringify(request)})`);
+      }
+      checker.check(ws.deployments(), methods.get('deployments'), 'deployments()');
+      for (const request of deployments) {
+        checker.check(ws.renderDeployment(request), methods.get('renderDeployment'), `renderDeployment(${JSON.stringify(request)})`);
       }
       checker.check(ws.setFile('new.yaml', 'a: 1\n'), methods.get('setFile'), 'setFile()');
       checker.check(ws.removeFile('new.yaml'), methods.get('removeFile'), 'removeFile()');

@@ -188,6 +188,8 @@ export interface EnvironmentStatus {
   images: ImageStatus[];
   /** Each workload's deployment strategy (Deployments, StatefulSets, DaemonSets, Rollouts). */
   workloads: WorkloadStrategy[];
+  /** The Flux Kustomizations and Argo CD Applications that apply this overlay. */
+  deployments: DeploymentRef[];
   /** How Flux image automation updates this environment, or `null` when it does not (promoted by pull request). */
   flux: FluxAutomation | null;
   /** The Argo CD Applications of the repository (ApplicationSets expanded without host inputs, Application objects) that deploy this overlay. */
@@ -287,6 +289,115 @@ export interface StatusResult {
   /** Environment names in promotion order. */
   environments: string[];
   apps: AppStatus[];
+  /** The clusters the repository's deployments go to, each with its deployments in apply order. */
+  clusters: Cluster[];
+  diagnostics: Diagnostic[];
+}
+
+/** Which controller applies a deployment: a Flux Kustomization or an Argo CD Application. */
+export type Controller = "flux" | "argo";
+
+/** A deployment as `status` lists it under an environment. */
+export interface DeploymentRef {
+  /** `flux:namespace/name@cluster`, `flux:namespace/name` or `argo:namespace/name`. */
+  id: string;
+  controller: Controller;
+  cluster: string | null;
+  /** The namespaces its namespaced objects land in. */
+  namespaces: string[];
+  /** Whether its render (with the controller's overrides) succeeds. */
+  ok: boolean;
+}
+
+/** A cluster and its deployments, dependencies (Flux `dependsOn`) first. */
+export interface Cluster {
+  name: string;
+  /** Deployment ids in the order the cluster applies them. */
+  deployments: string[];
+}
+
+/** Where a deployment's objects go. */
+export interface Destination {
+  /** Argo CD `destination.server`. */
+  server: string | null;
+  /** Argo CD `destination.name`. */
+  name: string | null;
+  /** Flux `targetNamespace`, Argo CD `destination.namespace`. */
+  namespace: string | null;
+  /** Flux `kubeConfig.secretRef`: `namespace/name` of a remote cluster's kubeconfig Secret. */
+  kubeConfig: string | null;
+}
+
+/** One source of a deployment. */
+export interface DeploymentSource {
+  /** The path in the source (`""` is its root). */
+  path: string | null;
+  repoUrl: string | null;
+  revision: string | null;
+  /** `Kind/namespace/name` of a Flux source, the URL of an Argo CD one. */
+  reference: string;
+  /** Its files are this repository's (rendered); otherwise listed, not fetched. */
+  local: boolean;
+  /** Why it is not rendered, or what was assumed. */
+  note: string | null;
+}
+
+/** A Flux Kustomization or an Argo CD Application. */
+export interface Deployment {
+  id: string;
+  controller: Controller;
+  namespace: string;
+  name: string;
+  /** The file that defines it, and the span of its name. */
+  file: string;
+  span: Span;
+  /** The `clusters/<name>/` directory that applies it, an Argo CD destination, or a Flux remote kubeconfig. */
+  cluster: string | null;
+  destination: Destination;
+  sources: DeploymentSource[];
+  /** Flux `dependsOn`, as ids. */
+  dependsOn: string[];
+  suspended: boolean;
+  /** The override fields it sets (`targetNamespace`, `images`, `postBuild.substitute`, …). */
+  overrides: string[];
+}
+
+/** The result of `Workspace.deployments`. */
+export interface DeploymentsResult {
+  deployments: Deployment[];
+  clusters: Cluster[];
+  diagnostics: Diagnostic[];
+}
+
+/** Which deployment `Workspace.renderDeployment` renders. */
+export interface DeploymentRequest {
+  /** `flux` (or `Kustomization`) for a Flux Kustomization, `argo` (or `Application`) for an Argo CD Application. */
+  kind: "flux" | "argo" | "Kustomization" | "Application";
+  namespace: string;
+  name: string;
+  /** Needed when several clusters define a Flux Kustomization of this name. */
+  cluster?: string | null;
+}
+
+/** A Flux post-build variable and where its value came from. */
+export interface Variable {
+  name: string;
+  value: string;
+  /** `substitute`, `ConfigMap/<name>` or `Secret/<name>`. */
+  from: string;
+}
+
+/** The result of `Workspace.renderDeployment`: what the cluster applies. */
+export interface DeploymentRenderResult {
+  deployment: Deployment | null;
+  /** Whether the render succeeded (and some source of it was rendered). */
+  ok: boolean;
+  /** Every resource as kustomize prints them, overrides and substitutions applied. */
+  yaml: string;
+  resources: RenderedResource[];
+  namespaces: string[];
+  /** Flux post-build variables in load order (later ones win). */
+  variables: Variable[];
   diagnostics: Diagnostic[];
 }
 
@@ -463,7 +574,7 @@ export interface PullRequest {
 }
 
 /** An Argo CD cluster (a cluster secret): what the clusters generator selects from. */
-export interface Cluster {
+export interface ClusterSecret {
   name: string;
   server: string;
   project?: string | null;
@@ -486,7 +597,7 @@ export interface PullRequestInput {
 /** What the host knows that the repository does not (every field optional). */
 export interface ExpandAppSetsInput {
   /** Argo CD's clusters; without them the clusters generator sees only `in-cluster`. */
-  clusters?: Cluster[];
+  clusters?: ClusterSecret[];
   /** Open pull requests; without them the pullRequest generator produces nothing. */
   pullRequests?: PullRequestInput[];
   /** This repository's URL as Argo CD reads it (default: `baton.yaml`'s `spec.repository.url`). */
@@ -927,6 +1038,49 @@ impl Workspace {
         to_js(
             &self.inner.simulate_rollout(&baton_core::rollouts::SimulateRequest { overlay, name }),
         )
+    }
+
+    /// Every Flux Kustomization and Argo CD Application, and the clusters that apply them.
+    #[wasm_bindgen(unchecked_return_type = "DeploymentsResult")]
+    pub fn deployments(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.deployments())
+    }
+
+    /// What a cluster applies for one Flux Kustomization or Argo CD Application: its path
+    /// rendered with the controller's overrides.
+    #[wasm_bindgen(js_name = renderDeployment, unchecked_return_type = "DeploymentRenderResult")]
+    pub fn render_deployment(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "DeploymentRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        const FIELDS: &[(&str, Kind)] = &[
+            ("kind", Kind::String),
+            ("namespace", Kind::String),
+            ("name", Kind::String),
+            ("cluster", Kind::OptionalString),
+        ];
+        check_object(request, "request", FIELDS)?;
+        let field = |key: &str| {
+            get(request, key)
+                .as_string()
+                .ok_or_else(|| JsError::new(&format!("request.{key} is required")))
+        };
+        let controller = match field("kind")?.as_str() {
+            "flux" | "Kustomization" => baton_core::deploy::Controller::Flux,
+            "argo" | "Application" => baton_core::deploy::Controller::Argo,
+            other => {
+                return Err(JsError::new(&format!(
+                    "request.kind must be flux or argo (or Kustomization, Application), got {other:?}"
+                )));
+            }
+        };
+        let request = baton_core::deploy::DeploymentRequest {
+            controller,
+            namespace: field("namespace")?,
+            name: field("name")?,
+            cluster: get(request, "cluster").as_string(),
+        };
+        to_js(&self.inner.render_deployment(&request))
     }
 
     /// Plans the preview environment of a pull request: a verified change set creating its

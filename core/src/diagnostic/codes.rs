@@ -6,6 +6,7 @@
 //! `T` repository tree and paths, `Y` YAML, `K` Kustomize, `P` pipeline (`baton.yaml`),
 //! `R` promotion, `G` gates and CODEOWNERS, `F` Flux image automation, `X` Argo Rollouts,
 //! `A` Argo CD `ApplicationSets`.
+//! `D` deployments (Flux Kustomizations and Argo CD Applications: what each cluster applies).
 
 use super::Severity;
 
@@ -196,6 +197,30 @@ registry! {
     AppSetNestingDropped = "A018", Warning, "A generator nested deeper than Argo CD reads is dropped (the level above generates nothing)";
     AppSetDuplicate = "A019", Error, "Two ApplicationSets have the same namespace and name";
     AppSetNotApproximated = "A020", Warning, "A value depends on behaviour Baton does not reproduce exactly (transliteration, Go map order)";
+    // Deployments: Flux Kustomizations and Argo CD Applications, rendered as their controllers do.
+    DeploymentObjectInvalid = "D001", Error, "A Flux Kustomization, Flux source or Argo CD Application has a field of the wrong type (the API server rejects it)";
+    DeploymentDuplicate = "D002", Error, "Two deployment objects have the same kind, namespace and name";
+    DeploymentNotFound = "D003", Error, "renderDeployment names no Flux Kustomization or Argo CD Application of the repository";
+    DeploymentPathMissing = "D004", Error, "A deployment's path does not exist in the repository";
+    DeploymentDoesNotRender = "D005", Error, "A deployment does not render with its controller's overrides";
+    SourceRefMissing = "D006", Error, "A Flux sourceRef names a source that no file of the repository defines";
+    SourceExternal = "D007", Info, "A deployment's source is another repository or an artifact: listed, not rendered";
+    SubstituteVariableUnset = "D008", Warning, "A ${VAR} has no value and no default: Flux substitutes an empty string (an error under StrictPostBuildSubstitutions)";
+    SubstituteSyntax = "D009", Error, "A ${ expression is malformed: Flux's variable substitution fails";
+    SubstituteFromMissing = "D010", Warning, "A postBuild.substituteFrom ConfigMap or Secret is not in the repository";
+    SubstituteNameInvalid = "D011", Error, "A substitution variable name is not an identifier: Flux fails the build";
+    SubstituteLimit = "D012", Error, "Variable substitution expands beyond the engine's limits";
+    SubstituteBreaksResource = "D013", Error, "After variable substitution a resource no longer reads as a Kubernetes object";
+    SubstituteValueUnknown = "D014", Warning, "A substituteFrom Secret is encrypted or undecodable: its values are unknown offline";
+    OverrideMatchesNothing = "D015", Warning, "A deployment override (image, replicas, common metadata) changes nothing in the render";
+    DependsOnMissing = "D016", Warning, "dependsOn names a Flux Kustomization that no file of the repository defines";
+    DependsOnCycle = "D017", Error, "Flux Kustomizations depend on each other in a cycle";
+    DeploymentNotRendered = "D018", Info, "A deployment Baton lists but does not render (Helm, plugin or directory source)";
+    DeploymentUnsupported = "D019", Error, "A deployment uses a controller feature Baton cannot reproduce exactly (decryption, build metadata, globs)";
+    OverlayNotDeployed = "D020", Warning, "An environment's overlay is deployed by no Flux Kustomization or Argo CD Application";
+    ArgoOverrideInvalid = "D021", Error, "An Argo CD kustomize override Argo CD refuses (image, replicas, label, namespace, missing kustomization)";
+    ArgoValueUnknown = "D022", Warning, "An Argo CD override uses a build variable Baton cannot know offline (the revision)";
+    DeploymentSuspended = "D023", Info, "A Flux Kustomization is suspended: its cluster does not apply changes";
 }
 
 #[cfg(test)]

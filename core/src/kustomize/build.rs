@@ -40,6 +40,14 @@ impl Builder<'_, '_> {
         dir: &str,
         referrer: Option<(&str, Span)>,
     ) -> Built<Arc<Kustomization>> {
+        if self.chain.is_empty()
+            && let Some(k) = self.top.take()
+        {
+            self.report_deprecated(&k);
+            self.refuse_unsupported(&k, &["buildMetadata"]);
+            self.kustomizations.push(k.clone());
+            return Ok(k);
+        }
         // kustomize loads each name through the load restriction and ignores the failures: a
         // name that is a link to a file outside `dir` is not a kustomization here.
         let mut found = Vec::new();

@@ -778,7 +778,24 @@ fn verify(
     }
     let workloads: Vec<String> = changes.iter().map(|c| c.workload.clone()).collect();
     let rollouts = crate::rollouts::workload_rollouts(after, &workloads);
-    let rendered_diff = crate::changeset::rendered_diff(repo.render(target_dir), after, env);
+    // What changes in the cluster: the render of each deployment that applies the target
+    // overlay (its controller's overrides included), else the overlay's own.
+    let deployments: Vec<&crate::changeset::DeploymentChange> =
+        verification.deployments_of(target_dir).collect();
+    let rendered_diff = if deployments.is_empty() {
+        crate::changeset::rendered_diff(repo.render(target_dir), after, env)
+    } else {
+        let mut diff = String::new();
+        for d in &deployments {
+            let label = match (&d.cluster, deployments.len()) {
+                (_, 1) => env.to_string(),
+                (Some(cluster), _) => format!("{env}@{cluster}"),
+                (None, _) => format!("{env}@{}", d.id),
+            };
+            diff.push_str(&crate::changeset::rendered_diff(&d.before, &d.after, &label));
+        }
+        diff
+    };
     Ok(Verified {
         rendered_diff,
         collateral: verification.collateral.clone(),
