@@ -10,6 +10,7 @@
 pub mod changeset;
 pub mod diagnostic;
 pub mod diff;
+pub mod envdiff;
 mod float;
 pub mod flux;
 pub mod gates;

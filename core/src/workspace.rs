@@ -186,6 +186,15 @@ impl Workspace {
         crate::status::status(&mut self.repo())
     }
 
+    /// What differs between two environments of an app, expected differences set apart (see
+    /// [`crate::envdiff`]).
+    pub fn diff_environments(
+        &mut self,
+        request: &crate::envdiff::EnvDiffRequest,
+    ) -> crate::envdiff::EnvironmentDiff {
+        crate::envdiff::diff_environments(&mut self.repo(), request)
+    }
+
     /// Plans a promotion (see [`crate::promote`]).
     pub fn plan_promotion(
         &mut self,

@@ -13,6 +13,7 @@
 #![allow(clippy::doc_markdown)]
 
 mod completions;
+mod diff;
 pub mod promote;
 mod render;
 mod status;
@@ -72,6 +73,7 @@ pub enum Command {
     Render(render::Args),
     Status(status::Args),
     Promote(Box<promote::Args>),
+    Diff(diff::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -134,6 +136,7 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Render(args)) => render::run(&args, &context),
         Some(Command::Status(args)) => status::run(&args, &context),
         Some(Command::Promote(args)) => promote::run(&args, &context),
+        Some(Command::Diff(args)) => diff::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;
@@ -183,6 +186,8 @@ mod tests {
         assert_eq!(kind(&["promote", "--to", "production"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(kind(&["status", "--app", "x"]), ErrorKind::UnknownArgument);
         assert_eq!(kind(&["validate", "--write"]), ErrorKind::UnknownArgument);
+        assert_eq!(kind(&["diff", "web", "staging"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(kind(&["diff", "web", "a", "b", "--format", "sarif"]), ErrorKind::InvalidValue);
         assert_eq!(kind(&["--help"]), ErrorKind::DisplayHelp);
     }
 }

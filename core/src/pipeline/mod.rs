@@ -71,6 +71,20 @@ impl App {
         self.environments.iter().find(|e| e.name == name)
     }
 
+    /// The environment `name` of this app, or the `R002` diagnostic listing those it has.
+    pub fn lookup_environment(&self, name: &str) -> Result<&AppEnvironment, Box<Diagnostic>> {
+        self.environment(name).ok_or_else(|| {
+            let known: Vec<&str> = self.environments.iter().map(|e| e.name.as_str()).collect();
+            Box::new(
+                Diagnostic::new(
+                    Code::UnknownEnvironment,
+                    format!("app '{}' has no environment '{name}'", self.name),
+                )
+                .with_help(format!("its environments: {}", known.join(", "))),
+            )
+        })
+    }
+
     /// The resources of `rendered` (the render of this app's overlay `overlay`) that are the
     /// app's own. An overlay inside the app's directory is the app's alone: all of them. An
     /// overlay outside it (say `envs/production`, shared by several apps) renders other apps'
@@ -167,6 +181,30 @@ impl Pipeline {
             [] => Err(AppLookup::Unknown),
             [one] => Ok(one),
             many => Err(AppLookup::Ambiguous(many.iter().map(|a| a.path.clone()).collect())),
+        }
+    }
+
+    /// The app a request names (see [`Pipeline::find_app`]), or the diagnostic that says why
+    /// there is no single one (`R001` unknown, `R012` ambiguous), for operations to return.
+    pub fn lookup_app(&self, name: &str) -> Result<&App, Box<Diagnostic>> {
+        match self.find_app(name) {
+            Ok(app) => Ok(app),
+            Err(AppLookup::Unknown) => {
+                let mut known: Vec<&str> = self.apps.iter().map(|a| a.name.as_str()).collect();
+                known.dedup();
+                let known = if known.is_empty() { "(none)".into() } else { known.join(", ") };
+                Err(Box::new(
+                    Diagnostic::new(Code::UnknownApp, format!("there is no app named '{name}'"))
+                        .with_help(format!("known apps: {known}")),
+                ))
+            }
+            Err(AppLookup::Ambiguous(paths)) => Err(Box::new(
+                Diagnostic::new(
+                    Code::AmbiguousApp,
+                    format!("{} apps are named '{name}': {}", paths.len(), paths.join(", ")),
+                )
+                .with_help(format!("name the app by its path, e.g. `app: {}`", paths[0])),
+            )),
         }
     }
 
