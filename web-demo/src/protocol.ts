@@ -1,10 +1,15 @@
 // Messages between the page and the engine worker: `{id, op, args}` in, `{id, result}` or
-// `{id, error}` out. Each op is a method of the engine's `Workspace` (plus `init`).
+// `{id, error}` out. Each op is a method of the engine's `Workspace` (plus `init`, and the
+// two faults the watchdog's test needs).
 import type {
+  EnvDiffRequest,
+  EnvironmentDiff,
   Files,
   PromotionPlan,
   PromotionRequest,
   RenderResult,
+  SimulateRequest,
+  SimulationResult,
   Stats,
   StatusResult,
   ValidateResult,
@@ -22,7 +27,13 @@ export interface Ops {
   /** The apps × environments matrix and the pending promotions. */
   status: { args: []; result: StatusResult };
   planPromotion: { args: [request: PromotionRequest]; result: PromotionPlan };
+  diffEnvironments: { args: [request: EnvDiffRequest]; result: EnvironmentDiff };
+  simulateRollout: { args: [request: SimulateRequest]; result: SimulationResult };
   stats: { args: []; result: Stats };
+  /** Blocks the worker for `ms` (at most a minute): a hung engine, for the watchdog's test. */
+  hang: { args: [ms: number]; result: void };
+  /** Throws outside any handler, killing the worker's event: a crash, for the watchdog's test. */
+  crash: { args: []; result: void };
 }
 
 export type Op = keyof Ops;
