@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cases="$here/../tests/conformance/cases"
 corpus="$here/corpus"
-targets=(yaml_parse kustomization render_tree plan codeowners gates_time baton_yaml flux_update semver rollout)
+targets=(yaml_parse kustomization render_tree plan codeowners gates_time baton_yaml gotemplate flux_update semver rollout)
 for t in "${targets[@]}"; do
   mkdir -p "$corpus/$t"
   cp "$here/seeds/$t/"* "$corpus/$t/" 2>/dev/null || true

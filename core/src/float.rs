@@ -2,10 +2,12 @@
 //!
 //! **Formatting.** kustomize prints numbers through three Go routines, each with its own
 //! rules: `strconv.FormatFloat(f, 'g', -1, 64)` (go-yaml's printer, `fmt`'s `%v`), `'f'`
-//! (vars), and `encoding/json` (hashes, JSON patches, JSON held in strings). All of them start
-//! from the shortest digits that read back to the same `f64`, which Rust's `{:e}` gives; only
-//! the layout differs, so [`format_g`], [`format_g32`], [`format_f`], [`format_json`] and
-//! [`format_yaml`] share [`shortest`] and two layout helpers.
+//! (vars), and `encoding/json` (hashes, JSON patches, JSON held in strings); templates add
+//! `printf`'s precisions (`%.2f`, `%10.3e`, `%.4g`) through [`format_go`]. All of them start
+//! from decimal digits that Rust's formatter gives exactly (`{:e}` is the shortest that reads
+//! back to the same `f64`, `{:.Ne}` and `{:.N}` are correctly rounded, ties to even, as Go's
+//! are); only the layout is Go's, so [`format_go`], [`format_g`], [`format_g32`],
+//! [`format_f`], [`format_json`] and [`format_yaml`] share [`Digits`] and three layouts.
 //!
 //! **Parsing.** Decimal text to `f64`, exactly as `str::parse::<f64>` does it, without its
 //! tables. The standard parser's fast path (Eisel-Lemire) carries a 10 KB table of powers of five:
@@ -16,13 +18,31 @@
 //! mantissa can be read off. It accepts the same text as `str::parse::<f64>` and gives the
 //! same value (correctly rounded, ties to even); the tests compare the two.
 
-/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, exponent form when the
-/// decimal exponent is below -4 or at least 6 (`1e+06`, `1.5e-07`), `NaN`, `+Inf`, `-Inf`.
-pub(crate) fn format_g(f: f64) -> String {
+/// Go's `strconv.FormatFloat(f, format, precision, 64)` for `format` `b'e'`, `b'E'`, `b'f'`,
+/// `b'g'` or `b'G'` (any other byte is taken as `g`). `None` is Go's precision `-1`: the
+/// fewest digits that read back as `f`. Infinities are `+Inf`/`-Inf`, NaN is `NaN`.
+pub(crate) fn format_go(f: f64, format: u8, precision: Option<usize>) -> String {
     if !f.is_finite() {
         return go_special(f).to_owned();
     }
-    layout_g(f.is_sign_negative(), &shortest(&format!("{:e}", f.abs())))
+    let negative = f.is_sign_negative();
+    let abs = f.abs();
+    let text = match (format.to_ascii_lowercase(), precision) {
+        (b'e', _) => layout_e(negative, &Digits::of(abs, precision.map(|p| p + 1)), precision),
+        (b'f', Some(p)) => layout_f(negative, &Digits::read(&format!("{abs:.p$}")), Some(p)),
+        (b'f', None) => layout_f(negative, &Digits::of(abs, None), None),
+        _ => {
+            let precision = precision.map(|p| p.max(1));
+            layout_g(negative, &Digits::of(abs, precision), precision)
+        }
+    };
+    if format.is_ascii_uppercase() { text.to_ascii_uppercase() } else { text }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, exponent form when the
+/// decimal exponent is below -4 or at least 6 (`1e+06`, `1.5e-07`), `NaN`, `+Inf`, `-Inf`.
+pub(crate) fn format_g(f: f64) -> String {
+    format_go(f, b'g', None)
 }
 
 /// `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that read back to the same
@@ -31,15 +51,12 @@ pub(crate) fn format_g32(f: f32) -> String {
     if !f.is_finite() {
         return go_special(f64::from(f)).to_owned();
     }
-    layout_g(f.is_sign_negative(), &shortest(&format!("{:e}", f.abs())))
+    layout_g(f.is_sign_negative(), &Digits::read(&format!("{:e}", f.abs())), None)
 }
 
 /// `strconv.FormatFloat(f, 'f', -1, 64)`: shortest digits, never an exponent.
 pub(crate) fn format_f(f: f64) -> String {
-    if !f.is_finite() {
-        return go_special(f).to_owned();
-    }
-    layout_f(f.is_sign_negative(), &shortest(&format!("{:e}", f.abs())))
+    format_go(f, b'f', None)
 }
 
 /// `encoding/json`'s float64: `'f'` layout, or `'e'` below 1e-6 and from 1e21 with a
@@ -50,15 +67,15 @@ pub(crate) fn format_json(f: f64) -> Option<String> {
         return None;
     }
     let abs = f.abs();
-    let digits = shortest(&format!("{abs:e}"));
+    let digits = Digits::of(abs, None);
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let text = layout_e(f.is_sign_negative(), &digits);
+        let text = layout_e(f.is_sign_negative(), &digits, None);
         return Some(match text.split_once("e-0") {
             Some((mantissa, exp)) => format!("{mantissa}e-{exp}"),
             None => text,
         });
     }
-    Some(layout_f(f.is_sign_negative(), &digits))
+    Some(layout_f(f.is_sign_negative(), &digits, None))
 }
 
 /// go-yaml's float: [`format_g`], with YAML's `.inf`, `-.inf` and `.nan`.
@@ -84,66 +101,106 @@ fn go_special(f: f64) -> &'static str {
 }
 
 /// Decimal digits (no leading or trailing zeros; none for zero) and the decimal point's
-/// position: the value is `0.d₁d₂… × 10^point`.
+/// position: the value is `0.d₁d₂… × 10^point` (Go's `decimalSlice`).
 struct Digits {
-    digits: String,
+    digits: Vec<u8>,
     point: i32,
 }
 
-/// Reads the digits out of Rust's `{:e}` of a non-negative finite value (`1.5e-7`), which are
-/// the shortest that round-trip, as Go's are.
-fn shortest(scientific: &str) -> Digits {
-    let (mantissa, exp) = scientific.split_once('e').unwrap_or((scientific, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let digits = digits.trim_start_matches('0').trim_end_matches('0').to_owned();
-    let point = if digits.is_empty() { 0 } else { exp.parse::<i32>().unwrap_or(0) + 1 };
-    Digits { digits, point }
-}
+impl Digits {
+    /// The digits of a non-negative finite value: the shortest that read back to it (`None`),
+    /// or rounded to `significant` digits.
+    fn of(abs: f64, significant: Option<usize>) -> Digits {
+        match significant {
+            Some(n) => Digits::read(&format!("{abs:.prec$e}", prec = n.saturating_sub(1))),
+            None => Digits::read(&format!("{abs:e}")),
+        }
+    }
 
-fn layout_g(negative: bool, d: &Digits) -> String {
-    let exp = d.point - 1;
-    if !d.digits.is_empty() && !(-4..6).contains(&exp) {
-        layout_e(negative, d)
-    } else {
-        layout_f(negative, d)
+    /// Reads Rust's rendering of a non-negative value, plain (`12.50`) or scientific
+    /// (`1.25e1`).
+    fn read(text: &str) -> Digits {
+        let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
+        let int_len = mantissa.find('.').unwrap_or(mantissa.len());
+        let mut point =
+            i32::try_from(int_len).unwrap_or(i32::MAX) + exp.parse::<i32>().unwrap_or(0);
+        let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+        let leading = digits.iter().take_while(|&&d| d == b'0').count();
+        digits.drain(..leading);
+        point -= i32::try_from(leading).unwrap_or(0);
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            point = 0;
+        }
+        Digits { digits, point }
+    }
+
+    fn len(&self) -> i64 {
+        i64::try_from(self.digits.len()).unwrap_or(i64::MAX)
+    }
+
+    /// The digit at `i` places after the point's position (`'0'` outside the digits).
+    fn at(&self, i: i64) -> char {
+        let digit = usize::try_from(i).ok().and_then(|i| self.digits.get(i));
+        char::from(*digit.unwrap_or(&b'0'))
     }
 }
 
-/// `d.ddde±XX`: Go's `%e` with the shortest digits and at least two exponent digits.
-fn layout_e(negative: bool, d: &Digits) -> String {
+/// Go's `%g` (`strconv`'s `'g'` branch): exponent form when the exponent is below -4 or at
+/// least the precision (6 for the shortest digits), otherwise plain; no trailing zeros.
+fn layout_g(negative: bool, d: &Digits, precision: Option<usize>) -> String {
+    let nd = d.len();
+    let dp = i64::from(d.point);
+    let mut prec = precision.map_or(nd, |p| i64::try_from(p).unwrap_or(i64::MAX));
+    let mut eprec = prec;
+    if eprec > nd && nd >= dp {
+        eprec = nd;
+    }
+    if precision.is_none() {
+        eprec = 6;
+    }
+    let exp = dp - 1;
+    if exp < -4 || exp >= eprec {
+        prec = prec.min(nd);
+        return layout_e(negative, d, Some(usize::try_from(prec - 1).unwrap_or(0)));
+    }
+    if prec > dp {
+        prec = nd;
+    }
+    layout_f(negative, d, Some(usize::try_from(prec - dp).unwrap_or(0)))
+}
+
+/// `d.ddde±XX`: Go's `%e` with `precision` digits after the point (`None`: all the
+/// digits) and at least two exponent digits.
+fn layout_e(negative: bool, d: &Digits, precision: Option<usize>) -> String {
     let mut out = String::from(if negative { "-" } else { "" });
-    let (head, tail) = d.digits.split_at(1.min(d.digits.len()));
-    out.push_str(if head.is_empty() { "0" } else { head });
-    if !tail.is_empty() {
+    out.push(d.at(0));
+    let precision = precision.unwrap_or(d.digits.len().saturating_sub(1));
+    if precision > 0 {
         out.push('.');
-        out.push_str(tail);
+        out.extend((1..=precision).map(|i| d.at(i64::try_from(i).unwrap_or(i64::MAX))));
     }
     let exp = if d.digits.is_empty() { 0 } else { d.point - 1 };
     out.push_str(&format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs()));
     out
 }
 
-/// Plain decimal notation with exactly the digits needed (`0` for zero).
-fn layout_f(negative: bool, d: &Digits) -> String {
+/// Plain decimal notation: the integer digits (at least `0`), then `precision` fraction
+/// digits (`None`: exactly the digits needed).
+fn layout_f(negative: bool, d: &Digits, precision: Option<usize>) -> String {
     let mut out = String::from(if negative { "-" } else { "" });
-    let digits = d.digits.as_str();
-    match usize::try_from(d.point) {
-        Ok(point) if point > 0 => {
-            out.push_str(&digits[..point.min(digits.len())]);
-            out.extend(std::iter::repeat_n('0', point.saturating_sub(digits.len())));
-            if digits.len() > point {
-                out.push('.');
-                out.push_str(&digits[point..]);
-            }
-        }
-        _ => {
-            out.push('0');
-            if !digits.is_empty() {
-                out.push('.');
-                out.extend(std::iter::repeat_n('0', d.point.unsigned_abs() as usize));
-                out.push_str(digits);
-            }
-        }
+    let point = i64::from(d.point);
+    if point > 0 {
+        out.extend((0..point).map(|i| d.at(i)));
+    } else {
+        out.push('0');
+    }
+    let precision = precision.map_or((d.len() - point).max(0), |p| i64::try_from(p).unwrap_or(0));
+    if precision > 0 {
+        out.push('.');
+        out.extend((0..precision).map(|i| d.at(point + i)));
     }
     out
 }
@@ -828,6 +885,67 @@ mod tests {
                     assert_eq!(parse_f64(&text).map(f64::to_bits), Some(f.to_bits()), "{text}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn formats_like_go_strconv() {
+        // Expected strings: Go's strconv.FormatFloat (src/strconv/ftoa_test.go cases).
+        let cases: &[(f64, u8, Option<usize>, &str)] = &[
+            (1.0, b'e', Some(5), "1.00000e+00"),
+            (1.0, b'f', Some(5), "1.00000"),
+            (1.0, b'g', Some(5), "1"),
+            (1.0, b'g', None, "1"),
+            (20.0, b'g', None, "20"),
+            (1_234_567.8, b'g', None, "1.2345678e+06"),
+            (200_000.0, b'g', None, "200000"),
+            (2_000_000.0, b'g', None, "2e+06"),
+            (1e6, b'g', None, "1e+06"),
+            (400.0, b'g', Some(2), "4e+02"),
+            (40.0, b'g', Some(2), "40"),
+            (4.0, b'g', Some(2), "4"),
+            (0.0001, b'g', None, "0.0001"),
+            (0.00001, b'g', None, "1e-05"),
+            (-0.0, b'g', None, "-0"),
+            (0.0, b'e', Some(5), "0.00000e+00"),
+            (0.0, b'f', Some(5), "0.00000"),
+            (0.0, b'g', None, "0"),
+            (32.0, b'g', None, "32"),
+            (32.0, b'e', None, "3.2e+01"),
+            (100.0, b'x', None, "100"),
+            (1e23, b'e', Some(17), "9.99999999999999916e+22"),
+            (1e23, b'f', Some(17), "99999999999999991611392.00000000000000000"),
+            (1e23, b'g', Some(17), "9.9999999999999992e+22"),
+            (1e23, b'e', None, "1e+23"),
+            (1e23, b'f', None, "100000000000000000000000"),
+            (1e23, b'g', None, "1e+23"),
+            (100.0, b'f', None, "100"),
+            (123_456_789.0, b'f', None, "123456789"),
+            (0.5, b'f', Some(0), "0"),
+            (1.5, b'f', Some(0), "2"),
+            (2.5, b'f', Some(0), "2"),
+            (1.23456, b'G', Some(3), "1.23"),
+            (1e-7, b'E', None, "1E-07"),
+            (f64::INFINITY, b'g', None, "+Inf"),
+            (f64::NEG_INFINITY, b'f', Some(2), "-Inf"),
+            (f64::NAN, b'g', None, "NaN"),
+            (0.1, b'f', None, "0.1"),
+            (0.000_012_3, b'f', None, "0.0000123"),
+            (0.0, b'g', Some(3), "0"),
+            (123_456.0, b'g', Some(3), "1.23e+05"),
+            (0.000_123, b'g', Some(2), "0.00012"),
+            (9.96, b'g', Some(2), "10"),
+            (-1.5, b'e', Some(2), "-1.50e+00"),
+            (999.99, b'f', Some(1), "1000.0"),
+            (0.001, b'e', Some(0), "1e-03"),
+        ];
+        for &(f, format, precision, want) in cases {
+            assert_eq!(
+                format_go(f, format, precision),
+                want,
+                "{f} {} {precision:?}",
+                format as char
+            );
         }
     }
 }

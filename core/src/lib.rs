@@ -16,6 +16,7 @@ pub mod flux;
 pub mod gates;
 pub mod glob;
 pub mod gostring;
+pub mod gotemplate;
 pub mod kustomize;
 pub mod pipeline;
 pub mod promote;

@@ -581,6 +581,12 @@ fn write_container(
 /// Appends `s` as Go's `encoding/json` writes a string: quoted, HTML-safe (`<`, `>`, `&`,
 /// U+2028 and U+2029 as `\u` escapes), control characters escaped.
 pub fn write_go_json_string(s: &str, out: &mut String) {
+    write_go_json_string_with(s, true, out);
+}
+
+/// [`write_go_json_string`], or with `escape_html` false as an `Encoder` with
+/// `SetEscapeHTML(false)` writes it (`<`, `>`, `&` kept; U+2028 and U+2029 still escaped).
+pub fn write_go_json_string_with(s: &str, escape_html: bool, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -591,7 +597,10 @@ pub fn write_go_json_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || u32::from(c) < 0x20 => {
+            c if (escape_html && matches!(c, '<' | '>' | '&'))
+                || matches!(c, '\u{2028}' | '\u{2029}')
+                || u32::from(c) < 0x20 =>
+            {
                 out.push_str(&format!("\\u{:04x}", u32::from(c)));
             }
             c => out.push(c),
