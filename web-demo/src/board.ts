@@ -127,7 +127,6 @@ export class BoardView {
     const detail = pending.changes.map((c) => `${c.workload} ${c.container}: ${c.from ?? '∅'} → ${c.to ?? '∅'} (${c.relation}; ${c.note})`).join('\n');
     const label = `${app.name}: ${pending.to} is ${relation} ${pending.from}`;
     button.title = `${label}\n${detail}\nclick to plan the promotion`;
-    button.setAttribute('aria-label', `${label}: ${n} image${n === 1 ? '' : 's'}; plan the promotion`);
     button.addEventListener('click', () => this.options.plan(app.path, pending.from, pending.to));
     return button;
   }

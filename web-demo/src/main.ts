@@ -62,6 +62,8 @@ const engine = new EngineClient({
   timeoutMs: Number(params.get('watchdog')) || undefined,
   onRestart: (reason) => void recover(reason),
 });
+// A handle for the console and the browser test (the watchdog's test hangs the engine with it).
+(window as unknown as { baton: { engine: EngineClient } }).baton = { engine };
 /** The example, the base a share link is relative to. */
 const example: TextFiles = exampleFiles();
 /** The repository as the page edits it (all text; the worker holds the engine's copy). */
@@ -120,7 +122,8 @@ async function start(): Promise<void> {
   if (location.hash.startsWith('#share=')) {
     try {
       files = decodeShare(location.hash, example);
-      notify(`Opened a shared link: ${changedCount()} file${changedCount() === 1 ? '' : 's'} differ from the example.`);
+      const n = changedCount();
+      notify(`Opened a shared link: ${n} file${n === 1 ? ' differs' : 's differ'} from the example.`);
     } catch (e) {
       notify(`Could not open the shared link: ${e instanceof Error ? e.message : String(e)}. Showing the example.`, 'error');
     }
@@ -157,7 +160,6 @@ async function recover(reason: string): Promise<void> {
   try {
     await engine.call('init', files);
     await sync();
-    setStatus(`engine restarted (${reason}); your files are kept`, 'error');
   } catch (e) {
     if (!(e instanceof EngineError && e.restarted)) setStatus(`could not restart the engine: ${String(e)}`, 'error');
   }

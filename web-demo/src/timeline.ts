@@ -29,7 +29,7 @@ export function shortDuration(value: string): string {
 /** What a state waits for, in a few characters. */
 function waitLabel(state: SimulationState): string {
   const parts: string[] = [];
-  if (state.pause) parts.push(state.pause === 'indefinite' ? '⏸ promote' : `⏸ ${shortDuration(state.pause)}`);
+  if (state.pause) parts.push(state.pause === 'indefinite' ? '‖ promote' : `‖ ${shortDuration(state.pause)}`);
   if (state.analysis) parts.push(`analysis`);
   if (state.scaleDownDelay) parts.push(`↓ ${shortDuration(state.scaleDownDelay)}`);
   return parts.join(' · ');
@@ -99,7 +99,7 @@ export function timelineChart(sim: RolloutSimulation): HTMLElement {
   figure.append(root);
   const legend = document.createElement('p');
   legend.className = 'timeline-legend hint';
-  legend.textContent = 'line: traffic on the new version · bars: old + new replicas · ⏸ a pause (promote: a person decides)';
+  legend.textContent = 'line: traffic on the new version · bars: old + new replicas · ‖ a pause (promote: a person decides)';
   figure.append(legend);
   return figure;
 }
