@@ -342,6 +342,13 @@ fn declared_model(
                 .iter()
                 .filter_map(|e| {
                     let path = overlay_path(dir, e);
+                    // Without a declared path, an app may keep its overlays under `overlays/`,
+                    // as discovery finds them.
+                    let path = if e.path.is_none() && !has_kustomization(tree, &path) {
+                        format!("{dir}/overlays/{}", e.name.value)
+                    } else {
+                        path
+                    };
                     has_kustomization(tree, &path)
                         .then(|| AppEnvironment { name: e.name.value.clone(), path })
                 })
@@ -351,10 +358,10 @@ fn declared_model(
         .collect();
     for decl in &config.environments {
         if !apps.is_empty() && !apps.iter().any(|a| a.environment(&decl.name.value).is_some()) {
-            let shown = decl
-                .path
-                .as_ref()
-                .map_or_else(|| format!("{{app}}/{}", decl.name.value), |p| p.value.clone());
+            let shown = decl.path.as_ref().map_or_else(
+                || format!("{{app}}/{0} or {{app}}/overlays/{0}", decl.name.value),
+                |p| p.value.clone(),
+            );
             diagnostics.push(
                 Diagnostic::new(
                     Code::PipelineEnvironmentUnused,
@@ -492,6 +499,37 @@ mod tests {
         assert!(pay.environment("canary").is_none());
         assert_eq!(p.upstream(pay, "production").as_deref(), Some("staging"));
         assert_eq!(p.diagnostics.iter().filter(|d| d.code == "P005").count(), 1);
+    }
+
+    /// Issue 18: an app that keeps its environments under `overlays/` (the playground's
+    /// example has one) is found with declared environments too, as discovery finds it.
+    #[test]
+    fn declared_environments_find_an_overlays_directory() {
+        let mut t = tree(&[
+            "apps/pay/staging/kustomization.yaml",
+            "apps/web/overlays/staging/kustomization.yaml",
+            "apps/web/overlays/production/kustomization.yaml",
+            "apps/web/production/kustomization.yaml",
+        ]);
+        t.insert(
+            "baton.yaml",
+            "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: staging\n  - name: production\n  - name: dr\n",
+        )
+        .unwrap();
+        let p = Pipeline::load(&t);
+        let web = p.app("web").unwrap();
+        assert_eq!(web.environment("staging").unwrap().path, "apps/web/overlays/staging");
+        // `{app}/{env}` comes first when both exist.
+        assert_eq!(web.environment("production").unwrap().path, "apps/web/production");
+        assert!(p.app("pay").unwrap().environment("production").is_none());
+        let p005: Vec<&str> =
+            p.diagnostics.iter().filter(|d| d.code == "P005").map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            p005,
+            [
+                "environment \"dr\" exists in no app (no kustomization at {app}/dr or {app}/overlays/dr)"
+            ]
+        );
     }
 
     /// Issue 14: `spec.apps: ["**/**/…(12×)/zz"]` over a deep tree ran for 90 s on the old
