@@ -395,6 +395,11 @@ test('Pipeline board: images, strategies, arrows with direction; an arrow opens 
   assert.deepEqual([await arrow.getAttribute('data-from'), await arrow.getAttribute('data-to')], ['staging', 'production']);
   await page.screenshot({ path: join(screenshots, 'view-board.png') });
 
+  // The walkthrough's steps lead to the views; the first one plans the pending promotion.
+  const tour = board.getByTestId('tour');
+  assert.match(await tour.textContent(), /production of payment-service waits for staging's version/);
+  assert.equal(await tour.getByTestId('tour-step').count(), 3);
+
   // The arrow opens the promotion view on that plan, with the rollout timeline of the workload.
   await arrow.click();
   await page.getByTestId('promotions').waitFor({ state: 'visible' });
@@ -417,9 +422,19 @@ test('Pipeline board: images, strategies, arrows with direction; an arrow opens 
 });
 
 test('Environment diff: drift stands out, expected differences collapsed, live as files change', async () => {
-  const { page, problems } = await openPage(`${baseUrl}#envdiff`);
+  const { page, problems } = await openPage(`${baseUrl}#board`);
   await settled(page);
+  // The walkthrough's comparison: checkout, which keeps its overlays under overlays/.
+  await page.getByTestId('tour').getByRole('button', { name: 'Compare' }).click();
   const view = page.getByTestId('envdiff');
+  await view.waitFor({ state: 'visible' });
+  await page.waitForFunction(() => /production differs from staging/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
+  assert.equal(await view.getByTestId('envdiff-app').inputValue(), 'apps/checkout');
+  const categories = await view.locator('[data-testid="envdiff-resource"] > table [data-testid="difference"]').evaluateAll((rows) => rows.map((r) => r.dataset.category).sort());
+  assert.deepEqual(categories, ['config', 'replicas', 'resources']);
+  assert.match(await view.getByTestId('envdiff-summary').textContent(), /3 ways beyond the expected: 1 replicas, 1 resources\/limits, 1 config data/);
+  await page.screenshot({ path: join(screenshots, 'view-envdiff-checkout.png') });
+
   await view.getByTestId('envdiff-app').selectOption({ label: 'payment-service' });
   await page.waitForFunction(() => /replicas/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
   assert.equal(await view.getByTestId('envdiff-from').inputValue(), 'staging');

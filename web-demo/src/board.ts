@@ -6,11 +6,10 @@
 import type { AppStatus, EnvironmentStatus, ImageStatus, Pending, StatusResult } from '@baton/engine/web';
 
 import { el } from './dom';
+import { tourList, tourSteps, type TourActions } from './tour';
 
-export interface BoardOptions {
+export interface BoardOptions extends TourActions {
   root: HTMLElement;
-  /** Opens the promotion view on the plan of `app` (its path) from `from` to `to`. */
-  plan: (app: string, from: string, to: string) => void;
 }
 
 const STRATEGY: Record<string, string> = {
@@ -24,6 +23,7 @@ export class BoardView {
   private readonly options: BoardOptions;
   private readonly table: HTMLTableElement;
   private readonly notes: HTMLElement;
+  private readonly tour: HTMLElement;
 
   constructor(options: BoardOptions) {
     this.options = options;
@@ -42,12 +42,17 @@ export class BoardView {
       el('span', 'arrow-chip diverged', '≠ diverged'),
       ' versions with no order',
     );
-    section.append(head, this.table, this.notes, legend);
+    this.tour = el('div');
+    section.append(this.tour, head, this.table, this.notes, legend);
     options.root.replaceChildren(section);
   }
 
   update(status: StatusResult | undefined): void {
     if (!status) return;
+    const open = this.tour.querySelector('details')?.open ?? true;
+    const tour = tourList(tourSteps(status, this.options));
+    tour.open = open;
+    this.tour.replaceChildren(tour);
     const envs = status.environments;
     const headRow = el('tr');
     headRow.append(el('th', 'app-col', 'app'));

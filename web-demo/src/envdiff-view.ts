@@ -73,6 +73,15 @@ export class EnvDiffView {
     await this.diff();
   }
 
+  /** Compares `from` and `to` of the app at path `app` (the walkthrough's step). */
+  async show(app: string, from: string, to: string): Promise<void> {
+    this.app.value = app;
+    this.fillEnvironments(true);
+    this.from.value = from;
+    this.to.value = to;
+    await this.diff();
+  }
+
   /** The chosen app's environments; by default its last two (the one before production). */
   private fillEnvironments(reset: boolean): void {
     const envs = this.status?.apps.find((a) => a.path === this.app.value)?.environments.map((e) => e.name) ?? [];

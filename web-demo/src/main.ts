@@ -90,6 +90,11 @@ const board = new BoardView({
     showView('promotions');
     promotions.select({ app, from, to });
   },
+  diff(app, from, to) {
+    showView('envdiff');
+    void envdiff.show(app, from, to);
+  },
+  openFolder: () => ui.openFolder.click(),
 });
 
 const envdiff = new EnvDiffView({ root: ui.envdiff, engine });
