@@ -207,7 +207,7 @@ fn build(repo: &mut Repo, request: &EnvDiffRequest) -> EnvironmentDiff {
         Ok(app) => app.clone(),
         Err(diagnostic) => return out.refuse(*diagnostic),
     };
-    out.app = if pipeline.name_is_shared(&app) { app.path.clone() } else { app.name.clone() };
+    out.app = pipeline.name_of(&app);
     out.app_path = Some(app.path.clone());
     let mut paths = Vec::with_capacity(2);
     for name in [&request.from, &request.to] {

@@ -5,7 +5,7 @@
 // hotfix or a rollback; diverged: no order). Clicking an arrow opens that promotion's plan.
 import type { AppStatus, EnvironmentStatus, ImageStatus, Pending, StatusResult } from '@baton/engine/web';
 
-import { el } from './dom';
+import { absentCell, el, statusNotes } from './dom';
 import { tourList, tourSteps, type TourActions } from './tour';
 
 export interface BoardOptions extends TourActions {
@@ -78,11 +78,7 @@ export class BoardView {
       tbody.append(tr);
     }
     this.table.replaceChildren(thead, tbody);
-    const errors = status.diagnostics.filter((d) => d.severity === 'error');
-    this.notes.replaceChildren(
-      ...(status.apps.length === 0 ? [el('div', 'note', 'No apps found (apps are directories matched by spec.apps, default apps/*).')] : []),
-      ...errors.map((d) => el('div', 'note error', `✖ ${d.code} ${d.message}${d.file ? ` (${d.file})` : ''}`)),
-    );
+    this.notes.replaceChildren(...statusNotes(status));
   }
 
   private cell(app: AppStatus, envName: string): HTMLTableCellElement {
@@ -91,12 +87,7 @@ export class BoardView {
     td.dataset.app = app.name;
     td.dataset.env = envName;
     const env = app.environments.find((e) => e.name === envName);
-    if (!env) {
-      td.classList.add('absent');
-      td.append(el('span', 'hint', '—'));
-      td.title = `${app.name} has no ${envName} environment`;
-      return td;
-    }
+    if (!env) return absentCell(td, app.name, envName);
     if (!env.ok) td.append(el('div', 'broken', '✖ does not render'));
     for (const image of env.images) td.append(imageLine(image, env.images.length > 1));
     for (const badge of strategies(env)) td.append(badge);

@@ -18,7 +18,7 @@ import type {
 } from '@baton/engine/web';
 import type { EngineClient } from './engine-client';
 import { renderDiff } from './diff';
-import { el } from './dom';
+import { absentCell, el, statusNotes } from './dom';
 import { differenceTable } from './envdiff-view';
 import { renderMarkdown } from './markdown';
 import { timelineChart } from './timeline';
@@ -307,11 +307,7 @@ export class PromotionsView {
     }
     this.matrix.replaceChildren(head, body);
 
-    const errors = status.diagnostics.filter((d) => d.severity === 'error');
-    this.matrixNotes.replaceChildren(
-      ...(status.apps.length === 0 ? [el('div', 'note', 'No apps found (apps are directories matched by spec.apps, default apps/*).')] : []),
-      ...errors.map((d) => el('div', 'note error', `✖ ${d.code} ${d.message}${d.file ? ` (${d.file})` : ''}`)),
-    );
+    this.matrixNotes.replaceChildren(...statusNotes(status));
   }
 
   private cell(app: AppStatus, envName: string): HTMLTableCellElement {
@@ -320,12 +316,7 @@ export class PromotionsView {
     td.dataset.app = app.name;
     td.dataset.env = envName;
     const env = app.environments.find((e) => e.name === envName);
-    if (!env) {
-      td.classList.add('absent');
-      td.append(el('span', 'hint', '—'));
-      td.title = `${app.name} has no ${envName} environment`;
-      return td;
-    }
+    if (!env) return absentCell(td, app.name, envName);
     const pending = app.pending.find((p) => p.to === envName);
     const selected = this.selection?.app === app.path && this.selection.to === envName;
     td.classList.toggle('selected', selected);

@@ -208,6 +208,13 @@ impl Pipeline {
         }
     }
 
+    /// How results name `app`: its name, or its path when another app has the same name (a
+    /// shared name does not tell them apart in a PR title or branch).
+    #[must_use]
+    pub fn name_of(&self, app: &App) -> String {
+        if self.name_is_shared(app) { app.path.clone() } else { app.name.clone() }
+    }
+
     /// Whether another app has the same name as `app` (so only its path names it).
     #[must_use]
     pub fn name_is_shared(&self, app: &App) -> bool {

@@ -204,8 +204,7 @@ fn build(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
         Ok(app) => app.clone(),
         Err(diagnostic) => return out.refuse(*diagnostic),
     };
-    // A shared name does not tell the apps apart (in a PR title or branch, say): the path does.
-    out.app = if pipeline.name_is_shared(&app) { app.path.clone() } else { app.name.clone() };
+    out.app = pipeline.name_of(&app);
     out.app_path = Some(app.path.clone());
     let target = match app.lookup_environment(&request.to) {
         Ok(target) => target.clone(),
