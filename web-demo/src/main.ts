@@ -375,11 +375,20 @@ function showRendered(overlay: string, result: RenderResult): void {
     }
     ui.rendered.replaceChildren(highlightYaml(result.yaml, (value) => sources.get(value)?.file));
     for (const line of ui.rendered.querySelectorAll<HTMLElement>('[data-image]')) {
-      line.addEventListener('click', () => {
+      const jump = () => {
         const source = sources.get(line.dataset.image as string);
         if (!source || !(source.file in files)) return;
         openFile(source.file);
         editor.reveal(positionOfByte(files[source.file], source.start));
+      };
+      // A link to where the image is set, for the keyboard too.
+      line.tabIndex = 0;
+      line.setAttribute('role', 'button');
+      line.addEventListener('click', jump);
+      line.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        jump();
       });
     }
   }
