@@ -278,6 +278,12 @@ pub fn plan_text(plan: &baton_core::promote::PromotionPlan, palette: Palette) ->
     for line in drift_lines(&plan.drift, plan.from.as_deref().unwrap_or("?"), &plan.to) {
         out.push_str(&format!("  also differs (not promoted): {line}\n"));
     }
+    if !plan.rollouts.is_empty() {
+        out.push_str(&format!("\nrollout in {}:\n", plan.to));
+        for r in &plan.rollouts {
+            out.push_str(&format!("  {}\n    {}\n", rollout_heading(r), r.summary));
+        }
+    }
     for e in &plan.edits {
         out.push('\n');
         out.push_str(&e.diff);
@@ -303,6 +309,22 @@ pub fn plan_text(plan: &baton_core::promote::PromotionPlan, palette: Palette) ->
     out
 }
 
+/// `Rollout/web (rolls out Deployment/web): Canary, risk Very Low, rollback: Reduce canary to 0%`.
+pub fn rollout_heading(r: &baton_core::rollouts::WorkloadRollout) -> String {
+    let via = if r.rolled_out_by == r.workload {
+        String::new()
+    } else {
+        format!(" (rolls out {})", r.workload)
+    };
+    format!(
+        "{}{via}: {}, risk {}, rollback: {}",
+        r.rolled_out_by,
+        r.strategy.label(),
+        r.risk,
+        r.rollback
+    )
+}
+
 /// Why `promote --write` wrote nothing: every obstacle still standing, and the flag that would
 /// lift it when one would.
 pub fn refusal_text(standing: &[Obstacle], palette: Palette) -> String {
@@ -310,11 +332,17 @@ pub fn refusal_text(standing: &[Obstacle], palette: Palette) -> String {
     for o in standing {
         out.push_str(&format!("  {}\n", o.what));
     }
-    let mut flags: Vec<&str> = standing.iter().filter_map(|o| o.lifted_by).collect();
-    flags.dedup();
-    if flags.len() == standing.len() {
-        out.push_str(&format!("  ({} writes anyway)\n", flags.join(", ")));
+    // The flags that would write, each once, when every obstacle has one.
+    let mut flags: Vec<&str> = Vec::new();
+    for o in standing {
+        match o.lifted_by {
+            None => return out,
+            Some(flag) if !flags.contains(&flag) => flags.push(flag),
+            Some(_) => {}
+        }
     }
+    let verb = if flags.len() == 1 { "writes" } else { "write" };
+    out.push_str(&format!("  ({} {verb} anyway)\n", flags.join(" and ")));
     out
 }
 

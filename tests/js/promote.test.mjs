@@ -52,6 +52,32 @@ test('planPromotion: one surgical edit; gates follow the context; applying it is
   assert.deepEqual(status.apps.find((a) => a.name === 'payment-service').pending, []);
 });
 
+test("planPromotion: how the change rolls out in production (the seed's canary, a blue-green rollout)", () => {
+  // States from core/src/rollouts/simulate/tests.rs (argo-rollouts 9f8d111
+  // utils/replicaset/canary.go, rollout/pause.go, rollout/bluegreen.go).
+  const ws = new Workspace(exampleFiles());
+  const plan = ws.planPromotion({ app: 'payment-service', to: 'production' });
+  assert.equal(plan.rollouts.length, 1);
+  const [canary] = plan.rollouts;
+  assert.deepEqual(
+    [canary.workload, canary.rolledOutBy, canary.strategy, canary.risk, canary.rollback],
+    ['Deployment/payment-service', 'Rollout/payment-service', 'Canary', 'Very Low', 'Reduce canary to 0%'],
+  );
+  assert.deepEqual(
+    canary.simulation.states.map((s) => [s.canaryWeight, s.canaryReplicas, s.pause, s.analysis, s.startSeconds]),
+    [[10, 1, null, null, 0], [10, 1, '300s', null, 0], [10, 1, null, 'success-rate', 300], [50, 3, null, null, 300],
+      [50, 3, '600s', null, 300], [100, 5, null, null, 900], [100, 5, null, null, 900]],
+  );
+  assert.equal(canary.simulation.minDuration, '900s');
+  assert.match(plan.pullRequest.body, /### Rollout in `production`\n/);
+  assert.match(plan.pullRequest.body, /\| 300s \| 2 \| 10% \| 5 \| 1 \| analysis success-rate \|\n/);
+  const ledger = ws.planPromotion({ app: 'ledger-api', to: 'production' }).rollouts;
+  assert.deepEqual(ledger.map((r) => [r.workload, r.rolledOutBy, r.strategy, r.simulation.manualPromotions]), [
+    ['Deployment/ledger-api', 'Rollout/ledger-api', 'BlueGreen', 1],
+  ]);
+  assert.match(ledger[0].summary, /wait for a person to promote/);
+});
+
 test('planPromotion: problems in the request are diagnostics, misuse throws', () => {
   const ws = new Workspace(exampleFiles());
   assert.equal(ws.planPromotion({ app: 'nope', to: 'production' }).diagnostics[0].code, 'R001');

@@ -40,6 +40,7 @@ import type {
   SimulationState,
   RolloutStrategy,
   WorkloadStrategy,
+  WorkloadRollout,
   DeploymentStrategy,
   CollateralChange,
   ResourceRef,
@@ -104,6 +105,13 @@ const pr: PullRequest | null = plan.pullRequest;
 const downgrade: boolean = plan.downgrade && plan.changes.some((c) => c.relation === 'ahead');
 const comparisons: Comparison[] = plan.changes.map((c) => c.comparison);
 const appPath: string | null = plan.appPath;
+// How each changed workload rolls out in the target: the seed's strategy row and the timeline.
+const rollouts: string[] = plan.rollouts.map((r: WorkloadRollout) => {
+  const strategy: DeploymentStrategy = r.strategy;
+  const minutes: string = r.simulation ? r.simulation.minDuration : 'not simulated';
+  return `${r.rolledOutBy} (${r.workload}) ${strategy} ${r.how} ${r.risk} ${r.rollback} ${minutes}: ${r.summary}`;
+});
+void rollouts;
 void [dirs, verdicts, edits.map((e) => e.diff), writes, text, kinds, shown, pr?.branch, plan.renderedDiff, plan.allowed, plan.message, downgrade, comparisons, appPath];
 // @ts-expect-error: `to` is required
 ws.planPromotion({ app: 'web' });
@@ -133,6 +141,9 @@ for (const rollout of simulation.rollouts) {
   const strategy: RolloutStrategy = r.strategy;
   const timeline: string[] = r.states.map((s: SimulationState) =>
     `${s.step ?? '-'} ${s.canaryWeight}/${r.maxWeight} ${s.stableReplicas}+${s.canaryReplicas} ${s.pause ?? ''} ${s.analysis ?? ''} ${s.scaleDownDelay ?? ''}`);
+  // A timeline chart's x axis: each state from startSeconds for holdSeconds (null: until promoted).
+  const spans: [number, number | null][] = r.states.map((s) => [s.startSeconds, s.holdSeconds]);
+  void spans;
   void [r.kind, r.name, strategy, r.replicas, r.trafficRouting, r.minDuration, r.manualPromotions, r.diagnostics.map(describe), timeline];
 }
 void simulation.diagnostics;

@@ -169,7 +169,7 @@ function scenarios() {
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'EnvironmentDiff', 'ResourceDiff', 'Difference', 'DriftCounts'];
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'WorkloadRollout', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'EnvironmentDiff', 'ResourceDiff', 'Difference', 'DriftCounts'];
     for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', 'EnvDiffRequest', 'DiffCategory', 'ExpectedDifference', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
@@ -228,7 +228,7 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     const plan = checker.seen.get('PromotionPlan');
     assert.ok(plan.nonNull.has('pullRequest') && plan.null.has('pullRequest'), `${label}: pullRequest seen both set and null`);
     const state = checker.seen.get('SimulationState');
-    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay']) {
+    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay', 'holdSeconds']) {
       assert.ok(state.nonNull.has(field) && state.null.has(field), `${label}: SimulationState.${field} seen both set and null`);
     }
     const edit = checker.seen.get('FileEdit');

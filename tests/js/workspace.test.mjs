@@ -107,6 +107,8 @@ test('render() gives the YAML, the resources with provenance, and no diagnostics
     [
       ['v1', 'Service', 'payment-service', 'payments-production'],
       ['apps/v1', 'Deployment', 'payment-service', 'payments-production'],
+      ['argoproj.io/v1alpha1', 'AnalysisTemplate', 'success-rate', 'payments-production'],
+      ['argoproj.io/v1alpha1', 'Rollout', 'payment-service', 'payments-production'],
     ],
   );
   assert.equal(result.resources.map((r) => r.yaml).join('---\n'), result.yaml);

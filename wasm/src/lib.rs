@@ -162,6 +162,22 @@ export interface WorkloadStrategy {
   rollback: string;
 }
 
+/** How a workload that a promotion changes rolls out in the target environment. */
+export interface WorkloadRollout {
+  /** The changed workload, `Kind/name` as the plan's changes name it. */
+  workload: string;
+  /** What rolls it out: the workload itself, or the Rollout whose `workloadRef` names it. */
+  rolledOutBy: string;
+  strategy: DeploymentStrategy;
+  how: string;
+  risk: string;
+  rollback: string;
+  /** The update state by state; null for a StatefulSet or DaemonSet (not simulated). */
+  simulation: RolloutSimulation | null;
+  /** The update in one line, e.g. "10% (1 new pod, 5 old) → pause 300s → …; full promotion after at least 900s, no manual promotion". */
+  summary: string;
+}
+
 /** One app in one environment. */
 export interface EnvironmentStatus {
   name: string;
@@ -248,6 +264,19 @@ export interface SimulationState {
   analysis: string | null;
   /** `"<seconds>s"` where the old ReplicaSet waits before scaling down. */
   scaleDownDelay: string | null;
+  /**
+   * When the update reaches this state at the earliest, in seconds from its start: the holds of
+   * the states before it added up (a person's promotion counts as instant). With `holdSeconds`
+   * this is a timeline chart's x axis; `canaryWeight / maxWeight` and the replica counts are
+   * its y values (the old version carries `maxWeight - canaryWeight`).
+   */
+  startSeconds: number;
+  /**
+   * How long the state lasts at least, in seconds: a timed pause, an experiment's duration,
+   * blue-green `autoPromotionSeconds`, the scale-down delay; 0 when it moves on once settled
+   * (analyses count as instant); null while it waits for a person to promote.
+   */
+  holdSeconds: number | null;
 }
 
 /** How one Rollout or Deployment unfolds, from the update to full promotion. */
@@ -263,7 +292,10 @@ export interface RolloutSimulation {
   maxWeight: number;
   /** Empty when the spec is invalid (see `diagnostics`). */
   states: SimulationState[];
-  /** `"<seconds>s"`: timed pauses, experiment durations and blue-green auto-promotion delays. */
+  /**
+   * `"<seconds>s"`: the least time to full promotion (timed pauses, experiment durations,
+   * blue-green auto-promotion delays); the last state's `startSeconds` adds the scale-down delay.
+   */
   minDuration: string;
   /** Indefinite pauses and blue-green rollouts without auto-promotion. */
   manualPromotions: number;
@@ -394,6 +426,8 @@ export interface PromotionPlan {
   /** What else differs between `from` and `to` that the promotion does not carry: the
    * drift of `diffEnvironments`, each resource with only its unexpected differences. */
   drift: ResourceDiff[];
+  /** How each changed workload rolls out in the target, after the edits. */
+  rollouts: WorkloadRollout[];
   gates: GateResult[];
   /** Whether a change moves a container to an older version (semver); ask before writing. */
   downgrade: boolean;

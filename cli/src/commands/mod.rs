@@ -16,6 +16,7 @@ mod completions;
 mod diff;
 pub mod promote;
 mod render;
+mod rollout;
 mod status;
 mod validate;
 
@@ -74,6 +75,7 @@ pub enum Command {
     Status(status::Args),
     Promote(Box<promote::Args>),
     Diff(diff::Args),
+    Rollout(rollout::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -137,6 +139,7 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Status(args)) => status::run(&args, &context),
         Some(Command::Promote(args)) => promote::run(&args, &context),
         Some(Command::Diff(args)) => diff::run(&args, &context),
+        Some(Command::Rollout(args)) => rollout::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;

@@ -4,6 +4,8 @@
 
 use baton_core::gates::evaluate::{GateResult, GateStatus};
 use baton_core::promote::{FileEdit, PromotionPlan};
+use baton_core::rollouts::WorkloadRollout;
+use baton_core::rollouts::describe;
 use baton_core::{Diagnostic, Severity};
 
 use super::{Block, Comment, cell, code_span, text};
@@ -152,6 +154,12 @@ pub fn plan(plan: &PromotionPlan, pull_request: Option<u64>) -> Comment {
                 .collect(),
         });
     }
+    if !plan.rollouts.is_empty() {
+        blocks.push(Block::Text(format!("#### Rollout in {}", code_span(&plan.to))));
+        for r in &plan.rollouts {
+            blocks.extend(rollout(r));
+        }
+    }
     if !plan.edits.is_empty() {
         blocks.push(Block::Text("#### Edits".into()));
         blocks.extend(edits(&plan.edits));
@@ -165,6 +173,40 @@ pub fn plan(plan: &PromotionPlan, pull_request: Option<u64>) -> Comment {
     }
     blocks.push(footer());
     Comment { key: format!("promote:{}:{}", plan.app, plan.to), title, blocks }
+}
+
+/// Most states in a rollout's table; the rest are counted in one row.
+const MAX_ROLLOUT_ROWS: usize = 25;
+
+/// How one changed workload rolls out: strategy, risk, rollback, the update in one line, and
+/// its states as a table.
+#[must_use]
+pub fn rollout(r: &WorkloadRollout) -> Vec<Block> {
+    let via = if r.rolled_out_by == r.workload {
+        String::new()
+    } else {
+        format!(" (rolls out {})", text(&r.workload))
+    };
+    let mut blocks = vec![
+        Block::Text(format!(
+            "**{}**{via}: {}, risk {}, rollback: {}",
+            text(&r.rolled_out_by),
+            r.strategy.label(),
+            text(r.risk),
+            text(r.rollback)
+        )),
+        Block::Text(cell(&r.summary)),
+    ];
+    if let Some(sim) = r.simulation.as_ref().filter(|s| !s.states.is_empty()) {
+        blocks.push(Block::Table {
+            header: describe::COLUMNS.map(String::from).to_vec(),
+            rows: describe::rows(sim, MAX_ROLLOUT_ROWS)
+                .into_iter()
+                .map(|row| row.iter().map(|c| cell(c)).collect())
+                .collect(),
+        });
+    }
+    blocks
 }
 
 /// A validation: a verdict line and every diagnostic.

@@ -7,7 +7,9 @@
 //! overlay alone; otherwise an `images:` entry in the target's kustomization carries it. A
 //! base or component shared with another environment is never edited. The plan is then
 //! *verified*: the edits are applied to a copy of the repository and the target rendered
-//! again; if any promoted container does not come out as intended, no edit is offered.
+//! again; if any promoted container does not come out as intended, no edit is offered. For
+//! each changed workload the plan says how the change will roll out in the target (its
+//! strategy from the seed's table and, for Rollouts and Deployments, the simulated update).
 
 pub mod images_entry;
 pub mod pull_request;
@@ -26,6 +28,7 @@ use crate::kustomize::transform::images::split;
 use crate::kustomize::{RenderedImage, RenderedResource};
 use crate::pipeline::{App, Pipeline};
 use crate::repo::Repo;
+use crate::rollouts::WorkloadRollout;
 use crate::status::{Classification, Comparison, Relation, classify};
 use crate::tree;
 use crate::vecmap::VecMap;
@@ -100,6 +103,8 @@ pub struct PromotionPlan {
     /// (replicas, limits, config data, labels, resources in one environment only): the drift
     /// of `diffEnvironments`, each resource with only its unexpected differences.
     pub drift: Vec<ResourceDiff>,
+    /// How each changed workload rolls out in the target, from the render after the edits.
+    pub rollouts: Vec<WorkloadRollout>,
     pub gates: Vec<GateResult>,
     /// Whether a change moves a container to an older version (semver): the target runs
     /// something newer than the source. A host should ask before writing such a plan.
@@ -123,6 +128,7 @@ impl PromotionPlan {
             rendered_diff: String::new(),
             collateral: Vec::new(),
             drift: Vec::new(),
+            rollouts: Vec::new(),
             gates: Vec::new(),
             downgrade: false,
             allowed: false,
@@ -596,6 +602,7 @@ fn finish_plan(
             Ok(verified) => {
                 out.rendered_diff = verified.rendered_diff;
                 out.collateral = verified.collateral;
+                out.rollouts = verified.rollouts;
                 out.diagnostics.extend(verified.diagnostics);
                 out.edits = verified.edits;
             }
@@ -627,6 +634,11 @@ fn finish_plan(
         out.pull_request = Some(pull_request::compose(&out, app));
     }
     repo.locate(&mut out.diagnostics);
+    for rollout in &mut out.rollouts {
+        if let Some(simulation) = &mut rollout.simulation {
+            repo.locate(&mut simulation.diagnostics);
+        }
+    }
     out
 }
 
@@ -672,6 +684,7 @@ struct Verified {
     edits: Vec<FileEdit>,
     rendered_diff: String,
     collateral: Vec<CollateralChange>,
+    rollouts: Vec<WorkloadRollout>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -733,10 +746,13 @@ fn verify(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let workloads: Vec<String> = changes.iter().map(|c| c.workload.clone()).collect();
+    let rollouts = crate::rollouts::workload_rollouts(after, &workloads);
     let rendered_diff = crate::changeset::rendered_diff(repo.render(target_dir), after, env);
     Ok(Verified {
         rendered_diff,
         collateral: verification.collateral.clone(),
+        rollouts,
         diagnostics: verification.diagnostics.clone(),
         edits: change.into_edits(),
     })
