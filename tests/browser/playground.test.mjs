@@ -407,12 +407,18 @@ test('Pipeline board: images, strategies, arrows with direction; an arrow opens 
   const plan = page.getByTestId('plan');
   const timeline = plan.getByTestId('timeline');
   await timeline.first().waitFor();
-  assert.match(await timeline.first().locator('figcaption').textContent(), /Deployment payment-service/);
-  assert.ok((await timeline.first().locator('svg rect.canary').count()) >= 2, 'one bar per state');
-  // What the promotion does not carry: production's 5 replicas against staging's 2.
+  // Production runs payment-service as the seed's canary: a Rollout through workloadRef.
+  assert.match(await timeline.first().locator('figcaption').textContent(), /^Rollout payment-service · canary · 5 replicas · at least 15m/);
+  assert.ok((await timeline.first().locator('svg rect.canary').count()) >= 4, 'one bar per state');
+  const waits = await timeline.first().locator('svg text.wait').allTextContents();
+  assert.ok(waits.includes('‖ 5m') && waits.includes('analysis') && waits.includes('‖ 10m'), waits.join(' | '));
+  assert.match(await plan.getByTestId('timelines').textContent(), /Deployment\/payment-service rolled out by Rollout\/payment-service/);
+  // What the promotion does not carry: the Rollout and its analysis exist in production only,
+  // where the Deployment it references is scaled to 0.
   const drift = plan.getByTestId('plan-drift');
   await drift.waitFor();
-  assert.match(await drift.locator('[data-category="replicas"]').textContent(), /spec\.replicas.*2.*5/);
+  assert.match(await drift.locator('[data-category="replicas"]').textContent(), /spec\.replicas.*2.*0/);
+  assert.match(await drift.textContent(), /Rollout\/payment-service\s*only in production/);
   await page.setViewportSize({ width: 1440, height: 1700 });
   await timeline.first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(screenshots, 'view-promotion-timeline.png') });
@@ -436,26 +442,28 @@ test('Environment diff: drift stands out, expected differences collapsed, live a
   await page.screenshot({ path: join(screenshots, 'view-envdiff-checkout.png') });
 
   await view.getByTestId('envdiff-app').selectOption({ label: 'payment-service' });
-  await page.waitForFunction(() => /replicas/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
+  await page.waitForFunction(() => /only in production/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
   assert.equal(await view.getByTestId('envdiff-from').inputValue(), 'staging');
   assert.equal(await view.getByTestId('envdiff-to').inputValue(), 'production');
   const deployment = view.locator('[data-testid="envdiff-resource"][data-kind="Deployment"]');
-  const replicas = deployment.locator('[data-testid="difference"][data-category="replicas"]');
-  assert.match(await replicas.textContent(), /spec\.replicas\s*replicas\s*2\s*5/);
+  // Production's Deployment is the Rollout's template (scaled to 0); the Rollout is production's alone.
+  assert.match(await deployment.locator('[data-testid="difference"][data-category="replicas"]').textContent(), /spec\.replicas\s*replicas\s*2\s*0/);
+  assert.match(await view.locator('[data-testid="envdiff-resource"][data-kind="Rollout"]').textContent(), /only in production/);
   // Expected differences are there, folded away.
   const expected = deployment.getByTestId('envdiff-expected');
   assert.match(await expected.locator('summary').textContent(), /expected differences? \(.*promoted image/);
   assert.equal(await expected.evaluate((d) => d.open), false);
   await page.screenshot({ path: join(screenshots, 'view-envdiff.png') });
 
-  // Staging gets production's replica count: the drift is gone.
-  await page.getByTestId('file-tree').locator('[data-path="apps/payment-service/staging/kustomization.yaml"]').click();
-  const editor = page.getByTestId('editor').locator('.cm-content');
-  await editor.getByText('image-patch.yaml').waitFor();
-  await editor.click();
-  await page.keyboard.press('Control+End');
-  await page.keyboard.type('replicas: [{name: payment-service, count: 5}]\n');
-  await page.waitForFunction(() => /only as expected/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
+  // Live: checkout's production gets staging's replica count, and that drift is gone.
+  await view.getByTestId('envdiff-app').selectOption({ label: 'checkout' });
+  await page.waitForFunction(() => /1 replicas/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
+  await page.getByTestId('file-tree').locator('[data-path="apps/checkout/overlays/production/kustomization.yaml"]').click();
+  await page.getByTestId('editor').locator('.cm-content').getByText('PAYMENT_TIMEOUT=10s').waitFor();
+  // The number is a token of its own in the editor's highlighting.
+  await selectInEditor(page, '4');
+  await page.keyboard.type('2');
+  await page.waitForFunction(() => /2 ways beyond the expected: 1 resources\/limits, 1 config data/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
   assert.equal(await view.locator('[data-testid="difference"][data-category="replicas"]').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();

@@ -2,7 +2,7 @@
 // promotions, and the plan of one promotion (`planPromotion`): its changes, file edits,
 // rendered diff, gate verdicts, what else differs between the two environments (the drift the
 // promotion does not carry), the rollout timeline of each changed workload
-// (`simulateRollout`, drawn by timeline.ts) and the pull request, re-planned live as the
+// (the plan's `rollouts`, drawn by timeline.ts) and the pull request, re-planned live as the
 // review context is edited. The engine answers from the worker; this module only draws.
 import type {
   AppStatus,
@@ -197,7 +197,7 @@ export class PromotionsView {
       this.contextError.textContent = '';
       this.plan = result;
       this.drawPlan(result, ms);
-      await this.drawTimelines(result, seq);
+      this.drawTimelines(result);
     } catch (e) {
       if (seq !== this.planSeq) return;
       // The engine refuses a context it cannot read (an unknown field, a wrong type).
@@ -205,25 +205,20 @@ export class PromotionsView {
     }
   }
 
-  /** The rollout timeline of each workload the plan changes, simulated on the target overlay. */
-  private async drawTimelines(plan: PromotionPlan, seq: number): Promise<void> {
-    const app = this.status?.apps.find((a) => a.path === plan.appPath);
-    const overlay = app?.environments.find((e) => e.name === plan.to)?.path;
-    const workloads = [...new Set(plan.changes.map((c) => c.workload))];
-    if (!overlay || workloads.length === 0) return;
+  /** The rollout timeline of each workload the plan changes, as the plan simulates it in the target. */
+  private drawTimelines(plan: PromotionPlan): void {
+    if (plan.rollouts.length === 0) return;
     const box = el('div', 'timelines');
     box.dataset.testid = 'timelines';
-    for (const workload of workloads) {
-      const name = workload.split('/').slice(1).join('/');
-      const { result } = await this.engine.call('simulateRollout', { overlay, name });
-      if (seq !== this.planSeq) return;
-      for (const rollout of result.rollouts) box.append(timelineChart(rollout));
-      for (const d of result.diagnostics) box.append(el('p', `note ${d.severity}`, `${d.code} ${d.message}`));
+    for (const rollout of plan.rollouts) {
+      const head = el('p', 'rollout-head');
+      head.append(el('b', '', rollout.workload), rollout.rolledOutBy !== rollout.workload ? ` rolled out by ${rollout.rolledOutBy}` : '', el('span', 'hint', ` · ${rollout.how} · risk ${rollout.risk} · rollback: ${rollout.rollback}`));
+      box.append(head);
+      if (rollout.simulation) box.append(timelineChart(rollout.simulation));
+      box.append(el('p', 'hint rollout-summary', rollout.summary));
     }
-    if (box.childElementCount === 0) return;
     const at = this.details.querySelector('[data-section="pull-request"]');
-    const timelines = section(`Rollout in ${plan.to}`, box);
-    this.details.insertBefore(timelines, at);
+    this.details.insertBefore(section(`Rollout in ${plan.to}`, box), at);
   }
 
   /** The context editor's JSON, or undefined (with the reason shown) when it is not usable. */

@@ -8,8 +8,6 @@ import type {
   PromotionPlan,
   PromotionRequest,
   RenderResult,
-  SimulateRequest,
-  SimulationResult,
   Stats,
   StatusResult,
   ValidateResult,
@@ -28,7 +26,6 @@ export interface Ops {
   status: { args: []; result: StatusResult };
   planPromotion: { args: [request: PromotionRequest]; result: PromotionPlan };
   diffEnvironments: { args: [request: EnvDiffRequest]; result: EnvironmentDiff };
-  simulateRollout: { args: [request: SimulateRequest]; result: SimulationResult };
   stats: { args: []; result: Stats };
   /** Blocks the worker for `ms` (at most a minute): a hung engine, for the watchdog's test. */
   hang: { args: [ms: number]; result: void };

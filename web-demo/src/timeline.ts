@@ -1,7 +1,8 @@
-// The rollout timeline chart: one Rollout's or Deployment's simulated update (`simulateRollout`)
+// The rollout timeline chart: one Rollout's or Deployment's simulated update (a plan's rollouts)
 // as an SVG, state by state: the share of traffic on the new version (a step line), the old
 // and new ReplicaSets' replicas (stacked bars), and what each state waits for (a timed pause, a
-// person, an analysis). Plain SVG, drawn from the engine's numbers; no chart library.
+// person, an analysis), with the earliest time each state is reached. Plain SVG, drawn from the
+// engine's numbers; no chart library.
 import type { RolloutSimulation, SimulationState } from '@baton/engine/web';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -65,7 +66,7 @@ export function timelineChart(sim: RolloutSimulation): HTMLElement {
   const top = 16;
   const plot = 120;
   const width = left + states.length * col + 8;
-  const height = top + plot + 44;
+  const height = top + plot + 52;
   const maxReplicas = Math.max(1, ...states.map((s) => s.stableReplicas + s.canaryReplicas));
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', class: 'timeline-svg' });
   const id = `tl-${sim.kind}-${sim.name}`.replace(/[^a-zA-Z0-9-]/g, '-');
@@ -86,12 +87,14 @@ export function timelineChart(sim: RolloutSimulation): HTMLElement {
     const bar = svg('g', { class: 'bar' });
     bar.append(svg('rect', { x: x + 14, y: top + plot - stableH, width: col - 28, height: stableH, class: 'stable' }));
     bar.append(svg('rect', { x: x + 14, y: top + plot - stableH - canaryH, width: col - 28, height: canaryH, class: 'canary' }));
-    bar.append(svg('title', {}, `state ${i + 1}${state.step !== null ? ` (step ${state.step})` : ''}: ${state.canaryWeight}/${sim.maxWeight} traffic on the new version; ${state.stableReplicas} old + ${state.canaryReplicas} new replicas${waitLabel(state) ? `; ${waitLabel(state)}` : ''}`));
+    bar.append(svg('title', {}, `state ${i + 1}${state.step !== null ? ` (step ${state.step})` : ''}, from t+${shortDuration(`${state.startSeconds}s`)}: ${state.canaryWeight}/${sim.maxWeight} traffic on the new version; ${state.stableReplicas} old + ${state.canaryReplicas} new replicas${waitLabel(state) ? `; ${waitLabel(state)}` : ''}`));
     root.append(bar);
     const y = top + plot - (state.canaryWeight / sim.maxWeight) * plot;
     path += `${i === 0 ? 'M' : 'L'}${x},${y} L${x + col},${y} `;
     root.append(svg('text', { x: x + col / 2, y: y - 4, class: 'weight', 'text-anchor': 'middle' }, `${Math.round((state.canaryWeight / sim.maxWeight) * 100)}%`));
     root.append(svg('text', { x: x + col / 2, y: top + plot + 14, class: 'replicas', 'text-anchor': 'middle' }, `${state.stableReplicas}+${state.canaryReplicas}`));
+    // When the state is reached at the earliest (a person's promotion counts as instant).
+    root.append(svg('text', { x: x + 2, y: top + plot + 44, class: 'time' }, `t+${shortDuration(`${state.startSeconds}s`)}`));
     const wait = waitLabel(state);
     if (wait) root.append(svg('text', { x: x + col / 2, y: top + plot + 30, class: `wait${state.pause === 'indefinite' ? ' manual' : ''}`, 'text-anchor': 'middle' }, wait));
   });
@@ -99,7 +102,7 @@ export function timelineChart(sim: RolloutSimulation): HTMLElement {
   figure.append(root);
   const legend = document.createElement('p');
   legend.className = 'timeline-legend hint';
-  legend.textContent = 'line: traffic on the new version · bars: old + new replicas · ‖ a pause (promote: a person decides)';
+  legend.textContent = 'line: traffic on the new version · bars: old + new replicas · ‖ a pause (promote: a person decides) · t+: earliest start';
   figure.append(legend);
   return figure;
 }
