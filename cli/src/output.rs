@@ -153,6 +153,19 @@ pub fn status_text(status: &baton_core::status::Status, palette: Palette) -> Str
                 ));
             }
         }
+        for p in &app.previews {
+            let or_dash = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+            let broken =
+                if p.ok { String::new() } else { format!(" {}", palette.bad("(does not render)")) };
+            out.push_str(&format!(
+                "  preview  #{} {} {} {} ({}){broken}\n",
+                p.number,
+                or_dash(&p.tag),
+                or_dash(&p.namespace),
+                or_dash(&p.url),
+                p.path
+            ));
+        }
         out.push('\n');
     }
     out.push_str(&diagnostics_text(&status.diagnostics, palette));
@@ -323,6 +336,73 @@ pub fn rollout_heading(r: &baton_core::rollouts::WorkloadRollout) -> String {
         r.risk,
         r.rollback
     )
+}
+
+/// A preview plan for a terminal: what it does, its names, the file diffs, diagnostics.
+pub fn preview_text(plan: &baton_core::preview::PreviewPlan, palette: Palette) -> String {
+    use baton_core::preview::PreviewAction;
+    let action = match plan.action {
+        Some(PreviewAction::Create) => palette.good("create"),
+        Some(PreviewAction::Update) => palette.good("update"),
+        Some(PreviewAction::Unchanged) => "unchanged".to_string(),
+        None => palette.bad("refused"),
+    };
+    let mut out = format!(
+        "preview {} #{}: {action}
+",
+        plan.app, plan.number
+    );
+    let rows = [
+        ("path", &plan.path),
+        ("builds on", &plan.from),
+        ("namespace", &plan.namespace),
+        ("image", &plan.image),
+        ("url", &plan.url),
+    ];
+    for (what, value) in rows {
+        if let Some(value) = value {
+            out.push_str(&format!("  {what:<10} {value}\n"));
+        }
+    }
+    for c in &plan.collateral {
+        out.push_str(&format!("  collateral: {}\n", c.message));
+    }
+    for e in &plan.edits {
+        out.push('\n');
+        out.push_str(&e.diff);
+    }
+    out.push_str(&diagnostics_text(&plan.diagnostics, palette));
+    out.push_str(&format!("\n{}\n", plan.message));
+    out
+}
+
+/// A preview cleanup for a terminal: every preview and its fate, unknown directories, the
+/// deletions, diagnostics.
+pub fn cleanup_text(plan: &baton_core::preview::cleanup::CleanupPlan, palette: Palette) -> String {
+    use baton_core::preview::cleanup::Fate;
+    let mut out = String::new();
+    for p in &plan.previews {
+        let fate = match p.fate {
+            Fate::Kept => "kept".to_string(),
+            Fate::Closed => palette.bad("remove (closed)"),
+            Fate::Stale => palette.bad("remove (stale)"),
+        };
+        let age = match (&p.age, &p.max_age) {
+            (Some(age), Some(max)) => format!("  unchanged for {age}, maxAge {max}"),
+            (Some(age), None) => format!("  unchanged for {age}"),
+            _ => String::new(),
+        };
+        out.push_str(&format!("{} #{}  {}  {fate}{age}\n", p.app, p.number, p.path));
+    }
+    for u in &plan.unknown {
+        out.push_str(&format!("{}: {} is no preview (left alone)\n", u.app, u.path));
+    }
+    for e in &plan.edits {
+        out.push_str(&format!("delete {}\n", e.path));
+    }
+    out.push_str(&diagnostics_text(&plan.diagnostics, palette));
+    out.push_str(&format!("\n{}\n", plan.message));
+    out
 }
 
 /// Why `promote --write` wrote nothing: every obstacle still standing, and the flag that would

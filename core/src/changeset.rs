@@ -64,6 +64,8 @@
 //! }
 //! ```
 
+pub mod images_entry;
+
 use std::sync::Arc;
 
 use serde::Serialize;

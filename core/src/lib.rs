@@ -19,6 +19,7 @@ pub mod gostring;
 pub mod gotemplate;
 pub mod kustomize;
 pub mod pipeline;
+pub mod preview;
 pub mod promote;
 pub mod repo;
 pub mod rollouts;

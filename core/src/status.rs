@@ -7,7 +7,8 @@
 //! container's tag or digest differs between an environment and its upstream, the difference
 //! is classified: `behind` (a promotion is pending), `ahead` (the environment runs something
 //! newer: a hotfix, or a rollback to undo) or `diverged` (no order), by semver precedence
-//! when both tags parse as Masterminds/semver versions, as Flux reads them.
+//! when both tags parse as Masterminds/semver versions, as Flux reads them. Each app's preview
+//! environments are listed too (number, tag, namespace, URL; see [`crate::preview::list`]).
 
 use serde::Serialize;
 
@@ -181,6 +182,8 @@ pub struct AppStatus {
     pub path: String,
     pub environments: Vec<EnvironmentStatus>,
     pub pending: Vec<Pending>,
+    /// The app's preview environments, by pull request number.
+    pub previews: Vec<crate::preview::PreviewStatus>,
 }
 
 /// The result of `status`.
@@ -217,11 +220,13 @@ pub fn status(repo: &mut Repo) -> Status {
             });
         }
         let pending = pending(&pipeline, app, &envs);
+        let previews = crate::preview::list(repo, &pipeline, app);
         apps.push(AppStatus {
             name: app.name.clone(),
             path: app.path.clone(),
             environments: envs,
             pending,
+            previews,
         });
     }
     if repo.meter().exhausted() {

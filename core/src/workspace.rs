@@ -203,6 +203,22 @@ impl Workspace {
         crate::promote::plan(&mut self.repo(), request)
     }
 
+    /// Plans the preview environment of a pull request (see [`crate::preview`]).
+    pub fn plan_preview(
+        &mut self,
+        request: &crate::preview::PreviewRequest,
+    ) -> crate::preview::PreviewPlan {
+        crate::preview::plan(&mut self.repo(), request)
+    }
+
+    /// Plans the removal of closed and stale previews (see [`crate::preview::cleanup`]).
+    pub fn plan_preview_cleanup(
+        &mut self,
+        request: &crate::preview::cleanup::CleanupRequest,
+    ) -> crate::preview::cleanup::CleanupPlan {
+        crate::preview::cleanup::plan_cleanup(&mut self.repo(), request)
+    }
+
     /// Diagnostics for every file the engine understands: YAML syntax everywhere, every
     /// kustomization (other than components) rendered, and Argo Rollouts checked in each
     /// render and in the YAML files no render reads.

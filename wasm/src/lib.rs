@@ -222,11 +222,29 @@ export interface Pending {
   changes: PendingChange[];
 }
 
+/** A preview environment found in the repository. */
+export interface PreviewStatus {
+  /** The pull request's number. */
+  number: number;
+  /** Its overlay directory. */
+  path: string;
+  /** Whether it renders without errors. */
+  ok: boolean;
+  namespace: string | null;
+  /** The app's image as the preview runs it (`name:tag`). */
+  image: string | null;
+  tag: string | null;
+  /** `https://` and the host its Ingress serves, else the configured host. */
+  url: string | null;
+}
+
 export interface AppStatus {
   name: string;
   path: string;
   environments: EnvironmentStatus[];
   pending: Pending[];
+  /** The app's preview environments, by pull request number. */
+  previews: PreviewStatus[];
 }
 
 /** The result of `Workspace.status`: an apps × environments matrix. */
@@ -511,6 +529,103 @@ export interface EnvironmentDiff {
   /** Expected differences (namespace, names, promoted images). */
   expected: number;
   drift: DriftCounts;
+/** What `Workspace.planPreview` plans: the preview of one pull request. */
+export interface PreviewRequest {
+  /** The app's name, or its path (needed when several apps share the name). */
+  app: string;
+  /** The pull request's number: a positive integer. */
+  number: number;
+  /** The commit the image was built from (hex); the default tag uses its first 5 digits. */
+  sha?: string | null;
+  /** The image tag (default: the `tag` template of baton.yaml, `pr-{number}-{sha:5}`). */
+  tag?: string | null;
+  /** The pull request's branch, for `{branch}` and `{branch_slug}`. */
+  branch?: string | null;
+  /** The image name the pull request built, when the app runs several. */
+  image?: string | null;
+}
+
+/** What a preview plan does: a new overlay, a moved tag, or nothing. */
+export type PreviewAction = "create" | "update" | "unchanged";
+
+/** The result of `Workspace.planPreview`. Nothing in it is written until the host writes `edits`. */
+export interface PreviewPlan {
+  /** The app's name, or its path when another app has the same name. */
+  app: string;
+  appPath: string | null;
+  number: number;
+  /** `null` when the plan is refused (see `diagnostics`). */
+  action: PreviewAction | null;
+  /** The preview's overlay directory. */
+  path: string | null;
+  /** The directory it builds on (the app's base, or an environment's overlay). */
+  from: string | null;
+  namespace: string | null;
+  host: string | null;
+  /** `https://<host>`, when a host is configured. */
+  url: string | null;
+  /** The image the preview runs (`name:tag`). */
+  image: string | null;
+  tag: string | null;
+  branchSlug: string | null;
+  /** The change set: a created file (`before: null`) or the moved tag. */
+  edits: FileEdit[];
+  /** The preview's render after the edits, verified before the plan is offered. */
+  render: RenderResult | null;
+  /** Rendered changes beyond the preview itself (each also an `R009` warning). */
+  collateral: CollateralChange[];
+  /** A pull request comment in markdown: URL, image, what is deployed. */
+  comment: string;
+  message: string;
+  diagnostics: Diagnostic[];
+}
+
+/** What `Workspace.planPreviewCleanup` removes. */
+export interface CleanupRequest {
+  /** Only this app's previews (name or path); default: every app's. */
+  app?: string | null;
+  /** The open pull requests: every other preview is removed. */
+  open?: number[] | null;
+  /** Pull requests known to be closed: their previews are removed. */
+  closed?: number[] | null;
+  /** RFC 3339 "now", for `maxAge`. */
+  now?: string | null;
+  /** Preview directory (or a file in it) → RFC 3339 time it last changed, for `maxAge`. */
+  lastChanged?: Record<string, string> | null;
+}
+
+/** What happens to a preview: kept, or removed because its PR is closed or it is stale. */
+export type PreviewFateKind = "kept" | "closed" | "stale";
+
+/** One preview found by a cleanup, and its fate. */
+export interface PreviewFate {
+  app: string;
+  number: number;
+  path: string;
+  fate: PreviewFateKind;
+  /** RFC 3339, from `lastChanged`. */
+  lastChanged: string | null;
+  /** How long it has been unchanged, e.g. `9d 2h`. */
+  age: string | null;
+  /** The app's `maxAge`, e.g. `7d`. */
+  maxAge: string | null;
+}
+
+/** A directory under a preview root that is no pull request's preview (never removed). */
+export interface UnknownEntry {
+  app: string;
+  path: string;
+}
+
+/** The result of `Workspace.planPreviewCleanup`. */
+export interface CleanupPlan {
+  previews: PreviewFate[];
+  unknown: UnknownEntry[];
+  /** Deletions (`after: null`) of every file of each removed preview. */
+  edits: FileEdit[];
+  collateral: CollateralChange[];
+  /** A pull request comment in markdown listing what is removed and why. */
+  comment: string;
   message: string;
   diagnostics: Diagnostic[];
 }
@@ -676,6 +791,80 @@ impl Workspace {
         )
     }
 
+    /// Plans the preview environment of a pull request: a verified change set creating its
+    /// overlay (or moving its image tag), its namespace, URL, render and PR comment.
+    #[wasm_bindgen(js_name = planPreview, unchecked_return_type = "PreviewPlan")]
+    pub fn plan_preview(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "PreviewRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        const FIELDS: &[(&str, Kind)] = &[
+            ("app", Kind::String),
+            ("number", Kind::Integer),
+            ("sha", Kind::OptionalString),
+            ("tag", Kind::OptionalString),
+            ("branch", Kind::OptionalString),
+            ("image", Kind::OptionalString),
+        ];
+        check_object(request, "request", FIELDS)?;
+        let (Some(app), Some(number)) =
+            (get(request, "app").as_string(), integer(&get(request, "number")))
+        else {
+            return Err(JsError::new("request.app and request.number are required"));
+        };
+        let text = |key: &str| get(request, key).as_string();
+        let request = baton_core::preview::PreviewRequest {
+            app,
+            number,
+            sha: text("sha"),
+            tag: text("tag"),
+            branch: text("branch"),
+            image: text("image"),
+        };
+        to_js(&self.inner.plan_preview(&request))
+    }
+
+    /// Plans the removal of the previews of closed pull requests (not in `open`, or in
+    /// `closed`) and of stale ones (`maxAge`), and lists directories that are no preview.
+    #[wasm_bindgen(js_name = planPreviewCleanup, unchecked_return_type = "CleanupPlan")]
+    pub fn plan_preview_cleanup(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "CleanupRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        const FIELDS: &[(&str, Kind)] = &[
+            ("app", Kind::OptionalString),
+            ("open", Kind::Integers),
+            ("closed", Kind::Integers),
+            ("now", Kind::OptionalString),
+            ("lastChanged", Kind::StringMap),
+        ];
+        check_object(request, "request", FIELDS)?;
+        let integers = |key: &str| {
+            let value = get(request, key);
+            js_sys::Array::is_array(&value)
+                .then(|| js_sys::Array::from(&value).iter().filter_map(|v| integer(&v)).collect())
+        };
+        let mut last_changed = std::collections::BTreeMap::new();
+        let changed = get(request, "lastChanged");
+        if is_plain_object(&changed) {
+            let entries = object_entries(&changed)
+                .map_err(|_| JsError::new("cannot read request.lastChanged"))?;
+            for entry in entries.iter() {
+                let entry = js_sys::Array::from(&entry);
+                let (key, value) = (entry.get(0).as_string(), entry.get(1).as_string());
+                last_changed.insert(key.unwrap_or_default(), value.unwrap_or_default());
+            }
+        }
+        let request = baton_core::preview::cleanup::CleanupRequest {
+            app: get(request, "app").as_string(),
+            open: integers("open"),
+            closed: integers("closed").unwrap_or_default(),
+            now: get(request, "now").as_string(),
+            last_changed,
+        };
+        to_js(&self.inner.plan_preview_cleanup(&request))
+    }
+
     /// Work counters: parses and renders run so far.
     #[wasm_bindgen(unchecked_return_type = "Stats")]
     pub fn stats(&self) -> Result<JsValue, JsError> {
@@ -810,6 +999,10 @@ fn check_request(request: &JsValue) -> Result<(), JsError> {
 enum Kind {
     String,
     OptionalString,
+    /// A whole number from 0 to 2^53 - 1 (the core says when 0 is not allowed).
+    Integer,
+    /// An array of such numbers, or nothing.
+    Integers,
     Strings,
     StringMap,
     StringListMap,
@@ -848,6 +1041,12 @@ fn check_kind(value: &JsValue, what: &str, kind: Kind) -> Result<(), JsError> {
         js_sys::Array::is_array(v) && js_sys::Array::from(v).iter().all(|x| x.is_string())
     };
     let ok = match kind {
+        Kind::Integer => integer(value).is_some(),
+        Kind::Integers => {
+            missing
+                || (js_sys::Array::is_array(value)
+                    && js_sys::Array::from(value).iter().all(|v| integer(&v).is_some()))
+        }
         Kind::String => value.is_string(),
         Kind::OptionalString => missing || value.is_string(),
         Kind::Context => true,
@@ -872,6 +1071,8 @@ fn check_kind(value: &JsValue, what: &str, kind: Kind) -> Result<(), JsError> {
         return Ok(());
     }
     let expected = match kind {
+        Kind::Integer => "a whole number (0 to 2^53 - 1)",
+        Kind::Integers => "an array of whole numbers",
         Kind::String => "a string",
         Kind::OptionalString => "a string or null",
         Kind::Strings => "an array of strings",
@@ -880,6 +1081,13 @@ fn check_kind(value: &JsValue, what: &str, kind: Kind) -> Result<(), JsError> {
         Kind::Context => "an object",
     };
     Err(JsError::new(&format!("{what} must be {expected}, got {}", type_name(value))))
+}
+
+/// A JavaScript number that is a whole number from 0 to 2^53 - 1.
+fn integer(value: &JsValue) -> Option<u64> {
+    let n = value.as_f64()?;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    (n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n)).then_some(n as u64)
 }
 
 /// A path argument: a string that names a place inside the repository.

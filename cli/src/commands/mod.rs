@@ -14,6 +14,7 @@
 
 mod completions;
 mod diff;
+mod preview;
 pub mod promote;
 mod render;
 mod rollout;
@@ -76,6 +77,7 @@ pub enum Command {
     Promote(Box<promote::Args>),
     Diff(diff::Args),
     Rollout(rollout::Args),
+    Preview(preview::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -140,6 +142,7 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Promote(args)) => promote::run(&args, &context),
         Some(Command::Diff(args)) => diff::run(&args, &context),
         Some(Command::Rollout(args)) => rollout::run(&args, &context),
+        Some(Command::Preview(args)) => preview::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;
@@ -191,6 +194,21 @@ mod tests {
         assert_eq!(kind(&["validate", "--write"]), ErrorKind::UnknownArgument);
         assert_eq!(kind(&["diff", "web", "staging"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(kind(&["diff", "web", "a", "b", "--format", "sarif"]), ErrorKind::InvalidValue);
+        assert_eq!(
+            kind(&["preview", "create", "--app", "web", "--pr", "x"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind(&["preview", "create", "--app", "web", "--pr", "-1"]),
+            ErrorKind::UnknownArgument
+        );
+        assert_eq!(
+            kind(&["preview", "create", "--app", "web"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(kind(&["preview", "gc"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(kind(&["preview", "gc", "--open", "1,x"]), ErrorKind::ValueValidation);
+        assert_eq!(kind(&["preview", "close"]), ErrorKind::InvalidSubcommand);
         assert_eq!(kind(&["--help"]), ErrorKind::DisplayHelp);
     }
 }

@@ -64,7 +64,7 @@ enum Format {
 
 /// An app or environment name. One that starts with `-` is a flag typed where a value was
 /// expected (`--app --to prod` with the app forgotten), not a name.
-fn name(value: &str) -> Result<String, String> {
+pub(crate) fn name(value: &str) -> Result<String, String> {
     if value.starts_with('-') {
         Err("a name, not a flag, was expected".into())
     } else if value.is_empty() {
@@ -158,7 +158,7 @@ pub struct Obstacle {
 }
 
 impl Obstacle {
-    fn fixed(what: String) -> Obstacle {
+    pub(crate) fn fixed(what: String) -> Obstacle {
         Obstacle { what, lifted_by: None, lifted: false }
     }
 

@@ -223,8 +223,19 @@ pub fn write_edits(root: &Path, edits: &[baton_core::promote::FileEdit]) -> Resu
         fs::rename(&temporary, real)
             .map_err(|e| format!("cannot write '{}': {e}", real.display()))?;
     }
-    for path in deletes {
-        fs::remove_file(&path).map_err(|e| format!("cannot delete '{}': {e}", path.display()))?;
+    for path in &deletes {
+        fs::remove_file(path).map_err(|e| format!("cannot delete '{}': {e}", path.display()))?;
+    }
+    // Directories a deletion left empty go too (a removed preview leaves nothing behind);
+    // the root, and a directory that still holds anything, stay.
+    for path in &deletes {
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != root && d.starts_with(root)) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
     }
     Ok(())
 }
@@ -278,6 +289,17 @@ mod write_tests {
         assert_eq!(std::fs::read_to_string(root.join("a/keep.yaml")).unwrap(), "x: 2\n");
         assert_eq!(std::fs::read_to_string(root.join("b/c/new.yaml")).unwrap(), "z: 1\n");
         assert!(!root.join("a/gone.yaml").exists());
+        assert!(root.join("a").is_dir(), "a directory that still holds a file stays");
+
+        // Deleting the last files of a directory tree removes the directories they leave empty.
+        let mut tree = FileTree::new();
+        tree.insert("b/c/new.yaml", "z: 1\n").unwrap();
+        tree.insert("a/keep.yaml", "x: 2\n").unwrap();
+        let mut change = ChangeSet::new();
+        change.delete(&tree, "b/c/new.yaml").unwrap();
+        write_edits(&root, &change.into_edits()).unwrap();
+        assert!(!root.join("b").exists(), "b/c and b were left empty");
+        assert!(root.is_dir(), "the root stays");
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

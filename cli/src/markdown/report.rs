@@ -209,6 +209,18 @@ pub fn rollout(r: &WorkloadRollout) -> Vec<Block> {
     blocks
 }
 
+/// A preview's (or a cleanup's) comment, as the engine wrote it, with its diagnostics.
+#[must_use]
+pub fn preview(key: &str, comment: &str, found: &[Diagnostic]) -> Comment {
+    let mut blocks = vec![Block::Text(comment.trim_end().to_string())];
+    if !found.is_empty() {
+        blocks.push(Block::Text(format!("#### Diagnostics: {}", counts(found))));
+        blocks.push(diagnostics(found));
+    }
+    blocks.push(footer());
+    Comment { key: key.to_string(), title: key.to_string(), blocks }
+}
+
 /// A validation: a verdict line and every diagnostic.
 #[must_use]
 pub fn validation(found: &[Diagnostic]) -> Comment {

@@ -79,6 +79,17 @@ registry! {
     PipelineEnvironmentUnused = "P005", Warning, "A declared environment exists in no app";
     PipelineNoApps = "P006", Warning, "The app globs match no directory";
     PipelineAppNameShared = "P007", Warning, "Several apps have the same name; each is named by its path";
+    // Preview environments (`spec.previews` of baton.yaml, planPreview, planPreviewCleanup).
+    PreviewConfigInvalid = "P010", Error, "A `previews` setting cannot make valid previews (placeholder, name, path, app)";
+    PreviewPathEscapes = "P011", Error, "A preview path leaves its app's directory or the repository, or takes an environment's place";
+    PreviewRequestInvalid = "P012", Error, "A preview request is invalid (app, PR number, sha, tag, branch, times)";
+    PreviewBaseMissing = "P013", Error, "The overlay a preview builds on is missing or does not render";
+    PreviewImageUnknown = "P014", Error, "Which image the pull request builds cannot be told from the render";
+    PreviewExists = "P015", Info, "The preview exists: only its image tag is updated, its other content is kept";
+    PreviewUnknownEntry = "P016", Warning, "A directory under a preview root matches no pull request's preview path";
+    PreviewAppSetMismatch = "P017", Warning, "A pull-request ApplicationSet deploys a path no preview is written to";
+    PreviewNameAdjusted = "P018", Info, "A branch name was shortened or had characters replaced to make a valid name";
+    PreviewUnverified = "P019", Error, "The planned preview does not render, or does not run the pull request's image";
 
     // Promotion.
     UnknownApp = "R001", Error, "The promotion names an app that does not exist";
@@ -119,6 +130,7 @@ registry! {
     VarUnused = "K021", Warning, "A var is declared but no field uses it";
     OpenApiInvalid = "K022", Error, "An openapi version or custom schema file cannot be used as kustomize would";
     OpenApiScopeUnsupported = "K023", Error, "A custom OpenAPI schema makes a custom resource cluster-scoped, which Baton does not apply";
+    ImageEntryNoMatch = "K050", Warning, "An `images` entry matches no image of its render (kustomize leaves every image unchanged)";
 
     // Gates and CODEOWNERS.
     CodeOwnersInvalid = "G001", Warning, "A CODEOWNERS line is invalid";

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::suggest::edit_distance;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::kustomize::select::LabelSelector;
 use crate::source::Source;
@@ -753,7 +754,7 @@ fn marker_problem(
             .policies
             .iter()
             .filter(|p| {
-                p.name == name || (p.namespace == namespace && edit_distance(&p.name, name) <= 2)
+                p.name == name || (p.namespace == namespace && edit_distance(&p.name, name, 2) <= 2)
             })
             .map(|p| format!("{}:{}", p.namespace, p.name))
             .collect();
@@ -781,22 +782,4 @@ fn marker_problem(
         )
         .at(path, marker.comment)
     })
-}
-
-/// Levenshtein distance (for "did you mean"), on short names only.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 2 || a.len() > 253 || b.len() > 253 {
-        return usize::MAX;
-    }
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }

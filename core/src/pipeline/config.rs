@@ -19,7 +19,7 @@ pub const KIND: &str = "Pipeline";
 pub const DEFAULT_APPS: &str = "apps/*";
 
 pub(crate) const TOP_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec"];
-pub(crate) const SPEC_FIELDS: &[&str] = &["apps", "environments"];
+pub(crate) const SPEC_FIELDS: &[&str] = &["apps", "environments", "previews"];
 pub(crate) const ENVIRONMENT_FIELDS: &[&str] = &["name", "path", "from", "gates"];
 
 /// One declared environment.
@@ -41,6 +41,8 @@ pub struct PipelineConfig {
     pub environments: Vec<EnvironmentDecl>,
     /// Whether `spec.environments` was given (else environments are discovered).
     pub declared: bool,
+    /// `spec.previews` (defaults when absent).
+    pub previews: super::previews::PreviewsConfig,
 }
 
 /// Decodes `baton.yaml`; problems are diagnostics, and what could be decoded is kept.
@@ -91,11 +93,14 @@ pub fn decode(file: &Arc<str>, root: &Node) -> (PipelineConfig, Vec<Diagnostic>)
 
 fn decode_spec(d: &mut Decoder, node: &Node, config: &mut PipelineConfig) {
     for (field, _, value) in d.fields(node, "Pipeline.spec", SPEC_FIELDS).unwrap_or_default() {
-        if field == "apps" {
-            config.apps = d.strings(value, "Pipeline.spec.apps");
-        } else {
-            config.declared = true;
-            config.environments = d.list(value, "Pipeline.spec.environments", decode_environment);
+        match field {
+            "apps" => config.apps = d.strings(value, "Pipeline.spec.apps"),
+            "previews" => config.previews = super::previews::decode(d, value),
+            _ => {
+                config.declared = true;
+                config.environments =
+                    d.list(value, "Pipeline.spec.environments", decode_environment);
+            }
         }
     }
 }
@@ -267,6 +272,14 @@ mod tests {
         assert_eq!(keys(&schema["properties"]["spec"]), sorted(SPEC_FIELDS));
         assert_eq!(keys(&schema["definitions"]["environment"]), sorted(ENVIRONMENT_FIELDS));
         assert_eq!(keys(&schema["definitions"]["gates"]), sorted(crate::gates::config::FIELDS));
+        assert_eq!(
+            keys(&schema["definitions"]["previews"]),
+            sorted(super::super::previews::FIELDS)
+        );
+        assert_eq!(
+            keys(&schema["definitions"]["previewSettings"]),
+            sorted(super::super::previews::APP_FIELDS)
+        );
         assert_eq!(schema["properties"]["apiVersion"]["const"], API_VERSION);
         assert_eq!(schema["properties"]["kind"]["const"], KIND);
     }

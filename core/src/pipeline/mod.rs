@@ -7,10 +7,12 @@
 //! way the result is one [`Pipeline`] value that status, promotion and gates share.
 
 pub mod config;
+pub mod previews;
 
 use std::sync::Arc;
 
 use self::config::{DEFAULT_APPS, EnvironmentDecl, PIPELINE_FILE, PipelineConfig};
+use self::previews::{PreviewSettings, PreviewsConfig};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::gates::config::GateConfig;
 use crate::glob::Glob;
@@ -121,6 +123,8 @@ pub struct Pipeline {
     pub apps: Vec<App>,
     /// Whether `baton.yaml` declared the environments.
     pub declared: bool,
+    /// `spec.previews` of `baton.yaml` (defaults without one).
+    pub previews: PreviewsConfig,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -155,10 +159,18 @@ impl Pipeline {
         let (environments, apps) = if config.declared {
             declared_model(tree, &config, &app_dirs, &mut diagnostics)
         } else {
-            discovered_model(tree, &app_dirs)
+            discovered_model(tree, &app_dirs, &config.previews)
         };
         report_shared_names(&apps, &config, &mut diagnostics);
-        Pipeline { environments, apps, declared: config.declared, diagnostics }
+        previews::check(&config.previews, &apps, &Arc::from(PIPELINE_FILE), &mut diagnostics);
+        let PipelineConfig { previews, declared, .. } = config;
+        Pipeline { environments, apps, declared, previews, diagnostics }
+    }
+
+    /// The preview settings of `app` (see [`previews`]).
+    #[must_use]
+    pub fn preview_settings(&self, app: &App) -> PreviewSettings {
+        self.previews.settings(app)
     }
 
     /// The app named `name` (its directory's last segment) or at path `name`; `None` when
@@ -404,14 +416,35 @@ fn overlay_path(dir: &str, decl: &EnvironmentDecl) -> String {
     }
 }
 
-fn discovered_model(tree: &FileTree, app_dirs: &[String]) -> (Vec<Environment>, Vec<App>) {
+fn discovered_model(
+    tree: &FileTree,
+    app_dirs: &[String],
+    previews: &PreviewsConfig,
+) -> (Vec<Environment>, Vec<App>) {
     let mut names: Vec<String> = Vec::new();
     let apps: Vec<App> = app_dirs
         .iter()
         .map(|dir| {
+            let app_name = tree::file_name(dir);
+            let is_preview = |path: &str| {
+                let settings = previews.settings_for(app_name, dir);
+                let values = crate::preview::names::Values {
+                    app: app_name,
+                    app_path: dir,
+                    number: 1,
+                    branch: None,
+                    sha: None,
+                };
+                crate::preview::names::path_pattern(&settings.path.text, &values).is_ok_and(|p| {
+                    tree::parent(path) == p.root && p.number_of(tree::file_name(path)).is_some()
+                })
+            };
             let mut envs = Vec::new();
             for (name, is_dir) in tree.list_dir(dir) {
-                if !is_dir || NOT_ENVIRONMENTS.contains(&name.as_str()) {
+                if !is_dir
+                    || NOT_ENVIRONMENTS.contains(&name.as_str())
+                    || is_preview(&format!("{dir}/{name}"))
+                {
                     continue;
                 }
                 let path = format!("{dir}/{name}");
@@ -425,6 +458,7 @@ fn discovered_model(tree: &FileTree, app_dirs: &[String]) -> (Vec<Environment>, 
                     let path = format!("{overlays}/{name}");
                     if is_dir
                         && !NOT_ENVIRONMENTS.contains(&name.as_str())
+                        && !is_preview(&path)
                         && has_kustomization(tree, &path)
                         && !envs.iter().any(|e: &AppEnvironment| e.name == name)
                     {

@@ -11,8 +11,10 @@
 //! each changed workload the plan says how the change will roll out in the target (its
 //! strategy from the seed's table and, for Rollouts and Deployments, the simulated update).
 
-pub mod images_entry;
 pub mod pull_request;
+
+/// Edits of `images:` lists, shared with previews (see [`crate::changeset::images_entry`]).
+pub use crate::changeset::images_entry;
 
 use std::collections::BTreeMap;
 
