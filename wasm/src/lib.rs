@@ -529,6 +529,10 @@ export interface EnvironmentDiff {
   /** Expected differences (namespace, names, promoted images). */
   expected: number;
   drift: DriftCounts;
+  message: string;
+  diagnostics: Diagnostic[];
+}
+
 /** What `Workspace.planPreview` plans: the preview of one pull request. */
 export interface PreviewRequest {
   /** The app's name, or its path (needed when several apps share the name). */
