@@ -398,7 +398,7 @@ test('Pipeline board: images, strategies, arrows with direction; an arrow opens 
   // The walkthrough's steps lead to the views; the first one plans the pending promotion.
   const tour = board.getByTestId('tour');
   assert.match(await tour.textContent(), /production of payment-service waits for staging's version/);
-  assert.equal(await tour.getByTestId('tour-step').count(), 3);
+  assert.equal(await tour.getByTestId('tour-step').count(), 4);
 
   // The arrow opens the promotion view on that plan, with the rollout timeline of the workload.
   await arrow.click();
@@ -465,6 +465,48 @@ test('Environment diff: drift stands out, expected differences collapsed, live a
   await page.keyboard.type('2');
   await page.waitForFunction(() => /2 ways beyond the expected: 1 resources\/limits, 1 config data/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
   assert.equal(await view.locator('[data-testid="difference"][data-category="replicas"]').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Previews: the example PR 42, a preview opened for another pull request and closed again', async () => {
+  const { page, problems } = await openPage(`${baseUrl}#board`);
+  await settled(page);
+  // The board lists the app's previews; a chip opens the view.
+  const chip = page.getByTestId('board').locator('[data-testid="board-row"][data-app="payment-service"] [data-testid="board-previews"] button');
+  assert.deepEqual(await chip.allTextContents(), ['PR #42']);
+  await chip.click();
+  const view = page.getByTestId('previews');
+  await view.waitFor({ state: 'visible' });
+  const row = view.locator('[data-testid="preview-row"][data-number="42"]');
+  assert.match(await row.textContent(), /apps\/payment-service\/preview\/pr-42.*preview-pr-42/);
+
+  // Open one for PR 43, built from commit c0ffee1.
+  await view.getByLabel('App of the preview').selectOption({ label: 'payment-service' });
+  await view.getByTestId('preview-number').fill('43');
+  await view.getByTestId('preview-sha').fill('c0ffee1');
+  await view.getByTestId('preview-open').click();
+  const plan = view.getByTestId('preview-plan');
+  await plan.getByTestId('preview-edit').first().waitFor();
+  assert.match(await plan.textContent(), /Preview of PR #43: create/);
+  assert.match(await plan.textContent(), /https:\/\/pr-43\.payment-service\.preview\.example\.com/);
+  const created = plan.getByTestId('preview-edit');
+  assert.equal(await created.first().getAttribute('data-path'), 'apps/payment-service/preview/pr-43/kustomization.yaml');
+  assert.match(await created.first().textContent(), /created/);
+  assert.match(await created.first().textContent(), /newTag: pr-43-c0ffe/);
+  await page.screenshot({ path: join(screenshots, 'view-previews.png') });
+  await plan.getByTestId('preview-apply').click();
+  await page.getByTestId('file-tree').locator('[data-path="apps/payment-service/preview/pr-43/kustomization.yaml"]').waitFor();
+  await view.locator('[data-testid="preview-row"][data-number="43"]').waitFor();
+
+  // Close it: the change set deletes its files.
+  await view.locator('[data-testid="preview-row"][data-number="43"] [data-testid="preview-close"]').click();
+  await plan.getByText('Close the preview of PR #43').waitFor();
+  assert.match(await plan.getByTestId('preview-edit').first().textContent(), /deleted/);
+  await plan.getByTestId('preview-apply').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="file-tree"] [data-path="apps/payment-service/preview/pr-43/kustomization.yaml"]'));
+  await page.waitForFunction(() => !document.querySelector('[data-testid="preview-row"][data-number="43"]'));
+  assert.equal(await view.locator('[data-testid="preview-row"][data-number="42"]').count(), 1);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -633,7 +675,7 @@ test('Accessibility: keyboard, focus kept in the tree, buttons for diagnostics, 
   assert.equal(await page.getByTestId('tab-board').getAttribute('aria-selected'), 'true');
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-board');
   await page.keyboard.press('End');
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-envdiff');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-previews');
 
   // The live region announces the verdict of each check; diagnostics are buttons.
   assert.equal(await page.getByTestId('status').getAttribute('aria-live'), 'polite');
@@ -651,7 +693,7 @@ test('Accessibility: keyboard, focus kept in the tree, buttons for diagnostics, 
   assert.ok(await content.evaluate((el) => el.contains(document.activeElement)), 'Enter on a diagnostic jumps into the editor');
 
   // axe-core on every view.
-  for (const view of ['rendered', 'board', 'promotions', 'envdiff']) {
+  for (const view of ['rendered', 'board', 'promotions', 'envdiff', 'previews']) {
     await page.getByTestId(`tab-${view}`).click();
     await page.waitForTimeout(200);
     assert.deepEqual(await axeViolations(page), [], `axe on the ${view} view`);

@@ -70,6 +70,7 @@ export class BoardView {
       const name = el('th', 'app-col');
       name.scope = 'row';
       name.append(el('div', 'app-name', app.name), el('div', 'app-path', app.path));
+      if (app.previews.length > 0) name.append(this.previewChips(app));
       tr.append(name);
       envs.forEach((env, i) => {
         if (i > 0) tr.append(this.arrow(app, envs[i - 1], env));
@@ -97,6 +98,21 @@ export class BoardView {
       if (p.from !== left) td.append(this.arrowButton(app, p, `from ${p.from}`));
     }
     return td;
+  }
+
+  /** The app's preview environments, one chip per pull request; a click opens the previews view. */
+  private previewChips(app: AppStatus): HTMLElement {
+    const box = el('div', 'previews-chips');
+    box.dataset.testid = 'board-previews';
+    for (const p of app.previews) {
+      const chip = el('button', `preview-chip${p.ok ? '' : ' broken'}`, `PR #${p.number}`);
+      chip.type = 'button';
+      chip.dataset.number = String(p.number);
+      chip.title = `preview of pull request #${p.number}: ${p.path}${p.namespace ? `, namespace ${p.namespace}` : ''}${p.image ? `, ${p.image}` : ''}${p.url ? `\n${p.url}` : ''}`;
+      chip.addEventListener('click', () => this.options.previews());
+      box.append(chip);
+    }
+    return box;
   }
 
   private arrow(app: AppStatus, from: string, to: string): HTMLTableCellElement {

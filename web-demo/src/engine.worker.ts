@@ -23,6 +23,8 @@ const handlers: { [K in Op]: (...args: Ops[K]['args']) => Ops[K]['result'] | Pro
   status: () => ready().status(),
   planPromotion: (request) => ready().planPromotion(request),
   diffEnvironments: (request) => ready().diffEnvironments(request),
+  planPreview: (request) => ready().planPreview(request),
+  planPreviewCleanup: (request) => ready().planPreviewCleanup(request),
   stats: () => ready().stats(),
   hang(ms) {
     const until = performance.now() + Math.min(Math.max(0, ms), 60_000);

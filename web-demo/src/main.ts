@@ -13,6 +13,7 @@ import { EngineClient, EngineError } from './engine-client';
 import { EnvDiffView } from './envdiff-view';
 import { exampleFiles, type TextFiles } from './example';
 import { highlightYaml } from './highlight';
+import { PreviewsView } from './previews-view';
 import { PromotionsView } from './promotions';
 import { describeLoad, readDrop, readFileList, readZip, type Loaded } from './repo-io';
 import { decodeShare, encodeShare } from './share';
@@ -45,6 +46,7 @@ const ui = {
   promotions: $<HTMLElement>('[data-testid="promotions"]'),
   board: $<HTMLElement>('[data-testid="board"]'),
   envdiff: $<HTMLElement>('[data-testid="envdiff"]'),
+  previews: $<HTMLElement>('[data-testid="previews"]'),
   repoName: $<HTMLElement>('#repo-name'),
   loadSummary: $<HTMLElement>('[data-testid="load-summary"]'),
   openFolder: $<HTMLInputElement>('#open-folder'),
@@ -95,9 +97,12 @@ const board = new BoardView({
     void envdiff.show(app, from, to);
   },
   openFolder: () => ui.openFolder.click(),
+  previews: () => showView('previews'),
 });
 
 const envdiff = new EnvDiffView({ root: ui.envdiff, engine });
+
+const previews = new PreviewsView({ root: ui.previews, engine, apply: (edits) => applyEdits(edits) });
 
 const promotions = new PromotionsView({
   root: ui.promotions,
@@ -193,8 +198,10 @@ async function sync(): Promise<void> {
       engine.call('render', overlay),
       // The board and the diff view draw from the same status the promotion view asked for.
       promotions.refresh().then(() => {
-        board.update(promotions.currentStatus());
-        return envdiff.refresh(promotions.currentStatus());
+        const status = promotions.currentStatus();
+        board.update(status);
+        previews.refresh(status);
+        return envdiff.refresh(status);
       }),
     ]);
     if (seq < shownSeq) return;

@@ -2,9 +2,13 @@
 // `{id, error}` out. Each op is a method of the engine's `Workspace` (plus `init`, and the
 // two faults the watchdog's test needs).
 import type {
+  CleanupPlan,
+  CleanupRequest,
   EnvDiffRequest,
   EnvironmentDiff,
   Files,
+  PreviewPlan,
+  PreviewRequest,
   PromotionPlan,
   PromotionRequest,
   RenderResult,
@@ -26,6 +30,8 @@ export interface Ops {
   status: { args: []; result: StatusResult };
   planPromotion: { args: [request: PromotionRequest]; result: PromotionPlan };
   diffEnvironments: { args: [request: EnvDiffRequest]; result: EnvironmentDiff };
+  planPreview: { args: [request: PreviewRequest]; result: PreviewPlan };
+  planPreviewCleanup: { args: [request: CleanupRequest]; result: CleanupPlan };
   stats: { args: []; result: Stats };
   /** Blocks the worker for `ms` (at most a minute): a hung engine, for the watchdog's test. */
   hang: { args: [ms: number]; result: void };

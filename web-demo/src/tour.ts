@@ -17,6 +17,7 @@ export interface TourActions {
   plan: (app: string, from: string, to: string) => void;
   diff: (app: string, from: string, to: string) => void;
   openFolder: () => void;
+  previews: () => void;
 }
 
 /** The steps that this repository can show, in the seed's order. */
@@ -42,6 +43,15 @@ export function tourSteps(status: StatusResult, actions: TourActions): TourStep[
     text: 'Namespaces, name prefixes and promoted images differ by design; the rest is drift a promotion does not carry.',
     action: 'Compare',
     run: drifting ? () => actions.diff(drifting.path, drifting.environments.at(-2)?.name ?? '', drifting.environments.at(-1)?.name ?? '') : undefined,
+  });
+  const preview = status.apps.flatMap((app) => app.previews.map((p) => ({ app, p })))[0];
+  steps.push({
+    title: 'Preview environments',
+    text: preview
+      ? `Pull request #${preview.p.number} of ${preview.app.name} runs in its own namespace (${preview.p.namespace ?? '?'})${preview.p.url ? ` at ${preview.p.url}` : ''}; open or close one for any pull request.`
+      : 'A pull request can get its own overlay, namespace and URL, and lose them when it closes.',
+    action: 'Previews',
+    run: actions.previews,
   });
   steps.push({
     title: 'Your own repository',
