@@ -245,7 +245,7 @@ describe('language server over stdio', () => {
     const value = (await c.hover(path, positionOf(text, 'prom/statsd-exporter'))).contents.value;
     assert.match(value, /^\*\*images:\*\* `prom\/statsd-exporter`/);
     assert.match(value, /container `metrics`/);
-    assert.match(value, /\| production ◀ \| `v0.26.1` \| `apps\/ledger-api\/production\/kustomization.yaml:9` \|/);
+    assert.match(value, /\| production ◀ \| `v0.26.1` \| `apps\/ledger-api\/production\/kustomization.yaml:15` \|/);
     assert.match(value, /\| staging \| `v0.26.0` \| `apps\/ledger-api\/base\/deployment.yaml:24` \|/);
   });
 
@@ -353,13 +353,18 @@ describe('language server over stdio', () => {
         ['apiVersion', 'kustomize.config.k8s.io/v1beta1', protocol.SymbolKind.Property],
         ['kind', 'Kustomization', protocol.SymbolKind.Property],
         ['namespace', 'ledger-production', protocol.SymbolKind.Property],
-        ['resources', '1 entry', protocol.SymbolKind.Module],
+        ['resources', '3 entries', protocol.SymbolKind.Module],
+        ['replicas', '1 entry', protocol.SymbolKind.Array],
         ['images', '1 entry', protocol.SymbolKind.Array],
       ],
     );
-    assert.deepEqual(symbols[3].children.map((s) => [s.name, s.kind]), [['../base', protocol.SymbolKind.File]]);
-    assert.deepEqual(symbols[4].children.map((s) => [s.name, s.detail, s.kind]), [['prom/statsd-exporter', ':v0.26.1', protocol.SymbolKind.Constant]]);
-    assert.deepEqual(symbols[4].children[0].range, { start: { line: 7, character: 4 }, end: { line: 8, character: 19 } });
+    assert.deepEqual(symbols[3].children.map((s) => [s.name, s.kind]), [
+      ['../base', protocol.SymbolKind.File],
+      ['rollout.yaml', protocol.SymbolKind.File],
+      ['preview-service.yaml', protocol.SymbolKind.File],
+    ]);
+    assert.deepEqual(symbols[5].children.map((s) => [s.name, s.detail, s.kind]), [['prom/statsd-exporter', ':v0.26.1', protocol.SymbolKind.Constant]]);
+    assert.deepEqual(symbols[5].children[0].range, { start: { line: 13, character: 4 }, end: { line: 14, character: 19 } });
 
     const patches = await c.symbols('apps/payment-service/staging/kustomization.yaml');
     assert.deepEqual(patches.find((s) => s.name === 'patches').children.map((s) => s.name), ['image-patch.yaml']);

@@ -788,7 +788,11 @@ mod tests {
                     ),
                 ]
             );
-            let bases = &rendered.diagnostics[3];
+            let bases = rendered
+                .diagnostics
+                .iter()
+                .find(|d| d.code == "K016" && d.message.starts_with("'bases'"))
+                .expect("the 'bases' warning");
             assert_eq!(bases.severity, crate::Severity::Warning);
             assert_eq!(bases.span.map(|s| (s.start, s.end)), Some((68, 73)));
             assert!(bases.help.as_deref().unwrap_or("").contains("'resources'"));
