@@ -46,7 +46,9 @@ export class EngineClient {
   private worker!: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Waiter>();
-  private readonly timeoutMs: number;
+  private timeoutMs: number;
+  /** Extra milliseconds for the size of the repository (see `sizeRepository`). */
+  private sizeMs = 0;
   private readonly onRestart: (reason: string) => void;
   /** How many times the worker was replaced. */
   restarts = 0;
@@ -93,8 +95,21 @@ export class EngineClient {
     };
   }
 
-  /** The watchdog's answer to a hung or dead worker: a new one, and the page told why. */
+  /**
+   * Gives each call more time for a larger repository (20 ms per KB of text: a 5 MB
+   * repository gets 100 s more), so a slow but working engine is not taken for a hung one.
+   */
+  sizeRepository(textBytes: number): void {
+    this.sizeMs = Math.round(textBytes / 50);
+  }
+
+  /**
+   * The watchdog's answer to a hung or dead worker: a new one, and the page told why. Each
+   * restart doubles the deadline (at most 5 minutes), so a repository that truly needs longer
+   * than the deadline gets it instead of a restart loop.
+   */
   private recover(reason: string): void {
+    this.timeoutMs = Math.min(this.timeoutMs * 2, 300_000);
     this.restart(reason);
     this.onRestart(reason);
   }
@@ -102,7 +117,7 @@ export class EngineClient {
   call<K extends Op>(op: K, ...args: Ops[K]['args']): Promise<Timed<Ops[K]['result']>> {
     const id = this.nextId++;
     const request: Request<K> = { id, op, args };
-    const deadline = op === 'init' ? this.timeoutMs * 4 : this.timeoutMs;
+    const deadline = (op === 'init' ? this.timeoutMs * 4 : this.timeoutMs) + this.sizeMs;
     return new Promise((resolve, reject) => {
       const timer = window.setTimeout(() => {
         if (!this.pending.has(id)) return;

@@ -139,11 +139,16 @@ async function start(): Promise<void> {
     }
     history.replaceState(null, '', location.pathname + location.search);
   }
+  engine.sizeRepository(textBytes(files));
   const { result } = await engine.call('init', files);
   ui.version.textContent = `engine ${result.version}`;
   await fillOverlays();
   openFile(firstFile());
   await sync();
+}
+
+function textBytes(repo: TextFiles): number {
+  return Object.values(repo).reduce((n, text) => n + text.length, 0);
 }
 
 /** Files that differ from the example (changed, added or deleted). */
@@ -548,6 +553,7 @@ ui.noticeClose.addEventListener('click', () => {
 /** Replaces the whole repository (the example again, a folder, a .zip) and starts over. */
 async function loadRepository(next: TextFiles, name: string): Promise<void> {
   files = next;
+  engine.sizeRepository(textBytes(files));
   dirty.clear();
   editor.clear();
   collapsed.clear();
