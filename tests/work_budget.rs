@@ -14,7 +14,8 @@
 //! an overlay that includes every environment (so promotions have collateral changes), a
 //! patch matching every Deployment, and byte-level mutations of a few files. Then it runs
 //! `validate`, `render` of every kustomization directory, `kustomizationDirs`, `status`, and
-//! `planPromotion` for every app (by name and by path) × environment.
+//! `planPromotion` for every app (by name and by path) × environment, `planPreview` for every app
+//! and `planPreviewCleanup`.
 //!
 //! The budget of one operation is linear in the repository's size (`BASE_STEPS` plus
 //! `STEPS_PER_BYTE` per byte of its files), several times what the slowest generated case
@@ -26,6 +27,8 @@
 
 use baton_core::envdiff::EnvDiffRequest;
 use baton_core::pipeline::Pipeline;
+use baton_core::preview::PreviewRequest;
+use baton_core::preview::cleanup::CleanupRequest;
 use baton_core::promote::PromotionRequest;
 use baton_core::tree::{self, Content, FileTree};
 use baton_core::{Diagnostic, Workspace};
@@ -141,7 +144,18 @@ fn exercise(tree: &FileTree, seed: u64, seen: &mut Coverage) -> (u64, u64, Strin
             let what = format!("diffEnvironments {} {} → {}", app.path, diff.from, diff.to);
             b.run(&what, |ws| ws.diff_environments(&diff), |d| &d.diagnostics);
         }
+        let request = PreviewRequest {
+            app: app.path.clone(),
+            number: 42,
+            sha: Some("ab1cd2e".into()),
+            branch: Some("feature/x".into()),
+            ..PreviewRequest::default()
+        };
+        let what = format!("planPreview {}", app.path);
+        b.run(&what, |ws| ws.plan_preview(&request), |p| &p.diagnostics);
     }
+    let cleanup = CleanupRequest { open: Some(vec![1]), ..CleanupRequest::default() };
+    b.run("planPreviewCleanup", |ws| ws.plan_preview_cleanup(&cleanup), |p| &p.diagnostics);
     (b.peak.0, b.budget, b.peak.1)
 }
 

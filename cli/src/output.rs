@@ -131,6 +131,20 @@ pub fn status_text(status: &baton_core::status::Status, palette: Palette) -> Str
         for (key, values) in &rows {
             out.push_str(&line(key, values));
         }
+        for env in &app.environments {
+            let Some(flux) = &env.flux else { continue };
+            for p in &flux.policies {
+                let pick = p.latest.as_deref().map(|l| format!(" → {l}")).unwrap_or_default();
+                out.push_str(&format!(
+                    "  flux     {} follows ImagePolicy {}/{} ({}){pick} via {}\n",
+                    env.name,
+                    p.namespace,
+                    p.name,
+                    p.rule,
+                    flux.automations.join(", ")
+                ));
+            }
+        }
         for pending in &app.pending {
             for c in &pending.changes {
                 let v = |s: &Option<String>| {
@@ -405,6 +419,66 @@ pub fn cleanup_text(plan: &baton_core::preview::cleanup::CleanupPlan, palette: P
     out
 }
 
+/// An image update for a terminal: each policy's pick, the changes, collateral, the file
+/// diffs, the overlays verified, diagnostics (the policies' first).
+pub fn image_update_text(update: &baton_core::flux::ImageUpdate, palette: Palette) -> String {
+    let mut out = String::from("policies:\n");
+    if update.policies.is_empty() {
+        out.push_str("  (no ImagePolicy in the repository)\n");
+    }
+    for p in &update.policies {
+        let pick = match &p.latest {
+            Some(latest) if p.pinned => format!("{} (pinned)", palette.good(latest)),
+            Some(latest) => {
+                format!("{} ({} candidate(s))", palette.good(latest), p.candidates)
+            }
+            None => palette.waiting("nothing"),
+        };
+        out.push_str(&format!("  {}/{} ({}): {pick}\n", p.namespace, p.name, p.kind));
+    }
+    for a in &update.automations {
+        let what = match (&a.error, a.changes.len()) {
+            (Some(error), _) => palette.bad(&format!("cannot run: {error}")),
+            (None, 0) => "no change".to_string(),
+            (None, n) => format!("{n} change(s)"),
+        };
+        out.push_str(&format!("automation {}/{}: {what}\n", a.namespace, a.name));
+        for c in &a.changes {
+            let object = if c.object.kind.is_empty() {
+                String::new()
+            } else {
+                format!(" {}/{}", c.object.kind, c.object.name)
+            };
+            out.push_str(&format!("  {}{object}: {} → {}  [{}]\n", c.path, c.old, c.new, c.setter));
+        }
+    }
+    for a in &update.automations {
+        let Some(commit) = &a.commit else { continue };
+        out.push_str(&format!(
+            "\ncommit by {} <{}> ({}/{}):\n",
+            commit.author.name, commit.author.email, a.namespace, a.name
+        ));
+        for line in commit.message.lines() {
+            out.push_str(&format!("    {line}\n").replace("    \n", "\n"));
+        }
+    }
+    for c in &update.collateral {
+        out.push_str(&format!("  collateral: {}\n", c.message));
+    }
+    for e in &update.edits {
+        out.push('\n');
+        out.push_str(&e.diff);
+    }
+    if !update.overlays.is_empty() {
+        out.push_str(&format!("\nrendered before and after: {}\n", update.overlays.join(", ")));
+    }
+    let mut diagnostics: Vec<Diagnostic> =
+        update.policies.iter().flat_map(|p| p.diagnostics.iter().cloned()).collect();
+    diagnostics.extend(update.diagnostics.iter().cloned());
+    out.push_str(&diagnostics_text(&diagnostics, palette));
+    out
+}
+
 /// Why `promote --write` wrote nothing: every obstacle still standing, and the flag that would
 /// lift it when one would.
 pub fn refusal_text(standing: &[Obstacle], palette: Palette) -> String {
@@ -420,6 +494,14 @@ pub fn refusal_text(standing: &[Obstacle], palette: Palette) -> String {
             Some(flag) if !flags.contains(&flag) => flags.push(flag),
             Some(_) => {}
         }
+    }
+
+    let mut flags: Vec<&str> = standing.iter().filter_map(|o| o.lifted_by).collect();
+    let all_liftable = flags.len() == standing.len();
+    flags.sort_unstable();
+    flags.dedup();
+    if all_liftable {
+        out.push_str(&format!("  ({} writes anyway)\n", flags.join(", ")));
     }
     let verb = if flags.len() == 1 { "writes" } else { "write" };
     out.push_str(&format!("  ({} {verb} anyway)\n", flags.join(" and ")));

@@ -400,6 +400,10 @@ pub enum Expect {
     /// The field at `path` (kyaml syntax, as [`FieldChange::path`] prints it) becomes
     /// `value`; `None` means the field is removed.
     Field { path: String, value: Option<String> },
+    /// Any scalar field whose value goes from a text holding `old` to that text with `old`
+    /// replaced by `new` (once): what a Flux setter does to every value rendered from the
+    /// scalar it rewrites (a whole image, a tag inside `image: name:tag`, a Helm value).
+    Substitution { old: String, new: String },
 }
 
 impl Intent {
@@ -431,10 +435,37 @@ impl Intent {
             && self.namespace.as_deref().is_none_or(|n| Some(n) == resource.namespace.as_deref())
     }
 
-    /// Whether this intent explains the field at `steps` (printed as `path`) becoming `after`
-    /// (a scalar's text; `None` when the field is removed or is not a scalar).
-    fn explains(&self, path: &str, steps: &[Step], after: Option<&str>) -> bool {
+    /// Any field whose text changes from one holding `old` to the same text with `new` in
+    /// its place, in any overlay and resource.
+    #[must_use]
+    pub fn substitution(old: &str, new: &str) -> Intent {
+        Intent {
+            expect: Expect::Substitution { old: old.to_string(), new: new.to_string() },
+            ..Intent::default()
+        }
+    }
+
+    /// Whether this intent explains the field at `steps` (printed as `path`) changing from
+    /// `before` to `after` (a scalar's text; `None` when the field is absent or is not a
+    /// scalar).
+    fn explains(
+        &self,
+        path: &str,
+        steps: &[Step],
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> bool {
         match &self.expect {
+            Expect::Substitution { old, new } => {
+                let (Some(before), Some(after)) = (before, after) else { return false };
+                !old.is_empty()
+                    && before.match_indices(old.as_str()).any(|(at, _)| {
+                        after.len() + old.len() == before.len() + new.len()
+                            && after.starts_with(&before[..at])
+                            && after[at..].starts_with(new.as_str())
+                            && after[at + new.len()..] == before[at + old.len()..]
+                    })
+            }
             Expect::Anything => true,
             Expect::Image { container, image } => {
                 after == Some(image.as_str())
@@ -864,8 +895,9 @@ impl Walk<'_> {
             after: after.map(one_line),
             intended: false,
         };
-        let raw = after.and_then(Node::scalar);
-        field.intended = self.selecting.iter().any(|i| i.explains(&field.path, &self.path, raw));
+        let (old, raw) = (before.and_then(Node::scalar), after.and_then(Node::scalar));
+        field.intended =
+            self.selecting.iter().any(|i| i.explains(&field.path, &self.path, old, raw));
         self.all_intended &= field.intended;
         let slot = usize::from(field.intended);
         if self.shown[slot] < MAX_FIELDS {

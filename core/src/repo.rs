@@ -280,6 +280,12 @@ impl<'a> Repo<'a> {
         false
     }
 
+    /// File access through the parse cache, for operations that read files themselves (the
+    /// Flux objects and markers).
+    pub fn source(&mut self) -> Source<'_> {
+        Source::new(self.tree, &mut self.renders.parses)
+    }
+
     /// The parse of a text file (cached).
     pub fn parse(&mut self, path: &str) -> Option<std::sync::Arc<Parsed>> {
         self.renders.parse(self.tree, path)

@@ -61,6 +61,9 @@ pub struct EnvironmentStatus {
     pub images: Vec<ImageStatus>,
     /// Each workload's deployment strategy, with the seed's risk and rollback.
     pub workloads: Vec<crate::rollouts::strategy::WorkloadStrategy>,
+    /// How Flux image automation updates this environment (the policies of the marked
+    /// values its render reads), or `None` when it does not.
+    pub flux: Option<crate::flux::automated::FluxAutomation>,
 }
 
 /// A container whose version differs between an environment and its upstream.
@@ -198,6 +201,12 @@ pub struct Status {
 
 /// Computes the status of every app.
 pub fn status(repo: &mut Repo) -> Status {
+    status_with(repo, None)
+}
+
+/// [`status`], with each Flux policy's pick from `tags` (the input of `imageUpdate`).
+pub fn status_with(repo: &mut Repo, tags: Option<&crate::flux::ImageUpdateInput>) -> Status {
+    let automation = crate::flux::automated::Automation::read(&mut repo.source(), tags);
     let pipeline = repo.pipeline();
     let tree = repo.tree();
     let mut diagnostics = pipeline.diagnostics.clone();
@@ -205,6 +214,8 @@ pub fn status(repo: &mut Repo) -> Status {
     for app in &pipeline.apps {
         let mut envs = Vec::new();
         for env in &app.environments {
+            let reads = repo.consulted(&env.path);
+            let flux = automation.environment(|path| reads.files.contains(path));
             let rendered = repo.render(&env.path);
             diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
             envs.push(EnvironmentStatus {
@@ -217,6 +228,7 @@ pub fn status(repo: &mut Repo) -> Status {
                     .flat_map(|r| resource_images(tree, r))
                     .collect(),
                 workloads: crate::rollouts::strategy::workload_strategies(&rendered.resources),
+                flux,
             });
         }
         let pending = pending(&pipeline, app, &envs);

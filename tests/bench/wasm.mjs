@@ -6,8 +6,9 @@
 // conformance corpus, first pass (V8 compiles the hot functions during it) and best of 5; and,
 // for each fleet size, in a fresh process so that memory is its own: validate cold, wasm linear
 // memory, validate after editing one file (median), status and planPromotion (first call, then
-// best of 3). Fleets are read from FLEETS_DIR/fleet-N (default target/), written by
-// `cargo run --release -p baton-tests --bin synth -- N target/fleet-N`.
+// best of 3); and Flux's `imageUpdate` electing from 100,000 tags, per policy kind (the
+// issue's target: under 50 ms). Fleets are read from FLEETS_DIR/fleet-N (default target/),
+// written by `cargo run --release -p baton-tests --bin synth -- N target/fleet-N`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +51,43 @@ function corpus() {
     times.push(performance.now() - t0);
   }
   console.log(`corpus: ${cases.length} cases rendered: first pass ${times[0].toFixed(1)} ms, best of ${times.length} ${Math.min(...times).toFixed(1)} ms (${bytes} bytes of YAML), wasm`);
+}
+
+/**
+ * Flux: `imageUpdate` with one policy over `count` tags, the same tags and policies as the
+ * native bench (`tests/src/bin/bench.rs`, `flux_election`): median of 11, with the time the
+ * tags take to cross into wasm included (what a host pays).
+ */
+function fluxElection(count) {
+  const tags = [];
+  for (let i = 0; i < count; i++) {
+    switch (i % 4) {
+      case 0: tags.push(`${i % 7}.${Math.floor(i / 7) % 100}.${Math.floor(i / 700)}`); break;
+      case 1: tags.push(`${i % 5}.${Math.floor(i / 5) % 50}.0-rc.${i % 13}`); break;
+      case 2: tags.push(`main-${(Number((BigInt(i) * 2654435761n) % 0x0fffffffn)).toString(16).padStart(7, '0')}-${1600000000 + i}`); break;
+      default: tags.push(`sha256-${i.toString(16)}.sig`);
+    }
+  }
+  const policies = [
+    ['semver', "policy: {semver: {range: '>=2.0.0 <5.0.0'}}"],
+    ['semver pre-releases', "policy: {semver: {range: '>=1.0.0-0'}}"],
+    ['numerical + filterTags', "policy: {numerical: {order: asc}}\n  filterTags: {pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)$', extract: '$ts'}"],
+    ['alphabetical', 'policy: {alphabetical: {order: desc}}'],
+  ];
+  for (const [label, policy] of policies) {
+    const objects = `apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {name: app, namespace: ns}\nspec: {image: registry.example.com/app}\n---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {name: app, namespace: ns}\nspec:\n  imageRepositoryRef: {name: app}\n  ${policy}\n`;
+    const times = [];
+    let latest = null;
+    for (let run = 0; run < 11; run++) {
+      const ws = new baton.Workspace({ 'flux/objects.yaml': objects });
+      const t0 = performance.now();
+      const out = ws.imageUpdate({ images: { 'registry.example.com/app': tags } });
+      times.push(performance.now() - t0);
+      latest = out.policies[0]?.latest ?? null;
+      ws.free();
+    }
+    console.log(`flux: imageUpdate, ${label}, ${count} tags: ${median(times).toFixed(1)} ms median of 11 (elects ${latest ?? 'nothing'}), wasm`);
+  }
 }
 
 /** One fleet, in this (fresh) process. Prints its lines and `cold-ms N` for the parent. */
@@ -103,6 +141,7 @@ if (one) {
 } else {
   instantiate();
   corpus();
+  fluxElection(100_000);
   const sizes = option('--apps', '300,1000,3000').split(',').map(Number);
   const cold = [];
   for (const apps of sizes) {

@@ -196,10 +196,11 @@ test('Promotions: the status matrix, a plan whose gates flip with the context, a
   const production = cell('payment-service', 'production');
   const marker = production.getByTestId('pending-marker');
   await marker.waitFor();
-  assert.deepEqual(await matrix.locator('thead .env-name').allTextContents(), ['staging', 'production']);
+  assert.deepEqual(await matrix.locator('thead .env-name').allTextContents(), ['dev', 'staging', 'production']);
   assert.equal((await staging.locator('.img.main').textContent()).trim(), 'abc1234');
   assert.equal((await production.locator('.img.main').textContent()).trim(), '9f8e7d6');
-  assert.equal(await staging.getByTestId('pending-marker').count(), 0);
+  // Staging waits for dev (Flux keeps dev on the newest 2.x tag; staging runs a git SHA).
+  assert.equal(await staging.getByTestId('pending-marker').getAttribute('data-from'), 'dev');
   assert.equal(await marker.getAttribute('data-from'), 'staging');
   assert.match(await marker.textContent(), /⟵\s*abc1234\s*from staging/);
   // Other containers are listed after the main one.
@@ -208,7 +209,7 @@ test('Promotions: the status matrix, a plan whose gates flip with the context, a
     (await ledger.locator('.img').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()),
     ['2.3.0', 'metrics v0.26.1'],
   );
-  assert.equal(await page.locator('#pending-count').textContent(), '2');
+  assert.equal(await page.locator('#pending-count').textContent(), '4');
 
   // A cell opens the file and line that set the image.
   await production.locator('.img.main').click();
@@ -294,7 +295,7 @@ test('Promotions: the status matrix, a plan whose gates flip with the context, a
   assert.equal(await plan.getByTestId('plan-allowed').textContent(), 'nothing to do');
   assert.equal(await edit.count(), 0);
   assert.equal(await apply.isEnabled(), false);
-  assert.equal(await page.locator('#pending-count').textContent(), '1');
+  assert.equal(await page.locator('#pending-count').textContent(), '3');
   assert.equal(await ledger.getByTestId('pending-marker').count(), 1, 'the other app is still pending');
   await promotions.evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: join(screenshots, 'promotions-applied.png') });
@@ -389,16 +390,23 @@ test('Pipeline board: images, strategies, arrows with direction; an arrow opens 
   assert.equal((await cell('payment-service', 'staging').getByTestId('board-image').first().textContent()).trim(), 'abc1234');
   assert.ok((await board.getByTestId('strategy').count()) > 0, 'each environment shows its strategy');
   // ledger-api's production runs newer versions than staging: ahead, not a pending promotion.
-  const ledgerArrow = board.locator('[data-testid="board-row"][data-app="ledger-api"] [data-testid="board-arrow"]');
-  assert.equal(await ledgerArrow.getAttribute('data-relation'), 'ahead');
-  const arrow = board.locator('[data-testid="board-row"][data-app="payment-service"] [data-testid="board-arrow"]');
+  const ledgerArrow = (to) => board.locator(`[data-testid="board-row"][data-app="ledger-api"] [data-testid="board-arrow"][data-to="${to}"]`);
+  assert.equal(await ledgerArrow('production').getAttribute('data-relation'), 'ahead');
+  // dev runs 2.4.0, staging its release candidate: staging is behind (semver).
+  assert.equal(await ledgerArrow('staging').getAttribute('data-relation'), 'behind');
+  // Flux image automation keeps payment-service's dev up to date.
+  const flux = cell('payment-service', 'dev').getByTestId('flux');
+  assert.match(await flux.getAttribute('title'), /flux-system\/payment-service: semver >=2\.0\.0 <3\.0\.0/);
+  assert.equal(await board.getByTestId('flux').count(), 1);
+  const arrow = board.locator('[data-testid="board-row"][data-app="payment-service"] [data-testid="board-arrow"][data-to="production"]');
   assert.deepEqual([await arrow.getAttribute('data-from'), await arrow.getAttribute('data-to')], ['staging', 'production']);
   await page.screenshot({ path: join(screenshots, 'view-board.png') });
 
   // The walkthrough's steps lead to the views; the first one plans the pending promotion.
   const tour = board.getByTestId('tour');
-  assert.match(await tour.textContent(), /production of payment-service waits for staging's version/);
-  assert.equal(await tour.getByTestId('tour-step').count(), 4);
+  assert.match(await tour.textContent(), /Flux bumps dev.*semver >=2\.0\.0 <3\.0\.0/);
+  assert.match(await tour.textContent(), /staging of ledger-api waits for dev's version/);
+  assert.equal(await tour.getByTestId('tour-step').count(), 5);
 
   // The arrow opens the promotion view on that plan, with the rollout timeline of the workload.
   await arrow.click();
@@ -465,6 +473,37 @@ test('Environment diff: drift stands out, expected differences collapsed, live a
   await page.keyboard.type('2');
   await page.waitForFunction(() => /2 ways beyond the expected: 1 resources\/limits, 1 config data/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
   assert.equal(await view.locator('[data-testid="difference"][data-category="replicas"]').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Image updates: registry tags in, the policy pick, the setter edit and the commit message out; Apply', async () => {
+  const { page, problems } = await openPage(`${baseUrl}#board`);
+  await settled(page);
+  await page.getByTestId('tour').getByRole('button', { name: 'Image updates' }).click();
+  const view = page.getByTestId('images');
+  await view.waitFor({ state: 'visible' });
+  const tags = view.locator('[data-testid="tags"][data-image="registry.example.com/payment-service"]');
+  await tags.waitFor();
+  // Sample tags around what dev runs (2.0.0), to edit: the registry is never contacted.
+  assert.deepEqual((await tags.inputValue()).split('\n'), ['2.0.0', '2.0.1', '2.1.0', '2.1.1-rc.1', '3.0.0']);
+  const policy = view.locator('[data-testid="policy"][data-name="flux-system/payment-service"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="policy"] .pick')?.textContent?.endsWith(':2.1.0'));
+  assert.match(await view.getByTestId('setter-changes').textContent(), /apps\/payment-service\/dev\/image-patch\.yaml.*flux-system:payment-service.*payment-service:2\.0\.0 → registry\.example\.com\/payment-service:2\.1\.0/);
+  assert.equal(await view.getByTestId('commit-message').textContent(), 'chore: update registry.example.com/payment-service:2.1.0\n\n');
+
+  // A new tag in the registry: the pick follows as you type.
+  await tags.fill('2.0.0\n2.1.0\n2.2.0\n3.0.0');
+  await page.waitForFunction(() => document.querySelector('[data-testid="policy"] .pick')?.textContent?.endsWith(':2.2.0'));
+  assert.match(await policy.textContent(), /semver/);
+  await page.screenshot({ path: join(screenshots, 'view-image-updates.png') });
+
+  // Apply writes Flux's edit into the repository: dev runs 2.2.0 and nothing is left to do.
+  await view.getByTestId('imageupdate-apply').click();
+  await page.waitForFunction(() => /Every marked value already runs/.test(document.querySelector('[data-testid="imageupdate-result"]')?.textContent ?? ''));
+  await page.getByTestId('tab-board').click();
+  const dev = page.getByTestId('board').locator('[data-testid="board-cell"][data-app="payment-service"][data-env="dev"]');
+  assert.equal((await dev.getByTestId('board-image').first().textContent()).trim(), '2.2.0');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -693,7 +732,7 @@ test('Accessibility: keyboard, focus kept in the tree, buttons for diagnostics, 
   assert.ok(await content.evaluate((el) => el.contains(document.activeElement)), 'Enter on a diagnostic jumps into the editor');
 
   // axe-core on every view.
-  for (const view of ['rendered', 'board', 'promotions', 'envdiff', 'previews']) {
+  for (const view of ['rendered', 'board', 'promotions', 'images', 'envdiff', 'previews']) {
     await page.getByTestId(`tab-${view}`).click();
     await page.waitForTimeout(200);
     assert.deepEqual(await axeViolations(page), [], `axe on the ${view} view`);

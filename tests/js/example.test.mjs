@@ -13,9 +13,9 @@ const overlays = new Workspace(exampleFiles()).status().apps.flatMap((app) => ap
 
 test('the example has every app and environment it should', () => {
   assert.deepEqual(overlays.map(([app, env]) => `${app}/${env}`).sort(), [
-    'checkout/production', 'checkout/staging',
-    'ledger-api/production', 'ledger-api/staging',
-    'payment-service/production', 'payment-service/staging',
+    'checkout/dev', 'checkout/production', 'checkout/staging',
+    'ledger-api/dev', 'ledger-api/production', 'ledger-api/staging',
+    'payment-service/dev', 'payment-service/production', 'payment-service/staging',
   ]);
   assert.ok(overlays.some(([, , path]) => path === 'apps/checkout/overlays/production'));
 });

@@ -48,6 +48,25 @@ import type {
   ResourceChangeKind,
   Relation,
   Comparison,
+  ImageUpdateInput,
+  ImageUpdateResult,
+  PolicyResult,
+  PolicyKind,
+  ImageChange,
+  AutomationResult,
+  Commit,
+  FluxAutomation,
+  AutomatedPolicy,
+  MarkerRef,
+  PreviewRequest,
+  PreviewPlan,
+  PreviewAction,
+  PreviewStatus,
+  CleanupRequest,
+  CleanupPlan,
+  PreviewFate,
+  PreviewFateKind,
+  UnknownEntry,
 } from '@baton/engine';
 
 const v: string = version();
@@ -152,6 +171,44 @@ ws.simulateRollout({ name: 'web' });
 // @ts-expect-error strategies are a closed set
 const wrongStrategy: RolloutStrategy = 'rolling';
 void wrongStrategy;
+const tagsInput: ImageUpdateInput = { images: { 'registry.example.com/web': ['1.0.0', '1.1.0'] }, latest: { 'flux-system:web': 'registry.example.com/web:1.1.0' } };
+const update: ImageUpdateResult = ws.imageUpdate(tagsInput);
+const picks: (string | null)[] = update.policies.map((p: PolicyResult) => p.latest);
+const policyKinds: PolicyKind[] = update.policies.map((p) => p.kind);
+const changed: string[] = update.changes.map((c: ImageChange) => `${c.file} ${c.object.kind}/${c.object.name}: ${c.old} → ${c.new} [${c.setter}] @${c.span.start}`);
+const commits: (Commit | null)[] = update.automations.map((a: AutomationResult) => a.commit);
+const message: string | undefined = update.commit?.message;
+void [picks, policyKinds, changed, commits, message, update.renderedDiff, update.overlays, update.collateral, update.edits.map((e) => e.after)];
+// @ts-expect-error tags are lists of strings
+ws.imageUpdate({ images: { 'registry.example.com/web': '1.0.0' } });
+// @ts-expect-error the input is an object
+ws.imageUpdate();
+const automated: FluxAutomation | null = ws.status(tagsInput).apps[0]?.environments[0]?.flux ?? null;
+const followed: string[] = (automated?.policies ?? []).map((p: AutomatedPolicy) => `${p.rule} ${p.latest ?? '-'} ${p.markers.map((m: MarkerRef) => `${m.file}:${m.line}`).join()}`);
+void followed;
+const previewRequest: PreviewRequest = { app: 'web', number: 42, sha: 'ab1cd2e', branch: 'feature/x' };
+const preview: PreviewPlan = ws.planPreview(previewRequest);
+const action: PreviewAction | null = preview.action;
+const created: boolean = preview.edits.some((e) => e.before === null);
+const url: string | null = preview.url;
+const rendered: RenderResult | null = preview.render;
+void [action, created, url, rendered?.yaml, preview.comment, preview.namespace, preview.path, preview.from, preview.image, preview.tag, preview.branchSlug, preview.host, preview.appPath, preview.number, preview.collateral, preview.message, preview.diagnostics.map(describe)];
+for (const app of ws.status().apps) {
+  const previews: PreviewStatus[] = app.previews;
+  void previews.map((p) => `#${p.number} ${p.path} ${p.ok} ${p.namespace ?? '-'} ${p.image ?? '-'} ${p.tag ?? '-'} ${p.url ?? '-'}`);
+}
+const cleanupRequest: CleanupRequest = { open: [12, 15], now: '2026-03-20T00:00:00Z', lastChanged: { 'apps/web/preview/pr-12': '2026-03-01T00:00:00Z' } };
+const cleanup: CleanupPlan = ws.planPreviewCleanup(cleanupRequest);
+const fates: PreviewFateKind[] = cleanup.previews.map((p: PreviewFate) => p.fate);
+const unknown: UnknownEntry[] = cleanup.unknown;
+const deleted: string[] = cleanup.edits.filter((e) => e.after === null).map((e) => e.path);
+void [fates, unknown.map((u) => `${u.app} ${u.path}`), deleted, cleanup.comment, cleanup.message, cleanup.collateral, cleanup.previews.map((p) => `${p.app} ${p.number} ${p.path} ${p.lastChanged ?? ''} ${p.age ?? ''} ${p.maxAge ?? ''}`)];
+// @ts-expect-error the PR number is a number
+ws.planPreview({ app: 'web', number: '42' });
+// @ts-expect-error the app is required
+ws.planPreview({ number: 42 });
+// @ts-expect-error open pull requests are numbers
+ws.planPreviewCleanup({ open: ['12'] });
 const stats: Stats = ws.stats();
 const counts: number = stats.parses + stats.renders;
 

@@ -188,6 +188,39 @@ export interface EnvironmentStatus {
   images: ImageStatus[];
   /** Each workload's deployment strategy (Deployments, StatefulSets, DaemonSets, Rollouts). */
   workloads: WorkloadStrategy[];
+  /** How Flux image automation updates this environment, or `null` when it does not (promoted by pull request). */
+  flux: FluxAutomation | null;
+}
+
+/** A value marked `# {"$imagepolicy": ...}` that Flux would update. */
+export interface MarkerRef {
+  file: string;
+  /** 1-based line of the marked value. */
+  line: number;
+  /** The setter as written, e.g. `flux-system:app` or `flux-system:app:tag`. */
+  setter: string;
+}
+
+/** An ImagePolicy that automates an environment. */
+export interface AutomatedPolicy {
+  namespace: string;
+  name: string;
+  kind: PolicyKind;
+  /** The rule in words: `semver >=2.0.0 <3.0.0`, `alphabetical asc`, `numerical desc`. */
+  rule: string;
+  /** The ImageRepository's `spec.image`. */
+  image: string | null;
+  /** Its pick from the tags given to `status` (`null` without tags, or when it elects nothing). */
+  latest: string | null;
+  /** The marked values the environment's render reads. */
+  markers: MarkerRef[];
+}
+
+/** How Flux image automation updates one environment. */
+export interface FluxAutomation {
+  /** `namespace/name` of the ImageUpdateAutomations that update its files. */
+  automations: string[];
+  policies: AutomatedPolicy[];
 }
 
 /**
@@ -633,6 +666,123 @@ export interface CleanupPlan {
   message: string;
   diagnostics: Diagnostic[];
 }
+
+/** What `Workspace.imageUpdate` runs on: the tags CI knows (the registry is not contacted). */
+export interface ImageUpdateInput {
+  /** Tags per image: keyed by an ImageRepository's `spec.image` as written, or by its `NAMESPACE/NAME`. */
+  images?: Record<string, string[]>;
+  /** `"image:tag"` → `"sha256:…"`, for policies that reflect digests. */
+  digests?: Record<string, string>;
+  /** `"NAMESPACE:NAME"` of an ImagePolicy → `"image:tag[@digest]"`: pins its result instead of electing one. */
+  latest?: Record<string, string>;
+}
+
+/** How an ImagePolicy elects: `none` when it sets no policy kind. */
+export type PolicyKind = "semver" | "alphabetical" | "numerical" | "none";
+
+/** One ImagePolicy's result, as Flux's `status.latestRef` would say. */
+export interface PolicyResult {
+  namespace: string;
+  name: string;
+  /** The ImageRepository's `spec.image`, when the repository is found. */
+  image: string | null;
+  kind: PolicyKind;
+  /** `image:tag[@digest]`, or `null` when the policy elects nothing (a diagnostic says why). */
+  latest: string | null;
+  tag: string | null;
+  digest: string | null;
+  /** The result came from `latest` in the input, not from an election. */
+  pinned: boolean;
+  /** How many tags the policy could elect. */
+  candidates: number;
+  /** The best candidates (at most ten), best first. */
+  top: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** The object a change is in (Flux's `ObjectIdentifier`): empty strings where absent. */
+export interface ObjectId {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+/** One marked value an automation changes. */
+export interface ImageChange {
+  /** `namespace/name` of the ImageUpdateAutomation. */
+  automation: string;
+  /** The file relative to the automation's `update.path` (Flux's result key). */
+  file: string;
+  /** The file's repository path. */
+  path: string;
+  object: ObjectId;
+  old: string;
+  new: string;
+  /** The setter of the marker, e.g. `flux-system:app` or `flux-system:app:tag`. */
+  setter: string;
+  /** The changed scalar in the original file. */
+  span: Span;
+}
+
+/** One entry of `messageTemplateValues`. */
+export interface TemplateValue {
+  key: string;
+  value: string;
+}
+
+/** What one ImageUpdateAutomation would do. */
+export interface AutomationResult {
+  namespace: string;
+  name: string;
+  apiVersion: string;
+  /** The directory it updates (`update.path`, resolved; `""` is the root). */
+  path: string;
+  /** The policies whose setters it applies (`namespace:name`). */
+  policies: string[];
+  changes: ImageChange[];
+  /** Repository paths it would write. */
+  files: string[];
+  authorName: string;
+  authorEmail: string;
+  messageTemplate: string | null;
+  messageTemplateValues: TemplateValue[];
+  /** Why the automation cannot run; then it changes nothing. */
+  error: string | null;
+  /** The commit it would make: `null` when it changes nothing or its template fails (a diagnostic says why). */
+  commit: Commit | null;
+}
+
+/** `spec.git.commit.author`. */
+export interface CommitAuthor {
+  name: string;
+  email: string;
+}
+
+/** A commit Flux would make: the message rendered from `messageTemplate` as Flux renders it. */
+export interface Commit {
+  message: string;
+  author: CommitAuthor;
+}
+
+/** The result of `Workspace.imageUpdate`: like a promotion plan, a change set verified by rendering. */
+export interface ImageUpdateResult {
+  policies: PolicyResult[];
+  automations: AutomationResult[];
+  /** Net edit of every file some automation changes. */
+  edits: FileEdit[];
+  /** Every automation's changes, in order. */
+  changes: ImageChange[];
+  /** The overlays whose render reads an edited file (rendered before and after). */
+  overlays: string[];
+  /** Unified diff of those overlays' rendered manifests, resource by resource. */
+  renderedDiff: string;
+  /** Rendered changes beyond the marked values being replaced (each also an `R009` warning). */
+  collateral: CollateralChange[];
+  /** The commit of the first automation that changes something (each has its own in `automations`). */
+  commit: Commit | null;
+  diagnostics: Diagnostic[];
+}
 "#;
 
 #[wasm_bindgen]
@@ -735,10 +885,18 @@ impl Workspace {
         to_js(&self.inner.kustomization_dirs())
     }
 
-    /// What every app runs in every environment, and the pending promotions.
+    /// What every app runs in every environment, and the pending promotions; with `tags`
+    /// (the input of `imageUpdate`), each Flux policy's pick.
     #[wasm_bindgen(unchecked_return_type = "StatusResult")]
-    pub fn status(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.status())
+    pub fn status(
+        &mut self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ImageUpdateInput")] tags: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        if tags.is_undefined() || tags.is_null() {
+            return to_js(&self.inner.status());
+        }
+        let input = image_update_input(tags, "tags")?;
+        to_js(&self.inner.status_with_tags(&input))
     }
 
     /// Plans a promotion: changes, file edits, rendered diff, gates, pull request.
@@ -811,15 +969,14 @@ impl Workspace {
             ("image", Kind::OptionalString),
         ];
         check_object(request, "request", FIELDS)?;
-        let (Some(app), Some(number)) =
-            (get(request, "app").as_string(), integer(&get(request, "number")))
-        else {
-            return Err(JsError::new("request.app and request.number are required"));
-        };
+        // `app` and `number` are required: checked even when absent.
+        for (key, kind) in &FIELDS[..2] {
+            check_kind(&get(request, key), &format!("request.{key}"), *kind)?;
+        }
         let text = |key: &str| get(request, key).as_string();
         let request = baton_core::preview::PreviewRequest {
-            app,
-            number,
+            app: text("app").unwrap_or_default(),
+            number: integer(&get(request, "number")).unwrap_or_default(),
             sha: text("sha"),
             tag: text("tag"),
             branch: text("branch"),
@@ -867,6 +1024,17 @@ impl Workspace {
             last_changed,
         };
         to_js(&self.inner.plan_preview_cleanup(&request))
+    }
+
+    /// What Flux image automation would do with the given tags: each policy's pick, the
+    /// marked values it changes, the verified edits and the rendered diff.
+    #[wasm_bindgen(js_name = imageUpdate, unchecked_return_type = "ImageUpdateResult")]
+    pub fn image_update(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageUpdateInput")] input: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        let request = image_update_input(input, "input")?;
+        to_js(&self.inner.image_update(&request))
     }
 
     /// Work counters: parses and renders run so far.
@@ -966,6 +1134,44 @@ fn files_arg(files: &JsValue) -> Result<Vec<(String, FileContent)>, JsError> {
         out.push((path, content));
     }
     Ok(out)
+}
+
+/// The input of `imageUpdate` (also `status`'s tags), checked by hand: a wrong shape throws
+/// an `Error` naming the argument and the field.
+fn image_update_input(
+    value: &JsValue,
+    what: &str,
+) -> Result<baton_core::flux::ImageUpdateInput, JsError> {
+    const FIELDS: &[(&str, Kind)] = &[
+        ("images", Kind::StringListMap),
+        ("digests", Kind::StringMap),
+        ("latest", Kind::StringMap),
+    ];
+    check_object(value, what, FIELDS)?;
+    let mut request = baton_core::flux::ImageUpdateInput::default();
+    for (name, _) in FIELDS {
+        let field = get(value, name);
+        if field.is_undefined() || field.is_null() {
+            continue;
+        }
+        let entries = object_entries(&field)
+            .map_err(|_| JsError::new(&format!("cannot read {what}.{name}")))?;
+        for entry in entries.iter() {
+            let entry = js_sys::Array::from(&entry);
+            let key = entry.get(0).as_string().unwrap_or_default();
+            let item = entry.get(1);
+            if *name == "images" {
+                let tags =
+                    js_sys::Array::from(&item).iter().filter_map(|t| t.as_string()).collect();
+                request.images.insert(key, tags);
+            } else {
+                let map =
+                    if *name == "digests" { &mut request.digests } else { &mut request.latest };
+                map.insert(key, item.as_string().unwrap_or_default());
+            }
+        }
+    }
+    Ok(request)
 }
 
 /// Checks a promotion request's shape, so that misuse (an unknown option, a wrong type) throws

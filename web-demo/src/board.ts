@@ -92,6 +92,7 @@ export class BoardView {
     if (!env.ok) td.append(el('div', 'broken', '✖ does not render'));
     for (const image of env.images) td.append(imageLine(image, env.images.length > 1));
     for (const badge of strategies(env)) td.append(badge);
+    if (env.flux) td.append(fluxBadge(env));
     // A pending promotion from an environment that is not the column to the left.
     for (const p of app.pending.filter((p) => p.to === envName)) {
       const left = app.environments[app.environments.findIndex((e) => e.name === envName) - 1]?.name;
@@ -171,4 +172,15 @@ function strategies(env: EnvironmentStatus): HTMLElement[] {
     badge.title = lines.join('\n');
     return badge;
   });
+}
+
+/** Flux image automation updates this environment: which policies, and their picks. */
+function fluxBadge(env: EnvironmentStatus): HTMLElement {
+  const badge = el('span', 'strategy flux', 'flux ⟳');
+  badge.dataset.testid = 'flux';
+  const policies = env.flux?.policies ?? [];
+  badge.title = `updated by Flux image automation (${env.flux?.automations.join(', ')}):\n${policies
+    .map((p) => `${p.namespace}/${p.name}: ${p.rule}${p.image ? ` on ${p.image}` : ''}; markers in ${p.markers.map((m) => `${m.file}:${m.line}`).join(', ')}`)
+    .join('\n')}`;
+  return badge;
 }

@@ -23,6 +23,7 @@ const handlers: { [K in Op]: (...args: Ops[K]['args']) => Ops[K]['result'] | Pro
   status: () => ready().status(),
   planPromotion: (request) => ready().planPromotion(request),
   diffEnvironments: (request) => ready().diffEnvironments(request),
+  imageUpdate: (input) => ready().imageUpdate(input),
   planPreview: (request) => ready().planPreview(request),
   planPreviewCleanup: (request) => ready().planPreviewCleanup(request),
   stats: () => ready().stats(),

@@ -13,6 +13,7 @@ import { EngineClient, EngineError } from './engine-client';
 import { EnvDiffView } from './envdiff-view';
 import { exampleFiles, type TextFiles } from './example';
 import { highlightYaml } from './highlight';
+import { ImageUpdateView } from './imageupdate-view';
 import { PreviewsView } from './previews-view';
 import { PromotionsView } from './promotions';
 import { describeLoad, readDrop, readFileList, readZip, type Loaded } from './repo-io';
@@ -47,6 +48,7 @@ const ui = {
   board: $<HTMLElement>('[data-testid="board"]'),
   envdiff: $<HTMLElement>('[data-testid="envdiff"]'),
   previews: $<HTMLElement>('[data-testid="previews"]'),
+  images: $<HTMLElement>('[data-testid="images"]'),
   repoName: $<HTMLElement>('#repo-name'),
   loadSummary: $<HTMLElement>('[data-testid="load-summary"]'),
   openFolder: $<HTMLInputElement>('#open-folder'),
@@ -98,11 +100,14 @@ const board = new BoardView({
   },
   openFolder: () => ui.openFolder.click(),
   previews: () => showView('previews'),
+  images: () => showView('images'),
 });
 
 const envdiff = new EnvDiffView({ root: ui.envdiff, engine });
 
 const previews = new PreviewsView({ root: ui.previews, engine, apply: (edits) => applyEdits(edits) });
+
+const images = new ImageUpdateView({ root: ui.images, engine, apply: (edits) => applyEdits(edits) });
 
 const promotions = new PromotionsView({
   root: ui.promotions,
@@ -206,7 +211,7 @@ async function sync(): Promise<void> {
         const status = promotions.currentStatus();
         board.update(status);
         previews.refresh(status);
-        return envdiff.refresh(status);
+        return Promise.all([envdiff.refresh(status), images.refresh(status)]);
       }),
     ]);
     if (seq < shownSeq) return;

@@ -7,6 +7,8 @@ import type {
   EnvDiffRequest,
   EnvironmentDiff,
   Files,
+  ImageUpdateInput,
+  ImageUpdateResult,
   PreviewPlan,
   PreviewRequest,
   PromotionPlan,
@@ -30,6 +32,7 @@ export interface Ops {
   status: { args: []; result: StatusResult };
   planPromotion: { args: [request: PromotionRequest]; result: PromotionPlan };
   diffEnvironments: { args: [request: EnvDiffRequest]; result: EnvironmentDiff };
+  imageUpdate: { args: [input: ImageUpdateInput]; result: ImageUpdateResult };
   planPreview: { args: [request: PreviewRequest]; result: PreviewPlan };
   planPreviewCleanup: { args: [request: CleanupRequest]; result: CleanupPlan };
   stats: { args: []; result: Stats };

@@ -18,6 +18,7 @@ export interface TourActions {
   diff: (app: string, from: string, to: string) => void;
   openFolder: () => void;
   previews: () => void;
+  images: () => void;
 }
 
 /** The steps that this repository can show, in the seed's order. */
@@ -28,6 +29,16 @@ export function tourSteps(status: StatusResult, actions: TourActions): TourStep[
       text: 'Each row is an app, each column an environment in promotion order; a cell shows the image each container runs and how it rolls out.',
     },
   ];
+  const automated = status.apps.flatMap((app) => app.environments.filter((e) => e.flux).map((env) => ({ app, env })))[0];
+  if (automated) {
+    const policy = automated.env.flux?.policies[0];
+    steps.push({
+      title: 'Flux bumps ' + automated.env.name,
+      text: `Flux image automation updates ${automated.app.name} in ${automated.env.name}${policy ? ` (${policy.rule})` : ''}: give it registry tags and see its pick, the edit and the commit it would make.`,
+      action: 'Image updates',
+      run: actions.images,
+    });
+  }
   const pending = status.apps.flatMap((app) => app.pending.filter((p) => !p.changes.some((c) => c.relation === 'ahead')).map((p) => ({ app, p })))[0];
   steps.push({
     title: 'Promote',

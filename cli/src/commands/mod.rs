@@ -14,6 +14,7 @@
 
 mod completions;
 mod diff;
+mod image_update;
 mod preview;
 pub mod promote;
 mod render;
@@ -78,6 +79,7 @@ pub enum Command {
     Diff(diff::Args),
     Rollout(rollout::Args),
     Preview(preview::Args),
+    ImageUpdate(image_update::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -143,6 +145,7 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Diff(args)) => diff::run(&args, &context),
         Some(Command::Rollout(args)) => rollout::run(&args, &context),
         Some(Command::Preview(args)) => preview::run(&args, &context),
+        Some(Command::ImageUpdate(args)) => image_update::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;
@@ -208,7 +211,13 @@ mod tests {
         );
         assert_eq!(kind(&["preview", "gc"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(kind(&["preview", "gc", "--open", "1,x"]), ErrorKind::ValueValidation);
+        assert!(parse(&["preview", "gc", "--open", ""]).is_ok(), "no pull request is open");
         assert_eq!(kind(&["preview", "close"]), ErrorKind::InvalidSubcommand);
+        assert_eq!(kind(&["image-update"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(
+            kind(&["image-update", "--tags", "t.json", "--force"]),
+            ErrorKind::MissingRequiredArgument
+        );
         assert_eq!(kind(&["--help"]), ErrorKind::DisplayHelp);
     }
 }

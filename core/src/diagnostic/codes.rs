@@ -161,6 +161,11 @@ registry! {
     FluxObjectDuplicate = "F019", Error, "Two image automation objects have the same kind, namespace and name";
     NoImageUpdateAutomation = "F020", Info, "Markers exist but no ImageUpdateAutomation updates them";
     MarkerInListFile = "F021", Warning, "A marker is inside a `kind: List` file, which Flux unwraps and writes elsewhere";
+    ImageUpdateNoRenderedChange = "F022", Warning, "An image update edits a file but no render that reads it changes (another value overrides the marked one)";
+    ImageUpdateUnverified = "F023", Error, "An image update's edits could not be verified by rendering";
+    MessageTemplateInvalid = "F024", Error, "An ImageUpdateAutomation's messageTemplate does not parse as a Go template";
+    MessageTemplateFails = "F025", Error, "An ImageUpdateAutomation's messageTemplate fails on the update's data (Flux stalls)";
+    MessageTemplateLegacy = "F026", Warning, "A v1beta1 messageTemplate uses `.Updated`, which newer API versions removed";
     // Argo Rollouts.
     RolloutInvalid = "X001", Error, "A Rollout breaks a rule of kubectl argo rollouts lint (the controller marks it InvalidSpec)";
     RolloutUndecodable = "X002", Error, "A Rollout field is unknown or has the wrong type (lint refuses the file)";

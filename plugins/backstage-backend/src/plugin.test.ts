@@ -106,8 +106,8 @@ describe('routes answer the engine JSON for the example repository', () => {
     assert.equal(status, 200);
     assert.deepEqual(body, json(new Workspace(example).status()));
     const result = body as StatusResult;
-    assert.deepEqual(result.environments, ['staging', 'production']);
-    assert.deepEqual(result.apps.map((a) => a.name), ['ledger-api', 'payment-service']);
+    assert.deepEqual(result.environments, ['dev', 'staging', 'production']);
+    assert.deepEqual(result.apps.map((a) => a.name), ['checkout', 'ledger-api', 'payment-service']);
   });
 
   test('GET /validate', async () => {

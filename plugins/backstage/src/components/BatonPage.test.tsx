@@ -35,7 +35,7 @@ describe('BatonPage', () => {
     const matrix = await screen.findByTestId('baton-matrix');
     const rows = within(matrix).getAllByRole('row');
     const text = (cells: HTMLElement[]) => cells.map(visibleText);
-    assert.deepEqual(text(within(rows[0]!).getAllByRole('columnheader')), ['App', 'staging', 'production']);
+    assert.deepEqual(text(within(rows[0]!).getAllByRole('columnheader')), ['App', 'dev', 'staging', 'production']);
     assert.deepEqual(
       rows.slice(1).map((r) => text(within(r).getAllByRole('cell'))),
       [

@@ -44,7 +44,7 @@ describe('EntityBatonCard', () => {
     const rows = within(table).getAllByRole('row').slice(1);
     assert.deepEqual(
       rows.map((r) => r.getAttribute('data-testid')),
-      ['baton-env-staging', 'baton-env-production'],
+      ['baton-env-dev', 'baton-env-staging', 'baton-env-production'],
     );
     const staging = within(screen.getByTestId('baton-env-staging')).getByText('abc1234');
     assert.equal(staging.title, 'registry.example.com/payment-service:abc1234');
@@ -166,7 +166,7 @@ describe('EntityBatonCard', () => {
   test('an app the repository does not have is an empty state naming the apps it has', async () => {
     await renderCard(engineApi(), entity({ 'baton.dev/app': 'checkout' }));
     await screen.findByText('No app checkout in the GitOps repository');
-    assert.ok(screen.getByText(/Its apps: ledger-api, payment-service\./));
+    assert.ok(screen.getByText(/Its apps: checkout, ledger-api, payment-service\./));
   });
 
   test('the app is found by its path too', async () => {
