@@ -264,7 +264,7 @@ fn hostile_repo(rng: &mut Rng) -> FileTree {
     if rng.chance(40) {
         // A patch that matches every Deployment of an environment.
         let env = &rng.pick(&repo.apps).envs.last().unwrap().kustomization;
-        if let Some(text) = tree.text(env).map(str::to_string) {
+        if let Some(text) = tree.text(env).map(|t| t.to_string()) {
             let patch = "patches:\n- target: {kind: Deployment}\n  patch: |-\n    - op: add\n      path: /metadata/annotations\n      value: {team: platform}\n";
             let text = if text.contains("\npatches:") || text.starts_with("patches:") {
                 text
@@ -288,7 +288,7 @@ fn hostile_repo(rng: &mut Rng) -> FileTree {
         );
         let dir = tree::parent(&env.kustomization).to_string();
         tree.insert(&format!("{dir}/extra-worker.yaml"), extra).unwrap();
-        if let Some(text) = tree.text(&env.kustomization).map(str::to_string)
+        if let Some(text) = tree.text(&env.kustomization).map(|t| t.to_string())
             && let Some(at) = text.find("resources:\n").map(|i| i + "resources:\n".len())
         {
             // The new item takes the indentation of the list's first item.

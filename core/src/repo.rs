@@ -153,7 +153,7 @@ impl Renders {
     pub fn parse(&mut self, tree: &FileTree, path: &str) -> Option<std::sync::Arc<Parsed>> {
         let Some(Content::Text(text)) = tree.get(path) else { return None };
         let runs = self.parses.parses;
-        let parsed = parse_cached(&mut self.parses, path, text);
+        let parsed = parse_cached(&mut self.parses, path, &text);
         if self.parses.parses != runs {
             self.meter.spend(1 + text.len() as u64 / BYTES_PER_STEP);
         }
@@ -303,7 +303,7 @@ fn render_cost(tree: &FileTree, rendered: &Rendered, reads: &ReadSet) -> u64 {
         .iter()
         .filter_map(|path| match tree.get(path) {
             Some(Content::Text(text)) => Some(text.len() as u64),
-            Some(Content::NotUtf8 { len, .. }) => Some(*len as u64),
+            Some(Content::NotUtf8 { len, .. }) => Some(len as u64),
             _ => None,
         })
         .sum();
@@ -317,7 +317,9 @@ fn render_cost(tree: &FileTree, rendered: &Rendered, reads: &ReadSet) -> u64 {
 #[must_use]
 pub fn kustomization_dirs(tree: &FileTree) -> Vec<String> {
     let mut dirs = BTreeSet::new();
-    for path in tree.paths() {
+    // A kustomization file may be a link (kustomize reads it if it leads to a file in or below
+    // its directory; a render says so otherwise).
+    for path in tree.paths().chain(tree.links().map(|(path, _)| path)) {
         if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path))
             && !in_helm_templates(tree, path)
         {

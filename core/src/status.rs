@@ -273,7 +273,7 @@ fn resource_images(tree: &FileTree, resource: &RenderedResource) -> Vec<ImageSta
             let source = image.source.as_ref().map(|s| {
                 let line = tree
                     .text(&s.file)
-                    .map_or(0, |text| LineIndex::line_of_in(text, s.span.start) + 1);
+                    .map_or(0, |text| LineIndex::line_of_in(&text, s.span.start) + 1);
                 SourceRef { file: s.file.clone(), line }
             });
             ImageStatus {

@@ -95,7 +95,7 @@ impl Workspace {
     /// Adds or replaces a file. Returns the normalized path.
     pub fn set_file(&mut self, path: &str, text: &str) -> Result<String, PathError> {
         let path = tree::file_path(path)?;
-        if self.tree.text(&path) == Some(text) {
+        if self.tree.text(&path).as_deref() == Some(text) {
             return Ok(path);
         }
         let existed = self.tree.is_file(&path);
@@ -357,13 +357,13 @@ impl Workspace {
                     diagnostic::Code::InvalidUtf8,
                     format!("'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"),
                 )
-                .at(path, diagnostic::Span::new(*valid_up_to, *valid_up_to)),
+                .at(path, diagnostic::Span::new(valid_up_to, valid_up_to)),
             ],
             Some(Content::Text(text)) if text.len() > tree::MAX_FILE_BYTES => {
                 vec![crate::source::too_large(path, text.len() as u64)]
             }
-            Some(Content::TooLarge { len }) => vec![crate::source::too_large(path, *len)],
-            Some(Content::Text(text)) => self.renders.syntax_diagnostics(path, text),
+            Some(Content::TooLarge { len }) => vec![crate::source::too_large(path, len)],
+            Some(Content::Text(text)) => self.renders.syntax_diagnostics(path, &text),
             None => Vec::new(),
         };
         // A Rollout can only be where the text names the kind; only such files are parsed
@@ -385,7 +385,7 @@ impl Workspace {
         }
         let flux = match self.tree.get(path) {
             Some(Content::Text(text)) if text.len() <= tree::MAX_FILE_BYTES => {
-                crate::flux::is_flux_file(path, text)
+                crate::flux::is_flux_file(path, &text)
             }
             _ => false,
         };
@@ -397,7 +397,7 @@ impl Workspace {
         found.flux_dirty |= flux || was_flux;
         let holds_appset = match self.tree.get(path) {
             Some(Content::Text(text)) => {
-                text.len() <= tree::MAX_FILE_BYTES && crate::preview::appset::may_hold(text)
+                text.len() <= tree::MAX_FILE_BYTES && crate::preview::appset::may_hold(&text)
             }
             _ => false,
         };
@@ -426,7 +426,7 @@ impl Workspace {
         let mut config_diagnostics = repo.pipeline().diagnostics.clone();
         if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
             let (_, problems) =
-                crate::gates::codeowners::parse(path, self.tree.text(path).unwrap_or_default());
+                crate::gates::codeowners::parse(path, &self.tree.text(path).unwrap_or_default());
             config_diagnostics.extend(problems);
         }
         Structure { yaml_files, render_dirs, config_diagnostics, found: None }
@@ -449,7 +449,11 @@ fn shapes_structure(tree: &FileTree, path: &str) -> bool {
         || !tree.is_file(path)
 }
 
-fn is_yaml_path(path: &str) -> bool {
+/// Whether `validate` reads the file at `path` whatever references it: YAML files (and
+/// `Kustomization`). A host that reads lazily gives these up front; the engine asks for the
+/// others (generator inputs, ...) when a kustomization references them.
+#[must_use]
+pub fn is_yaml_path(path: &str) -> bool {
     let name = tree::file_name(path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     matches!(extension.as_deref(), Some("yaml" | "yml")) || name == "Kustomization"

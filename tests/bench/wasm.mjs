@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-import { baton, readTreeWithBytes, repoRoot } from '../js/helpers.mjs';
+import { baton, holdsLink, readTreeWithBytes, repoRoot } from '../js/helpers.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const MB = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -38,7 +38,9 @@ function instantiate() {
 
 function corpus() {
   const dir = join(repoRoot, 'tests', 'conformance', 'cases');
-  const cases = readdirSync(dir).sort().map((name) => {
+  // Cases with symbolic links are for hosts that record links (the CLI), not the wasm API.
+  const names = readdirSync(dir).sort().filter((name) => !holdsLink(join(dir, name, 'input')));
+  const cases = names.map((name) => {
     const target = readFileSync(join(dir, name, 'target'), 'utf8').trim().replace(/^\.\//, '').replace(/\/$/, '');
     return { files: readTreeWithBytes(join(dir, name, 'input')), target: target === '.' ? '' : target };
   });

@@ -905,10 +905,7 @@ impl Workspace {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "PromotionRequest")] request: &JsValue,
     ) -> Result<JsValue, JsError> {
-        check_request(request)?;
-        let request: baton_core::promote::PromotionRequest =
-            serde_wasm_bindgen::from_value(request.clone())
-                .map_err(|e| JsError::new(&format!("invalid promotion request: {e}")))?;
+        let request = promotion_request(request)?;
         to_js(&self.inner.plan_promotion(&request))
     }
 
@@ -1005,17 +1002,7 @@ impl Workspace {
             js_sys::Array::is_array(&value)
                 .then(|| js_sys::Array::from(&value).iter().filter_map(|v| integer(&v)).collect())
         };
-        let mut last_changed = std::collections::BTreeMap::new();
-        let changed = get(request, "lastChanged");
-        if is_plain_object(&changed) {
-            let entries = object_entries(&changed)
-                .map_err(|_| JsError::new("cannot read request.lastChanged"))?;
-            for entry in entries.iter() {
-                let entry = js_sys::Array::from(&entry);
-                let (key, value) = (entry.get(0).as_string(), entry.get(1).as_string());
-                last_changed.insert(key.unwrap_or_default(), value.unwrap_or_default());
-            }
-        }
+        let last_changed = string_map(request, "request", "lastChanged", string)?;
         let request = baton_core::preview::cleanup::CleanupRequest {
             app: get(request, "app").as_string(),
             open: integers("open"),
@@ -1089,7 +1076,10 @@ const MAX_RESERVE: usize = 256 << 20;
 /// instead of a call per field, and `JSON.parse` makes every key an own property, so a map key
 /// such as `__proto__` is kept.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    // Serializing these types cannot fail (no map has keys that are not strings); the error's
+    // text is not kept, which keeps serde_json's parser messages out of the module.
+    let text =
+        serde_json::to_string(value).map_err(|_| JsError::new("cannot serialize the result"))?;
     js_sys::JSON::parse(&text).map_err(|_| JsError::new("cannot parse the result"))
 }
 
@@ -1174,8 +1164,69 @@ fn image_update_input(
     Ok(request)
 }
 
+/// The `request` of `planPromotion`, checked by [`check_request`] then read field by field
+/// (by hand, as every other argument: a serde deserializer from JavaScript values cost ~5 KB of
+/// gzipped wasm for this one argument).
+fn promotion_request(request: &JsValue) -> Result<baton_core::promote::PromotionRequest, JsError> {
+    check_request(request)?;
+    let text = |object: &JsValue, key: &str| get(object, key).as_string();
+    let context = get(request, "context");
+    let context = if context.is_undefined() || context.is_null() {
+        None
+    } else {
+        Some(baton_core::gates::evaluate::Context {
+            author: text(&context, "author"),
+            approvals: strings(&get(&context, "approvals")),
+            checks: string_map(&context, "request.context", "checks", string)?,
+            now: text(&context, "now"),
+            since: string_map(&context, "request.context", "since", string)?,
+            teams: string_map(&context, "request.context", "teams", strings)?,
+        })
+    };
+    Ok(baton_core::promote::PromotionRequest {
+        app: text(request, "app").unwrap_or_default(),
+        to: text(request, "to").unwrap_or_default(),
+        from: text(request, "from"),
+        context,
+    })
+}
+
+/// The strings of an array (checked before), or none when it is missing.
+fn strings(value: &JsValue) -> Vec<String> {
+    if !js_sys::Array::is_array(value) {
+        return Vec::new();
+    }
+    js_sys::Array::from(value).iter().filter_map(|v| v.as_string()).collect()
+}
+
+/// A string (checked before), or `""`.
+fn string(value: &JsValue) -> String {
+    value.as_string().unwrap_or_default()
+}
+
+/// `what.key`, a plain object (checked before) read into a map, or an empty map when missing.
+fn string_map<T>(
+    object: &JsValue,
+    what: &str,
+    key: &str,
+    read: fn(&JsValue) -> T,
+) -> Result<std::collections::BTreeMap<String, T>, JsError> {
+    let mut out = std::collections::BTreeMap::new();
+    let value = get(object, key);
+    if !is_plain_object(&value) {
+        return Ok(out);
+    }
+    let entries =
+        object_entries(&value).map_err(|_| JsError::new(&format!("cannot read {what}.{key}")))?;
+    for entry in entries.iter() {
+        let entry = js_sys::Array::from(&entry);
+        out.insert(entry.get(0).as_string().unwrap_or_default(), read(&entry.get(1)));
+    }
+    Ok(out)
+}
+
 /// Checks a promotion request's shape, so that misuse (an unknown option, a wrong type) throws
-/// a clear `Error` instead of being ignored or failing obscurely in deserialization.
+/// a clear `Error` instead of being ignored or read as something else.
 fn check_request(request: &JsValue) -> Result<(), JsError> {
     const FIELDS: &[(&str, Kind)] = &[
         ("app", Kind::String),

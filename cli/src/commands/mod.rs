@@ -41,8 +41,10 @@ const DIAGNOSTIC_EXIT_CODES: &str = "Exit codes: 0 no errors, 1 errors found, 2 
 
 /// Baton: GitOps promotions and Kustomize rendering, offline.
 ///
-/// Reads the repository at --root into memory (honouring .gitignore and .ignore), and renders,
-/// validates and promotes with the same engine as the npm package.
+/// Reads the repository at --root (honouring .gitignore and .ignore; a file a kustomization
+/// references is read even when ignored, as kustomize reads it), and renders, validates and
+/// promotes with the same engine as the npm package. `render` reads only what the overlay
+/// needs.
 #[derive(Debug, Parser)]
 #[command(name = "baton", version = baton_core::version(), after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
@@ -123,9 +125,14 @@ pub struct Context {
 }
 
 impl Context {
-    /// Reads the repository at the root.
+    /// Reads the repository at the root (its YAML files; the rest on demand).
     pub fn repository(&self) -> Result<Repository, String> {
         crate::disk::read_repository(&self.root)
+    }
+
+    /// The repository at the root, with nothing read until the engine asks.
+    pub fn open_repository(&self) -> Result<Repository, String> {
+        crate::disk::open_repository(&self.root)
     }
 }
 

@@ -77,8 +77,8 @@ pub(crate) fn name(value: &str) -> Result<String, String> {
 pub fn run(args: &Args, context: &Context) -> Outcome {
     args.markdown.check(args.format == Format::Markdown)?;
     let mut gate_context = gate_context::assemble(&args.gates, gate_context::system_now())?;
-    let repository = context.repository()?;
-    let mut workspace = Workspace::new(repository.tree);
+    let mut repository = context.repository()?;
+    let mut workspace = Workspace::new(std::mem::take(&mut repository.tree));
     let mut request = PromotionRequest {
         app: args.app.clone(),
         to: args.to.clone(),
@@ -100,7 +100,7 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
     }
     // A plan is made from the whole repository (app globs, baton.yaml, CODEOWNERS): an entry
     // left out of it can change the answer, so an error there blocks the plan like any other.
-    plan.allowed &= !disk::report_skipped(repository.skipped, &mut plan.diagnostics, |_| true);
+    plan.allowed &= !disk::report_skipped(repository.left_out(), &mut plan.diagnostics, |_| true);
     let text = match args.format {
         Format::Text => output::plan_text(&plan, output::Palette::new(context.terminal.out_color)),
         Format::Json => output::json(&plan),

@@ -30,16 +30,13 @@ enum Format {
 }
 
 pub fn run(args: &Args, context: &Context) -> Outcome {
-    let repository = context.repository()?;
+    // Nothing is read up front: the render reads what it consults.
+    let mut repository = context.open_repository()?;
     let dir = disk::repo_relative(&context.root, &args.path)?;
-    let mut workspace = Workspace::new(repository.tree);
+    let mut workspace = Workspace::new(std::mem::take(&mut repository.tree));
     let mut rendered = workspace.render(&dir);
-    // Entries left out of the repository matter to this render only where it looked for them.
-    let consulted = workspace.consulted(&dir);
-    let looked_at = |d: &baton_core::Diagnostic| {
-        d.file.as_deref().is_some_and(|f| disk::consulted_below(&consulted, f))
-    };
-    if disk::report_skipped(repository.skipped, &mut rendered.diagnostics, looked_at) {
+    // What could not be read was asked for by this render, so it matters to it.
+    if disk::report_skipped(repository.left_out(), &mut rendered.diagnostics, |_| true) {
         rendered.ok = false;
         rendered.yaml.clear();
     }

@@ -46,10 +46,10 @@ fn edits_creations_and_deletions() {
     assert_eq!((edits[2].before.as_deref(), edits[2].after.as_deref()), (None, Some("z: 1\n")));
 
     let after = change.apply(&t).unwrap();
-    assert_eq!(after.text("a.yaml"), Some("x: 2\n"));
+    assert_eq!(after.text("a.yaml").as_deref(), Some("x: 2\n"));
     assert!(!after.is_file("b.yaml"));
-    assert_eq!(after.text("new/c.yaml"), Some("z: 1\n"));
-    assert_eq!(t.text("a.yaml"), Some("x: 1\n"), "the original tree is untouched");
+    assert_eq!(after.text("new/c.yaml").as_deref(), Some("z: 1\n"));
+    assert_eq!(t.text("a.yaml").as_deref(), Some("x: 1\n"), "the original tree is untouched");
 
     // Writing a file's current text drops its edit.
     change.write(&t, "./a.yaml", "x: 1\n").unwrap();

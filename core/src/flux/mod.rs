@@ -42,7 +42,7 @@ pub fn validate(source: &mut Source<'_>) -> Vec<Diagnostic> {
     let paths: Vec<String> = source
         .tree
         .paths()
-        .filter(|p| source.tree.text(p).is_some_and(|text| is_flux_file(p, text)))
+        .filter(|p| source.tree.text(p).is_some_and(|text| is_flux_file(p, &text)))
         .map(str::to_string)
         .collect();
     validate_files(source, &paths)

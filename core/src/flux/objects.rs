@@ -183,7 +183,7 @@ pub fn may_hold_objects(path: &str, text: &str) -> bool {
 pub fn read_files(source: &mut Source<'_>, paths: &[String]) -> FluxObjects {
     let mut out = FluxObjects::default();
     for path in paths {
-        let relevant = source.tree.text(path).is_some_and(|text| may_hold_objects(path, text));
+        let relevant = source.tree.text(path).is_some_and(|text| may_hold_objects(path, &text));
         if !relevant {
             continue;
         }

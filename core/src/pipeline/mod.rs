@@ -294,7 +294,7 @@ fn read_config(tree: &FileTree) -> (PipelineConfig, Vec<Diagnostic>) {
         return (PipelineConfig::default(), Vec::new());
     };
     let file: Arc<str> = Arc::from(PIPELINE_FILE);
-    let parsed = parse(&file, text, &Limits::default());
+    let parsed = parse(&file, &text, &Limits::default());
     if parsed.has_errors() {
         return (PipelineConfig::default(), parsed.diagnostics);
     }

@@ -549,12 +549,12 @@ fn unverified(message: String) -> Diagnostic {
 /// new one): nothing else changes.
 fn retag(tree: &FileTree, file: &str, image: &str, tag: &str) -> Result<String, Box<Diagnostic>> {
     let text = tree.text(file).unwrap_or_default();
-    let entry = match images_entry::find_entry(text, image) {
+    let entry = match images_entry::find_entry(&text, image) {
         Some(index) => Entry::Index(index),
         None => Entry::New(image.to_string()),
     };
     let versions = Versions { tag: Some(tag.to_string()), digest: None };
-    images_entry::set_versions(text, &entry, &versions).map_err(|e| {
+    images_entry::set_versions(&text, &entry, &versions).map_err(|e| {
         Box::new(
             unverified(format!("cannot set the image tag in {file}: {e}"))
                 .in_file(file.to_string()),

@@ -441,7 +441,7 @@ fn edit_texts(
     for (site, (desired, _)) in &sites {
         if let Site::Scalar(file, span) = site {
             let Some(text) = repo.tree().text(file) else { continue };
-            match scalar_edit(text, file, *span, desired) {
+            match scalar_edit(&text, file, *span, desired) {
                 Ok(edit) => scalar_edits.entry(file.clone()).or_default().push(edit),
                 Err(message) => {
                     diagnostics.push(
@@ -454,7 +454,7 @@ fn edit_texts(
     }
     for (file, edits) in scalar_edits {
         let text = repo.tree().text(&file).unwrap_or_default();
-        match edit::apply(text, &edits) {
+        match edit::apply(&text, &edits) {
             Ok(after) => {
                 texts.insert(file, after);
             }
@@ -470,7 +470,7 @@ fn edit_texts(
             let current = texts
                 .get(file)
                 .cloned()
-                .or_else(|| repo.tree().text(file).map(str::to_string))
+                .or_else(|| repo.tree().text(file).map(|t| t.to_string()))
                 .unwrap_or_default();
             let entry = match key {
                 EntryKey::Index(i) => Entry::Index(*i),
@@ -518,7 +518,7 @@ fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Cha
         let is_kustomization = KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(file));
         if is_kustomization
             && let Some(index) =
-                repo.tree().text(file).and_then(|text| images_entry::entry_at(text, *span))
+                repo.tree().text(file).and_then(|text| images_entry::entry_at(&text, *span))
         {
             return Site::Entry(file.clone(), EntryKey::Index(index));
         }
@@ -527,7 +527,7 @@ fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Cha
         }
     }
     let text = repo.tree().text(kustomization).unwrap_or_default();
-    match images_entry::find_entry(text, &change.planned.name) {
+    match images_entry::find_entry(&text, &change.planned.name) {
         Some(index) => Site::Entry(kustomization.to_string(), EntryKey::Index(index)),
         None => Site::Entry(kustomization.to_string(), EntryKey::Name(change.planned.name.clone())),
     }
@@ -537,7 +537,7 @@ fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Cha
 /// image text can be replaced in place).
 fn inline_patch_span(repo: &Repo, file: &str, span: Span) -> bool {
     let Some(text) = repo.tree().text(file) else { return false };
-    let parsed = parse(&std::sync::Arc::from(file), text, &Limits::default());
+    let parsed = parse(&std::sync::Arc::from(file), &text, &Limits::default());
     let Some(root) = parsed.documents.first().map(|d| &d.root) else { return false };
     ["patches", "patchesStrategicMerge"].iter().any(|field| {
         root.get(field).and_then(Node::as_seq).is_some_and(|items| {
