@@ -25,6 +25,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use baton_core::envdiff::EnvDiffRequest;
 use baton_core::pipeline::Pipeline;
 use baton_core::preview::PreviewRequest;
 use baton_core::preview::cleanup::CleanupRequest;
@@ -135,6 +136,14 @@ fn exercise(tree: &FileTree, seed: u64, seen: &mut Coverage) -> (u64, u64, Strin
                     usize::from(plan.gates.iter().any(|g| g.name == "codeowners"));
                 seen.ambiguous += usize::from(plan.diagnostics.iter().any(|d| d.code == "R012"));
             }
+            // Every environment against the first: the environment diff of the same app.
+            let diff = EnvDiffRequest {
+                app: app.path.clone(),
+                from: app.environments[0].name.clone(),
+                to: env.name.clone(),
+            };
+            let what = format!("diffEnvironments {} {} → {}", app.path, diff.from, diff.to);
+            b.run(&what, |ws| ws.diff_environments(&diff), |d| &d.diagnostics);
         }
         let request = PreviewRequest {
             app: app.path.clone(),
@@ -392,6 +401,12 @@ fn a_tiny_budget_stops_every_operation() {
         ..PromotionRequest::default()
     };
     assert!(has(&fresh().plan_promotion(&request).diagnostics));
+    let diff = EnvDiffRequest {
+        app: app.name.clone(),
+        from: app.envs[0].name.clone(),
+        to: request.to.clone(),
+    };
+    assert!(has(&fresh().diff_environments(&diff).diagnostics));
     // And without a limit the same operations finish cleanly.
     let mut ws = Workspace::new(tree.clone());
     assert!(!has(&ws.validate().diagnostics));

@@ -5,6 +5,7 @@
 //! plain run differ only by escape codes.
 
 use anstyle::{AnsiColor, Style};
+use baton_core::envdiff::{EnvironmentDiff, ResourceDiff};
 use baton_core::{Diagnostic, Severity};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -214,6 +215,103 @@ pub fn status_text(status: &baton_core::status::Status, palette: Palette) -> Str
     out
 }
 
+/// One line per drifting difference: `Kind/name path: from → to`, or `Kind/name: only in env`.
+fn drift_lines(resources: &[ResourceDiff], from: &str, to: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in resources {
+        let what = format!("{}/{}", r.kind, r.name);
+        match (&r.from, &r.to) {
+            (None, _) => out.push(format!("{what}: only in {to}")),
+            (_, None) => out.push(format!("{what}: only in {from}")),
+            _ => {}
+        }
+        for d in r.differences.iter().filter(|d| d.expected.is_none()) {
+            out.push(format!("{what} {}", difference(d)));
+        }
+        if r.more_differences > 0 {
+            out.push(format!("{what}: {} more differences", r.more_differences));
+        }
+    }
+    out
+}
+
+/// `path: from → to`, with `∅` for an absent side.
+fn difference(d: &baton_core::envdiff::Difference) -> String {
+    let v = |s: &Option<String>| s.as_deref().unwrap_or("∅").to_string();
+    format!("{}: {} → {}", d.path, v(&d.from), v(&d.to))
+}
+
+/// An environment diff for a terminal: per resource the drift, then how many expected
+/// differences were set aside, and a one-line summary.
+pub fn diff_text(diff: &EnvironmentDiff, palette: Palette) -> String {
+    use baton_core::envdiff::{Category, Expected};
+    let mut out = format!("diff {}: {} → {}\n", diff.app, diff.from, diff.to);
+    if let (Some(a), Some(b)) = (&diff.from_path, &diff.to_path) {
+        out.push_str(&format!("  {a} → {b}\n"));
+    }
+    for r in &diff.resources {
+        out.push('\n');
+        let what = format!("{}/{}", r.kind, r.name);
+        let at = |r: &baton_core::changeset::ResourceRef| match &r.namespace {
+            Some(ns) => format!("{ns}/{}", r.name),
+            None => r.name.clone(),
+        };
+        let line = match (&r.from, &r.to) {
+            (None, _) => palette.bad(&format!("only in {}", diff.to)),
+            (_, None) => palette.bad(&format!("only in {}", diff.from)),
+            (Some(a), Some(b)) => format!("{} → {}", at(a), at(b)),
+        };
+        out.push_str(&format!("{what}: {line}\n"));
+        let mut expected = Vec::new();
+        for d in &r.differences {
+            let Some(why) = d.expected else {
+                let category = match d.category {
+                    Category::Image => "image",
+                    Category::Replicas => "replicas",
+                    Category::Resources => "resources",
+                    Category::Config => "config",
+                    Category::Labels => "labels",
+                    Category::Namespace => "namespace",
+                    Category::Name => "name",
+                    Category::Other => "other",
+                };
+                out.push_str(&format!(
+                    "  {} {category:9}  {}\n",
+                    palette.bad("drift"),
+                    difference(d)
+                ));
+                continue;
+            };
+            let why = match why {
+                Expected::Namespace => "namespace",
+                Expected::NameAffix => "name prefix/suffix",
+                Expected::PromotedImage => "promoted image",
+            };
+            if !expected.contains(&why) {
+                expected.push(why);
+            }
+        }
+        if r.more_differences > 0 {
+            out.push_str(&format!("  … and {} more differences\n", r.more_differences));
+        }
+        let n = r.differences.iter().filter(|d| d.expected.is_some()).count();
+        if n > 0 {
+            out.push_str(&format!("  {n} expected ({})\n", expected.join(", ")));
+        }
+    }
+    if diff.identical > 0 {
+        out.push_str(&format!("\n{} resources render the same in both\n", diff.identical));
+    }
+    out.push_str(&diagnostics_text(&diff.diagnostics, palette));
+    let message = if diff.drift_total() > 0 {
+        palette.waiting(&diff.message)
+    } else {
+        palette.good(&diff.message)
+    };
+    out.push_str(&format!("\n{message}\n"));
+    out
+}
+
 /// A promotion plan for a terminal: changes, file diffs, gates, verdict.
 pub fn plan_text(plan: &baton_core::promote::PromotionPlan, palette: Palette) -> String {
     use baton_core::gates::evaluate::GateStatus;
@@ -232,6 +330,9 @@ pub fn plan_text(plan: &baton_core::promote::PromotionPlan, palette: Palette) ->
     }
     for c in &plan.collateral {
         out.push_str(&format!("  collateral: {}\n", c.message));
+    }
+    for line in drift_lines(&plan.drift, plan.from.as_deref().unwrap_or("?"), &plan.to) {
+        out.push_str(&format!("  also differs (not promoted): {line}\n"));
     }
     if !plan.rollouts.is_empty() {
         out.push_str(&format!("\nrollout in {}:\n", plan.to));

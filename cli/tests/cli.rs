@@ -317,3 +317,47 @@ fn appsets_with_a_broken_path_exit_one() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("error[A015]"));
 }
+
+/// Issue 18: `baton diff` sets the expected differences aside and exits 1 on drift.
+#[test]
+fn diff_shows_drift_between_environments() {
+    let repo = repo_with(&[]);
+    let out = baton(&repo, &["diff", "web", "staging", "production"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("  2 expected (namespace, promoted image)\n"), "{text}");
+    assert!(text.ends_with("staging and production differ only as expected; 2 expected (namespace, names, promoted images)\n"), "{text}");
+
+    repo.write(
+        "apps/web/production/kustomization.yaml",
+        b"resources:\n- ../base\nnamespace: web-prod\nreplicas:\n- name: web\n  count: 3\n",
+    );
+    let out = baton(&repo, &["diff", "web", "staging", "production"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("  drift replicas   spec.replicas: ∅ → 3\n"), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(
+        &baton(&repo, &["diff", "web", "staging", "production", "--format", "json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(json["drift"]["replicas"], 1);
+    assert_eq!(json["resources"][0]["differences"][0]["category"], "namespace");
+    assert_eq!(json["resources"][0]["differences"][0]["expected"], "namespace");
+
+    // The promotion plan lists what it does not carry.
+    let out = baton(&repo, &["promote", "--app", "web", "--to", "production"]);
+    assert!(
+        stdout(&out)
+            .contains("  also differs (not promoted): Deployment/web spec.replicas: ∅ → 3\n"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = baton(&repo, &["diff", "web", "staging", "qa"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("error[R002]: app 'web' has no environment 'qa'"),
+        "{}",
+        stdout(&out)
+    );
+}

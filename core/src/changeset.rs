@@ -621,7 +621,7 @@ pub struct ResourceRef {
 }
 
 impl ResourceRef {
-    fn of(resource: &RenderedResource) -> Self {
+    pub(crate) fn of(resource: &RenderedResource) -> Self {
         ResourceRef {
             api_version: resource.api_version.clone(),
             kind: resource.kind.clone(),
@@ -818,6 +818,19 @@ fn compare_overlay(
     meter.spend(lines);
     overlay.diff = rendered_diff(before, after, dir);
     overlay
+}
+
+/// The fields that differ between two rendered resources (`before` read as under `dir`), at
+/// most [`MAX_FIELDS`], and how many more: the comparison of [`ChangeSet::verify`] without
+/// intents, for other comparisons of renders (environment diffs).
+pub(crate) fn field_changes(
+    dir: &str,
+    before: &RenderedResource,
+    after: &RenderedResource,
+    meter: &mut Meter,
+) -> (Vec<FieldChange>, usize) {
+    let change = modified(dir, before, after, &[], meter);
+    (change.fields, change.more_fields)
 }
 
 fn whole(

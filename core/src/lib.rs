@@ -12,6 +12,7 @@ pub mod changeset;
 pub mod deploy;
 pub mod diagnostic;
 pub mod diff;
+pub mod envdiff;
 mod float;
 pub mod flux;
 pub mod gates;

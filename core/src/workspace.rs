@@ -212,6 +212,15 @@ impl Workspace {
         crate::status::status(&mut self.repo())
     }
 
+    /// What differs between two environments of an app, expected differences set apart (see
+    /// [`crate::envdiff`]).
+    pub fn diff_environments(
+        &mut self,
+        request: &crate::envdiff::EnvDiffRequest,
+    ) -> crate::envdiff::EnvironmentDiff {
+        crate::envdiff::diff_environments(&mut self.repo(), request)
+    }
+
     /// [`Workspace::status`] with each Flux policy's pick from `tags` (see
     /// [`crate::status::status_with`]).
     pub fn status_with_tags(

@@ -15,7 +15,7 @@ test("the example repository's preview of PR 42 renders as kustomize does and st
   assert.equal(result.yaml, kustomizeOutput('payment-service', 'preview-pr-42'));
   assert.deepEqual(ws.validate().diagnostics, []);
   const app = ws.status().apps.find((a) => a.name === 'payment-service');
-  assert.deepEqual(app.environments.map((e) => e.name), ['staging', 'production']);
+  assert.deepEqual(app.environments.map((e) => e.name), ['dev', 'staging', 'production']);
   assert.deepEqual(app.previews, [
     {
       number: 42,

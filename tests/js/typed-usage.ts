@@ -28,6 +28,13 @@ import type {
   FileEdit,
   PullRequest,
   SimulateRequest,
+  EnvDiffRequest,
+  EnvironmentDiff,
+  ResourceDiff,
+  Difference,
+  DiffCategory,
+  ExpectedDifference,
+  DriftCounts,
   SimulationResult,
   RolloutSimulation,
   SimulationState,
@@ -148,6 +155,23 @@ void [dirs, verdicts, edits.map((e) => e.diff), writes, text, kinds, shown, pr?.
 ws.planPromotion({ app: 'web' });
 // @ts-expect-error: approvals are a list of logins
 ws.planPromotion({ app: 'web', to: 'production', context: { approvals: 'bob' } });
+const drift: ResourceDiff[] = plan.drift;
+const diffRequest: EnvDiffRequest = { app: 'web', from: 'staging', to: 'production' };
+const envDiff: EnvironmentDiff = ws.diffEnvironments(diffRequest);
+const counts0: DriftCounts = envDiff.drift;
+const lines: string[] = envDiff.resources.concat(drift).flatMap((r: ResourceDiff) =>
+  r.differences.map((d: Difference) => {
+    const category: DiffCategory = d.category;
+    const why: ExpectedDifference | null = d.expected;
+    const where = `${r.from?.namespace ?? '-'}/${r.from?.name ?? '∅'} → ${r.to?.namespace ?? '-'}/${r.to?.name ?? '∅'}`;
+    return `${r.apiVersion} ${r.kind}/${r.name} ${where} ${d.path}: ${d.from ?? '∅'} → ${d.to ?? '∅'} [${category}${why ? `, ${why}` : ''}] ${r.drift} ${r.moreDifferences} ${r.diff}`;
+  }));
+void [lines, counts0.onlyInFrom + counts0.onlyInTo + counts0.replicas, envDiff.identical, envDiff.expected, envDiff.fromPath, envDiff.toPath, envDiff.appPath, envDiff.message, envDiff.diagnostics.map(describe)];
+// @ts-expect-error `from` is required
+ws.diffEnvironments({ app: 'web', to: 'production' });
+// @ts-expect-error categories are a closed set
+const wrongCategory: DiffCategory = 'limits';
+void wrongCategory;
 const simulateRequest: SimulateRequest = { overlay: 'apps/web/production', name: 'web' };
 const simulation: SimulationResult = ws.simulateRollout(simulateRequest);
 for (const rollout of simulation.rollouts) {

@@ -316,7 +316,11 @@ describe('language server over stdio', () => {
         },
       },
     ]);
-    assert.deepEqual(await c.codeLens('apps/payment-service/staging/kustomization.yaml'), []);
+    // Staging waits for dev (Flux keeps dev on the newest 2.x tag).
+    const staging = await c.codeLens('apps/payment-service/staging/kustomization.yaml');
+    assert.deepEqual(staging.map((l) => [l.command.title, l.command.arguments]), [
+      ['promote from dev (2.0.0)', [{ app: 'payment-service', from: 'dev', to: 'staging' }]],
+    ]);
     assert.deepEqual(await c.codeLens('apps/payment-service/production/image-patch.yaml'), []);
     const ledger = await c.codeLens('apps/ledger-api/production/kustomization.yaml');
     assert.equal(ledger[0].command.title, 'promote from staging (2.4.0-rc.1, v0.26.0)');
@@ -326,7 +330,12 @@ describe('language server over stdio', () => {
     const list = await c.execute('baton.listPromotions');
     assert.deepEqual(
       list.map((p) => p.label),
-      ['ledger-api: staging → production (2.4.0-rc.1, v0.26.0)', 'payment-service: staging → production (abc1234)'],
+      [
+        'ledger-api: dev → staging (2.4.0)',
+        'ledger-api: staging → production (2.4.0-rc.1, v0.26.0)',
+        'payment-service: dev → staging (2.0.0)',
+        'payment-service: staging → production (abc1234)',
+      ],
     );
     const plan = await c.execute('baton.planPromotion', { app: 'payment-service', to: 'production' });
     assert.equal(plan.title, 'promote(payment-service): staging → production (abc1234)');
@@ -426,7 +435,8 @@ describe('language server over stdio', () => {
     });
     // The server now holds the planned text: nothing is pending any more.
     assert.deepEqual(await c.codeLens('apps/payment-service/production/kustomization.yaml'), []);
-    assert.equal(await c.execute('baton.listPromotions').then((l) => l.length), 1);
+    // ledger-api's two, and payment-service's staging, which waits for dev.
+    assert.equal(await c.execute('baton.listPromotions').then((l) => l.length), 3);
   });
 });
 

@@ -666,6 +666,9 @@ export interface PromotionPlan {
   renderedDiff: string;
   /** Rendered changes beyond the planned images (each also an `R009` warning). */
   collateral: CollateralChange[];
+  /** What else differs between `from` and `to` that the promotion does not carry: the
+   * drift of `diffEnvironments`, each resource with only its unexpected differences. */
+  drift: ResourceDiff[];
   /** How each changed workload rolls out in the target, after the edits. */
   rollouts: WorkloadRollout[];
   gates: GateResult[];
@@ -675,6 +678,83 @@ export interface PromotionPlan {
   allowed: boolean;
   message: string;
   pullRequest: PullRequest | null;
+  diagnostics: Diagnostic[];
+}
+
+/** What `Workspace.diffEnvironments` compares: two environments of one app. */
+export interface EnvDiffRequest {
+  /** The app's name, or its path when several apps share the name. */
+  app: string;
+  from: string;
+  to: string;
+}
+
+/** Where a difference between environments is. */
+export type DiffCategory = "image" | "replicas" | "resources" | "config" | "labels" | "namespace" | "name" | "other";
+
+/** Why a difference is by design: each environment's namespace, the same resource under a
+ * prefix/suffix/hash, the same image repository at another version. */
+export type ExpectedDifference = "namespace" | "nameAffix" | "promotedImage";
+
+/** One field that differs between two environments. */
+export interface Difference {
+  /** kyaml field path, e.g. `spec.template.spec.containers.[name=web].resources.limits.cpu`. */
+  path: string;
+  /** The value in `from`, in one line (`null`: absent there); quoted scalars in double quotes. */
+  from: string | null;
+  to: string | null;
+  category: DiffCategory;
+  /** Why the difference is expected; `null`: drift. */
+  expected: ExpectedDifference | null;
+}
+
+/** One resource that differs between two environments. */
+export interface ResourceDiff {
+  apiVersion: string;
+  kind: string;
+  /** The name as written, before prefixes, suffixes and hashes. */
+  name: string;
+  /** The resource as `from` renders it; `null` when only `to` has it. */
+  from: ResourceRef | null;
+  to: ResourceRef | null;
+  /** Field differences (at most 50), expected ones included. */
+  differences: Difference[];
+  moreDifferences: number;
+  /** Whether anything here is drift (an unexpected difference, or a one-sided resource). */
+  drift: boolean;
+  /** Unified diff of the two rendered resources. */
+  diff: string;
+}
+
+/** Drift counted by category (expected differences are not counted). */
+export interface DriftCounts {
+  image: number;
+  replicas: number;
+  resources: number;
+  config: number;
+  labels: number;
+  other: number;
+  onlyInFrom: number;
+  onlyInTo: number;
+}
+
+/** The result of `Workspace.diffEnvironments`. */
+export interface EnvironmentDiff {
+  app: string;
+  appPath: string | null;
+  from: string;
+  to: string;
+  /** The overlays compared (`null` when the request names no such environment). */
+  fromPath: string | null;
+  toPath: string | null;
+  /** Resources that differ, in `from`'s order, then those only in `to`. */
+  resources: ResourceDiff[];
+  /** Resources that render the same in both, names and namespaces aside. */
+  identical: number;
+  /** Expected differences (namespace, names, promoted images). */
+  expected: number;
+  drift: DriftCounts;
+  message: string;
   diagnostics: Diagnostic[];
 }
 
@@ -1019,6 +1099,28 @@ impl Workspace {
     ) -> Result<JsValue, JsError> {
         let request = promotion_request(request)?;
         to_js(&self.inner.plan_promotion(&request))
+    }
+
+    /// What differs between two environments of an app, expected differences set apart.
+    #[wasm_bindgen(js_name = diffEnvironments, unchecked_return_type = "EnvironmentDiff")]
+    pub fn diff_environments(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "EnvDiffRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        const FIELDS: &[(&str, Kind)] =
+            &[("app", Kind::String), ("from", Kind::String), ("to", Kind::String)];
+        check_object(request, "request", FIELDS)?;
+        let field = |name: &str| {
+            get(request, name)
+                .as_string()
+                .ok_or_else(|| JsError::new(&format!("request.{name} is required")))
+        };
+        let request = baton_core::envdiff::EnvDiffRequest {
+            app: field("app")?,
+            from: field("from")?,
+            to: field("to")?,
+        };
+        to_js(&self.inner.diff_environments(&request))
     }
 
     /// How the updates of an overlay's Rollouts and Deployments unfold, state by state.

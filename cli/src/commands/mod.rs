@@ -14,6 +14,7 @@
 
 mod appsets;
 mod completions;
+mod diff;
 mod image_update;
 mod preview;
 pub mod promote;
@@ -78,6 +79,7 @@ pub enum Command {
     Render(render::Args),
     Status(status::Args),
     Promote(Box<promote::Args>),
+    Diff(diff::Args),
     Rollout(rollout::Args),
     Preview(preview::Args),
     ImageUpdate(image_update::Args),
@@ -149,6 +151,7 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Render(args)) => render::run(&args, &context),
         Some(Command::Status(args)) => status::run(&args, &context),
         Some(Command::Promote(args)) => promote::run(&args, &context),
+        Some(Command::Diff(args)) => diff::run(&args, &context),
         Some(Command::Rollout(args)) => rollout::run(&args, &context),
         Some(Command::Preview(args)) => preview::run(&args, &context),
         Some(Command::ImageUpdate(args)) => image_update::run(&args, &context),
@@ -202,6 +205,8 @@ mod tests {
         assert_eq!(kind(&["promote", "--to", "production"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(kind(&["status", "--app", "x"]), ErrorKind::UnknownArgument);
         assert_eq!(kind(&["validate", "--write"]), ErrorKind::UnknownArgument);
+        assert_eq!(kind(&["diff", "web", "staging"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(kind(&["diff", "web", "a", "b", "--format", "sarif"]), ErrorKind::InvalidValue);
         assert_eq!(
             kind(&["preview", "create", "--app", "web", "--pr", "x"]),
             ErrorKind::ValueValidation
