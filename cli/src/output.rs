@@ -148,17 +148,25 @@ pub fn status_text(status: &baton_core::status::Status, palette: Palette) -> Str
             out.push_str(&line(key, values));
         }
         for env in &app.environments {
-            for d in &env.applications {
+            for d in &env.deployments {
                 let via = d
                     .app_set
                     .as_ref()
                     .map_or_else(String::new, |s| format!(" (ApplicationSet {s})"));
+                let controller = match d.controller {
+                    baton_core::deploy::Controller::Argo => "argo cd",
+                    baton_core::deploy::Controller::Flux => "flux   ",
+                };
                 out.push_str(&format!(
-                    "  argo cd  {}: Application {}{via} → {} {}\n",
+                    "  {controller}  {}: {}{via} → {} {}\n",
                     env.name,
-                    d.application,
+                    d.id,
                     d.cluster.as_deref().unwrap_or("-"),
-                    d.namespace.as_deref().unwrap_or("-")
+                    d.destination
+                        .namespace
+                        .as_deref()
+                        .or(d.namespaces.first().map(String::as_str))
+                        .unwrap_or("-")
                 ));
             }
             let Some(flux) = &env.flux else { continue };

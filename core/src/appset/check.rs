@@ -11,12 +11,11 @@ use std::sync::Arc;
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
 use crate::repo::Repo;
 use crate::tree::{self, FileTree};
-use crate::yaml::Node;
 
-use super::doc::{self, Doc, V};
+use super::doc::{Doc, V};
 use super::generators::World;
 use super::template::App;
-use super::{Deployment, GeneratedApplication, SourceCheck, SourceStatus, normalize_repo_url};
+use super::{GeneratedApplication, SourceCheck, SourceStatus, normalize_repo_url};
 
 /// One finding, gathered across Applications.
 struct Finding {
@@ -114,7 +113,8 @@ pub(crate) fn check_applications(
         unresolved(&app.spec, "spec", name, go, &mut findings);
         let sources = check_sources(repo, world, app, name, &mut findings);
         let (metadata, spec) = app.to_json(namespace);
-        out.push(GeneratedApplication { metadata, spec, sources });
+        let object = Arc::new(app.to_object(file, namespace));
+        out.push(GeneratedApplication { metadata, spec, sources, object });
     }
     findings.into_diagnostics(file, diagnostics);
     out
@@ -279,47 +279,4 @@ fn check_path(
         }
     }, || None);
     SourceStatus::Listed
-}
-
-/// The directories of this repository an `Application` object deploys.
-pub(crate) fn application_deployments(
-    tree: &FileTree,
-    file: &str,
-    root: &Node,
-    repo_url: Option<&str>,
-) -> Vec<Deployment> {
-    let name = root.path(&["metadata", "name"]).and_then(Node::as_str).unwrap_or_default();
-    let Some(spec_node) = root.get("spec") else { return Vec::new() };
-    let Some(spec) = doc::decode(spec_node, super::schema::application(), "spec", &mut Vec::new())
-    else {
-        return Vec::new();
-    };
-    let destination = spec.get("destination");
-    let text = |key: &str| {
-        destination
-            .and_then(|d| d.get(key))
-            .and_then(Doc::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let mut out = Vec::new();
-    for source in sources(&spec) {
-        let url = source.get("repoURL").and_then(Doc::as_str).unwrap_or_default();
-        if source.get("chart").is_some() || !is_ours(repo_url, url) {
-            continue;
-        }
-        let Some(path) = source.get("path").and_then(Doc::as_str) else { continue };
-        let Ok(path) = tree::normalize(path) else { continue };
-        if path.is_empty() || tree.is_dir(&path) {
-            out.push(Deployment {
-                application: name.to_owned(),
-                app_set: None,
-                file: file.to_owned(),
-                cluster: text("server").or_else(|| text("name")),
-                namespace: text("namespace"),
-                path,
-            });
-        }
-    }
-    out
 }

@@ -210,6 +210,45 @@ impl Doc {
     }
 }
 
+impl Doc {
+    /// The value as a YAML node of `file`, every part at the span it came from: strings
+    /// quoted (a string stays a string when the node is read again), other scalars as Go's
+    /// JSON writes them.
+    pub fn to_node(&self, file: &std::sync::Arc<str>) -> Node {
+        let origin = crate::yaml::Origin::new(file, self.span);
+        let node = match &self.v {
+            V::Str(s) => Node {
+                body: Body::Scalar(s.clone()),
+                tag: None,
+                style: crate::yaml::Style::DoubleQuoted,
+                origin: crate::yaml::Origin::default(),
+            },
+            V::List(items) => Node::seq(items.iter().map(|d| d.to_node(file)).collect()),
+            V::Map(entries) => {
+                let mut map = Node::map();
+                if let Body::Map(pairs) = &mut map.body {
+                    for e in entries {
+                        let key = Node::string(e.key.clone())
+                            .with_origin(crate::yaml::Origin::new(file, e.key_span));
+                        pairs.push((key, e.value.to_node(file)));
+                    }
+                }
+                map
+            }
+            _ => {
+                let mut text = String::new();
+                crate::yaml::json::write_go_json(
+                    &self.to_json(),
+                    crate::yaml::json::GoJson::default(),
+                    &mut text,
+                );
+                Node::plain(text)
+            }
+        };
+        node.with_origin(origin)
+    }
+}
+
 /// Go's JSON of a value of type `ty`, as the controller's structs print it: fields in the
 /// table's order, `omitempty` fields left out when empty, required fields always there (an
 /// absent one as its zero value), fields the type does not have dropped.

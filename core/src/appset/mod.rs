@@ -156,6 +156,11 @@ pub struct GeneratedApplication {
     pub metadata: Json,
     pub spec: Json,
     pub sources: Vec<SourceCheck>,
+    /// The Application object (`apiVersion`, `kind`, `metadata` with the `ApplicationSet`'s
+    /// namespace, `spec`), every value at the template value it came from: what
+    /// [`crate::deploy`] reads to render it as Argo CD does.
+    #[serde(skip)]
+    pub object: Arc<Node>,
 }
 
 impl GeneratedApplication {
@@ -498,63 +503,4 @@ fn locate_failure(text: &str, failure: &Failure) -> Span {
         Some(o) => Span::new(o + inner.start as usize, o + inner.end as usize),
         None => at,
     }
-}
-
-/// Where an Argo CD Application of the repository (generated or written as is) deploys an
-/// overlay, for `status`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Deployment {
-    /// The Application's name.
-    pub application: String,
-    /// The `ApplicationSet` that generates it, if any.
-    pub app_set: Option<String>,
-    /// The file of the `ApplicationSet` or Application.
-    pub file: String,
-    /// `spec.destination.server`, or the cluster's name.
-    pub cluster: Option<String>,
-    pub namespace: Option<String>,
-    /// The overlay directory it deploys.
-    #[serde(skip)]
-    pub path: String,
-}
-
-/// Every Application of the repository (from `ApplicationSets` expanded without host inputs,
-/// and `Application` objects) and the directories of this repository they deploy.
-pub fn deployments(repo: &mut Repo) -> Vec<Deployment> {
-    let expansion = expand(repo, &ExpandRequest::default());
-    let mut out = Vec::new();
-    for set in &expansion.app_sets {
-        for app in &set.applications {
-            let (server, cluster_name, namespace) = app.destination();
-            for source in &app.sources {
-                if let (
-                    Some(path),
-                    SourceStatus::Renders | SourceStatus::Fails | SourceStatus::Listed,
-                ) = (&source.path, source.status)
-                {
-                    out.push(Deployment {
-                        application: app.name().to_owned(),
-                        app_set: Some(set.name.clone()),
-                        file: set.file.clone(),
-                        cluster: server.or(cluster_name).map(str::to_owned),
-                        namespace: namespace.map(str::to_owned),
-                        path: path.clone(),
-                    });
-                }
-            }
-        }
-    }
-    let tree = repo.tree();
-    let repo_url = repo.pipeline().repository_url.clone().map(|u| normalize_repo_url(&u));
-    for path in tree.paths().filter(|p| is_yaml(p)).map(str::to_owned).collect::<Vec<_>>() {
-        if !tree.text(&path).is_some_and(|t| t.contains("Application")) {
-            continue;
-        }
-        let Some(parsed) = repo.parse(&path) else { continue };
-        for root in objects(&parsed, "Application") {
-            out.extend(check::application_deployments(tree, &path, root, repo_url.as_deref()));
-        }
-    }
-    out
 }

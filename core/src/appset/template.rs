@@ -14,6 +14,7 @@
 //!   the project cannot be changed by it.
 
 use crate::diagnostic::Span;
+use crate::yaml::Node;
 use crate::yaml::json::Json;
 
 use super::doc::{self, Doc, V};
@@ -95,6 +96,26 @@ impl App {
             doc::print(Some(&metadata), metadata_ty()),
             doc::print(Some(&self.spec), schema::application()),
         )
+    }
+}
+
+impl App {
+    /// The Application object as a YAML node of the `ApplicationSet`'s file: its namespace is
+    /// the `ApplicationSet`'s, whatever the template says (argo-cd 37ee009
+    /// `applicationset/controllers/template/template.go`: `app.Namespace =
+    /// applicationSetInfo.Namespace`).
+    pub fn to_object(&self, file: &std::sync::Arc<str>, namespace: Option<&str>) -> Node {
+        let mut metadata = self.metadata.clone();
+        metadata.remove("namespace");
+        if let Some(ns) = namespace.filter(|ns| !ns.is_empty()) {
+            metadata.set("namespace", Doc::str(ns, self.metadata.span));
+        }
+        let mut root = Node::map();
+        root.set("apiVersion", Node::string("argoproj.io/v1alpha1"));
+        root.set("kind", Node::string("Application"));
+        root.set("metadata", metadata.to_node(file));
+        root.set("spec", self.spec.to_node(file));
+        root.with_origin(crate::yaml::Origin::new(file, self.metadata.span))
     }
 }
 

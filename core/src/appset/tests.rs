@@ -1516,7 +1516,10 @@ fn validate_reports_the_expansion_diagnostics() {
 const SEED_BROKEN: &str = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: b}\nspec:\n  generators: [{list: {elements: [{env: broken}]}}]\n  template:\n    metadata: {name: 'x-{{env}}'}\n    spec: {project: default, destination: {}, source: {repoURL: r, path: 'apps/{{env}}'}}\n";
 
 /// `status` lists, per app and environment, the Applications that deploy the overlay: from the
-/// seed's ApplicationSet and from a plain `Application`.
+/// seed's ApplicationSet and from a plain `Application`, one list (the deployments), each once,
+/// with its destination and the ApplicationSet that generates it. A generated Application's
+/// namespace is the ApplicationSet's (argo-cd 37ee009
+/// `applicationset/controllers/template/template.go`, `app.Namespace = applicationSetInfo.Namespace`).
 #[test]
 fn status_shows_the_applications_deploying_each_environment() {
     let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: payments-prod-manual, namespace: argocd}\nspec:\n  project: payments\n  source: {repoURL: https://github.com/example/platform-gitops, path: ./apps/payment-service/production}\n  destination: {name: prod-eu, namespace: payments}\n";
@@ -1526,13 +1529,35 @@ fn status_shows_the_applications_deploying_each_environment() {
     let envs = &status.apps[0].environments;
     let staging = envs.iter().find(|e| e.name == "staging").unwrap();
     assert_eq!(
-        serde_json::to_value(&staging.applications).unwrap(),
-        json!([{"application": "payment-service-staging", "appSet": "payment-service-all-envs", "file": "argocd/appset.yaml", "cluster": "https://staging.k8s.example.com", "namespace": "payments-staging"}])
+        serde_json::to_value(&staging.deployments).unwrap(),
+        json!([{
+            "id": "argo:argocd/payment-service-staging",
+            "controller": "argo",
+            "cluster": "https://staging.k8s.example.com",
+            "destination": {"server": "https://staging.k8s.example.com", "name": null, "namespace": "payments-staging", "kubeConfig": null},
+            "appSet": "payment-service-all-envs",
+            "file": "argocd/appset.yaml",
+            "namespaces": ["payments-staging"],
+            "ok": true
+        }])
     );
     let production = envs.iter().find(|e| e.name == "production").unwrap();
-    let names: Vec<&str> = production.applications.iter().map(|d| d.application.as_str()).collect();
-    assert_eq!(names, ["payment-service-production", "payments-prod-manual"]);
-    assert_eq!(production.applications[1].cluster.as_deref(), Some("prod-eu"));
+    let names: Vec<(&str, Option<&str>)> =
+        production.deployments.iter().map(|d| (d.id.as_str(), d.app_set.as_deref())).collect();
+    assert_eq!(
+        names,
+        [
+            ("argo:argocd/payment-service-production", Some("payment-service-all-envs")),
+            ("argo:argocd/payments-prod-manual", None)
+        ]
+    );
+    assert_eq!(production.deployments[1].cluster.as_deref(), Some("prod-eu"));
+    assert_eq!(production.deployments[1].destination.namespace.as_deref(), Some("payments"));
+    let clusters: Vec<&str> = status.clusters.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        clusters,
+        ["https://prod.k8s.example.com", "https://staging.k8s.example.com", "prod-eu"]
+    );
 }
 
 /// A kustomization that needs the network (a remote base) is listed, not judged broken.

@@ -179,6 +179,9 @@ pub struct Deployment {
     pub suspended: bool,
     /// The override fields it sets (`targetNamespace`, `images`, `postBuild.substitute`, …).
     pub overrides: Vec<String>,
+    /// The `ApplicationSet` that generates it (an Argo CD Application; `file` is the
+    /// `ApplicationSet`'s, `span` its template's name).
+    pub app_set: Option<String>,
 }
 
 /// The clusters and the order in which each applies its deployments.
@@ -223,6 +226,13 @@ pub struct DeploymentRef {
     pub id: String,
     pub controller: Controller,
     pub cluster: Option<String>,
+    /// Where its objects go (Argo CD server or cluster name and namespace, Flux
+    /// `targetNamespace` and remote kubeconfig).
+    pub destination: Destination,
+    /// The `ApplicationSet` that generates it.
+    pub app_set: Option<String>,
+    /// The file that defines it (the `ApplicationSet`'s for a generated Application).
+    pub file: String,
     pub namespaces: Vec<String>,
     /// Its render succeeded.
     pub ok: bool,
@@ -233,6 +243,9 @@ pub struct DeploymentRef {
 pub struct Cache {
     objects: ObjectCache,
     renders: VecMap<String, (Arc<DeploymentRender>, ReadSet)>,
+    /// The generated Application each cached render of one was made from: its parameters
+    /// come from files and host inputs the render's read set does not hold.
+    generated: VecMap<String, Application>,
 }
 
 impl Cache {
@@ -256,16 +269,33 @@ impl Cache {
     /// the text they came from), renders do not.
     #[must_use]
     pub fn for_copy(&self) -> Cache {
-        Cache { objects: self.objects.clone(), renders: VecMap::new() }
+        Cache { objects: self.objects.clone(), renders: VecMap::new(), generated: VecMap::new() }
     }
 }
 
-/// Every deployment object of the repository (cached per file).
+/// Every deployment object of the repository (cached per file), and the Applications its
+/// `ApplicationSets` generate without host inputs (no cluster or pull request list).
 pub fn objects(repo: &mut Repo) -> Objects {
+    objects_with(repo, &crate::appset::ExpandRequest::default())
+}
+
+/// [`objects`], the `ApplicationSets` expanded with the host's clusters and pull requests.
+pub fn objects_with(repo: &mut Repo, request: &crate::appset::ExpandRequest) -> Objects {
     let mut cache = std::mem::take(&mut repo.deploy_cache().objects);
     let tree = repo.tree();
-    let objects = objects::read_all(tree, &mut cache, |path| repo.parse(path));
+    let mut objects = objects::read_all(tree, &mut cache, |path| repo.parse(path));
     repo.deploy_cache().objects = cache;
+    if tree.iter().any(
+        |(_, c)| matches!(c, crate::tree::Content::Text(t) if crate::appset::may_hold_appset(t)),
+    ) {
+        let expansion = crate::appset::expand(repo, request);
+        for set in &expansion.app_sets {
+            let file: Arc<str> = Arc::from(set.file.as_str());
+            for app in &set.applications {
+                objects::add_generated(&mut objects, &set.name, &file, &app.object);
+            }
+        }
+    }
     objects
 }
 
@@ -376,6 +406,9 @@ impl Index {
                     id: deployment.id.clone(),
                     controller: deployment.controller,
                     cluster: deployment.cluster.clone(),
+                    destination: deployment.destination.clone(),
+                    app_set: deployment.app_set.clone(),
+                    file: deployment.file.clone(),
                     namespaces: rendered.namespaces.clone(),
                     ok: rendered.ok,
                 },
@@ -678,6 +711,7 @@ pub(crate) fn flux_deployment(
             .collect(),
         suspended: k.suspend,
         overrides,
+        app_set: None,
     }
 }
 
@@ -723,6 +757,7 @@ pub(crate) fn argo_deployment(repo: &Repo, app: &Application) -> Deployment {
         depends_on: Vec::new(),
         suspended: false,
         overrides,
+        app_set: app.app_set.clone(),
     }
 }
 

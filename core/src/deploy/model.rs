@@ -200,6 +200,15 @@ fn walk(
 /// The render of an entry, from the cache or made now.
 pub fn render(repo: &mut Repo, objects: &Objects, entry: &Entry) -> Arc<DeploymentRender> {
     let id = &entry.deployment.id;
+    if let Object::Argo(app) = &entry.object
+        && app.app_set.is_some()
+    {
+        let cache = repo.deploy_cache();
+        if cache.generated.get(id) != Some(&**app) {
+            cache.renders.remove(id);
+            cache.generated.insert(id.clone(), (**app).clone());
+        }
+    }
     if let Some((rendered, _)) = repo.deploy_cache().renders.get(id) {
         return rendered.clone();
     }

@@ -205,6 +205,8 @@ pub struct Application {
     pub destination_namespace: Option<String>,
     /// `spec.source`, or the `spec.sources` list.
     pub sources: Vec<ArgoSource>,
+    /// The `ApplicationSet` that generates it (`None`: written as an object).
+    pub app_set: Option<String>,
 }
 
 /// The deployment objects of one file.
@@ -345,6 +347,36 @@ pub fn read_object(file: &Arc<str>, root: &Node, out: &mut FileObjects) {
             out.diagnostics.append(&mut reader.d.errors);
         }
         _ => {}
+    }
+}
+
+/// Adds the Applications `ApplicationSets` generate (read from their objects, at the
+/// template values they came from); one named as an Application already there is `D002`.
+pub fn add_generated(out: &mut Objects, app_set: &str, file: &Arc<str>, root: &Node) {
+    let mut found = FileObjects::default();
+    read_object(file, root, &mut found);
+    out.diagnostics.append(&mut found.diagnostics);
+    for mut app in found.applications {
+        app.app_set = Some(app_set.to_string());
+        if let Some(first) =
+            out.applications.iter().find(|a| a.namespace == app.namespace && a.name == app.name)
+        {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::DeploymentDuplicate,
+                    format!(
+                        "ApplicationSet {app_set} generates Application {}/{}, which {} defines too; the cluster keeps one",
+                        app.namespace,
+                        app.name,
+                        first.app_set.as_ref().map_or_else(|| first.site.file.to_string(), |s| format!("ApplicationSet {s}"))
+                    ),
+                )
+                .at(&*app.site.file, app.site.span)
+                .with_related(&*first.site.file, Some(first.site.span), "first definition"),
+            );
+            continue;
+        }
+        out.applications.push(app);
     }
 }
 
@@ -771,6 +803,7 @@ impl<'f> Reader<'f> {
             destination_name: None,
             destination_namespace: None,
             sources: Vec::new(),
+            app_set: None,
         };
         let mut single = None;
         let mut many = Vec::new();
