@@ -115,15 +115,21 @@ test('expandAppSets: misuse throws naming the argument', () => {
   assert.throws(() => ws.expandAppSets({ repoURL: 5 }), /input\.repoURL must be a string or null/);
 });
 
-test('status: each environment lists the Applications that deploy it', () => {
+test('status: each environment lists the Applications that deploy it, once, among its deployments', () => {
   const ws = new Workspace(exampleFiles());
   const app = ws.status().apps.find((a) => a.name === 'payment-service');
   const production = app.environments.find((e) => e.name === 'production');
-  assert.deepEqual(production.applications, [{
-    application: 'payment-service-production',
+  assert.equal(production.applications, undefined);
+  assert.deepEqual(production.deployments.filter((d) => d.controller === 'argo'), [{
+    id: 'argo:argocd/payment-service-production',
+    controller: 'argo',
+    cluster: 'https://prod.k8s.example.com',
+    destination: { server: 'https://prod.k8s.example.com', name: null, namespace: 'payments-production', kubeConfig: null },
     appSet: 'payment-service-all-envs',
     file: 'argocd/payment-service-appset.yaml',
-    cluster: 'https://prod.k8s.example.com',
-    namespace: 'payments-production',
+    namespaces: ['payments-production'],
+    ok: true,
   }]);
+  const ids = production.deployments.map((d) => d.id);
+  assert.deepEqual(ids, [...new Set(ids)]);
 });

@@ -38,7 +38,8 @@ test('deployments and status name the clusters and their order', () => {
     'flux:flux-system/ledger-api@production-cluster',
   ]);
   const status = ws.status();
-  assert.deepEqual(status.clusters.map((c) => c.name), ['production-cluster', 'staging-cluster']);
+  // The Flux clusters, and the servers of the seed ApplicationSet's generated Applications.
+  assert.deepEqual(status.clusters.map((c) => c.name), ['https://prod.k8s.example.com', 'https://staging.k8s.example.com', 'production-cluster', 'staging-cluster']);
   const ledger = status.apps.find((a) => a.name === 'ledger-api');
   assert.deepEqual(ledger.environments.map((e) => e.deployments.map((d) => [d.cluster, d.namespaces])), [
     [['staging-cluster', ['ledger-staging']]],
@@ -64,4 +65,40 @@ test('an edit to the cluster variables renders again what it changes', () => {
   ws.renderDeployment(id);
   ws.setFile('clusters/staging-cluster/cluster-vars.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  cluster_region: us-east-2\n');
   assert.match(ws.renderDeployment(id).yaml, /example\.com\/region: us-east-2\n/);
+});
+
+// The issue's own example: the seed ApplicationSet's generated Application
+// (web-demo/example/argocd/payment-service-appset.yaml), in the ApplicationSet's namespace
+// (argo-cd 37ee009 applicationset/controllers/template/template.go: app.Namespace =
+// applicationSetInfo.Namespace), rendered as Argo CD's repo server builds its source.
+test('an Application the seed ApplicationSet generates is a deployment', () => {
+  const ws = new Workspace(exampleFiles());
+  const r = ws.renderDeployment({ kind: 'argo', namespace: 'argocd', name: 'payment-service-production' });
+  assert.deepEqual(r.diagnostics, []);
+  assert.equal(r.ok, true);
+  assert.equal(r.yaml, ws.render('apps/payment-service/production').yaml, 'no kustomize overrides: the overlay as it is');
+  assert.deepEqual(r.namespaces, ['payments-production']);
+  assert.equal(r.deployment.appSet, 'payment-service-all-envs');
+  assert.equal(r.deployment.file, 'argocd/payment-service-appset.yaml');
+  const listed = ws.deployments().deployments.filter((d) => d.appSet !== null);
+  assert.deepEqual(listed.map((d) => [d.id, d.cluster, d.destination.namespace, d.sources[0].path]), [
+    ['argo:argocd/payment-service-production', 'https://prod.k8s.example.com', 'payments-production', 'apps/payment-service/production'],
+    ['argo:argocd/payment-service-staging', 'https://staging.k8s.example.com', 'payments-staging', 'apps/payment-service/staging'],
+  ]);
+});
+
+test('kustomize overrides in an ApplicationSet template reach the generated Application', () => {
+  const files = exampleFiles();
+  files['argocd/payment-service-appset.yaml'] = files['argocd/payment-service-appset.yaml']
+    .replace('        path: apps/payment-service/{{env}}\n', '        path: apps/payment-service/{{env}}\n        kustomize:\n          namePrefix: "{{env}}-"\n          commonLabels:\n            team: payments\n');
+  const ws = new Workspace(files);
+  const r = ws.renderDeployment({ kind: 'argo', namespace: 'argocd', name: 'payment-service-staging' });
+  assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
+  assert.match(r.yaml, /name: staging-payment-service\n/);
+  assert.match(r.yaml, /team: payments\n/);
+  assert.deepEqual(r.deployment.overrides, ['namePrefix', 'commonLabels']);
+  // The overlay alone has neither.
+  assert.doesNotMatch(ws.render('apps/payment-service/staging').yaml, /staging-payment-service|team: payments/);
+  // Nothing by that name in the template's namespace-less form.
+  assert.equal(ws.renderDeployment({ kind: 'argo', namespace: 'default', name: 'payment-service-staging' }).diagnostics[0].code, 'D003');
 });

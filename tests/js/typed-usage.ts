@@ -83,7 +83,6 @@ import type {
   GeneratedApplication,
   SourceCheck,
   SourceStatus,
-  ArgoDeployment,
   ClusterSecret,
   PullRequestInput,
 } from '@baton/engine';
@@ -248,8 +247,8 @@ for (const set of expansion.appSets) {
 }
 void [fromDefaults.diagnostics, expansion.diagnostics];
 for (const env of status.apps.flatMap((a) => a.environments)) {
-  const deployments: ArgoDeployment[] = env.applications;
-  void deployments.map((d) => `${d.application} (${d.appSet ?? 'Application'}, ${d.file}) → ${d.cluster ?? '-'}/${d.namespace ?? '-'}`);
+  const deployments: DeploymentRef[] = env.deployments;
+  void deployments.map((d) => `${d.id} (${d.appSet ?? 'written'}, ${d.file}) → ${d.cluster ?? '-'}/${d.destination.namespace ?? '-'}`);
 }
 // @ts-expect-error a cluster needs a server
 ws.expandAppSets({ clusters: [{ name: 'eu' }] });
@@ -308,7 +307,7 @@ for (const d of listed.deployments) {
   const sources: DeploymentSource[] = deployment.sources;
   void [deployment.id, controller, deployment.cluster ?? 'no cluster', destination.namespace ?? destination.kubeConfig ?? destination.server ?? destination.name,
     sources.map((s) => `${s.path ?? '-'} ${s.repoUrl ?? ''} ${s.revision ?? ''} ${s.reference} ${s.local} ${s.note ?? ''}`),
-    deployment.dependsOn, deployment.suspended, deployment.overrides, deployment.file, deployment.span.start, deployment.namespace, deployment.name];
+    deployment.dependsOn, deployment.suspended, deployment.overrides, deployment.file, deployment.span.start, deployment.namespace, deployment.name, deployment.appSet ?? "written"];
 }
 const order: string[] = listed.clusters.map((c: Cluster) => `${c.name}: ${c.deployments.join(' → ')}`);
 const deployRequest: DeploymentRequest = { kind: 'flux', namespace: 'flux-system', name: 'apps', cluster: 'staging' };
