@@ -796,6 +796,10 @@ export interface PreviewPlan {
   edits: FileEdit[];
   /** The preview's render after the edits, verified before the plan is offered. */
   render: RenderResult | null;
+  /** The deployments that apply the preview's overlay (the Application a pull-request ApplicationSet generates for this pull request; Flux Kustomizations), rendered with their overrides. */
+  deployments: DeploymentRef[];
+  /** Unified diff of each deployment's render before and after the edits (all added for a new preview), else of the overlay's render. */
+  renderedDiff: string;
   /** Rendered changes beyond the preview itself (each also an `R009` warning). */
   collateral: CollateralChange[];
   /** A pull request comment in markdown: URL, image, what is deployed. */

@@ -342,6 +342,19 @@ pub fn render(repo: &mut Repo, request: &DeploymentRequest) -> DeploymentRender 
     }
 }
 
+fn reference(deployment: &Deployment, rendered: &DeploymentRender) -> DeploymentRef {
+    DeploymentRef {
+        id: deployment.id.clone(),
+        controller: deployment.controller,
+        cluster: deployment.cluster.clone(),
+        destination: deployment.destination.clone(),
+        app_set: deployment.app_set.clone(),
+        file: deployment.file.clone(),
+        namespaces: rendered.namespaces.clone(),
+        ok: rendered.ok,
+    }
+}
+
 fn not_found(id: &str, why: &str, candidates: &[&str]) -> DeploymentRender {
     let mut d = Diagnostic::new(Code::DeploymentNotFound, format!("{id} {why}"));
     d = if candidates.is_empty() {
@@ -386,13 +399,19 @@ pub fn validate(repo: &mut Repo) -> Vec<Diagnostic> {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     pub listed: Deployments,
-    entries: Vec<(DeploymentRef, Vec<Option<String>>, ReadSet)>,
+    entries: Vec<(DeploymentRef, Vec<Option<String>>, ReadSet, Arc<DeploymentRender>)>,
 }
 
 impl Index {
     /// Lists and renders every deployment (renders are cached).
     pub fn new(repo: &mut Repo) -> Self {
-        let objects = objects(repo);
+        Index::with(repo, &crate::appset::ExpandRequest::default())
+    }
+
+    /// [`Index::new`], the `ApplicationSets` expanded with the host's inputs (a preview's pull
+    /// request).
+    pub fn with(repo: &mut Repo, request: &crate::appset::ExpandRequest) -> Self {
+        let objects = objects_with(repo, request);
         let model = model::build(repo, &objects);
         let mut entries = Vec::new();
         for entry in &model.entries {
@@ -402,18 +421,10 @@ impl Index {
             let paths =
                 deployment.sources.iter().filter(|s| s.local).map(|s| s.path.clone()).collect();
             entries.push((
-                DeploymentRef {
-                    id: deployment.id.clone(),
-                    controller: deployment.controller,
-                    cluster: deployment.cluster.clone(),
-                    destination: deployment.destination.clone(),
-                    app_set: deployment.app_set.clone(),
-                    file: deployment.file.clone(),
-                    namespaces: rendered.namespaces.clone(),
-                    ok: rendered.ok,
-                },
+                reference(deployment, &rendered),
                 paths,
                 reads.unwrap_or_default(),
+                rendered,
             ));
         }
         let mut listed = Deployments {
@@ -435,17 +446,23 @@ impl Index {
     /// read its kustomization.
     #[must_use]
     pub fn deploying(&self, dir: &str) -> Vec<DeploymentRef> {
+        self.renders_of(dir).into_iter().map(|(r, _)| r).collect()
+    }
+
+    /// [`Index::deploying`], with each deployment's render.
+    #[must_use]
+    pub fn renders_of(&self, dir: &str) -> Vec<(DeploymentRef, Arc<DeploymentRender>)> {
         let files: Vec<String> = crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES
             .iter()
             .map(|n| crate::kustomize::build::join_file(dir, n))
             .collect();
         self.entries
             .iter()
-            .filter(|(_, paths, reads)| {
+            .filter(|(_, paths, reads, _)| {
                 paths.iter().any(|p| p.as_deref() == Some(dir))
                     || files.iter().any(|f| reads.files.contains(f))
             })
-            .map(|(r, _, _)| r.clone())
+            .map(|(r, _, _, rendered)| (r.clone(), rendered.clone()))
             .collect()
     }
 }

@@ -93,6 +93,37 @@ pub fn check(pipeline: &Pipeline, file: &Arc<str>, parsed: &Parsed) -> Vec<Diagn
     out
 }
 
+/// The labels the pull request generators of the `ApplicationSets` in `parsed` require (each
+/// provider's `labels`): a pull request being previewed is taken to carry them.
+#[must_use]
+pub fn required_labels(parsed: &Parsed) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for document in &parsed.documents {
+        let root = &document.root;
+        if root.get_str("kind") != Some("ApplicationSet") {
+            continue;
+        }
+        let generators = root.path(&["spec", "generators"]).and_then(Node::as_seq);
+        let mut pending: Vec<&Node> = generators.unwrap_or_default().iter().collect();
+        while let Some(generator) = pending.pop() {
+            for combined in ["matrix", "merge"] {
+                let children = generator.get(combined).and_then(|c| c.get("generators"));
+                pending.extend(children.and_then(Node::as_seq).unwrap_or_default());
+            }
+            let providers = generator.get("pullRequest").and_then(Node::as_map);
+            for (_, provider) in providers.unwrap_or_default() {
+                let labels = provider.get("labels").and_then(Node::as_seq).unwrap_or_default();
+                for label in labels.iter().filter_map(Node::as_str) {
+                    if !out.iter().any(|l| l == label) {
+                        out.push(label.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Whether `root` has a pull request generator; `Some(true)` when it stands alone (no other
 /// generator combines its parameters with others).
 fn pull_request_generator(root: &Node) -> Option<bool> {

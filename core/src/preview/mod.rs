@@ -99,6 +99,13 @@ pub struct PreviewPlan {
     pub edits: Vec<FileEdit>,
     /// The preview's render after the edits (verified before the plan is offered).
     pub render: Option<Rendered>,
+    /// The deployments that apply the preview's overlay (the Application a pull-request
+    /// `ApplicationSet` generates for this pull request, expanded with it; Flux
+    /// Kustomizations), rendered with their controllers' overrides after the edits.
+    pub deployments: Vec<crate::deploy::DeploymentRef>,
+    /// What changes in the cluster: the unified diff of each deployment's render before and
+    /// after the edits (everything added for a new preview), else of the overlay's render.
+    pub rendered_diff: String,
     /// Rendered changes beyond the preview's own overlay.
     pub collateral: Vec<CollateralChange>,
     /// A pull request comment (markdown): URL, image, what is deployed.
@@ -132,6 +139,8 @@ pub fn plan(repo: &mut Repo, request: &PreviewRequest) -> PreviewPlan {
         branch_slug: None,
         edits: Vec::new(),
         render: None,
+        deployments: Vec::new(),
+        rendered_diff: String::new(),
         collateral: Vec::new(),
         comment: String::new(),
         message: String::new(),
@@ -522,8 +531,9 @@ fn build(
     out.diagnostics.extend(after.diagnostics.iter().filter(|d| !d.is_error()).cloned());
     check_render(&after, &image, &named, &ingresses)?;
     out.collateral.clone_from(&verification.collateral);
+    let (deployed, shown) = deployed(repo, &change, request, &named.dir, &after, out)?;
     out.edits = change.into_edits();
-    out.comment = comment(out, &after);
+    out.comment = comment(out, shown.as_ref().unwrap_or(&after), deployed.as_deref());
     out.message = match out.action {
         Some(PreviewAction::Create) => {
             format!("create the preview of {} for PR {} in {}", out.app, out.number, named.dir)
@@ -539,6 +549,91 @@ fn build(
     };
     out.render = Some(after);
     Ok(())
+}
+
+/// The deployments of the preview's overlay, before and after the edits, with the
+/// `ApplicationSets` expanded for this pull request (carrying the labels their pull request
+/// generators require): fills `deployments` and `rendered_diff`, and returns the first
+/// deployment's id and render after the edits (what the comment shows).
+fn deployed(
+    repo: &mut Repo,
+    change: &ChangeSet,
+    request: &PreviewRequest,
+    dir: &str,
+    after: &Rendered,
+    out: &mut PreviewPlan,
+) -> Result<(Option<String>, Option<Rendered>), Box<Diagnostic>> {
+    let mut labels: Vec<String> = Vec::new();
+    let tree = repo.tree();
+    for (path, content) in tree.iter() {
+        let tree::Content::Text(text) = content else { continue };
+        if appset::may_hold(text)
+            && let Some(parsed) = repo.parse(path)
+        {
+            labels.extend(appset::required_labels(&parsed));
+        }
+    }
+    let pull = crate::appset::PullRequest {
+        number: request.number,
+        branch: request.branch.clone().unwrap_or_default(),
+        target_branch: String::new(),
+        head_sha: request.sha.clone().unwrap_or_default(),
+        labels,
+        title: String::new(),
+        author: String::new(),
+    };
+    let expand =
+        crate::appset::ExpandRequest { pull_requests: Some(vec![pull]), ..Default::default() };
+    let before = crate::deploy::Index::with(repo, &expand).renders_of(dir);
+    let after_tree = change.apply(repo.tree()).map_err(|e| Box::new(unverified(e.to_string())))?;
+    let mut renders = repo.renders_for_copy();
+    let started = renders.meter().spent();
+    let applied = crate::deploy::Index::with(&mut Repo::new(&after_tree, &mut renders), &expand)
+        .renders_of(dir);
+    repo.meter().spend(renders.meter().spent().saturating_sub(started));
+    let as_rendered = |r: &crate::deploy::DeploymentRender| Rendered {
+        ok: r.ok,
+        yaml: r.yaml.clone(),
+        resources: r.resources.clone(),
+        diagnostics: Vec::new(),
+    };
+    let label = format!("pr-{}", request.number);
+    if applied.is_empty() {
+        let old = if kustomization_file(repo.tree(), dir).is_some() {
+            repo.render(dir).clone()
+        } else {
+            Rendered::default()
+        };
+        out.rendered_diff = crate::changeset::rendered_diff(&old, after, &label);
+        return Ok((None, None));
+    }
+    for (deployment, rendered) in &applied {
+        if !rendered.ok {
+            let first = rendered.diagnostics.iter().find(|d| d.is_error());
+            return Err(Box::new(unverified(format!(
+                "{} applies the preview but does not render{}",
+                deployment.id,
+                first.map_or_else(String::new, |d| format!(": {}", d.message))
+            ))));
+        }
+        let old = before
+            .iter()
+            .find(|(d, _)| d.id == deployment.id)
+            .map_or_else(Rendered::default, |(_, r)| as_rendered(r));
+        let label = match (&deployment.cluster, applied.len()) {
+            (_, 1) => label.clone(),
+            (Some(cluster), _) => format!("{label}@{cluster}"),
+            (None, _) => format!("{label}@{}", deployment.id),
+        };
+        out.rendered_diff.push_str(&crate::changeset::rendered_diff(
+            &old,
+            &as_rendered(rendered),
+            &label,
+        ));
+        out.deployments.push(deployment.clone());
+    }
+    let first = &applied[0];
+    Ok((Some(first.0.id.clone()), Some(as_rendered(&first.1))))
 }
 
 fn unverified(message: String) -> Diagnostic {
@@ -619,7 +714,7 @@ fn check_render(
 }
 
 /// The pull request comment of a preview: URL, image, and what the preview deploys.
-fn comment(plan: &PreviewPlan, rendered: &Rendered) -> String {
+fn comment(plan: &PreviewPlan, rendered: &Rendered, deployment: Option<&str>) -> String {
     let cell = |s: &str| s.replace('|', "\\|");
     let mut out = format!(
         "<!-- baton-preview {}#{} -->\n### Preview of {} for #{}\n\n",
@@ -640,7 +735,13 @@ fn comment(plan: &PreviewPlan, rendered: &Rendered) -> String {
             out.push_str(&format!("| {what} | `{}` |\n", cell(value)));
         }
     }
-    out.push_str("\nWhat is deployed:\n\n| kind | name | images |\n| --- | --- | --- |\n");
+    match deployment {
+        Some(id) => {
+            out.push_str(&format!("\nWhat is deployed (as `{}` applies it):\n\n", cell(id)))
+        }
+        None => out.push_str("\nWhat is deployed:\n\n"),
+    }
+    out.push_str("| kind | name | images |\n| --- | --- | --- |\n");
     for r in &rendered.resources {
         let images: Vec<String> =
             r.images.iter().map(|i| format!("`{}`", cell(&i.image))).collect();

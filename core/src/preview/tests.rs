@@ -496,3 +496,91 @@ fn a_name_only_one_app_cannot_have_is_a_warning() {
     refused(&ws.plan_preview(&request("Bad_Name", 1)), "P010");
     assert_eq!(ws.plan_preview(&request("pay", 1)).url.as_deref(), Some("https://pay.example.com"));
 }
+
+/// A pull-request `ApplicationSet` (labels filter, goTemplate, a kustomize override in the
+/// template) deploys the preview: the plan's rendered diff and comment are the generated
+/// Application's render, expanded for this pull request (argo-cd 37ee009
+/// `applicationset/generators/pull_request.go`: `number`, `head_short_sha`; the labels filter
+/// keeps a pull request carrying every label of the provider's `labels`).
+const PREVIEW_APPSET: &str = r#"apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: pay-previews, namespace: argocd}
+spec:
+  goTemplate: true
+  generators:
+  - pullRequest:
+      github: {owner: example, repo: pay, labels: [preview]}
+  template:
+    metadata: {name: "pay-pr-{{ .number }}"}
+    spec:
+      project: default
+      destination: {server: https://staging.example.com, namespace: "preview-pr-{{ .number }}"}
+      source:
+        repoURL: https://example.com/fleet.git
+        path: "apps/pay/preview/pr-{{ .number }}"
+        kustomize:
+          commonLabels:
+            preview-sha: "{{ .head_short_sha }}"
+"#;
+
+#[test]
+fn a_preview_deployed_by_a_pull_request_appset_diffs_what_argo_cd_applies() {
+    let mut ws = workspace(&[("argocd/previews.yaml", PREVIEW_APPSET)]);
+    let mut req = request("pay", 42);
+    req.sha = Some("ab1cd2e3f4".into());
+    let plan = ws.plan_preview(&req);
+    assert_eq!(plan.action, Some(PreviewAction::Create), "{:?}", plan.diagnostics);
+    let ids: Vec<(&str, Option<&str>)> =
+        plan.deployments.iter().map(|d| (d.id.as_str(), d.app_set.as_deref())).collect();
+    assert_eq!(ids, [("argo:argocd/pay-pr-42", Some("pay-previews"))]);
+    assert_eq!(plan.deployments[0].cluster.as_deref(), Some("https://staging.example.com"));
+    // New: everything is added, with the Application's label (the head sha's first 8).
+    assert!(
+        plan.rendered_diff.starts_with(
+            "--- a/pr-42/Deployment/preview-pr-42/pay\n+++ b/pr-42/Deployment/preview-pr-42/pay\n@@ -0,0 +1,19 @@\n"
+        ),
+        "{}",
+        plan.rendered_diff
+    );
+    assert!(plan.rendered_diff.contains("+    preview-sha: ab1cd2e3\n"), "{}", plan.rendered_diff);
+    assert!(plan.comment.contains("What is deployed (as `argo:argocd/pay-pr-42` applies it):"));
+    assert!(plan.comment.contains("| Deployment | pay | `reg.io/pay:pr-42-ab1cd` |"));
+    // The overlay's own render has no such label.
+    assert!(!plan.render.as_ref().unwrap().yaml.contains("preview-sha"));
+
+    // An existing preview moved to a new tag: the diff is the tag, in the Application's render
+    // (expanded for the pull request as it is now, before and after the edit).
+    let text = plan.edits[0].after.clone().unwrap();
+    ws.set_file("apps/pay/preview/pr-42/kustomization.yaml", text.as_str()).unwrap();
+    req.sha = Some("ff00ee11".into());
+    let plan = ws.plan_preview(&req);
+    assert_eq!(plan.action, Some(PreviewAction::Update), "{:?}", plan.diagnostics);
+    assert!(
+        plan.rendered_diff.contains("         preview-sha: ff00ee11\n"),
+        "{}",
+        plan.rendered_diff
+    );
+    assert!(
+        plan.rendered_diff.contains(
+            "-      - image: reg.io/pay:pr-42-ab1cd\n+      - image: reg.io/pay:pr-42-ff00e\n"
+        ),
+        "{}",
+        plan.rendered_diff
+    );
+}
+
+/// Without a deployment, the rendered diff is the overlay's.
+#[test]
+fn a_preview_nothing_deploys_diffs_its_overlay() {
+    let mut ws = workspace(&[]);
+    let plan = ws.plan_preview(&request("pay", 7));
+    assert!(plan.deployments.is_empty());
+    assert!(
+        plan.rendered_diff.starts_with(
+            "--- a/pr-7/Deployment/preview-pr-7/pay\n+++ b/pr-7/Deployment/preview-pr-7/pay\n@@ -0,0 +1,11 @@\n"
+        ),
+        "{}",
+        plan.rendered_diff
+    );
+    assert!(plan.comment.contains("\nWhat is deployed:\n"));
+}
