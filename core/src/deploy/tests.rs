@@ -787,3 +787,63 @@ spec:
     let second = ws.render_deployment(&id);
     assert!(second.yaml.contains("image: nginx:1.29\n"), "{}", second.yaml);
 }
+
+/// A promotion into an overlay a generated Application deploys: the rendered diff is that
+/// Application's render (its template's `namePrefix` and `commonLabels` included).
+#[test]
+fn a_promotions_rendered_diff_uses_the_generated_application() {
+    let appset = r#"apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: web, namespace: argocd}
+spec:
+  generators:
+  - list:
+      elements:
+      - env: production
+  template:
+    metadata: {name: "web-{{env}}"}
+    spec:
+      project: default
+      destination: {server: https://prod.example.com, namespace: web}
+      source:
+        repoURL: https://example.com/fleet.git
+        path: "apps/web/{{env}}"
+        kustomize:
+          namePrefix: prod-
+          commonLabels: {tier: gold}
+"#;
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n";
+    let t = tree(&[
+        ("apps/web/base/kustomization.yaml", "resources:\n- deployment.yaml\n"),
+        ("apps/web/base/deployment.yaml", deployment),
+        (
+            "apps/web/staging/kustomization.yaml",
+            "resources:\n- ../base\nimages:\n- name: nginx\n  newTag: \"1.27\"\n",
+        ),
+        (
+            "apps/web/production/kustomization.yaml",
+            "resources:\n- ../base\nimages:\n- name: nginx\n  newTag: \"1.26\"\n",
+        ),
+        ("argocd/web.yaml", appset),
+    ]);
+    let mut renders = Renders::new();
+    let request = crate::promote::PromotionRequest {
+        app: "web".into(),
+        to: "production".into(),
+        from: None,
+        context: None,
+    };
+    let plan = crate::promote::plan(&mut Repo::new(&t, &mut renders), &request);
+    assert!(plan.diagnostics.iter().all(|d| !d.is_error()), "{:#?}", plan.diagnostics);
+    assert!(
+        plan.rendered_diff.starts_with("--- a/production/Deployment/prod-web\n"),
+        "{}",
+        plan.rendered_diff
+    );
+    assert!(
+        plan.rendered_diff.contains("-      - image: nginx:1.26\n+      - image: nginx:1.27\n"),
+        "{}",
+        plan.rendered_diff
+    );
+    assert!(plan.rendered_diff.contains("         tier: gold\n"), "{}", plan.rendered_diff);
+}
