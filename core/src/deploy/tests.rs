@@ -74,6 +74,16 @@ oracle_case!(
 oracle_case!(flux_overrides_combined, "flux-combined", "flux:flux-system/web");
 oracle_case!(argo_kustomize_overrides, "argo-overrides", "argo:argocd/web-staging");
 oracle_case!(argo_labels_without_selector, "argo-labels-without-selector", "argo:argocd/web");
+// Argo CD kustomize overrides one by one (each the one `kustomize edit` command Build runs).
+oracle_case!(argo_name_prefix, "argo-name-prefix", "argo:argocd/web");
+oracle_case!(argo_name_suffix, "argo-name-suffix", "argo:argocd/web");
+oracle_case!(argo_images_replace_by_name_and_sort, "argo-images", "argo:argocd/web");
+oracle_case!(argo_replicas, "argo-replicas", "argo:argocd/web");
+oracle_case!(argo_common_labels, "argo-common-labels", "argo:argocd/web");
+oracle_case!(argo_common_annotations, "argo-common-annotations", "argo:argocd/web");
+oracle_case!(argo_namespace_replaces_the_overlays, "argo-namespace", "argo:argocd/web");
+oracle_case!(argo_patches_are_appended, "argo-patches", "argo:argocd/web");
+oracle_case!(argo_components_are_added, "argo-components", "argo:argocd/web");
 
 #[test]
 fn requests_parse_and_name_the_deployment() {

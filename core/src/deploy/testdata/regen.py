@@ -400,6 +400,104 @@ resources:
 }
 
 
+# Argo CD kustomize overrides one by one: the Application sets one field; the kustomization is
+# the staging overlay after the one `kustomize edit` command (or appended patches) Build runs
+# for it (argo-cd 37ee009 util/kustomize/kustomize.go).
+ARGO_HEAD = """apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+  namespace: argocd
+spec:
+  project: default
+  destination:
+    name: staging
+    namespace: shop
+  source:
+    repoURL: https://example.com/fleet.git
+    path: apps/web/staging
+    kustomize:
+"""
+STAGING_REST = """images:
+- name: nginx
+  newTag: "1.26"
+namespace: web-staging
+resources:
+- ../base
+"""
+KUSTOMIZATION_HEAD = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+ARGO_ONE = {
+    # `kustomize edit set nameprefix a-`
+    "argo-name-prefix": ("      namePrefix: a-\n", "namePrefix: a-\n" + STAGING_REST),
+    # `kustomize edit set namesuffix -- -z`
+    "argo-name-suffix": ("      nameSuffix: -z\n", "nameSuffix: -z\n" + STAGING_REST),
+    # `kustomize edit set image nginx=registry.example.com/nginx:1.27 busybox:1.37`: the nginx
+    # entry replaced (name kept, newName and newTag set), busybox added, sorted by name.
+    "argo-images": (
+        "      images:\n      - nginx=registry.example.com/nginx:1.27\n      - busybox:1.37\n",
+        """images:
+- name: busybox
+  newTag: "1.37"
+- name: nginx
+  newName: registry.example.com/nginx
+  newTag: "1.27"
+namespace: web-staging
+resources:
+- ../base
+""",
+    ),
+    # `kustomize edit set replicas web=4`
+    "argo-replicas": (
+        "      replicas:\n      - name: web\n        count: 4\n",
+        STAGING_REST + "replicas:\n- count: 4\n  name: web\n",
+    ),
+    # `kustomize edit add label team:payments` (selectors included: commonLabels)
+    "argo-common-labels": (
+        "      commonLabels:\n        team: payments\n",
+        "commonLabels:\n  team: payments\n" + STAGING_REST,
+    ),
+    # `kustomize edit add annotation owner:ops`
+    "argo-common-annotations": (
+        "      commonAnnotations:\n        owner: ops\n",
+        "commonAnnotations:\n  owner: ops\n" + STAGING_REST,
+    ),
+    # `kustomize edit set namespace shop`: replaces the overlay's namespace.
+    "argo-namespace": (
+        "      namespace: shop\n",
+        STAGING_REST.replace("namespace: web-staging", "namespace: shop"),
+    ),
+    # The patches appended to the kustomization's `patches`.
+    "argo-patches": (
+        """      patches:
+      - target:
+          kind: Deployment
+        patch: |-
+          - op: replace
+            path: /spec/replicas
+            value: 2
+""",
+        STAGING_REST + """patches:
+- patch: |-
+    - op: replace
+      path: /spec/replicas
+      value: 2
+  target:
+    kind: Deployment
+""",
+    ),
+    # `kustomize edit add component ../../../components/debug`
+    "argo-components": (
+        "      components:\n      - ../../../components/debug\n",
+        "components:\n- ../../../components/debug\n" + STAGING_REST,
+    ),
+}
+for _name, (_override, _kustomization) in ARGO_ONE.items():
+    CASES[_name] = (
+        {"argocd/web.yaml": ARGO_HEAD + _override},
+        {"apps/web/staging/kustomization.yaml": KUSTOMIZATION_HEAD + _kustomization},
+        "apps/web/staging",
+    )
+
 def write(root, files):
     for path, text in files.items():
         target = root / path
