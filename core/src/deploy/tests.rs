@@ -857,3 +857,39 @@ spec:
     );
     assert!(plan.rendered_diff.contains("         tier: gold\n"), "{}", plan.rendered_diff);
 }
+
+/// Remote Argo CD sources are listed, never fetched: a Helm chart from a chart repository and
+/// a path this repository does not have (another repository) are D007 (info), a `ref`-only
+/// source D018; none is an error, and the local source still renders.
+#[test]
+fn remote_argo_sources_are_listed_not_fetched() {
+    let app = r"apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: mixed, namespace: argocd}
+spec:
+  destination: {server: https://kubernetes.default.svc, namespace: web}
+  sources:
+  - repoURL: https://charts.bitnami.com/bitnami
+    chart: redis
+    targetRevision: 18.0.0
+  - repoURL: https://github.com/other/config.git
+    path: envs/prod
+  - repoURL: https://github.com/other/values.git
+    ref: values
+  - repoURL: https://example.com/fleet.git
+    path: apps/web/staging
+";
+    let mut t = bundle(include_str!("testdata/argo-overrides.repo"));
+    t.insert("argocd/web.yaml", app).unwrap();
+    let mut renders = Renders::new();
+    let mut repo = Repo::new(&t, &mut renders);
+    let r = render(&mut repo, &DeploymentRequest::parse("argo:argocd/mixed").unwrap());
+    assert!(r.ok, "{:#?}", r.diagnostics);
+    let codes: Vec<(&str, bool)> = r.diagnostics.iter().map(|d| (d.code, d.is_error())).collect();
+    assert_eq!(codes, [("D007", false), ("D007", false), ("D018", false)], "{:#?}", r.diagnostics);
+    assert!(r.yaml.contains("namespace: web-staging\n"));
+    let sources = &r.deployment.unwrap().sources;
+    let local: Vec<bool> = sources.iter().map(|s| s.local).collect();
+    assert_eq!(local, [false, false, false, true]);
+    assert!(validate(&mut repo).iter().all(|d| !d.is_error()));
+}
