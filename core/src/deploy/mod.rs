@@ -399,8 +399,11 @@ pub fn validate(repo: &mut Repo) -> Vec<Diagnostic> {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     pub listed: Deployments,
-    entries: Vec<(DeploymentRef, Vec<Option<String>>, ReadSet, Arc<DeploymentRender>)>,
+    entries: Vec<IndexEntry>,
 }
+
+/// A deployment, its local source paths, what its render read, and the render.
+type IndexEntry = (DeploymentRef, Vec<Option<String>>, ReadSet, Arc<DeploymentRender>);
 
 impl Index {
     /// Lists and renders every deployment (renders are cached).

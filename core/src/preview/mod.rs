@@ -737,7 +737,7 @@ fn comment(plan: &PreviewPlan, rendered: &Rendered, deployment: Option<&str>) ->
     }
     match deployment {
         Some(id) => {
-            out.push_str(&format!("\nWhat is deployed (as `{}` applies it):\n\n", cell(id)))
+            out.push_str(&format!("\nWhat is deployed (as `{}` applies it):\n\n", cell(id)));
         }
         None => out.push_str("\nWhat is deployed:\n\n"),
     }
