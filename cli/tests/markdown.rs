@@ -84,7 +84,15 @@ fn a_promotion_plan_comment() {
         ),
         "{md}"
     );
-    assert!(md.contains("<details><summary>Rendered diff of production (11 lines)</summary>\n\n```diff\n--- a/production/Deployment/payments-production/payment-service\n"), "{md}");
+    // Two deployments apply production: the seed ApplicationSet's generated Application and the
+    // production cluster's Flux Kustomization; the diff is each one's render.
+    assert!(md.contains("<details><summary>Rendered diff of production (22 lines)</summary>\n\n```diff\n--- a/production@https://prod.k8s.example.com/Deployment/payments-production/payment-service\n"), "{md}");
+    assert!(
+        md.contains(
+            "--- a/production@production-cluster/Deployment/payments-production/payment-service\n"
+        ),
+        "{md}"
+    );
     assert!(self_contained(&md));
 }
 
