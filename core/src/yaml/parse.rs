@@ -890,7 +890,7 @@ mod tests {
                 5..7,
                 "Found unexpected non-alphabetical character in a directive name",
             ),
-            ("a: 1\n...\n# next\n%X\n---\nb: 2\n", 18..19, "Found unknown directive name"),
+            ("a: 1\n...\n# next\n%X\n---\nb: 2\n", 17..18, "Found unknown directive name"),
         ] {
             let parsed = parse_str(text);
             assert!(parsed.documents.is_empty(), "{text:?}");
