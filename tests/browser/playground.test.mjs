@@ -666,6 +666,7 @@ test('Clusters on the board and what a cluster applies: the staging cluster\'s r
   const region = yaml.locator('.subst-line[data-variable="cluster_region"]');
   assert.match(await region.first().textContent(), /example\.com\/region: eu-west-1/);
   assert.match(await view.getByTestId('deployment-verdict').textContent(), /^renders: \d+ resources? in payments-staging/);
+  await region.first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(screenshots, 'view-deployment-render.png') });
 
   // Live: a new value in the cluster's ConfigMap is what the render substitutes.
