@@ -600,6 +600,12 @@ test('ApplicationSets: the seed\'s Applications with destinations and verdicts, 
   await page.waitForFunction(() => document.querySelector('[data-testid="appset-clusters-error"]')?.textContent === '');
   assert.equal(await clusters.getAttribute('aria-invalid'), 'false');
   assert.equal(await clustersError.isVisible(), false);
+  // No pull request again, then the example's PR 42 from its button.
+  await pulls.fill('[]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="generated-app"][data-name="payment-service-pr-42"]'));
+  await view.getByTestId('appset-add-pull').click();
+  await app('payment-service-pr-42').waitFor();
+  assert.deepEqual(JSON.parse(await pulls.inputValue()).map((p) => [p.number, p.labels]), [[42, ['preview']]]);
 
   // Live: a broken path fails its Application's verdict, with the diagnostic.
   await app('payment-service-staging').getByRole('button', { name: 'apps/payment-service/staging' }).click();
