@@ -6,7 +6,7 @@
 // message next to the field; the last good expansion stays on screen.
 import type { ClusterSecret, Diagnostic, ExpandAppSetsInput, ExpandAppSetsResult, GeneratedApplication, PullRequestInput } from '@baton/engine/web';
 
-import { el } from './dom';
+import { diagnosticNotes as notes, el, viewSection } from './dom';
 import type { EngineClient } from './engine-client';
 
 export interface AppSetsOptions {
@@ -47,9 +47,7 @@ export class AppSetsView {
 
   constructor(options: AppSetsOptions) {
     this.options = options;
-    const section = el('section', 'promo-section');
-    const head = el('div', 'section-head');
-    head.append(el('h3', '', 'ApplicationSets'), el('span', 'hint', 'the Applications Argo CD would generate from this repository, and whether each path renders'));
+    const section = viewSection('ApplicationSets', 'the Applications Argo CD would generate from this repository, and whether each path renders');
     this.result = el('div', 'appsets');
     this.result.dataset.testid = 'appsets';
     this.error = el('div', 'context-error');
@@ -72,7 +70,7 @@ export class AppSetsView {
         this.timer = window.setTimeout(() => void this.refresh(), 200);
       });
     }
-    section.append(head, this.result, this.error, inputs);
+    section.append(this.result, this.error, inputs);
     options.root.replaceChildren(section);
   }
 
@@ -212,12 +210,6 @@ export class AppSetsView {
 
 function nameOf(app: GeneratedApplication): string {
   return ((app.metadata ?? {}) as { name?: string }).name ?? '';
-}
-
-function notes(list: Diagnostic[]): HTMLElement {
-  const ul = el('ul', 'plan-diagnostics');
-  for (const d of list) ul.append(el('li', d.severity, `${d.code} ${d.message}${d.file ? ` (${d.file}${d.range ? `:${d.range.start.line + 1}` : ''})` : ''}`));
-  return ul;
 }
 
 let fieldIds = 0;

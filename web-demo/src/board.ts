@@ -8,7 +8,7 @@
 // list their deployments in the order they apply them.
 import type { AppStatus, Diagnostic, EnvironmentStatus, ImageStatus, Pending, StatusResult } from '@baton/engine/web';
 
-import { absentCell, el, statusNotes } from './dom';
+import { absentCell, el, statusNotes, viewSection } from './dom';
 import { tourList, tourSteps, type TourActions } from './tour';
 
 export interface BoardOptions extends TourActions {
@@ -49,10 +49,12 @@ export class BoardView {
       ' versions with no order',
     );
     this.tour = el('div');
-    this.clusters = el('section', 'promo-section clusters');
-    this.clusters.dataset.testid = 'board-clusters';
+    const clusters = viewSection('Clusters', 'what each cluster applies, in order (Flux dependsOn first) · click one to see its render', 'promo-section clusters');
+    clusters.dataset.testid = 'board-clusters';
+    this.clusters = el('div');
+    clusters.append(this.clusters);
     section.append(this.tour, head, this.table, this.notes, legend);
-    options.root.replaceChildren(section, this.clusters);
+    options.root.replaceChildren(section, clusters);
   }
 
   update(status: StatusResult | undefined): void {
@@ -94,9 +96,7 @@ export class BoardView {
 
   /** The clusters and what each applies, dependencies first; a deployment opens its render. */
   private drawClusters(status: StatusResult): void {
-    const head = el('div', 'section-head');
-    head.append(el('h3', '', 'Clusters'), el('span', 'hint', 'what each cluster applies, in order (Flux dependsOn first) · click one to see its render'));
-    const parts: Node[] = [head];
+    const parts: Node[] = [];
     if (status.clusters.length === 0) parts.push(el('p', 'hint', 'No cluster in this repository (no clusters/<name>/ directory with Flux Kustomizations).'));
     const ok = new Map(status.apps.flatMap((a) => a.environments.flatMap((e) => e.deployments.map((d) => [d.id, d.ok] as const))));
     for (const cluster of status.clusters) {

@@ -6,7 +6,7 @@
 // lines that carry a substituted value are marked, so a value can be traced to its variable.
 import type { Deployment, DeploymentRenderResult, DeploymentsResult, Diagnostic, Variable } from '@baton/engine/web';
 
-import { el } from './dom';
+import { diagnosticNotes, el, viewSection } from './dom';
 import type { EngineClient } from './engine-client';
 import { highlightYaml } from './highlight';
 
@@ -27,9 +27,7 @@ export class DeploymentsView {
 
   constructor(options: DeploymentsOptions) {
     this.options = options;
-    const section = el('section', 'promo-section');
-    const head = el('div', 'section-head');
-    head.append(el('h3', '', 'Deployments'), el('span', 'hint', 'what a cluster applies: the path rendered with the controller’s overrides and Flux’s substitutions'));
+    const section = viewSection('Deployments', 'what a cluster applies: the path rendered with the controller’s overrides and Flux’s substitutions');
     const form = el('div', 'plan-picker');
     this.picker = el('select');
     this.picker.dataset.testid = 'deployment-select';
@@ -40,7 +38,7 @@ export class DeploymentsView {
     this.clusters.dataset.testid = 'deployment-clusters';
     this.body = el('div', 'plan-details');
     this.body.dataset.testid = 'deployment-render';
-    section.append(head, form, this.clusters, this.body);
+    section.append(form, this.clusters, this.body);
     options.root.replaceChildren(section);
   }
 
@@ -185,8 +183,7 @@ function markSubstituted(pre: HTMLElement, variables: Variable[]): void {
 
 function diagnosticList(list: Diagnostic[]): HTMLElement[] {
   if (list.length === 0) return [];
-  const ul = el('ul', 'plan-diagnostics');
+  const ul = diagnosticNotes(list);
   ul.dataset.testid = 'deployment-diagnostics';
-  for (const d of list) ul.append(el('li', d.severity, `${d.code} ${d.message}${d.file ? ` (${d.file}${d.range ? `:${d.range.start.line + 1}` : ''})` : ''}`));
   return [ul];
 }
