@@ -68,7 +68,8 @@ export function tourSteps(status: StatusResult, actions: TourActions): TourStep[
     action: 'Previews',
     run: actions.previews,
   });
-  const appSets = status.apps.flatMap((app) => app.environments.flatMap((e) => e.applications.filter((a) => a.appSet)));
+  const generated = status.apps.flatMap((app) => app.environments.flatMap((e) => e.applications.filter((a) => a.appSet)));
+  const appSets = generated.filter((a) => a.appSet === generated[0]?.appSet);
   steps.push({
     title: 'ApplicationSets',
     text: appSets.length
