@@ -632,6 +632,10 @@ test('Clusters on the board and what a cluster applies: the staging cluster\'s r
   const staging = await cell('payment-service', 'staging').getByTestId('deployed-by').allTextContents();
   assert.deepEqual(staging.map((t) => t.trim()), ['⎈ staging-cluster · payments-staging', 'A https://staging.k8s.example.com · payments-staging']);
   assert.equal(await cell('payment-service', 'production').getByTestId('deployed-by').first().getAttribute('data-id'), 'flux:flux-system/payment-service@production-cluster');
+  // The generated Application leads to the ApplicationSets view.
+  await cell('payment-service', 'staging').locator('[data-testid="deployed-by"][data-application="payment-service-staging"]').click();
+  await page.getByTestId('appsets-view').locator('[data-testid="generated-app"][data-name="payment-service-staging"]').waitFor();
+  await page.getByTestId('tab-board').click();
   assert.deepEqual((await cell('ledger-api', 'production').getByTestId('deployed-by').allTextContents()).map((t) => t.trim()), ['⎈ production-cluster · ledger-production']);
   // dev is deployed by nothing in the repository: the D020 warning, visibly.
   const dev = cell('payment-service', 'dev').getByTestId('undeployed');
