@@ -637,17 +637,29 @@ test('Clusters on the board and what a cluster applies: the staging cluster\'s r
   await page.getByTestId('appsets-view').locator('[data-testid="generated-app"][data-name="payment-service-staging"]').waitFor();
   await page.getByTestId('tab-board').click();
   assert.deepEqual((await cell('ledger-api', 'production').getByTestId('deployed-by').allTextContents()).map((t) => t.trim()), ['⎈ production-cluster · ledger-production']);
-  // dev is deployed by nothing in the repository: the D020 warning, visibly.
+  // dev is applied by the dev cluster (web-demo/example/clusters/dev-cluster/apps.yaml).
+  assert.deepEqual((await cell('payment-service', 'dev').getByTestId('deployed-by').allTextContents()).map((t) => t.trim()), ['⎈ dev-cluster · payments-dev']);
+  assert.equal(await board.getByTestId('undeployed').count(), 0);
+
+  // The clusters strip: each cluster's deployments in apply order (ledger-api dependsOn
+  // payment-service; the rest by name).
+  const clusters = board.getByTestId('board-clusters');
+  assert.deepEqual(await clusters.getByTestId('cluster').evaluateAll((c) => c.map((x) => x.dataset.name)), ['dev-cluster', 'production-cluster', 'staging-cluster']);
+  const order = clusters.locator('[data-testid="cluster"][data-name="staging-cluster"] [data-testid="cluster-deployment"]');
+  assert.deepEqual(await order.allTextContents(), ['flux-system/checkout', 'flux-system/flux-system', 'flux-system/payment-service', 'flux-system/ledger-api']);
+
+  // Point the dev cluster's payment-service elsewhere: dev is deployed by nothing, the D020
+  // warning, visibly.
+  await page.getByTestId('file-tree').locator('[data-path="clusters/dev-cluster/apps.yaml"]').click();
+  await page.waitForFunction(() => document.querySelector('#editor-title')?.textContent === 'clusters/dev-cluster/apps.yaml');
+  await selectInEditor(page, './apps/payment-service/dev');
+  await page.keyboard.type('./apps/payment-service/gone');
+  await page.getByTestId('tab-board').click();
   const dev = cell('payment-service', 'dev').getByTestId('undeployed');
+  await dev.waitFor();
   assert.equal((await dev.textContent()).trim(), '▲ D020 deployed by nothing');
   assert.match(await dev.getAttribute('title'), /payment-service in dev \(apps\/payment-service\/dev\) is deployed by no Flux Kustomization or Argo CD Application/);
-  assert.equal(await board.getByTestId('undeployed').count(), 5);
-
-  // The clusters strip: each cluster's deployments in apply order (ledger-api dependsOn payment-service).
-  const clusters = board.getByTestId('board-clusters');
-  assert.deepEqual(await clusters.getByTestId('cluster').evaluateAll((c) => c.map((x) => x.dataset.name)), ['production-cluster', 'staging-cluster']);
-  const order = clusters.locator('[data-testid="cluster"][data-name="staging-cluster"] [data-testid="cluster-deployment"]');
-  assert.deepEqual(await order.allTextContents(), ['flux-system/flux-system', 'flux-system/payment-service', 'flux-system/ledger-api']);
+  assert.equal(await board.getByTestId('undeployed').count(), 1);
   await clusters.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(screenshots, 'view-board-clusters.png') });
 
