@@ -33,17 +33,18 @@ test('deployments and status name the clusters and their order', () => {
   const { clusters, diagnostics } = ws.deployments();
   assert.deepEqual(diagnostics, []);
   assert.deepEqual(clusters.find((c) => c.name === 'production-cluster').deployments, [
+    // dependsOn first (ledger-api after payment-service), else by name.
+    'flux:flux-system/checkout@production-cluster',
     'flux:flux-system/flux-system@production-cluster',
     'flux:flux-system/payment-service@production-cluster',
     'flux:flux-system/ledger-api@production-cluster',
   ]);
   const status = ws.status();
   // The Flux clusters, and the servers of the seed ApplicationSet's generated Applications.
-  assert.deepEqual(status.clusters.map((c) => c.name), ['https://prod.k8s.example.com', 'https://staging.k8s.example.com', 'production-cluster', 'staging-cluster']);
+  assert.deepEqual(status.clusters.map((c) => c.name), ['dev-cluster', 'https://prod.k8s.example.com', 'https://staging.k8s.example.com', 'production-cluster', 'staging-cluster']);
   const ledger = status.apps.find((a) => a.name === 'ledger-api');
-  // dev is deployed by nothing (a D020 warning in status).
   assert.deepEqual(ledger.environments.map((e) => e.deployments.map((d) => [d.cluster, d.namespaces])), [
-    [],
+    [['dev-cluster', ['ledger-dev']]],
     [['staging-cluster', ['ledger-staging']]],
     [['production-cluster', ['ledger-production']]],
   ]);
