@@ -246,12 +246,19 @@ pub struct Cache {
     /// The generated Application each cached render of one was made from: its parameters
     /// come from files and host inputs the render's read set does not hold.
     generated: VecMap<String, Application>,
+    /// The `ApplicationSets`' Applications expanded without host inputs (set name, file,
+    /// object), until any file changes (a git generator may read any file).
+    expanded: Option<Arc<Generated>>,
 }
+
+/// Generated Applications: the `ApplicationSet`'s name and file, and the object.
+type Generated = Vec<(String, Arc<str>, Arc<Node>)>;
 
 impl Cache {
     /// Drops the renders that consulted `path`.
     pub fn invalidate(&mut self, path: &str) {
         self.renders.retain(|_, entry| !entry.1.touches(path));
+        self.expanded = None;
     }
 
     /// The ids of the renders held.
@@ -263,13 +270,19 @@ impl Cache {
     /// Drops every render (a file was added or removed: objects may have appeared).
     pub fn clear_renders(&mut self) {
         self.renders.clear();
+        self.expanded = None;
     }
 
     /// A cache for a changed copy of the tree: objects carry over (they are checked against
     /// the text they came from), renders do not.
     #[must_use]
     pub fn for_copy(&self) -> Cache {
-        Cache { objects: self.objects.clone(), renders: VecMap::new(), generated: VecMap::new() }
+        Cache {
+            objects: self.objects.clone(),
+            renders: VecMap::new(),
+            generated: VecMap::new(),
+            expanded: None,
+        }
     }
 }
 
@@ -285,16 +298,32 @@ pub fn objects_with(repo: &mut Repo, request: &crate::appset::ExpandRequest) -> 
     let tree = repo.tree();
     let mut objects = objects::read_all(tree, &mut cache, |path| repo.parse(path));
     repo.deploy_cache().objects = cache;
-    if tree.iter().any(
-        |(_, c)| matches!(c, crate::tree::Content::Text(t) if crate::appset::may_hold_appset(t)),
-    ) {
-        let expansion = crate::appset::expand(repo, request);
-        for set in &expansion.app_sets {
-            let file: Arc<str> = Arc::from(set.file.as_str());
-            for app in &set.applications {
-                objects::add_generated(&mut objects, &set.name, &file, &app.object);
+    let host_less = *request == crate::appset::ExpandRequest::default();
+    let cached = if host_less { repo.deploy_cache().expanded.clone() } else { None };
+    let generated = match cached {
+        Some(generated) => generated,
+        None => {
+            let mut generated = Generated::new();
+            if tree.iter().any(|(_, c)| {
+                matches!(c, crate::tree::Content::Text(t) if crate::appset::may_hold_appset(t))
+            }) {
+                let expansion = crate::appset::expand(repo, request);
+                for set in expansion.app_sets {
+                    let file: Arc<str> = Arc::from(set.file.as_str());
+                    for app in set.applications {
+                        generated.push((set.name.clone(), file.clone(), app.object));
+                    }
+                }
             }
+            let generated = Arc::new(generated);
+            if host_less && !repo.meter().exhausted() {
+                repo.deploy_cache().expanded = Some(generated.clone());
+            }
+            generated
         }
+    };
+    for (set, file, object) in generated.iter() {
+        objects::add_generated(&mut objects, set, file, object);
     }
     objects
 }
