@@ -300,27 +300,26 @@ pub fn objects_with(repo: &mut Repo, request: &crate::appset::ExpandRequest) -> 
     repo.deploy_cache().objects = cache;
     let host_less = *request == crate::appset::ExpandRequest::default();
     let cached = if host_less { repo.deploy_cache().expanded.clone() } else { None };
-    let generated = match cached {
-        Some(generated) => generated,
-        None => {
-            let mut generated = Generated::new();
-            if tree.iter().any(|(_, c)| {
-                matches!(c, crate::tree::Content::Text(t) if crate::appset::may_hold_appset(t))
-            }) {
-                let expansion = crate::appset::expand(repo, request);
-                for set in expansion.app_sets {
-                    let file: Arc<str> = Arc::from(set.file.as_str());
-                    for app in set.applications {
-                        generated.push((set.name.clone(), file.clone(), app.object));
-                    }
+    let generated = if let Some(generated) = cached {
+        generated
+    } else {
+        let mut generated = Generated::new();
+        if tree.iter().any(|(_, c)| {
+            matches!(c, crate::tree::Content::Text(t) if crate::appset::may_hold_appset(t))
+        }) {
+            let expansion = crate::appset::expand(repo, request);
+            for set in expansion.app_sets {
+                let file: Arc<str> = Arc::from(set.file.as_str());
+                for app in set.applications {
+                    generated.push((set.name.clone(), file.clone(), app.object));
                 }
             }
-            let generated = Arc::new(generated);
-            if host_less && !repo.meter().exhausted() {
-                repo.deploy_cache().expanded = Some(generated.clone());
-            }
-            generated
         }
+        let generated = Arc::new(generated);
+        if host_less && !repo.meter().exhausted() {
+            repo.deploy_cache().expanded = Some(generated.clone());
+        }
+        generated
     };
     for (set, file, object) in generated.iter() {
         objects::add_generated(&mut objects, set, file, object);
