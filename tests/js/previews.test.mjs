@@ -96,3 +96,20 @@ test('bad requests: problems in the request are diagnostics, misuse of the API t
   assert.deepEqual(cleanup.edits, []);
   assert.equal(cleanup.diagnostics[0].message, 'there is no preview for PR 9');
 });
+
+// The example's pull-request ApplicationSet (web-demo/example/argocd/payment-service-previews.yaml)
+// deploys every preview: expanded for the planned pull request (taken to carry the `preview`
+// label its generator requires), its Application is the preview's deployment, and the plan's
+// rendered diff is that Application's render (argo-cd 37ee009
+// applicationset/generators/pull_request.go; the Application in the ApplicationSet's namespace).
+test('a preview plan names the Application that deploys it and diffs its render', () => {
+  const ws = new Workspace(exampleFiles());
+  const plan = ws.planPreview({ app: 'payment-service', number: 7, sha: 'c0ffee1' });
+  assert.equal(plan.action, 'create', JSON.stringify(plan.diagnostics));
+  assert.deepEqual(plan.deployments.map((d) => [d.id, d.appSet, d.cluster, d.destination.namespace, d.ok]), [
+    ['argo:argocd/payment-service-pr-7', 'payment-service-previews', 'https://staging.k8s.example.com', 'preview-pr-7', true],
+  ]);
+  assert.match(plan.renderedDiff, /^--- a\/pr-7\//);
+  assert.match(plan.renderedDiff, /\n\+ {8}image: registry\.example\.com\/payment-service:pr-7-c0ffe\n/);
+  assert.match(plan.comment, /What is deployed \(as `argo:argocd\/payment-service-pr-7` applies it\):/);
+});
