@@ -14,7 +14,6 @@
 //!
 //! [`Workspace`]: crate::Workspace
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -23,6 +22,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::kustomize::{self, Rendered};
 use crate::pipeline::Pipeline;
 use crate::source::{ParseCache, ReadSet, Source, parse_cached};
+use crate::strmap::StrMap;
 use crate::tree::{self, Content, FileTree};
 use crate::work::Meter;
 use crate::yaml::Parsed;
@@ -43,7 +43,7 @@ pub struct Stats {
 #[derive(Debug, Default, Clone)]
 pub struct Renders {
     parses: ParseCache,
-    entries: BTreeMap<String, Entry>,
+    entries: StrMap<Entry>,
     count: usize,
     meter: Meter,
     /// The pipeline model, kept until the host says the repository's shape changed (a file
@@ -87,7 +87,7 @@ impl Renders {
         self.entries.retain(|dir, entry| {
             let keep = !entry.reads.touches(path);
             if !keep {
-                dropped.push(dir.clone());
+                dropped.push(dir.to_string());
             }
             keep
         });
@@ -310,15 +310,17 @@ fn render_cost(tree: &FileTree, rendered: &Rendered, reads: &ReadSet) -> u64 {
 /// Directories holding a kustomization file, sorted.
 #[must_use]
 pub fn kustomization_dirs(tree: &FileTree) -> Vec<String> {
-    let mut dirs = BTreeSet::new();
+    let mut dirs: Vec<String> = Vec::new();
     for path in tree.paths() {
         if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path))
             && !in_helm_templates(tree, path)
         {
-            dirs.insert(tree::parent(path).to_string());
+            dirs.push(tree::parent(path).to_string());
         }
     }
-    dirs.into_iter().collect()
+    crate::sort::sort(&mut dirs);
+    dirs.dedup();
+    dirs
 }
 
 /// Files under a Helm chart's `templates/` are Go templates, not YAML.

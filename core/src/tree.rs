@@ -6,8 +6,9 @@
 //! or `..` segments; [`join`] resolves a reference from inside one directory and refuses to
 //! leave the root, which is how "paths never escape the repository" is enforced once, here.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use crate::strmap::StrMap;
 
 /// Largest file the engine reads. Larger files are reported, never parsed.
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
@@ -44,7 +45,7 @@ pub enum PathError {
 /// The in-memory repository.
 #[derive(Debug, Clone, Default)]
 pub struct FileTree {
-    files: BTreeMap<String, Content>,
+    files: StrMap<Content>,
 }
 
 impl FileTree {
@@ -124,17 +125,17 @@ impl FileTree {
             return true;
         }
         let prefix = format!("{path}/");
-        self.files.range(prefix.clone()..).next().is_some_and(|(k, _)| k.starts_with(&prefix))
+        self.files.range_from(&prefix).next().is_some_and(|(k, _)| k.starts_with(&prefix))
     }
 
     /// Every file path, sorted.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(String::as_str)
+        self.files.keys()
     }
 
     /// Files and their contents, sorted by path.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Content)> {
-        self.files.iter().map(|(k, v)| (k.as_str(), v))
+        self.files.iter()
     }
 
     #[must_use]
@@ -152,7 +153,7 @@ impl FileTree {
     pub fn list_dir(&self, dir: &str) -> Vec<(String, bool)> {
         let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
         let mut out: Vec<(String, bool)> = Vec::new();
-        for (path, _) in self.files.range(prefix.clone()..) {
+        for (path, _) in self.files.range_from(&prefix) {
             let Some(rest) = path.strip_prefix(&prefix) else { break };
             let (name, is_dir) = match rest.find('/') {
                 Some(i) => (&rest[..i], true),
@@ -169,10 +170,7 @@ impl FileTree {
     /// All files below a directory (recursively), sorted.
     pub fn files_under<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> + 'a {
         let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-        self.files
-            .range(prefix.clone()..)
-            .map(|(k, _)| k.as_str())
-            .take_while(move |k| k.starts_with(&prefix))
+        self.files.range_from(&prefix).map(|(k, _)| k).take_while(move |k| k.starts_with(&prefix))
     }
 }
 
