@@ -125,11 +125,15 @@ impl Converter {
         let in_flow = in_flow || node.style == Style::Flow;
         match &node.body {
             Body::Scalar(text) => self.scalar(node, text, in_flow),
-            Body::Seq(items) => items
-                .iter()
-                .map(|item| self.value(item, depth + 1, in_flow))
-                .collect::<Result<_, _>>()
-                .map(Json::Array),
+            Body::Seq(items) => {
+                // Loops, not `collect::<Result<..>>`, here and in the other recursive
+                // converters: each such collect instantiates iterator machinery in the wasm build.
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.value(item, depth + 1, in_flow)?);
+                }
+                Ok(Json::Array(out))
+            }
             Body::Map(entries) => self.mapping(node, entries, KeyMode::Interface, depth, in_flow),
         }
     }

@@ -113,7 +113,11 @@ fn ops_of(file: &Arc<str>, doc: Value) -> Result<Vec<Op>, PatchError> {
             return Err(PatchError::new(message).at(&at));
         }
     };
-    items.into_iter().map(|item| op_of(file, item)).collect()
+    let mut ops = Vec::with_capacity(items.len());
+    for item in items {
+        ops.push(op_of(file, item)?);
+    }
+    Ok(ops)
 }
 
 fn op_of(file: &Arc<str>, item: Value) -> Result<Op, PatchError> {
