@@ -389,13 +389,12 @@ fn absorb(
     incoming: Resource,
 ) -> Built<()> {
     let id = incoming.id();
-    let matches: Vec<usize> = acc
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !r.is_empty() && r.any_id(|i| i.same_as(&id)))
-        .map(|(i, _)| i)
-        .collect();
+    let mut matches: Vec<usize> = Vec::new();
+    for (i, r) in acc.resources.iter().enumerate() {
+        if !r.is_empty() && r.any_id(|i| i.same_as(&id)) {
+            matches.push(i);
+        }
+    }
     let behavior = incoming.behavior;
     let behavior_origin = args.behavior.as_ref().map_or(&args.name.origin, |s| &s.origin);
     match (matches.as_slice(), behavior) {
@@ -513,8 +512,11 @@ fn entries_of(node: Option<&Node>) -> Vec<(String, &Node)> {
 
 /// `base` overlaid with `over` (kustomize's `mergeStringMaps`), values as strings, sorted.
 fn merged_strings(base: Vec<(String, &Node)>, over: Vec<(String, &Node)>) -> Vec<(String, Node)> {
-    let merged = base.into_iter().chain(over).map(|(key, value)| (key, as_string_node(value)));
-    sorted_entries(merged.collect())
+    let mut merged = Vec::with_capacity(base.len() + over.len());
+    for (key, value) in base.into_iter().chain(over) {
+        merged.push((key, as_string_node(value)));
+    }
+    sorted_entries(merged)
 }
 
 /// Replaces the map `field` under `parent` with `entries`, or removes it when empty.
