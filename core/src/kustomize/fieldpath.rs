@@ -234,13 +234,25 @@ fn matcher_text(node: &Node) -> String {
         (Body::Scalar(s), Style::SingleQuoted) => format!("'{}'", s.replace('\'', "''")),
         (Body::Scalar(s), Style::DoubleQuoted) => crate::yaml::edit::double_quoted(s),
         (Body::Scalar(s), _) => s.trim().to_string(),
-        (Body::Map(entries), _) => entries
-            .iter()
-            .map(|(k, v)| format!("{}: {}", scalar_text(k), matcher_text(v)))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        (Body::Map(entries), _) => {
+            let mut out = String::new();
+            for (k, v) in entries {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&format!("{}: {}", scalar_text(k), matcher_text(v)));
+            }
+            out
+        }
         (Body::Seq(items), _) => {
-            items.iter().map(|i| format!("- {}", matcher_text(i))).collect::<Vec<_>>().join("\n")
+            let mut out = String::new();
+            for item in items {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&format!("- {}", matcher_text(item)));
+            }
+            out
         }
     }
 }

@@ -526,18 +526,23 @@ fn write_at(value: &Json, options: GoJson, level: usize, out: &mut String) {
         Json::Float(f) => write_float(*f, out),
         Json::String(s) => write_go_json_string(s, out),
         Json::Array(items) => {
-            let items: Vec<(Option<&str>, &Json)> = items.iter().map(|v| (None, v)).collect();
+            let mut list: Vec<(Option<&str>, &Json)> = Vec::with_capacity(items.len());
+            for v in items {
+                list.push((None, v));
+            }
+            let items = list;
             write_container(&items, ('[', ']'), options, level, out);
         }
         Json::Object(entries) => {
             let mut sorted: Vec<&(String, Json)> = entries.iter().collect();
             crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
-            let items: Vec<(Option<&str>, &Json)> = sorted
-                .iter()
-                .enumerate()
-                .filter(|(i, (key, _))| sorted.get(i + 1).is_none_or(|next| next.0 != *key))
-                .map(|(_, (key, v))| (Some(key.as_str()), v))
-                .collect();
+            // The last of equal keys wins, as Go's map does.
+            let mut items: Vec<(Option<&str>, &Json)> = Vec::with_capacity(sorted.len());
+            for (i, (key, v)) in sorted.iter().enumerate() {
+                if sorted.get(i + 1).is_none_or(|next| next.0 != *key) {
+                    items.push((Some(key.as_str()), v));
+                }
+            }
             write_container(&items, ('{', '}'), options, level, out);
         }
     }

@@ -212,17 +212,15 @@ pub fn apply_to_resource(
 fn rewrite_annotations(node: &mut Node, build_annotations: &[(String, String)]) {
     let Some(meta) = node.get_mut("metadata").filter(|m| m.is_map()) else { return };
     let Some(old) = meta.remove("annotations") else { return };
-    let mut entries: Vec<(Node, Node)> = old
-        .as_map()
-        .unwrap_or_default()
-        .iter()
-        .filter(|(k, _)| !build_annotations.iter().any(|(b, _)| k.scalar() == Some(b.as_str())))
-        .map(|(k, v)| {
-            let key = Node::string(k.scalar().unwrap_or_default()).with_origin(k.origin.clone());
-            let value = Node::string(v.scalar().unwrap_or_default()).with_origin(v.origin.clone());
-            (key, value)
-        })
-        .collect();
+    let mut entries: Vec<(Node, Node)> = Vec::new();
+    for (k, v) in old.as_map().unwrap_or_default() {
+        if build_annotations.iter().any(|(b, _)| k.scalar() == Some(b.as_str())) {
+            continue;
+        }
+        let key = Node::string(k.scalar().unwrap_or_default()).with_origin(k.origin.clone());
+        let value = Node::string(v.scalar().unwrap_or_default()).with_origin(v.origin.clone());
+        entries.push((key, value));
+    }
     if entries.is_empty() {
         return;
     }

@@ -469,17 +469,18 @@ fn file_documents(b: &mut Builder, path: &str, referrer: (&str, Span)) -> Built<
 /// Non-empty documents with their merge keys applied (as kustomize's reader does; a merge
 /// it refuses leaves the document as written, and the printer reports it).
 fn non_empty(documents: &[Document]) -> Vec<Node> {
-    documents
-        .iter()
-        .filter(|d| !d.is_empty() && !matches!(&d.root.body, Body::Map(e) if e.is_empty()))
-        .map(|d| {
-            let mut root = d.root.clone();
-            if crate::yaml::merge::resolve_merge_keys(&mut root).is_err() {
-                root.clone_from(&d.root);
-            }
-            root
-        })
-        .collect()
+    let mut out = Vec::new();
+    for d in documents {
+        if d.is_empty() || matches!(&d.root.body, Body::Map(e) if e.is_empty()) {
+            continue;
+        }
+        let mut root = d.root.clone();
+        if crate::yaml::merge::resolve_merge_keys(&mut root).is_err() {
+            root.clone_from(&d.root);
+        }
+        out.push(root);
+    }
+    out
 }
 
 /// Parses an inline patch. `None` when the text does not look like YAML content (for
