@@ -175,7 +175,14 @@ pub fn lookup<'n>(root: &'n Node, parts: &[String]) -> Result<Option<&'n Node>, 
 
 /// Like [`lookup`], but returns the steps to the node.
 pub fn locate(root: &Node, parts: &[String]) -> Result<Option<Vec<Step>>, PathError> {
-    let parts: Vec<&str> = parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect();
+    let mut trimmed: Vec<&str> = Vec::with_capacity(parts.len());
+    for part in parts {
+        let part = part.trim();
+        if !part.is_empty() {
+            trimmed.push(part);
+        }
+    }
+    let parts = trimmed;
     let mut node = root;
     let mut steps = Vec::with_capacity(parts.len());
     for part in parts {

@@ -307,16 +307,14 @@ fn add_config_map_data(root: &mut Node, pairs: Vec<Pair>, origin: &Origin) {
 
 /// A Secret's `data`: every value base64-encoded; `data: {}` even when there are none.
 fn add_secret_data(root: &mut Node, pairs: Vec<Pair>, origin: &Origin) {
-    let data = pairs
-        .into_iter()
-        .map(|pair| {
-            let bytes = match &pair.value {
-                Value::Text(text) => text.as_bytes(),
-                Value::Bytes(bytes) => bytes.as_slice(),
-            };
-            (pair.key, Node::string(base64(bytes)).with_origin(pair.origin))
-        })
-        .collect();
+    let mut data = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        let bytes = match &pair.value {
+            Value::Text(text) => text.as_bytes(),
+            Value::Bytes(bytes) => bytes.as_slice(),
+        };
+        data.push((pair.key, Node::string(base64(bytes)).with_origin(pair.origin)));
+    }
     root.set("data", string_map(sorted_entries(data), origin));
 }
 
@@ -389,12 +387,7 @@ fn absorb(
     incoming: Resource,
 ) -> Built<()> {
     let id = incoming.id();
-    let mut matches: Vec<usize> = Vec::new();
-    for (i, r) in acc.resources.iter().enumerate() {
-        if !r.is_empty() && r.any_id(|i| i.same_as(&id)) {
-            matches.push(i);
-        }
-    }
+    let matches = acc.matching(&id);
     let behavior = incoming.behavior;
     let behavior_origin = args.behavior.as_ref().map_or(&args.name.origin, |s| &s.origin);
     match (matches.as_slice(), behavior) {

@@ -613,8 +613,16 @@ fn depth_of(value: &Value) -> usize {
     while let Some((v, depth)) = stack.pop() {
         deepest = deepest.max(depth);
         match &v.kind {
-            Kind::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-            Kind::Object(members) => stack.extend(members.iter().map(|(_, m)| (m, depth + 1))),
+            Kind::Array(items) => {
+                for item in items {
+                    stack.push((item, depth + 1));
+                }
+            }
+            Kind::Object(members) => {
+                for (_, member) in members {
+                    stack.push((member, depth + 1));
+                }
+            }
             _ => {}
         }
     }
@@ -628,8 +636,16 @@ fn count(value: &Value) -> usize {
     while let Some(v) = stack.pop() {
         total += 1;
         match &v.kind {
-            Kind::Array(items) => stack.extend(items),
-            Kind::Object(members) => stack.extend(members.iter().map(|(_, v)| v)),
+            Kind::Array(items) => {
+                for item in items {
+                    stack.push(item);
+                }
+            }
+            Kind::Object(members) => {
+                for (_, member) in members {
+                    stack.push(member);
+                }
+            }
             _ => {}
         }
     }

@@ -331,13 +331,7 @@ fn unique_target(
     id: &ResId,
     origin: &Origin,
 ) -> Built<usize> {
-    let matches: Vec<usize> = acc
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !r.is_empty() && r.any_id(|i| i.same_as(id)))
-        .map(|(i, _)| i)
-        .collect();
+    let matches = acc.matching(id);
     match matches[..] {
         [one] => Ok(one),
         [] => fail_at(
@@ -375,13 +369,13 @@ fn select(
         Ok(m) => m,
         Err(e) => return fail_at(b, k, Code::PatchInvalid, &target.origin, e),
     };
-    Ok(acc
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| matcher.selects(r))
-        .map(|(i, _)| i)
-        .collect())
+    let mut selected = Vec::new();
+    for (i, r) in acc.resources.iter().enumerate() {
+        if matcher.selects(r) {
+            selected.push(i);
+        }
+    }
+    Ok(selected)
 }
 
 /// Applies a strategic-merge patch to the selected resources, dropping any it deletes.
