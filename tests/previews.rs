@@ -65,7 +65,12 @@ fn run_case(dir: &Path) {
     let wanted: Vec<&str> = planned.paths().collect();
     assert_eq!(edited, wanted, "{name}: files written");
     for edit in &plan.edits {
-        assert_eq!(edit.after.as_deref(), planned.text(&edit.path), "{name}: {}", edit.path);
+        assert_eq!(
+            edit.after.as_deref(),
+            planned.text(&edit.path).as_deref(),
+            "{name}: {}",
+            edit.path
+        );
     }
     // The render offered is kustomize's.
     let render = plan.render.as_ref().expect("a render");

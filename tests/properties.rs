@@ -67,6 +67,12 @@ fn load_corpus() -> Vec<Case> {
     corpus::load().expect("the conformance corpus is readable")
 }
 
+/// The corpus without the cases that hold symbolic links: for properties that rebuild a tree
+/// file by file through `Workspace::set_file`, as hosts without links do.
+fn load_corpus_of_files() -> Vec<Case> {
+    load_corpus().into_iter().filter(|case| case.tree.links().next().is_none()).collect()
+}
+
 fn dump(files: &BTreeMap<String, String>) -> String {
     files.iter().map(|(p, t)| format!("==> {p}\n{t}")).collect::<Vec<_>>().join("\n")
 }
@@ -91,7 +97,7 @@ fn check_span(tree: &FileTree, file: &str, span: baton_core::Span, what: &str) {
             );
         }
         Some(Content::NotUtf8 { len, .. }) => assert!(
-            span.end as usize <= *len,
+            span.end as usize <= len,
             "{what}: span {span:?} is outside {file} ({len} bytes)"
         ),
         _ => {}
@@ -169,7 +175,7 @@ fn dump_tree(tree: &FileTree) -> String {
     let files: BTreeMap<String, String> = tree
         .iter()
         .map(|(p, c)| {
-            (p.to_string(), tree.text(p).map_or_else(|| format!("{c:?}"), str::to_string))
+            (p.to_string(), tree.text(p).map_or_else(|| format!("{c:?}"), |t| t.to_string()))
         })
         .collect();
     dump(&files)
@@ -337,7 +343,11 @@ fn promote_and_check(
             e.path,
             target.dir
         );
-        assert_eq!(ws.tree().text(&e.path), e.before.as_deref(), "`before` is not the file's text");
+        assert_eq!(
+            ws.tree().text(&e.path).as_deref(),
+            e.before.as_deref(),
+            "`before` is not the file's text"
+        );
         let (Some(before), Some(after)) = (&e.before, &e.after) else {
             panic!("a promotion creates or deletes {}; it only edits files\n{}", e.path, context());
         };
@@ -523,7 +533,7 @@ fn converge(rng: &mut Rng, ws: &mut Workspace, tree: &FileTree) {
     let mut paths: Vec<&str> = tree.paths().collect();
     rng.shuffle(&mut paths);
     for path in paths {
-        set_content(ws, path, tree.get(path).unwrap());
+        set_content(ws, path, &tree.get(path).unwrap());
     }
 }
 
@@ -541,7 +551,7 @@ fn set_content(ws: &mut Workspace, path: &str, content: &Content) {
 
 #[test]
 fn render_is_deterministic_in_fresh_and_reused_workspaces() {
-    let corpus = load_corpus();
+    let corpus = load_corpus_of_files();
     let mut rng = Rng::new(env_number("BATON_PROP_SEED").unwrap_or(DEFAULT_SEED));
     let started = Instant::now();
     let mut reused = Workspace::default();
@@ -613,7 +623,7 @@ fn incremental_target(rng: &mut Rng, corpus: &[Case]) -> (FileTree, String) {
 
 #[test]
 fn incremental_validation_equals_validation_from_scratch() {
-    let corpus = load_corpus();
+    let corpus = load_corpus_of_files();
     run("incremental-validation", cases(150), |rng| {
         let (target, dir) = incremental_target(rng, &corpus);
         let (start, _) = incremental_target(rng, &corpus);
@@ -626,7 +636,7 @@ fn incremental_validation_equals_validation_from_scratch() {
                 0..=2 if target_paths.is_empty() => {}
                 0 | 1 => {
                     let path = rng.pick(&target_paths);
-                    set_content(&mut ws, path, target.get(path).unwrap());
+                    set_content(&mut ws, path, &target.get(path).unwrap());
                 }
                 2 => {
                     let path = rng.pick(&target_paths).clone();
@@ -650,7 +660,7 @@ fn incremental_validation_equals_validation_from_scratch() {
                     let case = rng.pick(&corpus);
                     let paths: Vec<&str> = case.tree.paths().collect();
                     let path = *rng.pick(&paths);
-                    set_content(&mut ws, path, case.tree.get(path).unwrap());
+                    set_content(&mut ws, path, &case.tree.get(path).unwrap());
                 }
                 5 => {
                     let dirs = ws.kustomization_dirs();
@@ -802,7 +812,7 @@ fn check_plan(tree: &FileTree, req: &PromotionRequest, plan: &PromotionPlan) {
         );
         for e in &plan.edits {
             assert_eq!(
-                tree.text(&e.path),
+                tree.text(&e.path).as_deref(),
                 e.before.as_deref(),
                 "`before` of {} is not the file's text",
                 e.path
@@ -1084,7 +1094,7 @@ fn seed_rewritten(f: impl Fn(&str) -> String) -> FileTree {
     let seed = seed_tree();
     let mut t = FileTree::new();
     for (path, _) in seed.iter() {
-        t.insert(path, f(seed.text(path).unwrap())).unwrap();
+        t.insert(path, f(&seed.text(path).unwrap())).unwrap();
     }
     t
 }

@@ -97,7 +97,7 @@ pub fn since(
                 found.clone()
             } else {
                 let text = workspace.tree().text(&source.file).unwrap_or_default();
-                let found = landing(root, &source.file, source.line, value, text, shallow)?;
+                let found = landing(root, &source.file, source.line, value, &text, shallow)?;
                 looked_up.insert(key, found.clone());
                 found
             };

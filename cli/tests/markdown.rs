@@ -218,10 +218,10 @@ fn a_validation_comment() {
     let out = baton(&repo, &["validate", "--format", "markdown"]);
     assert_eq!(out.status.code(), Some(1));
     let md = stdout(&out);
-    // The third: the example's `previews.host` cannot name a preview of an app called
+    // And a warning: the example's `previews.host` cannot name a preview of an app called
     // `broken|name` (P010).
-    assert!(md.contains("### ❌ Baton validate: 3 errors"), "{md}");
-    assert!(md.contains("| ❌ | P010 | `baton.yaml:"), "{md}");
+    assert!(md.contains("### ❌ Baton validate: 2 errors, 1 warning"), "{md}");
+    assert!(md.contains("| ⚠️ | P010 | `baton.yaml:"), "{md}");
     assert!(
         md.contains("|  | Code | Where | Problem |\n| --- | --- | --- | --- |\n| ❌ | "),
         "{md}"

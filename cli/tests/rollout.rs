@@ -30,14 +30,22 @@ fn the_seeds_canary_as_the_readme_shows_it() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), expected);
     // 10% → 1 canary pod, pause 300s, analysis success-rate, 50%, pause 600s, 100%; 900s.
-    for line in [
-        "  0s   0    10%     [##..................] 5        1",
-        "  0s   1    10%     [##..................] 5        1        pause 300s",
-        "  300s 2    10%     [##..................] 5        1        analysis success-rate",
-        "  300s 4    50%     [##########..........] 3        3        pause 600s",
-        "  full promotion after at least 900s, no manual promotion",
-    ] {
-        assert!(expected.lines().any(|l| l == line), "{line:?} not in\n{expected}");
+    has_lines(
+        &expected,
+        &[
+            "  0s   0    10%     [##..................] 5        1",
+            "  0s   1    10%     [##..................] 5        1        pause 300s",
+            "  300s 2    10%     [##..................] 5        1        analysis success-rate",
+            "  300s 4    50%     [##########..........] 3        3        pause 600s",
+            "  full promotion after at least 900s, no manual promotion",
+        ],
+    );
+}
+
+/// Every one of `lines` is a whole line of `text`.
+fn has_lines(text: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(text.lines().any(|l| l == *line), "{line:?} not in\n{text}");
     }
 }
 
@@ -99,15 +107,16 @@ fn the_blue_green_rollout_waits_for_a_person() {
     );
     // previewReplicaCount 1 behind the preview Service, a person promotes, the scale-up to 2,
     // the switch, the default 30 s scale-down delay (argo-rollouts `utils/defaults/defaults.go`).
-    for line in [
-        "  0s  -    0%      [....................] 2        1        wait for a person to promote",
-        "  0s  -    0%      [....................] 2        2",
-        "  0s  -    100%    [####################] 2        2        old pods kept 30s",
-        "  30s -    100%    [####################] 0        2",
-        "  full promotion after at least 0s, 1 manual promotion",
-    ] {
-        assert!(text.lines().any(|l| l == line), "{line:?} not in\n{text}");
-    }
+    has_lines(
+        &text,
+        &[
+            "  0s  -    0%      [....................] 2        1        wait for a person to promote",
+            "  0s  -    0%      [....................] 2        2",
+            "  0s  -    100%    [####################] 2        2        old pods kept 30s",
+            "  30s -    100%    [####################] 0        2",
+            "  full promotion after at least 0s, 1 manual promotion",
+        ],
+    );
 }
 
 #[test]

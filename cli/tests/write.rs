@@ -151,19 +151,32 @@ fn a_blocked_downgrade_needs_both_flags() {
     assert!(repo.read(TARGET).contains("newTag: 1.2.0"));
 }
 
-/// A file reached through a link is edited where the link points; the link stays a link.
+/// A file reached through a link is edited where the link points; the link stays a link. (The
+/// link leads below the overlay's directory: a kustomization file that is a link to another
+/// directory's file is not a kustomization there, for kustomize as for Baton.)
 #[test]
 fn edits_go_through_links() {
     let repo = Repo::seeded(&[(
-        "shared/production-kustomization.yaml",
+        "apps/web/production/conf/production.yaml",
         b"resources:\n- ../base\nnamespace: web-prod\n",
     )]);
     fs::remove_file(repo.path().join(TARGET)).unwrap();
-    repo.link(TARGET, "../../../shared/production-kustomization.yaml");
+    repo.link(TARGET, "conf/production.yaml");
     let out = baton(&repo, &args(&["--write"]));
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     assert!(fs::symlink_metadata(repo.path().join(TARGET)).unwrap().is_symlink());
-    assert!(repo.read("shared/production-kustomization.yaml").contains("newTag: abc1234"));
+    assert!(repo.read("apps/web/production/conf/production.yaml").contains("newTag: abc1234"));
+    // A kustomization file linked from another directory: no overlay there, nothing written.
+    fs::rename(
+        repo.path().join("apps/web/production/conf/production.yaml"),
+        repo.path().join("shared.yaml"),
+    )
+    .unwrap();
+    fs::remove_file(repo.path().join(TARGET)).unwrap();
+    repo.link(TARGET, "../../../shared.yaml");
+    let out = baton(&repo, &args(&["--write"]));
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("error[K001]"), "{}", stdout(&out));
 }
 
 /// The README's "CLI in CI" section: its promote step, as a shell script.

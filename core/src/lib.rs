@@ -7,9 +7,12 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod appset;
 pub mod changeset;
+pub mod deploy;
 pub mod diagnostic;
 pub mod diff;
+pub mod envdiff;
 mod float;
 pub mod flux;
 pub mod gates;

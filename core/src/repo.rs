@@ -14,6 +14,7 @@
 //!
 //! [`Workspace`]: crate::Workspace
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -22,7 +23,6 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::kustomize::{self, Rendered};
 use crate::pipeline::Pipeline;
 use crate::source::{ParseCache, ReadSet, Source, parse_cached};
-use crate::strmap::StrMap;
 use crate::tree::{self, Content, FileTree};
 use crate::work::Meter;
 use crate::yaml::Parsed;
@@ -43,12 +43,14 @@ pub struct Stats {
 #[derive(Debug, Default, Clone)]
 pub struct Renders {
     parses: ParseCache,
-    entries: StrMap<Entry>,
+    entries: BTreeMap<String, Entry>,
     count: usize,
     meter: Meter,
     /// The pipeline model, kept until the host says the repository's shape changed (a file
     /// added or removed, or `baton.yaml` edited): it depends on nothing else.
     pipeline: Option<Arc<Pipeline>>,
+    /// Deployment objects per file and deployment renders (see [`crate::deploy`]).
+    deploy: crate::deploy::Cache,
 }
 
 #[derive(Debug, Clone)]
@@ -77,7 +79,12 @@ impl Renders {
     /// counted on from here.
     #[must_use]
     pub fn for_copy(&self) -> Renders {
-        Renders { parses: self.parses.clone(), meter: self.meter, ..Renders::default() }
+        Renders {
+            parses: self.parses.clone(),
+            meter: self.meter,
+            deploy: self.deploy.for_copy(),
+            ..Renders::default()
+        }
     }
 
     /// Drops what a change to `path` (created, edited or removed) can make stale, and returns
@@ -87,10 +94,11 @@ impl Renders {
         self.entries.retain(|dir, entry| {
             let keep = !entry.reads.touches(path);
             if !keep {
-                dropped.push(dir.to_string());
+                dropped.push(dir.clone());
             }
             keep
         });
+        self.deploy.invalidate(path);
         // Only this path's parse can be stale (the cache also checks text identity).
         self.parses.forget(path);
         if path == crate::pipeline::config::PIPELINE_FILE {
@@ -103,6 +111,7 @@ impl Renders {
     /// other directories.
     pub fn invalidate_pipeline(&mut self) {
         self.pipeline = None;
+        self.deploy.clear_renders();
     }
 
     /// Syntax diagnostics of a text file (cached by text identity, without keeping the parse
@@ -114,6 +123,12 @@ impl Renders {
             self.meter.spend(1 + text.len() as u64 / BYTES_PER_STEP);
         }
         diagnostics
+    }
+
+    /// The ids of the deployment renders cached (see [`crate::deploy`]).
+    #[must_use]
+    pub fn cached_deployments(&self) -> Vec<String> {
+        self.deploy.cached_ids()
     }
 
     /// Whether a render of `dir` is cached.
@@ -153,7 +168,7 @@ impl Renders {
     pub fn parse(&mut self, tree: &FileTree, path: &str) -> Option<std::sync::Arc<Parsed>> {
         let Some(Content::Text(text)) = tree.get(path) else { return None };
         let runs = self.parses.parses;
-        let parsed = parse_cached(&mut self.parses, path, text);
+        let parsed = parse_cached(&mut self.parses, path, &text);
         if self.parses.parses != runs {
             self.meter.spend(1 + text.len() as u64 / BYTES_PER_STEP);
         }
@@ -215,6 +230,24 @@ impl<'a> Repo<'a> {
         self.entry(&key);
         let Repo { renders, .. } = self;
         &renders.entries[&key].rendered
+    }
+
+    /// Runs `f` with file access over this tree and the parse cache, and returns what it
+    /// consulted; the reading is charged to the meter (a controller's build of an overlay, for
+    /// [`crate::deploy`]).
+    pub fn with_source<R>(&mut self, f: impl FnOnce(&mut Source) -> R) -> (R, ReadSet) {
+        let renders = &mut *self.renders;
+        let mut source = Source::new(self.tree, &mut renders.parses);
+        let result = f(&mut source);
+        let reads = std::mem::take(&mut source.reads);
+        let cost = render_cost(self.tree, &Rendered::default(), &reads);
+        renders.meter.spend(cost);
+        (result, reads)
+    }
+
+    /// The deployment cache (objects and renders).
+    pub(crate) fn deploy_cache(&mut self) -> &mut crate::deploy::Cache {
+        &mut self.renders.deploy
     }
 
     /// The paths the render of `dir` consulted (rendering it if needed).
@@ -280,6 +313,12 @@ impl<'a> Repo<'a> {
         false
     }
 
+    /// File access through the parse cache, for operations that read files themselves (the
+    /// Flux objects and markers).
+    pub fn source(&mut self) -> Source<'_> {
+        Source::new(self.tree, &mut self.renders.parses)
+    }
+
     /// The parse of a text file (cached).
     pub fn parse(&mut self, path: &str) -> Option<std::sync::Arc<Parsed>> {
         self.renders.parse(self.tree, path)
@@ -297,7 +336,7 @@ fn render_cost(tree: &FileTree, rendered: &Rendered, reads: &ReadSet) -> u64 {
         .iter()
         .filter_map(|path| match tree.get(path) {
             Some(Content::Text(text)) => Some(text.len() as u64),
-            Some(Content::NotUtf8 { len, .. }) => Some(*len as u64),
+            Some(Content::NotUtf8 { len, .. }) => Some(len as u64),
             _ => None,
         })
         .sum();
@@ -310,17 +349,17 @@ fn render_cost(tree: &FileTree, rendered: &Rendered, reads: &ReadSet) -> u64 {
 /// Directories holding a kustomization file, sorted.
 #[must_use]
 pub fn kustomization_dirs(tree: &FileTree) -> Vec<String> {
-    let mut dirs: Vec<String> = Vec::new();
-    for path in tree.paths() {
+    let mut dirs = BTreeSet::new();
+    // A kustomization file may be a link (kustomize reads it if it leads to a file in or below
+    // its directory; a render says so otherwise).
+    for path in tree.paths().chain(tree.links().map(|(path, _)| path)) {
         if kustomize::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(path))
             && !in_helm_templates(tree, path)
         {
-            dirs.push(tree::parent(path).to_string());
+            dirs.insert(tree::parent(path).to_string());
         }
     }
-    crate::sort::sort(&mut dirs);
-    dirs.dedup();
-    dirs
+    dirs.into_iter().collect()
 }
 
 /// Files under a Helm chart's `templates/` are Go templates, not YAML.

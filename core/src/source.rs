@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::strmap::StrMap;
-use crate::tree::{Content, FileTree, MAX_FILE_BYTES};
+use crate::tree::{Content, FileTree, MAX_FILE_BYTES, MAX_LINKS, Resolved, Unresolved};
 use crate::vecmap::VecSet;
 use crate::yaml::{Limits, Parsed, parse};
 
@@ -76,7 +76,7 @@ impl ParseCache {
         let held = &mut self.held;
         self.entries.retain(|path, entry| {
             let valid =
-                matches!(tree.get(path), Some(Content::Text(t)) if Arc::ptr_eq(t, &entry.text));
+                matches!(tree.get(path), Some(Content::Text(t)) if Arc::ptr_eq(&t, &entry.text));
             if !valid && entry.tree.take().is_some() {
                 *held -= entry.text.len();
             }
@@ -199,6 +199,28 @@ impl<'a> Source<'a> {
         self.tree.is_dir(path)
     }
 
+    /// Where `path` leads once its links are followed (see [`FileTree::resolve`]), recorded
+    /// as consulted: the path, every link on the way, and where it led.
+    pub fn resolve(&mut self, path: &str) -> Result<Resolved, Unresolved> {
+        let reads = &mut self.reads;
+        reads.files.insert(path.to_string());
+        let result = self.tree.resolve_noting(path, &mut |link| {
+            reads.files.insert(link.to_string());
+        });
+        // A directory's listing matters, and so does anything created at or below a path
+        // where nothing was.
+        match &result {
+            Ok(Resolved::File(real)) => {
+                reads.files.insert(real.clone());
+            }
+            Ok(Resolved::Dir(real)) | Err(Unresolved::Missing { path: real }) => {
+                reads.dirs.insert(real.clone());
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
     /// The text of a file, or a diagnostic saying why it cannot be read. `referrer` is the
     /// file and span that named it, for the diagnostic.
     pub fn text(
@@ -221,13 +243,13 @@ impl<'a> Source<'a> {
                     Code::InvalidUtf8,
                     format!("'{path}' is not UTF-8 text (invalid byte at offset {valid_up_to})"),
                 )
-                .at(path, Span::new(*valid_up_to, *valid_up_to)),
+                .at(path, Span::new(valid_up_to, valid_up_to)),
             )),
             Some(Content::Text(text)) if text.len() > MAX_FILE_BYTES => {
                 Err(Box::new(too_large(path, text.len() as u64)))
             }
-            Some(Content::TooLarge { len }) => Err(Box::new(too_large(path, *len))),
-            Some(Content::Text(text)) => Ok(text.clone()),
+            Some(Content::TooLarge { len }) => Err(Box::new(too_large(path, len))),
+            Some(Content::Text(text)) => Ok(text),
         }
     }
 
@@ -241,10 +263,10 @@ impl<'a> Source<'a> {
         match self.tree.get(path) {
             Some(Content::NotUtf8 { len, bytes, .. }) => {
                 self.reads.files.insert(path.to_string());
-                if *len > MAX_FILE_BYTES {
-                    return Err(Box::new(too_large(path, *len as u64)));
+                if len > MAX_FILE_BYTES {
+                    return Err(Box::new(too_large(path, len as u64)));
                 }
-                Ok(Raw::Bytes(bytes.clone()))
+                Ok(Raw::Bytes(bytes))
             }
             _ => self.text(path, referrer).map(Raw::Text),
         }
@@ -258,6 +280,39 @@ impl<'a> Source<'a> {
     ) -> Result<Arc<Parsed>, Box<Diagnostic>> {
         let text = self.text(path, referrer)?;
         Ok(parse_cached(self.cache, path, &text))
+    }
+}
+
+/// The diagnostic for a path whose links lead out of the repository or in a loop (`None` for
+/// a path that leads nowhere: callers say what they looked for). `shown` is the path as the
+/// user wrote it.
+#[must_use]
+pub fn unresolved(problem: &Unresolved, shown: &str) -> Option<Diagnostic> {
+    match problem {
+        Unresolved::Missing { .. } => None,
+        Unresolved::LeavesRepository { link, target } => Some(
+            Diagnostic::new(
+                Code::LinkLeavesRepository,
+                format!(
+                    "'{shown}' leads through the symbolic link '{link}' to '{target}', which \
+                     leaves the repository; it is not read"
+                ),
+            )
+            .with_help(
+                "kustomize refuses files outside the kustomization root and Argo CD refuses \
+                 repositories with such links: copy the target into the repository",
+            ),
+        ),
+        Unresolved::TooManyLinks { link } => Some(
+            Diagnostic::new(
+                Code::LinkLoop,
+                format!(
+                    "'{shown}' leads through more than {MAX_LINKS} symbolic links (the last \
+                     '{link}'): they lead in a loop"
+                ),
+            )
+            .with_severity(crate::diagnostic::Severity::Error),
+        ),
     }
 }
 

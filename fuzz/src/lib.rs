@@ -62,7 +62,7 @@ fn check_span(tree: &FileTree, file: &str, span: Span, d: &Diagnostic) {
             );
         }
         Some(Content::NotUtf8 { len, .. }) => {
-            assert!(span.end as usize <= *len, "span outside {file}: {d:?}");
+            assert!(span.end as usize <= len, "span outside {file}: {d:?}");
         }
         _ => {}
     }

@@ -80,7 +80,7 @@ test('the EntityBatonCard renders the example repository, and its dialog the pla
   assert.match(await card.getByTestId('baton-pending-production').innerText(), /payment-service: 9f8e7d6 → abc1234/);
   await card.screenshot({ path: join(screenshots, 'backstage-card.png') });
 
-  await card.getByRole('button', { name: 'Preview promotion' }).click();
+  await card.getByTestId('baton-pending-production').getByRole('button', { name: 'Preview promotion' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByTestId('baton-plan-gates').waitFor();
   assert.match(await dialog.getByTestId('baton-gate-approvals').innerText(), /pending\s+approvals\s+0 of 1 approvals/);

@@ -1,12 +1,14 @@
 // The kustomize conformance corpus through the wasm package: every case renders to the same
 // bytes kustomize v5.8.1 printed (or fails where kustomize fails), exactly as the native
-// engine does in `cargo test -p baton-tests --test conformance`.
+// engine does in `cargo test -p baton-tests --test conformance`. Cases whose input holds a
+// symbolic link run natively only: the CLI tells the engine's tree about links, the wasm API
+// takes files (a host that follows links gives the engine the files they lead to).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { baton, readTreeWithBytes, repoRoot } from './helpers.mjs';
+import { baton, holdsLink, readTreeWithBytes, repoRoot } from './helpers.mjs';
 
 const corpus = join(repoRoot, 'tests', 'conformance');
 
@@ -19,7 +21,8 @@ function expected(name) {
 }
 
 test('every conformance case renders through wasm as kustomize printed it', () => {
-  const names = readdirSync(join(corpus, 'cases')).sort();
+  const all = readdirSync(join(corpus, 'cases')).sort();
+  const names = all.filter((name) => !holdsLink(join(corpus, 'cases', name, 'input')));
   assert.ok(names.length >= 250, `only ${names.length} cases`);
   const failures = [];
   for (const name of names) {
@@ -37,5 +40,8 @@ test('every conformance case renders through wasm as kustomize printed it', () =
     }
   }
   assert.deepEqual(failures, []);
-  console.log(`wasm-conformance: ${names.length - failures.length} passed, ${failures.length} failed`);
+  console.log(
+    `wasm-conformance: ${names.length - failures.length} passed, ${failures.length} failed, ` +
+      `${all.length - names.length} with symbolic links left to the native run`,
+  );
 });

@@ -1,7 +1,7 @@
 // Shared helpers of the JS tests: the built package, the example repository, and checks that
 // a result is plain JSON data.
 import { createRequire } from 'node:module';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,14 @@ const require = createRequire(import.meta.url);
 export const baton = require('../..');
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Whether a directory holds a symbolic link (such fixtures are for hosts that record links). */
+export function holdsLink(dir) {
+  return readdirSync(dir).some((name) => {
+    const stat = lstatSync(join(dir, name));
+    return stat.isSymbolicLink() || (stat.isDirectory() && holdsLink(join(dir, name)));
+  });
+}
 
 /** Reads a directory into `{path: text}` with `/`-separated relative paths. */
 export function readTree(dir) {

@@ -20,13 +20,16 @@ test('status: the example repo has a pending promotion of payment-service', () =
   const ws = new Workspace(exampleFiles());
   const status = ws.status();
   assertJsonData(status);
-  assert.deepEqual(status.environments, ['staging', 'production']);
+  assert.deepEqual(status.environments, ['dev', 'staging', 'production']);
   const pay = status.apps.find((a) => a.name === 'payment-service');
   const prod = pay.environments.find((e) => e.name === 'production');
   const image = prod.images.find((i) => i.container === 'payment-service');
   assert.equal(image.tag, '9f8e7d6');
   assert.equal(image.source.file, 'apps/payment-service/production/image-patch.yaml');
-  assert.deepEqual(pay.pending[0].changes.map((c) => [c.from, c.to]), [['9f8e7d6', 'abc1234']]);
+  const production = pay.pending.find((p) => p.to === 'production');
+  assert.deepEqual(production.changes.map((c) => [c.from, c.to]), [['9f8e7d6', 'abc1234']]);
+  // Staging waits for dev too (Flux keeps dev on semver tags; staging runs a git SHA).
+  assert.deepEqual(pay.pending.find((p) => p.to === 'staging').changes.map((c) => [c.from, c.to, c.relation]), [['abc1234', '2.0.0', 'diverged']]);
 });
 
 test('planPromotion: one surgical edit; gates follow the context; applying it is idempotent', () => {
@@ -49,7 +52,7 @@ test('planPromotion: one surgical edit; gates follow the context; applying it is
   assert.deepEqual([again.changes, again.edits], [[], []]);
   assert.match(again.message, /^nothing to promote/);
   const status = ws.status();
-  assert.deepEqual(status.apps.find((a) => a.name === 'payment-service').pending, []);
+  assert.deepEqual(status.apps.find((a) => a.name === 'payment-service').pending.map((p) => p.to), ['staging']);
 });
 
 test("planPromotion: how the change rolls out in production (the seed's canary, a blue-green rollout)", () => {

@@ -164,7 +164,7 @@ test('stats() shows that parses and renders are cached and invalidated precisely
   ws.validate();
   const after = ws.stats();
   assert.equal(after.parses, before.parses + 1, 'only the edited file is parsed again');
-  assert.equal(after.renders, before.renders + 3, 'ledger-api base, staging and production render again; nothing else');
+  assert.equal(after.renders, before.renders + 4, 'ledger-api base, dev, staging and production render again; nothing else');
 });
 
 test('host misuse throws an Error with a clear message', () => {

@@ -26,8 +26,12 @@ pub fn env_number(name: &str) -> Option<u64> {
     }
 }
 
-/// Reads every file below `dir` into a tree (paths relative to `dir`).
+/// Reads every file below `dir` into a tree (paths relative to `dir`); symbolic links are
+/// recorded as links, with their targets as written, for the engine to follow.
 pub fn read_tree(dir: &Path) -> std::io::Result<FileTree> {
+    let invalid = |e: baton_core::tree::PathError| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+    };
     let mut tree = FileTree::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
@@ -35,17 +39,19 @@ pub fn read_tree(dir: &Path) -> std::io::Result<FileTree> {
         entries.sort_by_key(fs::DirEntry::file_name);
         for entry in entries {
             let path = entry.path();
-            if entry.file_type()?.is_dir() {
+            let relative = path.strip_prefix(dir).unwrap_or(&path);
+            let key: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let file_type = entry.file_type()?;
+            if file_type.is_symlink() {
+                let target = fs::read_link(&path)?;
+                tree.insert_link(&key.join("/"), &target.to_string_lossy()).map_err(invalid)?;
+            } else if file_type.is_dir() {
                 stack.push(path);
             } else {
-                let relative = path.strip_prefix(dir).unwrap_or(&path);
-                let key: Vec<String> = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                tree.insert_bytes(&key.join("/"), fs::read(&path)?).map_err(|e| {
-                    std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
-                })?;
+                tree.insert_bytes(&key.join("/"), fs::read(&path)?).map_err(invalid)?;
             }
         }
     }

@@ -236,7 +236,7 @@ fn operator(rng: &mut Rng, data: &mut Vec<u8>, donor: &[u8], max_growth: usize) 
 /// The bytes of a file in a tree (text or not).
 #[must_use]
 pub fn file_bytes(tree: &FileTree, path: &str) -> Vec<u8> {
-    tree.bytes(path).map(<[u8]>::to_vec).unwrap_or_default()
+    tree.get(path).and_then(|c| c.bytes().map(<[u8]>::to_vec)).unwrap_or_default()
 }
 
 /// A copy of `tree` with 1 to 3 files mutated, and sometimes a file removed, copied to a new

@@ -12,7 +12,10 @@
 // Doc comments in this module and its children are the `--help` text users read, not rustdoc.
 #![allow(clippy::doc_markdown)]
 
+mod appsets;
 mod completions;
+mod diff;
+mod image_update;
 mod preview;
 pub mod promote;
 mod render;
@@ -39,8 +42,10 @@ const DIAGNOSTIC_EXIT_CODES: &str = "Exit codes: 0 no errors, 1 errors found, 2 
 
 /// Baton: GitOps promotions and Kustomize rendering, offline.
 ///
-/// Reads the repository at --root into memory (honouring .gitignore and .ignore), and renders,
-/// validates and promotes with the same engine as the npm package.
+/// Reads the repository at --root (honouring .gitignore and .ignore; a file a kustomization
+/// references is read even when ignored, as kustomize reads it), and renders, validates and
+/// promotes with the same engine as the npm package. `render` reads only what the overlay
+/// needs.
 #[derive(Debug, Parser)]
 #[command(name = "baton", version = baton_core::version(), after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
@@ -74,8 +79,11 @@ pub enum Command {
     Render(render::Args),
     Status(status::Args),
     Promote(Box<promote::Args>),
+    Diff(diff::Args),
     Rollout(rollout::Args),
     Preview(preview::Args),
+    ImageUpdate(image_update::Args),
+    Appsets(appsets::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -119,9 +127,14 @@ pub struct Context {
 }
 
 impl Context {
-    /// Reads the repository at the root.
+    /// Reads the repository at the root (its YAML files; the rest on demand).
     pub fn repository(&self) -> Result<Repository, String> {
         crate::disk::read_repository(&self.root)
+    }
+
+    /// The repository at the root, with nothing read until the engine asks.
+    pub fn open_repository(&self) -> Result<Repository, String> {
+        crate::disk::open_repository(&self.root)
     }
 }
 
@@ -138,8 +151,11 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Render(args)) => render::run(&args, &context),
         Some(Command::Status(args)) => status::run(&args, &context),
         Some(Command::Promote(args)) => promote::run(&args, &context),
+        Some(Command::Diff(args)) => diff::run(&args, &context),
         Some(Command::Rollout(args)) => rollout::run(&args, &context),
         Some(Command::Preview(args)) => preview::run(&args, &context),
+        Some(Command::ImageUpdate(args)) => image_update::run(&args, &context),
+        Some(Command::Appsets(args)) => appsets::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;
@@ -189,6 +205,8 @@ mod tests {
         assert_eq!(kind(&["promote", "--to", "production"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(kind(&["status", "--app", "x"]), ErrorKind::UnknownArgument);
         assert_eq!(kind(&["validate", "--write"]), ErrorKind::UnknownArgument);
+        assert_eq!(kind(&["diff", "web", "staging"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(kind(&["diff", "web", "a", "b", "--format", "sarif"]), ErrorKind::InvalidValue);
         assert_eq!(
             kind(&["preview", "create", "--app", "web", "--pr", "x"]),
             ErrorKind::ValueValidation
@@ -203,7 +221,13 @@ mod tests {
         );
         assert_eq!(kind(&["preview", "gc"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(kind(&["preview", "gc", "--open", "1,x"]), ErrorKind::ValueValidation);
+        assert!(parse(&["preview", "gc", "--open", ""]).is_ok(), "no pull request is open");
         assert_eq!(kind(&["preview", "close"]), ErrorKind::InvalidSubcommand);
+        assert_eq!(kind(&["image-update"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(
+            kind(&["image-update", "--tags", "t.json", "--force"]),
+            ErrorKind::MissingRequiredArgument
+        );
         assert_eq!(kind(&["--help"]), ErrorKind::DisplayHelp);
     }
 }

@@ -91,9 +91,10 @@ struct DeleteArgs {
 #[command(after_help = "Exit codes: 0 planned (and written with --write), 1 problems found \
                         (nothing written), 2 could not run.")]
 struct GcArgs {
-    /// The open pull requests, comma-separated (12,15); every other preview is deleted
-    #[arg(long, value_name = "N,...", value_delimiter = ',', required = true, num_args = 1)]
-    open: Vec<u64>,
+    /// The open pull requests, comma-separated (12,15; "" when none is open); every other
+    /// preview is deleted
+    #[arg(long, value_name = "N,...", value_parser = numbers)]
+    open: Numbers,
     /// Only this app's previews
     #[arg(long, value_name = "APP", value_parser = super::promote::name)]
     app: Option<String>,
@@ -102,6 +103,20 @@ struct GcArgs {
     now: Option<String>,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+/// A comma-separated list of pull request numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Numbers(Vec<u64>);
+
+/// Reads `12,15` (spaces allowed; `""` is no number at all).
+fn numbers(text: &str) -> Result<Numbers, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse().map_err(|_| format!("{n:?} is not a pull request number")))
+        .collect::<Result<Vec<u64>, String>>()
+        .map(Numbers)
 }
 
 #[derive(Debug, clap::Args)]
@@ -156,7 +171,7 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
             };
             let request = CleanupRequest {
                 app: gc.app.clone(),
-                open: Some(gc.open.clone()),
+                open: Some(gc.open.0.clone()),
                 now: Some(now),
                 ..CleanupRequest::default()
             };
@@ -271,6 +286,15 @@ fn finish(context: &Context, args: &OutputArgs, plan: Planned) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_pull_requests_are_a_comma_separated_list() {
+        assert_eq!(numbers("12,15"), Ok(Numbers(vec![12, 15])));
+        assert_eq!(numbers(" 12 , 15 ,"), Ok(Numbers(vec![12, 15])));
+        assert_eq!(numbers(""), Ok(Numbers(vec![])));
+        assert_eq!(numbers("12,x"), Err("\"x\" is not a pull request number".into()));
+        assert!(numbers("-1").is_err());
+    }
 
     #[test]
     fn a_plan_of_either_kind_lends_its_edits_and_diagnostics() {

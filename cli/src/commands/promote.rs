@@ -77,8 +77,8 @@ pub(crate) fn name(value: &str) -> Result<String, String> {
 pub fn run(args: &Args, context: &Context) -> Outcome {
     args.markdown.check(args.format == Format::Markdown)?;
     let mut gate_context = gate_context::assemble(&args.gates, gate_context::system_now())?;
-    let repository = context.repository()?;
-    let mut workspace = Workspace::new(repository.tree);
+    let mut repository = context.repository()?;
+    let mut workspace = Workspace::new(std::mem::take(&mut repository.tree));
     let mut request = PromotionRequest {
         app: args.app.clone(),
         to: args.to.clone(),
@@ -100,7 +100,7 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
     }
     // A plan is made from the whole repository (app globs, baton.yaml, CODEOWNERS): an entry
     // left out of it can change the answer, so an error there blocks the plan like any other.
-    plan.allowed &= !disk::report_skipped(repository.skipped, &mut plan.diagnostics, |_| true);
+    plan.allowed &= !disk::report_skipped(repository.left_out(), &mut plan.diagnostics, |_| true);
     let text = match args.format {
         Format::Text => output::plan_text(&plan, output::Palette::new(context.terminal.out_color)),
         Format::Json => output::json(&plan),
@@ -116,23 +116,48 @@ pub fn run(args: &Args, context: &Context) -> Outcome {
     if !args.write {
         return Ok(verdict(&plan));
     }
-    let flags = Flags { force: args.force, allow_downgrade: args.allow_downgrade };
-    let found = obstacles(&plan, flags);
+    let found =
+        obstacles(&plan, Flags { force: args.force, allow_downgrade: args.allow_downgrade });
+    Ok(match write_guarded(context, &plan.edits, found)? {
+        Written::Refused => Exit::Problems,
+        Written::PastObstacles => Exit::Clean,
+        Written::Clear => verdict(&plan),
+    })
+}
+
+/// What [`write_guarded`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// An obstacle still stands: nothing written (said on stderr).
+    Refused,
+    /// Written past obstacles a flag lifted (each named on stderr).
+    PastObstacles,
+    /// Written; nothing stood in the way.
+    Clear,
+}
+
+/// Writes `edits` unless an obstacle in `found` still stands; says on stderr what stood,
+/// what a flag overrode, and what was written. The one `--write` of every command.
+pub fn write_guarded(
+    context: &Context,
+    edits: &[baton_core::changeset::FileEdit],
+    found: Vec<Obstacle>,
+) -> Result<Written, String> {
     let (lifted, standing): (Vec<_>, Vec<_>) = found.into_iter().partition(|o| o.lifted);
     let palette = output::Palette::new(context.terminal.err_color);
     if !standing.is_empty() {
         context.terminal.err(&output::refusal_text(&standing, palette));
-        return Ok(Exit::Problems);
+        return Ok(Written::Refused);
     }
     if !lifted.is_empty() {
         context.terminal.err(&output::override_text(&lifted, palette));
     }
-    disk::write_edits(&context.root, &plan.edits)?;
-    context.terminal.err(&match plan.edits.len() {
+    disk::write_edits(&context.root, edits)?;
+    context.terminal.err(&match edits.len() {
         0 => "baton: nothing to write\n".to_string(),
         n => format!("baton: wrote {n} file(s)\n"),
     });
-    Ok(if lifted.is_empty() { verdict(&plan) } else { Exit::Clean })
+    Ok(if lifted.is_empty() { Written::Clear } else { Written::PastObstacles })
 }
 
 fn verdict(plan: &PromotionPlan) -> Exit {
@@ -162,7 +187,7 @@ impl Obstacle {
         Obstacle { what, lifted_by: None, lifted: false }
     }
 
-    fn liftable(what: String, flag: &'static str, given: bool) -> Obstacle {
+    pub(crate) fn liftable(what: String, flag: &'static str, given: bool) -> Obstacle {
         Obstacle { what, lifted_by: Some(flag), lifted: given }
     }
 }

@@ -42,17 +42,14 @@ enum Format {
 }
 
 pub fn run(args: &Args, context: &Context) -> Outcome {
-    let repository = context.repository()?;
+    // Nothing is read up front: the simulation reads what the overlay's render consults.
+    let mut repository = context.open_repository()?;
     let overlay = disk::repo_relative(&context.root, &args.overlay)?;
-    let mut workspace = Workspace::new(repository.tree);
+    let mut workspace = Workspace::new(std::mem::take(&mut repository.tree));
     let mut simulation = workspace
         .simulate_rollout(&SimulateRequest { overlay: overlay.clone(), name: args.name.clone() });
-    // Entries left out of the repository matter only where the render looked for them.
-    let consulted = workspace.consulted(&overlay);
-    let looked_at = |d: &baton_core::Diagnostic| {
-        d.file.as_deref().is_some_and(|f| disk::consulted_below(&consulted, f))
-    };
-    disk::report_skipped(repository.skipped, &mut simulation.diagnostics, looked_at);
+    // What could not be read was asked for by this render, so it matters to it.
+    disk::report_skipped(repository.left_out(), &mut simulation.diagnostics, |_| true);
     let text = match args.format {
         Format::Json => output::json(&simulation),
         Format::Text => text(&simulation, output::Palette::new(context.terminal.out_color)),

@@ -32,10 +32,10 @@ enum Format {
 
 pub fn run(args: &Args, context: &Context) -> Outcome {
     args.markdown.check(args.format == Format::Markdown)?;
-    let repository = context.repository()?;
-    let mut workspace = Workspace::new(repository.tree);
+    let mut repository = context.repository()?;
+    let mut workspace = Workspace::new(std::mem::take(&mut repository.tree));
     let mut validation = workspace.validate();
-    disk::report_skipped(repository.skipped, &mut validation.diagnostics, |_| true);
+    disk::report_skipped(repository.left_out(), &mut validation.diagnostics, |_| true);
     let text = match args.format {
         Format::Text => output::diagnostics_text(
             &validation.diagnostics,

@@ -1,43 +1,64 @@
 //! Reading a repository from disk into the core's in-memory tree, and writing a plan's edits
 //! back.
 //!
-//! What belongs to the repository is decided entry by entry by [`rules`]; this module walks
-//! the root with those rules and reads what they admit. Every entry left out for a reason the
-//! user should know (a link leaving the repository, a name that is not UTF-8, an unreadable
-//! entry, a link loop, a special file) comes back as a diagnostic beside the tree, so commands
-//! report it instead of dropping it. Files larger than the engine reads are recorded as too
-//! large without being read.
+//! Two ways in. [`open_repository`] reads nothing up front: the tree asks its [`DiskHost`] for
+//! each path it consults, so `baton render DIR` reads what the overlay needs and no more.
+//! [`read_repository`] walks the root for the commands that look at the whole repository
+//! (`validate`, `status`, `promote`): what belongs to it is decided entry by entry by [`rules`];
+//! YAML files (what `validate` reads unprompted) are read up front, links recorded, and every
+//! other file is left to the host, read only if a kustomization references it. Every entry left
+//! out for a reason the user should know (a link leaving the repository, a name that is not
+//! UTF-8, an unreadable entry, a cycle of links, a special file) comes back as a diagnostic
+//! beside the tree, so commands report it instead of dropping it; so does a file the host
+//! could not read. Files larger than the engine reads are recorded as too large without being
+//! read.
 
+pub mod host;
 pub mod rules;
 
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path};
+use std::rc::Rc;
 
-use baton_core::tree::MAX_FILE_BYTES;
+use baton_core::tree::{Content, MAX_FILE_BYTES};
 use baton_core::{Diagnostic, FileTree};
 
+use host::DiskHost;
 use rules::{Entry, Rules, Skip};
-
-/// Most entries one walk looks at. Links inside the root may repeat a directory under many
-/// names (without a loop: `a/x -> ../b`, `a/y -> ../b`, ...), which can multiply a small
-/// tree; this bounds the work.
-pub const MAX_ENTRIES: usize = 1 << 18;
 
 /// A repository read from disk.
 #[derive(Debug)]
 pub struct Repository {
     pub tree: FileTree,
-    /// One diagnostic per entry left out for a reason (`T005`–`T009`), sorted by path.
+    /// One diagnostic per entry the walk left out for a reason (`T005`–`T009`), sorted by path.
     pub skipped: Vec<Diagnostic>,
+    /// What reads the rest on demand; its problems are reported after the command ran.
+    pub host: Rc<DiskHost>,
 }
 
-/// Reads every file below `root` that the [`rules`] admit.
+impl Repository {
+    /// The entries left out of the walk and the files the host could not read so far.
+    pub fn left_out(&mut self) -> Vec<Diagnostic> {
+        let mut all = std::mem::take(&mut self.skipped);
+        all.extend(self.host.take_problems());
+        all
+    }
+}
+
+/// The repository at `root` with nothing read yet: the tree asks the disk for what it consults.
+pub fn open_repository(root: &Path) -> Result<Repository, String> {
+    let rules = Rules::new(root)?;
+    let host = Rc::new(DiskHost::new(rules.root_path().to_path_buf()));
+    Ok(Repository { tree: FileTree::with_host(host.clone()), skipped: Vec::new(), host })
+}
+
+/// Walks the repository at `root` with the [`rules`]: every file read, links recorded; ignored
+/// files are left to the host (read when a kustomization references them).
 pub fn read_repository(root: &Path) -> Result<Repository, String> {
     let rules = Rules::new(root)?;
-    let mut repository = Repository { tree: FileTree::new(), skipped: Vec::new() };
+    let mut repository = open_repository(root)?;
     let mut stack = vec![rules.root()];
-    let mut seen = 0usize;
     while let Some(dir) = stack.pop() {
         let names = match dir.list() {
             Ok((names, failed)) => {
@@ -54,33 +75,45 @@ pub fn read_repository(root: &Path) -> Result<Repository, String> {
                 continue;
             }
         };
-        seen += names.len();
-        if seen > MAX_ENTRIES {
-            return Err(format!(
-                "the repository at '{}' has more than {MAX_ENTRIES} entries (counting directories \
-                 that symbolic links repeat); list what Baton need not read in a .ignore file",
-                root.display()
-            ));
-        }
         for name in names {
             let path = dir.child(&name.to_string_lossy());
             match rules.classify(&dir, &name) {
+                // Every file, not only YAML: an operation that deletes a directory (a
+                // preview's cleanup) or lists one must see all of it.
                 Entry::File { len } => {
-                    if let Err(skip) = read_file(&mut repository.tree, &dir.full(&name), &path, len)
-                    {
+                    let read = read_content(&dir.full(&name), len)
+                        .and_then(|c| insert(&mut repository.tree, &path, c));
+                    if let Err(skip) = read {
                         repository.skipped.push(skip.diagnostic(&path));
                     }
                 }
-                Entry::Dir { real } => {
-                    stack.push(dir.enter(&name.to_string_lossy(), real));
-                }
                 Entry::Ignored => {}
+                Entry::Dir => stack.push(dir.enter(&name.to_string_lossy())),
+                Entry::Link { target, problem } => {
+                    if let Err(e) = repository.tree.insert_link(&path, &target) {
+                        repository
+                            .skipped
+                            .push(Skip::Unreadable { error: e.to_string() }.diagnostic(&path));
+                    }
+                    if let Some(skip) = problem {
+                        repository.skipped.push(skip.diagnostic(&path));
+                    }
+                }
                 Entry::Skipped(skip) => repository.skipped.push(skip.diagnostic(&path)),
             }
         }
     }
     baton_core::diagnostic::sort(&mut repository.skipped);
     Ok(repository)
+}
+
+fn insert(tree: &mut FileTree, path: &str, content: Content) -> Result<(), Skip> {
+    let inserted = match content {
+        Content::TooLarge { len } => tree.insert_too_large(path, len),
+        Content::Text(text) => tree.insert(path, text),
+        Content::NotUtf8 { bytes, .. } => tree.insert_bytes(path, bytes.to_vec()),
+    };
+    inserted.map(drop).map_err(|e| Skip::Unreadable { error: e.to_string() })
 }
 
 /// Adds to an operation's `diagnostics` the entries left out of the repository that `matter`
@@ -97,28 +130,18 @@ pub fn report_skipped(
     errors
 }
 
-/// Reads one file into the tree: its bytes, or only its size when it is too large to read.
-fn read_file(tree: &mut FileTree, full: &Path, path: &str, len: u64) -> Result<(), Skip> {
+/// A file's content: its bytes, or only its size when it is too large to read.
+pub(crate) fn read_content(full: &Path, len: u64) -> Result<Content, Skip> {
     let unreadable = |e: &dyn std::fmt::Display| Skip::Unreadable { error: e.to_string() };
     if len > MAX_FILE_BYTES as u64 {
-        tree.insert_too_large(path, len).map_err(|e| unreadable(&e))?;
-        return Ok(());
+        return Ok(Content::TooLarge { len });
     }
     let file = fs::File::open(full).map_err(|e| unreadable(&e))?;
     let mut bytes = Vec::with_capacity(len as usize);
     // The length was read before the file was opened; a file that grew since is cut at the
     // limit plus one byte, which the engine reports as too large.
     file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| unreadable(&e))?;
-    tree.insert_bytes(path, bytes).map_err(|e| unreadable(&e))?;
-    Ok(())
-}
-
-/// Whether a render that consulted `reads` looked at `path` or below it (a skipped directory
-/// matters to a render that looked for anything inside it).
-#[must_use]
-pub fn consulted_below(reads: &baton_core::source::ReadSet, path: &str) -> bool {
-    let prefix = format!("{path}/");
-    reads.files.iter().chain(reads.dirs.iter()).any(|p| p == path || p.starts_with(&prefix))
+    Ok(Content::from_bytes(bytes))
 }
 
 /// A relative path as a repository path (`/`-separated). A component that is not UTF-8 cannot

@@ -1,22 +1,23 @@
 //! What of a directory on disk belongs to the repository: one decision per entry.
 //!
 //! [`Rules::classify`] looks at one entry of one directory and says what the repository makes
-//! of it: a file to read, a directory to enter, an entry left out by rule (silently), or an
-//! entry left out for a reason the user must hear ([`Skip`], reported as a `T005`–`T009`
-//! diagnostic). The walk in `disk/mod.rs` applies it to every entry; a reader that loads files
-//! on demand applies it to each component of the paths it is asked for, from [`Rules::root`]
-//! down through [`Dir::enter`], and so sees exactly the repository the walk sees.
+//! of it: a file, a directory to enter, a symbolic link (recorded for the engine, which follows
+//! links itself), an entry left out by rule (silently), or an entry left out for a reason the
+//! user must hear ([`Skip`], reported as a `T005`–`T009` diagnostic). The walk in
+//! `disk/mod.rs` applies it to every entry.
 //!
 //! The rules:
 //! - `.git` is never part of the repository. Files matched by `.gitignore` or `.ignore` files
 //!   (in the root or any directory below it, with ripgrep's precedence: `.ignore` over
-//!   `.gitignore`, deeper over shallower) and by `.git/info/exclude` are left out silently:
-//!   they are not in a clone, so CI does not see them either. Ignore files outside the root and
-//!   the user's global git excludes are not read, so every machine sees the same repository.
-//! - Symbolic links are followed, files and directories alike, as kustomize follows them, when
-//!   their target lies inside the root. A link whose target leaves the root is not followed
-//!   (kustomize's load restrictor and Argo CD's repo server refuse those too); a link to a
-//!   directory that contains it would repeat forever and is not followed.
+//!   `.gitignore`, deeper over shallower) and by `.git/info/exclude` are left out of the walk
+//!   silently: they are not in a clone, so CI does not see them either. Ignore files outside
+//!   the root and the user's global git excludes are not read, so every machine sees the same
+//!   repository. (A file a kustomization references is read whether ignored or not: kustomize
+//!   reads it; see `disk/host.rs`.)
+//! - Symbolic links are recorded, not entered: the engine follows them as kustomize does (to
+//!   their real path), so a directory reached through links is walked once, where it is. A
+//!   link whose target leaves the root, a cycle of links and a broken link are recorded too
+//!   (the engine refuses them where a kustomization uses them) and reported.
 //! - A name that is not UTF-8 cannot be a repository path; a FIFO, socket or device is not
 //!   read (opening a FIFO waits for a writer); an entry that cannot be read is reported.
 
@@ -44,11 +45,8 @@ pub struct Rules {
 pub struct Dir {
     /// Repository path (`""` for the root).
     pub path: String,
-    /// Where it is on disk as walked: under the canonical root, through links.
+    /// Where it is on disk: below the canonical root, without links.
     full: PathBuf,
-    /// Canonical paths of this directory and each directory above it, root first. A link to
-    /// one of them is a loop.
-    chain: Vec<PathBuf>,
     /// The ignore files of this directory and those above it, root first.
     ignores: Vec<Arc<IgnoreFiles>>,
 }
@@ -63,10 +61,13 @@ struct IgnoreFiles {
 /// What the repository makes of one directory entry.
 #[derive(Debug)]
 pub enum Entry {
-    /// A file to read, of `len` bytes (a link's target's length).
+    /// A file to read, of `len` bytes.
     File { len: u64 },
-    /// A directory to enter ([`Dir::enter`]); `real` is its canonical path.
-    Dir { real: PathBuf },
+    /// A directory to enter ([`Dir::enter`]).
+    Dir,
+    /// A symbolic link, with its target for the engine's tree ([`link_target`]), and why it
+    /// leads nowhere, if it does not.
+    Link { target: String, problem: Option<Skip> },
     /// Not part of the repository (`.git`, or ignored): left out silently.
     Ignored,
     /// Left out for a reason the user is told.
@@ -82,7 +83,7 @@ pub enum Skip {
     NameNotUtf8,
     /// Reading the entry (its metadata, listing or content) failed.
     Unreadable { error: String },
-    /// A symbolic link to a directory that contains it, or a cycle of links.
+    /// A cycle of links.
     Loop { target: PathBuf },
     /// A broken link, a FIFO, a socket or a device; `what` says which.
     NotAFile { what: String },
@@ -103,13 +104,18 @@ impl Rules {
         Ok(Rules { root, exclude })
     }
 
+    /// The root's canonical path.
+    #[must_use]
+    pub fn root_path(&self) -> &Path {
+        &self.root
+    }
+
     /// The root directory, where every walk starts.
     #[must_use]
     pub fn root(&self) -> Dir {
         Dir {
             path: String::new(),
             full: self.root.clone(),
-            chain: vec![self.root.clone()],
             ignores: vec![Arc::new(IgnoreFiles::read(&self.root))],
         }
     }
@@ -126,36 +132,39 @@ impl Rules {
             Err(e) => return Entry::Skipped(Skip::Unreadable { error: e.to_string() }),
         };
         let link = meta.file_type().is_symlink();
-        let target = if link { fs::metadata(&full) } else { Ok(meta) };
+        let target = if link { fs::metadata(&full) } else { Ok(meta.clone()) };
         if self.ignored(dir, &full, target.as_ref().is_ok_and(Metadata::is_dir)) {
             return Entry::Ignored;
         }
-        let Some(name) = name.to_str() else { return Entry::Skipped(Skip::NameNotUtf8) };
-        let meta = match target {
-            Ok(meta) => meta,
-            Err(e) => return Entry::Skipped(link_problem(&full, &e)),
-        };
-        let real = if link {
-            match full.canonicalize() {
-                Ok(real) => real,
-                Err(e) => return Entry::Skipped(Skip::Unreadable { error: e.to_string() }),
-            }
-        } else {
-            dir.real().join(name)
-        };
-        if link && !real.starts_with(&self.root) {
-            return Entry::Skipped(Skip::LeavesRepository { target: written_target(&full) });
+        if name.to_str().is_none() {
+            return Entry::Skipped(Skip::NameNotUtf8);
+        }
+        if link {
+            return self.link(&dir.path, &full, target.err());
         }
         if meta.is_dir() {
-            if dir.chain.contains(&real) {
-                return Entry::Skipped(Skip::Loop { target: written_target(&full) });
-            }
-            Entry::Dir { real }
+            Entry::Dir
         } else if meta.is_file() {
             Entry::File { len: meta.len() }
         } else {
             Entry::Skipped(Skip::NotAFile { what: special_kind(&meta).to_string() })
         }
+    }
+
+    /// A link at `full` in the directory `dir` (a repository path); `error` is why following it
+    /// failed, if it did.
+    fn link(&self, dir: &str, full: &Path, error: Option<io::Error>) -> Entry {
+        let written = written_target(full);
+        let target = link_target(&self.root, dir, &written);
+        let problem = match error {
+            Some(e) => Some(link_problem(full, &e)),
+            None => match full.canonicalize() {
+                Ok(real) if real.starts_with(&self.root) => None,
+                Ok(_) => Some(Skip::LeavesRepository { target: written }),
+                Err(e) => Some(Skip::Unreadable { error: e.to_string() }),
+            },
+        };
+        Entry::Link { target, problem }
     }
 
     /// Whether ignore files leave `full` (an entry of `dir`) out. `.ignore` files decide
@@ -179,13 +188,11 @@ impl Rules {
 impl Dir {
     /// The directory `name` of this one, which [`Rules::classify`] found to be `Entry::Dir`.
     #[must_use]
-    pub fn enter(&self, name: &str, real: PathBuf) -> Dir {
+    pub fn enter(&self, name: &str) -> Dir {
         let full = self.full.join(name);
-        let mut chain = self.chain.clone();
-        chain.push(real);
         let mut ignores = self.ignores.clone();
         ignores.push(Arc::new(IgnoreFiles::read(&full)));
-        Dir { path: self.child(name), full, chain, ignores }
+        Dir { path: self.child(name), full, ignores }
     }
 
     /// The names in this directory, sorted, and the error of an entry that could not even be
@@ -216,10 +223,30 @@ impl Dir {
     pub fn full(&self, name: &OsStr) -> PathBuf {
         self.full.join(name)
     }
+}
 
-    fn real(&self) -> &Path {
-        self.chain.last().map_or(&self.full, PathBuf::as_path)
+/// A link's target as the engine's tree takes it: as written when relative; an absolute target
+/// inside the root (canonical `root`) written relative to the link's directory `dir` (a
+/// repository path), since the tree's paths are relative; any other absolute target as is
+/// (the engine refuses it: it leaves the repository).
+#[must_use]
+pub fn link_target(root: &Path, dir: &str, written: &Path) -> String {
+    if written.is_absolute() {
+        let inside = written
+            .strip_prefix(root)
+            .ok()
+            .map(Path::to_path_buf)
+            .or_else(|| {
+                let parent = written.parent()?.canonicalize().ok()?;
+                let rest = parent.strip_prefix(root).ok()?.join(written.file_name()?);
+                Some(rest)
+            })
+            .and_then(|rest| rest.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/")));
+        if let Some(Ok(path)) = inside.map(|r| baton_core::tree::normalize(&r)) {
+            return baton_core::tree::relative(dir, &path);
+        }
     }
+    written.to_string_lossy().into_owned()
 }
 
 impl IgnoreFiles {
@@ -270,8 +297,8 @@ impl Skip {
             Skip::Loop { target } => Diagnostic::new(
                 Code::LinkLoop,
                 format!(
-                    "'{path}' is a symbolic link to '{}', which leads in a loop (to itself or to a \
-                     directory containing it); it is not followed",
+                    "'{path}' is a symbolic link to '{}', which leads in a cycle of links; it is \
+                     not followed",
                     target.display()
                 ),
             ),
@@ -309,7 +336,7 @@ fn link_problem(link: &Path, error: &io::Error) -> Skip {
 }
 
 /// What kind of special file `meta` describes.
-fn special_kind(meta: &Metadata) -> &'static str {
+pub(super) fn special_kind(meta: &Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

@@ -46,10 +46,10 @@ fn edits_creations_and_deletions() {
     assert_eq!((edits[2].before.as_deref(), edits[2].after.as_deref()), (None, Some("z: 1\n")));
 
     let after = change.apply(&t).unwrap();
-    assert_eq!(after.text("a.yaml"), Some("x: 2\n"));
+    assert_eq!(after.text("a.yaml").as_deref(), Some("x: 2\n"));
     assert!(!after.is_file("b.yaml"));
-    assert_eq!(after.text("new/c.yaml"), Some("z: 1\n"));
-    assert_eq!(t.text("a.yaml"), Some("x: 1\n"), "the original tree is untouched");
+    assert_eq!(after.text("new/c.yaml").as_deref(), Some("z: 1\n"));
+    assert_eq!(t.text("a.yaml").as_deref(), Some("x: 1\n"), "the original tree is untouched");
 
     // Writing a file's current text drops its edit.
     change.write(&t, "./a.yaml", "x: 1\n").unwrap();
@@ -292,4 +292,24 @@ fn work_is_metered() {
     renders.set_work_limit(Some(renders.stats().steps));
     let v = change.verify(&mut Repo::new(&t, &mut renders), &[]).unwrap();
     assert!(v.diagnostics.iter().any(|d| d.code == "R013"), "{:?}", v.diagnostics);
+}
+
+/// `Intent::substitution` explains a value that is its old text with `old` replaced by `new`
+/// (once, anywhere in it), and nothing else.
+#[test]
+fn substitution_intents_explain_exactly_the_replaced_text() {
+    let intent = Intent::substitution("2.0.0", "2.1.0");
+    let explains =
+        |before: Option<&str>, after: Option<&str>| intent.explains("x", &[], before, after);
+    assert!(explains(Some("app:2.0.0"), Some("app:2.1.0")));
+    assert!(explains(Some("2.0.0"), Some("2.1.0")));
+    assert!(explains(Some("2.0.0-2.0.0"), Some("2.0.0-2.1.0")), "any one occurrence");
+    assert!(!explains(Some("app:2.0.0"), Some("app:2.1.0-x")), "more than the replacement");
+    assert!(!explains(Some("app:2.0.0"), Some("other:2.1.0")));
+    assert!(!explains(Some("app:1"), Some("app:2.1.0")), "old is not in the value");
+    assert!(!explains(None, Some("2.1.0")), "an added field");
+    assert!(!explains(Some("2.0.0"), None), "a removed field");
+    assert!(!Intent::substitution("", "x").explains("x", &[], Some("a"), Some("xa")));
+    assert!(explains(Some("é2.0.0é"), Some("é2.1.0é")), "multi-byte text around it");
+    assert!(!explains(Some("é2.0.0é"), Some("é")), "a shorter value");
 }

@@ -9,6 +9,7 @@ pub mod codes;
 pub mod suggest;
 
 use serde::Serialize;
+use std::sync::Arc;
 
 pub use codes::Code;
 
@@ -231,29 +232,30 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 /// however many diagnostics point into it).
 pub fn locate_all(tree: &crate::tree::FileTree, diagnostics: &mut [Diagnostic]) {
     use crate::tree::Content;
-    let text_of = |f: &str| -> Option<&str> {
-        match tree.get(f) {
-            Some(Content::Text(text)) => Some(text),
+    let text_of = |f: &str| -> Option<Arc<str>> {
+        match tree.get(f)? {
+            Content::Text(text) => Some(text),
             // The valid prefix of a file that is not UTF-8 still positions the bad byte.
-            Some(Content::NotUtf8 { bytes, valid_up_to, .. }) => {
-                std::str::from_utf8(&bytes[..*valid_up_to]).ok()
+            Content::NotUtf8 { bytes, valid_up_to, .. } => {
+                std::str::from_utf8(&bytes[..valid_up_to]).ok().map(Arc::from)
             }
-            _ => None,
+            Content::TooLarge { .. } => None,
         }
     };
-    let mut indexes: std::collections::BTreeMap<String, LineIndex> =
+    let mut indexes: std::collections::BTreeMap<String, (Arc<str>, LineIndex)> =
         std::collections::BTreeMap::new();
     for d in diagnostics.iter() {
         for file in d.file.iter().chain(d.related.iter().map(|r| &r.file)) {
             if !indexes.contains_key(file.as_str())
                 && let Some(text) = text_of(file)
             {
-                indexes.insert(file.clone(), LineIndex::new(text));
+                let index = LineIndex::new(&text);
+                indexes.insert(file.clone(), (text, index));
             }
         }
     }
     for d in diagnostics {
-        d.locate_indexed(|f| Some((text_of(f)?, indexes.get(f)?)));
+        d.locate_indexed(|f| indexes.get(f).map(|(text, index)| (&**text, index)));
     }
 }
 

@@ -270,7 +270,7 @@ fn code_owners(
             format!("{path} is not UTF-8 text, so no code owner can be read from it"),
         );
     };
-    let (owners, problems) = codeowners::parse(path, text);
+    let (owners, problems) = codeowners::parse(path, &text);
     diagnostics.extend(problems);
     if text.len() > codeowners::MAX_BYTES {
         return result(

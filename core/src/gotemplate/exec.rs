@@ -66,6 +66,15 @@ type R<T> = Result<T, TemplateError>;
 const MAX_WALK_NESTING: usize = 400;
 
 pub(crate) fn execute(tmpl: &Template, data: &Value, options: &ExecOptions) -> R<String> {
+    execute_counted(tmpl, data, options).0
+}
+
+/// [`execute`], and the steps it spent (whether or not it succeeded).
+pub(crate) fn execute_counted(
+    tmpl: &Template,
+    data: &Value,
+    options: &ExecOptions,
+) -> (R<String>, u64) {
     let data = match data {
         Value::Nil => Value::Invalid,
         other => other.clone(),
@@ -83,10 +92,11 @@ pub(crate) fn execute(tmpl: &Template, data: &Value, options: &ExecOptions) -> R
     };
     let Some(root) = tmpl.trees.trees.get(&tmpl.name) else {
         let name = crate::gostring::quote(&tmpl.name);
-        return Err(state.error(format!("{name} is an incomplete or empty template")));
+        return (Err(state.error(format!("{name} is an incomplete or empty template"))), 0);
     };
-    state.walk_list(&Rv::plain(data), root)?;
-    Ok(state.out)
+    let result = state.walk_list(&Rv::plain(data), root);
+    let steps = state.budget.spent();
+    (result.map(|_| state.out), steps)
 }
 
 struct State<'t> {

@@ -161,6 +161,11 @@ impl Budget {
         Budget { steps: 0, limits }
     }
 
+    /// Steps charged so far.
+    pub(crate) fn spent(&self) -> u64 {
+        self.steps
+    }
+
     /// Charges `n` steps.
     pub(crate) fn step(&mut self, n: u64) -> Result<(), String> {
         self.steps = self.steps.saturating_add(n);
@@ -326,6 +331,30 @@ impl Funcs {
     }
 }
 
+/// Go's `fmt.Sprint` of one value (`%v`), outside any template (Argo CD flattens parameters
+/// with `fmt.Sprintf("%v", v)`). Values nest at most [`value::MAX_DEPTH`] deep, so this is
+/// bounded by the value's size.
+#[must_use]
+pub fn sprint(value: &Value) -> String {
+    let mut budget =
+        Budget::new(Limits { max_steps: u64::MAX, max_output: usize::MAX, max_depth: 0 });
+    let mut ctx = Ctx { budget: &mut budget, now: None };
+    ctx.sprint(std::slice::from_ref(value)).unwrap_or_default()
+}
+
+/// Go's `json.Marshal` of a value (`encoding/json`'s errors: NaN, non-string map keys).
+pub fn json_marshal(value: &Value) -> Result<String, String> {
+    let mut budget =
+        Budget::new(Limits { max_steps: u64::MAX, max_output: usize::MAX, max_depth: 0 });
+    let mut ctx = Ctx { budget: &mut budget, now: None };
+    sprig::encoding::json_text(&mut ctx, value, true, false)
+}
+
+/// [`json_marshal`] inside a function call, charged to the execution.
+pub fn json_marshal_in(ctx: &mut Ctx<'_>, value: &Value) -> Result<String, String> {
+    sprig::encoding::json_text(ctx, value, true, false)
+}
+
 /// A parsed template (and the templates it defines).
 #[derive(Debug, Clone)]
 pub struct Template {
@@ -346,6 +375,16 @@ impl Template {
     /// Executes the template on `data`.
     pub fn execute(&self, data: &Value, options: &ExecOptions) -> Result<String, TemplateError> {
         exec::execute(self, data, options)
+    }
+
+    /// [`Template::execute`], and the steps the execution spent (at most
+    /// [`Limits::max_steps`] plus one), for hosts that meter their work.
+    pub fn execute_counted(
+        &self,
+        data: &Value,
+        options: &ExecOptions,
+    ) -> (Result<String, TemplateError>, u64) {
+        exec::execute_counted(self, data, options)
     }
 
     /// The template's name.

@@ -20,8 +20,7 @@
 use std::sync::Arc;
 
 use super::context::{
-    Accumulator, Builder, Built, Failed, is_remote, load_restriction, remote_diagnostic,
-    unreadable_schema,
+    Accumulator, Builder, Built, Failed, is_remote, remote_diagnostic, unreadable_schema,
 };
 use super::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization, Str};
 use super::patch::schema::session::{BUILTIN_VERSION, SetError, TypeProblem};
@@ -31,7 +30,7 @@ use super::resource::Resource;
 use super::{generate, plugin, transform};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::Raw;
-use crate::tree;
+use crate::tree::{self, Resolved};
 use crate::yaml::{Body, Node};
 
 impl Builder<'_, '_> {
@@ -41,11 +40,22 @@ impl Builder<'_, '_> {
         dir: &str,
         referrer: Option<(&str, Span)>,
     ) -> Built<Arc<Kustomization>> {
+        if self.chain.is_empty()
+            && let Some(k) = self.top.take()
+        {
+            self.report_deprecated(&k);
+            self.refuse_unsupported(&k, &["buildMetadata"]);
+            self.kustomizations.push(k.clone());
+            return Ok(k);
+        }
+        // kustomize loads each name through the load restriction and ignores the failures: a
+        // name that is a link to a file outside `dir` is not a kustomization here.
         let mut found = Vec::new();
         for name in KUSTOMIZATION_FILE_NAMES {
-            let path = join_file(dir, name);
-            if self.source.is_file(&path) {
-                found.push(path);
+            if let Ok(Resolved::File(real)) = self.source.resolve(&join_file(dir, name))
+                && tree::is_within(tree::parent(&real), dir)
+            {
+                found.push(real);
             }
         }
         let at = |d: Diagnostic| match referrer {
@@ -321,25 +331,26 @@ impl Builder<'_, '_> {
             self.refuse(remote_diagnostic(&k.file, entry));
             return Ok(());
         }
-        let path = self.resolve(dir, k, entry)?;
-        if self.source.is_file(&path) {
-            if !tree::is_within(&path, dir) {
-                return self.fail(load_restriction(&k.file, entry, dir));
+        let (path, found) = self.follow(dir, k, entry)?;
+        let real_dir = match found {
+            Some(Resolved::File(real)) => {
+                let real = self.restrict(dir, k, entry, &path, real)?;
+                let resources = self.read_resources(&real, Some(referrer))?;
+                return self.append_all(acc, resources, k, entry);
             }
-            let resources = self.read_resources(&path, Some(referrer))?;
-            return self.append_all(acc, resources, k, entry);
-        }
-        if !self.source.is_dir(&path) {
-            return self.fail(
-                Diagnostic::new(
-                    Code::ResourceNotFound,
-                    format!("resource '{}' not found: no such file or directory", entry.value),
-                )
-                .at(&k.file, entry.span())
-                .with_help(format!("looked for '{path}'")),
-            );
-        }
-        let sub = self.accumulate_subdirectory(&path, k, entry, false, None)?;
+            Some(Resolved::Dir(real)) => real,
+            None => {
+                return self.fail(
+                    Diagnostic::new(
+                        Code::ResourceNotFound,
+                        format!("resource '{}' not found: no such file or directory", entry.value),
+                    )
+                    .at(&k.file, entry.span())
+                    .with_help(format!("looked for '{path}'")),
+                );
+            }
+        };
+        let sub = self.accumulate_subdirectory(&real_dir, k, entry, false, None)?;
         self.append_all(acc, sub.resources, k, entry)?;
         // A sub-build that only has the built-in configuration adds nothing (every
         // accumulator starts from it), so the merge is skipped.
@@ -381,8 +392,7 @@ impl Builder<'_, '_> {
             self.refuse(remote_diagnostic(&k.file, entry));
             return Ok(acc);
         }
-        let path = self.resolve(dir, k, entry)?;
-        if !self.source.is_dir(&path) {
+        let Some(Resolved::Dir(path)) = self.follow(dir, k, entry)?.1 else {
             return self.fail(
                 Diagnostic::new(
                     Code::ResourceNotFound,
@@ -390,7 +400,7 @@ impl Builder<'_, '_> {
                 )
                 .at(&k.file, entry.span()),
             );
-        }
+        };
         self.accumulate_subdirectory(&path, k, entry, true, Some(acc))
     }
 
@@ -788,10 +798,155 @@ mod tests {
                     ),
                 ]
             );
-            let bases = &rendered.diagnostics[3];
+            let bases = rendered
+                .diagnostics
+                .iter()
+                .find(|d| d.code == "K016" && d.message.starts_with("'bases'"))
+                .expect("the 'bases' warning");
             assert_eq!(bases.severity, crate::Severity::Warning);
             assert_eq!(bases.span.map(|s| (s.start, s.end)), Some((68, 73)));
             assert!(bases.help.as_deref().unwrap_or("").contains("'resources'"));
+        }
+    }
+
+    /// Symbolic links as kustomize v5.8.1 treats them (api/internal/loader/fileloader.go and
+    /// loadrestrictions.go, kyaml/filesys/fsondisk.go `CleanedAbs` at tag kustomize/v5.8.1):
+    /// every root and file is taken at its real path. The corpus has the oracle's outputs for
+    /// the same shapes (`tests/conformance/cases/links-*`); these pin the diagnostics.
+    mod links {
+        use crate::Workspace;
+        use crate::kustomize::Rendered;
+        use crate::tree::FileTree;
+
+        const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+
+        fn render(files: &[(&str, &str)], links: &[(&str, &str)], dir: &str) -> Rendered {
+            let mut tree = FileTree::new();
+            for (path, text) in files {
+                tree.insert(path, *text).unwrap();
+            }
+            for (path, target) in links {
+                tree.insert_link(path, target).unwrap();
+            }
+            Workspace::new(tree).render(dir)
+        }
+
+        fn errors(r: &Rendered) -> Vec<(&'static str, String)> {
+            r.diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| (d.code, d.message.clone()))
+                .collect()
+        }
+
+        #[test]
+        fn a_file_is_checked_where_its_link_leads() {
+            let r = render(
+                &[("shared/cm.yaml", CM), ("app/kustomization.yaml", "resources:\n- cm.yaml\n")],
+                &[("app/cm.yaml", "../shared/cm.yaml")],
+                "app",
+            );
+            let found = errors(&r);
+            assert_eq!(found[0].0, "K007", "{found:?}");
+            let d = r.diagnostics.iter().find(|d| d.is_error()).unwrap();
+            assert_eq!(d.related[0].file, "shared/cm.yaml");
+            // Below the directory, the same link is read.
+            let r = render(
+                &[("app/sub/real.yaml", CM), ("app/kustomization.yaml", "resources:\n- cm.yaml\n")],
+                &[("app/cm.yaml", "sub/real.yaml")],
+                "app",
+            );
+            assert!(r.ok(), "{:?}", r.diagnostics);
+            assert_eq!(r.resources[0].file, "app/sub/real.yaml", "provenance is the real file");
+        }
+
+        #[test]
+        fn a_base_through_a_directory_link_is_built_where_it_leads() {
+            let r = render(
+                &[
+                    ("shared/base/kustomization.yaml", "resources:\n- ../common\n"),
+                    ("shared/common/kustomization.yaml", "resources:\n- cm.yaml\n"),
+                    ("shared/common/cm.yaml", CM),
+                    ("app/overlay/kustomization.yaml", "resources:\n- base\nnamePrefix: p-\n"),
+                ],
+                &[("app/overlay/base", "../../shared/base")],
+                "app/overlay",
+            );
+            assert!(r.ok(), "{:?}", r.diagnostics);
+            assert!(r.yaml.contains("name: p-a"));
+            // Building the link itself builds its target.
+            let r = render(
+                &[
+                    ("shared/common/kustomization.yaml", "resources:\n- cm.yaml\n"),
+                    ("shared/common/cm.yaml", CM),
+                ],
+                &[("env", "shared/common")],
+                "env",
+            );
+            assert!(r.ok(), "{:?}", r.diagnostics);
+        }
+
+        #[test]
+        fn a_kustomization_file_linked_from_elsewhere_is_not_one() {
+            let r = render(
+                &[
+                    ("a/kustomization.yaml", "resources:\n- cm.yaml\n"),
+                    ("a/cm.yaml", CM),
+                    ("b/cm.yaml", CM),
+                ],
+                &[("b/kustomization.yaml", "../a/kustomization.yaml")],
+                "b",
+            );
+            assert_eq!(errors(&r)[0].0, "K001", "{:?}", r.diagnostics);
+        }
+
+        #[test]
+        fn cycles_loops_and_links_out_of_the_repository() {
+            let cycle = render(
+                &[("app/kustomization.yaml", "resources:\n- again\n")],
+                &[("app/again", ".")],
+                "app",
+            );
+            assert_eq!(errors(&cycle)[0].0, "K004", "{:?}", cycle.diagnostics);
+            let looped = render(
+                &[("app/kustomization.yaml", "resources:\n- a/cm.yaml\n")],
+                &[("app/a", "b"), ("app/b", "a")],
+                "app",
+            );
+            let found = errors(&looped);
+            assert_eq!(found[0].0, "T008", "{found:?}");
+            assert!(found[0].1.contains("more than 255 symbolic links"), "{found:?}");
+            let out = render(
+                &[("app/kustomization.yaml", "resources:\n- ext\n")],
+                &[("app/ext", "../../elsewhere")],
+                "app",
+            );
+            assert_eq!(errors(&out)[0].0, "T005", "{:?}", out.diagnostics);
+            let absolute = render(
+                &[("app/kustomization.yaml", "resources:\n- ext/cm.yaml\n")],
+                &[("app/ext", "/etc")],
+                "app",
+            );
+            assert_eq!(errors(&absolute)[0].0, "T005", "{:?}", absolute.diagnostics);
+            let dangling = render(
+                &[("app/kustomization.yaml", "resources:\n- cm.yaml\n")],
+                &[("app/cm.yaml", "gone.yaml")],
+                "app",
+            );
+            assert_eq!(errors(&dangling)[0].0, "K003", "{:?}", dangling.diagnostics);
+        }
+
+        #[test]
+        fn the_read_set_names_the_links_followed() {
+            let mut tree = FileTree::new();
+            tree.insert("shared/cm.yaml", CM).unwrap();
+            tree.insert("shared/kustomization.yaml", "resources:\n- cm.yaml\n").unwrap();
+            tree.insert_link("env", "shared").unwrap();
+            let mut ws = Workspace::new(tree);
+            assert!(ws.render("env").ok());
+            let reads = ws.repo().consulted("env").clone();
+            assert!(reads.touches("env"), "{reads:?}");
+            assert!(reads.touches("shared/cm.yaml"), "{reads:?}");
         }
     }
 }

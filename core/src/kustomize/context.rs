@@ -18,7 +18,7 @@ use super::patch::schema::session::Unreadable;
 use super::resource::Resource;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Source;
-use crate::tree::{self, PathError};
+use crate::tree::{self, PathError, Resolved};
 use crate::yaml::Origin;
 
 /// Marker: the build failed and the reason is in the diagnostics.
@@ -128,6 +128,11 @@ pub struct Builder<'s, 't> {
     /// build goes on looking for every other refusal, but stops transforming: the result
     /// would not be what kustomize makes, and its errors would only echo the first refusal.
     pub refused: bool,
+    /// The top directory's kustomization, given instead of read (see
+    /// [`super::BuildOptions`]).
+    pub top: Option<Arc<Kustomization>>,
+    /// `LoadRestrictionsNone`: files outside a kustomization's directory may be read.
+    pub load_anywhere: bool,
 }
 
 impl<'s, 't> Builder<'s, 't> {
@@ -139,6 +144,8 @@ impl<'s, 't> Builder<'s, 't> {
             kustomizations: Vec::new(),
             openapi: Session::new(),
             refused: false,
+            top: None,
+            load_anywhere: false,
         }
     }
 
@@ -187,26 +194,68 @@ impl<'s, 't> Builder<'s, 't> {
         }
     }
 
-    /// Resolves a file entry that must lie in or below the kustomization's directory.
+    /// Where an entry of `k` (in `dir`, a real directory) leads as kustomize's loader finds
+    /// it: joined to `dir`, then every symbolic link followed (`filepath.EvalSymlinks`). Gives
+    /// the joined path and what is there (`None`: nothing); a link that leaves the repository
+    /// or loops fails the build.
+    pub fn follow(
+        &mut self,
+        dir: &str,
+        k: &Kustomization,
+        entry: &Str,
+    ) -> Built<(String, Option<Resolved>)> {
+        let path = self.resolve(dir, k, entry)?;
+        match self.source.resolve(&path) {
+            Ok(found) => Ok((path, Some(found))),
+            Err(problem) => match crate::source::unresolved(&problem, &entry.value) {
+                Some(d) => self.fail(d.at(&k.file, entry.span())),
+                None => Ok((path, None)),
+            },
+        }
+    }
+
+    /// Resolves a file entry, which must lead to a file in or below the kustomization's
+    /// directory (kustomize's `RestrictionRootOnly`: where a link leads is what is checked).
+    /// Returns the file's real path.
     pub fn resolve_file(&mut self, dir: &str, k: &Kustomization, entry: &Str) -> Built<String> {
         if is_remote(&entry.value) {
             return self.fail(remote_diagnostic(&k.file, entry));
         }
-        let path = self.resolve(dir, k, entry)?;
-        if !tree::is_within(&path, dir) {
-            return self.fail(load_restriction(&k.file, entry, dir));
+        let (path, found) = self.follow(dir, k, entry)?;
+        if let Some(Resolved::File(real)) = found {
+            return self.restrict(dir, k, entry, &path, real);
         }
-        if !self.source.is_file(&path) {
-            return self.fail(
-                Diagnostic::new(
-                    Code::ResourceNotFound,
-                    format!("file '{}' not found", entry.value),
-                )
+        self.fail(
+            Diagnostic::new(Code::ResourceNotFound, format!("file '{}' not found", entry.value))
                 .at(&k.file, entry.span())
                 .with_help(format!("looked for '{path}'")),
+        )
+    }
+
+    /// `real`, the file an entry of `k` leads to, if it lies in or below `dir`; else the load
+    /// restriction's error (`path` is where the entry pointed, before links).
+    pub fn restrict(
+        &mut self,
+        dir: &str,
+        k: &Kustomization,
+        entry: &Str,
+        path: &str,
+        real: String,
+    ) -> Built<String> {
+        if self.load_anywhere || tree::is_within(tree::parent(&real), dir) {
+            return Ok(real);
+        }
+        let mut d = load_restriction(&k.file, entry, dir);
+        if real != path {
+            d = d.with_related(
+                real.clone(),
+                None,
+                format!(
+                    "'{path}' leads here through a symbolic link; kustomize checks where links lead"
+                ),
             );
         }
-        Ok(path)
+        self.fail(d)
     }
 }
 

@@ -105,6 +105,7 @@ struct Options {
 
 fn merged_options(b: &Builder, k: &Kustomization, args: &GeneratorArgs) -> Options {
     let text = b.source.tree.text(&k.file).unwrap_or_default();
+    let text = &*text;
     let mut options = Options::default();
     for source in [k.generator_options.as_ref(), args.options.as_ref()].into_iter().flatten() {
         // Later sources (the entry's own options) override earlier ones key by key.

@@ -19,7 +19,7 @@ pub const KIND: &str = "Pipeline";
 pub const DEFAULT_APPS: &str = "apps/*";
 
 pub(crate) const TOP_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec"];
-pub(crate) const SPEC_FIELDS: &[&str] = &["apps", "environments", "previews"];
+pub(crate) const SPEC_FIELDS: &[&str] = &["apps", "environments", "previews", "repository"];
 pub(crate) const ENVIRONMENT_FIELDS: &[&str] = &["name", "path", "from", "gates"];
 
 /// One declared environment.
@@ -43,6 +43,8 @@ pub struct PipelineConfig {
     pub declared: bool,
     /// `spec.previews` (defaults when absent).
     pub previews: super::previews::PreviewsConfig,
+    /// `spec.repository.url`: the URL Argo CD reads this repository from.
+    pub repository_url: Option<Spanned<String>>,
 }
 
 /// Decodes `baton.yaml`; problems are diagnostics, and what could be decoded is kept.
@@ -96,6 +98,15 @@ fn decode_spec(d: &mut Decoder, node: &Node, config: &mut PipelineConfig) {
         match field {
             "apps" => config.apps = d.strings(value, "Pipeline.spec.apps"),
             "previews" => config.previews = super::previews::decode(d, value),
+            "repository" => {
+                for (name, _, v) in
+                    d.fields(value, "Pipeline.spec.repository", &["url"]).unwrap_or_default()
+                {
+                    if name == "url" {
+                        config.repository_url = d.string(v, "Pipeline.spec.repository.url");
+                    }
+                }
+            }
             _ => {
                 config.declared = true;
                 config.environments =

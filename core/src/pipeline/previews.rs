@@ -244,7 +244,11 @@ pub(crate) fn check(
             let place = (template.origin.as_ref().map(|o| o.span), what.to_string());
             if !reported.contains(&place) {
                 reported.push(place);
-                out.push(template.diagnostic(code, what, message));
+                let mut d = template.diagnostic(code, what, message);
+                if message.starts_with("for app '") {
+                    d = d.with_severity(crate::Severity::Warning);
+                }
+                out.push(d);
             }
         });
     }
@@ -273,8 +277,14 @@ fn problems(
         }
         Ok(_) => {}
     }
+    // A template that makes no valid name even for a plain app name is wrong (an error); one
+    // that fails only for this app's name (`{app}` in a host, say) is a warning: that app's
+    // previews will be refused, the others' work.
+    let plain = Values { app: "app", app_path: "apps/app", ..values };
     let mut name = |what: &str, template: &Template, kind: NameKind| {
-        if let Err(e) = names::expand(&template.text, kind, &values) {
+        if let Err(e) = names::expand(&template.text, kind, &plain) {
+            report(template, what, Code::PreviewConfigInvalid, &e);
+        } else if let Err(e) = names::expand(&template.text, kind, &values) {
             let message = format!("for app '{}': {e}", app.name);
             report(template, what, Code::PreviewConfigInvalid, &message);
         }

@@ -203,13 +203,14 @@ fn build(
                 Fate::Kept
             };
             if fate != Fate::Kept {
-                for path in repo.tree().files_under(&dir).map(str::to_string).collect::<Vec<_>>() {
-                    change.delete(repo.tree(), &path).map_err(|e| {
+                let tree = repo.tree();
+                for path in tree.files_under(&dir) {
+                    change.delete(tree, path).map_err(|e| {
                         Diagnostic::new(
                             Code::PreviewUnverified,
                             format!("cannot remove {dir}: {e}"),
                         )
-                        .in_file(path.clone())
+                        .in_file(path)
                     })?;
                 }
                 intents.push(Intent::overlay(&dir));

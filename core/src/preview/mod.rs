@@ -18,6 +18,7 @@
 //! as the render has it (`registry.example.com/payment-service`), not the seed's short
 //! `payment-service`, which kustomize silently matches to nothing (see `K050`).
 
+pub mod appset;
 pub mod cleanup;
 pub mod names;
 mod overlay;
@@ -548,12 +549,12 @@ fn unverified(message: String) -> Diagnostic {
 /// new one): nothing else changes.
 fn retag(tree: &FileTree, file: &str, image: &str, tag: &str) -> Result<String, Box<Diagnostic>> {
     let text = tree.text(file).unwrap_or_default();
-    let entry = match images_entry::find_entry(text, image) {
+    let entry = match images_entry::find_entry(&text, image) {
         Some(index) => Entry::Index(index),
         None => Entry::New(image.to_string()),
     };
     let versions = Versions { tag: Some(tag.to_string()), digest: None };
-    images_entry::set_versions(text, &entry, &versions).map_err(|e| {
+    images_entry::set_versions(&text, &entry, &versions).map_err(|e| {
         Box::new(
             unverified(format!("cannot set the image tag in {file}: {e}"))
                 .in_file(file.to_string()),
@@ -600,15 +601,12 @@ fn check_render(
     }
     let Some(host) = &named.host else { return Ok(()) };
     for ingress in ingresses {
-        let hosts: Vec<&str> = after
-            .resources
-            .iter()
-            .filter(|r| r.kind == "Ingress" && r.name == ingress.name)
-            .flat_map(|r| {
-                let rules = r.node.get("spec").and_then(|s| s.get("rules")).and_then(Node::as_seq);
-                rules.unwrap_or_default().iter().filter_map(|rule| rule.get_str("host"))
-            })
-            .collect();
+        let mut hosts = Vec::new();
+        for r in &after.resources {
+            if r.kind == "Ingress" && r.name == ingress.name {
+                hosts.extend(ingress_hosts(r));
+            }
+        }
         if hosts.is_empty() || hosts.iter().any(|h| h != host) {
             return Err(Box::new(unverified(format!(
                 "after the edit, Ingress {} serves {} instead of {host}; nothing is offered",
@@ -715,41 +713,52 @@ pub fn list(repo: &mut Repo, pipeline: &Pipeline, app: &App) -> Vec<PreviewStatu
     for (number, dir) in find(repo.tree(), pipeline, app).previews {
         let rendered = repo.render(&dir);
         let resources: Vec<&RenderedResource> = rendered.resources.iter().collect();
-        let image = app_image(&resources, app, None).ok().and_then(|name| {
-            resources
-                .iter()
-                .flat_map(|r| &r.images)
-                .find(|i| split(&i.image).0 == name)
-                .map(|i| i.image.clone())
-        });
-        let host = resources
-            .iter()
-            .filter(|r| r.kind == "Ingress")
-            .find_map(|r| {
-                let rules =
-                    r.node.get("spec").and_then(|s| s.get("rules")).and_then(Node::as_seq)?;
-                rules.iter().find_map(|rule| rule.get_str("host")).map(str::to_string)
-            })
-            .or_else(|| {
-                let values =
-                    Values { app: &app.name, app_path: &app.path, number, branch: None, sha: None };
-                settings
-                    .host
-                    .as_ref()
-                    .and_then(|h| names::expand(&h.text, NameKind::Host, &values).ok())
-                    .map(|e| e.value)
-            });
+        let name = app_image(&resources, app, None).ok();
+        let (mut image, mut host, mut namespace) = (None, None, None);
+        for r in &resources {
+            for i in &r.images {
+                if image.is_none() && name.as_deref() == Some(split(&i.image).0.as_str()) {
+                    image = Some(i.image.clone());
+                }
+            }
+            if host.is_none() && r.kind == "Ingress" {
+                host = ingress_hosts(r).first().map(|h| (*h).to_string());
+            }
+            if namespace.is_none() {
+                namespace.clone_from(&r.namespace);
+            }
+        }
+        if host.is_none()
+            && let Some(template) = &settings.host
+        {
+            let values =
+                Values { app: &app.name, app_path: &app.path, number, branch: None, sha: None };
+            host = names::expand(&template.text, NameKind::Host, &values).ok().map(|e| e.value);
+        }
+        let tag = image.as_deref().map(|i| split(i).1).filter(|t| !t.is_empty());
         out.push(PreviewStatus {
             number,
-            path: dir.clone(),
+            path: dir,
             ok: rendered.ok(),
-            namespace: resources.iter().find_map(|r| r.namespace.clone()),
-            tag: image.as_deref().map(|i| split(i).1).filter(|t| !t.is_empty()),
+            namespace,
             image,
+            tag,
             url: host.map(|h| format!("https://{h}")),
         });
     }
     out
+}
+
+/// The hosts of an Ingress's rules.
+fn ingress_hosts(resource: &RenderedResource) -> Vec<&str> {
+    let mut hosts = Vec::new();
+    let rules = resource.node.get("spec").and_then(|s| s.get("rules")).and_then(Node::as_seq);
+    for rule in rules.unwrap_or_default() {
+        if let Some(host) = rule.get_str("host") {
+            hosts.push(host);
+        }
+    }
+    hosts
 }
 
 #[cfg(test)]

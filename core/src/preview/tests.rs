@@ -472,3 +472,27 @@ fn status_lists_previews_and_the_pipeline_does_not_take_them_for_environments() 
         }]
     );
 }
+
+/// A template that works for most apps but not for one app's name is a warning in `validate`
+/// (that app's previews are refused, with the error at the template), not an error for all.
+#[test]
+fn a_name_only_one_app_cannot_have_is_a_warning() {
+    let image = deployment(&["reg.io/pay:1.0"]);
+    let config = format!("{HEAD}    host: \"{{app}}.example.com\"\n");
+    let mut ws = workspace(&[
+        ("baton.yaml", &config),
+        ("apps/Bad_Name/base/kustomization.yaml", BASE_K),
+        ("apps/Bad_Name/base/deployment.yaml", &image),
+    ]);
+    let found: Vec<Diagnostic> =
+        ws.validate().diagnostics.into_iter().filter(|d| d.code == "P010").collect();
+    let [d] = found.as_slice() else { panic!("{found:?}") };
+    assert_eq!(d.severity, crate::Severity::Warning);
+    assert!(
+        d.message.starts_with("previews.host: for app 'Bad_Name': host \"Bad_Name.example.com\""),
+        "{}",
+        d.message
+    );
+    refused(&ws.plan_preview(&request("Bad_Name", 1)), "P010");
+    assert_eq!(ws.plan_preview(&request("pay", 1)).url.as_deref(), Some("https://pay.example.com"));
+}

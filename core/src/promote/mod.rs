@@ -23,11 +23,12 @@ use serde::{Deserialize, Serialize};
 use self::images_entry::{Entry, Versions};
 use crate::changeset::{ChangeSet, CollateralChange, Intent};
 use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::envdiff::{ResourceDiff, Sides};
 use crate::gates::evaluate::{self, Context, GateResult, GateStatus, Promotion};
 use crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::kustomize::transform::images::split;
 use crate::kustomize::{RenderedImage, RenderedResource};
-use crate::pipeline::{App, AppLookup, Pipeline};
+use crate::pipeline::{App, Pipeline};
 use crate::repo::Repo;
 use crate::rollouts::WorkloadRollout;
 use crate::status::{Classification, Comparison, Relation, classify};
@@ -100,6 +101,10 @@ pub struct PromotionPlan {
     /// Rendered changes the edits cause beyond the planned ones: another app's workload in a
     /// shared overlay, a resource a patch also matches, an overlay that includes the target.
     pub collateral: Vec<CollateralChange>,
+    /// What else differs between the source and the target that the promotion does not carry
+    /// (replicas, limits, config data, labels, resources in one environment only): the drift
+    /// of `diffEnvironments`, each resource with only its unexpected differences.
+    pub drift: Vec<ResourceDiff>,
     /// How each changed workload rolls out in the target, from the render after the edits.
     pub rollouts: Vec<WorkloadRollout>,
     pub gates: Vec<GateResult>,
@@ -124,6 +129,7 @@ impl PromotionPlan {
             edits: Vec::new(),
             rendered_diff: String::new(),
             collateral: Vec::new(),
+            drift: Vec::new(),
             rollouts: Vec::new(),
             gates: Vec::new(),
             downgrade: false,
@@ -202,50 +208,15 @@ pub fn plan(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
 fn build(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
     let mut out = PromotionPlan::empty(request);
     let pipeline = repo.pipeline();
-    let app = match pipeline.find_app(&request.app) {
+    let app = match pipeline.lookup_app(&request.app) {
         Ok(app) => app.clone(),
-        Err(AppLookup::Unknown) => {
-            let mut known: Vec<&str> = pipeline.apps.iter().map(|a| a.name.as_str()).collect();
-            known.dedup();
-            return out.refuse(
-                Diagnostic::new(
-                    Code::UnknownApp,
-                    format!("there is no app named '{}'", request.app),
-                )
-                .with_help(format!(
-                    "known apps: {}",
-                    if known.is_empty() { "(none)".into() } else { known.join(", ") }
-                )),
-            );
-        }
-        Err(AppLookup::Ambiguous(paths)) => {
-            return out.refuse(
-                Diagnostic::new(
-                    Code::AmbiguousApp,
-                    format!(
-                        "{} apps are named '{}': {}",
-                        paths.len(),
-                        request.app,
-                        paths.join(", ")
-                    ),
-                )
-                .with_help(format!("name the app by its path, e.g. `app: {}`", paths[0])),
-            );
-        }
+        Err(diagnostic) => return out.refuse(*diagnostic),
     };
-    // A shared name does not tell the apps apart (in a PR title or branch, say): the path does.
-    out.app = if pipeline.name_is_shared(&app) { app.path.clone() } else { app.name.clone() };
+    out.app = pipeline.name_of(&app);
     out.app_path = Some(app.path.clone());
-    let known_envs =
-        || app.environments.iter().map(|e| e.name.clone()).collect::<Vec<_>>().join(", ");
-    let Some(target) = app.environment(&request.to).cloned() else {
-        return out.refuse(
-            Diagnostic::new(
-                Code::UnknownEnvironment,
-                format!("app '{}' has no environment '{}'", app.name, request.to),
-            )
-            .with_help(format!("its environments: {}", known_envs())),
-        );
+    let target = match app.lookup_environment(&request.to) {
+        Ok(target) => target.clone(),
+        Err(diagnostic) => return out.refuse(*diagnostic),
     };
     let upstream = pipeline.upstream(&app, &target.name);
     let Some(from) = request.from.clone().or_else(|| upstream.clone()) else {
@@ -255,14 +226,9 @@ fn build(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
         ));
     };
     out.from = Some(from.clone());
-    let Some(source) = app.environment(&from).cloned() else {
-        return out.refuse(
-            Diagnostic::new(
-                Code::UnknownEnvironment,
-                format!("app '{}' has no environment '{from}'", app.name),
-            )
-            .with_help(format!("its environments: {}", known_envs())),
-        );
+    let source = match app.lookup_environment(&from) {
+        Ok(source) => source.clone(),
+        Err(diagnostic) => return out.refuse(*diagnostic),
     };
     let source_render = repo.render(&source.path).clone();
     let target_render = repo.render(&target.path).clone();
@@ -278,6 +244,12 @@ fn build(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
             ));
         }
     }
+    let sides = Sides {
+        app: &app,
+        from: (&source.path, &source_render),
+        to: (&target.path, &target_render),
+    };
+    out.drift = crate::envdiff::drift(&sides, repo.meter());
     let changes = find_changes(
         &app.resources(&source.path, &source_render),
         &app.resources(&target.path, &target_render),
@@ -469,7 +441,7 @@ fn edit_texts(
     for (site, (desired, _)) in &sites {
         if let Site::Scalar(file, span) = site {
             let Some(text) = repo.tree().text(file) else { continue };
-            match scalar_edit(text, file, *span, desired) {
+            match scalar_edit(&text, file, *span, desired) {
                 Ok(edit) => scalar_edits.entry(file.clone()).or_default().push(edit),
                 Err(message) => {
                     diagnostics.push(
@@ -482,7 +454,7 @@ fn edit_texts(
     }
     for (file, edits) in scalar_edits {
         let text = repo.tree().text(&file).unwrap_or_default();
-        match edit::apply(text, &edits) {
+        match edit::apply(&text, &edits) {
             Ok(after) => {
                 texts.insert(file, after);
             }
@@ -498,7 +470,7 @@ fn edit_texts(
             let current = texts
                 .get(file)
                 .cloned()
-                .or_else(|| repo.tree().text(file).map(str::to_string))
+                .or_else(|| repo.tree().text(file).map(|t| t.to_string()))
                 .unwrap_or_default();
             let entry = match key {
                 EntryKey::Index(i) => Entry::Index(*i),
@@ -546,7 +518,7 @@ fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Cha
         let is_kustomization = KUSTOMIZATION_FILE_NAMES.contains(&tree::file_name(file));
         if is_kustomization
             && let Some(index) =
-                repo.tree().text(file).and_then(|text| images_entry::entry_at(text, *span))
+                repo.tree().text(file).and_then(|text| images_entry::entry_at(&text, *span))
         {
             return Site::Entry(file.clone(), EntryKey::Index(index));
         }
@@ -555,7 +527,7 @@ fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Cha
         }
     }
     let text = repo.tree().text(kustomization).unwrap_or_default();
-    match images_entry::find_entry(text, &change.planned.name) {
+    match images_entry::find_entry(&text, &change.planned.name) {
         Some(index) => Site::Entry(kustomization.to_string(), EntryKey::Index(index)),
         None => Site::Entry(kustomization.to_string(), EntryKey::Name(change.planned.name.clone())),
     }
@@ -565,7 +537,7 @@ fn site_for(repo: &mut Repo, target_dir: &str, kustomization: &str, change: &Cha
 /// image text can be replaced in place).
 fn inline_patch_span(repo: &Repo, file: &str, span: Span) -> bool {
     let Some(text) = repo.tree().text(file) else { return false };
-    let parsed = parse(&std::sync::Arc::from(file), text, &Limits::default());
+    let parsed = parse(&std::sync::Arc::from(file), &text, &Limits::default());
     let Some(root) = parsed.documents.first().map(|d| &d.root) else { return false };
     ["patches", "patchesStrategicMerge"].iter().any(|field| {
         root.get(field).and_then(Node::as_seq).is_some_and(|items| {
@@ -778,7 +750,24 @@ fn verify(
     }
     let workloads: Vec<String> = changes.iter().map(|c| c.workload.clone()).collect();
     let rollouts = crate::rollouts::workload_rollouts(after, &workloads);
-    let rendered_diff = crate::changeset::rendered_diff(repo.render(target_dir), after, env);
+    // What changes in the cluster: the render of each deployment that applies the target
+    // overlay (its controller's overrides included), else the overlay's own.
+    let deployments: Vec<&crate::changeset::DeploymentChange> =
+        verification.deployments_of(target_dir).collect();
+    let rendered_diff = if deployments.is_empty() {
+        crate::changeset::rendered_diff(repo.render(target_dir), after, env)
+    } else {
+        let mut diff = String::new();
+        for d in &deployments {
+            let label = match (&d.cluster, deployments.len()) {
+                (_, 1) => env.to_string(),
+                (Some(cluster), _) => format!("{env}@{cluster}"),
+                (None, _) => format!("{env}@{}", d.id),
+            };
+            diff.push_str(&crate::changeset::rendered_diff(&d.before, &d.after, &label));
+        }
+        diff
+    };
     Ok(Verified {
         rendered_diff,
         collateral: verification.collateral.clone(),

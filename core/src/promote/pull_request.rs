@@ -138,6 +138,35 @@ fn body(plan: &PromotionPlan, app: &App) -> String {
             ));
         }
     }
+    if !plan.drift.is_empty() {
+        let from = plan.from.as_deref().unwrap_or("the source");
+        b.push_str(&format!(
+            "\n### What else differs between {from} and {}\n\nNot carried by this promotion (namespaces, name prefixes and promoted images left aside):\n\n",
+            plan.to
+        ));
+        b.push_str(&format!(
+            "| resource | field | {from} | {} |\n| --- | --- | --- | --- |\n",
+            plan.to
+        ));
+        let cell = |s: &Option<String>| {
+            s.as_deref().map_or_else(|| "—".to_string(), |v| format!("`{}`", v.replace('`', "'")))
+        };
+        for r in &plan.drift {
+            let what = format!("{}/{}", r.kind, r.name);
+            if r.from.is_none() || r.to.is_none() {
+                let side = if r.from.is_none() { plan.to.as_str() } else { from };
+                b.push_str(&format!("| {what} | only in {side} | | |\n"));
+            }
+            for d in &r.differences {
+                b.push_str(&format!(
+                    "| {what} | `{}` | {} | {} |\n",
+                    d.path,
+                    cell(&d.from).replace('|', "\\|"),
+                    cell(&d.to).replace('|', "\\|")
+                ));
+            }
+        }
+    }
     if !plan.edits.is_empty() {
         b.push_str("\n### Files\n\n");
         for e in &plan.edits {

@@ -70,7 +70,7 @@ fn request(app: &str, to: &str) -> PromotionRequest {
 
 fn apply(ws: &mut Workspace, plan: &PromotionPlan) {
     for e in &plan.edits {
-        assert_eq!(ws.tree().text(&e.path), e.before.as_deref());
+        assert_eq!(ws.tree().text(&e.path).as_deref(), e.before.as_deref());
         if let Some(after) = &e.after {
             ws.set_file(&e.path, after).unwrap();
         } else {

@@ -205,46 +205,47 @@ mod tests {
         assert_eq!(app.environments[1].workloads[2].how, "Route % of traffic to new version");
     }
 
+    /// The strategies of the render of `k` in a tree of `files`.
+    fn strategies_of(files: &[(&str, &str)]) -> Vec<(String, Strategy)> {
+        let mut tree = FileTree::new();
+        for (path, text) in files {
+            tree.insert(path, *text).unwrap();
+        }
+        let rendered = Workspace::new(tree).render("k");
+        workload_strategies(&rendered.resources)
+            .into_iter()
+            .map(|w| (w.workload, w.strategy))
+            .collect()
+    }
+
     #[test]
     fn a_deployment_behind_a_workload_ref_rolls_out_as_its_rollout() {
         // The Rollout runs the Deployment's template (argo-rollouts 9f8d111 `rollout/templateref.go`):
         // the Deployment's own RollingUpdate never runs, so only the Rollout is listed.
-        let mut tree = FileTree::new();
-        tree.insert("k/kustomization.yaml", "namespace: prod\nresources:\n- d.yaml\n- r.yaml\n")
-            .unwrap();
-        tree.insert("k/d.yaml", DEPLOYMENT).unwrap();
-        tree.insert(
-            "k/r.yaml",
-            "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: api}\nspec:\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  strategy:\n    canary: {}\n",
-        )
-        .unwrap();
-        let rendered = Workspace::new(tree).render("k");
-        let strategies: Vec<(String, Strategy)> = workload_strategies(&rendered.resources)
-            .into_iter()
-            .map(|w| (w.workload, w.strategy))
-            .collect();
+        let strategies = strategies_of(&[
+            ("k/kustomization.yaml", "namespace: prod\nresources:\n- d.yaml\n- r.yaml\n"),
+            ("k/d.yaml", DEPLOYMENT),
+            (
+                "k/r.yaml",
+                "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: api}\nspec:\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  strategy:\n    canary: {}\n",
+            ),
+        ]);
         assert_eq!(strategies, [("Rollout/api".to_string(), Strategy::Canary)]);
     }
 
     #[test]
     fn blue_green_and_unlisted_strategies() {
-        let mut tree = FileTree::new();
-        tree.insert("k/kustomization.yaml", "resources:\n- r.yaml\n- s.yaml\n").unwrap();
-        tree.insert(
-            "k/r.yaml",
-            "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: a}\nspec:\n  strategy:\n    blueGreen: {activeService: a}\n---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: b}\nspec:\n  strategy: {}\n",
-        )
-        .unwrap();
-        tree.insert(
-            "k/s.yaml",
-            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  updateStrategy: {type: OnDelete}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec: {}\n",
-        )
-        .unwrap();
-        let rendered = Workspace::new(tree).render("k");
-        let strategies: Vec<(String, Strategy)> = workload_strategies(&rendered.resources)
-            .into_iter()
-            .map(|w| (w.workload, w.strategy))
-            .collect();
+        let strategies = strategies_of(&[
+            ("k/kustomization.yaml", "resources:\n- r.yaml\n- s.yaml\n"),
+            (
+                "k/r.yaml",
+                "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: a}\nspec:\n  strategy:\n    blueGreen: {activeService: a}\n---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: b}\nspec:\n  strategy: {}\n",
+            ),
+            (
+                "k/s.yaml",
+                "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  updateStrategy: {type: OnDelete}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec: {}\n",
+            ),
+        ]);
         assert_eq!(
             strategies,
             [

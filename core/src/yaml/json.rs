@@ -38,6 +38,35 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
+/// Serialized as the JSON value it is (objects keep their entries' order).
+impl serde::Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Json::Null => serializer.serialize_unit(),
+            Json::Bool(b) => serializer.serialize_bool(*b),
+            Json::Int(i) => serializer.serialize_i64(*i),
+            Json::Uint(u) => serializer.serialize_u64(*u),
+            Json::Float(f) => serializer.serialize_f64(*f),
+            Json::String(s) => serializer.serialize_str(s),
+            Json::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Json::Object(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 /// Why a resource cannot be printed, with kustomize's message (less the Go dump of the
 /// resource that kustomize puts in front of it).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

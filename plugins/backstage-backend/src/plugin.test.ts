@@ -106,8 +106,8 @@ describe('routes answer the engine JSON for the example repository', () => {
     assert.equal(status, 200);
     assert.deepEqual(body, json(new Workspace(example).status()));
     const result = body as StatusResult;
-    assert.deepEqual(result.environments, ['staging', 'production']);
-    assert.deepEqual(result.apps.map((a) => a.name), ['ledger-api', 'payment-service']);
+    assert.deepEqual(result.environments, ['dev', 'staging', 'production']);
+    assert.deepEqual(result.apps.map((a) => a.name), ['checkout', 'ledger-api', 'payment-service']);
   });
 
   test('GET /validate', async () => {
@@ -173,12 +173,12 @@ describe('routes answer the engine JSON for the example repository', () => {
 
 describe('bad requests are Backstage errors', () => {
   const cases: [string, number, string, RegExp][] = [
-    ['/apps/nope/plan?to=production', 404, 'NotFoundError', /no app named 'nope'; known apps: ledger-api, payment-service/],
+    ['/apps/nope/plan?to=production', 404, 'NotFoundError', /no app named 'nope'; known apps: checkout, ledger-api, payment-service/],
     ['/apps/payment-service/plan', 400, 'InputError', /Missing query parameter 'to'/],
     ['/apps/payment-service/plan?to=', 400, 'InputError', /'to' must be given once/],
     ['/apps/payment-service/plan?to=a&to=b', 400, 'InputError', /'to' must be given once/],
-    ['/apps/payment-service/plan?to=qa', 400, 'InputError', /no environment 'qa'; its environments: staging, production/],
-    ['/apps/payment-service/plan?to=production&from=dev', 400, 'InputError', /no environment 'dev'/],
+    ['/apps/payment-service/plan?to=qa', 400, 'InputError', /no environment 'qa'; its environments: dev, staging, production/],
+    ['/apps/payment-service/plan?to=production&from=uat', 400, 'InputError', /no environment 'uat'/],
     ['/apps/nope/environments/staging/render', 404, 'NotFoundError', /no app named 'nope'/],
     ['/apps/payment-service/environments/qa/render', 404, 'NotFoundError', /no environment 'qa'/],
   ];

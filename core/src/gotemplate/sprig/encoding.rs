@@ -279,7 +279,7 @@ fn collect_json_fields(st: &crate::gotemplate::value::Struct, out: &mut Vec<(Str
     }
 }
 
-fn json_text(
+pub(crate) fn json_text(
     ctx: &mut Ctx<'_>,
     v: &Value,
     escape_html: bool,

@@ -14,7 +14,7 @@
 #![allow(clippy::unnecessary_wraps)]
 
 mod collections;
-mod encoding;
+pub(crate) mod encoding;
 mod numbers;
 mod strings;
 mod time;

@@ -35,12 +35,13 @@ describe('BatonPage', () => {
     const matrix = await screen.findByTestId('baton-matrix');
     const rows = within(matrix).getAllByRole('row');
     const text = (cells: HTMLElement[]) => cells.map(visibleText);
-    assert.deepEqual(text(within(rows[0]!).getAllByRole('columnheader')), ['App', 'staging', 'production']);
+    assert.deepEqual(text(within(rows[0]!).getAllByRole('columnheader')), ['App', 'dev', 'staging', 'production']);
     assert.deepEqual(
       rows.slice(1).map((r) => text(within(r).getAllByRole('cell'))),
       [
-        ['ledger-api', '2.4.0-rc.1', '2.3.0⇐ staging'],
-        ['payment-service', 'abc1234', '9f8e7d6⇐ staging'],
+        ['checkout', '1.8.2', '1.8.2', '1.8.2'],
+        ['ledger-api', '2.4.0', '2.4.0-rc.1⇐ dev', '2.3.0⇐ staging'],
+        ['payment-service', '2.0.0', 'abc1234⇐ dev', '9f8e7d6⇐ staging'],
       ],
     );
     const cell = screen.getByTestId('baton-cell-ledger-api-staging');

@@ -44,7 +44,7 @@ describe('EntityBatonCard', () => {
     const rows = within(table).getAllByRole('row').slice(1);
     assert.deepEqual(
       rows.map((r) => r.getAttribute('data-testid')),
-      ['baton-env-staging', 'baton-env-production'],
+      ['baton-env-dev', 'baton-env-staging', 'baton-env-production'],
     );
     const staging = within(screen.getByTestId('baton-env-staging')).getByText('abc1234');
     assert.equal(staging.title, 'registry.example.com/payment-service:abc1234');
@@ -85,14 +85,17 @@ describe('EntityBatonCard', () => {
     };
     await renderCard(withRelation, entity({ 'baton.dev/app': 'ledger-api' }));
     const chips = await screen.findAllByTestId('baton-relation');
-    assert.equal(chips.length, 2);
+    // staging waits for dev (one container), production for staging (two).
+    assert.equal(chips.length, 3);
     assert.match(chips[0]?.textContent ?? '', /^ahead$/);
     assert.match(chips[0]?.getAttribute('title') ?? '', /would move it back/);
   });
 
   test('"Preview promotion" shows the plan: gates with their messages, edits, rendered diff, PR', async () => {
     await renderCard(engineApi());
-    fireEvent.click(await screen.findByRole('button', { name: 'Preview promotion' }));
+    // payment-service has two pending promotions (dev → staging, staging → production): the second.
+    const production = await screen.findByTestId('baton-pending-production');
+    fireEvent.click(within(production).getByRole('button', { name: 'Preview promotion' }));
     const dialog = await screen.findByRole('dialog');
     await within(dialog).findByTestId('baton-plan-gates');
     assert.match(dialog.textContent ?? '', /Promote payment-service: staging → production/);
@@ -152,7 +155,9 @@ describe('EntityBatonCard', () => {
       },
     };
     await renderCard(api);
-    fireEvent.click(await screen.findByRole('button', { name: 'Preview promotion' }));
+    // payment-service has two pending promotions (dev → staging, staging → production): the second.
+    const production = await screen.findByTestId('baton-pending-production');
+    fireEvent.click(within(production).getByRole('button', { name: 'Preview promotion' }));
     const dialog = await screen.findByRole('dialog');
     assert.ok((await within(dialog).findAllByText(/has no environment production/)).length > 0);
   });
@@ -164,9 +169,9 @@ describe('EntityBatonCard', () => {
   });
 
   test('an app the repository does not have is an empty state naming the apps it has', async () => {
-    await renderCard(engineApi(), entity({ 'baton.dev/app': 'checkout' }));
-    await screen.findByText('No app checkout in the GitOps repository');
-    assert.ok(screen.getByText(/Its apps: ledger-api, payment-service\./));
+    await renderCard(engineApi(), entity({ 'baton.dev/app': 'cart' }));
+    await screen.findByText('No app cart in the GitOps repository');
+    assert.ok(screen.getByText(/Its apps: checkout, ledger-api, payment-service\./));
   });
 
   test('the app is found by its path too', async () => {
