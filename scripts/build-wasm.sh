@@ -45,7 +45,8 @@ fi
 # prebuilt std, 356,166 with -Cpanic=immediate-abort, 352,185 with optimize_for_size too.
 build_std=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
 echo "build-wasm: cargo build -p baton-wasm --target wasm32-unknown-unknown --profile wasm ${build_std[*]}"
-RUSTC_BOOTSTRAP=1 RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort" \
+# -Zlocation-detail=none: no source paths (of this machine) in the module for panic locations.
+RUSTC_BOOTSTRAP=1 RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
   cargo build "${build_std[@]}" -p baton-wasm --target wasm32-unknown-unknown --profile wasm
 input="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/baton_wasm.wasm"
 

@@ -220,10 +220,8 @@ fn edit_script(a: &[u32], b: &[u32]) -> (Vec<bool>, Vec<bool>) {
         in_b[id as usize] = true;
     }
     // Lines with no partner on the other side are changes whatever the search finds.
-    let keep_a: Vec<usize> = (0..a.len()).filter(|&i| in_b[a[i] as usize]).collect();
-    let keep_b: Vec<usize> = (0..b.len()).filter(|&j| in_a[b[j] as usize]).collect();
-    let ra: Vec<u32> = keep_a.iter().map(|&i| a[i]).collect();
-    let rb: Vec<u32> = keep_b.iter().map(|&j| b[j]).collect();
+    let (keep_a, ra) = partnered(a, &in_b);
+    let (keep_b, rb) = partnered(b, &in_a);
 
     let mut search = Myers::new(&ra, &rb);
     search.run();
@@ -237,6 +235,18 @@ fn edit_script(a: &[u32], b: &[u32]) -> (Vec<bool>, Vec<bool>) {
         b_changed[j] = search.b_changed[k];
     }
     (a_changed, b_changed)
+}
+
+/// The positions of the lines of `lines` whose id is `in_other`, and those ids.
+fn partnered(lines: &[u32], in_other: &[bool]) -> (Vec<usize>, Vec<u32>) {
+    let (mut keep, mut ids) = (Vec::new(), Vec::new());
+    for (i, &id) in lines.iter().enumerate() {
+        if in_other[id as usize] {
+            keep.push(i);
+            ids.push(id);
+        }
+    }
+    (keep, ids)
 }
 
 /// Where a middle-snake search splits a sub-problem, and whether each half must be solved

@@ -29,6 +29,7 @@ pub mod semver;
 pub mod sort;
 pub mod source;
 pub mod status;
+pub mod strmap;
 #[cfg(test)]
 mod test_rng;
 pub mod tree;

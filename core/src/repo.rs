@@ -14,7 +14,7 @@
 //!
 //! [`Workspace`]: crate::Workspace
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -23,6 +23,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::kustomize::{self, Rendered};
 use crate::pipeline::Pipeline;
 use crate::source::{ParseCache, ReadSet, Source, parse_cached};
+use crate::strmap::StrMap;
 use crate::tree::{self, Content, FileTree};
 use crate::work::Meter;
 use crate::yaml::Parsed;
@@ -43,7 +44,7 @@ pub struct Stats {
 #[derive(Debug, Default, Clone)]
 pub struct Renders {
     parses: ParseCache,
-    entries: BTreeMap<String, Entry>,
+    entries: StrMap<Entry>,
     count: usize,
     meter: Meter,
     /// The pipeline model, kept until the host says the repository's shape changed (a file
@@ -94,7 +95,7 @@ impl Renders {
         self.entries.retain(|dir, entry| {
             let keep = !entry.reads.touches(path);
             if !keep {
-                dropped.push(dir.clone());
+                dropped.push(dir.to_owned());
             }
             keep
         });

@@ -13,7 +13,7 @@ pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) 
         return;
     }
     let order = permutation(items.len(), &mut |a, b| compare(&items[a], &items[b]));
-    permute(items, order);
+    permute(order, &mut |a, b| items.swap(a, b));
 }
 
 /// Sorts `items` stably by a key.
@@ -33,8 +33,9 @@ fn permutation(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) ->
     order
 }
 
-/// Rearranges `items` so that `items[i]` becomes the old `items[order[i]]`, by cycles.
-fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+/// Rearranges items so that item `i` becomes the old item `order[i]`, by cycles of `swap`s
+/// (not generic: one instantiation for every item type).
+fn permute(mut order: Vec<usize>, swap: &mut dyn FnMut(usize, usize)) {
     for start in 0..order.len() {
         let mut at = start;
         loop {
@@ -43,7 +44,7 @@ fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
             if from == start {
                 break;
             }
-            items.swap(at, from);
+            swap(at, from);
             at = from;
         }
     }

@@ -6,10 +6,11 @@
 //! changes. Parses are cached by the identity of the text they came from, so replacing a
 //! file's text is all it takes to invalidate its parse.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::strmap::StrMap;
 use crate::tree::{Content, FileTree, MAX_FILE_BYTES, MAX_LINKS, Resolved, Unresolved};
 use crate::vecmap::VecSet;
 use crate::yaml::{Limits, Parsed, parse};
@@ -26,7 +27,7 @@ use crate::yaml::{Limits, Parsed, parse};
 /// trees (3,000 apps: see `npm run bench`).
 #[derive(Debug, Clone)]
 pub struct ParseCache {
-    entries: BTreeMap<String, CacheEntry>,
+    entries: StrMap<CacheEntry>,
     /// Paths whose tree is held, oldest parse first, with the parse's number; an element whose
     /// number is no longer its entry's (the file changed since) is skipped.
     held_order: VecDeque<(u64, Arc<str>)>,
@@ -61,7 +62,7 @@ impl ParseCache {
     #[must_use]
     pub fn with_budget(budget: usize) -> Self {
         ParseCache {
-            entries: BTreeMap::new(),
+            entries: StrMap::new(),
             held_order: VecDeque::new(),
             parsed_so_far: 0,
             held: 0,
@@ -102,7 +103,7 @@ impl ParseCache {
     fn trim(&mut self) {
         while self.held > self.budget && self.held_order.len() > 1 {
             let Some((number, path)) = self.held_order.pop_front() else { break };
-            if let Some(entry) = self.entries.get_mut(&*path)
+            if let Some(entry) = self.entries.get_mut(&path)
                 && entry.tree.as_ref().is_some_and(|(_, n)| *n == number)
             {
                 entry.tree = None;
@@ -113,7 +114,7 @@ impl ParseCache {
         if self.held_order.len() > 2 * self.entries.len() + 64 {
             let entries = &self.entries;
             self.held_order.retain(|(number, path)| {
-                entries.get(&**path).and_then(|e| e.tree.as_ref()).is_some_and(|(_, n)| n == number)
+                entries.get(path).and_then(|e| e.tree.as_ref()).is_some_and(|(_, n)| n == number)
             });
         }
     }

@@ -22,10 +22,11 @@
 //! [`FileTree::list_dir`], [`FileTree::files_under`]) cover what the tree was given: whatever
 //! walks the repository (validate, app discovery) works on what the host gave up front.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
+
+use crate::strmap::StrMap;
 
 /// Largest file the engine reads. Larger files are reported, never parsed.
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
@@ -62,9 +63,9 @@ pub enum PathError {
 /// The in-memory repository, and the host it asks for what it was not given.
 #[derive(Debug, Clone, Default)]
 pub struct FileTree {
-    files: BTreeMap<String, Content>,
+    files: StrMap<Content>,
     /// Symbolic links: path → target as written.
-    links: BTreeMap<String, Arc<str>>,
+    links: StrMap<Arc<str>>,
     host: Option<Rc<dyn Host>>,
 }
 
@@ -241,7 +242,7 @@ impl FileTree {
 
     /// The symbolic links the tree was given: path and target as written, sorted by path.
     pub fn links(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.links.iter().map(|(k, v)| (k.as_str(), &**v))
+        self.links.iter().map(|(k, v)| (k, &**v))
     }
 
     /// Where `path` (normalized) leads: its real path, every link on it followed, component by
@@ -347,19 +348,19 @@ impl FileTree {
             return true;
         }
         let prefix = format!("{dir}/");
-        let below = |keys: Option<&String>| keys.is_some_and(|k| k.starts_with(&prefix));
-        below(self.files.range(prefix.clone()..).next().map(|(k, _)| k))
-            || below(self.links.range(prefix.clone()..).next().map(|(k, _)| k))
+        let below = |key: Option<&str>| key.is_some_and(|k| k.starts_with(&prefix));
+        below(self.files.range_from(&prefix).next().map(|(k, _)| k))
+            || below(self.links.range_from(&prefix).next().map(|(k, _)| k))
     }
 
     /// Every file path the tree was given, sorted.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(String::as_str)
+        self.files.keys()
     }
 
     /// Files the tree was given and their contents, sorted by path.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Content)> {
-        self.files.iter().map(|(k, v)| (k.as_str(), v))
+        self.files.iter()
     }
 
     /// How many files the tree was given.
@@ -386,7 +387,7 @@ impl FileTree {
             })
         };
         let mut out: Vec<(String, bool)> = Vec::new();
-        for (path, _) in self.files.range(prefix.clone()..) {
+        for (path, _) in self.files.range_from(&prefix) {
             let Some((name, is_dir)) = child(path) else { break };
             match out.last_mut() {
                 Some((last, last_is_dir)) if *last == name => *last_is_dir |= is_dir,
@@ -394,7 +395,7 @@ impl FileTree {
             }
         }
         let mut added = false;
-        for (path, _) in self.links.range(prefix.clone()..) {
+        for (path, _) in self.links.range_from(&prefix) {
             let Some((name, below)) = child(path) else { break };
             let is_dir = below || self.is_dir(path);
             if let Some((_, known_dir)) = out.iter_mut().find(|(n, _)| *n == name) {
@@ -413,10 +414,7 @@ impl FileTree {
     /// All files the tree was given below a directory (recursively), sorted.
     pub fn files_under<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> + 'a {
         let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-        self.files
-            .range(prefix.clone()..)
-            .map(|(k, _)| k.as_str())
-            .take_while(move |k| k.starts_with(&prefix))
+        self.files.range_from(&prefix).map(|(k, _)| k).take_while(move |k| k.starts_with(&prefix))
     }
 }
 
@@ -640,8 +638,8 @@ mod tests {
     /// A host that knows a few files and counts what it is asked.
     #[derive(Debug, Default)]
     struct Counting {
-        files: BTreeMap<String, Content>,
-        links: BTreeMap<String, Arc<str>>,
+        files: std::collections::BTreeMap<String, Content>,
+        links: std::collections::BTreeMap<String, Arc<str>>,
         asked: std::cell::RefCell<Vec<String>>,
     }
 

@@ -13,11 +13,11 @@
 //!   parsed and executed, whether or not it holds an action. Each distinct text is parsed once
 //!   per expansion.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::diagnostic::Span;
 use crate::gotemplate::{ExecOptions, Limits, MissingKey, Template, TemplateError, Value};
+use crate::strmap::StrMap;
 
 use super::doc::{Doc, Entry, V};
 use super::schema::{self, Ty};
@@ -46,7 +46,7 @@ pub(crate) struct Renderer {
     pub go: bool,
     /// The `missingkey` behaviour of the options, or Go's panic message for a bad option.
     missing: Result<MissingKey, String>,
-    parsed: BTreeMap<String, Result<Rc<Template>, TemplateError>>,
+    parsed: StrMap<Result<Rc<Template>, TemplateError>>,
     funcs: crate::gotemplate::Funcs,
     /// Steps of work spent (template steps and bytes), for the work meter.
     pub work: u64,
@@ -64,13 +64,7 @@ impl Renderer {
                 }
             }
         }
-        Renderer {
-            go,
-            missing,
-            parsed: BTreeMap::new(),
-            funcs: super::funcs::argo_funcs(),
-            work: 0,
-        }
+        Renderer { go, missing, parsed: StrMap::new(), funcs: super::funcs::argo_funcs(), work: 0 }
     }
 
     /// `Replace(text, params)`; `missing` overrides the options' `missingkey` (the matrix's
@@ -96,13 +90,15 @@ impl Renderer {
             }
         };
         if self.parsed.len() >= MAX_CACHED && !self.parsed.contains_key(text) {
-            self.parsed.clear();
+            self.parsed = StrMap::new();
         }
-        let funcs = &self.funcs;
-        let parsed = self
-            .parsed
-            .entry(text.to_owned())
-            .or_insert_with(|| Template::parse("base", text, funcs).map(Rc::new));
+        if !self.parsed.contains_key(text) {
+            let parsed = Template::parse("base", text, &self.funcs).map(Rc::new);
+            self.parsed.insert(text.to_owned(), parsed);
+        }
+        let Some(parsed) = self.parsed.get(text) else {
+            return Err((format!("failed to parse template {text}"), None));
+        };
         let template = match parsed {
             Ok(t) => Rc::clone(t),
             Err(e) => {

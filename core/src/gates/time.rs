@@ -345,8 +345,11 @@ impl Window {
     /// Reads a window from its configuration: day names (`Mon` or `Monday`, any case), and
     /// `start`/`end` as 24-hour `HH:MM` (`end` may also be `24:00`).
     pub fn parse<S: AsRef<str>>(days: &[S], start: &str, end: &str) -> Result<Window, TimeError> {
-        let days =
-            days.iter().map(|d| Weekday::parse(d.as_ref())).collect::<Result<DaySet, _>>()?;
+        let mut set = DaySet::EMPTY;
+        for day in days {
+            set.insert(Weekday::parse(day.as_ref())?);
+        }
+        let days = set;
         if days.is_empty() {
             return Err(TimeError::Window("a window needs at least one day".into()));
         }

@@ -69,11 +69,11 @@ mod parse;
 pub mod sprig;
 pub mod value;
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::diagnostic::Span;
 pub use crate::gates::time::Instant;
+use crate::strmap::StrMap;
 pub use value::{Field, StructType, Type, Value};
 
 /// A template that failed to parse or to execute: Go's message, and where Go points at a
@@ -287,7 +287,7 @@ impl Function {
 #[derive(Debug, Clone)]
 pub struct Funcs {
     /// Each function and whether it is Go's builtin of that name.
-    map: Rc<BTreeMap<String, (Function, bool)>>,
+    map: Rc<StrMap<(Function, bool)>>,
 }
 
 impl Default for Funcs {
@@ -300,10 +300,12 @@ impl Funcs {
     /// Go's builtins only.
     #[must_use]
     pub fn builtin() -> Funcs {
-        let map = builtins::NAMES
-            .iter()
-            .filter_map(|name| Some(((*name).to_owned(), (builtins::get(name)?, true))))
-            .collect();
+        let mut map = StrMap::new();
+        for name in builtins::NAMES {
+            if let Some(f) = builtins::get(name) {
+                map.insert((*name).to_owned(), (f, true));
+            }
+        }
         Funcs { map: Rc::new(map) }
     }
 

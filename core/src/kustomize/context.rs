@@ -50,6 +50,19 @@ impl Accumulator {
         }
     }
 
+    /// Indexes of the resources (not emptied) that `id` names, by any of their current or
+    /// previous ids (kustomize's `GetMatchingResourcesByAnyId` with `SameAs`).
+    #[must_use]
+    pub fn matching(&self, id: &super::resid::ResId) -> Vec<usize> {
+        let mut out = Vec::new();
+        for (i, r) in self.resources.iter().enumerate() {
+            if !r.is_empty() && r.any_id(|other| other.same_as(id)) {
+                out.push(i);
+            }
+        }
+        out
+    }
+
     /// Adds field specs from `configurations`, a CRD, or a sub-build's custom configuration.
     pub fn merge_config(
         &mut self,

@@ -175,7 +175,14 @@ pub fn lookup<'n>(root: &'n Node, parts: &[String]) -> Result<Option<&'n Node>, 
 
 /// Like [`lookup`], but returns the steps to the node.
 pub fn locate(root: &Node, parts: &[String]) -> Result<Option<Vec<Step>>, PathError> {
-    let parts: Vec<&str> = parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect();
+    let mut trimmed: Vec<&str> = Vec::with_capacity(parts.len());
+    for part in parts {
+        let part = part.trim();
+        if !part.is_empty() {
+            trimmed.push(part);
+        }
+    }
+    let parts = trimmed;
     let mut node = root;
     let mut steps = Vec::with_capacity(parts.len());
     for part in parts {
@@ -234,13 +241,25 @@ fn matcher_text(node: &Node) -> String {
         (Body::Scalar(s), Style::SingleQuoted) => format!("'{}'", s.replace('\'', "''")),
         (Body::Scalar(s), Style::DoubleQuoted) => crate::yaml::edit::double_quoted(s),
         (Body::Scalar(s), _) => s.trim().to_string(),
-        (Body::Map(entries), _) => entries
-            .iter()
-            .map(|(k, v)| format!("{}: {}", scalar_text(k), matcher_text(v)))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        (Body::Map(entries), _) => {
+            let mut out = String::new();
+            for (k, v) in entries {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&format!("{}: {}", scalar_text(k), matcher_text(v)));
+            }
+            out
+        }
         (Body::Seq(items), _) => {
-            items.iter().map(|i| format!("- {}", matcher_text(i))).collect::<Vec<_>>().join("\n")
+            let mut out = String::new();
+            for item in items {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&format!("- {}", matcher_text(item)));
+            }
+            out
         }
     }
 }

@@ -35,19 +35,16 @@ pub fn finish(b: &mut Builder, k: &Kustomization, mut acc: Accumulator) -> Built
 fn normalize_annotations(node: &mut Node) {
     let Some(meta) = node.get_mut("metadata").filter(|m| m.is_map()) else { return };
     let Some(annotations) = meta.get("annotations") else { return };
-    let mut pairs: Vec<(String, Node)> = match &annotations.body {
-        Body::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| {
-                // kyaml's `GetAnnotations` takes each value's text whatever it resolves to:
-                // `~` and `null` stay "~" and "null"; only an empty value is "".
-                let mut value = Node::string(v.scalar().unwrap_or_default());
-                value.origin = v.origin.clone();
-                (k.scalar().unwrap_or_default().to_string(), value)
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut pairs: Vec<(String, Node)> = Vec::new();
+    if let Body::Map(entries) = &annotations.body {
+        for (k, v) in entries {
+            // kyaml's `GetAnnotations` takes each value's text whatever it resolves to:
+            // `~` and `null` stay "~" and "null"; only an empty value is "".
+            let mut value = Node::string(v.scalar().unwrap_or_default());
+            value.origin = v.origin.clone();
+            pairs.push((k.scalar().unwrap_or_default().to_string(), value));
+        }
+    }
     if pairs.is_empty() {
         meta.remove("annotations");
         return;
@@ -55,7 +52,10 @@ fn normalize_annotations(node: &mut Node) {
     crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
     // Keys are re-created untagged, as kustomize does: a key like `"true"` then reads as a
     // boolean and fails to print, exactly as in kustomize.
-    let entries = pairs.into_iter().map(|(key, value)| (Node::plain(key), value)).collect();
+    let mut entries = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        entries.push((Node::plain(key), value));
+    }
     meta.set("annotations", Node { body: Body::Map(entries), ..Node::map() });
 }
 

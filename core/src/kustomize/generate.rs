@@ -308,16 +308,14 @@ fn add_config_map_data(root: &mut Node, pairs: Vec<Pair>, origin: &Origin) {
 
 /// A Secret's `data`: every value base64-encoded; `data: {}` even when there are none.
 fn add_secret_data(root: &mut Node, pairs: Vec<Pair>, origin: &Origin) {
-    let data = pairs
-        .into_iter()
-        .map(|pair| {
-            let bytes = match &pair.value {
-                Value::Text(text) => text.as_bytes(),
-                Value::Bytes(bytes) => bytes.as_slice(),
-            };
-            (pair.key, Node::string(base64(bytes)).with_origin(pair.origin))
-        })
-        .collect();
+    let mut data = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        let bytes = match &pair.value {
+            Value::Text(text) => text.as_bytes(),
+            Value::Bytes(bytes) => bytes.as_slice(),
+        };
+        data.push((pair.key, Node::string(base64(bytes)).with_origin(pair.origin)));
+    }
     root.set("data", string_map(sorted_entries(data), origin));
 }
 
@@ -390,13 +388,7 @@ fn absorb(
     incoming: Resource,
 ) -> Built<()> {
     let id = incoming.id();
-    let matches: Vec<usize> = acc
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !r.is_empty() && r.any_id(|i| i.same_as(&id)))
-        .map(|(i, _)| i)
-        .collect();
+    let matches = acc.matching(&id);
     let behavior = incoming.behavior;
     let behavior_origin = args.behavior.as_ref().map_or(&args.name.origin, |s| &s.origin);
     match (matches.as_slice(), behavior) {
@@ -514,8 +506,11 @@ fn entries_of(node: Option<&Node>) -> Vec<(String, &Node)> {
 
 /// `base` overlaid with `over` (kustomize's `mergeStringMaps`), values as strings, sorted.
 fn merged_strings(base: Vec<(String, &Node)>, over: Vec<(String, &Node)>) -> Vec<(String, Node)> {
-    let merged = base.into_iter().chain(over).map(|(key, value)| (key, as_string_node(value)));
-    sorted_entries(merged.collect())
+    let mut merged = Vec::with_capacity(base.len() + over.len());
+    for (key, value) in base.into_iter().chain(over) {
+        merged.push((key, as_string_node(value)));
+    }
+    sorted_entries(merged)
 }
 
 /// Replaces the map `field` under `parent` with `entries`, or removes it when empty.

@@ -113,9 +113,12 @@ impl Failure {
 /// Fixes every name reference in the accumulated resources.
 pub fn fix(b: &mut Builder, _k: &Kustomization, acc: &mut Accumulator) -> Built<()> {
     let back_references = in_kustomize_order(&acc.config.name_reference);
-    let snapshot: Vec<Candidate> = acc.resources.iter().map(Candidate::of).collect();
-    let plans: Vec<Vec<(&FieldSpec, &Gvk)>> =
-        acc.resources.iter().map(|r| filters_for(r, &back_references)).collect();
+    let mut snapshot: Vec<Candidate> = Vec::with_capacity(acc.resources.len());
+    let mut plans: Vec<Vec<(&FieldSpec, &Gvk)>> = Vec::with_capacity(acc.resources.len());
+    for r in &acc.resources {
+        snapshot.push(Candidate::of(r));
+        plans.push(filters_for(r, &back_references));
+    }
     for (i, plan) in plans.iter().enumerate() {
         if plan.is_empty() {
             continue;
@@ -209,18 +212,23 @@ fn referenceable_by<'s>(
     referrer: &ResId,
     snapshot: &'s [Candidate],
 ) -> Result<Vec<&'s Candidate>, Failure> {
-    if referrer.gvk.is_cluster_scoped() {
-        return Ok(snapshot.iter().collect());
+    let cluster_scoped = referrer.gvk.is_cluster_scoped();
+    let subject_namespaces = if cluster_scoped {
+        Vec::new()
+    } else {
+        service_account_subject_namespaces(node, referrer)?
+    };
+    let mut out = Vec::with_capacity(snapshot.len());
+    for c in snapshot {
+        if cluster_scoped
+            || c.current.gvk.is_cluster_scoped()
+            || c.current.effective_namespace() == referrer.effective_namespace()
+            || subject_namespaces.iter().any(|ns| ns == c.namespace())
+        {
+            out.push(c);
+        }
     }
-    let subject_namespaces = service_account_subject_namespaces(node, referrer)?;
-    Ok(snapshot
-        .iter()
-        .filter(|c| {
-            c.current.gvk.is_cluster_scoped()
-                || c.current.effective_namespace() == referrer.effective_namespace()
-                || subject_namespaces.iter().any(|ns| ns == c.namespace())
-        })
-        .collect())
+    Ok(out)
 }
 
 /// For a `RoleBinding`, the namespaces named by its `ServiceAccount` subjects.

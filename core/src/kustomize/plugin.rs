@@ -292,8 +292,13 @@ fn configure(b: &mut Builder, config: &Resource, kind: &str) -> Built<Vec<Step>>
             let prefix = field("prefix").and_then(|n| d.string(n, "prefix"));
             let suffix = field("suffix").and_then(|n| d.string(n, "suffix"));
             if kind != "SuffixTransformer" {
-                let mut prefixed = k.clone();
-                prefixed.name_prefix = prefix;
+                // `k` holds only its file here: a new one, not a clone (a clone of a whole
+                // Kustomization instantiates a clone of every field type in the wasm build).
+                let prefixed = Kustomization {
+                    file: k.file.clone(),
+                    name_prefix: prefix,
+                    ..Kustomization::default()
+                };
                 steps.push(step(prefixed, Some("namePrefix"), Action::PrefixSuffix));
             }
             if kind != "PrefixTransformer" {

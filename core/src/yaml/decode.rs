@@ -237,14 +237,27 @@ impl<'a> Decoder<'a> {
         field: &str,
         mut item: impl FnMut(&mut Self, &Node) -> Option<T>,
     ) -> Vec<T> {
-        match &node.body {
-            Body::Seq(items) => items.iter().filter_map(|n| item(self, n)).collect(),
-            _ if Self::is_null(node) => Vec::new(),
-            _ => {
-                self.type_error(node, field, "[]object");
-                Vec::new()
+        // A plain loop over a non-generic check: this function is instantiated per item type
+        // (iterator adapters would be too, in the wasm build).
+        let items = self.items(node, field);
+        let mut out = Vec::with_capacity(items.len());
+        for n in items {
+            if let Some(value) = item(self, n) {
+                out.push(value);
             }
         }
+        out
+    }
+
+    /// The items of a sequence; none for null, or a type error for anything else.
+    fn items<'n>(&mut self, node: &'n Node, field: &str) -> &'n [Node] {
+        if let Body::Seq(items) = &node.body {
+            return items;
+        }
+        if !Self::is_null(node) {
+            self.type_error(node, field, "[]object");
+        }
+        &[]
     }
 }
 

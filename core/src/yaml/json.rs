@@ -154,11 +154,15 @@ impl Converter {
         let in_flow = in_flow || node.style == Style::Flow;
         match &node.body {
             Body::Scalar(text) => self.scalar(node, text, in_flow),
-            Body::Seq(items) => items
-                .iter()
-                .map(|item| self.value(item, depth + 1, in_flow))
-                .collect::<Result<_, _>>()
-                .map(Json::Array),
+            Body::Seq(items) => {
+                // Loops, not `collect::<Result<..>>`, here and in the other recursive
+                // converters: each such collect instantiates iterator machinery in the wasm build.
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.value(item, depth + 1, in_flow)?);
+                }
+                Ok(Json::Array(out))
+            }
             Body::Map(entries) => self.mapping(node, entries, KeyMode::Interface, depth, in_flow),
         }
     }
@@ -551,18 +555,23 @@ fn write_at(value: &Json, options: GoJson, level: usize, out: &mut String) {
         Json::Float(f) => write_float(*f, out),
         Json::String(s) => write_go_json_string(s, out),
         Json::Array(items) => {
-            let items: Vec<(Option<&str>, &Json)> = items.iter().map(|v| (None, v)).collect();
+            let mut list: Vec<(Option<&str>, &Json)> = Vec::with_capacity(items.len());
+            for v in items {
+                list.push((None, v));
+            }
+            let items = list;
             write_container(&items, ('[', ']'), options, level, out);
         }
         Json::Object(entries) => {
             let mut sorted: Vec<&(String, Json)> = entries.iter().collect();
             crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
-            let items: Vec<(Option<&str>, &Json)> = sorted
-                .iter()
-                .enumerate()
-                .filter(|(i, (key, _))| sorted.get(i + 1).is_none_or(|next| next.0 != *key))
-                .map(|(_, (key, v))| (Some(key.as_str()), v))
-                .collect();
+            // The last of equal keys wins, as Go's map does.
+            let mut items: Vec<(Option<&str>, &Json)> = Vec::with_capacity(sorted.len());
+            for (i, (key, v)) in sorted.iter().enumerate() {
+                if sorted.get(i + 1).is_none_or(|next| next.0 != *key) {
+                    items.push((Some(key.as_str()), v));
+                }
+            }
             write_container(&items, ('{', '}'), options, level, out);
         }
     }

@@ -80,16 +80,24 @@ fn merge_sources(value: &Node) -> Result<Vec<Vec<(Node, Node)>>, MergeError> {
         |message: &str, n: &Node| MergeError { message: message.into(), origin: n.origin.clone() };
     match &value.body {
         Body::Map(entries) => Ok(vec![entries.clone()]),
-        Body::Seq(items) => items
-            .iter()
-            .map(|item| match &item.body {
-                Body::Map(entries) => Ok(entries.clone()),
-                Body::Seq(_) => Err(fail("invalid map merge: received a nested sequence", item)),
-                Body::Scalar(_) => {
-                    Err(fail("map merge requires map or sequence of maps as the value", item))
-                }
-            })
-            .collect(),
+        Body::Seq(items) => {
+            let mut sources = Vec::with_capacity(items.len());
+            for item in items {
+                sources.push(match &item.body {
+                    Body::Map(entries) => entries.clone(),
+                    Body::Seq(_) => {
+                        return Err(fail("invalid map merge: received a nested sequence", item));
+                    }
+                    Body::Scalar(_) => {
+                        return Err(fail(
+                            "map merge requires map or sequence of maps as the value",
+                            item,
+                        ));
+                    }
+                });
+            }
+            Ok(sources)
+        }
         Body::Scalar(_) if value.is_null() => Ok(Vec::new()),
         Body::Scalar(_) => {
             Err(fail("map merge requires map or sequence of maps as the value", value))

@@ -503,7 +503,12 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// `\n` are skipped (so a block scalar's line breaks are fine, but a plain scalar folded onto
 /// one line with spaces is not), and nothing may follow the padding.
 pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let symbols: Vec<u8> = text.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
+    let mut symbols: Vec<u8> = Vec::with_capacity(text.len());
+    for c in text.bytes() {
+        if c != b'\r' && c != b'\n' {
+            symbols.push(c);
+        }
+    }
     if !symbols.len().is_multiple_of(4) {
         return None;
     }

@@ -113,7 +113,11 @@ fn ops_of(file: &Arc<str>, doc: Value) -> Result<Vec<Op>, PatchError> {
             return Err(PatchError::new(message).at(&at));
         }
     };
-    items.into_iter().map(|item| op_of(file, item)).collect()
+    let mut ops = Vec::with_capacity(items.len());
+    for item in items {
+        ops.push(op_of(file, item)?);
+    }
+    Ok(ops)
 }
 
 fn op_of(file: &Arc<str>, item: Value) -> Result<Op, PatchError> {
@@ -208,17 +212,15 @@ pub fn apply_to_resource(
 fn rewrite_annotations(node: &mut Node, build_annotations: &[(String, String)]) {
     let Some(meta) = node.get_mut("metadata").filter(|m| m.is_map()) else { return };
     let Some(old) = meta.remove("annotations") else { return };
-    let mut entries: Vec<(Node, Node)> = old
-        .as_map()
-        .unwrap_or_default()
-        .iter()
-        .filter(|(k, _)| !build_annotations.iter().any(|(b, _)| k.scalar() == Some(b.as_str())))
-        .map(|(k, v)| {
-            let key = Node::string(k.scalar().unwrap_or_default()).with_origin(k.origin.clone());
-            let value = Node::string(v.scalar().unwrap_or_default()).with_origin(v.origin.clone());
-            (key, value)
-        })
-        .collect();
+    let mut entries: Vec<(Node, Node)> = Vec::new();
+    for (k, v) in old.as_map().unwrap_or_default() {
+        if build_annotations.iter().any(|(b, _)| k.scalar() == Some(b.as_str())) {
+            continue;
+        }
+        let key = Node::string(k.scalar().unwrap_or_default()).with_origin(k.origin.clone());
+        let value = Node::string(v.scalar().unwrap_or_default()).with_origin(v.origin.clone());
+        entries.push((key, value));
+    }
     if entries.is_empty() {
         return;
     }
@@ -611,8 +613,16 @@ fn depth_of(value: &Value) -> usize {
     while let Some((v, depth)) = stack.pop() {
         deepest = deepest.max(depth);
         match &v.kind {
-            Kind::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-            Kind::Object(members) => stack.extend(members.iter().map(|(_, m)| (m, depth + 1))),
+            Kind::Array(items) => {
+                for item in items {
+                    stack.push((item, depth + 1));
+                }
+            }
+            Kind::Object(members) => {
+                for (_, member) in members {
+                    stack.push((member, depth + 1));
+                }
+            }
             _ => {}
         }
     }
@@ -626,8 +636,16 @@ fn count(value: &Value) -> usize {
     while let Some(v) = stack.pop() {
         total += 1;
         match &v.kind {
-            Kind::Array(items) => stack.extend(items),
-            Kind::Object(members) => stack.extend(members.iter().map(|(_, v)| v)),
+            Kind::Array(items) => {
+                for item in items {
+                    stack.push(item);
+                }
+            }
+            Kind::Object(members) => {
+                for (_, member) in members {
+                    stack.push(member);
+                }
+            }
             _ => {}
         }
     }

@@ -331,13 +331,7 @@ fn unique_target(
     id: &ResId,
     origin: &Origin,
 ) -> Built<usize> {
-    let matches: Vec<usize> = acc
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !r.is_empty() && r.any_id(|i| i.same_as(id)))
-        .map(|(i, _)| i)
-        .collect();
+    let matches = acc.matching(id);
     match matches[..] {
         [one] => Ok(one),
         [] => fail_at(
@@ -375,13 +369,13 @@ fn select(
         Ok(m) => m,
         Err(e) => return fail_at(b, k, Code::PatchInvalid, &target.origin, e),
     };
-    Ok(acc
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| matcher.selects(r))
-        .map(|(i, _)| i)
-        .collect())
+    let mut selected = Vec::new();
+    for (i, r) in acc.resources.iter().enumerate() {
+        if matcher.selects(r) {
+            selected.push(i);
+        }
+    }
+    Ok(selected)
 }
 
 /// Applies a strategic-merge patch to the selected resources, dropping any it deletes.
@@ -469,17 +463,18 @@ fn file_documents(b: &mut Builder, path: &str, referrer: (&str, Span)) -> Built<
 /// Non-empty documents with their merge keys applied (as kustomize's reader does; a merge
 /// it refuses leaves the document as written, and the printer reports it).
 fn non_empty(documents: &[Document]) -> Vec<Node> {
-    documents
-        .iter()
-        .filter(|d| !d.is_empty() && !matches!(&d.root.body, Body::Map(e) if e.is_empty()))
-        .map(|d| {
-            let mut root = d.root.clone();
-            if crate::yaml::merge::resolve_merge_keys(&mut root).is_err() {
-                root.clone_from(&d.root);
-            }
-            root
-        })
-        .collect()
+    let mut out = Vec::new();
+    for d in documents {
+        if d.is_empty() || matches!(&d.root.body, Body::Map(e) if e.is_empty()) {
+            continue;
+        }
+        let mut root = d.root.clone();
+        if crate::yaml::merge::resolve_merge_keys(&mut root).is_err() {
+            root.clone_from(&d.root);
+        }
+        out.push(root);
+    }
+    out
 }
 
 /// Parses an inline patch. `None` when the text does not look like YAML content (for

@@ -107,11 +107,12 @@ fn match_objref(acc: &Accumulator, var: &Var) -> Result<Option<Tracked>, usize> 
             if target.namespace.is_empty() { "default" } else { target.namespace.as_str() };
         gvkn && (target.namespace.is_empty() || id.effective_namespace() == putative)
     };
-    let matched: Vec<&Resource> = acc
-        .resources
-        .iter()
-        .filter(|r| !r.is_empty() && (r.previous_ids().iter().any(matches) || matches(&r.id())))
-        .collect();
+    let mut matched: Vec<&Resource> = Vec::new();
+    for r in &acc.resources {
+        if !r.is_empty() && (r.previous_ids().iter().any(matches) || matches(&r.id())) {
+            matched.push(r);
+        }
+    }
     match matched[..] {
         [] => Ok(None),
         [one] => Ok(Some(Tracked::of(one))),

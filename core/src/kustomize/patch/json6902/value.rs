@@ -104,9 +104,13 @@ fn convert(node: &Node, reader: Reader, depth: usize) -> Result<Value, PatchErro
     }
     let kind = match &node.body {
         Body::Scalar(text) => scalar(node, text, reader)?,
-        Body::Seq(items) => Kind::Array(
-            items.iter().map(|i| convert(i, reader, depth + 1)).collect::<Result<_, _>>()?,
-        ),
+        Body::Seq(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(convert(item, reader, depth + 1)?);
+            }
+            Kind::Array(out)
+        }
         Body::Map(entries) => {
             let mut out: Vec<(Key, Value)> = Vec::with_capacity(entries.len());
             for (key, value) in entries {
@@ -214,7 +218,11 @@ fn from_json_node(node: &Node, depth: usize) -> Option<Value> {
             _ => return None,
         },
         Body::Seq(items) if node.style == Style::Flow => {
-            Kind::Array(items.iter().map(|i| from_json_node(i, depth + 1)).collect::<Option<_>>()?)
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(from_json_node(item, depth + 1)?);
+            }
+            Kind::Array(out)
         }
         Body::Map(entries) if node.style == Style::Flow => {
             let mut out = Vec::with_capacity(entries.len());
@@ -281,9 +289,13 @@ fn into_node_at(value: Value, depth: usize) -> Result<Node, PatchError> {
             .at(&origin)
         })?),
         Kind::String(s) => Node::string(s),
-        Kind::Array(items) => Node::seq(
-            items.into_iter().map(|i| into_node_at(i, depth + 1)).collect::<Result<_, _>>()?,
-        ),
+        Kind::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(into_node_at(item, depth + 1)?);
+            }
+            Node::seq(out)
+        }
         Kind::Object(mut entries) => {
             crate::sort::sort_by(&mut entries, |(a, _), (b, _)| a.name.cmp(&b.name));
             let mut map = Node::map();

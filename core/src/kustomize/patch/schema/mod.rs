@@ -176,7 +176,8 @@ fn table() -> &'static Table {
 /// Parses `table.txt`; also returns how many lines did not parse (zero for a good table).
 fn parse_table(text: &'static str) -> (Table, usize) {
     let names = definition_names(text);
-    let mut defs: Vec<Def> = names.iter().map(|_| Def { fields: Vec::new() }).collect();
+    let mut defs: Vec<Def> = Vec::with_capacity(names.len());
+    defs.resize_with(names.len(), || Def { fields: Vec::new() });
     let mut types = VecMap::new();
     let mut bad = 0;
     let mut section = Section::None;
@@ -229,11 +230,11 @@ enum Section {
 }
 
 fn definition_names(text: &'static str) -> VecMap<&'static str, usize> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix("D "))
-        .enumerate()
-        .map(|(i, name)| (name, i))
-        .collect()
+    let mut names = VecMap::new();
+    for (i, name) in text.lines().filter_map(|l| l.strip_prefix("D ")).enumerate() {
+        names.insert(name, i);
+    }
+    names
 }
 
 /// ` field Target` or ` field [k1,k2] Elements`.

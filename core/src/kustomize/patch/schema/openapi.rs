@@ -203,11 +203,11 @@ impl OpenApi {
             let Kind::Array(items) = &list.kind else {
                 return Err(not_a(document, list, "x-kubernetes-list-map-keys", "[]interface {}"));
             };
-            return items
-                .iter()
-                .map(|k| string(document, k, "x-kubernetes-list-map-keys").map(str::to_string))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some);
+            let mut keys = Vec::with_capacity(items.len());
+            for k in items {
+                keys.push(string(document, k, "x-kubernetes-list-map-keys")?.to_string());
+            }
+            return Ok(Some(keys));
         }
         Ok(Some(merge_key.map(|k| vec![k.to_string()]).unwrap_or_default()))
     }

@@ -413,7 +413,11 @@ fn from_yaml(node: &Node, depth: usize) -> Result<Value, Invalid> {
     let kind = match &node.body {
         Body::Scalar(text) => scalar(node, text)?,
         Body::Seq(items) => {
-            Kind::Array(items.iter().map(|i| from_yaml(i, depth + 1)).collect::<Result<_, _>>()?)
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(from_yaml(item, depth + 1)?);
+            }
+            Kind::Array(out)
         }
         Body::Map(entries) => {
             let mut members: Vec<Member> = Vec::with_capacity(entries.len());

@@ -280,12 +280,13 @@ impl Arena {
         }
         let body = match n.kind {
             Kind::Scalar => Body::Scalar(n.text.clone()),
-            Kind::Seq => Body::Seq(
-                n.content
-                    .iter()
-                    .map(|&c| self.export_at(c, depth + 1))
-                    .collect::<Result<_, _>>()?,
-            ),
+            Kind::Seq => {
+                let mut items = Vec::with_capacity(n.content.len());
+                for &c in &n.content {
+                    items.push(self.export_at(c, depth + 1)?);
+                }
+                Body::Seq(items)
+            }
             Kind::Map => {
                 let mut entries = Vec::with_capacity(n.content.len() / 2);
                 for kv in n.content.chunks_exact(2) {

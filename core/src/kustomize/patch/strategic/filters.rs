@@ -191,24 +191,20 @@ pub fn element_values_list(
     if !arena.is_kind(seq, Kind::Seq) {
         return None;
     }
-    Some(
-        arena
-            .content(seq)
-            .iter()
-            .map(|&elem| {
-                keys.iter()
-                    .map(|k| {
-                        let v = arena.field_value(Some(elem), k);
-                        if arena.nil_or_empty(v) {
-                            String::new()
-                        } else {
-                            arena.value(v).to_string()
-                        }
-                    })
-                    .collect()
-            })
-            .collect(),
-    )
+    let mut list = Vec::with_capacity(arena.content(seq).len());
+    for &elem in arena.content(seq) {
+        let mut values = Vec::with_capacity(keys.len());
+        for k in keys {
+            let v = arena.field_value(Some(elem), k);
+            values.push(if arena.nil_or_empty(v) {
+                String::new()
+            } else {
+                arena.value(v).to_string()
+            });
+        }
+        list.push(values);
+    }
+    Some(list)
 }
 
 /// `walk.appendListNode(dst, src, keys)`: sets each element of `src` into `dst` by its key

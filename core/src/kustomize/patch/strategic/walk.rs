@@ -361,21 +361,32 @@ fn validate_keys(
     values: &[String],
     keys: &[String],
 ) -> (Vec<String>, Vec<String>) {
+    // Loops rather than iterator chains: fewer generic instantiations in the wasm build.
     let valid = |key: &String| {
-        values_list
-            .iter()
-            .any(|vs| vs.iter().enumerate().any(|(i, v)| !v.is_empty() && keys.get(i) == Some(key)))
+        for vs in values_list {
+            for (i, v) in vs.iter().enumerate() {
+                if !v.is_empty() && keys.get(i) == Some(key) {
+                    return true;
+                }
+            }
+        }
+        false
     };
-    if !keys.iter().any(valid) {
+    let mut valid_keys = Vec::new();
+    for key in keys {
+        if valid(key) {
+            valid_keys.push(key.clone());
+        }
+    }
+    if valid_keys.is_empty() {
         return (keys.to_vec(), values.to_vec());
     }
-    let valid_keys = keys.iter().filter(|k| valid(k)).cloned().collect();
-    let valid_values = values
-        .iter()
-        .enumerate()
-        .filter(|(i, v)| !v.is_empty() || keys.get(*i).is_some_and(valid))
-        .map(|(_, v)| v.clone())
-        .collect();
+    let mut valid_values = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        if !v.is_empty() || keys.get(i).is_some_and(valid) {
+            valid_values.push(v.clone());
+        }
+    }
     (valid_keys, valid_values)
 }
 
