@@ -63,8 +63,9 @@ pub enum PathError {
 #[derive(Debug, Clone, Default)]
 pub struct FileTree {
     files: BTreeMap<String, Content>,
-    /// Symbolic links: path → target as written.
-    links: BTreeMap<String, Arc<str>>,
+    /// Symbolic links: path → target as written, held as `Content::Text` so that the tree
+    /// uses one map type (each `BTreeMap` instantiation costs kilobytes of wasm).
+    links: BTreeMap<String, Content>,
     host: Option<Rc<dyn Host>>,
 }
 
@@ -165,25 +166,26 @@ impl FileTree {
 
     /// Adds or replaces a text file. The path is normalized; an invalid path is refused.
     pub fn insert(&mut self, path: &str, text: impl Into<Arc<str>>) -> Result<String, PathError> {
-        let path = file_path(path)?;
-        self.links.remove(&path);
-        self.files.insert(path.clone(), Content::Text(text.into()));
-        Ok(path)
+        self.put(path, Content::Text(text.into()))
     }
 
     /// Adds a file from raw bytes, keeping the fact that it is not UTF-8 if it is not.
     pub fn insert_bytes(&mut self, path: &str, bytes: Vec<u8>) -> Result<String, PathError> {
-        let path = file_path(path)?;
-        self.links.remove(&path);
-        self.files.insert(path.clone(), Content::from_bytes(bytes));
-        Ok(path)
+        self.put(path, Content::from_bytes(bytes))
     }
 
     /// Records a file too large to load, so that references to it get a clear diagnostic.
     pub fn insert_too_large(&mut self, path: &str, len: u64) -> Result<String, PathError> {
+        self.put(path, Content::TooLarge { len })
+    }
+
+    /// Adds or replaces the file at `path` (a link there is replaced too).
+    fn put(&mut self, path: &str, content: Content) -> Result<String, PathError> {
         let path = file_path(path)?;
-        self.links.remove(&path);
-        self.files.insert(path.clone(), Content::TooLarge { len });
+        if !self.links.is_empty() {
+            self.links.remove(&path);
+        }
+        self.files.insert(path.clone(), content);
         Ok(path)
     }
 
@@ -192,7 +194,7 @@ impl FileTree {
     pub fn insert_link(&mut self, path: &str, target: &str) -> Result<String, PathError> {
         let path = file_path(path)?;
         self.files.remove(&path);
-        self.links.insert(path.clone(), Arc::from(target));
+        self.links.insert(path.clone(), Content::Text(Arc::from(target)));
         Ok(path)
     }
 
@@ -241,7 +243,15 @@ impl FileTree {
 
     /// The symbolic links the tree was given: path and target as written, sorted by path.
     pub fn links(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.links.iter().map(|(k, v)| (k.as_str(), &**v))
+        self.links.iter().map(|(k, v)| (k.as_str(), link_text(v)))
+    }
+
+    /// The target of the link the tree was given at `path`.
+    fn link_at(&self, path: &str) -> Option<Arc<str>> {
+        match self.links.get(path)? {
+            Content::Text(target) => Some(target.clone()),
+            _ => None,
+        }
     }
 
     /// Where `path` (normalized) leads: its real path, every link on it followed, component by
@@ -267,7 +277,8 @@ impl FileTree {
             };
         }
         // Components still to walk, last first; the real directory reached so far.
-        let mut pending: Vec<String> = path.rsplit('/').map(str::to_string).collect();
+        let mut pending: Vec<String> = Vec::new();
+        push_components(&mut pending, path);
         let mut real = String::new();
         let mut followed = 0usize;
         let mut last_link = String::new();
@@ -276,7 +287,7 @@ impl FileTree {
                 "" | "." => continue,
                 ".." => {
                     if real.is_empty() {
-                        let target = self.links.get(&last_link).cloned();
+                        let target = self.link_at(&last_link);
                         return Err(Unresolved::LeavesRepository {
                             target: target.unwrap_or_else(|| self.link_target(&last_link)),
                             link: last_link,
@@ -294,12 +305,13 @@ impl FileTree {
                     return Ok(Resolved::File(candidate));
                 }
                 Kind::File | Kind::Missing => {
-                    let rest: Vec<&str> = pending.iter().rev().map(String::as_str).collect();
-                    let mut missing = candidate;
-                    for c in rest.iter().filter(|c| !c.is_empty() && **c != ".") {
-                        missing = format!("{missing}/{c}");
+                    let mut rest = String::new();
+                    for c in pending.iter().rev() {
+                        rest.push_str(c);
+                        rest.push('/');
                     }
-                    return Err(Unresolved::Missing { path: missing });
+                    let path = join(&candidate, &rest).unwrap_or(candidate);
+                    return Err(Unresolved::Missing { path });
                 }
                 Kind::Link(target) => {
                     link(&candidate);
@@ -310,7 +322,7 @@ impl FileTree {
                     if target.starts_with('/') {
                         return Err(Unresolved::LeavesRepository { link: candidate, target });
                     }
-                    pending.extend(target.rsplit('/').map(str::to_string));
+                    push_components(&mut pending, &target);
                     last_link = candidate;
                 }
             }
@@ -324,8 +336,8 @@ impl FileTree {
         if self.files.contains_key(path) {
             return Kind::File;
         }
-        if let Some(target) = self.links.get(path) {
-            return Kind::Link(target.clone());
+        if let Some(target) = self.link_at(path) {
+            return Kind::Link(target);
         }
         if self.has_below(path) {
             return Kind::Dir;
@@ -405,7 +417,7 @@ impl FileTree {
             }
         }
         if added {
-            out.sort();
+            crate::sort::sort(&mut out);
         }
         out
     }
@@ -417,6 +429,21 @@ impl FileTree {
             .range(prefix.clone()..)
             .map(|(k, _)| k.as_str())
             .take_while(move |k| k.starts_with(&prefix))
+    }
+}
+
+/// A link's target as the tree holds it.
+fn link_text(content: &Content) -> &str {
+    match content {
+        Content::Text(target) => target,
+        _ => "",
+    }
+}
+
+/// Pushes the components of `path` onto `stack`, last first (so the first pops first).
+fn push_components(stack: &mut Vec<String>, path: &str) {
+    for component in path.rsplit('/') {
+        stack.push(component.to_string());
     }
 }
 

@@ -105,20 +105,10 @@ pub fn render(source: &mut Source, dir: &str) -> (Rendered, ReadSet) {
         }
     };
     // kustomize builds at the directory's real path (`ConfirmDir` follows links): bases and
-    // files are found from there.
+    // files are found from there. (A directory that leads nowhere has no kustomization.)
     let dir = match source.resolve(&dir) {
         Ok(crate::tree::Resolved::Dir(real)) => real,
-        Err(problem) => match crate::source::unresolved(&problem, &dir) {
-            Some(d) => {
-                let reads = std::mem::take(&mut source.reads);
-                return (
-                    Rendered { ok: false, diagnostics: vec![d], ..Rendered::default() },
-                    reads,
-                );
-            }
-            None => dir,
-        },
-        Ok(crate::tree::Resolved::File(_)) => dir,
+        _ => dir,
     };
     let mut builder = Builder::new(source);
     let resources = builder.accumulate_dir(&dir, None).and_then(|(k, acc)| {
