@@ -8,12 +8,14 @@
 #                  files replacing the seed repository's
 #   baton_yaml     the committed seeds plus every case's first kustomization (as hostile text)
 #   rollout        the committed seeds
+#   preview        the committed seeds (a host and an Ingress, an existing preview, hostile names)
+#   deployment     the committed seeds (core/src/deploy/testdata cases in the tree encoding)
 # Re-running it is safe: files are overwritten, libFuzzer's own additions are kept.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cases="$here/../tests/conformance/cases"
 corpus="$here/corpus"
-targets=(yaml_parse kustomization render_tree plan codeowners gates_time baton_yaml flux_update semver rollout)
+targets=(yaml_parse kustomization render_tree plan preview codeowners gates_time baton_yaml gotemplate flux_update semver rollout appset deployment)
 for t in "${targets[@]}"; do
   mkdir -p "$corpus/$t"
   cp "$here/seeds/$t/"* "$corpus/$t/" 2>/dev/null || true

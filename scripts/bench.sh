@@ -34,6 +34,9 @@ const rows = [
   ['corpus render, first pass', /first pass ([\d.]+) ms/],
   ['corpus render, best of 5', /best of 5 ([\d.]+) ms/],
 ];
+for (const label of ['semver', 'semver pre-releases', 'numerical + filterTags', 'alphabetical']) {
+  rows.push([`flux election, ${label}, 100k tags`, new RegExp(`flux: imageUpdate, ${label.replace('+', '\\+')}, 100000 tags: ([\\d.]+) ms`)]);
+}
 for (const apps of [...new Set([...native.matchAll(/fleet: (\d+) apps ×/g)].map((m) => m[1]))]) {
   rows.push([`validate cold, ${apps} apps`, new RegExp(`fleet: ${apps} apps × 3 environments \\(\\d+ files\\): validate cold ([\\d.]+) ms`)]);
   rows.push([`one edit (median), ${apps} apps`, new RegExp(`fleet: ${apps} apps: validate after editing one file: median ([\\d.]+) ms`)]);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Baton needs, and only what is missing.
 #
-#   scripts/bootstrap.sh          build tools: wasm32 target, wasm-bindgen CLI, node_modules
+#   scripts/bootstrap.sh          build tools: wasm32 target, rust-src, wasm-bindgen CLI, node_modules
 #   scripts/bootstrap.sh --test   the above, plus Chromium for the browser tests and Neovim for
 #                                 the language server's editor test
 #
@@ -33,6 +33,14 @@ if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 else
   say "rust target wasm32-unknown-unknown: installing"
   rustup target add wasm32-unknown-unknown
+fi
+
+# 1b. The standard library's sources: the wasm build rebuilds std for size (-Zbuild-std).
+if rustup component list --installed | grep -qx 'rust-src'; then
+  say "rust component rust-src: present"
+else
+  say "rust component rust-src: installing"
+  rustup component add rust-src
 fi
 
 # 2. wasm-bindgen CLI, at exactly the version of the wasm-bindgen crate (they must match).

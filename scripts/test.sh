@@ -2,8 +2,9 @@
 # Every test of the project, in the order a failure is cheapest to find: formatting and lints,
 # Rust tests, the core built for wasm32, the npm package build, the Node tests of that
 # package, the TypeScript declarations and sources, the language server (over stdio, in
-# headless Neovim) and the VS Code extension with its .vsix, and the playground in headless
-# Chromium.
+# headless Neovim) and the VS Code extension with its .vsix, the Backstage plugins (built by
+# tsc, tested in a test backend and in jsdom), and the playground and the Backstage card in
+# headless Chromium.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -30,4 +31,10 @@ step node_modules/.bin/tsc -p lsp/tsconfig.json
 step node_modules/.bin/tsc -p editors/vscode/tsconfig.json
 step node scripts/build-lsp.mjs --vsix
 step node --test tests/lsp/*.test.mjs
+step node_modules/.bin/tsc -p plugins/backstage-backend/tsconfig.json
+step node_modules/.bin/tsc -p plugins/backstage-backend/tsconfig.test.json
+step node_modules/.bin/tsc -p plugins/backstage/tsconfig.json
+step node_modules/.bin/tsc -p plugins/backstage/tsconfig.test.json
+step node scripts/backstage-tests.mjs backstage-backend
+step node scripts/backstage-tests.mjs backstage
 step node --test tests/browser/*.test.mjs

@@ -14,7 +14,8 @@
 //! an overlay that includes every environment (so promotions have collateral changes), a
 //! patch matching every Deployment, and byte-level mutations of a few files. Then it runs
 //! `validate`, `render` of every kustomization directory, `kustomizationDirs`, `status`, and
-//! `planPromotion` for every app (by name and by path) × environment.
+//! `planPromotion` for every app (by name and by path) × environment, `planPreview` for every app
+//! and `planPreviewCleanup`.
 //!
 //! The budget of one operation is linear in the repository's size (`BASE_STEPS` plus
 //! `STEPS_PER_BYTE` per byte of its files), several times what the slowest generated case
@@ -24,7 +25,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+use baton_core::envdiff::EnvDiffRequest;
 use baton_core::pipeline::Pipeline;
+use baton_core::preview::PreviewRequest;
+use baton_core::preview::cleanup::CleanupRequest;
 use baton_core::promote::PromotionRequest;
 use baton_core::tree::{self, Content, FileTree};
 use baton_core::{Diagnostic, Workspace};
@@ -102,6 +106,7 @@ struct Coverage {
     codeowners_gate: usize,
     ambiguous: usize,
     shared_names: usize,
+    deployment_renders: usize,
 }
 
 /// Every public operation, each under the budget.
@@ -131,7 +136,35 @@ fn exercise(tree: &FileTree, seed: u64, seen: &mut Coverage) -> (u64, u64, Strin
                     usize::from(plan.gates.iter().any(|g| g.name == "codeowners"));
                 seen.ambiguous += usize::from(plan.diagnostics.iter().any(|d| d.code == "R012"));
             }
+            // Every environment against the first: the environment diff of the same app.
+            let diff = EnvDiffRequest {
+                app: app.path.clone(),
+                from: app.environments[0].name.clone(),
+                to: env.name.clone(),
+            };
+            let what = format!("diffEnvironments {} {} → {}", app.path, diff.from, diff.to);
+            b.run(&what, |ws| ws.diff_environments(&diff), |d| &d.diagnostics);
         }
+        let request = PreviewRequest {
+            app: app.path.clone(),
+            number: 42,
+            sha: Some("ab1cd2e".into()),
+            branch: Some("feature/x".into()),
+            ..PreviewRequest::default()
+        };
+        let what = format!("planPreview {}", app.path);
+        b.run(&what, |ws| ws.plan_preview(&request), |p| &p.diagnostics);
+    }
+    let cleanup = CleanupRequest { open: Some(vec![1]), ..CleanupRequest::default() };
+    b.run("planPreviewCleanup", |ws| ws.plan_preview_cleanup(&cleanup), |p| &p.diagnostics);
+    let listed = b.run("deployments", Workspace::deployments, |d| &d.diagnostics);
+    for deployment in listed.deployments.iter().take(12) {
+        let Ok(request) = baton_core::deploy::DeploymentRequest::parse(&deployment.id) else {
+            continue;
+        };
+        let what = format!("renderDeployment {}", deployment.id);
+        let rendered = b.run(&what, |ws| ws.render_deployment(&request), |r| &r.diagnostics);
+        seen.deployment_renders += usize::from(rendered.ok);
     }
     (b.peak.0, b.budget, b.peak.1)
 }
@@ -274,6 +307,28 @@ fn hostile_repo(rng: &mut Rng) -> FileTree {
             tree.insert(&env.kustomization, text).unwrap();
         }
     }
+    if rng.chance(50) {
+        // A Flux cluster: bootstrap applying its own directory, Kustomizations applying every
+        // environment (some substituting variables, one applying the cluster again).
+        let head = |name: &str, path: &str| {
+            format!(
+                "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: {name}\n  namespace: flux-system\nspec:\n  path: ./{path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
+            )
+        };
+        let mut text = head("flux-system", "clusters/flux");
+        text.push_str("---\n");
+        text.push_str(&head("again", "clusters/flux"));
+        for (i, app) in repo.apps.iter().enumerate() {
+            for (j, env) in app.envs.iter().enumerate() {
+                text.push_str("---\n");
+                text.push_str(&head(&format!("k{i}-{j}"), tree::parent(&env.kustomization)));
+                if rng.chance(50) {
+                    text.push_str("  postBuild:\n    substitute:\n      A: \"${A}${A}\"\n    substituteStrategy: Always\n");
+                }
+            }
+        }
+        tree.insert("clusters/flux/ks.yaml", text).unwrap();
+    }
     if rng.chance(40) {
         tree = mutate::tree_bounded(rng, &tree, 4096);
     }
@@ -311,7 +366,8 @@ fn every_operation_finishes_within_a_work_budget_on_hostile_repositories() {
             seen.collateral > 0
                 && seen.codeowners_gate > 0
                 && seen.ambiguous > 0
-                && seen.shared_names > 0,
+                && seen.shared_names > 0
+                && seen.deployment_renders > 0,
             "the hostile features were not all exercised: {seen:?}"
         );
     }
@@ -345,6 +401,12 @@ fn a_tiny_budget_stops_every_operation() {
         ..PromotionRequest::default()
     };
     assert!(has(&fresh().plan_promotion(&request).diagnostics));
+    let diff = EnvDiffRequest {
+        app: app.name.clone(),
+        from: app.envs[0].name.clone(),
+        to: request.to.clone(),
+    };
+    assert!(has(&fresh().diff_environments(&diff).diagnostics));
     // And without a limit the same operations finish cleanly.
     let mut ws = Workspace::new(tree.clone());
     assert!(!has(&ws.validate().diagnostics));

@@ -256,6 +256,20 @@ fn parse_log(log: &str) -> Result<Vec<Entry>, String> {
     Ok(entries)
 }
 
+/// When each of `paths` (directories of the repository) last changed: the committer time of
+/// the last commit touching it, RFC 3339. A path no commit touches is left out.
+pub fn last_changed(root: &Path, paths: &[String]) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for path in paths {
+        let time = git(root, &["log", "-1", "--format=%cI", "--", path])?;
+        let time = time.trim();
+        if !time.is_empty() {
+            out.insert(path.clone(), time.to_string());
+        }
+    }
+    Ok(out)
+}
+
 /// Runs `git ARGS` in `root` and returns its standard output.
 fn git(root: &Path, args: &[&str]) -> Result<String, String> {
     let out = Command::new("git")

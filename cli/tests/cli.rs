@@ -250,3 +250,114 @@ fn sarif_uris_are_percent_encoded() {
         .collect();
     assert_eq!(uris, ["apps/web/base/my%20file%20%231%20100%25%20%C3%A9.yaml"]);
 }
+
+/// `baton appsets` on the playground's example: the seed's `ApplicationSet` in text, JSON and
+/// YAML; the preview `ApplicationSet` from a pulls file; malformed inputs exit 2 naming the field.
+#[test]
+fn appsets_expand_the_example_repository() {
+    let repo = common::example_repo();
+    let out = baton(&repo, &["appsets"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with(
+        "payment-service-all-envs (argocd/payment-service-appset.yaml): 2 Applications\n  payment-service-staging     https://staging.k8s.example.com ns=payments-staging  apps/payment-service/staging     renders\n  payment-service-production  https://prod.k8s.example.com ns=payments-production  apps/payment-service/production  renders\n"
+    ), "{text}");
+    assert!(text.contains("info[A005]: no pull request list was given"), "{text}");
+
+    repo.write(
+        "pulls.json",
+        br#"{"pullRequests": [{"number": 42, "branch": "feat/x", "targetBranch": "main", "headSha": "ab1cd234567", "labels": ["preview"]}]}"#,
+    );
+    let out = baton(&repo, &["appsets", "--pulls", "pulls.json", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let previews = &json["appSets"][1];
+    assert_eq!(previews["name"], "payment-service-previews");
+    assert_eq!(previews["applications"][0]["metadata"]["name"], "payment-service-pr-42");
+    assert_eq!(previews["applications"][0]["sources"][0]["status"], "renders");
+
+    let out = baton(&repo, &["appsets", "--format", "yaml"]);
+    let yaml = stdout(&out);
+    assert!(yaml.starts_with("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  finalizers:\n  - resources-finalizer.argocd.argoproj.io\n  name: payment-service-staging\n"), "{yaml}");
+    assert_eq!(yaml.matches("\n---\n").count(), 1);
+    assert!(stderr(&out).contains("A005"));
+
+    repo.write("clusters.json", br#"[{"name": "eu"}]"#);
+    let out = baton(&repo, &["appsets", "--clusters", "clusters.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--clusters clusters.json: [0]: missing field `server`"),
+        "{}",
+        stderr(&out)
+    );
+    repo.write("bad.json", b"{not json");
+    let out = baton(&repo, &["appsets", "--pulls", "bad.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--pulls bad.json: not JSON"), "{}", stderr(&out));
+    let out = baton(&repo, &["appsets", "--pulls", "missing.json"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// An `ApplicationSet` whose generated path does not render exits 1 with the A015 diagnostic.
+#[test]
+fn appsets_with_a_broken_path_exit_one() {
+    let repo = repo_with(&[
+        ("apps/web/broken/kustomization.yaml", b"resources:\n- gone.yaml\n"),
+        (
+            "argocd/web.yaml",
+            b"apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: web}\nspec:\n  generators: [{list: {elements: [{env: production}, {env: broken}]}}]\n  template:\n    metadata: {name: 'web-{{env}}'}\n    spec: {project: default, destination: {}, source: {repoURL: r, path: 'apps/web/{{env}}'}}\n",
+        ),
+    ]);
+    let out = baton(&repo, &["appsets"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("  web-broken      -  apps/web/broken      does not render\n"), "{text}");
+    assert!(text.contains("argocd/web.yaml:8:74: error[A015]: Application web-broken: apps/web/broken does not render"), "{text}");
+    let out = baton(&repo, &["validate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("error[A015]"));
+}
+
+/// Issue 18: `baton diff` sets the expected differences aside and exits 1 on drift.
+#[test]
+fn diff_shows_drift_between_environments() {
+    let repo = repo_with(&[]);
+    let out = baton(&repo, &["diff", "web", "staging", "production"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("  2 expected (namespace, promoted image)\n"), "{text}");
+    assert!(text.ends_with("staging and production differ only as expected; 2 expected (namespace, names, promoted images)\n"), "{text}");
+
+    repo.write(
+        "apps/web/production/kustomization.yaml",
+        b"resources:\n- ../base\nnamespace: web-prod\nreplicas:\n- name: web\n  count: 3\n",
+    );
+    let out = baton(&repo, &["diff", "web", "staging", "production"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("  drift replicas   spec.replicas: ∅ → 3\n"), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(
+        &baton(&repo, &["diff", "web", "staging", "production", "--format", "json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(json["drift"]["replicas"], 1);
+    assert_eq!(json["resources"][0]["differences"][0]["category"], "namespace");
+    assert_eq!(json["resources"][0]["differences"][0]["expected"], "namespace");
+
+    // The promotion plan lists what it does not carry.
+    let out = baton(&repo, &["promote", "--app", "web", "--to", "production"]);
+    assert!(
+        stdout(&out)
+            .contains("  also differs (not promoted): Deployment/web spec.replicas: ∅ → 3\n"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = baton(&repo, &["diff", "web", "staging", "qa"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("error[R002]: app 'web' has no environment 'qa'"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -71,6 +71,19 @@ fn a_promotion_plan_comment() {
         ),
         "{md}"
     );
+    // How the change rolls out in production: the seed's canary, strategy, risk and rollback.
+    assert!(
+        md.contains(
+            "#### Rollout in `production`\n\n\
+             **Rollout/payment-service** (rolls out Deployment/payment-service): Canary, risk Very Low, rollback: Reduce canary to 0%\n\n\
+             10% (1 new pod, 5 old) → pause 300s → analysis success-rate → 50% (3 new pods, 3 old) → pause 600s → 100% (5 new pods, 0 old); full promotion after at least 900s, no manual promotion\n\n\
+             | at | step | traffic | old pods | new pods | then |\n\
+             | --- | --- | --- | --- | --- | --- |\n\
+             | 0s | 0 | 10% | 5 | 1 |  |\n\
+             | 0s | 1 | 10% | 5 | 1 | pause 300s |\n"
+        ),
+        "{md}"
+    );
     assert!(md.contains("<details><summary>Rendered diff of production (11 lines)</summary>\n\n```diff\n--- a/production/Deployment/payments-production/payment-service\n"), "{md}");
     assert!(self_contained(&md));
 }
@@ -205,7 +218,10 @@ fn a_validation_comment() {
     let out = baton(&repo, &["validate", "--format", "markdown"]);
     assert_eq!(out.status.code(), Some(1));
     let md = stdout(&out);
-    assert!(md.contains("### ❌ Baton validate: 2 errors"), "{md}");
+    // And a warning: the example's `previews.host` cannot name a preview of an app called
+    // `broken|name` (P010).
+    assert!(md.contains("### ❌ Baton validate: 2 errors, 1 warning"), "{md}");
+    assert!(md.contains("| ⚠️ | P010 | `baton.yaml:"), "{md}");
     assert!(
         md.contains("|  | Code | Where | Problem |\n| --- | --- | --- | --- |\n| ❌ | "),
         "{md}"

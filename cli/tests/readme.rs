@@ -57,6 +57,8 @@ fn commands(help: &str) -> Vec<String> {
         .unwrap()
         .lines()
         .take_while(|l| l.starts_with("  "))
+        // A long description wraps onto lines indented past the names.
+        .filter(|l| !l.starts_with("   "))
         .map(|l| l.split_whitespace().next().unwrap().to_string())
         .filter(|c| c != "help")
         .collect()

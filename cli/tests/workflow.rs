@@ -290,7 +290,7 @@ fn a_promotion_the_gates_block_writes_nothing_and_fails() {
 #[test]
 fn a_pull_request_that_differs_from_the_plan_fails() {
     // The promotion, and a replica change that is not part of it.
-    let scene = scene(|t| promoted(t).replace("replicas: 5", "replicas: 9"), &approved_reviews());
+    let scene = scene(|t| promoted(t).replace("replicas: 0", "replicas: 9"), &approved_reviews());
     let ran = run_job(&scene, "promotion");
     let (_, last) = ran.last().unwrap();
     assert_eq!(last.status.code(), Some(1), "{}", log(&ran));

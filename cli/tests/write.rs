@@ -93,6 +93,64 @@ fn nothing_is_written_with_errors_even_with_force() {
     assert!(!err.contains("writes anyway"), "an error cannot be forced: {err}");
 }
 
+/// The seed repository with production ahead of staging (1.3.0 against 1.2.0, by semver):
+/// promoting moves production back.
+fn downgrade_repo(extra: &[(&str, &[u8])]) -> Repo {
+    let images = |tag: &str| {
+        format!("resources:\n- ../base\nimages:\n- name: reg.example.com/web\n  newTag: {tag}\n")
+    };
+    let repo = Repo::seeded(extra);
+    repo.write("apps/web/staging/kustomization.yaml", images("1.2.0").as_bytes());
+    repo.write(TARGET, images("1.3.0").as_bytes());
+    repo
+}
+
+const DOWNGRADE: &str =
+    "downgrade: production runs newer versions than staging (Deployment/web 'web' 1.3.0 → 1.2.0)";
+
+#[test]
+fn a_downgrade_is_written_only_with_allow_downgrade() {
+    let repo = downgrade_repo(&[]);
+    let before = repo.read(TARGET);
+    // No gates: the plan is allowed, and still a downgrade is not written without the flag,
+    // with --force neither.
+    let plan: serde_json::Value =
+        serde_json::from_slice(&baton(&repo, &args(&["--format", "json"])).stdout).unwrap();
+    assert_eq!((plan["allowed"].as_bool(), plan["downgrade"].as_bool()), (Some(true), Some(true)));
+    for extra in [&["--write"][..], &["--write", "--force"]] {
+        let out = baton(&repo, &args(extra));
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {}", stderr(&out));
+        assert_eq!(repo.read(TARGET), before, "{extra:?}: a downgrade written without the flag");
+        let err = stderr(&out);
+        assert!(err.contains(DOWNGRADE), "{err}");
+        assert!(err.contains("(--allow-downgrade writes anyway)"), "{err}");
+    }
+    let out = baton(&repo, &args(&["--write", "--allow-downgrade"]));
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("baton: --allow-downgrade overrides {DOWNGRADE}")), "{err}");
+    assert!(err.contains("wrote 1 file(s)"), "{err}");
+    assert_eq!(repo.read(TARGET), before.replace("1.3.0", "1.2.0"));
+    // --allow-downgrade means nothing without --write.
+    assert_eq!(baton(&repo, &args(&["--allow-downgrade"])).status.code(), Some(2));
+}
+
+#[test]
+fn a_blocked_downgrade_needs_both_flags() {
+    let repo = downgrade_repo(&[("baton.yaml", PIPELINE)]);
+    let before = repo.read(TARGET);
+    for extra in [&["--write", "--allow-downgrade"][..], &["--write", "--force"]] {
+        let out = baton(&repo, &args(extra));
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {}", stderr(&out));
+        assert_eq!(repo.read(TARGET), before, "{extra:?}");
+    }
+    let err = stderr(&baton(&repo, &args(&["--write"])));
+    assert!(err.contains("(--allow-downgrade and --force write anyway)"), "{err}");
+    let out = baton(&repo, &args(&["--write", "--allow-downgrade", "--force"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(repo.read(TARGET).contains("newTag: 1.2.0"));
+}
+
 /// A file reached through a link is edited where the link points; the link stays a link. (The
 /// link leads below the overlay's directory: a kustomization file that is a link to another
 /// directory's file is not a kustomization there, for kustomize as for Baton.)

@@ -20,6 +20,12 @@
 //!    intent explains is *collateral*: listed with the resource and the fields that changed
 //!    ([`CollateralChange`]) and reported as a warning (`R009`) pointing at the edit that
 //!    caused it. An overlay that rendered before and fails after is an error (`R010`).
+//! 5. A cluster does not apply an overlay as `kustomize build` prints it but as a Flux
+//!    Kustomization or an Argo CD Application builds it (see [`crate::deploy`]): the
+//!    deployments of every affected overlay are rendered before and after too
+//!    ([`Verification::deployments`]), so a caller can show what changes in the cluster,
+//!    overrides and substitutions included; one that rendered before and fails after is
+//!    `R010` as well.
 //!
 //! Field paths are written in kyaml's syntax, as `replacements` use them:
 //! `spec.template.spec.containers.[name=web].image`, a numeric part for a list item without
@@ -63,6 +69,8 @@
 //!     assert_eq!((file.before.is_some(), file.after.is_some()), (true, true));
 //! }
 //! ```
+
+pub mod images_entry;
 
 use std::sync::Arc;
 
@@ -297,6 +305,7 @@ impl ChangeSet {
                 out.after.insert(dir.clone(), after);
             }
         }
+        verify_deployments(repo, &mut after_repo, &affected, &mut out);
         let spent = renders.meter().spent().saturating_sub(started);
         repo.meter().spend(spent);
         if repo.meter().exhausted() {
@@ -305,6 +314,53 @@ impl ChangeSet {
         repo.locate(&mut out.diagnostics);
         Ok(out)
     }
+}
+
+/// Renders, before and after, every deployment that applies an affected overlay.
+fn verify_deployments(
+    repo: &mut Repo,
+    after_repo: &mut Repo,
+    affected: &[String],
+    out: &mut Verification,
+) {
+    let index = crate::deploy::Index::new(repo);
+    if index.is_empty() {
+        return;
+    }
+    for dir in affected {
+        for deployment in index.deploying(dir) {
+            if out.deployments.iter().any(|d| d.id == deployment.id && d.overlay == *dir) {
+                continue;
+            }
+            let Ok(request) = crate::deploy::DeploymentRequest::parse(&deployment.id) else {
+                continue;
+            };
+            let before = as_rendered(crate::deploy::render(repo, &request));
+            let after = as_rendered(crate::deploy::render(after_repo, &request));
+            if before.ok && !after.ok {
+                let first = after.diagnostics.iter().find(|d| d.is_error());
+                let why = first.map_or_else(String::new, |d| format!(": {}", d.message));
+                out.diagnostics.push(Diagnostic::new(
+                    Code::ChangeBreaksRender,
+                    format!(
+                        "after the change, {} (which applies {dir}) no longer renders{why}",
+                        deployment.id
+                    ),
+                ));
+            }
+            out.deployments.push(DeploymentChange {
+                id: deployment.id.clone(),
+                cluster: deployment.cluster.clone(),
+                overlay: dir.clone(),
+                before,
+                after,
+            });
+        }
+    }
+}
+
+fn as_rendered(r: crate::deploy::DeploymentRender) -> Rendered {
+    Rendered { ok: r.ok, yaml: r.yaml, resources: r.resources, diagnostics: r.diagnostics }
 }
 
 /// Adds the collateral changes and the broken render of one overlay to `out`, each pointing
@@ -398,6 +454,10 @@ pub enum Expect {
     /// The field at `path` (kyaml syntax, as [`FieldChange::path`] prints it) becomes
     /// `value`; `None` means the field is removed.
     Field { path: String, value: Option<String> },
+    /// Any scalar field whose value goes from a text holding `old` to that text with `old`
+    /// replaced by `new` (once): what a Flux setter does to every value rendered from the
+    /// scalar it rewrites (a whole image, a tag inside `image: name:tag`, a Helm value).
+    Substitution { old: String, new: String },
 }
 
 impl Intent {
@@ -429,10 +489,37 @@ impl Intent {
             && self.namespace.as_deref().is_none_or(|n| Some(n) == resource.namespace.as_deref())
     }
 
-    /// Whether this intent explains the field at `steps` (printed as `path`) becoming `after`
-    /// (a scalar's text; `None` when the field is removed or is not a scalar).
-    fn explains(&self, path: &str, steps: &[Step], after: Option<&str>) -> bool {
+    /// Any field whose text changes from one holding `old` to the same text with `new` in
+    /// its place, in any overlay and resource.
+    #[must_use]
+    pub fn substitution(old: &str, new: &str) -> Intent {
+        Intent {
+            expect: Expect::Substitution { old: old.to_string(), new: new.to_string() },
+            ..Intent::default()
+        }
+    }
+
+    /// Whether this intent explains the field at `steps` (printed as `path`) changing from
+    /// `before` to `after` (a scalar's text; `None` when the field is absent or is not a
+    /// scalar).
+    fn explains(
+        &self,
+        path: &str,
+        steps: &[Step],
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> bool {
         match &self.expect {
+            Expect::Substitution { old, new } => {
+                let (Some(before), Some(after)) = (before, after) else { return false };
+                !old.is_empty()
+                    && before.match_indices(old.as_str()).any(|(at, _)| {
+                        after.len() + old.len() == before.len() + new.len()
+                            && after.starts_with(&before[..at])
+                            && after[at..].starts_with(new.as_str())
+                            && after[at + new.len()..] == before[at + old.len()..]
+                    })
+            }
             Expect::Anything => true,
             Expect::Image { container, image } => {
                 after == Some(image.as_str())
@@ -451,9 +538,25 @@ pub struct Verification {
     pub overlays: Vec<OverlayChange>,
     /// Rendered changes no intent declares.
     pub collateral: Vec<CollateralChange>,
-    /// `R009` for each collateral change, `R010` for each overlay the change breaks.
+    /// `R009` for each collateral change, `R010` for each overlay or deployment the change
+    /// breaks.
     pub diagnostics: Vec<Diagnostic>,
+    /// The deployments (Flux Kustomizations, Argo CD Applications) of the affected overlays,
+    /// rendered as their controllers build them, before and after.
+    pub deployments: Vec<DeploymentChange>,
     after: VecMap<String, Rendered>,
+}
+
+/// One deployment of an affected overlay, rendered before and after the change.
+#[derive(Debug, Clone)]
+pub struct DeploymentChange {
+    /// The deployment's id (`flux:namespace/name@cluster`, `argo:namespace/name`).
+    pub id: String,
+    pub cluster: Option<String>,
+    /// The affected overlay it applies.
+    pub overlay: String,
+    pub before: Rendered,
+    pub after: Rendered,
 }
 
 impl Verification {
@@ -467,6 +570,14 @@ impl Verification {
     #[must_use]
     pub fn overlay(&self, dir: &str) -> Option<&OverlayChange> {
         self.overlays.iter().find(|o| o.dir == dir)
+    }
+
+    /// The deployments that apply overlay `dir`, before and after.
+    pub fn deployments_of<'v>(
+        &'v self,
+        dir: &'v str,
+    ) -> impl Iterator<Item = &'v DeploymentChange> {
+        self.deployments.iter().filter(move |d| d.overlay == dir)
     }
 
     /// Whether the change breaks no render.
@@ -510,7 +621,7 @@ pub struct ResourceRef {
 }
 
 impl ResourceRef {
-    fn of(resource: &RenderedResource) -> Self {
+    pub(crate) fn of(resource: &RenderedResource) -> Self {
         ResourceRef {
             api_version: resource.api_version.clone(),
             kind: resource.kind.clone(),
@@ -709,6 +820,19 @@ fn compare_overlay(
     overlay
 }
 
+/// The fields that differ between two rendered resources (`before` read as under `dir`), at
+/// most [`MAX_FIELDS`], and how many more: the comparison of [`ChangeSet::verify`] without
+/// intents, for other comparisons of renders (environment diffs).
+pub(crate) fn field_changes(
+    dir: &str,
+    before: &RenderedResource,
+    after: &RenderedResource,
+    meter: &mut Meter,
+) -> (Vec<FieldChange>, usize) {
+    let change = modified(dir, before, after, &[], meter);
+    (change.fields, change.more_fields)
+}
+
 fn whole(
     dir: &str,
     resource: &RenderedResource,
@@ -849,8 +973,9 @@ impl Walk<'_> {
             after: after.map(one_line),
             intended: false,
         };
-        let raw = after.and_then(Node::scalar);
-        field.intended = self.selecting.iter().any(|i| i.explains(&field.path, &self.path, raw));
+        let (old, raw) = (before.and_then(Node::scalar), after.and_then(Node::scalar));
+        field.intended =
+            self.selecting.iter().any(|i| i.explains(&field.path, &self.path, old, raw));
         self.all_intended &= field.intended;
         let slot = usize::from(field.intended);
         if self.shown[slot] < MAX_FIELDS {

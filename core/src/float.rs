@@ -2,10 +2,16 @@
 //!
 //! **Formatting.** kustomize prints numbers through three Go routines, each with its own
 //! rules: `strconv.FormatFloat(f, 'g', -1, 64)` (go-yaml's printer, `fmt`'s `%v`), `'f'`
-//! (vars), and `encoding/json` (hashes, JSON patches, JSON held in strings). All of them start
-//! from the shortest digits that read back to the same `f64`, which Rust's `{:e}` gives; only
-//! the layout differs, so [`format_g`], [`format_g32`], [`format_f`], [`format_json`] and
-//! [`format_yaml`] share [`shortest`] and two layout helpers.
+//! (vars), and `encoding/json` (hashes, JSON patches, JSON held in strings); templates add
+//! `printf`'s precisions (`%.2f`, `%10.3e`, `%.4g`) through [`format_go`]. All of them start
+//! from the decimal digits Go's `strconv` computes: the value's exact decimal expansion (the
+//! [`Decimal`] the parser uses), then rounded to a number of digits (correctly, ties to even)
+//! or to the shortest digits that read back to the same float (Go's `roundShortest`). Rust's
+//! `{:e}` gives the same digits, and the tests compare the two, but it would bring the
+//! standard library's Grisu and Dragon code (~8 KB of gzipped wasm) for the few floats the
+//! engine prints. Only the layout differs per routine, so [`format_go`], [`format_g`],
+//! [`format_g32`], [`format_f`], [`format_json`] and [`format_yaml`] share [`Digits`] and three
+//! layouts.
 //!
 //! **Parsing.** Decimal text to `f64`, exactly as `str::parse::<f64>` does it, without its
 //! tables. The standard parser's fast path (Eisel-Lemire) carries a 10 KB table of powers of five:
@@ -16,13 +22,31 @@
 //! mantissa can be read off. It accepts the same text as `str::parse::<f64>` and gives the
 //! same value (correctly rounded, ties to even); the tests compare the two.
 
-/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, exponent form when the
-/// decimal exponent is below -4 or at least 6 (`1e+06`, `1.5e-07`), `NaN`, `+Inf`, `-Inf`.
-pub(crate) fn format_g(f: f64) -> String {
+/// Go's `strconv.FormatFloat(f, format, precision, 64)` for `format` `b'e'`, `b'E'`, `b'f'`,
+/// `b'g'` or `b'G'` (any other byte is taken as `g`). `None` is Go's precision `-1`: the
+/// fewest digits that read back as `f`. Infinities are `+Inf`/`-Inf`, NaN is `NaN`.
+pub(crate) fn format_go(f: f64, format: u8, precision: Option<usize>) -> String {
     if !f.is_finite() {
         return go_special(f).to_owned();
     }
-    layout_g(f.is_sign_negative(), &shortest(&format!("{:e}", f.abs())))
+    let negative = f.is_sign_negative();
+    let abs = f.abs();
+    let text = match (format.to_ascii_lowercase(), precision) {
+        (b'e', _) => layout_e(negative, &Digits::of(abs, precision.map(|p| p + 1)), precision),
+        (b'f', Some(p)) => layout_f(negative, &Digits::fixed(abs, p), Some(p)),
+        (b'f', None) => layout_f(negative, &Digits::of(abs, None), None),
+        _ => {
+            let precision = precision.map(|p| p.max(1));
+            layout_g(negative, &Digits::of(abs, precision), precision)
+        }
+    };
+    if format.is_ascii_uppercase() { text.to_ascii_uppercase() } else { text }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, exponent form when the
+/// decimal exponent is below -4 or at least 6 (`1e+06`, `1.5e-07`), `NaN`, `+Inf`, `-Inf`.
+pub(crate) fn format_g(f: f64) -> String {
+    format_go(f, b'g', None)
 }
 
 /// `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that read back to the same
@@ -31,15 +55,14 @@ pub(crate) fn format_g32(f: f32) -> String {
     if !f.is_finite() {
         return go_special(f64::from(f)).to_owned();
     }
-    layout_g(f.is_sign_negative(), &shortest(&format!("{:e}", f.abs())))
+    let bits = f.abs().to_bits();
+    let d = Decimal::shortest(u64::from(bits & 0x7f_ffff), i64::from(bits >> 23), F32);
+    layout_g(f.is_sign_negative(), &Digits::from(d), None)
 }
 
 /// `strconv.FormatFloat(f, 'f', -1, 64)`: shortest digits, never an exponent.
 pub(crate) fn format_f(f: f64) -> String {
-    if !f.is_finite() {
-        return go_special(f).to_owned();
-    }
-    layout_f(f.is_sign_negative(), &shortest(&format!("{:e}", f.abs())))
+    format_go(f, b'f', None)
 }
 
 /// `encoding/json`'s float64: `'f'` layout, or `'e'` below 1e-6 and from 1e21 with a
@@ -50,15 +73,15 @@ pub(crate) fn format_json(f: f64) -> Option<String> {
         return None;
     }
     let abs = f.abs();
-    let digits = shortest(&format!("{abs:e}"));
+    let digits = Digits::of(abs, None);
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let text = layout_e(f.is_sign_negative(), &digits);
+        let text = layout_e(f.is_sign_negative(), &digits, None);
         return Some(match text.split_once("e-0") {
             Some((mantissa, exp)) => format!("{mantissa}e-{exp}"),
             None => text,
         });
     }
-    Some(layout_f(f.is_sign_negative(), &digits))
+    Some(layout_f(f.is_sign_negative(), &digits, None))
 }
 
 /// go-yaml's float: [`format_g`], with YAML's `.inf`, `-.inf` and `.nan`.
@@ -84,66 +107,279 @@ fn go_special(f: f64) -> &'static str {
 }
 
 /// Decimal digits (no leading or trailing zeros; none for zero) and the decimal point's
-/// position: the value is `0.d₁d₂… × 10^point`.
+/// position: the value is `0.d₁d₂… × 10^point` (Go's `decimalSlice`).
 struct Digits {
-    digits: String,
+    digits: Vec<u8>,
     point: i32,
 }
 
-/// Reads the digits out of Rust's `{:e}` of a non-negative finite value (`1.5e-7`), which are
-/// the shortest that round-trip, as Go's are.
-fn shortest(scientific: &str) -> Digits {
-    let (mantissa, exp) = scientific.split_once('e').unwrap_or((scientific, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let digits = digits.trim_start_matches('0').trim_end_matches('0').to_owned();
-    let point = if digits.is_empty() { 0 } else { exp.parse::<i32>().unwrap_or(0) + 1 };
-    Digits { digits, point }
-}
+impl Digits {
+    /// The digits of a non-negative finite value: the shortest that read back to it (`None`),
+    /// or rounded to `significant` digits (at least one).
+    fn of(abs: f64, significant: Option<usize>) -> Digits {
+        let bits = abs.to_bits();
+        let (mantissa, exponent) = (bits & ((1 << 52) - 1), i64::from((bits >> 52) as u16));
+        let d = match significant {
+            Some(n) => Decimal::exact(mantissa, exponent, F64).round(n.max(1)),
+            None => Decimal::shortest(mantissa, exponent, F64),
+        };
+        Digits::from(d)
+    }
 
-fn layout_g(negative: bool, d: &Digits) -> String {
-    let exp = d.point - 1;
-    if !d.digits.is_empty() && !(-4..6).contains(&exp) {
-        layout_e(negative, d)
-    } else {
-        layout_f(negative, d)
+    /// The digits of a non-negative finite value rounded to `precision` places after the point.
+    fn fixed(abs: f64, precision: usize) -> Digits {
+        let bits = abs.to_bits();
+        let d = Decimal::exact(bits & ((1 << 52) - 1), i64::from((bits >> 52) as u16), F64);
+        let at = d.point.saturating_add(i64::try_from(precision).unwrap_or(i64::MAX));
+        Digits::from(match usize::try_from(at) {
+            Ok(at) => d.round(at),
+            // The place is before the first digit: the value is below a tenth of it, so zero.
+            Err(_) => d.round_down(0),
+        })
+    }
+
+    /// Reads Rust's rendering of a non-negative value, plain (`12.50`) or scientific
+    /// (`1.25e1`).
+    #[cfg(test)]
+    fn read(text: &str) -> Digits {
+        let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
+        let int_len = mantissa.find('.').unwrap_or(mantissa.len());
+        let mut point =
+            i32::try_from(int_len).unwrap_or(i32::MAX) + exp.parse::<i32>().unwrap_or(0);
+        let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+        let leading = digits.iter().take_while(|&&d| d == b'0').count();
+        digits.drain(..leading);
+        point -= i32::try_from(leading).unwrap_or(0);
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            point = 0;
+        }
+        Digits { digits, point }
+    }
+
+    fn len(&self) -> i64 {
+        i64::try_from(self.digits.len()).unwrap_or(i64::MAX)
     }
 }
 
-/// `d.ddde±XX`: Go's `%e` with the shortest digits and at least two exponent digits.
-fn layout_e(negative: bool, d: &Digits) -> String {
+impl From<Decimal> for Digits {
+    fn from(d: Decimal) -> Digits {
+        let digits: Vec<u8> = d.digits.iter().map(|&digit| b'0' + digit).collect();
+        let point = if digits.is_empty() { 0 } else { i32::try_from(d.point).unwrap_or(0) };
+        Digits { digits, point }
+    }
+}
+
+/// A binary float format, as Go's `floatInfo`: mantissa bits and the exponent of the smallest
+/// normal number.
+#[derive(Clone, Copy)]
+struct FloatFormat {
+    mantissa_bits: u32,
+    min_exponent: i64,
+}
+
+const F64: FloatFormat = FloatFormat { mantissa_bits: 52, min_exponent: -1022 };
+const F32: FloatFormat = FloatFormat { mantissa_bits: 23, min_exponent: -126 };
+
+impl Decimal {
+    /// The exact value `mantissa × 2^shift` (`mantissa` below 2^55).
+    fn of(mantissa: u64, shift: i64) -> Decimal {
+        let mut d = Decimal { digits: Vec::new(), point: 0, truncated: false };
+        for digit in mantissa.to_string().bytes() {
+            d.digits.push(digit - b'0');
+        }
+        d.point = i64::try_from(d.digits.len()).unwrap_or(0);
+        d.trim();
+        let mut shift = shift;
+        while shift > 0 {
+            let k = shift.min(60);
+            d.shift_left(u32::try_from(k).unwrap_or(60));
+            shift -= k;
+        }
+        while shift < 0 {
+            let k = (-shift).min(60);
+            d.shift_right(u32::try_from(k).unwrap_or(60));
+            shift += k;
+        }
+        d
+    }
+
+    /// The exact value of a non-negative float from its fields: the stored mantissa bits and
+    /// the biased exponent (Go's `bigFtoa` after `genericFtoa`'s unpacking). A float has at
+    /// most 767 significant decimal digits, within [`MAX_DIGITS`].
+    fn exact(mantissa: u64, biased: i64, format: FloatFormat) -> Decimal {
+        let (mantissa, exponent) = unpack(mantissa, biased, format);
+        Decimal::of(mantissa, exponent - i64::from(format.mantissa_bits))
+    }
+
+    /// The shortest digits that read back to the float (Go's `roundShortest`): the exact value
+    /// cut at the first digit where rounding down or up stays strictly between the halfway
+    /// points to the neighbouring floats (or on them, for an even mantissa, which
+    /// round-half-to-even reads back).
+    fn shortest(mantissa: u64, biased: i64, format: FloatFormat) -> Decimal {
+        let (mant, exp) = unpack(mantissa, biased, format);
+        let bits = i64::from(format.mantissa_bits);
+        let d = Decimal::of(mant, exp - bits);
+        let count = |d: &Decimal| i64::try_from(d.digits.len()).unwrap_or(i64::MAX);
+        if mant == 0 {
+            return d;
+        }
+        // Integers with exactly the digits needed cannot be shorter.
+        let len = count(&d);
+        if exp > format.min_exponent && 332 * (d.point - len) >= 100 * (exp - bits) {
+            return d;
+        }
+        let upper = Decimal::of(mant * 2 + 1, exp - bits - 1);
+        let (low_mant, low_exp) = if mant > 1 << format.mantissa_bits || exp == format.min_exponent
+        {
+            (mant - 1, exp)
+        } else {
+            (mant * 2 - 1, exp - 1)
+        };
+        let lower = Decimal::of(low_mant * 2 + 1, low_exp - bits - 1);
+        let inclusive = mant % 2 == 0;
+        let digit = |d: &Decimal, i: i64| {
+            usize::try_from(i).ok().and_then(|i| d.digits.get(i)).copied().unwrap_or(0)
+        };
+        let (upper_len, lower_len) = (count(&upper), count(&lower));
+        let mut upper_delta = 0u8;
+        let mut ui: i64 = 0;
+        loop {
+            let mi = ui - upper.point + d.point;
+            if mi >= len {
+                return d;
+            }
+            let li = ui - upper.point + lower.point;
+            let (l, m, u) = (digit(&lower, li), digit(&d, mi), digit(&upper, ui));
+            let ok_down = l != m || (inclusive && li + 1 == lower_len);
+            upper_delta = match upper_delta {
+                0 if m + 1 < u => 2,
+                0 if m != u => 1,
+                1 if m != 9 || u != 0 => 2,
+                other => other,
+            };
+            let ok_up = upper_delta > 0 && (inclusive || upper_delta > 1 || ui + 1 < upper_len);
+            // Go's rounding leaves the digits alone at a place before the first one.
+            let Ok(at) = usize::try_from(mi + 1) else { return d };
+            match (ok_down, ok_up) {
+                (true, true) => return d.round(at),
+                (true, false) => return d.round_down(at),
+                (false, true) => return d.round_up(at),
+                (false, false) => ui += 1,
+            }
+        }
+    }
+
+    /// Rounded to `n` significant digits, half to even (Go's `decimal.Round`).
+    fn round(self, n: usize) -> Decimal {
+        let Some(&digit) = self.digits.get(n) else { return self };
+        let half_even = digit == 5 && n + 1 == self.digits.len();
+        let up = if half_even {
+            self.truncated || (n > 0 && self.digits[n - 1] % 2 == 1)
+        } else {
+            digit >= 5
+        };
+        if up { self.round_up(n) } else { self.round_down(n) }
+    }
+
+    fn round_down(mut self, n: usize) -> Decimal {
+        self.digits.truncate(n);
+        self.trim();
+        self
+    }
+
+    fn round_up(mut self, n: usize) -> Decimal {
+        if n >= self.digits.len() {
+            return self;
+        }
+        self.digits.truncate(n);
+        while let Some(last) = self.digits.pop() {
+            if last < 9 {
+                self.digits.push(last + 1);
+                return self;
+            }
+        }
+        // All nines: 0.999… becomes 0.1 one place up.
+        self.digits.push(1);
+        self.point += 1;
+        self
+    }
+}
+
+/// Go's unpacking of a float's fields: a subnormal's exponent is the smallest normal one, a
+/// normal mantissa gets its implicit leading bit. Returns the mantissa and the unbiased exponent.
+fn unpack(mantissa: u64, biased: i64, format: FloatFormat) -> (u64, i64) {
+    let bias = format.min_exponent - 1;
+    if biased == 0 {
+        (mantissa, format.min_exponent)
+    } else {
+        (mantissa | (1 << format.mantissa_bits), biased + bias)
+    }
+}
+
+impl Digits {
+    /// The digit at `i` places after the point's position (`'0'` outside the digits).
+    fn at(&self, i: i64) -> char {
+        let digit = usize::try_from(i).ok().and_then(|i| self.digits.get(i));
+        char::from(*digit.unwrap_or(&b'0'))
+    }
+}
+
+/// Go's `%g` (`strconv`'s `'g'` branch): exponent form when the exponent is below -4 or at
+/// least the precision (6 for the shortest digits), otherwise plain; no trailing zeros.
+fn layout_g(negative: bool, d: &Digits, precision: Option<usize>) -> String {
+    let nd = d.len();
+    let dp = i64::from(d.point);
+    let mut prec = precision.map_or(nd, |p| i64::try_from(p).unwrap_or(i64::MAX));
+    let mut eprec = prec;
+    if eprec > nd && nd >= dp {
+        eprec = nd;
+    }
+    if precision.is_none() {
+        eprec = 6;
+    }
+    let exp = dp - 1;
+    if exp < -4 || exp >= eprec {
+        prec = prec.min(nd);
+        return layout_e(negative, d, Some(usize::try_from(prec - 1).unwrap_or(0)));
+    }
+    if prec > dp {
+        prec = nd;
+    }
+    layout_f(negative, d, Some(usize::try_from(prec - dp).unwrap_or(0)))
+}
+
+/// `d.ddde±XX`: Go's `%e` with `precision` digits after the point (`None`: all the
+/// digits) and at least two exponent digits.
+fn layout_e(negative: bool, d: &Digits, precision: Option<usize>) -> String {
     let mut out = String::from(if negative { "-" } else { "" });
-    let (head, tail) = d.digits.split_at(1.min(d.digits.len()));
-    out.push_str(if head.is_empty() { "0" } else { head });
-    if !tail.is_empty() {
+    out.push(d.at(0));
+    let precision = precision.unwrap_or(d.digits.len().saturating_sub(1));
+    if precision > 0 {
         out.push('.');
-        out.push_str(tail);
+        out.extend((1..=precision).map(|i| d.at(i64::try_from(i).unwrap_or(i64::MAX))));
     }
     let exp = if d.digits.is_empty() { 0 } else { d.point - 1 };
     out.push_str(&format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs()));
     out
 }
 
-/// Plain decimal notation with exactly the digits needed (`0` for zero).
-fn layout_f(negative: bool, d: &Digits) -> String {
+/// Plain decimal notation: the integer digits (at least `0`), then `precision` fraction
+/// digits (`None`: exactly the digits needed).
+fn layout_f(negative: bool, d: &Digits, precision: Option<usize>) -> String {
     let mut out = String::from(if negative { "-" } else { "" });
-    let digits = d.digits.as_str();
-    match usize::try_from(d.point) {
-        Ok(point) if point > 0 => {
-            out.push_str(&digits[..point.min(digits.len())]);
-            out.extend(std::iter::repeat_n('0', point.saturating_sub(digits.len())));
-            if digits.len() > point {
-                out.push('.');
-                out.push_str(&digits[point..]);
-            }
-        }
-        _ => {
-            out.push('0');
-            if !digits.is_empty() {
-                out.push('.');
-                out.extend(std::iter::repeat_n('0', d.point.unsigned_abs() as usize));
-                out.push_str(digits);
-            }
-        }
+    let point = i64::from(d.point);
+    if point > 0 {
+        out.extend((0..point).map(|i| d.at(i)));
+    } else {
+        out.push('0');
+    }
+    let precision = precision.map_or((d.len() - point).max(0), |p| i64::try_from(p).unwrap_or(0));
+    if precision > 0 {
+        out.push('.');
+        out.extend((0..precision).map(|i| d.at(point + i)));
     }
     out
 }
@@ -787,6 +1023,10 @@ mod tests {
             (-0.0, "-0"),
             (123_456.0, "123456"),
             (1e-300, "1e-300"),
+            // 2^-25 lies exactly halfway between the two shortest candidates …312 and …313:
+            // Go rounds to even (golang/go src/strconv/ftoaryu.go at 074a49b, ryuDigits32;
+            // bigFtoa's roundShortest agrees); Rust's `{:e}` gives …313.
+            (2f64.powi(-25), "2.9802322387695312e-08"),
             (f64::NAN, "NaN"),
             (f64::NEG_INFINITY, "-Inf"),
         ];
@@ -828,6 +1068,145 @@ mod tests {
                     assert_eq!(parse_f64(&text).map(f64::to_bits), Some(f.to_bits()), "{text}");
                 }
             }
+        }
+    }
+
+    /// The digits Rust's formatter gives: shortest (`{:e}`), `n` significant (`{:.Ne}`), or
+    /// `p` places (`{:.p}`); all correctly rounded, ties to even, as Go's `strconv`.
+    fn std_digits(abs: f64, significant: Option<usize>) -> (Vec<u8>, i32) {
+        let d = match significant {
+            Some(n) => Digits::read(&format!("{abs:.prec$e}", prec = n - 1)),
+            None => Digits::read(&format!("{abs:e}")),
+        };
+        (d.digits, d.point)
+    }
+
+    /// Our shortest digits are Rust's, except where the exact value (`exact`, all its digits)
+    /// lies halfway between two shortest candidates: Rust rounds such a tie up, Go (and
+    /// `roundShortest`) to the even one.
+    fn same_shortest(ours: &(Vec<u8>, i32), std: &(Vec<u8>, i32), exact: &str) {
+        if ours == std {
+            return;
+        }
+        let exact = Digits::read(exact);
+        let n = ours.0.len();
+        assert_eq!((n, ours.1), (std.0.len(), std.1), "{ours:?} shortest");
+        assert!(ours.0[n - 1].is_multiple_of(2), "{ours:?} is not the even candidate");
+        let low = ours.0.clone().min(std.0.clone());
+        assert_eq!(exact.digits[..n], low[..], "{ours:?}");
+        assert_eq!(&exact.digits[n..], b"5", "{ours:?}: not a tie");
+    }
+
+    #[test]
+    fn digits_are_the_standard_formatters() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut values: Vec<f64> = vec![
+            0.0,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            5e-324,
+            2.225_073_858_507_201e-308,
+            1e23,
+            9.5,
+            0.5,
+            2.5,
+            999.999_9,
+            0.1,
+            1.0 / 3.0,
+            9_007_199_254_740_993.0,
+        ];
+        for _ in 0..3_000 {
+            values.push(f64::from_bits(rng.next() >> 1));
+            // Short decimals and powers of two near the rounding cases.
+            values.push(f64::from(u32::try_from(rng.next() % 100_000).unwrap_or(0)) / 1000.0);
+            values.push(f64::from_bits((rng.next() % 2_046 + 1) << 52));
+        }
+        for f in values.into_iter().filter(|f| f.is_finite()) {
+            let of = |n| {
+                let d = Digits::of(f, n);
+                (d.digits, d.point)
+            };
+            same_shortest(&of(None), &std_digits(f, None), &format!("{f:.800e}"));
+            for n in [1, 2, 3, 6, 17, 25] {
+                assert_eq!(of(Some(n)), std_digits(f, Some(n)), "{f:e} to {n} digits");
+            }
+            for p in [0, 1, 2, 5] {
+                let d = Digits::fixed(f, p);
+                let std = Digits::read(&format!("{f:.p$}"));
+                assert_eq!((d.digits, d.point), (std.digits, std.point), "{f:e} to {p} places");
+            }
+            #[allow(clippy::cast_possible_truncation)]
+            let g = f as f32;
+            if g.is_finite() {
+                let std = Digits::read(&format!("{:e}", g.abs()));
+                let ours = Digits::read(&format_g32(g.abs()));
+                same_shortest(
+                    &(ours.digits, ours.point),
+                    &(std.digits, std.point),
+                    &format!("{:.800e}", g.abs()),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn formats_like_go_strconv() {
+        // Expected strings: Go's strconv.FormatFloat (src/strconv/ftoa_test.go cases).
+        let cases: &[(f64, u8, Option<usize>, &str)] = &[
+            (1.0, b'e', Some(5), "1.00000e+00"),
+            (1.0, b'f', Some(5), "1.00000"),
+            (1.0, b'g', Some(5), "1"),
+            (1.0, b'g', None, "1"),
+            (20.0, b'g', None, "20"),
+            (1_234_567.8, b'g', None, "1.2345678e+06"),
+            (200_000.0, b'g', None, "200000"),
+            (2_000_000.0, b'g', None, "2e+06"),
+            (1e6, b'g', None, "1e+06"),
+            (400.0, b'g', Some(2), "4e+02"),
+            (40.0, b'g', Some(2), "40"),
+            (4.0, b'g', Some(2), "4"),
+            (0.0001, b'g', None, "0.0001"),
+            (0.00001, b'g', None, "1e-05"),
+            (-0.0, b'g', None, "-0"),
+            (0.0, b'e', Some(5), "0.00000e+00"),
+            (0.0, b'f', Some(5), "0.00000"),
+            (0.0, b'g', None, "0"),
+            (32.0, b'g', None, "32"),
+            (32.0, b'e', None, "3.2e+01"),
+            (100.0, b'x', None, "100"),
+            (1e23, b'e', Some(17), "9.99999999999999916e+22"),
+            (1e23, b'f', Some(17), "99999999999999991611392.00000000000000000"),
+            (1e23, b'g', Some(17), "9.9999999999999992e+22"),
+            (1e23, b'e', None, "1e+23"),
+            (1e23, b'f', None, "100000000000000000000000"),
+            (1e23, b'g', None, "1e+23"),
+            (100.0, b'f', None, "100"),
+            (123_456_789.0, b'f', None, "123456789"),
+            (0.5, b'f', Some(0), "0"),
+            (1.5, b'f', Some(0), "2"),
+            (2.5, b'f', Some(0), "2"),
+            (1.23456, b'G', Some(3), "1.23"),
+            (1e-7, b'E', None, "1E-07"),
+            (f64::INFINITY, b'g', None, "+Inf"),
+            (f64::NEG_INFINITY, b'f', Some(2), "-Inf"),
+            (f64::NAN, b'g', None, "NaN"),
+            (0.1, b'f', None, "0.1"),
+            (0.000_012_3, b'f', None, "0.0000123"),
+            (0.0, b'g', Some(3), "0"),
+            (123_456.0, b'g', Some(3), "1.23e+05"),
+            (0.000_123, b'g', Some(2), "0.00012"),
+            (9.96, b'g', Some(2), "10"),
+            (-1.5, b'e', Some(2), "-1.50e+00"),
+            (999.99, b'f', Some(1), "1000.0"),
+            (0.001, b'e', Some(0), "1e-03"),
+        ];
+        for &(f, format, precision, want) in cases {
+            assert_eq!(
+                format_go(f, format, precision),
+                want,
+                "{f} {} {precision:?}",
+                format as char
+            );
         }
     }
 }

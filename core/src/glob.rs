@@ -130,16 +130,30 @@ impl Glob {
 
 /// Whether one path segment matches a segment glob. Greedy, with a single backtrack point
 /// (the last `*` seen): a later `*` makes earlier choices final, so the cost is at most the
-/// product of the two lengths. Spends one step per character comparison.
+/// product of the two lengths. Spends one step per character comparison. ASCII text (paths
+/// nearly always are) is matched on its bytes, without collecting its characters.
 #[must_use]
 pub fn segment_matches(pieces: &[Piece], text: &str, meter: &mut Meter) -> bool {
-    let text: Vec<char> = text.chars().collect();
+    if text.is_ascii() {
+        return matches_units(pieces, text.as_bytes(), |b| char::from(*b), meter);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    matches_units(pieces, &chars, |c| *c, meter)
+}
+
+fn matches_units<T>(
+    pieces: &[Piece],
+    text: &[T],
+    at: impl Fn(&T) -> char,
+    meter: &mut Meter,
+) -> bool {
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
         if !meter.spend(1) {
             return false;
         }
+        let c = at(&text[t]);
         let advanced = match pieces.get(p) {
             Some(Piece::Many) => {
                 star = Some((p, t));
@@ -147,9 +161,9 @@ pub fn segment_matches(pieces: &[Piece], text: &str, meter: &mut Meter) -> bool 
                 continue;
             }
             Some(Piece::One) => true,
-            Some(Piece::Char(c)) => *c == text[t],
+            Some(Piece::Char(want)) => *want == c,
             Some(Piece::Class { negated, ranges }) => {
-                ranges.iter().any(|&(lo, hi)| lo <= text[t] && text[t] <= hi) != *negated
+                ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
             }
             Some(Piece::Never) | None => false,
         };
@@ -183,7 +197,32 @@ fn collapse_stars(pieces: Vec<Piece>) -> Vec<Piece> {
 
 /// One `spec.apps` segment: `*`, `?`, `[...]`, everything else literal.
 fn apps_pieces(segment: &str) -> Vec<Piece> {
-    let chars: Vec<char> = segment.chars().collect();
+    compile(segment, Escapes::None, class, true).unwrap_or_default()
+}
+
+/// How a glob syntax reads `\`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escapes {
+    /// `\` is a literal character.
+    None,
+    /// `\` makes the next character literal; a trailing `\` is itself (git's wildmatch).
+    Lenient,
+    /// `\` makes the next character literal; a trailing `\` is malformed (Go's `path.Match`).
+    Strict,
+}
+
+/// Compiles glob text to pieces: `*` (runs of stars are one), `?`, `\` as `escapes` says, a
+/// class read by `class` (given the index of its `[`, it returns the piece and the index after
+/// its `]`, or `None` when malformed), everything else literal. A malformed class matches
+/// nothing when `bad_class_matches_nothing`, else the whole pattern is malformed (`None`).
+/// The glob syntaxes differ only in escapes and classes, so they all compile here.
+pub fn compile(
+    pattern: &str,
+    escapes: Escapes,
+    class: impl Fn(&[char], usize) -> Option<(Piece, usize)>,
+    bad_class_matches_nothing: bool,
+) -> Option<Vec<Piece>> {
+    let chars: Vec<char> = pattern.chars().collect();
     let mut pieces = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -198,18 +237,35 @@ fn apps_pieces(segment: &str) -> Vec<Piece> {
                 pieces.push(Piece::One);
                 i += 1;
             }
-            '[' => {
-                let (piece, next) = class(&chars, i).unwrap_or((Piece::Never, i + 1));
-                pieces.push(piece);
-                i = next;
-            }
+            '\\' if escapes != Escapes::None => match chars.get(i + 1) {
+                Some(&c) => {
+                    pieces.push(Piece::Char(c));
+                    i += 2;
+                }
+                None if escapes == Escapes::Strict => return None,
+                None => {
+                    pieces.push(Piece::Char('\\'));
+                    i += 1;
+                }
+            },
+            '[' => match class(&chars, i) {
+                Some((piece, next)) => {
+                    pieces.push(piece);
+                    i = next;
+                }
+                None if bad_class_matches_nothing => {
+                    pieces.push(Piece::Never);
+                    i += 1;
+                }
+                None => return None,
+            },
             c => {
                 pieces.push(Piece::Char(c));
                 i += 1;
             }
         }
     }
-    pieces
+    Some(pieces)
 }
 
 /// The class opening at `chars[start]` and the index after it, or `None` when it is not

@@ -7,16 +7,21 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod appset;
 pub mod changeset;
+pub mod deploy;
 pub mod diagnostic;
 pub mod diff;
+pub mod envdiff;
 mod float;
 pub mod flux;
 pub mod gates;
 pub mod glob;
 pub mod gostring;
+pub mod gotemplate;
 pub mod kustomize;
 pub mod pipeline;
+pub mod preview;
 pub mod promote;
 pub mod repo;
 pub mod rollouts;

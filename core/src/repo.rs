@@ -49,6 +49,8 @@ pub struct Renders {
     /// The pipeline model, kept until the host says the repository's shape changed (a file
     /// added or removed, or `baton.yaml` edited): it depends on nothing else.
     pipeline: Option<Arc<Pipeline>>,
+    /// Deployment objects per file and deployment renders (see [`crate::deploy`]).
+    deploy: crate::deploy::Cache,
 }
 
 #[derive(Debug, Clone)]
@@ -77,7 +79,12 @@ impl Renders {
     /// counted on from here.
     #[must_use]
     pub fn for_copy(&self) -> Renders {
-        Renders { parses: self.parses.clone(), meter: self.meter, ..Renders::default() }
+        Renders {
+            parses: self.parses.clone(),
+            meter: self.meter,
+            deploy: self.deploy.for_copy(),
+            ..Renders::default()
+        }
     }
 
     /// Drops what a change to `path` (created, edited or removed) can make stale, and returns
@@ -91,6 +98,7 @@ impl Renders {
             }
             keep
         });
+        self.deploy.invalidate(path);
         // Only this path's parse can be stale (the cache also checks text identity).
         self.parses.forget(path);
         if path == crate::pipeline::config::PIPELINE_FILE {
@@ -103,6 +111,7 @@ impl Renders {
     /// other directories.
     pub fn invalidate_pipeline(&mut self) {
         self.pipeline = None;
+        self.deploy.clear_renders();
     }
 
     /// Syntax diagnostics of a text file (cached by text identity, without keeping the parse
@@ -114,6 +123,12 @@ impl Renders {
             self.meter.spend(1 + text.len() as u64 / BYTES_PER_STEP);
         }
         diagnostics
+    }
+
+    /// The ids of the deployment renders cached (see [`crate::deploy`]).
+    #[must_use]
+    pub fn cached_deployments(&self) -> Vec<String> {
+        self.deploy.cached_ids()
     }
 
     /// Whether a render of `dir` is cached.
@@ -217,6 +232,24 @@ impl<'a> Repo<'a> {
         &renders.entries[&key].rendered
     }
 
+    /// Runs `f` with file access over this tree and the parse cache, and returns what it
+    /// consulted; the reading is charged to the meter (a controller's build of an overlay, for
+    /// [`crate::deploy`]).
+    pub fn with_source<R>(&mut self, f: impl FnOnce(&mut Source) -> R) -> (R, ReadSet) {
+        let renders = &mut *self.renders;
+        let mut source = Source::new(self.tree, &mut renders.parses);
+        let result = f(&mut source);
+        let reads = std::mem::take(&mut source.reads);
+        let cost = render_cost(self.tree, &Rendered::default(), &reads);
+        renders.meter.spend(cost);
+        (result, reads)
+    }
+
+    /// The deployment cache (objects and renders).
+    pub(crate) fn deploy_cache(&mut self) -> &mut crate::deploy::Cache {
+        &mut self.renders.deploy
+    }
+
     /// The paths the render of `dir` consulted (rendering it if needed).
     pub fn consulted(&mut self, dir: &str) -> &ReadSet {
         &self.entry(dir).reads
@@ -278,6 +311,12 @@ impl<'a> Repo<'a> {
             }
         }
         false
+    }
+
+    /// File access through the parse cache, for operations that read files themselves (the
+    /// Flux objects and markers).
+    pub fn source(&mut self) -> Source<'_> {
+        Source::new(self.tree, &mut self.renders.parses)
     }
 
     /// The parse of a text file (cached).

@@ -7,7 +7,8 @@
 //! container's tag or digest differs between an environment and its upstream, the difference
 //! is classified: `behind` (a promotion is pending), `ahead` (the environment runs something
 //! newer: a hotfix, or a rollback to undo) or `diverged` (no order), by semver precedence
-//! when both tags parse as Masterminds/semver versions, as Flux reads them.
+//! when both tags parse as Masterminds/semver versions, as Flux reads them. Each app's preview
+//! environments are listed too (number, tag, namespace, URL; see [`crate::preview::list`]).
 
 use serde::Serialize;
 
@@ -60,6 +61,16 @@ pub struct EnvironmentStatus {
     pub images: Vec<ImageStatus>,
     /// Each workload's deployment strategy, with the seed's risk and rollback.
     pub workloads: Vec<crate::rollouts::strategy::WorkloadStrategy>,
+    /// How Flux image automation updates this environment (the policies of the marked
+    /// values its render reads), or `None` when it does not.
+    pub flux: Option<crate::flux::automated::FluxAutomation>,
+    /// The Argo CD Applications that an `ApplicationSet` of the repository generates for this
+    /// overlay (expanded without host inputs), with their destinations. Applications written
+    /// as `Application` objects are in `deployments`.
+    pub applications: Vec<crate::appset::Deployment>,
+    /// The Flux Kustomizations and Argo CD Applications that apply this overlay: cluster,
+    /// namespaces, whether their render succeeds.
+    pub deployments: Vec<crate::deploy::DeploymentRef>,
 }
 
 /// A container whose version differs between an environment and its upstream.
@@ -181,6 +192,8 @@ pub struct AppStatus {
     pub path: String,
     pub environments: Vec<EnvironmentStatus>,
     pub pending: Vec<Pending>,
+    /// The app's preview environments, by pull request number.
+    pub previews: Vec<crate::preview::PreviewStatus>,
 }
 
 /// The result of `status`.
@@ -190,18 +203,39 @@ pub struct Status {
     /// Environment names in promotion order.
     pub environments: Vec<String>,
     pub apps: Vec<AppStatus>,
+    /// The clusters the repository's deployments go to, each with its deployments in the
+    /// order it applies them.
+    pub clusters: Vec<crate::deploy::Cluster>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Computes the status of every app.
 pub fn status(repo: &mut Repo) -> Status {
+    status_with(repo, None)
+}
+
+/// [`status`], with each Flux policy's pick from `tags` (the input of `imageUpdate`).
+pub fn status_with(repo: &mut Repo, tags: Option<&crate::flux::ImageUpdateInput>) -> Status {
+    let automation = crate::flux::automated::Automation::read(&mut repo.source(), tags);
     let pipeline = repo.pipeline();
     let tree = repo.tree();
     let mut diagnostics = pipeline.diagnostics.clone();
+    // Applications written as objects are the deploy index's; generated ones are listed here.
+    let generated: Vec<crate::appset::Deployment> =
+        crate::appset::deployments(repo).into_iter().filter(|d| d.app_set.is_some()).collect();
+    let index = crate::deploy::Index::new(repo);
     let mut apps = Vec::new();
     for app in &pipeline.apps {
         let mut envs = Vec::new();
         for env in &app.environments {
+            let reads = repo.consulted(&env.path);
+            let flux = automation.environment(|path| reads.files.contains(path));
+            let deployments = index.deploying(&env.path);
+            let applications: Vec<crate::appset::Deployment> =
+                generated.iter().filter(|d| d.path == env.path).cloned().collect();
+            if deployments.is_empty() && applications.is_empty() && !index.is_empty() {
+                diagnostics.push(not_deployed(repo, &app.name, &env.name, &env.path));
+            }
             let rendered = repo.render(&env.path);
             diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
             envs.push(EnvironmentStatus {
@@ -214,14 +248,19 @@ pub fn status(repo: &mut Repo) -> Status {
                     .flat_map(|r| resource_images(tree, r))
                     .collect(),
                 workloads: crate::rollouts::strategy::workload_strategies(&rendered.resources),
+                flux,
+                applications,
+                deployments,
             });
         }
         let pending = pending(&pipeline, app, &envs);
+        let previews = crate::preview::list(repo, &pipeline, app);
         apps.push(AppStatus {
             name: app.name.clone(),
             path: app.path.clone(),
             environments: envs,
             pending,
+            previews,
         });
     }
     if repo.meter().exhausted() {
@@ -233,8 +272,24 @@ pub fn status(repo: &mut Repo) -> Status {
     Status {
         environments: pipeline.environments.iter().map(|e| e.name.clone()).collect(),
         apps,
+        clusters: index.listed.clusters,
         diagnostics,
     }
+}
+
+/// D020: an overlay no deployment applies, at its kustomization file.
+fn not_deployed(repo: &Repo, app: &str, env: &str, dir: &str) -> Diagnostic {
+    let file = crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES
+        .iter()
+        .map(|n| crate::kustomize::build::join_file(dir, n))
+        .find(|p| repo.tree().is_file(p))
+        .unwrap_or_else(|| dir.to_string());
+    Diagnostic::new(
+        crate::diagnostic::Code::OverlayNotDeployed,
+        format!("{app} in {env} ({dir}) is deployed by no Flux Kustomization or Argo CD Application of the repository"),
+    )
+    .in_file(file)
+    .with_help("point a Kustomization's spec.path (or an Application's source.path) at it, or at a kustomization that includes it")
 }
 
 /// Every container image of a render.

@@ -65,6 +65,18 @@ struct Found {
     dirty_dirs: VecSet<String>,
     /// YAML files that hold an Argo Rollout: linted alone when no render reads them.
     rollout_files: VecSet<String>,
+    /// Files that may hold a Flux image automation object or a `$imagepolicy` marker
+    /// ([`crate::flux::is_flux_file`]), and the `F` findings over them, redone when one of
+    /// them is edited (the checks are across files: a marker names a policy elsewhere).
+    flux_files: VecSet<String>,
+    flux: Vec<Diagnostic>,
+    flux_dirty: bool,
+    /// YAML files that hold an Argo CD `ApplicationSet`: expanded (`A` codes), and those with
+    /// a pull-request generator checked against the previews' paths (`P017`).
+    appset_files: VecSet<String>,
+    /// The `ApplicationSet` findings of the last `validate` (they depend on the whole tree:
+    /// redone after any change while there is an `ApplicationSet`).
+    appsets: Option<Vec<Diagnostic>>,
 }
 
 impl Workspace {
@@ -137,6 +149,12 @@ impl Workspace {
         self.repo().pipeline()
     }
 
+    /// The deployments whose render is cached (for tests of incrementality).
+    #[must_use]
+    pub fn cached_deployments(&self) -> Vec<String> {
+        self.renders.cached_deployments()
+    }
+
     #[must_use]
     pub fn stats(&self) -> Stats {
         self.renders.stats()
@@ -181,9 +199,50 @@ impl Workspace {
         self.repo().consulted(dir).clone()
     }
 
+    /// Expands every Argo CD `ApplicationSet` of the repository (see [`crate::appset`]).
+    pub fn expand_appsets(
+        &mut self,
+        request: &crate::appset::ExpandRequest,
+    ) -> crate::appset::Expansion {
+        crate::appset::expand(&mut self.repo(), request)
+    }
+
     /// What every app runs in every environment, and the pending promotions.
     pub fn status(&mut self) -> crate::status::Status {
         crate::status::status(&mut self.repo())
+    }
+
+    /// What differs between two environments of an app, expected differences set apart (see
+    /// [`crate::envdiff`]).
+    pub fn diff_environments(
+        &mut self,
+        request: &crate::envdiff::EnvDiffRequest,
+    ) -> crate::envdiff::EnvironmentDiff {
+        crate::envdiff::diff_environments(&mut self.repo(), request)
+    }
+
+    /// [`Workspace::status`] with each Flux policy's pick from `tags` (see
+    /// [`crate::status::status_with`]).
+    pub fn status_with_tags(
+        &mut self,
+        tags: &crate::flux::ImageUpdateInput,
+    ) -> crate::status::Status {
+        crate::status::status_with(&mut self.repo(), Some(tags))
+    }
+
+    /// Every Flux Kustomization and Argo CD Application, and the clusters (see
+    /// [`crate::deploy`]).
+    pub fn deployments(&mut self) -> crate::deploy::Deployments {
+        crate::deploy::deployments(&mut self.repo())
+    }
+
+    /// What a cluster applies for one deployment: its path rendered with the controller's
+    /// overrides (see [`crate::deploy::render`]).
+    pub fn render_deployment(
+        &mut self,
+        request: &crate::deploy::DeploymentRequest,
+    ) -> crate::deploy::DeploymentRender {
+        crate::deploy::render(&mut self.repo(), request)
     }
 
     /// Plans a promotion (see [`crate::promote`]).
@@ -194,9 +253,37 @@ impl Workspace {
         crate::promote::plan(&mut self.repo(), request)
     }
 
+    /// Plans the preview environment of a pull request (see [`crate::preview`]).
+    pub fn plan_preview(
+        &mut self,
+        request: &crate::preview::PreviewRequest,
+    ) -> crate::preview::PreviewPlan {
+        crate::preview::plan(&mut self.repo(), request)
+    }
+
+    /// Plans the removal of closed and stale previews (see [`crate::preview::cleanup`]).
+    pub fn plan_preview_cleanup(
+        &mut self,
+        request: &crate::preview::cleanup::CleanupRequest,
+    ) -> crate::preview::cleanup::CleanupPlan {
+        crate::preview::cleanup::plan_cleanup(&mut self.repo(), request)
+    }
+
+    /// What Flux image automation would change for the given tags (see
+    /// [`crate::flux::image_update`]).
+    pub fn image_update(
+        &mut self,
+        input: &crate::flux::ImageUpdateInput,
+    ) -> crate::flux::ImageUpdate {
+        crate::flux::image_update(&mut self.repo(), input)
+    }
+
     /// Diagnostics for every file the engine understands: YAML syntax everywhere, every
-    /// kustomization (other than components) rendered, and Argo Rollouts checked in each
-    /// render and in the YAML files no render reads.
+    /// kustomization (other than components) rendered, Argo Rollouts checked in each render
+    /// and in the YAML files no render reads, Flux image automation objects and markers
+    /// (`F` codes), Argo CD `ApplicationSet`s expanded (without host inputs) with each
+    /// Application's path checked, and pull-request `ApplicationSet`s checked against the
+    /// previews' paths.
     ///
     /// After the first call, only what changed is redone: the syntax of edited files and the
     /// renders an edit dropped; the rest comes from the last call's findings (an editor calls
@@ -206,7 +293,10 @@ impl Workspace {
             Some(structure) => structure,
             None => self.survey(),
         };
-        let found = if let Some(mut found) = structure.found.take() {
+        let mut found = if let Some(mut found) = structure.found.take() {
+            if !found.dirty_dirs.is_empty() || !found.dirty_files.is_empty() {
+                found.appsets = None;
+            }
             for dir in std::mem::take(&mut found.dirty_dirs) {
                 if structure.render_dirs.binary_search(&dir).is_ok()
                     && !found.components.contains(&dir)
@@ -236,13 +326,19 @@ impl Workspace {
             for path in &structure.yaml_files {
                 self.check_syntax(path, &mut found);
             }
+            found.flux_dirty = true;
             found
         };
+        if std::mem::take(&mut found.flux_dirty) {
+            let paths: Vec<String> = found.flux_files.iter().cloned().collect();
+            found.flux = crate::flux::validate_files(&mut self.repo().source(), &paths);
+        }
         let mut diagnostics: Vec<Diagnostic> = found
             .renders
             .values()
             .chain(found.syntax.values())
             .flatten()
+            .chain(&found.flux)
             .chain(&structure.config_diagnostics)
             .cloned()
             .collect();
@@ -257,6 +353,24 @@ impl Workspace {
                 diagnostics.extend(crate::rollouts::lint_file(&Arc::from(path.as_str()), &parsed));
             }
         }
+        if !found.appset_files.is_empty() {
+            let pipeline = self.repo().pipeline();
+            for path in &found.appset_files {
+                if let Some(parsed) = self.renders.parse(&self.tree, path) {
+                    let file = Arc::from(path.as_str());
+                    diagnostics.extend(crate::preview::appset::check(&pipeline, &file, &parsed));
+                }
+            }
+            let appsets = match found.appsets.take() {
+                Some(cached) => cached,
+                None => crate::appset::validate(&mut self.repo()),
+            };
+            diagnostics.extend(appsets.iter().cloned());
+            found.appsets = Some(appsets);
+        }
+        // Deployments (Flux Kustomizations, Argo CD Applications): their renders are cached
+        // with what they read, so after an edit only the deployments it touches render again.
+        diagnostics.extend(crate::deploy::validate(&mut self.repo()));
         if self.renders.meter().exhausted() {
             diagnostics.push(self.renders.meter().exhausted_diagnostic("validate"));
         }
@@ -314,6 +428,37 @@ impl Workspace {
             found.rollout_files.insert(path.to_string());
         } else {
             found.rollout_files.remove(path);
+        }
+        let flux = match self.tree.get(path) {
+            Some(Content::Text(text)) if text.len() <= tree::MAX_FILE_BYTES => {
+                crate::flux::is_flux_file(path, &text)
+            }
+            _ => false,
+        };
+        let was_flux = if flux {
+            !found.flux_files.insert(path.to_string())
+        } else {
+            found.flux_files.remove(path)
+        };
+        found.flux_dirty |= flux || was_flux;
+        // Likewise an ApplicationSet.
+        let holds_appset = match self.tree.get(path) {
+            Some(Content::Text(text))
+                if text.len() <= tree::MAX_FILE_BYTES && crate::appset::may_hold_appset(&text) =>
+            {
+                self.renders.parse(&self.tree, path).is_some_and(|parsed| {
+                    parsed
+                        .documents
+                        .iter()
+                        .any(|d| d.root.get_str("kind") == Some("ApplicationSet"))
+                })
+            }
+            _ => false,
+        };
+        if holds_appset {
+            found.appset_files.insert(path.to_string());
+        } else {
+            found.appset_files.remove(path);
         }
         if diagnostics.is_empty() {
             found.syntax.remove(path);
@@ -484,6 +629,58 @@ mod tests {
         .unwrap();
         ws.set_file("comp/other.yaml", "a: 1\n").unwrap();
         assert_eq!(ws.validate().diagnostics, []);
+    }
+
+    /// Flux's checks are part of `validate`, and stay right as object and marker files are
+    /// edited: a marker naming a missing policy (F008), fixed, and a policy removed under it.
+    #[test]
+    fn validate_reports_flux_findings_incrementally() {
+        let objects = "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {name: app, namespace: flux-system}\nspec: {image: r.io/app}\n---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {name: app, namespace: flux-system}\nspec:\n  imageRepositoryRef: {name: app}\n  policy: {semver: {range: '>=1.0.0'}}\n---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageUpdateAutomation\nmetadata: {name: auto, namespace: flux-system}\nspec: {update: {strategy: Setters}}\n";
+        let marked = |policy: &str| {
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  image: r.io/app:1.0.0 # {{\"$imagepolicy\": \"flux-system:{policy}\"}}\n"
+            )
+        };
+        let mut ws = workspace(&[
+            ("flux/objects.yaml", objects),
+            ("app/cm.yaml", &marked("ap")),
+            ("app/kustomization.yaml", "resources: [cm.yaml]\n"),
+        ]);
+        let codes = |ws: &mut Workspace| -> Vec<&'static str> {
+            let incremental = ws.validate();
+            assert_eq!(incremental, Workspace::new(ws.tree().clone()).validate());
+            incremental.diagnostics.iter().map(|d| d.code).collect()
+        };
+        assert_eq!(codes(&mut ws), ["F008"]);
+        let f008 = ws.validate().diagnostics.remove(0);
+        assert_eq!(f008.file.as_deref(), Some("app/cm.yaml"));
+        assert_eq!(f008.range.map(|r| r.start.line), Some(5), "at the comment, for editors");
+        ws.set_file("app/cm.yaml", &marked("app")).unwrap();
+        assert_eq!(codes(&mut ws), Vec::<&str>::new());
+        // The policy's file changes: the marker in the other file is now unknown.
+        ws.set_file(
+            "flux/objects.yaml",
+            &objects.replace(
+                "name: app, namespace: flux-system}\nspec:\n  imageRepositoryRef",
+                "name: other, namespace: flux-system}\nspec:\n  imageRepositoryRef",
+            ),
+        )
+        .unwrap();
+        assert_eq!(codes(&mut ws), ["F008"]);
+        // A file that stops being a Flux file (the marker removed) is dropped from the checks.
+        ws.set_file("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
+            .unwrap();
+        assert_eq!(codes(&mut ws), Vec::<&str>::new());
+        // An invalid range in a file that becomes a Flux file by the edit.
+        ws.set_file(
+            "app/cm.yaml",
+            &objects
+                .replace("'>=1.0.0'", "'>=1.0.0 latest'")
+                .replace("name: app,", "name: app2,")
+                .replace("name: auto,", "name: auto2,"),
+        )
+        .unwrap();
+        assert_eq!(codes(&mut ws), ["F002"]);
     }
 
     #[test]

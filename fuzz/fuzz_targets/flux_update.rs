@@ -3,7 +3,7 @@
 
 #![no_main]
 
-use baton_core::flux::{ImageUpdateInput, image_update, validate};
+use baton_core::flux::{ImageUpdateInput, validate};
 use baton_core::source::{ParseCache, Source};
 use libfuzzer_sys::fuzz_target;
 
@@ -17,15 +17,13 @@ fuzz_target!(|data: &[u8]| {
         images: [(image, words.map(str::to_string).collect())].into(),
         ..ImageUpdateInput::default()
     };
-    let mut cache = ParseCache::default();
-    let mut source = Source::new(&tree, &mut cache);
-    let out = image_update(&mut source, &input);
+    let out = baton_core::Workspace::new(tree.clone()).image_update(&input);
     baton_fuzz::check_diagnostics(&tree, &out.diagnostics);
     for policy in &out.policies {
         baton_fuzz::check_diagnostics(&tree, &policy.diagnostics);
     }
     for edit in &out.edits {
-        assert_eq!(tree.text(&edit.path), Some(edit.before.as_str()), "before is the file");
+        assert_eq!(tree.text(&edit.path), edit.before.as_deref(), "before is the file");
         assert_ne!(edit.before, edit.after);
     }
     // Every change's span lies in its file and held the old value.
@@ -34,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
         let old = &text[change.span.range()];
         assert!(old.contains(change.old.as_str()) || old.starts_with(['"', '\'']), "{old:?} vs {:?}", change.old);
     }
+    let mut cache = ParseCache::default();
     let mut source = Source::new(&tree, &mut cache);
     baton_fuzz::check_diagnostics(&tree, &validate(&mut source));
 });

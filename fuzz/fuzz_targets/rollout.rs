@@ -1,9 +1,9 @@
 //! Arbitrary text as a Rollout file: linted raw (a standalone file) and through an overlay's
-//! render (beside a Service, an AnalysisTemplate and a Deployment), then simulated.
+//! render (beside a Service, an AnalysisTemplate and a Deployment), then simulated and described.
 
 #![no_main]
 
-use baton_core::rollouts::{SimulateRequest, simulate::MAX_STATES};
+use baton_core::rollouts::{SimulateRequest, describe, simulate::MAX_STATES};
 use baton_core::{FileTree, Workspace};
 use libfuzzer_sys::fuzz_target;
 
@@ -24,6 +24,13 @@ fuzz_target!(|data: &[u8]| {
     for rollout in &first.rollouts {
         baton_fuzz::check_diagnostics(&tree, &rollout.diagnostics);
         assert!(rollout.states.len() <= MAX_STATES);
+        // The timeline's x axis only moves forward, and the words for it stay bounded.
+        for pair in rollout.states.windows(2) {
+            assert!(pair[0].start_seconds <= pair[1].start_seconds);
+        }
+        assert!(rollout.states.iter().all(|s| s.hold_seconds.is_none_or(|h| h >= 0)));
+        assert!(describe::rows(rollout, 25).len() <= 26);
+        let _ = describe::summary(rollout);
     }
     assert_eq!(first, ws.simulate_rollout(&request), "simulation is deterministic");
 });

@@ -6,7 +6,9 @@
 // conformance corpus, first pass (V8 compiles the hot functions during it) and best of 5; and,
 // for each fleet size, in a fresh process so that memory is its own: validate cold, wasm linear
 // memory, validate after editing one file (median), status and planPromotion (first call, then
-// best of 3). Fleets are read from FLEETS_DIR/fleet-N (default target/), written by
+// best of 3); 50 ApplicationSets × 20 Applications expanded and render-checked; and Flux's
+// `imageUpdate` electing from 100,000 tags, per policy kind (the issue's target: under 50 ms).
+// Fleets are read from FLEETS_DIR/fleet-N (default target/), written by
 // `cargo run --release -p baton-tests --bin synth -- N target/fleet-N`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -52,6 +54,108 @@ function corpus() {
     times.push(performance.now() - t0);
   }
   console.log(`corpus: ${cases.length} cases rendered: first pass ${times[0].toFixed(1)} ms, best of ${times.length} ${Math.min(...times).toFixed(1)} ms (${bytes} bytes of YAML), wasm`);
+}
+
+/**
+ * 50 ApplicationSets × 20 Applications, expanded and each Application's path rendered, in two
+ * repositories: `shared`, one ApplicationSet per cluster over the same 20 app overlays (1,000
+ * Applications, 20 distinct renders); `distinct`, each ApplicationSet's git directories
+ * generator listing its team's own 20 overlays (1,000 distinct renders). goTemplate for half of
+ * the sets, fasttemplate for the others. First call (renders cold) and best of 3 (cached).
+ */
+function appsets() {
+  const base = {
+    'base/kustomization.yaml': 'resources:\n- deployment.yaml\n',
+    'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: reg.example.com/web:1.0.0\n',
+  };
+  const overlay = (prefix, tag) => `resources:\n- ../../../base\nnamePrefix: ${prefix}-\nnamespace: ${prefix}\nimages:\n- name: reg.example.com/web\n  newTag: "${tag}"\n`;
+  const set = (t, go, generator, path) => {
+    const name = go ? '{{ .path.basename }}' : '{{path.basename}}';
+    return `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: set-${t}
+  namespace: argocd
+spec:
+  goTemplate: ${go}
+  generators:
+${generator}
+  template:
+    metadata:
+      name: 's${t}-${name}'
+    spec:
+      project: team-${t}
+      source:
+        repoURL: https://github.com/example/fleet
+        targetRevision: HEAD
+        path: '${path}'
+      destination:
+        server: 'https://cluster-${t}.example.com'
+        namespace: '${name}'
+`;
+  };
+  const shared = { ...base };
+  const distinct = { ...base };
+  for (let a = 0; a < 20; a++) shared[`apps/app-${a}/prod/kustomization.yaml`] = overlay(`app-${a}`, `1.${a}.0`);
+  for (let t = 0; t < 50; t++) {
+    const go = t % 2 === 0;
+    const dirs = (glob) => `  - git:\n      repoURL: https://github.com/example/fleet\n      revision: HEAD\n      directories:\n      - path: '${glob}'`;
+    shared[`argocd/set-${t}.yaml`] = set(t, go, dirs('apps/*'), go ? '{{ .path.path }}/prod' : '{{path}}/prod');
+    for (let a = 0; a < 20; a++) distinct[`teams/t${t}/app-${a}/kustomization.yaml`] = overlay(`t${t}`, `1.${a}.0`).replace('../../../base', '../../../base');
+    distinct[`argocd/set-${t}.yaml`] = set(t, go, dirs(`teams/t${t}/*`), go ? '{{ .path.path }}' : '{{path}}');
+  }
+  for (const [label, files] of [['shared', shared], ['distinct', distinct]]) {
+    const times = [];
+    let apps = 0;
+    let rendered = 0;
+    const ws = new baton.Workspace(files);
+    for (let run = 0; run < 4; run++) {
+      const t0 = performance.now();
+      const result = ws.expandAppSets();
+      times.push(performance.now() - t0);
+      apps = result.appSets.reduce((n, s) => n + s.applications.length, 0);
+      rendered = result.appSets.reduce((n, s) => n + s.applications.filter((a) => a.sources[0]?.status === 'renders').length, 0);
+    }
+    const renders = ws.stats().renders;
+    console.log(`appsets (${label}): 50 ApplicationSets × 20 Applications (${apps} generated, ${rendered} paths render, ${renders} distinct renders): expandAppSets first ${times[0].toFixed(1)} ms, best of 3 ${Math.min(...times.slice(1)).toFixed(1)} ms (renders cached), wasm`);
+  }
+}
+
+/**
+ * Flux: `imageUpdate` with one policy over `count` tags, the same tags and policies as the
+ * native bench (`tests/src/bin/bench.rs`, `flux_election`): median of 11, with the time the
+ * tags take to cross into wasm included (what a host pays).
+ */
+function fluxElection(count) {
+  const tags = [];
+  for (let i = 0; i < count; i++) {
+    switch (i % 4) {
+      case 0: tags.push(`${i % 7}.${Math.floor(i / 7) % 100}.${Math.floor(i / 700)}`); break;
+      case 1: tags.push(`${i % 5}.${Math.floor(i / 5) % 50}.0-rc.${i % 13}`); break;
+      case 2: tags.push(`main-${(Number((BigInt(i) * 2654435761n) % 0x0fffffffn)).toString(16).padStart(7, '0')}-${1600000000 + i}`); break;
+      default: tags.push(`sha256-${i.toString(16)}.sig`);
+    }
+  }
+  const policies = [
+    ['semver', "policy: {semver: {range: '>=2.0.0 <5.0.0'}}"],
+    ['semver pre-releases', "policy: {semver: {range: '>=1.0.0-0'}}"],
+    ['numerical + filterTags', "policy: {numerical: {order: asc}}\n  filterTags: {pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)$', extract: '$ts'}"],
+    ['alphabetical', 'policy: {alphabetical: {order: desc}}'],
+  ];
+  for (const [label, policy] of policies) {
+    const objects = `apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {name: app, namespace: ns}\nspec: {image: registry.example.com/app}\n---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {name: app, namespace: ns}\nspec:\n  imageRepositoryRef: {name: app}\n  ${policy}\n`;
+    const times = [];
+    let latest = null;
+    for (let run = 0; run < 11; run++) {
+      const ws = new baton.Workspace({ 'flux/objects.yaml': objects });
+      const t0 = performance.now();
+      const out = ws.imageUpdate({ images: { 'registry.example.com/app': tags } });
+      times.push(performance.now() - t0);
+      latest = out.policies[0]?.latest ?? null;
+      ws.free();
+    }
+    console.log(`flux: imageUpdate, ${label}, ${count} tags: ${median(times).toFixed(1)} ms median of 11 (elects ${latest ?? 'nothing'}), wasm`);
+  }
 }
 
 /** One fleet, in this (fresh) process. Prints its lines and `cold-ms N` for the parent. */
@@ -105,6 +209,8 @@ if (one) {
 } else {
   instantiate();
   corpus();
+  appsets();
+  fluxElection(100_000);
   const sizes = option('--apps', '300,1000,3000').split(',').map(Number);
   const cold = [];
   for (const apps of sizes) {

@@ -5,33 +5,28 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
 import { readmeBlock } from '../js/readme.mjs';
+import { launchChromium, openPage as openPageAt } from './chromium.mjs';
+
+const require = createRequire(import.meta.url);
+const { zipSync, strToU8 } = require('fflate');
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const vite = join(repoRoot, 'node_modules', '.bin', 'vite');
 const screenshots = join(repoRoot, 'target', 'screenshots');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let server;
 let baseUrl;
 let context;
-let userDataDir;
+let browser;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -70,35 +65,22 @@ before(async () => {
   });
   server.stdout.resume();
   await waitForServer(baseUrl, server);
-  userDataDir = mkdtempSync(join(tmpdir(), 'baton-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
-  });
+  browser = await launchChromium({ width: 1440, height: 900 });
+  context = browser.context;
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
     await exited;
   }
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 /** A fresh page that fails the test on any uncaught error or console error. */
-async function openPage(url = baseUrl) {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  await page.goto(url);
-  return { page, problems };
+function openPage(url = baseUrl) {
+  return openPageAt(context, url);
 }
 
 /** Selects the first occurrence of `text` in the editor, as a person would with the mouse. */
@@ -214,10 +196,11 @@ test('Promotions: the status matrix, a plan whose gates flip with the context, a
   const production = cell('payment-service', 'production');
   const marker = production.getByTestId('pending-marker');
   await marker.waitFor();
-  assert.deepEqual(await matrix.locator('thead .env-name').allTextContents(), ['staging', 'production']);
+  assert.deepEqual(await matrix.locator('thead .env-name').allTextContents(), ['dev', 'staging', 'production']);
   assert.equal((await staging.locator('.img.main').textContent()).trim(), 'abc1234');
   assert.equal((await production.locator('.img.main').textContent()).trim(), '9f8e7d6');
-  assert.equal(await staging.getByTestId('pending-marker').count(), 0);
+  // Staging waits for dev (Flux keeps dev on the newest 2.x tag; staging runs a git SHA).
+  assert.equal(await staging.getByTestId('pending-marker').getAttribute('data-from'), 'dev');
   assert.equal(await marker.getAttribute('data-from'), 'staging');
   assert.match(await marker.textContent(), /⟵\s*abc1234\s*from staging/);
   // Other containers are listed after the main one.
@@ -226,7 +209,7 @@ test('Promotions: the status matrix, a plan whose gates flip with the context, a
     (await ledger.locator('.img').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()),
     ['2.3.0', 'metrics v0.26.1'],
   );
-  assert.equal(await page.locator('#pending-count').textContent(), '2');
+  assert.equal(await page.locator('#pending-count').textContent(), '4');
 
   // A cell opens the file and line that set the image.
   await production.locator('.img.main').click();
@@ -312,7 +295,7 @@ test('Promotions: the status matrix, a plan whose gates flip with the context, a
   assert.equal(await plan.getByTestId('plan-allowed').textContent(), 'nothing to do');
   assert.equal(await edit.count(), 0);
   assert.equal(await apply.isEnabled(), false);
-  assert.equal(await page.locator('#pending-count').textContent(), '1');
+  assert.equal(await page.locator('#pending-count').textContent(), '3');
   assert.equal(await ledger.getByTestId('pending-marker').count(), 1, 'the other app is still pending');
   await promotions.evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: join(screenshots, 'promotions-applied.png') });
@@ -372,5 +355,388 @@ test('README: Browser example runs in Chromium', async () => {
   await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out; logs: ${logs.join('\n')}; errors: ${errors.join('\n')}`)), 15_000))]);
   assert.deepEqual(errors, []);
   assert.equal(logs.join('\n').trim(), output.trim());
+  await page.close();
+});
+
+/** Waits until the page has checked the repository (the status bar no longer says busy). */
+async function settled(page) {
+  await page.waitForFunction(() => {
+    const status = document.querySelector('[data-testid="status"]');
+    return status && status.dataset.kind !== 'busy' && /validated/.test(status.textContent);
+  });
+}
+
+/** axe-core in the page: violations that are serious or critical, as `id: target` lines. */
+async function axeViolations(page) {
+  const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: source });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return violations;
+}
+
+test('Pipeline board: images, strategies, arrows with direction; an arrow opens the plan with its rollout timeline and drift', async () => {
+  const { page, problems } = await openPage(`${baseUrl}#board`);
+  await settled(page);
+  const board = page.getByTestId('board');
+  await board.waitFor({ state: 'visible' });
+  const cell = (app, env) => board.locator(`[data-testid="board-cell"][data-app="${app}"][data-env="${env}"]`);
+  await cell('payment-service', 'production').waitFor();
+  assert.equal((await cell('payment-service', 'production').getByTestId('board-image').first().textContent()).trim(), '9f8e7d6');
+  assert.equal((await cell('payment-service', 'staging').getByTestId('board-image').first().textContent()).trim(), 'abc1234');
+  assert.ok((await board.getByTestId('strategy').count()) > 0, 'each environment shows its strategy');
+  // ledger-api's production runs newer versions than staging: ahead, not a pending promotion.
+  const ledgerArrow = (to) => board.locator(`[data-testid="board-row"][data-app="ledger-api"] [data-testid="board-arrow"][data-to="${to}"]`);
+  assert.equal(await ledgerArrow('production').getAttribute('data-relation'), 'ahead');
+  // dev runs 2.4.0, staging its release candidate: staging is behind (semver).
+  assert.equal(await ledgerArrow('staging').getAttribute('data-relation'), 'behind');
+  // Flux image automation keeps payment-service's dev up to date.
+  const flux = cell('payment-service', 'dev').getByTestId('flux');
+  assert.match(await flux.getAttribute('title'), /flux-system\/payment-service: semver >=2\.0\.0 <3\.0\.0/);
+  assert.equal(await board.getByTestId('flux').count(), 1);
+  const arrow = board.locator('[data-testid="board-row"][data-app="payment-service"] [data-testid="board-arrow"][data-to="production"]');
+  assert.deepEqual([await arrow.getAttribute('data-from'), await arrow.getAttribute('data-to')], ['staging', 'production']);
+  await page.screenshot({ path: join(screenshots, 'view-board.png') });
+
+  // The walkthrough's steps lead to the views; the first one plans the pending promotion.
+  const tour = board.getByTestId('tour');
+  assert.match(await tour.textContent(), /Flux bumps dev.*semver >=2\.0\.0 <3\.0\.0/);
+  assert.match(await tour.textContent(), /staging of ledger-api waits for dev's version/);
+  assert.equal(await tour.getByTestId('tour-step').count(), 5);
+
+  // The arrow opens the promotion view on that plan, with the rollout timeline of the workload.
+  await arrow.click();
+  await page.getByTestId('promotions').waitFor({ state: 'visible' });
+  assert.equal(await page.getByTestId('tab-promotions').getAttribute('aria-selected'), 'true');
+  const plan = page.getByTestId('plan');
+  const timeline = plan.getByTestId('timeline');
+  await timeline.first().waitFor();
+  // Production runs payment-service as the seed's canary: a Rollout through workloadRef.
+  assert.match(await timeline.first().locator('figcaption').textContent(), /^Rollout payment-service · canary · 5 replicas · at least 15m/);
+  assert.ok((await timeline.first().locator('svg rect.canary').count()) >= 4, 'one bar per state');
+  const waits = await timeline.first().locator('svg text.wait').allTextContents();
+  assert.ok(waits.includes('‖ 5m') && waits.includes('analysis') && waits.includes('‖ 10m'), waits.join(' | '));
+  assert.match(await plan.getByTestId('timelines').textContent(), /Deployment\/payment-service rolled out by Rollout\/payment-service/);
+  // What the promotion does not carry: the Rollout and its analysis exist in production only,
+  // where the Deployment it references is scaled to 0.
+  const drift = plan.getByTestId('plan-drift');
+  await drift.waitFor();
+  assert.match(await drift.locator('[data-category="replicas"]').textContent(), /spec\.replicas.*2.*0/);
+  assert.match(await drift.textContent(), /Rollout\/payment-service\s*only in production/);
+  await page.setViewportSize({ width: 1440, height: 1700 });
+  await timeline.first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(screenshots, 'view-promotion-timeline.png') });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Environment diff: drift stands out, expected differences collapsed, live as files change', async () => {
+  const { page, problems } = await openPage(`${baseUrl}#board`);
+  await settled(page);
+  // The walkthrough's comparison: checkout, which keeps its overlays under overlays/.
+  await page.getByTestId('tour').getByRole('button', { name: 'Compare' }).click();
+  const view = page.getByTestId('envdiff');
+  await view.waitFor({ state: 'visible' });
+  await page.waitForFunction(() => /production differs from staging/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
+  assert.equal(await view.getByTestId('envdiff-app').inputValue(), 'apps/checkout');
+  const categories = await view.locator('[data-testid="envdiff-resource"] > table [data-testid="difference"]').evaluateAll((rows) => rows.map((r) => r.dataset.category).sort());
+  assert.deepEqual(categories, ['config', 'replicas', 'resources']);
+  assert.match(await view.getByTestId('envdiff-summary').textContent(), /3 ways beyond the expected: 1 replicas, 1 resources\/limits, 1 config data/);
+  await page.screenshot({ path: join(screenshots, 'view-envdiff-checkout.png') });
+
+  await view.getByTestId('envdiff-app').selectOption({ label: 'payment-service' });
+  await page.waitForFunction(() => /only in production/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
+  assert.equal(await view.getByTestId('envdiff-from').inputValue(), 'staging');
+  assert.equal(await view.getByTestId('envdiff-to').inputValue(), 'production');
+  const deployment = view.locator('[data-testid="envdiff-resource"][data-kind="Deployment"]');
+  // Production's Deployment is the Rollout's template (scaled to 0); the Rollout is production's alone.
+  assert.match(await deployment.locator('[data-testid="difference"][data-category="replicas"]').textContent(), /spec\.replicas\s*replicas\s*2\s*0/);
+  assert.match(await view.locator('[data-testid="envdiff-resource"][data-kind="Rollout"]').textContent(), /only in production/);
+  // Expected differences are there, folded away.
+  const expected = deployment.getByTestId('envdiff-expected');
+  assert.match(await expected.locator('summary').textContent(), /expected differences? \(.*promoted image/);
+  assert.equal(await expected.evaluate((d) => d.open), false);
+  await page.screenshot({ path: join(screenshots, 'view-envdiff.png') });
+
+  // Live: checkout's production gets staging's replica count, and that drift is gone.
+  await view.getByTestId('envdiff-app').selectOption({ label: 'checkout' });
+  await page.waitForFunction(() => /1 replicas/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
+  await page.getByTestId('file-tree').locator('[data-path="apps/checkout/overlays/production/kustomization.yaml"]').click();
+  await page.getByTestId('editor').locator('.cm-content').getByText('PAYMENT_TIMEOUT=10s').waitFor();
+  // The number is a token of its own in the editor's highlighting.
+  await selectInEditor(page, '4');
+  await page.keyboard.type('2');
+  await page.waitForFunction(() => /2 ways beyond the expected: 1 resources\/limits, 1 config data/.test(document.querySelector('[data-testid="envdiff-summary"]')?.textContent ?? ''));
+  assert.equal(await view.locator('[data-testid="difference"][data-category="replicas"]').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Image updates: registry tags in, the policy pick, the setter edit and the commit message out; Apply', async () => {
+  const { page, problems } = await openPage(`${baseUrl}#board`);
+  await settled(page);
+  await page.getByTestId('tour').getByRole('button', { name: 'Image updates' }).click();
+  const view = page.getByTestId('images');
+  await view.waitFor({ state: 'visible' });
+  const tags = view.locator('[data-testid="tags"][data-image="registry.example.com/payment-service"]');
+  await tags.waitFor();
+  // Sample tags around what dev runs (2.0.0), to edit: the registry is never contacted.
+  assert.deepEqual((await tags.inputValue()).split('\n'), ['2.0.0', '2.0.1', '2.1.0', '2.1.1-rc.1', '3.0.0']);
+  const policy = view.locator('[data-testid="policy"][data-name="flux-system/payment-service"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="policy"] .pick')?.textContent?.endsWith(':2.1.0'));
+  assert.match(await view.getByTestId('setter-changes').textContent(), /apps\/payment-service\/dev\/image-patch\.yaml.*flux-system:payment-service.*payment-service:2\.0\.0 → registry\.example\.com\/payment-service:2\.1\.0/);
+  assert.equal(await view.getByTestId('commit-message').textContent(), 'chore: update registry.example.com/payment-service:2.1.0\n\n');
+
+  // A new tag in the registry: the pick follows as you type.
+  await tags.fill('2.0.0\n2.1.0\n2.2.0\n3.0.0');
+  await page.waitForFunction(() => document.querySelector('[data-testid="policy"] .pick')?.textContent?.endsWith(':2.2.0'));
+  assert.match(await policy.textContent(), /semver/);
+  await page.screenshot({ path: join(screenshots, 'view-image-updates.png') });
+
+  // Apply writes Flux's edit into the repository: dev runs 2.2.0 and nothing is left to do.
+  await view.getByTestId('imageupdate-apply').click();
+  await page.waitForFunction(() => /Every marked value already runs/.test(document.querySelector('[data-testid="imageupdate-result"]')?.textContent ?? ''));
+  await page.getByTestId('tab-board').click();
+  const dev = page.getByTestId('board').locator('[data-testid="board-cell"][data-app="payment-service"][data-env="dev"]');
+  assert.equal((await dev.getByTestId('board-image').first().textContent()).trim(), '2.2.0');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Previews: the example PR 42, a preview opened for another pull request and closed again', async () => {
+  const { page, problems } = await openPage(`${baseUrl}#board`);
+  await settled(page);
+  // The board lists the app's previews; a chip opens the view.
+  const chip = page.getByTestId('board').locator('[data-testid="board-row"][data-app="payment-service"] [data-testid="board-previews"] button');
+  assert.deepEqual(await chip.allTextContents(), ['PR #42']);
+  await chip.click();
+  const view = page.getByTestId('previews');
+  await view.waitFor({ state: 'visible' });
+  const row = view.locator('[data-testid="preview-row"][data-number="42"]');
+  assert.match(await row.textContent(), /apps\/payment-service\/preview\/pr-42.*preview-pr-42/);
+
+  // Open one for PR 43, built from commit c0ffee1.
+  await view.getByLabel('App of the preview').selectOption({ label: 'payment-service' });
+  await view.getByTestId('preview-number').fill('43');
+  await view.getByTestId('preview-sha').fill('c0ffee1');
+  await view.getByTestId('preview-open').click();
+  const plan = view.getByTestId('preview-plan');
+  await plan.getByTestId('preview-edit').first().waitFor();
+  assert.match(await plan.textContent(), /Preview of PR #43: create/);
+  assert.match(await plan.textContent(), /https:\/\/pr-43\.payment-service\.preview\.example\.com/);
+  const created = plan.getByTestId('preview-edit');
+  assert.equal(await created.first().getAttribute('data-path'), 'apps/payment-service/preview/pr-43/kustomization.yaml');
+  assert.match(await created.first().textContent(), /created/);
+  assert.match(await created.first().textContent(), /newTag: pr-43-c0ffe/);
+  await page.screenshot({ path: join(screenshots, 'view-previews.png') });
+  await plan.getByTestId('preview-apply').click();
+  await page.getByTestId('file-tree').locator('[data-path="apps/payment-service/preview/pr-43/kustomization.yaml"]').waitFor();
+  await view.locator('[data-testid="preview-row"][data-number="43"]').waitFor();
+
+  // Close it: the change set deletes its files.
+  await view.locator('[data-testid="preview-row"][data-number="43"] [data-testid="preview-close"]').click();
+  await plan.getByText('Close the preview of PR #43').waitFor();
+  assert.match(await plan.getByTestId('preview-edit').first().textContent(), /deleted/);
+  await plan.getByTestId('preview-apply').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="file-tree"] [data-path="apps/payment-service/preview/pr-43/kustomization.yaml"]'));
+  await page.waitForFunction(() => !document.querySelector('[data-testid="preview-row"][data-number="43"]'));
+  assert.equal(await view.locator('[data-testid="preview-row"][data-number="42"]').count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Open a folder: read in the browser, .git and binaries skipped and counted; a .zip too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-folder-'));
+  const write = (path, content) => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  };
+  write('shop/apps/cart/base/kustomization.yaml', 'resources: [deployment.yaml]\n');
+  write('shop/apps/cart/base/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart\nspec:\n  template:\n    spec:\n      containers:\n      - name: cart\n        image: reg.example.com/cart:1.0.0\n');
+  write('shop/apps/cart/dev/kustomization.yaml', 'resources: [../base]\nnamespace: cart-dev\nimages:\n- name: reg.example.com/cart\n  newTag: 1.1.0\n');
+  write('shop/apps/cart/prod/kustomization.yaml', 'resources: [../base]\nnamespace: cart-prod\n');
+  write('shop/.git/HEAD', 'ref: refs/heads/main\n');
+  write('shop/.git/config', '[core]\n');
+  write('shop/docs/logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0x00, 0x01]));
+  try {
+    const { page, problems } = await openPage(`${baseUrl}#board`);
+    await settled(page);
+    assert.match(await page.getByTestId('privacy').textContent(), /nothing is uploaded/);
+    await page.getByTestId('open-folder').setInputFiles(join(dir, 'shop'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="repo-name"]')?.textContent === 'shop');
+    await settled(page);
+    const summary = await page.getByTestId('load-summary').textContent();
+    assert.match(summary, /shop: 4 files read · skipped \.git \(2 entries\), 1 binary/);
+    assert.match(await page.getByTestId('notice').textContent(), /Nothing was uploaded/);
+    const paths = await page.getByTestId('file-item').evaluateAll((items) => items.map((i) => i.dataset.path));
+    assert.deepEqual(paths.sort(), ['apps/cart/base/deployment.yaml', 'apps/cart/base/kustomization.yaml', 'apps/cart/dev/kustomization.yaml', 'apps/cart/prod/kustomization.yaml']);
+    const arrow = page.getByTestId('board').locator('[data-testid="board-row"][data-app="cart"] [data-testid="board-arrow"]');
+    await arrow.waitFor();
+    assert.equal(await arrow.getAttribute('data-from'), 'dev');
+    await page.screenshot({ path: join(screenshots, 'open-folder.png') });
+
+    // A .zip of the same repository (as GitHub serves it: one top directory).
+    const zip = zipSync({
+      'cart-main/apps/cart/base/kustomization.yaml': strToU8('resources: [deployment.yaml]\n'),
+      'cart-main/apps/cart/base/deployment.yaml': strToU8(readFileSync(join(dir, 'shop/apps/cart/base/deployment.yaml'), 'utf8')),
+      'cart-main/apps/cart/prod/kustomization.yaml': strToU8('resources: [../base]\n'),
+      'cart-main/.git/HEAD': strToU8('ref: refs/heads/main\n'),
+    });
+    await page.getByTestId('open-zip').setInputFiles({ name: 'cart-main.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+    await page.waitForFunction(() => document.querySelector('[data-testid="repo-name"]')?.textContent === 'cart-main');
+    assert.match(await page.getByTestId('load-summary').textContent(), /cart-main: 3 files read · skipped \.git \(1 entry\)/);
+    await settled(page);
+    assert.equal(await page.getByTestId('file-item').count(), 3);
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Share: a link carries the changed files and restores them; a repository too large says so', async () => {
+  const { page, problems } = await openPage();
+  await settled(page);
+  const editor = page.getByTestId('editor').locator('.cm-content');
+  await editor.getByText('9f8e7d6').waitFor();
+  await selectInEditor(page, '9f8e7d6');
+  await page.keyboard.type('5e5e5e5');
+  await page.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('payment-service:5e5e5e5'));
+  await page.getByTestId('share').click();
+  const link = page.getByTestId('share-link');
+  await link.waitFor({ state: 'visible' });
+  const url = await link.inputValue();
+  assert.match(url, /#share=[A-Za-z0-9_-]+$/);
+  assert.match(await page.getByTestId('notice').textContent(), /1 changed and 0 deleted files/);
+  await page.screenshot({ path: join(screenshots, 'share-link.png') });
+
+  // The link, in a new page: the same edit, and the rest of the example.
+  const { page: opened, problems: openedProblems } = await openPage(url);
+  await settled(opened);
+  await opened.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('payment-service:5e5e5e5'));
+  assert.match(await opened.getByTestId('notice').textContent(), /Opened a shared link: 1 file differs from the example/);
+  assert.ok(!opened.url().includes('#share='), 'the fragment is consumed');
+  assert.equal(await opened.getByTestId('file-item').count(), await page.getByTestId('file-item').count());
+  await opened.close();
+
+  // A damaged link says so and falls back to the example.
+  const { page: damaged, problems: damagedProblems } = await openPage(`${baseUrl}#share=AAAA`);
+  await settled(damaged);
+  assert.match(await damaged.getByTestId('notice').textContent(), /Could not open the shared link: the link is damaged/);
+  await damaged.close();
+
+  // Too much for a link: an incompressible file of 60 KB, opened as a folder.
+  const dir = mkdtempSync(join(tmpdir(), 'baton-big-'));
+  try {
+    mkdirSync(join(dir, 'big', 'apps', 'web', 'prod'), { recursive: true });
+    writeFileSync(join(dir, 'big', 'apps', 'web', 'prod', 'kustomization.yaml'), 'resources: [cm.yaml]\n');
+    // Random bytes do not compress: 60 KB of base64 stays over 32 KB deflated.
+    const noise = randomBytes(45_000).toString('base64');
+    writeFileSync(join(dir, 'big', 'apps', 'web', 'prod', 'cm.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  noise: ${noise}\n`);
+    await page.getByTestId('open-folder').setInputFiles(join(dir, 'big'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="repo-name"]')?.textContent === 'big');
+    await settled(page);
+    await page.getByTestId('share').click();
+    await page.getByTestId('notice').getByText('Too large for a link').waitFor();
+    assert.equal(await link.isVisible(), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual([...problems, ...openedProblems, ...damagedProblems], []);
+  await page.close();
+});
+
+test('Watchdog: a hung or crashed engine is restarted with a visible message, and the edits are kept', async () => {
+  const { page, problems } = await openPage(`${baseUrl}?watchdog=1500`);
+  await settled(page);
+  const editor = page.getByTestId('editor').locator('.cm-content');
+  await editor.getByText('9f8e7d6').waitFor();
+  await selectInEditor(page, '9f8e7d6');
+  await page.keyboard.type('7d7d7d7');
+  await page.waitForFunction(() => document.querySelector('[data-testid="rendered"]')?.textContent?.includes('payment-service:7d7d7d7'));
+
+  // The engine stops answering: after the deadline the page says so and starts a new worker.
+  const hung = await page.evaluate(() => window.baton.engine.call('hang', 20_000).then(() => 'answered', (e) => e.message));
+  assert.match(hung, /did not answer hang within 1\.\d s/);
+  await page.getByTestId('notice').getByText(/restarted with your files/).waitFor();
+  await settled(page);
+  assert.match(await page.getByTestId('rendered').textContent(), /payment-service:7d7d7d7/, 'the edit survived the restart');
+  assert.match(await editor.textContent(), /7d7d7d7/);
+  await page.screenshot({ path: join(screenshots, 'watchdog-restarted.png') });
+
+  // The worker dies: the same recovery.
+  await page.getByTestId('notice').locator('#notice-close').click();
+  const restarts = await page.evaluate(() => window.baton.engine.restarts);
+  await page.evaluate(() => window.baton.engine.call('crash'));
+  await page.waitForFunction((n) => window.baton.engine.restarts > n, restarts);
+  await page.getByTestId('notice').getByText(/engine worker failed/).waitFor();
+  await settled(page);
+  assert.match(await page.getByTestId('rendered').textContent(), /payment-service:7d7d7d7/);
+  // The crash is the test's own doing: Chromium reports the worker's uncaught error.
+  assert.deepEqual(problems.filter((p) => !/crashed \(on request\)/.test(p)), []);
+  await page.close();
+});
+
+test('Accessibility: keyboard, focus kept in the tree, buttons for diagnostics, an exit from the editor, no serious axe violations', async () => {
+  const { page, problems } = await openPage();
+  await settled(page);
+  // The editor has an accessible name; Escape then Tab leaves it.
+  const content = page.getByTestId('editor').locator('.cm-content');
+  assert.equal(await content.getAttribute('aria-label'), 'Editor: apps/payment-service/production/image-patch.yaml');
+  await content.click();
+  await page.keyboard.press('Tab');
+  assert.ok(await content.evaluate((el) => el.contains(document.activeElement)), 'Tab indents inside the editor');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  assert.ok(await content.evaluate((el) => !el.contains(document.activeElement)), 'Escape then Tab leaves the editor');
+  await page.keyboard.press('Control+Z');
+
+  // The file tree: a collapsed directory stays collapsed and the focused file keeps focus
+  // while the tree is drawn again (after each check).
+  const tree = page.getByTestId('file-tree');
+  await tree.locator('summary[data-dir="apps/ledger-api"]').click();
+  const file = tree.locator('[data-path="apps/payment-service/base/service.yaml"]');
+  await file.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#editor-title')?.textContent === 'apps/payment-service/base/service.yaml');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.path), 'apps/payment-service/base/service.yaml');
+  assert.equal(await tree.locator('summary[data-dir="apps/ledger-api"]').evaluate((s) => s.parentElement.open), false);
+  assert.equal(await content.getAttribute('aria-label'), 'Editor: apps/payment-service/base/service.yaml');
+
+  // The views are tabs: arrows move between them.
+  await page.getByTestId('tab-rendered').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByTestId('tab-board').getAttribute('aria-selected'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-board');
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-previews');
+
+  // The live region announces the verdict of each check; diagnostics are buttons.
+  assert.equal(await page.getByTestId('status').getAttribute('aria-live'), 'polite');
+  await page.getByTestId('tab-rendered').click();
+  await tree.locator('[data-path="apps/payment-service/production/image-patch.yaml"]').click();
+  await content.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('broken: [oops\n');
+  const item = page.getByTestId('diagnostic-item').first();
+  await item.waitFor();
+  assert.equal(await item.evaluate((el) => el.tagName), 'BUTTON');
+  await page.waitForFunction(() => /\d+ errors?/.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''));
+  await item.focus();
+  await page.keyboard.press('Enter');
+  assert.ok(await content.evaluate((el) => el.contains(document.activeElement)), 'Enter on a diagnostic jumps into the editor');
+
+  // axe-core on every view.
+  for (const view of ['rendered', 'board', 'promotions', 'images', 'envdiff', 'previews']) {
+    await page.getByTestId(`tab-${view}`).click();
+    await page.waitForTimeout(200);
+    assert.deepEqual(await axeViolations(page), [], `axe on the ${view} view`);
+  }
+  assert.deepEqual(problems, []);
   await page.close();
 });

@@ -8,15 +8,25 @@ import { baton, exampleFiles, kustomizeOutput } from './helpers.mjs';
 
 const { Workspace } = baton;
 
-for (const app of ['payment-service', 'ledger-api']) {
-  for (const env of ['staging', 'production']) {
-    test(`apps/${app}/${env} renders as kustomize does`, () => {
-      const ws = new Workspace(exampleFiles());
-      const result = ws.render(`apps/${app}/${env}`);
-      assert.deepEqual(result.diagnostics, []);
-      assert.equal(result.yaml, kustomizeOutput(app, env));
-    });
-  }
+// Every overlay of every app, wherever the app keeps it (checkout uses `overlays/`).
+const overlays = new Workspace(exampleFiles()).status().apps.flatMap((app) => app.environments.map((env) => [app.name, env.name, env.path]));
+
+test('the example has every app and environment it should', () => {
+  assert.deepEqual(overlays.map(([app, env]) => `${app}/${env}`).sort(), [
+    'checkout/dev', 'checkout/production', 'checkout/staging',
+    'ledger-api/dev', 'ledger-api/production', 'ledger-api/staging',
+    'payment-service/dev', 'payment-service/production', 'payment-service/staging',
+  ]);
+  assert.ok(overlays.some(([, , path]) => path === 'apps/checkout/overlays/production'));
+});
+
+for (const [app, env, path] of overlays) {
+  test(`${path} renders as kustomize does`, () => {
+    const ws = new Workspace(exampleFiles());
+    const result = ws.render(path);
+    assert.deepEqual(result.diagnostics, []);
+    assert.equal(result.yaml, kustomizeOutput(app, env));
+  });
 }
 
 test('each environment runs the image the repository says', () => {

@@ -20,13 +20,16 @@ test('status: the example repo has a pending promotion of payment-service', () =
   const ws = new Workspace(exampleFiles());
   const status = ws.status();
   assertJsonData(status);
-  assert.deepEqual(status.environments, ['staging', 'production']);
+  assert.deepEqual(status.environments, ['dev', 'staging', 'production']);
   const pay = status.apps.find((a) => a.name === 'payment-service');
   const prod = pay.environments.find((e) => e.name === 'production');
   const image = prod.images.find((i) => i.container === 'payment-service');
   assert.equal(image.tag, '9f8e7d6');
   assert.equal(image.source.file, 'apps/payment-service/production/image-patch.yaml');
-  assert.deepEqual(pay.pending[0].changes.map((c) => [c.from, c.to]), [['9f8e7d6', 'abc1234']]);
+  const production = pay.pending.find((p) => p.to === 'production');
+  assert.deepEqual(production.changes.map((c) => [c.from, c.to]), [['9f8e7d6', 'abc1234']]);
+  // Staging waits for dev too (Flux keeps dev on semver tags; staging runs a git SHA).
+  assert.deepEqual(pay.pending.find((p) => p.to === 'staging').changes.map((c) => [c.from, c.to, c.relation]), [['abc1234', '2.0.0', 'diverged']]);
 });
 
 test('planPromotion: one surgical edit; gates follow the context; applying it is idempotent', () => {
@@ -49,7 +52,33 @@ test('planPromotion: one surgical edit; gates follow the context; applying it is
   assert.deepEqual([again.changes, again.edits], [[], []]);
   assert.match(again.message, /^nothing to promote/);
   const status = ws.status();
-  assert.deepEqual(status.apps.find((a) => a.name === 'payment-service').pending, []);
+  assert.deepEqual(status.apps.find((a) => a.name === 'payment-service').pending.map((p) => p.to), ['staging']);
+});
+
+test("planPromotion: how the change rolls out in production (the seed's canary, a blue-green rollout)", () => {
+  // States from core/src/rollouts/simulate/tests.rs (argo-rollouts 9f8d111
+  // utils/replicaset/canary.go, rollout/pause.go, rollout/bluegreen.go).
+  const ws = new Workspace(exampleFiles());
+  const plan = ws.planPromotion({ app: 'payment-service', to: 'production' });
+  assert.equal(plan.rollouts.length, 1);
+  const [canary] = plan.rollouts;
+  assert.deepEqual(
+    [canary.workload, canary.rolledOutBy, canary.strategy, canary.risk, canary.rollback],
+    ['Deployment/payment-service', 'Rollout/payment-service', 'Canary', 'Very Low', 'Reduce canary to 0%'],
+  );
+  assert.deepEqual(
+    canary.simulation.states.map((s) => [s.canaryWeight, s.canaryReplicas, s.pause, s.analysis, s.startSeconds]),
+    [[10, 1, null, null, 0], [10, 1, '300s', null, 0], [10, 1, null, 'success-rate', 300], [50, 3, null, null, 300],
+      [50, 3, '600s', null, 300], [100, 5, null, null, 900], [100, 5, null, null, 900]],
+  );
+  assert.equal(canary.simulation.minDuration, '900s');
+  assert.match(plan.pullRequest.body, /### Rollout in `production`\n/);
+  assert.match(plan.pullRequest.body, /\| 300s \| 2 \| 10% \| 5 \| 1 \| analysis success-rate \|\n/);
+  const ledger = ws.planPromotion({ app: 'ledger-api', to: 'production' }).rollouts;
+  assert.deepEqual(ledger.map((r) => [r.workload, r.rolledOutBy, r.strategy, r.simulation.manualPromotions]), [
+    ['Deployment/ledger-api', 'Rollout/ledger-api', 'BlueGreen', 1],
+  ]);
+  assert.match(ledger[0].summary, /wait for a person to promote/);
 });
 
 test('planPromotion: problems in the request are diagnostics, misuse throws', () => {

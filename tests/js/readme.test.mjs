@@ -58,3 +58,8 @@ test('README: Backstage', () => {
   const { code, output } = readmeBlock('Backstage', 'js');
   assert.equal(runExample('backstage', code).trim(), output.trim());
 });
+
+test('README: Preview environments', () => {
+  const { code, output } = readmeBlock('Preview environments', 'js');
+  assert.equal(runExample('previews', code).trim(), output.trim());
+});

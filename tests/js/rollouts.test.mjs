@@ -60,6 +60,10 @@ test("simulateRollout: the seed's canary with 5 replicas", () => {
   ]);
   assert.equal(canary.minDuration, '900s');
   assert.equal(canary.manualPromotions, 0);
+  // The x axis of a timeline chart: pauses hold 300 s and 600 s, everything else moves on.
+  assert.deepEqual(canary.states.map((s) => [s.startSeconds, s.holdSeconds]), [
+    [0, 0], [0, 300], [300, 0], [300, 0], [300, 600], [900, 0], [900, 0],
+  ]);
 });
 
 test('simulateRollout: names, a missing overlay, and an invalid rollout', () => {

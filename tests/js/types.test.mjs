@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
-import { SEED_CANARY, baton, exampleFiles, repoRoot } from './helpers.mjs';
+import { SEED_CANARY, assertJsonData, baton, exampleFiles, repoRoot } from './helpers.mjs';
 
 const { Workspace } = baton;
 
@@ -44,6 +44,8 @@ class Checker {
         return assert.ok(Number.isFinite(value), `${path}: expected a number, got ${JSON.stringify(value)}`);
       case ts.SyntaxKind.BooleanKeyword:
         return assert.equal(typeof value, 'boolean', `${path}: expected a boolean`);
+      case ts.SyntaxKind.UnknownKeyword:
+        return assertJsonData(value, path);
       case ts.SyntaxKind.VoidKeyword:
       case ts.SyntaxKind.UndefinedKeyword:
         return assert.equal(value, undefined, `${path}: expected undefined`);
@@ -122,7 +124,60 @@ class Checker {
 function scenarios() {
   const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
   return [
-    { files: exampleFiles(), dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'] },
+    {
+      files: exampleFiles(),
+      dirs: ['apps/payment-service/production', 'apps/ledger-api/staging', 'apps/missing'],
+      expand: [{}, { pullRequests: [{ number: 7, branch: 'b', targetBranch: 'main', headSha: 'abcdef123', labels: ['preview'] }] }],
+      deployments: [
+        { kind: 'flux', namespace: 'flux-system', name: 'payment-service', cluster: 'staging-cluster' },
+        { kind: 'flux', namespace: 'flux-system', name: 'payment-service' },
+        { kind: 'Kustomization', namespace: 'flux-system', name: 'nope' },
+      ],
+      // The seed's Flux automation: a pick and a commit, a policy electing nothing, a pin.
+      imageUpdates: [
+        { images: { 'registry.example.com/payment-service': ['2.0.0', '2.3.0'] } },
+        { images: { 'registry.example.com/payment-service': ['9.0.0'] } },
+        { latest: { 'flux-system:payment-service': 'registry.example.com/payment-service:2.4.0@sha256:abcd' } },
+      ],
+      previews: [
+        { app: 'payment-service', number: 7, sha: 'c0ffee1', branch: 'feature/x' },
+        { app: 'payment-service', number: 42, tag: 'pr-42-77aa9' },
+        { app: 'payment-service', number: 0, sha: 'c0ffee1' },
+        { app: 'nope', number: 1 },
+      ],
+      cleanups: [{ open: [7] }, { closed: [42], app: 'payment-service' }, { closed: [9] }],
+    },
+    {
+      // Flux automating a discovered dev environment (no baton.yaml), v1 with values, and a
+      // template that fails (no commit).
+      files: Object.fromEntries(Object.entries(exampleFiles()).filter(([p]) => p !== 'baton.yaml').map(([p, t]) => [p,
+        p.endsWith('image-automation.yaml') ? t.replace('v1beta1\nkind: ImageUpdateAutomation', 'v1\nkind: ImageUpdateAutomation').replace('    push:', '      messageTemplateValues: {env: dev}\n    push:') : t])),
+      dirs: [],
+      imageUpdates: [{ images: { 'flux-system/payment-service': ['2.5.0'] } }],
+    },
+    {
+      // Previews with an Ingress, a maxAge, a stale one and a directory that is none.
+      files: {
+        'baton.yaml': 'apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  previews:\n    host: pr-{number}.{app}.example.com\n    maxAge: 7d\n',
+        'apps/shop/base/kustomization.yaml': 'resources: [deployment.yaml, ingress.yaml]\n',
+        'apps/shop/base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: shop\n        image: reg.example.com/shop:1.0\n',
+        'apps/shop/base/ingress.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop\nspec:\n  rules:\n  - host: shop.example.com\n',
+        'apps/shop/preview/pr-3/kustomization.yaml': 'resources: [../../base]\nnamespace: preview-pr-3\n',
+        'apps/shop/preview/old/kustomization.yaml': 'resources: []\n',
+      },
+      dirs: ['apps/shop/preview/pr-3'],
+      previews: [{ app: 'shop', number: 5, sha: 'abcdef1' }],
+      cleanups: [{ open: [3], now: '2026-03-20T00:00:00Z', lastChanged: { 'apps/shop/preview/pr-3': '2026-03-01T00:00:00Z' } }, { open: [] }],
+    },
+    {
+      // ApplicationSets: a refused set, a missing path, a chart from another repository.
+      files: {
+        'apps/a/kustomization.yaml': 'resources: []\n',
+        'sets.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: s}\nspec:\n  generators: [{list: {elements: [{app: a}, {app: gone}]}}]\n  template:\n    metadata: {name: \'x-{{app}}\'}\n    spec:\n      project: default\n      destination: {}\n      sources: [{repoURL: r, path: \'apps/{{app}}\'}, {repoURL: https://charts.example.com, chart: c}]\n---\napiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: refused}\nspec:\n  generators: [{list: {elements: [{n: 1}]}}]\n  template: {metadata: {name: x}, spec: {project: p, destination: {}}}\n',
+      },
+      dirs: ['apps/a'],
+      expand: [{ repoURL: 'https://example.com/r' }, {}],
+    },
     {
       files: {
         'bad.yaml': 'a: [\n',
@@ -162,6 +217,18 @@ function scenarios() {
       dirs: ['envs/production'],
       requests: [{ app: 'web', to: 'production' }],
     },
+    {
+      // Argo CD: an Application with overrides and a Helm source; a Flux Kustomization that no
+      // cluster directory applies, from another repository, with a remote kubeconfig.
+      files: {
+        'apps/web/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n',
+        'argocd/web.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n  sources:\n  - repoURL: https://example.com/r.git\n    targetRevision: main\n    path: apps/web\n    kustomize:\n      namePrefix: a-\n  - repoURL: https://charts.example.com\n    chart: redis\n',
+        'tenants/t.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: t\n  namespace: tenants\nspec:\n  path: ./deploy\n  kubeConfig:\n    secretRef:\n      name: prod-kubeconfig\n  sourceRef:\n    kind: OCIRepository\n    name: t\n',
+      },
+      dirs: ['apps/web'],
+      deployments: [{ kind: 'argo', namespace: 'argocd', name: 'web' }, { kind: 'flux', namespace: 'tenants', name: 't' }],
+    },
   ];
 }
 
@@ -169,20 +236,24 @@ function scenarios() {
 for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/web/baton_wasm.d.ts']]) {
   test(`results match the declarations of ${file}`, () => {
     const { types, methods } = declarations(join(repoRoot, file));
-    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'SimulationResult', 'RolloutSimulation', 'SimulationState'];
-    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', ...results]) {
+    const results = ['StatusResult', 'AppStatus', 'EnvironmentStatus', 'ImageStatus', 'SourceRef', 'Pending', 'PendingChange', 'PromotionPlan', 'PlannedChange', 'FileEdit', 'PullRequest', 'GateResult', 'CollateralChange', 'ResourceRef', 'FieldChange', 'WorkloadStrategy', 'WorkloadRollout', 'SimulationResult', 'RolloutSimulation', 'SimulationState', 'ImageUpdateResult', 'PolicyResult', 'ImageChange', 'ObjectId', 'AutomationResult', 'TemplateValue', 'Commit', 'CommitAuthor', 'FluxAutomation', 'AutomatedPolicy', 'MarkerRef', 'PreviewStatus', 'PreviewPlan', 'CleanupPlan', 'PreviewFate', 'UnknownEntry', 'ExpandAppSetsResult', 'AppSetExpansion', 'GeneratedApplication', 'SourceCheck', 'ArgoDeployment', 'DeploymentRef', 'Cluster', 'DeploymentsResult', 'Deployment', 'Destination', 'DeploymentSource', 'DeploymentRenderResult', 'Variable', 'EnvironmentDiff', 'ResourceDiff', 'Difference', 'DriftCounts'];
+    for (const name of ['Diagnostic', 'Span', 'Range', 'Position', 'Related', 'Severity', 'ValidateResult', 'RenderResult', 'RenderedResource', 'RenderedImage', 'ImageSource', 'Stats', 'Files', 'GateStatus', 'PromotionRequest', 'PromotionContext', 'ResourceChangeKind', 'Relation', 'Comparison', 'SimulateRequest', 'RolloutStrategy', 'DeploymentStrategy', 'ImageUpdateInput', 'PolicyKind', 'PreviewRequest', 'PreviewAction', 'CleanupRequest', 'PreviewFateKind', 'SourceStatus', 'ExpandAppSetsInput', 'ClusterSecret', 'PullRequestInput', 'Controller', 'DeploymentRequest', 'EnvDiffRequest', 'DiffCategory', 'ExpectedDifference', ...results]) {
       assert.ok(types.has(name), `${label}: ${name} is declared`);
     }
     const expectedReturns = {
       files: 'Files', validate: 'ValidateResult', render: 'RenderResult', stats: 'Stats', removeFile: 'boolean', setFile: 'void',
-      status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]', simulateRollout: 'SimulationResult',
+      status: 'StatusResult', planPromotion: 'PromotionPlan', kustomizationDirs: 'string[]', simulateRollout: 'SimulationResult', diffEnvironments: 'EnvironmentDiff',
+      imageUpdate: 'ImageUpdateResult',
+      planPreview: 'PreviewPlan', planPreviewCleanup: 'CleanupPlan',
+      expandAppSets: 'ExpandAppSetsResult',
+      deployments: 'DeploymentsResult', renderDeployment: 'DeploymentRenderResult',
     };
     for (const [method, type] of Object.entries(expectedReturns)) {
       assert.equal(methods.get(method)?.getText(), type, `${label}: Workspace.${method} returns ${type}`);
     }
 
     const checker = new Checker(types);
-    for (const { files, dirs, requests, simulate = [] } of scenarios()) {
+    for (const { files, dirs, requests, simulate = [], imageUpdates, previews = [], cleanups = [], expand = [], deployments = [] } of scenarios()) {
       const ws = new Workspace(files);
       checker.check(ws.files(), methods.get('files'), 'files()');
       checker.check(ws.validate(), methods.get('validate'), 'validate()');
@@ -205,9 +276,28 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
         { app: 'nope', to: 'production' },
       ]) {
         checker.check(ws.planPromotion(request), methods.get('planPromotion'), `planPromotion(${request.app})`);
+        const pair = { app: request.app, from: request.from ?? 'staging', to: request.to };
+        checker.check(ws.diffEnvironments(pair), methods.get('diffEnvironments'), `diffEnvironments(${JSON.stringify(pair)})`);
+      }
+      for (const input of expand) {
+        checker.check(ws.expandAppSets(input), methods.get('expandAppSets'), `expandAppSets(${JSON.stringify(input)})`);
+      }
+      for (const input of imageUpdates ?? []) {
+        checker.check(ws.imageUpdate(input), methods.get('imageUpdate'), `imageUpdate(${JSON.stringify(input)})`);
+        checker.check(ws.status(input), methods.get('status'), 'status(tags)');
       }
       for (const request of simulate) {
         checker.check(ws.simulateRollout(request), methods.get('simulateRollout'), `simulateRollout(${JSON.stringify(request)})`);
+      }
+      for (const request of previews) {
+        checker.check(ws.planPreview(request), methods.get('planPreview'), `planPreview(${JSON.stringify(request)})`);
+      }
+      for (const request of cleanups) {
+        checker.check(ws.planPreviewCleanup(request), methods.get('planPreviewCleanup'), `planPreviewCleanup(${JSON.stringify(request)})`);
+      }
+      checker.check(ws.deployments(), methods.get('deployments'), 'deployments()');
+      for (const request of deployments) {
+        checker.check(ws.renderDeployment(request), methods.get('renderDeployment'), `renderDeployment(${JSON.stringify(request)})`);
       }
       checker.check(ws.setFile('new.yaml', 'a: 1\n'), methods.get('setFile'), 'setFile()');
       checker.check(ws.removeFile('new.yaml'), methods.get('removeFile'), 'removeFile()');
@@ -226,8 +316,24 @@ for (const [label, file] of [['node', 'pkg/node/baton_wasm.d.ts'], ['web', 'pkg/
     const plan = checker.seen.get('PromotionPlan');
     assert.ok(plan.nonNull.has('pullRequest') && plan.null.has('pullRequest'), `${label}: pullRequest seen both set and null`);
     const state = checker.seen.get('SimulationState');
-    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay']) {
+    for (const field of ['step', 'pause', 'analysis', 'scaleDownDelay', 'holdSeconds']) {
       assert.ok(state.nonNull.has(field) && state.null.has(field), `${label}: SimulationState.${field} seen both set and null`);
+    }
+    const policy = checker.seen.get('PolicyResult');
+    for (const field of ['latest', 'tag', 'digest']) {
+      assert.ok(policy.nonNull.has(field) && policy.null.has(field), `${label}: PolicyResult.${field} seen both set and null`);
+    }
+    const automation = checker.seen.get('AutomationResult');
+    assert.ok(automation.nonNull.has('commit') && automation.null.has('commit'), `${label}: AutomationResult.commit seen both set and null`);
+    const environment = checker.seen.get('EnvironmentStatus');
+    assert.ok(environment.nonNull.has('flux') && environment.null.has('flux'), `${label}: EnvironmentStatus.flux seen both set and null`);
+    const preview = checker.seen.get('PreviewPlan');
+    for (const field of ['action', 'path', 'url', 'render', 'branchSlug']) {
+      assert.ok(preview.nonNull.has(field) && preview.null.has(field), `${label}: PreviewPlan.${field} seen both set and null`);
+    }
+    const fate = checker.seen.get('PreviewFate');
+    for (const field of ['lastChanged', 'age', 'maxAge']) {
+      assert.ok(fate.nonNull.has(field) && fate.null.has(field), `${label}: PreviewFate.${field} seen both set and null`);
     }
     const edit = checker.seen.get('FileEdit');
     assert.ok(edit.nonNull.has('before') && edit.nonNull.has('after'), `${label}: edits seen with before and after`);

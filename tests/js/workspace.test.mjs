@@ -107,6 +107,8 @@ test('render() gives the YAML, the resources with provenance, and no diagnostics
     [
       ['v1', 'Service', 'payment-service', 'payments-production'],
       ['apps/v1', 'Deployment', 'payment-service', 'payments-production'],
+      ['argoproj.io/v1alpha1', 'AnalysisTemplate', 'success-rate', 'payments-production'],
+      ['argoproj.io/v1alpha1', 'Rollout', 'payment-service', 'payments-production'],
     ],
   );
   assert.equal(result.resources.map((r) => r.yaml).join('---\n'), result.yaml);
@@ -162,7 +164,7 @@ test('stats() shows that parses and renders are cached and invalidated precisely
   ws.validate();
   const after = ws.stats();
   assert.equal(after.parses, before.parses + 1, 'only the edited file is parsed again');
-  assert.equal(after.renders, before.renders + 3, 'ledger-api base, staging and production render again; nothing else');
+  assert.equal(after.renders, before.renders + 4, 'ledger-api base, dev, staging and production render again; nothing else');
 });
 
 test('host misuse throws an Error with a clear message', () => {

@@ -22,7 +22,7 @@ const FLUX = {
 kind: ImagePolicy
 metadata:
   name: payment-service
-  namespace: flux-system
+  namespace: flux-apps
 spec:
   imageRepositoryRef:
     name: payment-service
@@ -57,7 +57,7 @@ spec:
     spec:
       containers:
         - name: web
-          image: registry.example.com/payment-service:1.0.0 # {"$imagepolicy": "flux-system:payment-service"}
+          image: registry.example.com/payment-service:1.0.0 # {"$imagepolicy": "flux-apps:payment-service"}
         - name: team
           image: registry.example.com/web:1.0.0 # {"$imagepolicy": "team-a:web:tag"}
         - name: nowhere
@@ -135,6 +135,9 @@ describe('language server over stdio', () => {
     let p = await c.nextPublication(c.uri(BROKEN));
     assert.equal(p.version, 1);
     assert.deepEqual(p.diagnostics.map((d) => d.code), ['K003']);
+    // Files with problems now: this one, keep.tmp.yaml, and the Flux fixtures' files (a marker
+    // naming an unknown policy, policies without an ImageRepository).
+    const [opened] = await c.stats();
 
     // A syntax error replaces the render problem.
     await c.change(BROKEN, 'resources: [\n', 2);
@@ -147,7 +150,7 @@ describe('language server over stdio', () => {
     assert.equal(p.version, 3);
     assert.deepEqual(p.diagnostics, []);
     const [stats] = await c.stats();
-    assert.equal(stats.diagnosticFiles, 1, 'only keep.tmp.yaml still has diagnostics');
+    assert.equal(stats.diagnosticFiles, opened.diagnosticFiles - 1, 'the fixed file has no diagnostics left');
   });
 
   test('an edit in one file publishes diagnostics on another, and clears them', async () => {
@@ -193,8 +196,9 @@ describe('language server over stdio', () => {
     await c.change(base, baseText.replace('replicas: 2', 'replicas: 3'), 2);
     await c.nextPublication(c.uri(base));
     const [afterBase] = await c.stats();
-    // The base and the two overlays on it; ledger-api and the rest are served from cache.
-    assert.equal(afterBase.renders - beforeBase.renders, 3);
+    // The base, the three overlays on it (dev, staging, production) and the preview of PR 42
+    // (apps/payment-service/preview/pr-42); ledger-api and the rest are served from cache.
+    assert.equal(afterBase.renders - beforeBase.renders, 5);
 
     await c.change(patch, text, 3);
     await c.nextPublication(c.uri(patch));
@@ -245,7 +249,7 @@ describe('language server over stdio', () => {
     const value = (await c.hover(path, positionOf(text, 'prom/statsd-exporter'))).contents.value;
     assert.match(value, /^\*\*images:\*\* `prom\/statsd-exporter`/);
     assert.match(value, /container `metrics`/);
-    assert.match(value, /\| production ◀ \| `v0.26.1` \| `apps\/ledger-api\/production\/kustomization.yaml:9` \|/);
+    assert.match(value, /\| production ◀ \| `v0.26.1` \| `apps\/ledger-api\/production\/kustomization.yaml:15` \|/);
     assert.match(value, /\| staging \| `v0.26.0` \| `apps\/ledger-api\/base\/deployment.yaml:24` \|/);
   });
 
@@ -289,7 +293,7 @@ describe('language server over stdio', () => {
 
     const web = 'clusters/prod/web.yaml';
     const webText = read(c.root, web);
-    // The policy whose file says flux-system (not the one in `other`), on its name.
+    // The policy whose file says flux-apps (not the one in `other`), on its name.
     assert.deepEqual(await c.definition(web, positionOf(webText, 'payment-service:1.0.0')), [
       { uri: c.uri('clusters/prod/policies.yaml'), range: { start: { line: 3, character: 8 }, end: { line: 3, character: 23 } } },
     ]);
@@ -312,7 +316,11 @@ describe('language server over stdio', () => {
         },
       },
     ]);
-    assert.deepEqual(await c.codeLens('apps/payment-service/staging/kustomization.yaml'), []);
+    // Staging waits for dev (Flux keeps dev on the newest 2.x tag).
+    const staging = await c.codeLens('apps/payment-service/staging/kustomization.yaml');
+    assert.deepEqual(staging.map((l) => [l.command.title, l.command.arguments]), [
+      ['promote from dev (2.0.0)', [{ app: 'payment-service', from: 'dev', to: 'staging' }]],
+    ]);
     assert.deepEqual(await c.codeLens('apps/payment-service/production/image-patch.yaml'), []);
     const ledger = await c.codeLens('apps/ledger-api/production/kustomization.yaml');
     assert.equal(ledger[0].command.title, 'promote from staging (2.4.0-rc.1, v0.26.0)');
@@ -322,7 +330,12 @@ describe('language server over stdio', () => {
     const list = await c.execute('baton.listPromotions');
     assert.deepEqual(
       list.map((p) => p.label),
-      ['ledger-api: staging → production (2.4.0-rc.1, v0.26.0)', 'payment-service: staging → production (abc1234)'],
+      [
+        'ledger-api: dev → staging (2.4.0)',
+        'ledger-api: staging → production (2.4.0-rc.1, v0.26.0)',
+        'payment-service: dev → staging (2.0.0)',
+        'payment-service: staging → production (abc1234)',
+      ],
     );
     const plan = await c.execute('baton.planPromotion', { app: 'payment-service', to: 'production' });
     assert.equal(plan.title, 'promote(payment-service): staging → production (abc1234)');
@@ -353,19 +366,24 @@ describe('language server over stdio', () => {
         ['apiVersion', 'kustomize.config.k8s.io/v1beta1', protocol.SymbolKind.Property],
         ['kind', 'Kustomization', protocol.SymbolKind.Property],
         ['namespace', 'ledger-production', protocol.SymbolKind.Property],
-        ['resources', '1 entry', protocol.SymbolKind.Module],
+        ['resources', '3 entries', protocol.SymbolKind.Module],
+        ['replicas', '1 entry', protocol.SymbolKind.Array],
         ['images', '1 entry', protocol.SymbolKind.Array],
       ],
     );
-    assert.deepEqual(symbols[3].children.map((s) => [s.name, s.kind]), [['../base', protocol.SymbolKind.File]]);
-    assert.deepEqual(symbols[4].children.map((s) => [s.name, s.detail, s.kind]), [['prom/statsd-exporter', ':v0.26.1', protocol.SymbolKind.Constant]]);
-    assert.deepEqual(symbols[4].children[0].range, { start: { line: 7, character: 4 }, end: { line: 8, character: 19 } });
+    assert.deepEqual(symbols[3].children.map((s) => [s.name, s.kind]), [
+      ['../base', protocol.SymbolKind.File],
+      ['rollout.yaml', protocol.SymbolKind.File],
+      ['preview-service.yaml', protocol.SymbolKind.File],
+    ]);
+    assert.deepEqual(symbols[5].children.map((s) => [s.name, s.detail, s.kind]), [['prom/statsd-exporter', ':v0.26.1', protocol.SymbolKind.Constant]]);
+    assert.deepEqual(symbols[5].children[0].range, { start: { line: 13, character: 4 }, end: { line: 14, character: 19 } });
 
     const patches = await c.symbols('apps/payment-service/staging/kustomization.yaml');
     assert.deepEqual(patches.find((s) => s.name === 'patches').children.map((s) => s.name), ['image-patch.yaml']);
 
     const manifest = await c.symbols('clusters/prod/policies.yaml');
-    assert.deepEqual(manifest.map((s) => s.name), ['ImagePolicy flux-system/payment-service', 'ImagePolicy other/payment-service']);
+    assert.deepEqual(manifest.map((s) => s.name), ['ImagePolicy flux-apps/payment-service', 'ImagePolicy other/payment-service']);
   });
 
   test('files changed on disk: watched-file events update the workspace', async () => {
@@ -417,7 +435,8 @@ describe('language server over stdio', () => {
     });
     // The server now holds the planned text: nothing is pending any more.
     assert.deepEqual(await c.codeLens('apps/payment-service/production/kustomization.yaml'), []);
-    assert.equal(await c.execute('baton.listPromotions').then((l) => l.length), 1);
+    // ledger-api's two, and payment-service's staging, which waits for dev.
+    assert.equal(await c.execute('baton.listPromotions').then((l) => l.length), 3);
   });
 });
 

@@ -5,6 +5,8 @@
 export function renderDiff(diff: string): HTMLPreElement {
   const pre = document.createElement('pre');
   pre.className = 'diff';
+  // A long diff scrolls sideways: keyboard users reach it with Tab and scroll with the arrows.
+  pre.tabIndex = 0;
   const text = diff.replace(/\n$/, '');
   if (text === '') {
     pre.classList.add('empty');

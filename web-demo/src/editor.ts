@@ -1,6 +1,8 @@
 // The code editor: CodeMirror 6 with YAML, one EditorState per file (so undo history survives
-// switching files), and the engine's diagnostics shown as lint marks.
-import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+// switching files), and the engine's diagnostics shown as lint marks. Tab indents, so the
+// editor would trap keyboard focus: Escape then Tab leaves it (CodeMirror's tab-focus mode for
+// two seconds), Ctrl-M toggles that mode; the content is labelled with the open file's path.
+import { defaultKeymap, history, historyKeymap, indentWithTab, simplifySelection, temporarilySetTabFocusMode } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
@@ -66,7 +68,8 @@ export class FileEditor {
       yaml(),
       syntaxHighlighting(highlight),
       lintGutter(),
-      keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, indentWithTab]),
+      keymap.of([{ key: 'Escape', run: leaveWithTab }, ...defaultKeymap, ...historyKeymap, ...searchKeymap, indentWithTab]),
+      EditorView.contentAttributes.of(() => ({ 'aria-label': `Editor: ${this.path || 'no file'}` })),
       EditorState.tabSize.of(2),
       EditorView.lineWrapping,
       theme,
@@ -123,6 +126,13 @@ export class FileEditor {
     this.view.dispatch({ selection: EditorSelection.cursor(at), effects: EditorView.scrollIntoView(at, { y: 'center' }) });
     this.view.focus();
   }
+}
+
+/** Escape: the usual selection collapse, and Tab leaves the editor for the next two seconds. */
+function leaveWithTab(view: EditorView): boolean {
+  simplifySelection(view);
+  temporarilySetTabFocusMode(view);
+  return true;
 }
 
 /** The document offset of an LSP position, clamped to the document. */

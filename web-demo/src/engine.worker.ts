@@ -22,7 +22,22 @@ const handlers: { [K in Op]: (...args: Ops[K]['args']) => Ops[K]['result'] | Pro
   kustomizationDirs: () => ready().kustomizationDirs(),
   status: () => ready().status(),
   planPromotion: (request) => ready().planPromotion(request),
+  diffEnvironments: (request) => ready().diffEnvironments(request),
+  imageUpdate: (input) => ready().imageUpdate(input),
+  planPreview: (request) => ready().planPreview(request),
+  planPreviewCleanup: (request) => ready().planPreviewCleanup(request),
   stats: () => ready().stats(),
+  hang(ms) {
+    const until = performance.now() + Math.min(Math.max(0, ms), 60_000);
+    while (performance.now() < until) {
+      // busy: the worker answers nothing meanwhile, as a looping engine would
+    }
+  },
+  crash() {
+    setTimeout(() => {
+      throw new Error('the worker crashed (on request)');
+    });
+  },
 };
 
 function ready(): Workspace {

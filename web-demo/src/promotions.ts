@@ -1,7 +1,9 @@
-// The Promotions view: what every app runs in every environment (`status`), the pending
+// The Promotion view: what every app runs in every environment (`status`), the pending
 // promotions, and the plan of one promotion (`planPromotion`): its changes, file edits,
-// rendered diff, gate verdicts and pull request, re-planned live as the review context is
-// edited. The engine answers from the worker; this module only draws its answers.
+// rendered diff, gate verdicts, what else differs between the two environments (the drift the
+// promotion does not carry), the rollout timeline of each changed workload
+// (the plan's `rollouts`, drawn by timeline.ts) and the pull request, re-planned live as the
+// review context is edited. The engine answers from the worker; this module only draws.
 import type {
   AppStatus,
   EnvironmentStatus,
@@ -16,7 +18,10 @@ import type {
 } from '@baton/engine/web';
 import type { EngineClient } from './engine-client';
 import { renderDiff } from './diff';
+import { absentCell, el, statusNotes } from './dom';
+import { differenceTable } from './envdiff-view';
 import { renderMarkdown } from './markdown';
+import { timelineChart } from './timeline';
 
 export interface PromotionsOptions {
   /** The view's container (`data-testid="promotions"`). */
@@ -30,7 +35,7 @@ export interface PromotionsOptions {
   onPendingCount?: (count: number) => void;
 }
 
-interface Selection {
+export interface Selection {
   /** The app's path (unique, unlike its name). */
   app: string;
   to: string;
@@ -162,7 +167,13 @@ export class PromotionsView {
     this.options.onPendingCount?.(result.apps.reduce((n, app) => n + app.pending.length, 0));
   }
 
-  private select(selection: Selection): void {
+  /** The last status the engine gave (the board draws the same answer). */
+  currentStatus(): StatusResult | undefined {
+    return this.status;
+  }
+
+  /** Plans the promotion of `selection` (the board's arrows and the matrix call this). */
+  select(selection: Selection): void {
     if (!selection.app || !selection.to) return;
     this.selection = selection;
     this.pickApp.value = selection.app;
@@ -186,11 +197,28 @@ export class PromotionsView {
       this.contextError.textContent = '';
       this.plan = result;
       this.drawPlan(result, ms);
+      this.drawTimelines(result);
     } catch (e) {
       if (seq !== this.planSeq) return;
       // The engine refuses a context it cannot read (an unknown field, a wrong type).
       this.contextError.textContent = e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /** The rollout timeline of each workload the plan changes, as the plan simulates it in the target. */
+  private drawTimelines(plan: PromotionPlan): void {
+    if (plan.rollouts.length === 0) return;
+    const box = el('div', 'timelines');
+    box.dataset.testid = 'timelines';
+    for (const rollout of plan.rollouts) {
+      const head = el('p', 'rollout-head');
+      head.append(el('b', '', rollout.workload), rollout.rolledOutBy !== rollout.workload ? ` rolled out by ${rollout.rolledOutBy}` : '', el('span', 'hint', ` · ${rollout.how} · risk ${rollout.risk} · rollback: ${rollout.rollback}`));
+      box.append(head);
+      if (rollout.simulation) box.append(timelineChart(rollout.simulation));
+      box.append(el('p', 'hint rollout-summary', rollout.summary));
+    }
+    const at = this.details.querySelector('[data-section="pull-request"]');
+    this.details.insertBefore(section(`Rollout in ${plan.to}`, box), at);
   }
 
   /** The context editor's JSON, or undefined (with the reason shown) when it is not usable. */
@@ -274,11 +302,7 @@ export class PromotionsView {
     }
     this.matrix.replaceChildren(head, body);
 
-    const errors = status.diagnostics.filter((d) => d.severity === 'error');
-    this.matrixNotes.replaceChildren(
-      ...(status.apps.length === 0 ? [el('div', 'note', 'No apps found (apps are directories matched by spec.apps, default apps/*).')] : []),
-      ...errors.map((d) => el('div', 'note error', `✖ ${d.code} ${d.message}${d.file ? ` (${d.file})` : ''}`)),
-    );
+    this.matrixNotes.replaceChildren(...statusNotes(status));
   }
 
   private cell(app: AppStatus, envName: string): HTMLTableCellElement {
@@ -287,12 +311,7 @@ export class PromotionsView {
     td.dataset.app = app.name;
     td.dataset.env = envName;
     const env = app.environments.find((e) => e.name === envName);
-    if (!env) {
-      td.classList.add('absent');
-      td.append(el('span', 'hint', '—'));
-      td.title = `${app.name} has no ${envName} environment`;
-      return td;
-    }
+    if (!env) return absentCell(td, app.name, envName);
     const pending = app.pending.find((p) => p.to === envName);
     const selected = this.selection?.app === app.path && this.selection.to === envName;
     td.classList.toggle('selected', selected);
@@ -434,6 +453,11 @@ export class PromotionsView {
       for (const c of plan.collateral) list.append(el('li', 'warning', c.message));
       sections.push(section(`Collateral changes (${plan.collateral.length})`, list));
     }
+    if (plan.drift.length > 0) {
+      const drift = differenceTable(plan.drift, plan.from ?? '?', plan.to);
+      drift.dataset.testid = 'plan-drift';
+      sections.push(section(`What else differs between ${plan.from ?? '?'} and ${plan.to} (not promoted)`, drift));
+    }
     if (plan.edits.length > 0) {
       const edits = el('div', 'edits');
       for (const edit of plan.edits) edits.append(editBlock(edit));
@@ -444,7 +468,11 @@ export class PromotionsView {
       rendered.dataset.testid = 'rendered-diff';
       sections.push(section(`Rendered diff of ${plan.to}`, rendered));
     }
-    if (plan.pullRequest) sections.push(section('Pull request', pullRequest(plan.pullRequest)));
+    if (plan.pullRequest) {
+      const pr = section('Pull request', pullRequest(plan.pullRequest));
+      pr.dataset.section = 'pull-request';
+      sections.push(pr);
+    }
     this.details.replaceChildren(...sections);
   }
 }
@@ -577,11 +605,4 @@ export function formatContext(context: PromotionContext): string {
   return JSON.stringify(context, null, 2).replace(/\[([^[\]{}]*)\]/g, (_, inner: string) =>
     `[${inner.replace(/^\s*\n\s*/, '').replace(/\s*\n\s*$/, '').replace(/\s*\n\s*/g, ' ')}]`,
   );
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text?: string): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text !== undefined) element.textContent = text;
-  return element;
 }

@@ -1,7 +1,16 @@
 // Messages between the page and the engine worker: `{id, op, args}` in, `{id, result}` or
-// `{id, error}` out. Each op is a method of the engine's `Workspace` (plus `init`).
+// `{id, error}` out. Each op is a method of the engine's `Workspace` (plus `init`, and the
+// two faults the watchdog's test needs).
 import type {
+  CleanupPlan,
+  CleanupRequest,
+  EnvDiffRequest,
+  EnvironmentDiff,
   Files,
+  ImageUpdateInput,
+  ImageUpdateResult,
+  PreviewPlan,
+  PreviewRequest,
   PromotionPlan,
   PromotionRequest,
   RenderResult,
@@ -22,7 +31,15 @@ export interface Ops {
   /** The apps × environments matrix and the pending promotions. */
   status: { args: []; result: StatusResult };
   planPromotion: { args: [request: PromotionRequest]; result: PromotionPlan };
+  diffEnvironments: { args: [request: EnvDiffRequest]; result: EnvironmentDiff };
+  imageUpdate: { args: [input: ImageUpdateInput]; result: ImageUpdateResult };
+  planPreview: { args: [request: PreviewRequest]; result: PreviewPlan };
+  planPreviewCleanup: { args: [request: CleanupRequest]; result: CleanupPlan };
   stats: { args: []; result: Stats };
+  /** Blocks the worker for `ms` (at most a minute): a hung engine, for the watchdog's test. */
+  hang: { args: [ms: number]; result: void };
+  /** Throws outside any handler, killing the worker's event: a crash, for the watchdog's test. */
+  crash: { args: []; result: void };
 }
 
 export type Op = keyof Ops;

@@ -12,9 +12,14 @@
 // Doc comments in this module and its children are the `--help` text users read, not rustdoc.
 #![allow(clippy::doc_markdown)]
 
+mod appsets;
 mod completions;
+mod diff;
+mod image_update;
+mod preview;
 pub mod promote;
 mod render;
+mod rollout;
 mod status;
 mod validate;
 
@@ -74,6 +79,11 @@ pub enum Command {
     Render(render::Args),
     Status(status::Args),
     Promote(Box<promote::Args>),
+    Diff(diff::Args),
+    Rollout(rollout::Args),
+    Preview(preview::Args),
+    ImageUpdate(image_update::Args),
+    Appsets(appsets::Args),
     Completions(completions::Args),
     /// Print the engine version
     Version,
@@ -141,6 +151,11 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Render(args)) => render::run(&args, &context),
         Some(Command::Status(args)) => status::run(&args, &context),
         Some(Command::Promote(args)) => promote::run(&args, &context),
+        Some(Command::Diff(args)) => diff::run(&args, &context),
+        Some(Command::Rollout(args)) => rollout::run(&args, &context),
+        Some(Command::Preview(args)) => preview::run(&args, &context),
+        Some(Command::ImageUpdate(args)) => image_update::run(&args, &context),
+        Some(Command::Appsets(args)) => appsets::run(&args, &context),
         Some(Command::Completions(args)) => completions::run(&args, &context),
         Some(Command::Version) => {
             context.terminal.out(&format!("baton {}\n", baton_core::version()))?;
@@ -190,6 +205,29 @@ mod tests {
         assert_eq!(kind(&["promote", "--to", "production"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(kind(&["status", "--app", "x"]), ErrorKind::UnknownArgument);
         assert_eq!(kind(&["validate", "--write"]), ErrorKind::UnknownArgument);
+        assert_eq!(kind(&["diff", "web", "staging"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(kind(&["diff", "web", "a", "b", "--format", "sarif"]), ErrorKind::InvalidValue);
+        assert_eq!(
+            kind(&["preview", "create", "--app", "web", "--pr", "x"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind(&["preview", "create", "--app", "web", "--pr", "-1"]),
+            ErrorKind::UnknownArgument
+        );
+        assert_eq!(
+            kind(&["preview", "create", "--app", "web"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(kind(&["preview", "gc"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(kind(&["preview", "gc", "--open", "1,x"]), ErrorKind::ValueValidation);
+        assert!(parse(&["preview", "gc", "--open", ""]).is_ok(), "no pull request is open");
+        assert_eq!(kind(&["preview", "close"]), ErrorKind::InvalidSubcommand);
+        assert_eq!(kind(&["image-update"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(
+            kind(&["image-update", "--tags", "t.json", "--force"]),
+            ErrorKind::MissingRequiredArgument
+        );
         assert_eq!(kind(&["--help"]), ErrorKind::DisplayHelp);
     }
 }

@@ -12,6 +12,9 @@ pub struct Args {
     /// Output format: `json` gives the shapes of the JS API
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// JSON file of registry tags (as `image-update --tags`): shows each Flux policy's pick
+    #[arg(long, value_name = "FILE")]
+    tags: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,9 +24,13 @@ enum Format {
 }
 
 pub fn run(args: &Args, context: &Context) -> Outcome {
+    let tags = args.tags.as_deref().map(super::image_update::read_input).transpose()?;
     let mut repository = context.repository()?;
     let mut workspace = Workspace::new(std::mem::take(&mut repository.tree));
-    let mut status = workspace.status();
+    let mut status = match &tags {
+        Some(tags) => workspace.status_with_tags(tags),
+        None => workspace.status(),
+    };
     // Status reads the whole repository (app globs, baton.yaml, CODEOWNERS): every entry left
     // out of it can change the answer.
     disk::report_skipped(repository.left_out(), &mut status.diagnostics, |_| true);

@@ -53,8 +53,8 @@ pub fn open_repository(root: &Path) -> Result<Repository, String> {
     Ok(Repository { tree: FileTree::with_host(host.clone()), skipped: Vec::new(), host })
 }
 
-/// Walks the repository at `root` with the [`rules`]: YAML files read, links recorded, the rest
-/// left to the host.
+/// Walks the repository at `root` with the [`rules`]: every file read, links recorded; ignored
+/// files are left to the host (read when a kustomization references them).
 pub fn read_repository(root: &Path) -> Result<Repository, String> {
     let rules = Rules::new(root)?;
     let mut repository = open_repository(root)?;
@@ -78,14 +78,16 @@ pub fn read_repository(root: &Path) -> Result<Repository, String> {
         for name in names {
             let path = dir.child(&name.to_string_lossy());
             match rules.classify(&dir, &name) {
-                Entry::File { len } if baton_core::workspace::is_yaml_path(&path) => {
+                // Every file, not only YAML: an operation that deletes a directory (a
+                // preview's cleanup) or lists one must see all of it.
+                Entry::File { len } => {
                     let read = read_content(&dir.full(&name), len)
                         .and_then(|c| insert(&mut repository.tree, &path, c));
                     if let Err(skip) = read {
                         repository.skipped.push(skip.diagnostic(&path));
                     }
                 }
-                Entry::File { .. } | Entry::Ignored => {}
+                Entry::Ignored => {}
                 Entry::Dir => stack.push(dir.enter(&name.to_string_lossy())),
                 Entry::Link { target, problem } => {
                     if let Err(e) = repository.tree.insert_link(&path, &target) {
@@ -244,8 +246,19 @@ pub fn write_edits(root: &Path, edits: &[baton_core::promote::FileEdit]) -> Resu
         fs::rename(&temporary, real)
             .map_err(|e| format!("cannot write '{}': {e}", real.display()))?;
     }
-    for path in deletes {
-        fs::remove_file(&path).map_err(|e| format!("cannot delete '{}': {e}", path.display()))?;
+    for path in &deletes {
+        fs::remove_file(path).map_err(|e| format!("cannot delete '{}': {e}", path.display()))?;
+    }
+    // Directories a deletion left empty go too (a removed preview leaves nothing behind);
+    // the root, and a directory that still holds anything, stay.
+    for path in &deletes {
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != root && d.starts_with(root)) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
     }
     Ok(())
 }
@@ -299,6 +312,17 @@ mod write_tests {
         assert_eq!(std::fs::read_to_string(root.join("a/keep.yaml")).unwrap(), "x: 2\n");
         assert_eq!(std::fs::read_to_string(root.join("b/c/new.yaml")).unwrap(), "z: 1\n");
         assert!(!root.join("a/gone.yaml").exists());
+        assert!(root.join("a").is_dir(), "a directory that still holds a file stays");
+
+        // Deleting the last files of a directory tree removes the directories they leave empty.
+        let mut tree = FileTree::new();
+        tree.insert("b/c/new.yaml", "z: 1\n").unwrap();
+        tree.insert("a/keep.yaml", "x: 2\n").unwrap();
+        let mut change = ChangeSet::new();
+        change.delete(&tree, "b/c/new.yaml").unwrap();
+        write_edits(&root, &change.into_edits()).unwrap();
+        assert!(!root.join("b").exists(), "b/c and b were left empty");
+        assert!(root.is_dir(), "the root stays");
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

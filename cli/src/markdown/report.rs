@@ -2,8 +2,11 @@
 //! the gates table, file edits and diagnostics — for the reports of commands to come (an
 //! image update and a preview are change sets with diagnostics too).
 
+use baton_core::flux::ImageUpdate;
 use baton_core::gates::evaluate::{GateResult, GateStatus};
 use baton_core::promote::{FileEdit, PromotionPlan};
+use baton_core::rollouts::WorkloadRollout;
+use baton_core::rollouts::describe;
 use baton_core::{Diagnostic, Severity};
 
 use super::{Block, Comment, cell, code_span, text};
@@ -152,6 +155,12 @@ pub fn plan(plan: &PromotionPlan, pull_request: Option<u64>) -> Comment {
                 .collect(),
         });
     }
+    if !plan.rollouts.is_empty() {
+        blocks.push(Block::Text(format!("#### Rollout in {}", code_span(&plan.to))));
+        for r in &plan.rollouts {
+            blocks.extend(rollout(r));
+        }
+    }
     if !plan.edits.is_empty() {
         blocks.push(Block::Text("#### Edits".into()));
         blocks.extend(edits(&plan.edits));
@@ -165,6 +174,144 @@ pub fn plan(plan: &PromotionPlan, pull_request: Option<u64>) -> Comment {
     }
     blocks.push(footer());
     Comment { key: format!("promote:{}:{}", plan.app, plan.to), title, blocks }
+}
+
+/// Most states in a rollout's table; the rest are counted in one row.
+const MAX_ROLLOUT_ROWS: usize = 25;
+
+/// How one changed workload rolls out: strategy, risk, rollback, the update in one line, and
+/// its states as a table.
+#[must_use]
+pub fn rollout(r: &WorkloadRollout) -> Vec<Block> {
+    let via = if r.rolled_out_by == r.workload {
+        String::new()
+    } else {
+        format!(" (rolls out {})", text(&r.workload))
+    };
+    let mut blocks = vec![
+        Block::Text(format!(
+            "**{}**{via}: {}, risk {}, rollback: {}",
+            text(&r.rolled_out_by),
+            r.strategy.label(),
+            text(r.risk),
+            text(r.rollback)
+        )),
+        Block::Text(cell(&r.summary)),
+    ];
+    if let Some(sim) = r.simulation.as_ref().filter(|s| !s.states.is_empty()) {
+        blocks.push(Block::Table {
+            header: describe::COLUMNS.map(String::from).to_vec(),
+            rows: describe::rows(sim, MAX_ROLLOUT_ROWS)
+                .into_iter()
+                .map(|row| row.iter().map(|c| cell(c)).collect())
+                .collect(),
+        });
+    }
+    blocks
+}
+
+/// A preview's (or a cleanup's) comment, as the engine wrote it, with its diagnostics.
+#[must_use]
+pub fn preview(key: &str, comment: &str, found: &[Diagnostic]) -> Comment {
+    let mut blocks = vec![Block::Text(comment.trim_end().to_string())];
+    if !found.is_empty() {
+        blocks.push(Block::Text(format!("#### Diagnostics: {}", counts(found))));
+        blocks.push(diagnostics(found));
+    }
+    blocks.push(footer());
+    Comment { key: key.to_string(), title: key.to_string(), blocks }
+}
+
+/// An image update: each policy's pick, the changes, edits, the rendered diff (collapsed) and
+/// diagnostics (the policies' first).
+#[must_use]
+pub fn image_update(update: &ImageUpdate) -> Comment {
+    let title = "Flux image update".to_string();
+    let mut found: Vec<Diagnostic> =
+        update.policies.iter().flat_map(|p| p.diagnostics.iter().cloned()).collect();
+    found.extend(update.diagnostics.iter().cloned());
+    let icon = if found.iter().any(Diagnostic::is_error) {
+        "❌"
+    } else if !update.collateral.is_empty() {
+        "⚠️"
+    } else {
+        "✅"
+    };
+    let verdict = match update.changes.len() {
+        0 => "no change".to_string(),
+        1 => "1 change".to_string(),
+        n => format!("{n} changes"),
+    };
+    let mut blocks = vec![Block::Text(format!("### {icon} {title}: {verdict}"))];
+    if !update.policies.is_empty() {
+        let pick = |p: &baton_core::flux::PolicyResult| {
+            p.latest.as_deref().map_or_else(|| "—".into(), code_span)
+        };
+        blocks.push(Block::Table {
+            header: ["Policy", "Kind", "Elected", "Candidates"].map(String::from).to_vec(),
+            rows: update
+                .policies
+                .iter()
+                .map(|p| {
+                    vec![
+                        code_span(&format!("{}/{}", p.namespace, p.name)),
+                        p.kind.to_string(),
+                        pick(p),
+                        if p.pinned { "pinned".into() } else { p.candidates.to_string() },
+                    ]
+                })
+                .collect(),
+        });
+    }
+    if !update.changes.is_empty() {
+        blocks.push(Block::Text("#### Changes".into()));
+        blocks.push(Block::Table {
+            header: ["File", "Object", "From", "To", "Setter"].map(String::from).to_vec(),
+            rows: update
+                .changes
+                .iter()
+                .map(|c| {
+                    vec![
+                        code_span(&c.path),
+                        if c.object.kind.is_empty() {
+                            String::new()
+                        } else {
+                            cell(&format!("{}/{}", c.object.kind, c.object.name))
+                        },
+                        code_span(&c.old),
+                        code_span(&c.new),
+                        code_span(&c.setter),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    for c in &update.collateral {
+        blocks.push(Block::Text(format!("⚠️ {}", text(&c.message))));
+    }
+    for a in &update.automations {
+        let Some(commit) = &a.commit else { continue };
+        blocks.push(Block::Text(format!(
+            "#### Commit by {} ({})",
+            text(&commit.author.name),
+            code_span(&format!("{}/{}", a.namespace, a.name))
+        )));
+        blocks.push(Block::Code { lang: "text".into(), text: commit.message.clone() });
+    }
+    if !update.edits.is_empty() {
+        blocks.push(Block::Text("#### Edits".into()));
+        blocks.extend(edits(&update.edits));
+    }
+    if !update.rendered_diff.is_empty() {
+        let what = format!("Rendered diff of {}", update.overlays.join(", "));
+        blocks.push(collapsed_diff(&what, &update.rendered_diff));
+    }
+    if !found.is_empty() {
+        blocks.push(Block::Text(format!("#### Diagnostics: {}", counts(&found))));
+        blocks.push(diagnostics(&found));
+    }
+    blocks.push(footer());
+    Comment { key: "image-update".into(), title, blocks }
 }
 
 /// A validation: a verdict line and every diagnostic.

@@ -293,3 +293,23 @@ fn work_is_metered() {
     let v = change.verify(&mut Repo::new(&t, &mut renders), &[]).unwrap();
     assert!(v.diagnostics.iter().any(|d| d.code == "R013"), "{:?}", v.diagnostics);
 }
+
+/// `Intent::substitution` explains a value that is its old text with `old` replaced by `new`
+/// (once, anywhere in it), and nothing else.
+#[test]
+fn substitution_intents_explain_exactly_the_replaced_text() {
+    let intent = Intent::substitution("2.0.0", "2.1.0");
+    let explains =
+        |before: Option<&str>, after: Option<&str>| intent.explains("x", &[], before, after);
+    assert!(explains(Some("app:2.0.0"), Some("app:2.1.0")));
+    assert!(explains(Some("2.0.0"), Some("2.1.0")));
+    assert!(explains(Some("2.0.0-2.0.0"), Some("2.0.0-2.1.0")), "any one occurrence");
+    assert!(!explains(Some("app:2.0.0"), Some("app:2.1.0-x")), "more than the replacement");
+    assert!(!explains(Some("app:2.0.0"), Some("other:2.1.0")));
+    assert!(!explains(Some("app:1"), Some("app:2.1.0")), "old is not in the value");
+    assert!(!explains(None, Some("2.1.0")), "an added field");
+    assert!(!explains(Some("2.0.0"), None), "a removed field");
+    assert!(!Intent::substitution("", "x").explains("x", &[], Some("a"), Some("xa")));
+    assert!(explains(Some("é2.0.0é"), Some("é2.1.0é")), "multi-byte text around it");
+    assert!(!explains(Some("é2.0.0é"), Some("é")), "a shorter value");
+}

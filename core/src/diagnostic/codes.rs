@@ -4,7 +4,9 @@
 //! on it. Each code has a default severity and a one-line title; `docs/diagnostics.md` lists
 //! them all and a test keeps that page in step with this table. Codes are grouped by letter:
 //! `T` repository tree and paths, `Y` YAML, `K` Kustomize, `P` pipeline (`baton.yaml`),
-//! `R` promotion, `G` gates and CODEOWNERS, `F` Flux image automation, `X` Argo Rollouts.
+//! `R` promotion, `G` gates and CODEOWNERS, `F` Flux image automation, `X` Argo Rollouts,
+//! `A` Argo CD `ApplicationSets`.
+//! `D` deployments (Flux Kustomizations and Argo CD Applications: what each cluster applies).
 
 use super::Severity;
 
@@ -79,6 +81,17 @@ registry! {
     PipelineEnvironmentUnused = "P005", Warning, "A declared environment exists in no app";
     PipelineNoApps = "P006", Warning, "The app globs match no directory";
     PipelineAppNameShared = "P007", Warning, "Several apps have the same name; each is named by its path";
+    // Preview environments (`spec.previews` of baton.yaml, planPreview, planPreviewCleanup).
+    PreviewConfigInvalid = "P010", Error, "A `previews` setting cannot make valid previews (placeholder, name, path, app)";
+    PreviewPathEscapes = "P011", Error, "A preview path leaves its app's directory or the repository, or takes an environment's place";
+    PreviewRequestInvalid = "P012", Error, "A preview request is invalid (app, PR number, sha, tag, branch, times)";
+    PreviewBaseMissing = "P013", Error, "The overlay a preview builds on is missing or does not render";
+    PreviewImageUnknown = "P014", Error, "Which image the pull request builds cannot be told from the render";
+    PreviewExists = "P015", Info, "The preview exists: only its image tag is updated, its other content is kept";
+    PreviewUnknownEntry = "P016", Warning, "A directory under a preview root matches no pull request's preview path";
+    PreviewAppSetMismatch = "P017", Warning, "A pull-request ApplicationSet deploys a path no preview is written to";
+    PreviewNameAdjusted = "P018", Info, "A branch name was shortened or had characters replaced to make a valid name";
+    PreviewUnverified = "P019", Error, "The planned preview does not render, or does not run the pull request's image";
 
     // Promotion.
     UnknownApp = "R001", Error, "The promotion names an app that does not exist";
@@ -119,6 +132,7 @@ registry! {
     VarUnused = "K021", Warning, "A var is declared but no field uses it";
     OpenApiInvalid = "K022", Error, "An openapi version or custom schema file cannot be used as kustomize would";
     OpenApiScopeUnsupported = "K023", Error, "A custom OpenAPI schema makes a custom resource cluster-scoped, which Baton does not apply";
+    ImageEntryNoMatch = "K050", Warning, "An `images` entry matches no image of its render (kustomize leaves every image unchanged)";
 
     // Gates and CODEOWNERS.
     CodeOwnersInvalid = "G001", Warning, "A CODEOWNERS line is invalid";
@@ -149,6 +163,11 @@ registry! {
     FluxObjectDuplicate = "F019", Error, "Two image automation objects have the same kind, namespace and name";
     NoImageUpdateAutomation = "F020", Info, "Markers exist but no ImageUpdateAutomation updates them";
     MarkerInListFile = "F021", Warning, "A marker is inside a `kind: List` file, which Flux unwraps and writes elsewhere";
+    ImageUpdateNoRenderedChange = "F022", Warning, "An image update edits a file but no render that reads it changes (another value overrides the marked one)";
+    ImageUpdateUnverified = "F023", Error, "An image update's edits could not be verified by rendering";
+    MessageTemplateInvalid = "F024", Error, "An ImageUpdateAutomation's messageTemplate does not parse as a Go template";
+    MessageTemplateFails = "F025", Error, "An ImageUpdateAutomation's messageTemplate fails on the update's data (Flux stalls)";
+    MessageTemplateLegacy = "F026", Warning, "A v1beta1 messageTemplate uses `.Updated`, which newer API versions removed";
     // Argo Rollouts.
     RolloutInvalid = "X001", Error, "A Rollout breaks a rule of kubectl argo rollouts lint (the controller marks it InvalidSpec)";
     RolloutUndecodable = "X002", Error, "A Rollout field is unknown or has the wrong type (lint refuses the file)";
@@ -157,6 +176,51 @@ registry! {
     RolloutNotFound = "X005", Error, "simulateRollout names no Rollout or Deployment of the render";
     RolloutSimulationLimit = "X006", Warning, "An update has more states than the simulation lists";
     RolloutNotSimulated = "X007", Warning, "A workload's update cannot be simulated";
+    // Argo CD ApplicationSets.
+    AppSetInvalid = "A001", Error, "An ApplicationSet field has the wrong type or a required field is missing (the API server refuses it)";
+    AppSetUnknownField = "A002", Warning, "An ApplicationSet field is not in the CRD (the API server drops it)";
+    AppSetGeneratorEmpty = "A003", Error, "A generator entry names no generator Argo CD knows (it generates nothing)";
+    AppSetNeedsService = "A004", Warning, "A generator needs a live service (SCM provider, cluster decision resource, plugin); not expanded offline";
+    AppSetInputMissing = "A005", Info, "A generator reads the cluster or pull-request list, which the host did not give";
+    AppSetGeneratorError = "A006", Error, "A generator fails: the controller generates no Application from the ApplicationSet";
+    AppSetTemplateError = "A007", Error, "A template or templatePatch fails to render: the controller generates no Application from the ApplicationSet";
+    AppSetOtherRepository = "A008", Warning, "A git generator reads another repository; it is not expanded offline";
+    AppSetPatternMatchesNothing = "A009", Warning, "A git generator path matches no directory or file of the repository";
+    AppSetNameEmpty = "A010", Error, "A generated Application has no name (the controller skips it)";
+    AppSetNameDuplicate = "A011", Error, "Generated Applications share a name (the controller skips every one of them)";
+    AppSetNameInvalid = "A012", Error, "A generated Application's name is not a valid Kubernetes object name";
+    AppSetUnresolvedParameter = "A013", Warning, "A generated Application keeps a parameter unresolved (`{{name}}` left as is, or `<no value>`)";
+    AppSetPathMissing = "A014", Error, "A generated Application's source path does not exist in the repository";
+    AppSetPathFails = "A015", Error, "A generated Application's source path does not render";
+    AppSetSourceNotRendered = "A016", Info, "A generated Application's source is a Helm chart, a plain directory or needs the network; listed, not rendered";
+    AppSetLimit = "A017", Error, "An ApplicationSet's expansion exceeds Baton's limits (applications, template work)";
+    AppSetNestingDropped = "A018", Warning, "A generator nested deeper than Argo CD reads is dropped (the level above generates nothing)";
+    AppSetDuplicate = "A019", Error, "Two ApplicationSets have the same namespace and name";
+    AppSetNotApproximated = "A020", Warning, "A value depends on behaviour Baton does not reproduce exactly (transliteration, Go map order)";
+    // Deployments: Flux Kustomizations and Argo CD Applications, rendered as their controllers do.
+    DeploymentObjectInvalid = "D001", Error, "A Flux Kustomization, Flux source or Argo CD Application has a field of the wrong type (the API server rejects it)";
+    DeploymentDuplicate = "D002", Error, "Two deployment objects have the same kind, namespace and name";
+    DeploymentNotFound = "D003", Error, "renderDeployment names no Flux Kustomization or Argo CD Application of the repository";
+    DeploymentPathMissing = "D004", Error, "A deployment's path does not exist in the repository";
+    DeploymentDoesNotRender = "D005", Error, "A deployment does not render with its controller's overrides";
+    SourceRefMissing = "D006", Error, "A Flux sourceRef names a source that no file of the repository defines";
+    SourceExternal = "D007", Info, "A deployment's source is another repository or an artifact: listed, not rendered";
+    SubstituteVariableUnset = "D008", Warning, "A ${VAR} has no value and no default: Flux substitutes an empty string (an error under StrictPostBuildSubstitutions)";
+    SubstituteSyntax = "D009", Error, "A ${ expression is malformed: Flux's variable substitution fails";
+    SubstituteFromMissing = "D010", Warning, "A postBuild.substituteFrom ConfigMap or Secret is not in the repository";
+    SubstituteNameInvalid = "D011", Error, "A substitution variable name is not an identifier: Flux fails the build";
+    SubstituteLimit = "D012", Error, "Variable substitution expands beyond the engine's limits";
+    SubstituteBreaksResource = "D013", Error, "After variable substitution a resource no longer reads as a Kubernetes object";
+    SubstituteValueUnknown = "D014", Warning, "A substituteFrom Secret is encrypted or undecodable: its values are unknown offline";
+    OverrideMatchesNothing = "D015", Warning, "A deployment override (image, replicas, common metadata) changes nothing in the render";
+    DependsOnMissing = "D016", Warning, "dependsOn names a Flux Kustomization that no file of the repository defines";
+    DependsOnCycle = "D017", Error, "Flux Kustomizations depend on each other in a cycle";
+    DeploymentNotRendered = "D018", Info, "A deployment Baton lists but does not render (Helm, plugin or directory source)";
+    DeploymentUnsupported = "D019", Error, "A deployment uses a controller feature Baton cannot reproduce exactly (decryption, build metadata, globs)";
+    OverlayNotDeployed = "D020", Warning, "An environment's overlay is deployed by no Flux Kustomization or Argo CD Application";
+    ArgoOverrideInvalid = "D021", Error, "An Argo CD kustomize override Argo CD refuses (image, replicas, label, namespace, missing kustomization)";
+    ArgoValueUnknown = "D022", Warning, "An Argo CD override uses a build variable Baton cannot know offline (the revision)";
+    DeploymentSuspended = "D023", Info, "A Flux Kustomization is suspended: its cluster does not apply changes";
 }
 
 #[cfg(test)]

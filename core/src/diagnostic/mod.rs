@@ -6,6 +6,7 @@
 //! built by that registry's constructor so that messages live in one place.
 
 pub mod codes;
+pub mod suggest;
 
 use serde::Serialize;
 use std::sync::Arc;

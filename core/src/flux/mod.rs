@@ -10,13 +10,17 @@
 //!   through [`goregex`]);
 //! - [`setters`] finds markers as kyaml does (with [`comments`] standing in for go-yaml's
 //!   comment attachment) and edits only the marked scalars;
-//! - [`update`] ties them into [`image_update`]; [`validate`] reports the `F` diagnostics.
+//! - [`update`] ties them into [`image_update`], whose edits are a
+//!   [`crate::changeset::ChangeSet`] verified by rendering every overlay that reads an edited
+//!   file (the marked values' replacements are the intent; anything else is collateral);
+//!   [`validate`] reports the `F` diagnostics.
 //!
-//! Not here yet (follow-up): the commit message (needs the Go template engine) and
-//! verification of the edits by re-rendering (needs the shared change set).
+//! - [`message`] renders each automation's commit message with [`crate::gotemplate`].
 
+pub mod automated;
 pub mod comments;
 pub mod goregex;
+pub mod message;
 pub mod objects;
 pub mod policy;
 pub mod setters;
@@ -35,7 +39,36 @@ use objects::{FluxObjects, ImagePolicy};
 /// The `F` diagnostics of a repository: invalid policies and automations, references to
 /// missing objects, and markers that Flux would ignore.
 pub fn validate(source: &mut Source<'_>) -> Vec<Diagnostic> {
-    let objects = objects::read(source);
+    let paths: Vec<String> = source
+        .tree
+        .paths()
+        .filter(|p| source.tree.text(p).is_some_and(|text| is_flux_file(p, &text)))
+        .map(str::to_string)
+        .collect();
+    validate_files(source, &paths)
+}
+
+/// Whether `validate` must read a file: it may hold an image automation object, or a
+/// comment that mentions `$imagepolicy` (in any case: a marker Flux would not read is
+/// reported too). Only these files' edits can change the `F` diagnostics.
+#[must_use]
+pub fn is_flux_file(path: &str, text: &str) -> bool {
+    objects::may_hold_objects(path, text)
+        || (setters::is_candidate_name(path) && mentions_imagepolicy(text))
+}
+
+/// Whether `text` holds `$imagepolicy` in any letter case.
+fn mentions_imagepolicy(text: &str) -> bool {
+    const WORD: &[u8] = b"$imagepolicy";
+    text.match_indices('$').any(|(at, _)| {
+        text.as_bytes()[at..].get(..WORD.len()).is_some_and(|w| w.eq_ignore_ascii_case(WORD))
+    })
+}
+
+/// [`validate`] of the files `paths` (the repository's files for which [`is_flux_file`]
+/// holds; others are passed over).
+pub fn validate_files(source: &mut Source<'_>, paths: &[String]) -> Vec<Diagnostic> {
+    let objects = objects::read_files(source, paths);
     let mut out = objects.diagnostics.clone();
     for repository in &objects.repositories {
         for pattern in &repository.exclusion_list {
@@ -54,8 +87,9 @@ pub fn validate(source: &mut Source<'_>) -> Vec<Diagnostic> {
         if let Err(d) = update::automation_scope(automation) {
             out.push(*d);
         }
+        out.extend(message::check(automation));
     }
-    out.extend(update::marker_problems(source, &objects));
+    out.extend(update::marker_problems(source, &objects, paths));
     out
 }
 

@@ -166,20 +166,29 @@ impl FluxObjects {
 
 /// Reads every image automation object in the repository's YAML files.
 pub fn read(source: &mut Source<'_>) -> FluxObjects {
+    let paths: Vec<String> = source.tree.paths().map(str::to_string).collect();
+    read_files(source, &paths)
+}
+
+/// Whether a file can hold an image automation object: its name ends `.yaml` or `.yml`
+/// (case-sensitive, as Flux's readers compare extensions) and its text names the API group.
+#[must_use]
+pub fn may_hold_objects(path: &str, text: &str) -> bool {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    (ext == "yaml" || ext == "yml") && text.contains(GROUP)
+}
+
+/// Reads the image automation objects of `paths` (others than YAML files naming the API
+/// group are passed over without a parse).
+pub fn read_files(source: &mut Source<'_>, paths: &[String]) -> FluxObjects {
     let mut out = FluxObjects::default();
-    let paths: Vec<String> = source
-        .tree
-        .paths()
-        // Case-sensitive, as Flux's readers compare extensions.
-        .filter(|p| {
-            let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
-            ext == "yaml" || ext == "yml"
-        })
-        .map(str::to_string)
-        .collect();
     for path in paths {
+        let relevant = source.tree.text(path).is_some_and(|text| may_hold_objects(path, &text));
+        if !relevant {
+            continue;
+        }
         // Files that do not parse are reported by `validate` already (`Y` codes).
-        let Ok(parsed) = source.parse(&path, None) else { continue };
+        let Ok(parsed) = source.parse(path, None) else { continue };
         let file: Arc<str> = Arc::from(path.as_str());
         for document in &parsed.documents {
             let root = &document.root;

@@ -77,9 +77,7 @@ fn tree(files: &[(&str, &str)]) -> FileTree {
 }
 
 fn update(tree: &FileTree, input: &ImageUpdateInput) -> ImageUpdate {
-    let mut cache = ParseCache::default();
-    let mut source = Source::new(tree, &mut cache);
-    image_update(&mut source, input)
+    crate::Workspace::new(tree.clone()).image_update(input)
 }
 
 fn check(tree: &FileTree) -> Vec<crate::Diagnostic> {
@@ -112,7 +110,11 @@ fn the_seed_example_end_to_end() {
         &["1.9.0", "2.0.0", "2.1.0", "2.1.1-rc.1", "3.0.0", "abc1234", "2.1.0.sig"],
     );
     let out = update(&t, &input);
-    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert!(
+        out.diagnostics.iter().all(|d| d.code == "F026"),
+        "only the v1beta1 template warning: {:?}",
+        out.diagnostics
+    );
     let policy = &out.policies[0];
     assert_eq!(
         (policy.namespace.as_str(), policy.name.as_str(), policy.kind),
@@ -124,7 +126,7 @@ fn the_seed_example_end_to_end() {
     assert_eq!(out.edits.len(), 1);
     let edit = &out.edits[0];
     assert_eq!(edit.path, "apps/payment-service/dev/image-patch.yaml");
-    assert_eq!(edit.after, DEV_PATCH.replace(":2.0.0 #", ":2.1.0 #"));
+    assert_eq!(edit.after.as_deref(), Some(&*DEV_PATCH.replace(":2.0.0 #", ":2.1.0 #")));
     assert!(
         edit.diff.contains("-          image: registry.example.com/payment-service:2.0.0"),
         "{}",
@@ -292,7 +294,7 @@ spec:
     let out = update(&t, &input);
     assert_eq!(out.policies[0].latest.as_deref(), Some("ghcr.io/x/app:main-def-200@sha256:abc"));
     assert_eq!(
-        out.edits[0].after,
+        out.edits[0].after.as_deref().unwrap(),
         "image: ghcr.io/x/app:main-def-200@sha256:abc # {\"$imagepolicy\": \"apps:app\"}\ntag: main-def-200 # {\"$imagepolicy\": \"apps:app:tag\"}\ndigest: sha256:abc # {\"$imagepolicy\": \"apps:app:digest\"}\nother: x # {\"$imagepolicy\": \"apps:other:tag\"}\n"
     );
     // The other policy is not selected: its marker is out of scope.
@@ -396,6 +398,8 @@ fn bad_input_is_reported_not_fatal() {
     assert!(
         out.edits[0]
             .after
+            .as_deref()
+            .unwrap()
             .contains("image: registry.local:5000/payment-service:2.5.0@sha256:ab12 #")
     );
     assert_eq!(out.policies[0].diagnostics[0].code, "F018");
@@ -629,4 +633,424 @@ fn update_path_file_missing_and_unknown_pins() {
         out.diagnostics.iter().any(|d| d.code == "F018" && d.message.contains("flux-system:ghost"))
     );
     assert_eq!(out.edits.len(), 1);
+}
+
+/// The seed's layout: a base and a dev overlay whose image patch carries the marker.
+fn seed_repo(dev_kustomization: &str, patch: &str) -> FileTree {
+    tree(&[
+        ("clusters/dev/image-automation.yaml", OBJECTS),
+        ("apps/payment-service/base/kustomization.yaml", "resources:\n- deployment.yaml\n"),
+        (
+            "apps/payment-service/base/deployment.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payment-service\nspec:\n  template:\n    spec:\n      containers:\n      - name: payment-service\n        image: registry.example.com/payment-service:latest\n",
+        ),
+        ("apps/payment-service/dev/kustomization.yaml", dev_kustomization),
+        ("apps/payment-service/dev/image-patch.yaml", patch),
+    ])
+}
+
+/// An image update is a verified change set, as a promotion plan is: the overlay that reads
+/// the edited patch is rendered before and after, and the container's image change is the
+/// marked value's replacement (intended), so nothing is collateral.
+#[test]
+fn edits_are_verified_by_rendering_the_overlays_that_read_them() {
+    let t = seed_repo(
+        "namespace: payments-dev\nresources:\n- ../base\npatches:\n- path: image-patch.yaml\n",
+        DEV_PATCH,
+    );
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.0.0", "2.2.0"]));
+    assert!(
+        out.diagnostics.iter().all(|d| d.code == "F026"),
+        "only the v1beta1 template warning: {:?}",
+        out.diagnostics
+    );
+    assert_eq!(out.overlays, ["apps/payment-service/dev"]);
+    assert!(out.collateral.is_empty());
+    assert!(
+        out.rendered_diff.starts_with(
+            "--- a/apps/payment-service/dev/Deployment/payments-dev/payment-service\n"
+        ),
+        "{}",
+        out.rendered_diff
+    );
+    assert!(
+        out.rendered_diff.contains(
+            "-      - image: registry.example.com/payment-service:2.0.0\n+      - image: registry.example.com/payment-service:2.2.0\n"
+        ),
+        "{}",
+        out.rendered_diff
+    );
+    assert_eq!(out.edits[0].kind(), crate::changeset::EditKind::Modify);
+    assert_eq!(out.edits[0].before.as_deref(), Some(DEV_PATCH));
+    assert!(out.edits[0].diff.starts_with("--- a/apps/payment-service/dev/image-patch.yaml\n"));
+}
+
+/// A `:tag` setter on a kustomization's `images:` entry: the rendered image is `name:tag`,
+/// and the tag inside it is the substitution (intended).
+#[test]
+fn a_tag_setter_in_an_images_entry_is_intended_in_the_render() {
+    let kustomization = "resources:\n- ../base\nimages:\n- name: registry.example.com/payment-service\n  newTag: 2.0.0 # {\"$imagepolicy\": \"flux-system:payment-service:tag\"}\n";
+    let mut t = seed_repo(kustomization, "");
+    t.remove("apps/payment-service/dev/image-patch.yaml");
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.1.0"]));
+    assert!(
+        out.diagnostics.iter().all(|d| d.code == "F026"),
+        "only the v1beta1 template warning: {:?}",
+        out.diagnostics
+    );
+    assert_eq!(out.changes[0].setter, "flux-system:payment-service:tag");
+    assert_eq!(out.edits[0].path, "apps/payment-service/dev/kustomization.yaml");
+    assert!(
+        out.rendered_diff.contains("+      - image: registry.example.com/payment-service:2.1.0\n"),
+        "{}",
+        out.rendered_diff
+    );
+    assert!(out.collateral.is_empty());
+}
+
+/// The patch's value is overridden by an `images:` entry of the same overlay: Flux's edit
+/// changes nothing that is deployed (F022 at the marked value).
+#[test]
+fn an_overridden_marker_changes_no_render() {
+    let kustomization = "resources:\n- ../base\npatches:\n- path: image-patch.yaml\nimages:\n- name: registry.example.com/payment-service\n  newTag: 1.0.0\n";
+    let t = seed_repo(kustomization, DEV_PATCH);
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.1.0"]));
+    assert_eq!(out.edits.len(), 1, "Flux still commits the edit");
+    assert_eq!(out.rendered_diff, "");
+    let f022: Vec<_> = out.diagnostics.iter().filter(|d| d.code == "F022").collect();
+    assert_eq!(f022.len(), 1, "{:?}", out.diagnostics);
+    assert_eq!(f022[0].file.as_deref(), Some("apps/payment-service/dev/image-patch.yaml"));
+    let text = t.text("apps/payment-service/dev/image-patch.yaml").unwrap();
+    let span = f022[0].span.unwrap();
+    assert_eq!(&text[span.range()], "registry.example.com/payment-service:2.0.0");
+    assert!(f022[0].range.is_some(), "located for editors");
+}
+
+/// A file Flux edits is also a generator's input: its `ConfigMap`'s data changes as intended
+/// (the marked value replaced), but its name hash changes too, and so does the Deployment's
+/// reference to it: collateral (R009), listed as a promotion plan lists it.
+#[test]
+fn rendered_changes_beyond_the_marked_values_are_collateral() {
+    let kustomization = "resources:\n- ../base\nconfigMapGenerator:\n- name: version\n  files:\n  - release.yaml\npatches:\n- patch: |\n    - op: add\n      path: /spec/template/spec/volumes\n      value: [{name: v, configMap: {name: version}}]\n  target: {kind: Deployment}\n";
+    let mut t = seed_repo(kustomization, "");
+    t.remove("apps/payment-service/dev/image-patch.yaml");
+    t.insert(
+        "apps/payment-service/dev/release.yaml",
+        "image: registry.example.com/payment-service:2.0.0 # {\"$imagepolicy\": \"flux-system:payment-service\"}\n",
+    )
+    .unwrap();
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.1.0"]));
+    assert_eq!(out.changes[0].new, "registry.example.com/payment-service:2.1.0");
+    let messages: Vec<&str> = out.collateral.iter().map(|c| c.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("adds ConfigMap/version-")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("removes ConfigMap/version-")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("alters Deployment/payment-service")
+            && m.contains("volumes.[name=v].configMap.name")),
+        "{messages:?}"
+    );
+    assert_eq!(out.diagnostics.iter().filter(|d| d.code == "R009").count(), out.collateral.len());
+    assert!(out.diagnostics.iter().all(|d| !d.is_error()), "collateral is a warning");
+}
+
+/// A setter that breaks the overlay (the marked value is a file name): R010, an error.
+#[test]
+fn an_edit_that_breaks_a_render_is_an_error() {
+    let kustomization = "resources:\n- ../base\n- extra-2.0.0.yaml # {\"$imagepolicy\": \"flux-system:payment-service:tag\"}\n";
+    let mut t = seed_repo(kustomization, "");
+    t.remove("apps/payment-service/dev/image-patch.yaml");
+    t.insert(
+        "apps/payment-service/dev/extra-2.0.0.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
+    )
+    .unwrap();
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.1.0"]));
+    assert_eq!(out.changes[0].new, "2.1.0");
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "R010" && d.is_error()),
+        "{:?}",
+        out.diagnostics
+    );
+}
+
+/// Tags may be keyed by the `ImageRepository`'s `NAMESPACE/NAME` instead of its image; a key
+/// that is neither is a warning.
+#[test]
+fn tags_keyed_by_image_repository_name() {
+    let t = seed_repo("resources:\n- ../base\npatches:\n- path: image-patch.yaml\n", DEV_PATCH);
+    let out = update(&t, &tags("flux-system/payment-service", &["2.3.0"]));
+    assert_eq!(out.policies[0].tag.as_deref(), Some("2.3.0"));
+    let out = update(&t, &tags("registry.example.com/payment-servic", &["2.3.0"]));
+    assert_eq!(out.policies[0].latest, None);
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "F018"
+            && d.severity == crate::Severity::Warning
+            && d.message.contains("payment-servic\"]")),
+        "{:?}",
+        out.diagnostics
+    );
+    assert!(out.policies[0].diagnostics[0].message.contains("as 'flux-system/payment-service'"));
+}
+
+/// `status` says which environments Flux automates (the seed: dev follows the `ImagePolicy`;
+/// staging and production are promoted by pull request), with the policy's rule, and its
+/// pick when tags are given.
+#[test]
+fn status_shows_the_environments_flux_automates() {
+    let mut t = seed_repo(
+        "namespace: payments-dev\nresources:\n- ../base\npatches:\n- path: image-patch.yaml\n",
+        DEV_PATCH,
+    );
+    for env in ["staging", "production"] {
+        t.insert(
+            &format!("apps/payment-service/{env}/kustomization.yaml"),
+            format!("namespace: payments-{env}\nresources:\n- ../base\nimages:\n- name: registry.example.com/payment-service\n  newTag: 1.0.0\n"),
+        )
+        .unwrap();
+    }
+    let mut ws = crate::Workspace::new(t.clone());
+    let status = ws.status();
+    let app = &status.apps[0];
+    let names: Vec<&str> = app.environments.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["dev", "staging", "production"]);
+    let dev = app.environments[0].flux.as_ref().expect("dev follows Flux");
+    assert_eq!(dev.automations, ["flux-system/flux-image-update"]);
+    let policy = &dev.policies[0];
+    assert_eq!(
+        (policy.namespace.as_str(), policy.name.as_str()),
+        ("flux-system", "payment-service")
+    );
+    assert_eq!((policy.kind, policy.rule.as_str()), ("semver", "semver >=2.0.0 <3.0.0"));
+    assert_eq!(policy.image.as_deref(), Some("registry.example.com/payment-service"));
+    assert_eq!(policy.latest, None, "no tags given");
+    assert_eq!(policy.markers[0].file, "apps/payment-service/dev/image-patch.yaml");
+    assert_eq!(policy.markers[0].line, 10);
+    assert_eq!(policy.markers[0].setter, "flux-system:payment-service");
+    assert!(app.environments[1].flux.is_none() && app.environments[2].flux.is_none());
+    let status = ws.status_with_tags(&tags(
+        "registry.example.com/payment-service",
+        &["2.0.0", "2.4.1", "3.0.0"],
+    ));
+    let dev = status.apps[0].environments[0].flux.as_ref().unwrap();
+    assert_eq!(
+        dev.policies[0].latest.as_deref(),
+        Some("registry.example.com/payment-service:2.4.1")
+    );
+    // A marker naming a policy no automation selects does not automate its environment.
+    t.insert(
+        "apps/payment-service/dev/image-patch.yaml",
+        DEV_PATCH.replace("flux-system:payment-service", "other-ns:payment-service"),
+    )
+    .unwrap();
+    assert!(crate::Workspace::new(t).status().apps[0].environments[0].flux.is_none());
+}
+
+/// A repository for commit-message cases: the upstream fixture `deploy.yaml` (image-automation-
+/// controller d36e2ea `internal/source/testdata/appconfig/deploy.yaml`) with a marker for
+/// policy `test-ns:policy1`, and an automation `test-ns/test-update` of `api_version` with
+/// `template` and `values` (YAML flow map text).
+fn message_repo(api_version: &str, template: Option<&str>, values: &str) -> FileTree {
+    let mut automation = format!(
+        "apiVersion: image.toolkit.fluxcd.io/{api_version}\nkind: ImageUpdateAutomation\nmetadata: {{name: test-update, namespace: test-ns}}\nspec:\n  git:\n    commit:\n      author: {{name: Flux B Ot, email: fluxbot@example.com}}\n"
+    );
+    if let Some(template) = template {
+        automation.push_str("      messageTemplate: |\n");
+        for line in template.lines() {
+            automation.push_str(&format!("        {line}\n").replace("        \n", "\n"));
+        }
+    }
+    if !values.is_empty() {
+        automation.push_str(&format!("      messageTemplateValues: {values}\n"));
+    }
+    automation.push_str("  update: {strategy: Setters}\n");
+    let objects = format!(
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {{name: hello, namespace: test-ns}}\nspec: {{image: helloworld}}\n---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {{name: policy1, namespace: test-ns}}\nspec:\n  imageRepositoryRef: {{name: hello}}\n  policy: {{semver: {{range: '>=1.0.0'}}}}\n---\n{automation}"
+    );
+    tree(&[
+        ("flux.yaml", &objects),
+        (
+            "deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: test\nspec:\n  template:\n    spec:\n      containers:\n      - name: hello\n        image: helloworld:1.0.0 # {\"$imagepolicy\": \"test-ns:policy1\"}\n",
+        ),
+    ])
+}
+
+fn pinned(image: &str) -> ImageUpdateInput {
+    ImageUpdateInput {
+        latest: [("test-ns:policy1".to_string(), image.to_string())].into(),
+        ..ImageUpdateInput::default()
+    }
+}
+
+/// The message and the template diagnostics of one case.
+fn message(t: &FileTree, image: &str) -> (Option<String>, Vec<(&'static str, String)>) {
+    let out = update(t, &pinned(image));
+    let diagnostics = out
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "F024" | "F025" | "F026"))
+        .map(|d| (d.code, d.message.clone()))
+        .collect();
+    assert_eq!(out.automations[0].commit, out.commit);
+    (out.commit.map(|c| c.message), diagnostics)
+}
+
+/// image-automation-controller d36e2ea `internal/source/source_test.go`
+/// (`test_sourceManager_CommitAndPush`): the `testCommitTemplateResultV2`,
+/// `testCommitTemplateWithValues` and default-message cases, exact.
+#[test]
+fn commit_messages_of_the_current_api_as_upstream() {
+    let result_v2 = "Commit summary with ResultV2\n\nAutomation: {{ .AutomationObject }}\n\n{{ range $filename, $objchange := .Changed.FileChanges -}}\n- File: {{ $filename }}\n{{- range $obj, $changes := $objchange }}\n  - Object: {{ $obj.Kind }}/{{ $obj.Namespace }}/{{ $obj.Name }}\n    Changes:\n{{- range $_ , $change := $changes }}\n    - {{ $change.OldValue }} -> {{ $change.NewValue }}\n{{ end -}}\n{{ end -}}\n{{ end -}}\n";
+    let t = message_repo("v1", Some(result_v2), "");
+    let (msg, problems) = message(&t, "helloworld:1.0.1");
+    assert_eq!(
+        msg.as_deref(),
+        Some(
+            "Commit summary with ResultV2\n\nAutomation: test-ns/test-update\n\n- File: deploy.yaml\n  - Object: Deployment//test\n    Changes:\n    - helloworld:1.0.0 -> helloworld:1.0.1\n"
+        )
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let with_values = "Commit summary\n\nAutomation: {{ .AutomationObject }}\n\nCluster: {{ index .Values \"cluster\" }}\nTesting: {{ .Values.testing }}\n";
+    let t = message_repo("v1beta2", Some(with_values), "{cluster: prod, testing: value}");
+    assert_eq!(
+        message(&t, "helloworld:1.0.1").0.as_deref(),
+        Some(
+            "Commit summary\n\nAutomation: test-ns/test-update\n\nCluster: prod\nTesting: value\n"
+        )
+    );
+    // No template: Flux's default message (`defaultMessageTemplate`), and the author.
+    let t = message_repo("v1", None, "");
+    let out = update(&t, &pinned("helloworld:1.0.1"));
+    let commit = out.commit.unwrap();
+    assert_eq!(commit.message, "Update from image update automation");
+    assert_eq!(
+        (commit.author.name.as_str(), commit.author.email.as_str()),
+        ("Flux B Ot", "fluxbot@example.com")
+    );
+    // Nothing changes: no commit at all (`CommitAndPush` returns early).
+    let out = update(&t, &pinned("helloworld:1.0.0"));
+    assert!(out.changes.is_empty() && out.commit.is_none() && out.automations[0].commit.is_none());
+}
+
+/// `checkRemovedTemplateField` (d36e2ea `internal/source/source.go`): `.Updated` and
+/// `.Changed.ImageResult` in a v1beta2/v1 template stall the automation with these words;
+/// `source_test.go` "push to cloned branch with removed template field" expects an error.
+#[test]
+fn removed_fields_fail_the_current_api() {
+    let removed = "Commit summary\n\nAutomation: {{ .AutomationObject }}\n\nImages:\n{{ range .Updated.Images -}}\n- {{.}} ({{.Policy.Name}})\n{{ end -}}\n";
+    let (msg, problems) = message(&message_repo("v1", Some(removed), ""), "helloworld:1.0.1");
+    assert_eq!(msg, None);
+    assert_eq!(
+        problems,
+        [("F025", "ImageUpdateAutomation test-ns/test-update: template uses removed '.Updated' field. Please use '.Changed' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template".to_string())]
+    );
+    let image_result =
+        "{{ range $filename, $_ := .Changed.ImageResult.Files -}}{{ $filename }}{{ end -}}";
+    let (msg, problems) =
+        message(&message_repo("v1beta2", Some(image_result), ""), "helloworld:1.0.1");
+    assert_eq!(msg, None);
+    assert!(problems[0].1.contains("template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead."), "{problems:?}");
+    // Any other execution error: Go's message behind Flux's prefix.
+    let (_, problems) =
+        message(&message_repo("v1", Some("{{ .Changed.Nope }}"), ""), "helloworld:1.0.1");
+    assert_eq!(
+        problems[0].1,
+        "ImageUpdateAutomation test-ns/test-update: failed to run template from spec: template: commit message:1:11: executing \"commit message\" at <.Changed.Nope>: can't evaluate field Nope in type update.Result"
+    );
+}
+
+/// The seed's v1beta1 template, and the v1beta1 controller's own test (image-automation-
+/// controller 5789c00^ `internal/controller/update_test.go`, `testCommitTemplate` /
+/// `testCommitMessageFmt`): `.Updated.Files`, `.Updated.Objects` with Sprig's `lower`,
+/// `.Updated.Images` printing the policy's latest image and `.Policy.Name`. A warning says
+/// newer API versions removed `.Updated`.
+#[test]
+fn the_legacy_updated_model_of_v1beta1() {
+    let legacy = "Commit summary\n\nAutomation: {{ .AutomationObject }}\n\nFiles:\n{{ range $filename, $_ := .Updated.Files -}}\n- {{ $filename }}\n{{ end -}}\n\nObjects:\n{{ range $resource, $_ := .Updated.Objects -}}\n{{ if eq $resource.Kind \"Deployment\" -}}\n- {{ $resource.Kind | lower }} {{ $resource.Name | lower }}\n{{ else -}}\n- {{ $resource.Kind }} {{ $resource.Name }}\n{{ end -}}\n{{ end -}}\n\nImages:\n{{ range .Updated.Images -}}\n- {{.}} ({{.Policy.Name}})\n{{ end -}}\n";
+    let t = message_repo("v1beta1", Some(legacy), "");
+    let (msg, problems) = message(&t, "helloworld:v1.0.0");
+    assert_eq!(
+        msg.as_deref(),
+        Some(
+            "Commit summary\n\nAutomation: test-ns/test-update\n\nFiles:\n- deploy.yaml\nObjects:\n- deployment test\nImages:\n- helloworld:v1.0.0 (policy1)\n"
+        )
+    );
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].0, "F026");
+    // The seed's template (`gitops-application-environments.md`): `println` of each image.
+    let t = tree(&[
+        ("clusters/dev/image-automation.yaml", OBJECTS),
+        ("apps/payment-service/dev/image-patch.yaml", DEV_PATCH),
+    ]);
+    let out = update(&t, &tags("registry.example.com/payment-service", &["2.0.0", "2.1.0"]));
+    let commit = out.commit.unwrap();
+    assert_eq!(commit.message, "chore: update registry.example.com/payment-service:2.1.0\n\n");
+    assert_eq!(
+        (commit.author.name.as_str(), commit.author.email.as_str()),
+        ("Flux Bot", "flux@example.com")
+    );
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "F026" && d.severity == crate::Severity::Warning)
+    );
+    // Image references: tag, registry parts (explicit registry), digest.
+    let refs = "{{ range .Updated.Images }}{{ .Identifier }}|{{ .Name }}|{{ .Repository }}|{{ .Registry }}|{{ .Policy }}{{ end }}";
+    let mut t = message_repo("v1beta1", Some(refs), "");
+    t.insert(
+        "deploy.yaml",
+        "image: reg.io:5000/team/hello:1 # {\"$imagepolicy\": \"test-ns:policy1\"}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        message(&t, "reg.io:5000/team/hello:2").0.as_deref(),
+        Some("2|reg.io:5000/team/hello:2|team/hello|reg.io:5000|test-ns/policy1\n")
+    );
+    // `.Changed` did not exist for v1beta1.
+    let (msg, problems) =
+        message(&message_repo("v1beta1", Some("{{ .Changed }}"), ""), "helloworld:2");
+    assert_eq!(msg, None);
+    assert!(
+        problems[0].1.ends_with("can't evaluate field Changed in type controller.TemplateData"),
+        "{problems:?}"
+    );
+}
+
+/// `.Changed.Objects` appends an object's changes from every file (d36e2ea
+/// `source_test.go` `TestTemplateMsgAggregatesObjectChangesAcrossFiles`); `.Changed.Changes`
+/// lists each distinct change once; the hermetic Sprig set is there, clock functions are not.
+#[test]
+fn objects_changes_and_sprig_in_messages() {
+    let across = "{{ range $obj, $changes := .Changed.Objects }}{{ $obj.Kind }}/{{ $obj.Name }}:{{ range $changes }} {{ .OldValue }} -> {{ .NewValue }};{{ end }}{{ end }}|{{ len .Changed.Changes }}|{{ .AutomationObject.Name | upper | replace \"-\" \"_\" }}";
+    let mut t = message_repo("v1", Some(across), "");
+    t.insert(
+        "overlays/prod/deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: test\nspec:\n  template:\n    spec:\n      containers:\n      - name: hello\n        image: helloworld:1.0.0 # {\"$imagepolicy\": \"test-ns:policy1\"}\n      - name: tag\n        image: x:1.0.0 # {\"$imagepolicy\": \"test-ns:policy1:tag\"}\n",
+    )
+    .unwrap();
+    let (msg, problems) = message(&t, "helloworld:1.0.1");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        msg.as_deref(),
+        Some(
+            "Deployment/test: helloworld:1.0.0 -> helloworld:1.0.1; helloworld:1.0.0 -> helloworld:1.0.1; x:1.0.0 -> 1.0.1;|2|TEST_UPDATE\n"
+        )
+    );
+    let (msg, problems) = message(&message_repo("v1", Some("{{ now }}"), ""), "helloworld:2");
+    assert_eq!(msg, None);
+    assert_eq!(problems[0].0, "F024");
+    assert!(problems[0].1.contains("unable to create commit message template from spec: template: commit message:1: function \"now\" not defined"), "{problems:?}");
+}
+
+/// `validate` reports a template that does not parse (F024) at the `messageTemplate` scalar.
+#[test]
+fn validate_reports_templates_that_do_not_parse() {
+    let t = message_repo("v1", Some("{{ range .Changed.Changes }}"), "");
+    let found = check(&t);
+    let f024: Vec<_> = found.iter().filter(|d| d.code == "F024").collect();
+    assert_eq!(f024.len(), 1, "{found:?}");
+    assert_eq!(f024[0].file.as_deref(), Some("flux.yaml"));
+    let text = t.text("flux.yaml").unwrap();
+    assert!(text[f024[0].span.unwrap().range()].contains("{{ range .Changed.Changes }}"));
+    assert!(
+        check(&message_repo("v1", Some("{{ .Changed }}"), "")).iter().all(|d| d.code != "F024")
+    );
 }

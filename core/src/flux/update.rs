@@ -9,11 +9,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::changeset::{ChangeSet, CollateralChange, Intent, RenderState};
+use crate::diagnostic::suggest::edit_distance;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::kustomize::select::LabelSelector;
+use crate::repo::Repo;
 use crate::source::Source;
 
 use super::goregex::GoRegex;
+use super::message::{self, Changed, Commit};
 use super::objects::{self, FluxObjects, ImagePolicy, ImageUpdateAutomation, PolicyChoice};
 use super::policy::{self, Filter, Policer};
 use super::setters::{self, FileScan, ObjectId, SetterValue};
@@ -22,7 +26,9 @@ use super::setters::{self, FileScan, ObjectId, SetterValue};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImageUpdateInput {
-    /// Tags per image, keyed by the `ImageRepository`'s `spec.image` as written.
+    /// Tags per image, keyed by the `ImageRepository`'s `spec.image` as written, or by its
+    /// `NAMESPACE/NAME`.
+    #[serde(default)]
     pub images: BTreeMap<String, Vec<String>>,
     /// Digests of `image:tag`, for policies that reflect digests.
     #[serde(default)]
@@ -56,15 +62,7 @@ pub struct PolicyResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// One file's edit: before and after, with a unified diff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FileEdit {
-    pub path: String,
-    pub before: String,
-    pub after: String,
-    pub diff: String,
-}
+pub use crate::changeset::FileEdit;
 
 /// One change, as Flux's `update.Result` records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,6 +80,13 @@ pub struct ChangeRecord {
     pub setter: String,
     /// The changed scalar in the original file.
     pub span: Span,
+}
+
+/// One entry of `messageTemplateValues`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TemplateValue {
+    pub key: String,
+    pub value: String,
 }
 
 /// What one automation would do.
@@ -102,52 +107,60 @@ pub struct AutomationResult {
     pub author_email: String,
     /// `spec.git.commit.messageTemplate` (the message is rendered by the follow-up).
     pub message_template: Option<String>,
-    pub message_template_values: Vec<(String, String)>,
+    /// `spec.git.commit.messageTemplateValues`, in written order.
+    pub message_template_values: Vec<TemplateValue>,
     /// The automation cannot run (why); then it changes nothing.
     pub error: Option<String>,
+    /// The commit it would make: `null` when it changes nothing or its template fails.
+    pub commit: Option<Commit>,
 }
 
-/// The result of `imageUpdate`.
+/// The result of `imageUpdate`: like a promotion plan, a verified change set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageUpdate {
     pub policies: Vec<PolicyResult>,
     pub automations: Vec<AutomationResult>,
-    /// Net edit of every file some automation changes.
+    /// Net edit of every file some automation changes (a [`ChangeSet`]'s edits).
     pub edits: Vec<FileEdit>,
     /// Every automation's changes, in order.
     pub changes: Vec<ChangeRecord>,
+    /// The overlays whose render reads an edited file, rendered before and after.
+    pub overlays: Vec<String>,
+    /// Unified diff of those overlays' rendered manifests, resource by resource (labelled
+    /// `a/<overlay>/<Kind>/[<namespace>/]<name>`).
+    pub rendered_diff: String,
+    /// Rendered changes that are not the marked values being replaced (each also `R009`).
+    pub collateral: Vec<CollateralChange>,
+    /// The commit of the first automation that changes something (each automation makes its
+    /// own: see `automations`), or `null`.
+    pub commit: Option<Commit>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Elects every policy and applies every automation.
-pub fn image_update(source: &mut Source<'_>, input: &ImageUpdateInput) -> ImageUpdate {
+/// Elects every policy, applies every automation, and verifies the edits as a change set:
+/// every overlay that reads an edited file is rendered before and after.
+pub fn image_update(repo: &mut Repo, input: &ImageUpdateInput) -> ImageUpdate {
+    let (mut out, texts) = plan(&mut repo.source(), input);
+    verify(repo, &texts, &mut out);
+    repo.locate(&mut out.diagnostics);
+    for policy in &mut out.policies {
+        repo.locate(&mut policy.diagnostics);
+    }
+    out
+}
+
+/// The elections and every automation's setters; the new text of each changed file.
+fn plan(
+    source: &mut Source<'_>,
+    input: &ImageUpdateInput,
+) -> (ImageUpdate, BTreeMap<String, String>) {
     let objects = objects::read(source);
     let mut out =
         ImageUpdate { diagnostics: objects.diagnostics.clone(), ..ImageUpdate::default() };
-    let (tags, pins) = check_input(input, &mut out.diagnostics);
-    for key in pins.keys() {
-        let known =
-            key.split_once(':').is_some_and(|(ns, name)| objects.policy(ns, name).is_some());
-        if !known {
-            out.diagnostics.push(Diagnostic::new(
-                Code::ImageUpdateInputInvalid,
-                format!("latest[\"{key}\"] names an ImagePolicy that no file of the repository defines; it is ignored"),
-            ));
-        }
-    }
-    let mut policies: Vec<&ImagePolicy> = objects.policies.iter().collect();
-    crate::sort::sort_by(&mut policies, |a, b| {
-        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
-    });
-    let mut latest: BTreeMap<(String, String), Latest> = BTreeMap::new();
-    for policy in policies {
-        let (result, elected) = elect_policy(&objects, policy, &tags, &pins, input);
-        if let Some(elected) = elected {
-            latest.insert((policy.namespace.clone(), policy.name.clone()), elected);
-        }
-        out.policies.push(result);
-    }
+    let (policies, latest, mut problems) = elect_all(&objects, input);
+    out.policies = policies;
+    out.diagnostics.append(&mut problems);
     let mut automations: Vec<&ImageUpdateAutomation> = objects.automations.iter().collect();
     crate::sort::sort_by(&mut automations, |a, b| {
         (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
@@ -158,6 +171,9 @@ pub fn image_update(source: &mut Source<'_>, input: &ImageUpdateInput) -> ImageU
         let result =
             run_automation(source, &objects, automation, &latest, &mut texts, &mut out.diagnostics);
         out.changes.extend(result.changes.iter().cloned());
+        if out.commit.is_none() {
+            out.commit.clone_from(&result.commit);
+        }
         out.automations.push(result);
     }
     if objects.automations.is_empty() && !marker_files(source).is_empty() {
@@ -166,25 +182,143 @@ pub fn image_update(source: &mut Source<'_>, input: &ImageUpdateInput) -> ImageU
             "files carry setter markers but the repository defines no ImageUpdateAutomation; Flux changes nothing",
         ));
     }
-    for (path, after) in texts {
-        let before = source.tree.text(&path).unwrap_or_default().to_string();
-        if before == after {
-            continue;
-        }
-        let diff =
-            crate::diff::unified(&before, &after, &format!("a/{path}"), &format!("b/{path}"), 3);
-        out.edits.push(FileEdit { path, before, after, diff });
-    }
-    out
+    (out, texts)
 }
+
+/// Makes the new texts a [`ChangeSet`] and verifies it. A rendered change is intended when
+/// it is a marked value's old text replaced by its new one (wherever the value is rendered:
+/// a whole image, the tag in `name:tag`, a Helm value); anything else is collateral.
+fn verify(repo: &mut Repo, texts: &BTreeMap<String, String>, out: &mut ImageUpdate) {
+    let mut change = ChangeSet::new();
+    for (path, text) in texts {
+        if let Err(e) = change.write(repo.tree(), path, text.as_str()) {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::ImageUpdateUnverified,
+                    format!("cannot verify the edit of '{path}': {e}"),
+                )
+                .in_file(path.clone()),
+            );
+            return;
+        }
+    }
+    if change.is_empty() {
+        return;
+    }
+    let mut intents: Vec<Intent> = Vec::new();
+    for c in &out.changes {
+        let intent = Intent::substitution(&c.old, &c.new);
+        if !intents.contains(&intent) {
+            intents.push(intent);
+        }
+    }
+    let verification = match change.verify(repo, &intents) {
+        Ok(v) => v,
+        Err(e) => {
+            out.diagnostics.push(Diagnostic::new(
+                Code::ImageUpdateUnverified,
+                format!("cannot verify the image update: {e}"),
+            ));
+            return;
+        }
+    };
+    for overlay in &verification.overlays {
+        out.overlays.push(overlay.dir.clone());
+        out.rendered_diff.push_str(&overlay.diff);
+    }
+    let unchanged = verification
+        .overlays
+        .iter()
+        .all(|o| o.resources.is_empty() && o.after == RenderState::Renders);
+    if !verification.overlays.is_empty() && unchanged {
+        let overlays = out.overlays.join(", ");
+        for c in &out.changes {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::ImageUpdateNoRenderedChange,
+                    format!(
+                        "'{}' changes to '{}' here, but the render of {overlays} does not change: another value overrides it (an `images:` entry or a later patch)",
+                        c.old, c.new
+                    ),
+                )
+                .at(c.path.clone(), c.span),
+            );
+        }
+    }
+    out.collateral = verification.collateral;
+    out.diagnostics.extend(verification.diagnostics);
+    out.edits = change.into_edits();
+}
+
+/// Each policy's election (or pin), in namespace/name order; the elected images by policy;
+/// and the input's problems.
+pub(crate) fn elect_all(
+    objects: &FluxObjects,
+    input: &ImageUpdateInput,
+) -> (Vec<PolicyResult>, Elected, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let (tags, pins) = check_input(input, &mut diagnostics);
+    for key in pins.keys() {
+        let known =
+            key.split_once(':').is_some_and(|(ns, name)| objects.policy(ns, name).is_some());
+        if !known {
+            diagnostics.push(Diagnostic::new(
+                Code::ImageUpdateInputInvalid,
+                format!("latest[\"{key}\"] names an ImagePolicy that no file of the repository defines; it is ignored"),
+            ));
+        }
+    }
+    for key in tags.keys() {
+        let known = objects.repositories.iter().any(|r| {
+            r.image.as_ref().is_some_and(|i| i.value == *key)
+                || key.split_once('/').is_some_and(|(ns, name)| r.namespace == ns && r.name == name)
+        });
+        if !known {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ImageUpdateInputInvalid,
+                    format!("images[\"{key}\"] is neither the spec.image nor the NAMESPACE/NAME of an ImageRepository of the repository; its tags are not used"),
+                )
+                .with_severity(crate::Severity::Warning),
+            );
+        }
+    }
+    let mut policies: Vec<&ImagePolicy> = objects.policies.iter().collect();
+    crate::sort::sort_by(&mut policies, |a, b| {
+        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+    });
+    let mut latest: Elected = BTreeMap::new();
+    let mut results = Vec::new();
+    for policy in policies {
+        let (result, elected) = elect_policy(objects, policy, &tags, &pins, input);
+        if let Some(elected) = elected {
+            latest.insert((policy.namespace.clone(), policy.name.clone()), elected);
+        }
+        results.push(result);
+    }
+    (results, latest, diagnostics)
+}
+
+/// The elected image of each policy, by (namespace, name).
+pub(crate) type Elected = BTreeMap<(String, String), Latest>;
 
 /// A policy's elected image (`status.latestRef`).
 #[derive(Debug, Clone)]
-struct Latest {
+pub(crate) struct Latest {
     name: String,
     tag: String,
     /// `None`: the policy reflects digests but the input gives none for this image.
     digest: Option<String>,
+}
+
+impl Latest {
+    /// `name:tag[@digest]` (the policy's `status.latestRef` printed).
+    fn reference(&self) -> String {
+        match self.digest.as_deref() {
+            Some(digest) if !digest.is_empty() => format!("{}:{}@{digest}", self.name, self.tag),
+            _ => format!("{}:{}", self.name, self.tag),
+        }
+    }
 }
 
 /// OCI tag grammar (distribution/reference): `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
@@ -420,10 +554,13 @@ fn elect_policy(
             }
         }
     }
-    let Some(all) = tags.get(image.as_str()) else {
+    let by_name = format!("{}/{}", repository.namespace, repository.name);
+    let Some(all) = tags.get(image.as_str()).or_else(|| tags.get(by_name.as_str())) else {
         nothing(
             &mut result,
-            format!("no tags given for image '{image}' (add it under `images` in the input)"),
+            format!(
+                "no tags given for image '{image}' (add it under `images` in the input, by image or as '{by_name}')"
+            ),
         );
         return (result, None);
     };
@@ -512,7 +649,7 @@ fn label_selector(selector: &objects::PolicySelector) -> Result<LabelSelector, S
 }
 
 /// The policies an automation applies: its namespace, matching its selector.
-fn selected<'a>(
+pub(crate) fn selected<'a>(
     objects: &'a FluxObjects,
     automation: &ImageUpdateAutomation,
 ) -> Vec<&'a ImagePolicy> {
@@ -529,7 +666,7 @@ fn run_automation(
     source: &mut Source<'_>,
     objects: &FluxObjects,
     automation: &ImageUpdateAutomation,
-    latest: &BTreeMap<(String, String), Latest>,
+    latest: &Elected,
     texts: &mut BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> AutomationResult {
@@ -545,8 +682,13 @@ fn run_automation(
         author_name: automation.author_name.clone(),
         author_email: automation.author_email.clone(),
         message_template: automation.message_template.as_ref().map(|t| t.value.clone()),
-        message_template_values: automation.message_template_values.clone(),
+        message_template_values: automation
+            .message_template_values
+            .iter()
+            .map(|(key, value)| TemplateValue { key: key.clone(), value: value.clone() })
+            .collect(),
         error: None,
+        commit: None,
     };
     let dir = match automation_scope(automation) {
         Ok(dir) => dir,
@@ -649,6 +791,22 @@ fn run_automation(
         result.files.push(path.clone());
         texts.insert(path, after);
     }
+    if !result.changes.is_empty() {
+        let changed: Vec<Changed<'_>> = result
+            .changes
+            .iter()
+            .map(|change| {
+                let mut parts = change.setter.splitn(3, ':');
+                let key = (
+                    parts.next().unwrap_or("").to_string(),
+                    parts.next().unwrap_or("").to_string(),
+                );
+                let image = latest.get(&key).map_or_else(String::new, Latest::reference);
+                Changed { change, image }
+            })
+            .collect();
+        result.commit = message::commit(automation, &changed, diagnostics);
+    }
     result
 }
 
@@ -664,22 +822,24 @@ fn marker_files(source: &Source<'_>) -> Vec<String> {
 }
 
 /// Markers that Flux would ignore, and files it would skip: `F008`–`F013`, `F020`, `F021`.
-pub(crate) fn marker_problems(source: &mut Source<'_>, objects: &FluxObjects) -> Vec<Diagnostic> {
+pub(crate) fn marker_problems(
+    source: &mut Source<'_>,
+    objects: &FluxObjects,
+    paths: &[String],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let scopes: Vec<(&ImageUpdateAutomation, String)> = objects
         .automations
         .iter()
         .filter_map(|a| automation_scope(a).ok().map(|dir| (a, dir)))
         .collect();
-    let paths: Vec<String> =
-        source.tree.paths().filter(|p| setters::is_candidate_name(p)).map(str::to_string).collect();
     let mut any_marker = false;
-    for path in paths {
-        let Ok(text) = source.text(&path, None) else { continue };
-        if !text.to_ascii_lowercase().contains("$imagepolicy") {
+    for path in paths.iter().filter(|p| setters::is_candidate_name(p)).map(String::as_str) {
+        let Ok(text) = source.text(path, None) else { continue };
+        if !super::mentions_imagepolicy(&text) {
             continue;
         }
-        let scan: FileScan = setters::scan(&path, &text);
+        let scan: FileScan = setters::scan(path, &text);
         if let Some(reason) = &scan.skipped {
             if text.contains(setters::TOKEN) {
                 out.push(
@@ -687,7 +847,7 @@ pub(crate) fn marker_problems(source: &mut Source<'_>, objects: &FluxObjects) ->
                         Code::FileSkippedByFlux,
                         format!("Flux skips '{path}' and its markers: {reason}"),
                     )
-                    .in_file(&path),
+                    .in_file(path),
                 );
             }
             continue;
@@ -698,11 +858,11 @@ pub(crate) fn marker_problems(source: &mut Source<'_>, objects: &FluxObjects) ->
                     Code::MarkerInListFile,
                     format!("'{path}' is a `kind: List`: Flux unwraps its items and writes them to new files; Baton does not update it"),
                 )
-                .in_file(&path),
+                .in_file(path),
             );
         }
         for stray in &scan.strays {
-            out.push(Diagnostic::new(stray.code, stray.message.clone()).at(&path, stray.span));
+            out.push(Diagnostic::new(stray.code, stray.message.clone()).at(path, stray.span));
         }
         let exact_token = text.contains(setters::TOKEN);
         for marker in &scan.markers {
@@ -710,7 +870,7 @@ pub(crate) fn marker_problems(source: &mut Source<'_>, objects: &FluxObjects) ->
             if !exact_token {
                 continue;
             }
-            if let Some(d) = marker_problem(objects, &scopes, &path, marker) {
+            if let Some(d) = marker_problem(objects, &scopes, path, marker) {
                 out.push(d);
             }
         }
@@ -753,7 +913,7 @@ fn marker_problem(
             .policies
             .iter()
             .filter(|p| {
-                p.name == name || (p.namespace == namespace && edit_distance(&p.name, name) <= 2)
+                p.name == name || (p.namespace == namespace && edit_distance(&p.name, name, 2) <= 2)
             })
             .map(|p| format!("{}:{}", p.namespace, p.name))
             .collect();
@@ -781,22 +941,4 @@ fn marker_problem(
         )
         .at(path, marker.comment)
     })
-}
-
-/// Levenshtein distance (for "did you mean"), on short names only.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 2 || a.len() > 253 || b.len() > 253 {
-        return usize::MAX;
-    }
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }

@@ -128,6 +128,12 @@ impl Instant {
         Rfc3339 { input: s, bytes: s.as_bytes(), pos: 0 }.parse()
     }
 
+    /// Seconds since the Unix epoch plus nanoseconds (carried into seconds past 1e9).
+    #[must_use]
+    pub const fn from_unix_nanos(secs: i64, nanos: u32) -> Instant {
+        Instant { secs: secs + (nanos / 1_000_000_000) as i64, nanos: nanos % 1_000_000_000 }
+    }
+
     /// Whole seconds since the Unix epoch (rounded down).
     #[must_use]
     pub const fn unix_seconds(self) -> i64 {
@@ -581,7 +587,7 @@ fn is_leap(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
-fn days_in_month(year: i64, month: u8) -> u8 {
+pub(crate) fn days_in_month(year: i64, month: u8) -> u8 {
     match month {
         2 if is_leap(year) => 29,
         2 => 28,
@@ -591,7 +597,7 @@ fn days_in_month(year: i64, month: u8) -> u8 {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
     let (month, day) = (i64::from(month), i64::from(day));
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
@@ -602,7 +608,7 @@ fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
 }
 
 /// The proleptic Gregorian date of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u8, u8) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days - era * 146_097;

@@ -115,6 +115,11 @@ pub struct Builder<'s, 't> {
     /// build goes on looking for every other refusal, but stops transforming: the result
     /// would not be what kustomize makes, and its errors would only echo the first refusal.
     pub refused: bool,
+    /// The top directory's kustomization, given instead of read (see
+    /// [`super::BuildOptions`]).
+    pub top: Option<Arc<Kustomization>>,
+    /// `LoadRestrictionsNone`: files outside a kustomization's directory may be read.
+    pub load_anywhere: bool,
 }
 
 impl<'s, 't> Builder<'s, 't> {
@@ -126,6 +131,8 @@ impl<'s, 't> Builder<'s, 't> {
             kustomizations: Vec::new(),
             openapi: Session::new(),
             refused: false,
+            top: None,
+            load_anywhere: false,
         }
     }
 
@@ -222,7 +229,7 @@ impl<'s, 't> Builder<'s, 't> {
         path: &str,
         real: String,
     ) -> Built<String> {
-        if tree::is_within(tree::parent(&real), dir) {
+        if self.load_anywhere || tree::is_within(tree::parent(&real), dir) {
             return Ok(real);
         }
         let mut d = load_restriction(&k.file, entry, dir);

@@ -92,8 +92,27 @@ impl Rendered {
     }
 }
 
+/// How a build differs from `kustomize build DIR` when a deployment controller runs it.
+///
+/// kustomize-controller and Argo CD's repo server both write a kustomization file in memory
+/// (the user's, with the controller's overrides) and build that; Flux also builds with
+/// `LoadRestrictionsNone`. Callers pass the kustomization they assembled as `top`: it stands
+/// for the file of the top directory, which is then not read.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The top directory's kustomization, already decoded and overridden.
+    pub top: Option<Arc<kustomization::Kustomization>>,
+    /// Files may be loaded from anywhere in the repository (`LoadRestrictionsNone`).
+    pub load_anywhere: bool,
+}
+
 /// Renders the kustomization in `dir`. Returns the result and the paths it consulted.
 pub fn render(source: &mut Source, dir: &str) -> (Rendered, ReadSet) {
+    render_with(source, dir, &BuildOptions::default())
+}
+
+/// [`render`] as a controller builds (see [`BuildOptions`]).
+pub fn render_with(source: &mut Source, dir: &str, options: &BuildOptions) -> (Rendered, ReadSet) {
     let dir = match crate::tree::normalize(dir) {
         Ok(d) => d,
         Err(e) => {
@@ -111,6 +130,8 @@ pub fn render(source: &mut Source, dir: &str) -> (Rendered, ReadSet) {
         _ => dir,
     };
     let mut builder = Builder::new(source);
+    builder.top.clone_from(&options.top);
+    builder.load_anywhere = options.load_anywhere;
     let resources = builder.accumulate_dir(&dir, None).and_then(|(k, acc)| {
         if builder.refused {
             return Err(context::Failed);

@@ -19,7 +19,7 @@ pub const KIND: &str = "Pipeline";
 pub const DEFAULT_APPS: &str = "apps/*";
 
 pub(crate) const TOP_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec"];
-pub(crate) const SPEC_FIELDS: &[&str] = &["apps", "environments"];
+pub(crate) const SPEC_FIELDS: &[&str] = &["apps", "environments", "previews", "repository"];
 pub(crate) const ENVIRONMENT_FIELDS: &[&str] = &["name", "path", "from", "gates"];
 
 /// One declared environment.
@@ -41,6 +41,10 @@ pub struct PipelineConfig {
     pub environments: Vec<EnvironmentDecl>,
     /// Whether `spec.environments` was given (else environments are discovered).
     pub declared: bool,
+    /// `spec.previews` (defaults when absent).
+    pub previews: super::previews::PreviewsConfig,
+    /// `spec.repository.url`: the URL Argo CD reads this repository from.
+    pub repository_url: Option<Spanned<String>>,
 }
 
 /// Decodes `baton.yaml`; problems are diagnostics, and what could be decoded is kept.
@@ -91,11 +95,23 @@ pub fn decode(file: &Arc<str>, root: &Node) -> (PipelineConfig, Vec<Diagnostic>)
 
 fn decode_spec(d: &mut Decoder, node: &Node, config: &mut PipelineConfig) {
     for (field, _, value) in d.fields(node, "Pipeline.spec", SPEC_FIELDS).unwrap_or_default() {
-        if field == "apps" {
-            config.apps = d.strings(value, "Pipeline.spec.apps");
-        } else {
-            config.declared = true;
-            config.environments = d.list(value, "Pipeline.spec.environments", decode_environment);
+        match field {
+            "apps" => config.apps = d.strings(value, "Pipeline.spec.apps"),
+            "previews" => config.previews = super::previews::decode(d, value),
+            "repository" => {
+                for (name, _, v) in
+                    d.fields(value, "Pipeline.spec.repository", &["url"]).unwrap_or_default()
+                {
+                    if name == "url" {
+                        config.repository_url = d.string(v, "Pipeline.spec.repository.url");
+                    }
+                }
+            }
+            _ => {
+                config.declared = true;
+                config.environments =
+                    d.list(value, "Pipeline.spec.environments", decode_environment);
+            }
         }
     }
 }
@@ -267,6 +283,14 @@ mod tests {
         assert_eq!(keys(&schema["properties"]["spec"]), sorted(SPEC_FIELDS));
         assert_eq!(keys(&schema["definitions"]["environment"]), sorted(ENVIRONMENT_FIELDS));
         assert_eq!(keys(&schema["definitions"]["gates"]), sorted(crate::gates::config::FIELDS));
+        assert_eq!(
+            keys(&schema["definitions"]["previews"]),
+            sorted(super::super::previews::FIELDS)
+        );
+        assert_eq!(
+            keys(&schema["definitions"]["previewSettings"]),
+            sorted(super::super::previews::APP_FIELDS)
+        );
         assert_eq!(schema["properties"]["apiVersion"]["const"], API_VERSION);
         assert_eq!(schema["properties"]["kind"]["const"], KIND);
     }

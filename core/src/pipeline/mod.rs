@@ -7,10 +7,12 @@
 //! way the result is one [`Pipeline`] value that status, promotion and gates share.
 
 pub mod config;
+pub mod previews;
 
 use std::sync::Arc;
 
 use self::config::{DEFAULT_APPS, EnvironmentDecl, PIPELINE_FILE, PipelineConfig};
+use self::previews::{PreviewSettings, PreviewsConfig};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::gates::config::GateConfig;
 use crate::glob::Glob;
@@ -71,6 +73,20 @@ impl App {
         self.environments.iter().find(|e| e.name == name)
     }
 
+    /// The environment `name` of this app, or the `R002` diagnostic listing those it has.
+    pub fn lookup_environment(&self, name: &str) -> Result<&AppEnvironment, Box<Diagnostic>> {
+        self.environment(name).ok_or_else(|| {
+            let known: Vec<&str> = self.environments.iter().map(|e| e.name.as_str()).collect();
+            Box::new(
+                Diagnostic::new(
+                    Code::UnknownEnvironment,
+                    format!("app '{}' has no environment '{name}'", self.name),
+                )
+                .with_help(format!("its environments: {}", known.join(", "))),
+            )
+        })
+    }
+
     /// The resources of `rendered` (the render of this app's overlay `overlay`) that are the
     /// app's own. An overlay inside the app's directory is the app's alone: all of them. An
     /// overlay outside it (say `envs/production`, shared by several apps) renders other apps'
@@ -107,6 +123,11 @@ pub struct Pipeline {
     pub apps: Vec<App>,
     /// Whether `baton.yaml` declared the environments.
     pub declared: bool,
+    /// `spec.previews` of `baton.yaml` (defaults without one).
+    pub previews: PreviewsConfig,
+    /// `spec.repository.url`: where Argo CD reads this repository from (Applications whose
+    /// `repoURL` is another repository are not rendered from this tree).
+    pub repository_url: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -141,10 +162,19 @@ impl Pipeline {
         let (environments, apps) = if config.declared {
             declared_model(tree, &config, &app_dirs, &mut diagnostics)
         } else {
-            discovered_model(tree, &app_dirs)
+            discovered_model(tree, &app_dirs, &config.previews)
         };
         report_shared_names(&apps, &config, &mut diagnostics);
-        Pipeline { environments, apps, declared: config.declared, diagnostics }
+        previews::check(&config.previews, &apps, &Arc::from(PIPELINE_FILE), &mut diagnostics);
+        let PipelineConfig { previews, declared, repository_url, .. } = config;
+        let repository_url = repository_url.map(|url| url.value);
+        Pipeline { environments, apps, declared, previews, repository_url, diagnostics }
+    }
+
+    /// The preview settings of `app` (see [`previews`]).
+    #[must_use]
+    pub fn preview_settings(&self, app: &App) -> PreviewSettings {
+        self.previews.settings(app)
     }
 
     /// The app named `name` (its directory's last segment) or at path `name`; `None` when
@@ -168,6 +198,37 @@ impl Pipeline {
             [one] => Ok(one),
             many => Err(AppLookup::Ambiguous(many.iter().map(|a| a.path.clone()).collect())),
         }
+    }
+
+    /// The app a request names (see [`Pipeline::find_app`]), or the diagnostic that says why
+    /// there is no single one (`R001` unknown, `R012` ambiguous), for operations to return.
+    pub fn lookup_app(&self, name: &str) -> Result<&App, Box<Diagnostic>> {
+        match self.find_app(name) {
+            Ok(app) => Ok(app),
+            Err(AppLookup::Unknown) => {
+                let mut known: Vec<&str> = self.apps.iter().map(|a| a.name.as_str()).collect();
+                known.dedup();
+                let known = if known.is_empty() { "(none)".into() } else { known.join(", ") };
+                Err(Box::new(
+                    Diagnostic::new(Code::UnknownApp, format!("there is no app named '{name}'"))
+                        .with_help(format!("known apps: {known}")),
+                ))
+            }
+            Err(AppLookup::Ambiguous(paths)) => Err(Box::new(
+                Diagnostic::new(
+                    Code::AmbiguousApp,
+                    format!("{} apps are named '{name}': {}", paths.len(), paths.join(", ")),
+                )
+                .with_help(format!("name the app by its path, e.g. `app: {}`", paths[0])),
+            )),
+        }
+    }
+
+    /// How results name `app`: its name, or its path when another app has the same name (a
+    /// shared name does not tell them apart in a PR title or branch).
+    #[must_use]
+    pub fn name_of(&self, app: &App) -> String {
+        if self.name_is_shared(app) { app.path.clone() } else { app.name.clone() }
     }
 
     /// Whether another app has the same name as `app` (so only its path names it).
@@ -304,6 +365,13 @@ fn declared_model(
                 .iter()
                 .filter_map(|e| {
                     let path = overlay_path(dir, e);
+                    // Without a declared path, an app may keep its overlays under `overlays/`,
+                    // as discovery finds them.
+                    let path = if e.path.is_none() && !has_kustomization(tree, &path) {
+                        format!("{dir}/overlays/{}", e.name.value)
+                    } else {
+                        path
+                    };
                     has_kustomization(tree, &path)
                         .then(|| AppEnvironment { name: e.name.value.clone(), path })
                 })
@@ -313,10 +381,10 @@ fn declared_model(
         .collect();
     for decl in &config.environments {
         if !apps.is_empty() && !apps.iter().any(|a| a.environment(&decl.name.value).is_some()) {
-            let shown = decl
-                .path
-                .as_ref()
-                .map_or_else(|| format!("{{app}}/{}", decl.name.value), |p| p.value.clone());
+            let shown = decl.path.as_ref().map_or_else(
+                || format!("{{app}}/{0} or {{app}}/overlays/{0}", decl.name.value),
+                |p| p.value.clone(),
+            );
             diagnostics.push(
                 Diagnostic::new(
                     Code::PipelineEnvironmentUnused,
@@ -352,14 +420,35 @@ fn overlay_path(dir: &str, decl: &EnvironmentDecl) -> String {
     }
 }
 
-fn discovered_model(tree: &FileTree, app_dirs: &[String]) -> (Vec<Environment>, Vec<App>) {
+fn discovered_model(
+    tree: &FileTree,
+    app_dirs: &[String],
+    previews: &PreviewsConfig,
+) -> (Vec<Environment>, Vec<App>) {
     let mut names: Vec<String> = Vec::new();
     let apps: Vec<App> = app_dirs
         .iter()
         .map(|dir| {
+            let app_name = tree::file_name(dir);
+            let is_preview = |path: &str| {
+                let settings = previews.settings_for(app_name, dir);
+                let values = crate::preview::names::Values {
+                    app: app_name,
+                    app_path: dir,
+                    number: 1,
+                    branch: None,
+                    sha: None,
+                };
+                crate::preview::names::path_pattern(&settings.path.text, &values).is_ok_and(|p| {
+                    tree::parent(path) == p.root && p.number_of(tree::file_name(path)).is_some()
+                })
+            };
             let mut envs = Vec::new();
             for (name, is_dir) in tree.list_dir(dir) {
-                if !is_dir || NOT_ENVIRONMENTS.contains(&name.as_str()) {
+                if !is_dir
+                    || NOT_ENVIRONMENTS.contains(&name.as_str())
+                    || is_preview(&format!("{dir}/{name}"))
+                {
                     continue;
                 }
                 let path = format!("{dir}/{name}");
@@ -373,6 +462,7 @@ fn discovered_model(tree: &FileTree, app_dirs: &[String]) -> (Vec<Environment>, 
                     let path = format!("{overlays}/{name}");
                     if is_dir
                         && !NOT_ENVIRONMENTS.contains(&name.as_str())
+                        && !is_preview(&path)
                         && has_kustomization(tree, &path)
                         && !envs.iter().any(|e: &AppEnvironment| e.name == name)
                     {
@@ -454,6 +544,37 @@ mod tests {
         assert!(pay.environment("canary").is_none());
         assert_eq!(p.upstream(pay, "production").as_deref(), Some("staging"));
         assert_eq!(p.diagnostics.iter().filter(|d| d.code == "P005").count(), 1);
+    }
+
+    /// Issue 18: an app that keeps its environments under `overlays/` (the playground's
+    /// example has one) is found with declared environments too, as discovery finds it.
+    #[test]
+    fn declared_environments_find_an_overlays_directory() {
+        let mut t = tree(&[
+            "apps/pay/staging/kustomization.yaml",
+            "apps/web/overlays/staging/kustomization.yaml",
+            "apps/web/overlays/production/kustomization.yaml",
+            "apps/web/production/kustomization.yaml",
+        ]);
+        t.insert(
+            "baton.yaml",
+            "apiVersion: baton.dev/v1alpha1\nkind: Pipeline\nspec:\n  environments:\n  - name: staging\n  - name: production\n  - name: dr\n",
+        )
+        .unwrap();
+        let p = Pipeline::load(&t);
+        let web = p.app("web").unwrap();
+        assert_eq!(web.environment("staging").unwrap().path, "apps/web/overlays/staging");
+        // `{app}/{env}` comes first when both exist.
+        assert_eq!(web.environment("production").unwrap().path, "apps/web/production");
+        assert!(p.app("pay").unwrap().environment("production").is_none());
+        let p005: Vec<&str> =
+            p.diagnostics.iter().filter(|d| d.code == "P005").map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            p005,
+            [
+                "environment \"dr\" exists in no app (no kustomization at {app}/dr or {app}/overlays/dr)"
+            ]
+        );
     }
 
     /// Issue 14: `spec.apps: ["**/**/…(12×)/zz"]` over a deep tree ran for 90 s on the old

@@ -7,10 +7,14 @@
 //! overlay alone; otherwise an `images:` entry in the target's kustomization carries it. A
 //! base or component shared with another environment is never edited. The plan is then
 //! *verified*: the edits are applied to a copy of the repository and the target rendered
-//! again; if any promoted container does not come out as intended, no edit is offered.
+//! again; if any promoted container does not come out as intended, no edit is offered. For
+//! each changed workload the plan says how the change will roll out in the target (its
+//! strategy from the seed's table and, for Rollouts and Deployments, the simulated update).
 
-pub mod images_entry;
 pub mod pull_request;
+
+/// Edits of `images:` lists, shared with previews (see [`crate::changeset::images_entry`]).
+pub use crate::changeset::images_entry;
 
 use std::collections::BTreeMap;
 
@@ -19,12 +23,14 @@ use serde::{Deserialize, Serialize};
 use self::images_entry::{Entry, Versions};
 use crate::changeset::{ChangeSet, CollateralChange, Intent};
 use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::envdiff::{ResourceDiff, Sides};
 use crate::gates::evaluate::{self, Context, GateResult, GateStatus, Promotion};
 use crate::kustomize::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::kustomize::transform::images::split;
 use crate::kustomize::{RenderedImage, RenderedResource};
-use crate::pipeline::{App, AppLookup, Pipeline};
+use crate::pipeline::{App, Pipeline};
 use crate::repo::Repo;
+use crate::rollouts::WorkloadRollout;
 use crate::status::{Classification, Comparison, Relation, classify};
 use crate::tree;
 use crate::vecmap::VecMap;
@@ -95,6 +101,12 @@ pub struct PromotionPlan {
     /// Rendered changes the edits cause beyond the planned ones: another app's workload in a
     /// shared overlay, a resource a patch also matches, an overlay that includes the target.
     pub collateral: Vec<CollateralChange>,
+    /// What else differs between the source and the target that the promotion does not carry
+    /// (replicas, limits, config data, labels, resources in one environment only): the drift
+    /// of `diffEnvironments`, each resource with only its unexpected differences.
+    pub drift: Vec<ResourceDiff>,
+    /// How each changed workload rolls out in the target, from the render after the edits.
+    pub rollouts: Vec<WorkloadRollout>,
     pub gates: Vec<GateResult>,
     /// Whether a change moves a container to an older version (semver): the target runs
     /// something newer than the source. A host should ask before writing such a plan.
@@ -117,6 +129,8 @@ impl PromotionPlan {
             edits: Vec::new(),
             rendered_diff: String::new(),
             collateral: Vec::new(),
+            drift: Vec::new(),
+            rollouts: Vec::new(),
             gates: Vec::new(),
             downgrade: false,
             allowed: false,
@@ -194,50 +208,15 @@ pub fn plan(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
 fn build(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
     let mut out = PromotionPlan::empty(request);
     let pipeline = repo.pipeline();
-    let app = match pipeline.find_app(&request.app) {
+    let app = match pipeline.lookup_app(&request.app) {
         Ok(app) => app.clone(),
-        Err(AppLookup::Unknown) => {
-            let mut known: Vec<&str> = pipeline.apps.iter().map(|a| a.name.as_str()).collect();
-            known.dedup();
-            return out.refuse(
-                Diagnostic::new(
-                    Code::UnknownApp,
-                    format!("there is no app named '{}'", request.app),
-                )
-                .with_help(format!(
-                    "known apps: {}",
-                    if known.is_empty() { "(none)".into() } else { known.join(", ") }
-                )),
-            );
-        }
-        Err(AppLookup::Ambiguous(paths)) => {
-            return out.refuse(
-                Diagnostic::new(
-                    Code::AmbiguousApp,
-                    format!(
-                        "{} apps are named '{}': {}",
-                        paths.len(),
-                        request.app,
-                        paths.join(", ")
-                    ),
-                )
-                .with_help(format!("name the app by its path, e.g. `app: {}`", paths[0])),
-            );
-        }
+        Err(diagnostic) => return out.refuse(*diagnostic),
     };
-    // A shared name does not tell the apps apart (in a PR title or branch, say): the path does.
-    out.app = if pipeline.name_is_shared(&app) { app.path.clone() } else { app.name.clone() };
+    out.app = pipeline.name_of(&app);
     out.app_path = Some(app.path.clone());
-    let known_envs =
-        || app.environments.iter().map(|e| e.name.clone()).collect::<Vec<_>>().join(", ");
-    let Some(target) = app.environment(&request.to).cloned() else {
-        return out.refuse(
-            Diagnostic::new(
-                Code::UnknownEnvironment,
-                format!("app '{}' has no environment '{}'", app.name, request.to),
-            )
-            .with_help(format!("its environments: {}", known_envs())),
-        );
+    let target = match app.lookup_environment(&request.to) {
+        Ok(target) => target.clone(),
+        Err(diagnostic) => return out.refuse(*diagnostic),
     };
     let upstream = pipeline.upstream(&app, &target.name);
     let Some(from) = request.from.clone().or_else(|| upstream.clone()) else {
@@ -247,14 +226,9 @@ fn build(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
         ));
     };
     out.from = Some(from.clone());
-    let Some(source) = app.environment(&from).cloned() else {
-        return out.refuse(
-            Diagnostic::new(
-                Code::UnknownEnvironment,
-                format!("app '{}' has no environment '{from}'", app.name),
-            )
-            .with_help(format!("its environments: {}", known_envs())),
-        );
+    let source = match app.lookup_environment(&from) {
+        Ok(source) => source.clone(),
+        Err(diagnostic) => return out.refuse(*diagnostic),
     };
     let source_render = repo.render(&source.path).clone();
     let target_render = repo.render(&target.path).clone();
@@ -270,6 +244,12 @@ fn build(repo: &mut Repo, request: &PromotionRequest) -> PromotionPlan {
             ));
         }
     }
+    let sides = Sides {
+        app: &app,
+        from: (&source.path, &source_render),
+        to: (&target.path, &target_render),
+    };
+    out.drift = crate::envdiff::drift(&sides, repo.meter());
     let changes = find_changes(
         &app.resources(&source.path, &source_render),
         &app.resources(&target.path, &target_render),
@@ -624,6 +604,7 @@ fn finish_plan(
             Ok(verified) => {
                 out.rendered_diff = verified.rendered_diff;
                 out.collateral = verified.collateral;
+                out.rollouts = verified.rollouts;
                 out.diagnostics.extend(verified.diagnostics);
                 out.edits = verified.edits;
             }
@@ -655,6 +636,11 @@ fn finish_plan(
         out.pull_request = Some(pull_request::compose(&out, app));
     }
     repo.locate(&mut out.diagnostics);
+    for rollout in &mut out.rollouts {
+        if let Some(simulation) = &mut rollout.simulation {
+            repo.locate(&mut simulation.diagnostics);
+        }
+    }
     out
 }
 
@@ -700,6 +686,7 @@ struct Verified {
     edits: Vec<FileEdit>,
     rendered_diff: String,
     collateral: Vec<CollateralChange>,
+    rollouts: Vec<WorkloadRollout>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -761,10 +748,30 @@ fn verify(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let rendered_diff = crate::changeset::rendered_diff(repo.render(target_dir), after, env);
+    let workloads: Vec<String> = changes.iter().map(|c| c.workload.clone()).collect();
+    let rollouts = crate::rollouts::workload_rollouts(after, &workloads);
+    // What changes in the cluster: the render of each deployment that applies the target
+    // overlay (its controller's overrides included), else the overlay's own.
+    let deployments: Vec<&crate::changeset::DeploymentChange> =
+        verification.deployments_of(target_dir).collect();
+    let rendered_diff = if deployments.is_empty() {
+        crate::changeset::rendered_diff(repo.render(target_dir), after, env)
+    } else {
+        let mut diff = String::new();
+        for d in &deployments {
+            let label = match (&d.cluster, deployments.len()) {
+                (_, 1) => env.to_string(),
+                (Some(cluster), _) => format!("{env}@{cluster}"),
+                (None, _) => format!("{env}@{}", d.id),
+            };
+            diff.push_str(&crate::changeset::rendered_diff(&d.before, &d.after, &label));
+        }
+        diff
+    };
     Ok(Verified {
         rendered_diff,
         collateral: verification.collateral.clone(),
+        rollouts,
         diagnostics: verification.diagnostics.clone(),
         edits: change.into_edits(),
     })

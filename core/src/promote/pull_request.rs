@@ -1,13 +1,21 @@
 //! The pull request a promotion becomes: title, a branch name git accepts, and a markdown
-//! body with the change table, the gate verdicts and the rendered diff.
+//! body with the change table, how each changed workload rolls out, the gate verdicts and the
+//! rendered diff.
 
 use super::{PromotionPlan, PullRequest};
 use crate::changeset::Change;
 use crate::gates::evaluate::GateStatus;
 use crate::pipeline::App;
+use crate::rollouts::describe;
 
 /// Largest rendered diff embedded in a PR body; GitHub rejects bodies over 65536 chars.
 const MAX_DIFF_IN_BODY: usize = 40_000;
+/// Most states shown in a rollout's table; the rest are counted.
+const MAX_STATES_IN_BODY: usize = 25;
+/// Longest summary or table cell of a rollout (a step may name thousands of templates).
+const MAX_TEXT_IN_BODY: usize = 500;
+/// Past this many characters of rollout tables, further workloads get their summary only.
+const MAX_ROLLOUTS_IN_BODY: usize = 12_000;
 
 /// Composes the pull request of a plan with changes.
 #[must_use]
@@ -96,6 +104,7 @@ fn body(plan: &PromotionPlan, app: &App) -> String {
             v(&c.to)
         ));
     }
+    rollouts(&mut b, plan);
     b.push_str("\n### Gates\n\n| gate | status | details |\n| --- | --- | --- |\n");
     for g in &plan.gates {
         let status = match g.status {
@@ -129,6 +138,35 @@ fn body(plan: &PromotionPlan, app: &App) -> String {
             ));
         }
     }
+    if !plan.drift.is_empty() {
+        let from = plan.from.as_deref().unwrap_or("the source");
+        b.push_str(&format!(
+            "\n### What else differs between {from} and {}\n\nNot carried by this promotion (namespaces, name prefixes and promoted images left aside):\n\n",
+            plan.to
+        ));
+        b.push_str(&format!(
+            "| resource | field | {from} | {} |\n| --- | --- | --- | --- |\n",
+            plan.to
+        ));
+        let cell = |s: &Option<String>| {
+            s.as_deref().map_or_else(|| "—".to_string(), |v| format!("`{}`", v.replace('`', "'")))
+        };
+        for r in &plan.drift {
+            let what = format!("{}/{}", r.kind, r.name);
+            if r.from.is_none() || r.to.is_none() {
+                let side = if r.from.is_none() { plan.to.as_str() } else { from };
+                b.push_str(&format!("| {what} | only in {side} | | |\n"));
+            }
+            for d in &r.differences {
+                b.push_str(&format!(
+                    "| {what} | `{}` | {} | {} |\n",
+                    d.path,
+                    cell(&d.from).replace('|', "\\|"),
+                    cell(&d.to).replace('|', "\\|")
+                ));
+            }
+        }
+    }
     if !plan.edits.is_empty() {
         b.push_str("\n### Files\n\n");
         for e in &plan.edits {
@@ -136,19 +174,61 @@ fn body(plan: &PromotionPlan, app: &App) -> String {
         }
     }
     if !plan.rendered_diff.is_empty() {
-        let mut diff = plan.rendered_diff.clone();
-        if diff.len() > MAX_DIFF_IN_BODY {
-            let mut cut = MAX_DIFF_IN_BODY;
-            while !diff.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            diff.truncate(cut);
+        let mut diff = clip(&plan.rendered_diff, MAX_DIFF_IN_BODY);
+        if diff.len() < plan.rendered_diff.len() {
             diff.push_str("\n… (truncated)\n");
         }
         b.push_str(&format!("\n<details><summary>Rendered diff of {}</summary>\n\n```diff\n{diff}```\n\n</details>\n", plan.to));
     }
     b.push_str(&format!("\n_Planned by Baton {}._\n", crate::version()));
     b
+}
+
+/// How each changed workload rolls out in the target: strategy, risk and rollback from the
+/// seed's table, the update in one line, and its states.
+fn rollouts(b: &mut String, plan: &PromotionPlan) {
+    if plan.rollouts.is_empty() {
+        return;
+    }
+    let start = b.len();
+    b.push_str(&format!("\n### Rollout in `{}`\n", plan.to));
+    for r in &plan.rollouts {
+        let via = if r.rolled_out_by == r.workload {
+            String::new()
+        } else {
+            format!(" (rolls out {})", r.workload)
+        };
+        b.push_str(&format!(
+            "\n**{}**{via}: {} ({}). Risk: {}. Rollback: {}.\n\n{}\n",
+            r.rolled_out_by,
+            r.strategy.label(),
+            r.how,
+            r.risk,
+            r.rollback,
+            clip(&r.summary, MAX_TEXT_IN_BODY).replace('|', "\\|")
+        ));
+        let Some(sim) = &r.simulation else { continue };
+        if sim.states.is_empty() || b.len() - start > MAX_ROLLOUTS_IN_BODY {
+            continue;
+        }
+        b.push_str(&format!("\n| {} |\n|{}\n", describe::COLUMNS.join(" | "), " --- |".repeat(6)));
+        for row in describe::rows(sim, MAX_STATES_IN_BODY) {
+            b.push('|');
+            for cell in row {
+                b.push_str(&format!(" {} |", clip(&cell, MAX_TEXT_IN_BODY).replace('|', "\\|")));
+            }
+            b.push('\n');
+        }
+    }
+}
+
+/// `text` cut to at most `max` bytes, at a character boundary.
+fn clip(text: &str, max: usize) -> String {
+    let mut cut = max.min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text[..cut].to_string()
 }
 
 #[cfg(test)]

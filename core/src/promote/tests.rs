@@ -551,3 +551,109 @@ fn plan_messages_are_true_to_the_gates() {
     assert!(g001.range.is_some());
     assert!(!plan.allowed);
 }
+
+/// The seed's canary, taking its pods from the Deployment the promotion edits (`workloadRef`).
+const SEED_CANARY: &str = "\
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: payment-service
+spec:
+  replicas: 5
+  workloadRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: payment-service
+  strategy:
+    canary:
+      steps:
+        - setWeight: 10
+        - pause: {duration: 5m}
+        - analysis:
+            templates:
+              - templateName: success-rate
+        - setWeight: 50
+        - pause: {duration: 10m}
+        - setWeight: 100
+";
+
+const SUCCESS_RATE: &str = "apiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\nmetadata:\n  name: success-rate\nspec:\n  metrics:\n    - name: success-rate\n      count: 1\n      successCondition: result[0] >= 0.95\n      provider: {prometheus: {address: http://prometheus:9090, query: up}}\n";
+
+/// Issue 11: a plan says, for each workload it changes, how the change rolls out in the
+/// target: the seed's canary of 5 replicas (`rollouts::simulate`'s expectations, from
+/// argo-rollouts 9f8d111 `utils/replicaset/canary.go` and `rollout/pause.go`), with the seed's
+/// strategy, risk and rollback, in the plan and in the pull request body.
+#[test]
+fn a_plan_says_how_each_change_rolls_out() {
+    let mut t = seed();
+    t.insert(
+        "apps/payment-service/production/kustomization.yaml",
+        "resources:\n  - ../base\n  - rollout.yaml\n  - analysis.yaml\nnamespace: payments-production\npatches:\n  - path: image-patch.yaml\n",
+    )
+    .unwrap();
+    t.insert("apps/payment-service/production/rollout.yaml", SEED_CANARY).unwrap();
+    t.insert("apps/payment-service/production/analysis.yaml", SUCCESS_RATE).unwrap();
+    let mut ws = Workspace::new(t);
+    let plan = ws.plan_promotion(&request("payment-service", "production"));
+    assert_eq!(plan.changes.len(), 1, "{:?}", plan.diagnostics);
+    assert_eq!(plan.rollouts.len(), 1);
+    let r = &plan.rollouts[0];
+    assert_eq!(
+        (r.workload.as_str(), r.rolled_out_by.as_str()),
+        ("Deployment/payment-service", "Rollout/payment-service")
+    );
+    assert_eq!(
+        (r.strategy, r.how, r.risk, r.rollback),
+        (
+            crate::rollouts::strategy::Strategy::Canary,
+            "Route % of traffic to new version",
+            "Very Low",
+            "Reduce canary to 0%"
+        )
+    );
+    assert_eq!(
+        r.summary,
+        "10% (1 new pod, 5 old) → pause 300s → analysis success-rate → 50% (3 new pods, 3 old) → pause 600s → 100% (5 new pods, 0 old); full promotion after at least 900s, no manual promotion"
+    );
+    let sim = r.simulation.as_ref().unwrap();
+    assert_eq!((sim.min_duration.as_str(), sim.manual_promotions), ("900s", 0));
+    assert!(sim.diagnostics.is_empty(), "{:?}", sim.diagnostics);
+    let weights: Vec<(i64, i64, i64)> = sim
+        .states
+        .iter()
+        .map(|s| (s.canary_weight, s.stable_replicas, s.canary_replicas))
+        .collect();
+    assert_eq!(weights[..4], [(10, 5, 1), (10, 5, 1), (10, 5, 1), (50, 3, 3)]);
+    let body = &plan.pull_request.as_ref().unwrap().body;
+    for line in [
+        "### Rollout in `production`",
+        "**Rollout/payment-service** (rolls out Deployment/payment-service): Canary (Route % of traffic to new version). Risk: Very Low. Rollback: Reduce canary to 0%.",
+        "| at | step | traffic | old pods | new pods | then |",
+        "| 0s | 1 | 10% | 5 | 1 | pause 300s |",
+        "| 300s | 2 | 10% | 5 | 1 | analysis success-rate |",
+        "| 900s | 5 | 100% | 0 | 5 |  |",
+    ] {
+        assert!(body.lines().any(|l| l == line), "{line:?} not in\n{body}");
+    }
+    // A Deployment without a Rollout rolls out by its own strategy: RollingUpdate, 25% surge
+    // and unavailability of 2 replicas (Kubernetes `rolling.go`: 1 up, then 1 down, ...).
+    let plan = ws.plan_promotion(&request("checkout", "production"));
+    let r = &plan.rollouts[0];
+    assert_eq!(
+        (r.workload.as_str(), r.rolled_out_by.as_str()),
+        ("Deployment/checkout", "Deployment/checkout")
+    );
+    assert_eq!(
+        (r.strategy.label(), r.risk, r.rollback),
+        ("Rolling Update", "Low", "kubectl rollout undo")
+    );
+    assert_eq!(
+        r.summary,
+        "33% (1 new pod, 2 old) → 50% (1 new pod, 1 old) → 66% (2 new pods, 1 old) → 100% (2 new pods, 0 old); full promotion after at least 0s, no manual promotion"
+    );
+    assert!(
+        plan.pull_request.unwrap().body.contains(
+            "**Deployment/checkout**: Rolling Update (Replace pods gradually). Risk: Low."
+        )
+    );
+}

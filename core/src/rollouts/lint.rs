@@ -87,8 +87,21 @@ const MISSED_MATCH: &str =
 const DEFAULT_REVISION_HISTORY_LIMIT: i64 = 10;
 const DEFAULT_PROGRESS_DEADLINE_SECONDS: i64 = 600;
 
-/// `ValidateRollout`: every finding of one Rollout, in upstream order.
-pub(crate) fn validate_rollout(rollout: View<'_>) -> Vec<Finding<'_>> {
+/// What the controller's `refResolver.Resolve` takes from the workload a `workloadRef` names:
+/// its pod template, and its selector for a Rollout without one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Resolved<'a> {
+    pub template: View<'a>,
+    pub selector: View<'a>,
+}
+
+/// `ValidateRollout`: every finding of one Rollout, in upstream order. With `resolved`, the
+/// Rollout is validated as the controller validates it once its `workloadRef` is resolved
+/// (`TemplateResolvedFromRef`): the workload's template and (without its own) selector.
+pub(crate) fn validate_rollout<'a>(
+    rollout: View<'a>,
+    resolved: Option<Resolved<'a>>,
+) -> Vec<Finding<'a>> {
     let mut findings = Vec::new();
     let out = &mut findings;
     let spec = rollout.get("spec");
@@ -108,21 +121,26 @@ pub(crate) fn validate_rollout(rollout: View<'_>) -> Vec<Finding<'_>> {
             report(out, "spec.selector", "Rollout has missing field '.spec.selector'", selector);
         }
     }
-    let template = spec.get("template");
-    let template_meta = template.get("metadata");
-    if workload_ref.present()
-        && (template_meta.get("labels").len() > 0 || template_meta.get("annotations").len() > 0)
+    // The Rollout's own template must be empty either way (the controller's resolver refuses
+    // it too, before resolving).
+    let own = spec.get("template");
+    let meta = own.get("metadata");
+    if workload_ref.present() && (meta.get("labels").len() > 0 || meta.get("annotations").len() > 0)
     {
         report_key(
             out,
             "spec.template",
             "template must be empty for workload reference rollout",
-            template,
+            own,
         );
     }
+    let (template, selector) = match resolved {
+        Some(r) => (r.template, if selector.present() { selector } else { r.selector }),
+        None => (spec.get("template"), selector),
+    };
     match Selector::of(selector) {
         None => report(out, "spec.selector", "invalid label selector", selector),
-        Some(parsed) if !workload_ref.present() => {
+        Some(parsed) if resolved.is_some() || !workload_ref.present() => {
             validate_pod_template(template, &parsed, out);
         }
         Some(_) => {}

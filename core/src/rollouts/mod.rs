@@ -9,7 +9,8 @@
 //! - [`refs`]: lint's checks of the Services, Ingresses and `VirtualServices` in the same file,
 //!   and the controller's look-ups of what a Rollout needs;
 //! - [`replicas`] and [`simulate`]: the controllers' replica arithmetic and the settled states;
-//! - [`strategy`]: each workload's strategy with the seed's risk and rollback.
+//! - [`strategy`]: each workload's strategy with the seed's risk and rollback;
+//! - [`describe`]: a simulation in words and as a table, for plans and pull requests.
 //!
 //! Findings become diagnostics whose message is `<field>: <upstream detail>`: X001 for lint's
 //! rules, X002 for what lint cannot decode, X003 (a warning) for a referenced object the render
@@ -18,6 +19,7 @@
 //! the controller's look-ups against the render. Lint stops at the first decoding error of a
 //! file; Baton reports them all, and still checks the file's other Rollouts.
 
+pub mod describe;
 mod duration;
 mod lint;
 mod refs;
@@ -29,6 +31,7 @@ mod view;
 
 use std::sync::Arc;
 
+pub use describe::WorkloadRollout;
 pub use duration::parse_go_duration;
 pub use simulate::{RolloutSimulation, SimulateRequest, Simulation, SimulationState, StrategyKind};
 
@@ -101,28 +104,66 @@ pub fn simulate(rendered: &Rendered, name: Option<&str>) -> Simulation {
         out.diagnostics.extend(rendered.diagnostics.iter().filter(|d| d.is_error()).cloned());
         return out;
     }
-    let files = render_files(rendered);
-    let objects = render_objects(rendered, &files);
     let wanted = |i: usize| {
         name.is_none_or(|n| {
             rendered.resources[i].name == n || rendered.resources[i].original_name == n
         })
     };
+    for simulated in simulate_where(rendered, &wanted, false) {
+        out.rollouts.push(simulated.simulation);
+    }
+    if let Some(name) = name
+        && out.rollouts.is_empty()
+    {
+        out.diagnostics.push(Diagnostic::new(
+            Code::RolloutNotFound,
+            format!("the render has no Rollout or Deployment named {name:?}"),
+        ));
+    }
+    out
+}
+
+/// A simulated workload: the resource it is, and the Deployment a Rollout takes its template
+/// from (`workloadRef`), as indexes into the render's resources.
+struct Simulated {
+    index: usize,
+    via: Option<usize>,
+    simulation: RolloutSimulation,
+}
+
+/// Simulates the Rollouts and Deployments `wanted` picks by resource index; with `through`, a
+/// Rollout is also picked when the Deployment it references is.
+fn simulate_where(
+    rendered: &Rendered,
+    wanted: &dyn Fn(usize) -> bool,
+    through: bool,
+) -> Vec<Simulated> {
+    let mut out = Vec::new();
+    let files = render_files(rendered);
+    let objects = render_objects(rendered, &files);
     let checked = check(&objects, true);
     // A Deployment a Rollout takes its template from is the Rollout's, not a workload of its own.
-    let mut referenced: Vec<(&str, &str)> = Vec::new();
-    for object in &objects {
+    let mut referenced: Vec<(usize, usize)> = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
         if object.is_rollout()
             && let Some(workload) = refs::referenced_workload(object, &objects)
+            && let Some(at) = objects.iter().position(|o| {
+                o.group == workload.group
+                    && o.kind == workload.kind
+                    && o.name == workload.name
+                    && o.namespace == workload.namespace
+            })
         {
-            referenced.push((workload.namespace, workload.name));
+            referenced.push((i, at));
         }
     }
     for (i, object) in objects.iter().enumerate() {
-        if !wanted(i) {
+        let via = referenced.iter().find(|(r, _)| *r == i).map(|(_, d)| *d);
+        let picked = wanted(i) || (through && via.is_some_and(wanted));
+        if !picked {
             continue;
         }
-        let result = if object.is_rollout() {
+        let simulation = if object.is_rollout() {
             let Some(checks) = checked.iter().find(|c| c.index == i) else { continue };
             let strategy = object.view.path(&["spec", "strategy"]);
             let mut sim = if checks.blocking {
@@ -136,21 +177,58 @@ pub fn simulate(rendered: &Rendered, name: Option<&str>) -> Simulation {
             sim
         } else if object.group == "apps"
             && object.kind == "Deployment"
-            && !referenced.contains(&(object.namespace, object.name))
+            && !referenced.iter().any(|(_, d)| *d == i)
         {
             simulate::simulate_deployment(object).unwrap_or_else(|why| not_simulated(object, &why))
         } else {
             continue;
         };
-        out.rollouts.push(result);
+        out.push(Simulated { index: i, via, simulation });
     }
-    if let Some(name) = name
-        && out.rollouts.is_empty()
-    {
-        out.diagnostics.push(Diagnostic::new(
-            Code::RolloutNotFound,
-            format!("the render has no Rollout or Deployment named {name:?}"),
-        ));
+    out
+}
+
+/// How each of `workloads` (`Kind/name`, the name as written before prefixes and suffixes)
+/// rolls out in a render: its strategy from the seed's table and, for a Rollout or Deployment,
+/// the simulation (a Deployment a Rollout references rolls out as that Rollout). Workloads the
+/// strategy table does not cover are left out.
+#[must_use]
+pub fn workload_rollouts(rendered: &Rendered, workloads: &[String]) -> Vec<WorkloadRollout> {
+    if !rendered.ok {
+        return Vec::new();
+    }
+    let label = |i: usize| {
+        let r = &rendered.resources[i];
+        format!("{}/{}", r.kind, r.original_name)
+    };
+    let wanted = |i: usize| workloads.contains(&label(i));
+    let mut simulated = simulate_where(rendered, &wanted, true);
+    let mut out = Vec::new();
+    for workload in workloads {
+        if out.iter().any(|w: &WorkloadRollout| w.workload == *workload) {
+            continue;
+        }
+        let found = simulated.iter().position(|s| {
+            label(s.index) == *workload || s.via.is_some_and(|d| label(d) == *workload)
+        });
+        let (index, simulation) = match found {
+            Some(at) => {
+                let s = simulated.swap_remove(at);
+                (s.index, Some(s.simulation))
+            }
+            None => match (0..rendered.resources.len()).find(|i| label(*i) == *workload) {
+                Some(i) => (i, None),
+                None => continue,
+            },
+        };
+        let strategy = match &simulation {
+            Some(sim) => sim.strategy.seed(),
+            None => match strategy::strategy_of(&rendered.resources[index]) {
+                Some(strategy) => strategy,
+                None => continue,
+            },
+        };
+        out.push(WorkloadRollout::new(workload.clone(), label(index), strategy, simulation));
     }
     out
 }
@@ -209,10 +287,21 @@ fn check(objects: &[Object<'_>], controller: bool) -> Vec<Checked> {
         }
         out.push(Checked { index, diagnostics, blocking });
     }
-    let in_file = refs::lint_file_references(&decodable, objects);
-    for ((rollout, slot), references) in decodable.iter().zip(slots).zip(in_file) {
+    // The controller validates a Rollout with the template its workloadRef resolves to; lint
+    // (a raw file) never resolves it.
+    let mut resolved = Vec::with_capacity(decodable.len());
+    let mut templates = Vec::with_capacity(decodable.len());
+    for rollout in &decodable {
+        let r = if controller { refs::resolve_workload(rollout, objects) } else { None };
+        templates.push(r.map_or_else(|| rollout.view.path(&["spec", "template"]), |r| r.template));
+        resolved.push(r);
+    }
+    let in_file = refs::lint_file_references(&decodable, &templates, objects);
+    for (((rollout, slot), references), resolved) in
+        decodable.iter().zip(slots).zip(in_file).zip(resolved)
+    {
         let checked = &mut out[slot];
-        for finding in lint::validate_rollout(rollout.view) {
+        for finding in lint::validate_rollout(rollout.view, resolved) {
             checked.diagnostics.push(to_diagnostic(Code::RolloutInvalid, finding));
         }
         for finding in references {

@@ -14,7 +14,7 @@
 //! or workload the render does not contain is reported as a warning, since it may be deployed
 //! by other means; templates the render does contain are checked as the controller checks them.
 
-use super::lint::{Finding, report_key};
+use super::lint::{Finding, Resolved, report_key};
 use super::view::View;
 
 const MANAGED_BY: &str = "argo-rollouts.argoproj.io/managed-by-rollouts";
@@ -104,8 +104,11 @@ fn strategy<'a>(rollout: &Object<'a>) -> View<'a> {
 
 /// Lint's `ValidateRolloutReferencedResources` for every Rollout of one file: findings per
 /// Rollout, in the order of `rollouts`.
+/// `templates` holds each Rollout's pod template: its own, or the one its `workloadRef`
+/// resolves to.
 pub(crate) fn lint_file_references<'a>(
     rollouts: &[Object<'a>],
+    templates: &[View<'a>],
     others: &[Object<'a>],
 ) -> Vec<Vec<Finding<'a>>> {
     let (mut services, mut ingresses, mut virtual_services): (
@@ -168,13 +171,13 @@ pub(crate) fn lint_file_references<'a>(
     let vs_owner = tie_virtual_services(rollouts, &virtual_services);
 
     let mut all = Vec::with_capacity(rollouts.len());
-    for rollout in rollouts {
+    for (rollout, template) in rollouts.iter().zip(templates) {
         let mut out = Vec::new();
         for (service, (owner, ty)) in services.iter().zip(&service_owner) {
             if *owner == Some(rollout.name)
                 && let Some(ty) = ty
             {
-                validate_service(rollout, service, *ty, &mut out);
+                validate_service(rollout, *template, service, *ty, &mut out);
             }
         }
         for (ingress, owner) in ingresses.iter().zip(&ingress_owner) {
@@ -202,14 +205,15 @@ fn owners<'a>(objects: &[&Object<'a>]) -> Vec<Option<&'a str>> {
 }
 
 /// `ValidateService`: every selector key of the Service (but the pod-template hash) must be a
-/// template label of the Rollout with the same value.
+/// label of the Rollout's `template` with the same value.
 fn validate_service<'a>(
     rollout: &Object<'a>,
+    template: View<'a>,
     service: &Object<'a>,
     ty: ServiceType,
     out: &mut Vec<Finding<'a>>,
 ) {
-    let labels = rollout.view.path(&["spec", "template", "metadata", "labels"]).string_map();
+    let labels = template.path(&["metadata", "labels"]).string_map();
     let (field, path) = ty.field();
     let at = strategy(rollout).path(path).at();
     for (key, value) in service.view.path(&["spec", "selector"]).entries() {
@@ -839,6 +843,28 @@ fn workload_reference<'a>(
             format!("{resource} {name:?} not found"),
             reference.get("name").at(),
         )));
+    }
+}
+
+/// What the controller's `refResolver.Resolve` takes from the workload a Rollout's
+/// `workloadRef` names in the render (`infoByGroupKind`: a Deployment's or `ReplicaSet`'s
+/// `spec.template` and `spec.selector`, a `PodTemplate`'s `template`).
+pub(crate) fn resolve_workload<'a>(
+    rollout: &Object<'a>,
+    render: &[Object<'a>],
+) -> Option<Resolved<'a>> {
+    let workload = referenced_workload(rollout, render)?;
+    match (workload.group, workload.kind) {
+        ("apps", "Deployment" | "ReplicaSet") => {
+            let spec = workload.view.get("spec");
+            Some(Resolved { template: spec.get("template"), selector: spec.get("selector") })
+        }
+        // A PodTemplate has no selector: the Rollout's own (here absent) stays.
+        ("", "PodTemplate") => Some(Resolved {
+            template: workload.view.get("template"),
+            selector: rollout.view.path(&["spec", "selector"]),
+        }),
+        _ => None,
     }
 }
 

@@ -17,9 +17,12 @@
 //!   no pod at all (the downtime), then the end.
 //!
 //! `stableReplicas` and `canaryReplicas` are the `spec.replicas` of the old and the new
-//! `ReplicaSet`. `minDuration` adds what must elapse: timed pauses, experiment durations and
-//! blue-green `autoPromotionSeconds` (analyses count as instant, and the scale-down delay after
-//! full promotion is not part of it). Work is bounded: at most [`MAX_STATES`] states per workload.
+//! `ReplicaSet`. A state lasts `holdSeconds`: a timed pause, an experiment's duration,
+//! blue-green `autoPromotionSeconds`, the old `ReplicaSet`'s scale-down delay, `null` for a
+//! pause a person ends, 0 for anything else (analyses count as instant); `startSeconds` adds up
+//! the holds before it (a person's promotion counts as instant), so a timeline chart has its
+//! x axis. `minDuration` is the time to full promotion: the holds without the scale-down
+//! delays. Work is bounded: at most [`MAX_STATES`] states per workload.
 
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +81,12 @@ pub struct SimulationState {
     pub analysis: Option<String>,
     /// `"<seconds>s"` on the state where the old `ReplicaSet` waits before scaling down.
     pub scale_down_delay: Option<String>,
+    /// When the update reaches this state at the earliest, in seconds from its start: the
+    /// holds of the states before it added up (a person's promotion counted as instant).
+    pub start_seconds: i64,
+    /// How long the state lasts at least, in seconds (pause, experiment, auto-promotion delay,
+    /// scale-down delay; 0 when it moves on once settled); `null` until a person promotes.
+    pub hold_seconds: Option<i64>,
 }
 
 /// How one Rollout or Deployment unfolds.
@@ -118,16 +127,26 @@ struct Timeline {
     states: Vec<SimulationState>,
     /// Whether states were left out because of [`MAX_STATES`].
     truncated: bool,
+    /// The start of the next state: every hold so far.
+    clock: i64,
+    /// The holds so far without scale-down delays: the time to full promotion.
     min_seconds: i64,
     manual: u32,
 }
 
 impl Timeline {
     fn new() -> Self {
-        Timeline { states: Vec::new(), truncated: false, min_seconds: 0, manual: 0 }
+        Timeline { states: Vec::new(), truncated: false, clock: 0, min_seconds: 0, manual: 0 }
     }
 
-    fn push(&mut self, state: SimulationState) {
+    /// Times the state (its start, and its hold on the clock) and keeps it under the bound.
+    fn push(&mut self, mut state: SimulationState) {
+        state.start_seconds = self.clock;
+        let hold = state.hold_seconds.unwrap_or(0);
+        self.clock = self.clock.saturating_add(hold);
+        if state.scale_down_delay.is_none() {
+            self.min_seconds = self.min_seconds.saturating_add(hold);
+        }
         if self.states.len() < MAX_STATES {
             self.states.push(state);
         } else {
@@ -141,21 +160,19 @@ impl Timeline {
             self.states.pop();
             self.truncated = true;
         }
-        self.states.push(state);
+        self.push(state);
     }
 
-    /// A pause of `seconds`, or indefinite (a person promotes): its text, counted.
-    fn pause(&mut self, seconds: Option<i64>) -> String {
-        match seconds {
+    /// Makes `state` a pause of `seconds`, or an indefinite one (a person promotes, counted).
+    fn pause(&mut self, state: &mut SimulationState, seconds: Option<i64>) {
+        state.hold_seconds = seconds;
+        state.pause = Some(match seconds {
             None => {
                 self.manual += 1;
                 "indefinite".into()
             }
-            Some(s) => {
-                self.min_seconds = self.min_seconds.saturating_add(s);
-                seconds_text(s)
-            }
-        }
+            Some(s) => seconds_text(s),
+        });
     }
 }
 
@@ -168,7 +185,17 @@ fn state(step: Option<usize>, weight: i64, stable: i64, canary: i64) -> Simulati
         pause: None,
         analysis: None,
         scale_down_delay: None,
+        start_seconds: 0,
+        hold_seconds: Some(0),
     }
+}
+
+/// The state where the old `ReplicaSet` waits `delay` seconds before scaling down.
+fn scale_down(weight: i64, n: i64, delay: i64) -> SimulationState {
+    let mut s = state(None, weight, n, n);
+    s.scale_down_delay = Some(seconds_text(delay));
+    s.hold_seconds = Some(delay);
+    s
 }
 
 /// `spec.replicas` (default 1), as the int32 the decoder accepted.
@@ -328,7 +355,7 @@ fn canary_timeline(canary: View<'_>, replicas: i32, max_weight: i32) -> Timeline
             let seconds = duration
                 .present()
                 .then(|| i64::from(pause_seconds(duration.int_or_str().as_ref())));
-            s.pause = Some(timeline.pause(seconds));
+            timeline.pause(&mut s, seconds);
         }
         s.analysis = template_names(step.get("analysis"));
         let experiment = step.get("experiment");
@@ -336,8 +363,7 @@ fn canary_timeline(canary: View<'_>, replicas: i32, max_weight: i32) -> Timeline
             let names = experiment.get("analyses").names("templateName");
             s.analysis = (!names.is_empty()).then(|| names.join(","));
             if let Ok(nanos) = parse_go_duration(experiment.text("duration")) {
-                timeline.min_seconds =
-                    timeline.min_seconds.saturating_add(nanos.max(0) / 1_000_000_000);
+                s.hold_seconds = Some(nanos.max(0) / 1_000_000_000);
             }
         }
         timeline.push(s);
@@ -347,9 +373,7 @@ fn canary_timeline(canary: View<'_>, replicas: i32, max_weight: i32) -> Timeline
     if routing && !dynamic {
         let delay = canary.get("scaleDownDelaySeconds").int().unwrap_or(30);
         if delay > 0 {
-            let mut s = state(None, max, n, n);
-            s.scale_down_delay = Some(seconds_text(delay));
-            timeline.push(s);
+            timeline.push(scale_down(max, n, delay));
         }
     }
     timeline.push_last(state(None, max, 0, n));
@@ -382,7 +406,7 @@ fn blue_green_timeline(bg: View<'_>, replicas: i32) -> Timeline {
     }
     if let Some(seconds) = pause {
         let mut s = state(None, 0, n, preview);
-        s.pause = Some(timeline.pause(seconds));
+        timeline.pause(&mut s, seconds);
         timeline.push(s);
     }
     if preview != n {
@@ -393,9 +417,7 @@ fn blue_green_timeline(bg: View<'_>, replicas: i32) -> Timeline {
     timeline.push(switch);
     let delay = bg.get("scaleDownDelaySeconds").int().unwrap_or(30);
     if delay > 0 {
-        let mut s = state(None, 100, n, n);
-        s.scale_down_delay = Some(seconds_text(delay));
-        timeline.push(s);
+        timeline.push(scale_down(100, n, delay));
     }
     timeline.push_last(state(None, 100, 0, n));
     timeline

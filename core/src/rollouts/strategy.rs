@@ -31,6 +31,17 @@ pub enum Strategy {
 }
 
 impl Strategy {
+    /// The strategy's name in the seed's table.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Strategy::Recreate => "Recreate",
+            Strategy::RollingUpdate => "Rolling Update",
+            Strategy::BlueGreen => "Blue/Green",
+            Strategy::Canary => "Canary",
+        }
+    }
+
     /// How the strategy replaces pods, its risk and its rollback, as the seed puts them.
     #[must_use]
     pub fn traits(self) -> (&'static str, &'static str, &'static str) {
@@ -89,11 +100,28 @@ pub fn strategy_of(resource: &RenderedResource) -> Option<Strategy> {
     }
 }
 
-/// Every workload of a render with its strategy, in render order.
+/// Every workload of a render with its strategy, in render order. A workload a Rollout's
+/// `workloadRef` names is rolled out by that Rollout, not by its own strategy: it is left out.
 #[must_use]
 pub fn workload_strategies(resources: &[RenderedResource]) -> Vec<WorkloadStrategy> {
+    let mut referenced: Vec<(&str, &str, Option<&str>)> = Vec::new();
+    for r in resources {
+        let reference = r.node.get("spec").and_then(|s| s.get("workloadRef"));
+        if r.kind == "Rollout"
+            && r.api_version.starts_with("argoproj.io/")
+            && let Some(reference) = reference
+        {
+            let text = |key: &str| reference.get(key).and_then(crate::yaml::Node::scalar);
+            if let (Some(kind), Some(name)) = (text("kind"), text("name")) {
+                referenced.push((kind, name, r.namespace.as_deref()));
+            }
+        }
+    }
     let mut out = Vec::new();
     for r in resources {
+        if referenced.contains(&(r.kind.as_str(), r.name.as_str(), r.namespace.as_deref())) {
+            continue;
+        }
         if let Some(strategy) = strategy_of(r) {
             let (how, risk, rollback) = strategy.traits();
             let workload = format!("{}/{}", r.kind, r.original_name);
@@ -177,25 +205,47 @@ mod tests {
         assert_eq!(app.environments[1].workloads[2].how, "Route % of traffic to new version");
     }
 
-    #[test]
-    fn blue_green_and_unlisted_strategies() {
+    /// The strategies of the render of `k` in a tree of `files`.
+    fn strategies_of(files: &[(&str, &str)]) -> Vec<(String, Strategy)> {
         let mut tree = FileTree::new();
-        tree.insert("k/kustomization.yaml", "resources:\n- r.yaml\n- s.yaml\n").unwrap();
-        tree.insert(
-            "k/r.yaml",
-            "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: a}\nspec:\n  strategy:\n    blueGreen: {activeService: a}\n---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: b}\nspec:\n  strategy: {}\n",
-        )
-        .unwrap();
-        tree.insert(
-            "k/s.yaml",
-            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  updateStrategy: {type: OnDelete}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec: {}\n",
-        )
-        .unwrap();
+        for (path, text) in files {
+            tree.insert(path, *text).unwrap();
+        }
         let rendered = Workspace::new(tree).render("k");
-        let strategies: Vec<(String, Strategy)> = workload_strategies(&rendered.resources)
+        workload_strategies(&rendered.resources)
             .into_iter()
             .map(|w| (w.workload, w.strategy))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_deployment_behind_a_workload_ref_rolls_out_as_its_rollout() {
+        // The Rollout runs the Deployment's template (argo-rollouts 9f8d111 `rollout/templateref.go`):
+        // the Deployment's own RollingUpdate never runs, so only the Rollout is listed.
+        let strategies = strategies_of(&[
+            ("k/kustomization.yaml", "namespace: prod\nresources:\n- d.yaml\n- r.yaml\n"),
+            ("k/d.yaml", DEPLOYMENT),
+            (
+                "k/r.yaml",
+                "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: api}\nspec:\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  strategy:\n    canary: {}\n",
+            ),
+        ]);
+        assert_eq!(strategies, [("Rollout/api".to_string(), Strategy::Canary)]);
+    }
+
+    #[test]
+    fn blue_green_and_unlisted_strategies() {
+        let strategies = strategies_of(&[
+            ("k/kustomization.yaml", "resources:\n- r.yaml\n- s.yaml\n"),
+            (
+                "k/r.yaml",
+                "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: a}\nspec:\n  strategy:\n    blueGreen: {activeService: a}\n---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: b}\nspec:\n  strategy: {}\n",
+            ),
+            (
+                "k/s.yaml",
+                "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  updateStrategy: {type: OnDelete}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec: {}\n",
+            ),
+        ]);
         assert_eq!(
             strategies,
             [

@@ -840,6 +840,52 @@ fn a_workload_ref_resolves_in_the_render() {
 }
 
 #[test]
+fn a_resolved_workload_ref_is_validated_with_the_workloads_template() {
+    // C newRolloutContext: refResolver.Resolve (rollout/templateref.go) copies the Deployment's
+    // spec.template (and spec.selector when the Rollout has none) into the Rollout, then
+    // getRolloutValidationErrors runs ValidateRollout with TemplateResolvedFromRef (V: the pod
+    // template is validated against the selector) and ValidateService against the resolved
+    // labels (R). Lint never resolves (L lint.go): in one raw file the Services fail.
+    let rollout = "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: web\nspec:\n  selector: {matchLabels: {app: web}}\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  strategy:\n    blueGreen: {activeService: web, previewService: web-preview}\n";
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 0\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: web:1}]}\n";
+    let services = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web-preview}\nspec:\n  selector: {app: web}\n";
+    let files = |deployment: &str| {
+        render_checks(
+            &[
+                (
+                    "app/kustomization.yaml",
+                    "resources:\n- rollout.yaml\n- deployment.yaml\n- services.yaml\n",
+                ),
+                ("app/rollout.yaml", rollout),
+                ("app/deployment.yaml", deployment),
+                ("app/services.yaml", services),
+            ],
+            "app",
+        )
+    };
+    assert_eq!(files(deployment), Vec::<String>::new());
+    // The Deployment's template does not carry the Rollout's selector: the pod-template rule
+    // and both Services fail, against the resolved labels.
+    let other = deployment.replace("labels: {app: web}", "labels: {app: api}");
+    assert_eq!(
+        files(&other),
+        [
+            "X001 error spec.template.metadata.labels: `selector` does not match template `labels`",
+            "X001 error spec.strategy.blueGreen.activeService: Service \"web\" has unmatch label \"app\" in rollout",
+            "X001 error spec.strategy.blueGreen.previewService: Service \"web-preview\" has unmatch label \"app\" in rollout",
+        ]
+    );
+    // The same objects as one raw file, as lint reads it: the Rollout's own (empty) template.
+    assert_eq!(
+        lint(&format!("{rollout}---\n{services}")),
+        x001(&[
+            "spec.strategy.blueGreen.activeService: Service \"web\" has unmatch label \"app\" in rollout",
+            "spec.strategy.blueGreen.previewService: Service \"web-preview\" has unmatch label \"app\" in rollout",
+        ])
+    );
+}
+
+#[test]
 fn rendered_findings_point_at_the_file_that_set_the_value() {
     // Provenance: the overlay's patch set the bad weight, so the finding is in the patch.
     let base = canary("steps:\n- setWeight: 10\n");

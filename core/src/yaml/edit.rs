@@ -140,6 +140,13 @@ fn single_quoted(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
+/// `value` as a YAML scalar that reads back as the same string: plain when it safely can be,
+/// else double-quoted.
+#[must_use]
+pub fn scalar(value: &str) -> String {
+    if is_plain_safe(value) { value.to_string() } else { double_quoted(value) }
+}
+
 /// A double-quoted YAML scalar for `value`, escaping what YAML requires.
 #[must_use]
 pub fn double_quoted(value: &str) -> String {

@@ -38,6 +38,35 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
+/// Serialized as the JSON value it is (objects keep their entries' order).
+impl serde::Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Json::Null => serializer.serialize_unit(),
+            Json::Bool(b) => serializer.serialize_bool(*b),
+            Json::Int(i) => serializer.serialize_i64(*i),
+            Json::Uint(u) => serializer.serialize_u64(*u),
+            Json::Float(f) => serializer.serialize_f64(*f),
+            Json::String(s) => serializer.serialize_str(s),
+            Json::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Json::Object(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 /// Why a resource cannot be printed, with kustomize's message (less the Go dump of the
 /// resource that kustomize puts in front of it).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -581,6 +610,12 @@ fn write_container(
 /// Appends `s` as Go's `encoding/json` writes a string: quoted, HTML-safe (`<`, `>`, `&`,
 /// U+2028 and U+2029 as `\u` escapes), control characters escaped.
 pub fn write_go_json_string(s: &str, out: &mut String) {
+    write_go_json_string_with(s, true, out);
+}
+
+/// [`write_go_json_string`], or with `escape_html` false as an `Encoder` with
+/// `SetEscapeHTML(false)` writes it (`<`, `>`, `&` kept; U+2028 and U+2029 still escaped).
+pub fn write_go_json_string_with(s: &str, escape_html: bool, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -591,7 +626,10 @@ pub fn write_go_json_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || u32::from(c) < 0x20 => {
+            c if (escape_html && matches!(c, '<' | '>' | '&'))
+                || matches!(c, '\u{2028}' | '\u{2029}')
+                || u32::from(c) < 0x20 =>
+            {
                 out.push_str(&format!("\\u{:04x}", u32::from(c)));
             }
             c => out.push(c),

@@ -502,7 +502,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// Go's `base64.StdEncoding.DecodeString`: padded standard base64 in which only `\r` and
 /// `\n` are skipped (so a block scalar's line breaks are fine, but a plain scalar folded onto
 /// one line with spaces is not), and nothing may follow the padding.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     let symbols: Vec<u8> = text.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
     if !symbols.len().is_multiple_of(4) {
         return None;

@@ -65,8 +65,7 @@ fn count(n: usize) -> f64 {
 /// `imageUpdate` with one policy over `count` tags (semver, semver with a pre-release
 /// opt-in, numerical with `filterTags` extraction, alphabetical): the median of 11 runs.
 fn flux_election(count: usize) {
-    use baton_core::flux::{ImageUpdateInput, image_update};
-    use baton_core::source::{ParseCache, Source};
+    use baton_core::flux::ImageUpdateInput;
     // Tags a busy registry holds: versions, pre-releases, CI tags, signatures.
     let tags: Vec<String> = (0..count)
         .map(|i| match i % 4 {
@@ -98,10 +97,9 @@ fn flux_election(count: usize) {
         let mut times = Vec::new();
         let mut latest = None;
         for _ in 0..11 {
-            let mut cache = ParseCache::default();
-            let mut source = Source::new(&tree, &mut cache);
+            let mut workspace = baton_core::Workspace::new(tree.clone());
             let start = Instant::now();
-            let out = image_update(&mut source, &input);
+            let out = workspace.image_update(&input);
             times.push(ms(start));
             latest = out.policies.first().and_then(|p| p.latest.clone());
         }

@@ -10,11 +10,16 @@
 //! `digest` or `tagSuffix`); an entry that only renames keeps the origin of the value it
 //! renames, since that is still where the tag is written. The promotion planner relies on
 //! this.
+//!
+//! An entry that matches no image of the render is not an error in kustomize: every image is
+//! left as it was, silently. The seed's preview writes `name: payment-service` for an image
+//! `registry.example.com/payment-service`, and its new tag never lands. Baton warns (`K050`)
+//! and names the closest image the render has.
 
 use regex_lite::Regex;
 
 use super::fail_at;
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::kustomize::context::{Accumulator, Builder, Built};
 use crate::kustomize::fieldspec::{WalkError, walk};
 use crate::kustomize::kustomization::{Image, Kustomization};
@@ -35,17 +40,18 @@ pub fn run(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Built<(
             );
         };
         let specs = acc.config.images.clone();
+        let mut seen = Seen::default();
         for r in &mut acc.resources {
             if r.kind() == "CustomResourceDefinition" {
                 continue;
             }
-            update_container_lists(&mut r.node, image, &matcher);
+            update_container_lists(&mut r.node, image, &matcher, &mut seen);
             for spec in &specs {
                 let result = walk(&mut r.node, spec, None, &mut |n| {
                     if !n.is_scalar() {
                         return Err(WalkError("wrong node kind: expected ScalarNode".into()));
                     }
-                    update(n, image, &matcher);
+                    update(n, image, &matcher, &mut seen);
                     Ok(())
                 });
                 if let Err(e) = result {
@@ -53,16 +59,71 @@ pub fn run(b: &mut Builder, k: &Kustomization, acc: &mut Accumulator) -> Built<(
                 }
             }
         }
+        if !seen.matched {
+            let file = image.name.origin.file.as_deref().unwrap_or(&k.file).to_string();
+            b.diagnostics.push(no_match(image, &seen.names).at(file, image.name.origin.span));
+        }
     }
     Ok(())
 }
 
+/// What one entry's pass saw: whether it matched an image, and the image names it looked at.
+#[derive(Default)]
+struct Seen {
+    matched: bool,
+    names: Vec<String>,
+}
+
+/// Most image names a `K050` message lists when none is close to the entry's name.
+const MAX_LISTED: usize = 5;
+
+/// The `K050` warning for an entry that matched nothing, naming the image it most likely
+/// meant: one whose name ends with `/<entry name>` (the registry left out), else the nearest
+/// by edit distance, else the images there are.
+fn no_match(image: &Image, names: &[String]) -> Diagnostic {
+    let name = &image.name.value;
+    let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+    crate::sort::sort(&mut names);
+    names.dedup();
+    let suffixed = names.iter().find(|n| n.rsplit_once('/').is_some_and(|(_, last)| last == name));
+    let max = (name.chars().count() / 3).max(2);
+    let nearest = names
+        .iter()
+        .map(|n| (crate::diagnostic::suggest::edit_distance(n, name, max), *n))
+        .filter(|(d, _)| *d <= max)
+        .min();
+    let message = format!("images entry '{name}' matches no image of this render");
+    let d = Diagnostic::new(
+        Code::ImageEntryNoMatch,
+        match suffixed.copied().or(nearest.map(|(_, n)| n)) {
+            Some(closest) => format!("{message}; did you mean {closest}?"),
+            None => message,
+        },
+    );
+    let help = "kustomize leaves every image unchanged when `name` matches none: it must be the \
+                image's whole name as the resources write it (registry and repository), \
+                without tag or digest";
+    match names.len() {
+        0 => d.with_help(format!("{help}; this render has no container images")),
+        n if suffixed.is_none() && nearest.is_none() => {
+            let listed = names[..n.min(MAX_LISTED)].join(", ");
+            let more = if n > MAX_LISTED {
+                format!(" and {} more", n - MAX_LISTED)
+            } else {
+                String::new()
+            };
+            d.with_help(format!("{help}; the render's images: {listed}{more}"))
+        }
+        _ => d.with_help(help),
+    }
+}
+
 /// The legacy pass: `image` of every item of every `containers`/`initContainers` list.
-fn update_container_lists(node: &mut Node, image: &Image, matcher: &Regex) {
+fn update_container_lists(node: &mut Node, image: &Image, matcher: &Regex, seen: &mut Seen) {
     match &mut node.body {
         Body::Map(entries) => {
             for (key, value) in entries {
-                update_container_lists(value, image, matcher);
+                update_container_lists(value, image, matcher, seen);
                 if matches!(key.scalar(), Some("containers" | "initContainers"))
                     && let Body::Seq(items) = &mut value.body
                 {
@@ -70,7 +131,7 @@ fn update_container_lists(node: &mut Node, image: &Image, matcher: &Regex) {
                         if let Some(field) = item.get_mut("image")
                             && field.is_scalar()
                         {
-                            update(field, image, matcher);
+                            update(field, image, matcher, seen);
                         }
                     }
                 }
@@ -78,7 +139,7 @@ fn update_container_lists(node: &mut Node, image: &Image, matcher: &Regex) {
         }
         Body::Seq(items) => {
             for item in items {
-                update_container_lists(item, image, matcher);
+                update_container_lists(item, image, matcher, seen);
             }
         }
         Body::Scalar(_) => {}
@@ -86,11 +147,15 @@ fn update_container_lists(node: &mut Node, image: &Image, matcher: &Regex) {
 }
 
 /// Rewrites one image value if it matches the entry.
-fn update(node: &mut Node, image: &Image, matcher: &Regex) {
+fn update(node: &mut Node, image: &Image, matcher: &Regex, seen: &mut Seen) {
     let Some(value) = node.scalar() else { return };
     if !matcher.is_match(value) {
+        if !seen.matched {
+            seen.names.push(split(value).0);
+        }
         return;
     }
+    seen.matched = true;
     let (mut name, mut tag, mut digest) = split(value);
     let non_empty = |s: &Option<crate::kustomize::kustomization::Str>| {
         s.as_ref().filter(|v| !v.value.is_empty()).cloned()
@@ -184,5 +249,87 @@ mod tests {
         assert_eq!(s("app@sha256:abc"), "app||sha256:abc");
         assert_eq!(s("reg.io/app:v1@sha256:abc"), "reg.io/app|v1|sha256:abc");
         assert_eq!(s("localhost:5000"), "localhost|5000|");
+    }
+
+    /// The seed's preview overlay, verbatim: kustomize (expected.yaml, from the oracle)
+    /// leaves the tag at `abc1234`; Baton renders the same bytes and says why (K050).
+    #[test]
+    fn the_seeds_preview_entry_matches_nothing_and_is_reported() {
+        let base = "apps/payment-service/base";
+        let preview = "apps/payment-service/preview/pr-42/kustomization.yaml";
+        let tree = crate::tree::of(&[
+            (
+                &format!("{base}/kustomization.yaml"),
+                include_str!(
+                    "../../../../tests/conformance/cases/images-entry-short-name-matches-nothing/input/apps/payment-service/base/kustomization.yaml"
+                ),
+            ),
+            (
+                &format!("{base}/deployment.yaml"),
+                include_str!(
+                    "../../../../tests/conformance/cases/images-entry-short-name-matches-nothing/input/apps/payment-service/base/deployment.yaml"
+                ),
+            ),
+            (
+                preview,
+                include_str!(
+                    "../../../../tests/conformance/cases/images-entry-short-name-matches-nothing/input/apps/payment-service/preview/pr-42/kustomization.yaml"
+                ),
+            ),
+        ]);
+        let rendered =
+            crate::Workspace::new(tree.clone()).render("apps/payment-service/preview/pr-42");
+        assert_eq!(
+            rendered.yaml,
+            include_str!(
+                "../../../../tests/conformance/cases/images-entry-short-name-matches-nothing/expected.yaml"
+            )
+        );
+        assert!(rendered.ok());
+        let [d] = rendered.diagnostics.as_slice() else { panic!("{:?}", rendered.diagnostics) };
+        assert_eq!(d.code, "K050");
+        assert_eq!(
+            d.message,
+            "images entry 'payment-service' matches no image of this render; did you mean registry.example.com/payment-service?"
+        );
+        assert_eq!(d.file.as_deref(), Some(preview));
+        let text = tree.text(preview).unwrap();
+        assert_eq!(&text[d.span.unwrap().range()], "payment-service");
+        assert_eq!(d.range.unwrap().start.line, 7, "0-based: the `- name:` line");
+    }
+
+    fn warnings(kustomization: &str, images: &[&str]) -> Vec<Diagnostic> {
+        let mut deployment = String::from(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n",
+        );
+        for (i, image) in images.iter().enumerate() {
+            deployment.push_str(&format!("      - name: c{i}\n        image: {image}\n"));
+        }
+        let tree =
+            crate::tree::of(&[("k/kustomization.yaml", kustomization), ("k/d.yaml", &deployment)]);
+        crate::Workspace::new(tree).render("k").diagnostics
+    }
+
+    #[test]
+    fn an_entry_that_matches_is_silent_and_one_that_does_not_names_the_nearest_image() {
+        let k =
+            |name: &str| format!("resources: [d.yaml]\nimages:\n- name: {name}\n  newTag: v2\n");
+        assert_eq!(warnings(&k("nginx"), &["nginx:1.0", "redis"]), []);
+        assert_eq!(warnings(&k("ngin.*"), &["nginx:1.0"]), [], "the name is a regular expression");
+        let typo = warnings(&k("ngnix"), &["nginx:1.0", "redis:7"]);
+        assert_eq!(
+            typo[0].message,
+            "images entry 'ngnix' matches no image of this render; did you mean nginx?"
+        );
+        let far = warnings(&k("postgres"), &["nginx:1.0", "redis:7", "nginx:1.1"]);
+        assert_eq!(far[0].message, "images entry 'postgres' matches no image of this render");
+        assert!(
+            far[0].help.as_deref().unwrap().ends_with("the render's images: nginx, redis"),
+            "{:?}",
+            far[0].help
+        );
+        let none = warnings(&k("nginx"), &[]);
+        assert!(none[0].help.as_deref().unwrap().ends_with("this render has no container images"));
+        assert_eq!(none[0].severity, crate::Severity::Warning);
     }
 }

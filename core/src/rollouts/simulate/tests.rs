@@ -4,7 +4,8 @@
 //! `utils/replicaset/replicaset.go` (FENCE), Kubernetes `pkg/controller/deployment/rolling.go`
 //! and `recreate.go` (DEPLOY).
 //!
-//! A state is written `step|weight|stable|canary|pause|analysis|scaleDownDelay`, `-` for null.
+//! A state is written `step|weight|stable|canary|pause|analysis|scaleDownDelay`, `-` for null;
+//! its timing `start+hold` (seconds; `-` for a hold that waits for a person).
 
 use crate::rollouts::tests::indent;
 use crate::rollouts::{RolloutSimulation, Simulation, simulate};
@@ -71,6 +72,17 @@ fn rows(sim: &RolloutSimulation) -> Vec<String> {
         .collect()
 }
 
+/// `start+hold` of each state.
+fn times(sim: &RolloutSimulation) -> Vec<String> {
+    sim.states
+        .iter()
+        .map(|s| {
+            let hold = s.hold_seconds.map_or_else(|| "-".into(), |h| h.to_string());
+            format!("{}+{hold}", s.start_seconds)
+        })
+        .collect()
+}
+
 const ROUTED: &str = "stableService: web-stable\ncanaryService: web-canary\ntrafficRouting:\n  nginx: {stableIngress: web}\n";
 
 fn routed(replicas: u64, extra: &str, steps: &str) -> String {
@@ -105,6 +117,9 @@ fn the_seeds_canary_with_five_replicas() {
         ]
     );
     assert_eq!(sim.min_duration, "900s");
+    // STEPS: a setWeight and an analysis step move on once settled (analyses count as
+    // instant), a pause holds its duration: the x axis of a timeline chart.
+    assert_eq!(times(&sim), ["0+0", "0+300", "300+0", "300+0", "300+600", "900+0", "900+0"]);
     assert_eq!(sim.manual_promotions, 0);
     assert!(!sim.traffic_routing);
     // The template is not in the render: a warning, and the simulation still runs.
@@ -145,6 +160,8 @@ fn indefinite_pauses_need_a_person() {
     assert_eq!(rows(&sim)[2], "2|50|2|2|0s|-|-");
     assert_eq!(sim.manual_promotions, 1);
     assert_eq!(sim.min_duration, "0s");
+    // The indefinite pause holds until a person promotes, which counts as instant.
+    assert_eq!(times(&sim), ["0+0", "0+-", "0+0", "0+0"]);
 }
 
 #[test]
@@ -163,6 +180,9 @@ fn routed_canary_rounds_up_and_keeps_stable_full() {
             "-|100|0|10|-|-|-"
         ]
     );
+    // The scale-down delay holds the old ReplicaSet, but full promotion came before it.
+    assert_eq!(times(&sim)[3..], ["0+30", "30+0"]);
+    assert_eq!(sim.min_duration, "0s");
 }
 
 #[test]
@@ -262,6 +282,7 @@ fn analyses_and_experiments() {
     ));
     assert_eq!(rows(&sim)[..2], ["0|0|4|0|-|a,b|-", "1|0|4|0|-|smoke|-"]);
     assert_eq!(sim.min_duration, "3600s");
+    assert_eq!(times(&sim), ["0+0", "0+3600", "3600+30", "3630+0"]);
 }
 
 #[test]
@@ -298,6 +319,7 @@ fn blue_green_with_preview_replicas_analyses_and_manual_promotion() {
         ]
     );
     assert_eq!((sim.min_duration.as_str(), sim.manual_promotions), ("0s", 1));
+    assert_eq!(times(&sim), ["0+0", "0+-", "0+0", "0+0", "0+60", "60+0"]);
 }
 
 #[test]
@@ -309,6 +331,7 @@ fn blue_green_auto_promotion_seconds() {
     ));
     assert_eq!(rows(&sim), ["-|0|2|2|600s|-|-", "-|100|2|2|-|-|-", "-|100|0|2|-|-|-"]);
     assert_eq!((sim.min_duration.as_str(), sim.manual_promotions), ("600s", 0));
+    assert_eq!(times(&sim), ["0+600", "600+0", "600+0"]);
 }
 
 #[test]
@@ -413,6 +436,17 @@ fn absurd_inputs_are_bounded() {
     assert_eq!(rows(&sim).last().unwrap(), "-|100|0|5|-|-|-");
     assert_eq!(sim.min_duration, "5000s");
     assert!(sim.diagnostics.iter().any(|d| d.code == "X006"));
+    // In words, for plans and pull requests: the start, the end, and a count between.
+    let table = crate::rollouts::describe::rows(&sim, 25);
+    assert_eq!(table.len(), 26);
+    assert_eq!(table[24][..2], ["…".to_string(), "975 more states".to_string()]);
+    assert_eq!(table[25][..3], ["5000s".to_string(), "-".to_string(), "100%".to_string()]);
+    // The summary reads the listed states: 10%, 499 pauses (steps 1, 3, ... 997), the end.
+    let summary = crate::rollouts::describe::summary(&sim);
+    assert_eq!(
+        summary,
+        "10% (1 new pod, 5 old) → pause 1s → pause 1s → pause 1s → pause 1s → pause 1s → pause 1s → pause 1s → … 490 more … → pause 1s → pause 1s → 100% (5 new pods, 0 old); full promotion after at least 5000s, no manual promotion"
+    );
     // 10^9 replicas: the controller's int32 arithmetic, and a bounded Deployment rollout.
     let huge = one(&basic(1_000_000_000, "", "- setWeight: 10\n"));
     assert_eq!(rows(&huge)[0], "0|10|985899345|14100655|-|-|-");

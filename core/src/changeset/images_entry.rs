@@ -1,6 +1,6 @@
 //! Surgical edits of a kustomization's `images:` list.
 //!
-//! A promotion often lands as "set `newTag` on this entry" or "add an entry for this
+//! A promotion or a preview often lands as "set `newTag` on this entry" or "add an entry for this
 //! image". These functions change only the lines involved: an existing value is replaced in
 //! place, a missing key becomes one new line with the entry's indentation, a new entry is
 //! appended in the list's own style (block or flow, indented or not), and a missing
@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::Span;
-use crate::yaml::edit::{self, TextEdit, double_quoted, is_plain_safe};
+use crate::yaml::edit::{self, TextEdit, scalar};
 use crate::yaml::{Body, Limits, Node, Style, parse};
 
 /// Which entry to change.
@@ -99,10 +99,6 @@ fn root(text: &str) -> Result<Node, EntryError> {
         .find(|d| !d.is_empty())
         .map(|d| d.root)
         .ok_or_else(|| EntryError::Unparsable("empty file".into()))
-}
-
-fn scalar(value: &str) -> String {
-    if is_plain_safe(value) { value.to_string() } else { double_quoted(value) }
 }
 
 /// Sets (or removes, for `None`) one key of entry `index`.

@@ -1,0 +1,333 @@
+//! Which cluster applies which deployment, discovered as the clusters discover them.
+//!
+//! A Flux cluster starts from the Kustomization flux bootstrap points at its directory
+//! (`clusters/<name>/`, path `./clusters/<name>`), applies what that renders, and so on: the
+//! Kustomizations a cluster runs are those in the renders of the Kustomizations it runs, as
+//! rendered (a parent's patches, name prefix or substitution reach its children). So for
+//! each `clusters/<name>/` directory this walks from its roots (the Kustomizations there
+//! whose path is that directory, else all of them) through the renders, breadth first, each
+//! `namespace/name` once per cluster. Clusters commonly share names (`flux-system/apps` in
+//! every cluster), so a Flux deployment's id carries its cluster: `flux:ns/name@cluster`.
+//! Kustomizations no cluster reaches are listed on their own (no cluster), from their files;
+//! Argo CD Applications are read from their files, their cluster being their destination.
+//!
+//! A child's render depends on its parent's (the object comes from it): its cached render
+//! keeps the parent's read set with its own, so an edit to a patch the parent applies to it
+//! drops it too.
+
+use std::sync::Arc;
+
+use super::objects::{Application, FileObjects, FluxKustomization, Objects, read_object};
+use super::{
+    Cluster, Deployment, DeploymentRender, argo_deployment, finish, flux_deployment, render_argo,
+    render_flux,
+};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::repo::Repo;
+use crate::source::ReadSet;
+use crate::vecmap::VecSet;
+
+/// Most deployments one cluster's walk discovers (a bound for hostile repositories).
+pub const MAX_PER_CLUSTER: usize = 2000;
+
+/// The object a deployment renders from.
+#[derive(Debug, Clone)]
+pub enum Object {
+    Flux(Box<FluxKustomization>),
+    Argo(Box<Application>),
+}
+
+/// One deployment, its object and what reading the object consulted.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub deployment: Deployment,
+    pub object: Object,
+    /// The object's file, or the read set of the render it came from.
+    pub object_reads: ReadSet,
+}
+
+/// Every deployment, and the problems of the model.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub entries: Vec<Entry>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files the clusters' renders read without applying them as resources: patches and
+    /// other inputs (a partial Kustomization in a patch is not an object of its own).
+    pub inputs: VecSet<String>,
+}
+
+/// `clusters/<name>/…` → `name`.
+#[must_use]
+pub fn cluster_dir(file: &str) -> Option<&str> {
+    let rest = file.strip_prefix("clusters/")?;
+    rest.split_once('/').map(|(name, _)| name)
+}
+
+/// Builds the model: each cluster's walk, then the Kustomizations no cluster reaches, then
+/// the Applications.
+pub fn build(repo: &mut Repo, objects: &Objects) -> Model {
+    let mut model = Model::default();
+    let mut reached: Vec<(String, String, String)> = Vec::new();
+    let mut clusters: Vec<&str> =
+        objects.kustomizations.iter().filter_map(|k| cluster_dir(&k.site.file)).collect();
+    crate::sort::sort(&mut clusters);
+    clusters.dedup();
+    for cluster in clusters {
+        walk(repo, objects, cluster, &mut model, &mut reached);
+    }
+    model.inputs = inputs(repo, &model.entries);
+    for k in &objects.kustomizations {
+        let key = (k.site.file.to_string(), k.namespace.clone(), k.name.clone());
+        if reached.contains(&key) || model.inputs.contains(&*k.site.file) {
+            continue;
+        }
+        model.entries.push(Entry {
+            deployment: flux_deployment(objects, k, None),
+            object: Object::Flux(Box::new(k.clone())),
+            object_reads: file_reads(&k.site.file),
+        });
+    }
+    for app in &objects.applications {
+        model.entries.push(Entry {
+            deployment: argo_deployment(repo, app),
+            object: Object::Argo(Box::new(app.clone())),
+            object_reads: file_reads(&app.site.file),
+        });
+    }
+    crate::sort::sort_by(&mut model.entries, |a, b| a.deployment.id.cmp(&b.deployment.id));
+    model.diagnostics.extend(check_dependencies(&model.entries));
+    model
+}
+
+fn file_reads(file: &str) -> ReadSet {
+    let mut reads = ReadSet::default();
+    reads.files.insert(file.to_string());
+    reads
+}
+
+/// The files the walked renders read but applied nothing from.
+fn inputs(repo: &mut Repo, entries: &[Entry]) -> VecSet<String> {
+    let mut read = VecSet::new();
+    let mut applied = VecSet::new();
+    for entry in entries {
+        if let Some((rendered, reads)) = repo.deploy_cache().renders.get(&entry.deployment.id) {
+            read.extend(reads.files.iter().cloned());
+            applied.extend(rendered.resources.iter().map(|r| r.file.clone()));
+        }
+    }
+    read.into_vec().into_iter().filter(|f| !applied.contains(f)).collect()
+}
+
+/// One cluster's walk from its roots through the renders.
+fn walk(
+    repo: &mut Repo,
+    objects: &Objects,
+    cluster: &str,
+    model: &mut Model,
+    reached: &mut Vec<(String, String, String)>,
+) {
+    let own: Vec<&FluxKustomization> = objects
+        .kustomizations
+        .iter()
+        .filter(|k| cluster_dir(&k.site.file) == Some(cluster))
+        .collect();
+    let root_dir = format!("clusters/{cluster}");
+    let bootstrap: Vec<&FluxKustomization> = own
+        .iter()
+        .copied()
+        .filter(|k| {
+            k.path.as_ref().is_some_and(|p| crate::tree::join_clamped(&p.value) == root_dir)
+        })
+        .collect();
+    let roots = if bootstrap.is_empty() { own } else { bootstrap };
+    let mut queue: Vec<(FluxKustomization, ReadSet)> =
+        roots.into_iter().map(|k| (k.clone(), file_reads(&k.site.file))).collect();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut next = 0;
+    while let Some((k, object_reads)) = queue.get(next).cloned() {
+        next += 1;
+        let name = (k.namespace.clone(), k.name.clone());
+        if seen.contains(&name) {
+            continue;
+        }
+        if seen.len() >= MAX_PER_CLUSTER {
+            model.diagnostics.push(
+                Diagnostic::new(
+                    Code::SubstituteLimit,
+                    format!("cluster {cluster} applies more than {MAX_PER_CLUSTER} Flux Kustomizations; the rest are not listed"),
+                )
+                .at(k.site.file.to_string(), k.site.span),
+            );
+            break;
+        }
+        seen.push(name);
+        reached.push((k.site.file.to_string(), k.namespace.clone(), k.name.clone()));
+        let entry = Entry {
+            deployment: flux_deployment(objects, &k, Some(cluster)),
+            object: Object::Flux(Box::new(k)),
+            object_reads,
+        };
+        let rendered = render(repo, objects, &entry);
+        let reads = repo
+            .deploy_cache()
+            .renders
+            .get(&entry.deployment.id)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default();
+        for resource in &rendered.resources {
+            if !resource.api_version.starts_with(super::objects::KUSTOMIZE_GROUP)
+                || resource.kind != "Kustomization"
+            {
+                continue;
+            }
+            let mut found = FileObjects::default();
+            read_object(&Arc::from(resource.file.as_str()), &resource.node, &mut found);
+            for child in found.kustomizations {
+                // The file it was written in counts as reached, by the name written there.
+                reached.push((
+                    resource.file.clone(),
+                    child.namespace.clone(),
+                    resource.original_name.clone(),
+                ));
+                reached.push((resource.file.clone(), child.namespace.clone(), child.name.clone()));
+                queue.push((child, reads.clone()));
+            }
+        }
+        model.entries.push(entry);
+    }
+}
+
+/// The render of an entry, from the cache or made now.
+pub fn render(repo: &mut Repo, objects: &Objects, entry: &Entry) -> Arc<DeploymentRender> {
+    let id = &entry.deployment.id;
+    if let Some((rendered, _)) = repo.deploy_cache().renders.get(id) {
+        return rendered.clone();
+    }
+    if repo.meter().exhausted() {
+        // Past the work limit nothing more is rendered (and nothing partial is cached).
+        let diagnostic = repo.meter().exhausted_diagnostic(&format!("rendering {id}"));
+        return Arc::new(DeploymentRender {
+            deployment: Some(entry.deployment.clone()),
+            diagnostics: vec![diagnostic],
+            ..DeploymentRender::default()
+        });
+    }
+    let mut out = DeploymentRender {
+        deployment: Some(entry.deployment.clone()),
+        ..DeploymentRender::default()
+    };
+    let (rendered, mut reads) = match &entry.object {
+        Object::Flux(k) => {
+            let (rendered, reads) = render_flux(repo, objects, k, &mut out);
+            finish(&mut out, rendered, None);
+            (out, reads)
+        }
+        Object::Argo(app) => {
+            let (rendered, reads) = render_argo(repo, app, &mut out);
+            finish(&mut out, rendered, app.destination_namespace.as_deref());
+            (out, reads)
+        }
+    };
+    reads.extend(&entry.object_reads);
+    let mut rendered = rendered;
+    repo.locate(&mut rendered.diagnostics);
+    crate::diagnostic::sort(&mut rendered.diagnostics);
+    rendered.diagnostics.dedup();
+    let bytes = rendered.yaml.len() as u64;
+    repo.meter().spend(1 + bytes / 64);
+    let rendered = Arc::new(rendered);
+    reads.shrink_to_fit();
+    repo.deploy_cache().renders.insert(id.clone(), (rendered.clone(), reads));
+    rendered
+}
+
+/// D016 for a dependency the deployment's cluster does not run, D017 for a cycle.
+fn check_dependencies(entries: &[Entry]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let ids: Vec<&str> = entries.iter().map(|e| e.deployment.id.as_str()).collect();
+    for entry in entries {
+        let Object::Flux(k) = &entry.object else { continue };
+        for (dep, id) in k.depends_on.iter().zip(&entry.deployment.depends_on) {
+            if !ids.contains(&id.as_str()) {
+                out.push(
+                    Diagnostic::new(
+                        Code::DependsOnMissing,
+                        format!(
+                            "dependsOn {}/{}: no Flux Kustomization of that name is applied alongside {}; Flux waits for it forever",
+                            dep.namespace, dep.name, entry.deployment.id
+                        ),
+                    )
+                    .at(dep.origin.file.as_deref().unwrap_or(&k.site.file).to_string(), dep.origin.span),
+                );
+            }
+        }
+    }
+    for entry in entries {
+        let start = &entry.deployment;
+        let mut seen: Vec<&str> = Vec::new();
+        let mut stack: Vec<&str> = start.depends_on.iter().map(String::as_str).collect();
+        while let Some(id) = stack.pop() {
+            if id == start.id {
+                let origin = match &entry.object {
+                    Object::Flux(k) => k.depends_on.first().map(|d| d.origin.clone()),
+                    Object::Argo(_) => None,
+                };
+                let d = Diagnostic::new(
+                    Code::DependsOnCycle,
+                    format!(
+                        "{} depends on itself through dependsOn; Flux never reconciles it",
+                        super::describe(start)
+                    ),
+                );
+                out.push(match origin {
+                    Some(o) => d.at(o.file.as_deref().unwrap_or(&start.file).to_string(), o.span),
+                    None => d.at(start.file.clone(), start.span),
+                });
+                break;
+            }
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            if let Some(next) = entries.iter().find(|e| e.deployment.id == id) {
+                stack.extend(next.deployment.depends_on.iter().map(String::as_str));
+            }
+        }
+    }
+    out
+}
+
+/// Clusters by name, each with its deployments in apply order (dependencies first, else by
+/// id; the members of a cycle last).
+#[must_use]
+pub fn clusters(deployments: &[Deployment]) -> Vec<Cluster> {
+    let mut names: Vec<String> = deployments.iter().filter_map(|d| d.cluster.clone()).collect();
+    crate::sort::sort(&mut names);
+    names.dedup();
+    let mut out = Vec::new();
+    for name in names {
+        let members: Vec<&Deployment> =
+            deployments.iter().filter(|d| d.cluster.as_deref() == Some(name.as_str())).collect();
+        let mut ordered: Vec<String> = Vec::new();
+        while ordered.len() < members.len() {
+            let next = members.iter().find(|d| {
+                !ordered.contains(&d.id)
+                    && d.depends_on
+                        .iter()
+                        .all(|dep| ordered.contains(dep) || !members.iter().any(|m| &m.id == dep))
+            });
+            match next {
+                Some(d) => ordered.push(d.id.clone()),
+                None => {
+                    for d in &members {
+                        if !ordered.contains(&d.id) {
+                            ordered.push(d.id.clone());
+                        }
+                    }
+                }
+            }
+        }
+        out.push(Cluster { name, deployments: ordered });
+    }
+    out
+}

@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/core-plugin-api';
+
+/** The `BatonPage`. */
+export const rootRouteRef = createRouteRef({ id: 'baton' });

@@ -1,0 +1,26 @@
+// What the views share: an element with a class and text, and the notes under a status table.
+import type { StatusResult } from '@baton/engine/web';
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text?: string): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+/** Notes under an apps × environments table: no apps found, and the status's errors. */
+export function statusNotes(status: StatusResult): HTMLElement[] {
+  const errors = status.diagnostics.filter((d) => d.severity === 'error');
+  return [
+    ...(status.apps.length === 0 ? [el('div', 'note', 'No apps found (apps are directories matched by spec.apps, default apps/*).')] : []),
+    ...errors.map((d) => el('div', 'note error', `✖ ${d.code} ${d.message}${d.file ? ` (${d.file})` : ''}`)),
+  ];
+}
+
+/** The cell of an environment an app does not have. */
+export function absentCell(td: HTMLTableCellElement, app: string, env: string): HTMLTableCellElement {
+  td.classList.add('absent');
+  td.append(el('span', 'hint', '—'));
+  td.title = `${app} has no ${env} environment`;
+  return td;
+}
