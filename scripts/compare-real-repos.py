@@ -306,21 +306,34 @@ def reasons(report: RepoReport, bucket: str) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
+def rendered(count) -> int:
+    """Directories kustomize renders offline: the ones Baton is measured on."""
+    return count("identical") + count("different") + count("baton-refuses")
+
+
+def share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}% of {whole}" if whole else "n/a"
+
+
 def table(reports: list[RepoReport]) -> str:
-    head = "| repository | commit | dirs | identical | different | refused by Baton | refused by both | refused by kustomize only |"
-    rows = [head, "|" + " --- |" * 8]
+    head = "| repository | commit | dirs | identical | different | refused by Baton | refused by both | refused by kustomize only | identical where kustomize renders |"
+    rows = [head, "|" + " --- |" * 9]
     total = {b: 0 for b in BUCKETS}
     total_dirs = 0
     for r in reports:
         rows.append(
             f"| {r.repo.replace('+', '/')} | {r.commit[:8]} | {len(r.results)} | "
             + " | ".join(str(r.count(b)) for b in BUCKETS)
-            + " |"
+            + f" | {share(r.count('identical'), rendered(r.count))} |"
         )
         total_dirs += len(r.results)
         for b in BUCKETS:
             total[b] += r.count(b)
-    rows.append(f"| **total** | | {total_dirs} | " + " | ".join(str(total[b]) for b in BUCKETS) + " |")
+    rows.append(
+        f"| **total** | | {total_dirs} | "
+        + " | ".join(str(total[b]) for b in BUCKETS)
+        + f" | {share(total['identical'], rendered(total.__getitem__))} |"
+    )
     lines = ["\n".join(rows), "", "Reasons:"]
     for r in reports:
         for bucket in ("baton-refuses", "both-refuse", "kustomize-only-refuses"):
