@@ -406,7 +406,7 @@ test('Pipeline board: images, strategies, arrows with direction; an arrow opens 
   const tour = board.getByTestId('tour');
   assert.match(await tour.textContent(), /Flux bumps dev.*semver >=2\.0\.0 <3\.0\.0/);
   assert.match(await tour.textContent(), /staging of ledger-api waits for dev's version/);
-  assert.equal(await tour.getByTestId('tour-step').count(), 5);
+  assert.equal(await tour.getByTestId('tour-step').count(), 7);
 
   // The arrow opens the promotion view on that plan, with the rollout timeline of the workload.
   await arrow.click();
@@ -546,6 +546,158 @@ test('Previews: the example PR 42, a preview opened for another pull request and
   await page.waitForFunction(() => !document.querySelector('[data-testid="file-tree"] [data-path="apps/payment-service/preview/pr-43/kustomization.yaml"]'));
   await page.waitForFunction(() => !document.querySelector('[data-testid="preview-row"][data-number="43"]'));
   assert.equal(await view.locator('[data-testid="preview-row"][data-number="42"]').count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('ApplicationSets: the seed\'s Applications with destinations and verdicts, the PR list adds a preview, a refused input says why', async () => {
+  const { page, problems } = await openPage(`${baseUrl}#board`);
+  await settled(page);
+  // The walkthrough leads to the view.
+  await page.getByTestId('tour').getByRole('button', { name: 'ApplicationSets' }).click();
+  const view = page.getByTestId('appsets-view');
+  await view.waitFor({ state: 'visible' });
+  assert.equal(await page.getByTestId('tab-appsets').getAttribute('aria-selected'), 'true');
+  const app = (name) => view.locator(`[data-testid="generated-app"][data-name="${name}"]`);
+  await app('payment-service-staging').waitFor();
+  // The seed's list generator (web-demo/example/argocd/payment-service-appset.yaml): one
+  // Application per element, its destination from the element, its path rendered.
+  const seed = view.locator('[data-testid="appset"][data-name="payment-service-all-envs"] [data-testid="generated-app"]');
+  assert.deepEqual(await seed.evaluateAll((rows) => rows.map((r) => r.dataset.name)), ['payment-service-staging', 'payment-service-production']);
+  const row = async (name) => (await app(name).locator('td').allTextContents()).map((t) => t.trim());
+  assert.deepEqual(await row('payment-service-staging'), ['payment-service-staging', 'https://staging.k8s.example.com', 'payments-staging', 'apps/payment-service/staging', 'renders']);
+  assert.deepEqual(await row('payment-service-production'), ['payment-service-production', 'https://prod.k8s.example.com', 'payments-production', 'apps/payment-service/production', 'renders']);
+  // Without pull requests the pullRequest generator makes nothing, and says so.
+  const previews = view.locator('[data-testid="appset"][data-name="payment-service-previews"]');
+  assert.equal(await previews.getByTestId('generated-app').count(), 0);
+  assert.match(await previews.textContent(), /A005 no pull request list was given/);
+
+  // PR 42, labelled preview, in the pull request list: its preview Application appears.
+  const pulls = view.getByTestId('appset-pulls');
+  await pulls.fill(JSON.stringify([{ number: 42, branch: 'feature/faster-checkout', targetBranch: 'main', headSha: 'ab1cd2e', labels: ['preview'] }]));
+  await app('payment-service-pr-42').waitFor();
+  assert.deepEqual(await row('payment-service-pr-42'), ['payment-service-pr-42', 'https://staging.k8s.example.com', 'preview-pr-42', 'apps/payment-service/preview/pr-42', 'renders']);
+  // A pull request without the label is not selected by the generator's label filter.
+  await pulls.fill(JSON.stringify([{ number: 42, branch: 'feature/faster-checkout', targetBranch: 'main', headSha: 'ab1cd2e', labels: ['preview'] }, { number: 7, branch: 'docs', targetBranch: 'main', headSha: 'c0ffee1' }]));
+  await page.waitForFunction(() => /expanded/.test(document.querySelector('[data-testid="appsets"]')?.textContent ?? ''));
+  await page.waitForTimeout(400);
+  assert.equal(await app('payment-service-pr-7').count(), 0);
+  assert.equal(await app('payment-service-pr-42').count(), 1);
+  await page.screenshot({ path: join(screenshots, 'view-appsets.png') });
+
+  // Cluster JSON that does not parse: the message is next to the field, the Applications stay.
+  const clusters = view.getByTestId('appset-clusters');
+  const clustersError = view.getByTestId('appset-clusters-error');
+  await clusters.fill('[{"name": "staging",');
+  await page.waitForFunction(() => /input\.clusters is not JSON/.test(document.querySelector('[data-testid="appset-clusters-error"]')?.textContent ?? ''));
+  assert.equal(await clusters.getAttribute('aria-invalid'), 'true');
+  assert.equal(await app('payment-service-staging').count(), 1, 'the last expansion stays on screen');
+  // JSON the engine refuses: its own message, naming the field.
+  await clusters.fill('[{"name": "staging"}]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="appset-clusters-error"]')?.textContent === 'input.clusters[0].server is required');
+  await page.screenshot({ path: join(screenshots, 'view-appsets-error.png') });
+  await clusters.fill('[{"name": "staging", "server": "https://staging.k8s.example.com"}]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="appset-clusters-error"]')?.textContent === '');
+  assert.equal(await clusters.getAttribute('aria-invalid'), 'false');
+  assert.equal(await clustersError.isVisible(), false);
+  // No pull request again, then the example's PR 42 from its button.
+  await pulls.fill('[]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="generated-app"][data-name="payment-service-pr-42"]'));
+  await view.getByTestId('appset-add-pull').click();
+  await app('payment-service-pr-42').waitFor();
+  assert.deepEqual(JSON.parse(await pulls.inputValue()).map((p) => [p.number, p.labels]), [[42, ['preview']]]);
+
+  // Live: a broken path fails its Application's verdict, with the diagnostic.
+  await app('payment-service-staging').getByRole('button', { name: 'apps/payment-service/staging' }).click();
+  await page.waitForFunction(() => document.querySelector('#editor-title')?.textContent === 'apps/payment-service/staging/kustomization.yaml');
+  await selectInEditor(page, '../base');
+  await page.keyboard.type('../nowhere');
+  await page.waitForFunction(() => document.querySelector('[data-testid="generated-app"][data-name="payment-service-staging"] [data-testid="source-status"]')?.textContent === 'fails');
+  assert.match(await app('payment-service-staging').getByTestId('app-diagnostic').textContent(), /^A015 apps\/payment-service\/staging does not render/);
+  assert.equal(await app('payment-service-production').getByTestId('source-status').textContent(), 'renders');
+  assert.deepEqual(await axeViolations(page), [], 'axe on the ApplicationSets view');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Clusters on the board and what a cluster applies: the staging cluster\'s render with its substituted values', async () => {
+  const { page, problems } = await openPage(`${baseUrl}#board`);
+  await settled(page);
+  const board = page.getByTestId('board');
+  const cell = (app, env) => board.locator(`[data-testid="board-cell"][data-app="${app}"][data-env="${env}"]`);
+  await cell('payment-service', 'staging').getByTestId('deployed-by').first().waitFor();
+  // payment-service's staging is applied by the staging cluster's Flux Kustomization
+  // (web-demo/example/clusters/staging-cluster/apps.yaml) and generated by the seed's
+  // ApplicationSet for the staging server; both land in payments-staging.
+  const staging = await cell('payment-service', 'staging').getByTestId('deployed-by').allTextContents();
+  assert.deepEqual(staging.map((t) => t.trim()), ['⎈ staging-cluster · payments-staging', 'A https://staging.k8s.example.com · payments-staging']);
+  assert.equal(await cell('payment-service', 'production').getByTestId('deployed-by').first().getAttribute('data-id'), 'flux:flux-system/payment-service@production-cluster');
+  // The generated Application leads to the ApplicationSets view.
+  await cell('payment-service', 'staging').locator('[data-testid="deployed-by"][data-application="payment-service-staging"]').click();
+  await page.getByTestId('appsets-view').locator('[data-testid="generated-app"][data-name="payment-service-staging"]').waitFor();
+  await page.getByTestId('tab-board').click();
+  assert.deepEqual((await cell('ledger-api', 'production').getByTestId('deployed-by').allTextContents()).map((t) => t.trim()), ['⎈ production-cluster · ledger-production']);
+  // dev is applied by the dev cluster (web-demo/example/clusters/dev-cluster/apps.yaml).
+  assert.deepEqual((await cell('payment-service', 'dev').getByTestId('deployed-by').allTextContents()).map((t) => t.trim()), ['⎈ dev-cluster · payments-dev']);
+  assert.equal(await board.getByTestId('undeployed').count(), 0);
+
+  // The clusters strip: each cluster's deployments in apply order (ledger-api dependsOn
+  // payment-service; the rest by name).
+  const clusters = board.getByTestId('board-clusters');
+  assert.deepEqual(await clusters.getByTestId('cluster').evaluateAll((c) => c.map((x) => x.dataset.name)), ['dev-cluster', 'production-cluster', 'staging-cluster']);
+  const order = clusters.locator('[data-testid="cluster"][data-name="staging-cluster"] [data-testid="cluster-deployment"]');
+  assert.deepEqual(await order.allTextContents(), ['flux-system/checkout', 'flux-system/flux-system', 'flux-system/payment-service', 'flux-system/ledger-api']);
+
+  // Point the dev cluster's payment-service elsewhere: dev is deployed by nothing, the D020
+  // warning, visibly.
+  await page.getByTestId('file-tree').locator('[data-path="clusters/dev-cluster/apps.yaml"]').click();
+  await page.waitForFunction(() => document.querySelector('#editor-title')?.textContent === 'clusters/dev-cluster/apps.yaml');
+  await selectInEditor(page, './apps/payment-service/dev');
+  await page.keyboard.type('./apps/payment-service/gone');
+  await page.getByTestId('tab-board').click();
+  const dev = cell('payment-service', 'dev').getByTestId('undeployed');
+  await dev.waitFor();
+  assert.equal((await dev.textContent()).trim(), '▲ D020 deployed by nothing');
+  assert.match(await dev.getAttribute('title'), /payment-service in dev \(apps\/payment-service\/dev\) is deployed by no Flux Kustomization or Argo CD Application/);
+  assert.equal(await board.getByTestId('undeployed').count(), 1);
+  await clusters.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(screenshots, 'view-board-clusters.png') });
+
+  // A deployment opens its render: the overlay with the Flux Kustomization's patch and
+  // postBuild substitutions (substitute: cluster_name, log_level; ConfigMap cluster-vars:
+  // cluster_region), as kustomize-controller applies it.
+  await order.filter({ hasText: 'flux-system/payment-service' }).click();
+  const view = page.getByTestId('deployments');
+  await view.waitFor({ state: 'visible' });
+  assert.equal(await page.getByTestId('tab-deployments').getAttribute('aria-selected'), 'true');
+  assert.equal(await view.getByTestId('deployment-select').inputValue(), 'flux:flux-system/payment-service@staging-cluster');
+  const yaml = view.getByTestId('deployment-yaml');
+  await yaml.waitFor();
+  const text = await yaml.textContent();
+  assert.match(text, /example\.com\/region: eu-west-1/);
+  assert.match(text, /example\.com\/cluster: staging-cluster/);
+  assert.match(text, /- name: LOG_LEVEL\n\s+value: debug/);
+  assert.doesNotMatch(text, /\$\{/, 'every variable is substituted');
+  const variables = await view.getByTestId('variable').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+  assert.deepEqual(variables, [
+    ['${cluster_region}', 'eu-west-1', 'ConfigMap/cluster-vars'],
+    ['${cluster_name}', 'staging-cluster', 'substitute'],
+    ['${log_level}', 'debug', 'substitute'],
+  ]);
+  // The substituted lines are marked with their variable.
+  const region = yaml.locator('.subst-line[data-variable="cluster_region"]');
+  assert.match(await region.first().textContent(), /example\.com\/region: eu-west-1/);
+  assert.match(await view.getByTestId('deployment-verdict').textContent(), /^renders: \d+ resources? in payments-staging/);
+  await region.first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(screenshots, 'view-deployment-render.png') });
+
+  // Live: a new value in the cluster's ConfigMap is what the render substitutes.
+  await view.getByRole('button', { name: 'clusters/staging-cluster/apps.yaml' }).waitFor();
+  await page.getByTestId('file-tree').locator('[data-path="clusters/staging-cluster/cluster-vars.yaml"]').click();
+  await selectInEditor(page, 'eu-west-1');
+  await page.keyboard.type('us-east-2');
+  await page.waitForFunction(() => /example\.com\/region: us-east-2/.test(document.querySelector('[data-testid="deployment-yaml"]')?.textContent ?? ''));
+  assert.deepEqual(await axeViolations(page), [], 'axe on the Deployments view');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -714,7 +866,7 @@ test('Accessibility: keyboard, focus kept in the tree, buttons for diagnostics, 
   assert.equal(await page.getByTestId('tab-board').getAttribute('aria-selected'), 'true');
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-board');
   await page.keyboard.press('End');
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-previews');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-deployments');
 
   // The live region announces the verdict of each check; diagnostics are buttons.
   assert.equal(await page.getByTestId('status').getAttribute('aria-live'), 'polite');
@@ -732,7 +884,7 @@ test('Accessibility: keyboard, focus kept in the tree, buttons for diagnostics, 
   assert.ok(await content.evaluate((el) => el.contains(document.activeElement)), 'Enter on a diagnostic jumps into the editor');
 
   // axe-core on every view.
-  for (const view of ['rendered', 'board', 'promotions', 'images', 'envdiff', 'previews']) {
+  for (const view of ['rendered', 'board', 'promotions', 'images', 'envdiff', 'previews', 'appsets', 'deployments']) {
     await page.getByTestId(`tab-${view}`).click();
     await page.waitForTimeout(200);
     assert.deepEqual(await axeViolations(page), [], `axe on the ${view} view`);

@@ -33,14 +33,17 @@ test('deployments and status name the clusters and their order', () => {
   const { clusters, diagnostics } = ws.deployments();
   assert.deepEqual(diagnostics, []);
   assert.deepEqual(clusters.find((c) => c.name === 'production-cluster').deployments, [
+    // dependsOn first (ledger-api after payment-service), else by name.
+    'flux:flux-system/checkout@production-cluster',
     'flux:flux-system/flux-system@production-cluster',
     'flux:flux-system/payment-service@production-cluster',
     'flux:flux-system/ledger-api@production-cluster',
   ]);
   const status = ws.status();
-  assert.deepEqual(status.clusters.map((c) => c.name), ['production-cluster', 'staging-cluster']);
+  assert.deepEqual(status.clusters.map((c) => c.name), ['dev-cluster', 'production-cluster', 'staging-cluster']);
   const ledger = status.apps.find((a) => a.name === 'ledger-api');
   assert.deepEqual(ledger.environments.map((e) => e.deployments.map((d) => [d.cluster, d.namespaces])), [
+    [['dev-cluster', ['ledger-dev']]],
     [['staging-cluster', ['ledger-staging']]],
     [['production-cluster', ['ledger-production']]],
   ]);

@@ -121,11 +121,13 @@ describe('activation, against a working vscode stand-in', () => {
   });
 
   test('"Baton: Promote…": pick, see the plan in a modal, apply the edits', async () => {
-    vscode.answers.quickPick = (items) => items.find((i) => i.label.startsWith('payment-service'));
+    vscode.answers.quickPick = (items) => items.find((i) => i.label.startsWith('payment-service: staging'));
     vscode.answers.message = (_message, options, items) => (options?.modal ? items.find((i) => i === 'Apply edits') : undefined);
     const result = await vscode.commands.executeCommand('baton.promotePick');
     assert.deepEqual(vscode.recorded.quickPicks.at(-1).items.map((i) => i.label), [
+      'ledger-api: dev → staging (2.4.0)',
       'ledger-api: staging → production (2.4.0-rc.1, v0.26.0)',
+      'payment-service: dev → staging (2.0.0)',
       'payment-service: staging → production (abc1234)',
     ]);
     const modal = vscode.recorded.messages.find((m) => m.options?.modal);

@@ -3,9 +3,12 @@
 // environments an arrow says whether a promotion is pending and in which direction (behind:
 // the target waits for the upstream's version; ahead: the target runs something newer, a
 // hotfix or a rollback; diverged: no order). Clicking an arrow opens that promotion's plan.
-import type { AppStatus, EnvironmentStatus, ImageStatus, Pending, StatusResult } from '@baton/engine/web';
+// Each cell also says what deploys it (Flux Kustomizations per cluster, Argo CD Applications
+// with their destinations), or warns (D020) that nothing does; under the table, the clusters
+// list their deployments in the order they apply them.
+import type { AppStatus, Diagnostic, EnvironmentStatus, ImageStatus, Pending, StatusResult } from '@baton/engine/web';
 
-import { absentCell, el, statusNotes } from './dom';
+import { absentCell, el, statusNotes, viewSection } from './dom';
 import { tourList, tourSteps, type TourActions } from './tour';
 
 export interface BoardOptions extends TourActions {
@@ -24,6 +27,9 @@ export class BoardView {
   private readonly table: HTMLTableElement;
   private readonly notes: HTMLElement;
   private readonly tour: HTMLElement;
+  private readonly clusters: HTMLElement;
+  /** D020 warnings of the latest status, by overlay file. */
+  private undeployed = new Map<string, Diagnostic>();
 
   constructor(options: BoardOptions) {
     this.options = options;
@@ -43,8 +49,12 @@ export class BoardView {
       ' versions with no order',
     );
     this.tour = el('div');
+    const clusters = viewSection('Clusters', 'what each cluster applies, in order (Flux dependsOn first) · click one to see its render', 'promo-section clusters');
+    clusters.dataset.testid = 'board-clusters';
+    this.clusters = el('div');
+    clusters.append(this.clusters);
     section.append(this.tour, head, this.table, this.notes, legend);
-    options.root.replaceChildren(section);
+    options.root.replaceChildren(section, clusters);
   }
 
   update(status: StatusResult | undefined): void {
@@ -53,6 +63,7 @@ export class BoardView {
     const tour = tourList(tourSteps(status, this.options));
     tour.open = open;
     this.tour.replaceChildren(tour);
+    this.undeployed = new Map(status.diagnostics.filter((d) => d.code === 'D020' && d.file).map((d) => [d.file as string, d]));
     const envs = status.environments;
     const headRow = el('tr');
     headRow.append(el('th', 'app-col', 'app'));
@@ -80,6 +91,72 @@ export class BoardView {
     }
     this.table.replaceChildren(thead, tbody);
     this.notes.replaceChildren(...statusNotes(status));
+    this.drawClusters(status);
+  }
+
+  /** The clusters and what each applies, dependencies first; a deployment opens its render. */
+  private drawClusters(status: StatusResult): void {
+    const parts: Node[] = [];
+    if (status.clusters.length === 0) parts.push(el('p', 'hint', 'No cluster in this repository (no clusters/<name>/ directory with Flux Kustomizations).'));
+    const ok = new Map(status.apps.flatMap((a) => a.environments.flatMap((e) => e.deployments.map((d) => [d.id, d.ok] as const))));
+    for (const cluster of status.clusters) {
+      const box = el('div', 'cluster');
+      box.dataset.testid = 'cluster';
+      box.dataset.name = cluster.name;
+      box.append(el('span', 'cluster-name', `⎈ ${cluster.name}`));
+      const list = el('ol', 'cluster-deployments');
+      for (const id of cluster.deployments) {
+        const li = el('li');
+        const button = el('button', `link${ok.get(id) === false ? ' broken' : ''}`, shortId(id));
+        button.type = 'button';
+        button.dataset.testid = 'cluster-deployment';
+        button.dataset.id = id;
+        button.title = `${id}${ok.get(id) === false ? ' (does not render)' : ''}\nclick to see what it applies`;
+        button.addEventListener('click', () => this.options.deployments(id));
+        li.append(button);
+        list.append(li);
+      }
+      box.append(list);
+      parts.push(box);
+    }
+    this.clusters.replaceChildren(...parts);
+  }
+
+  /** Which clusters and namespaces deploy this environment, or the D020 warning. */
+  private deployedBy(env: EnvironmentStatus): HTMLElement[] {
+    const lines: HTMLElement[] = [];
+    for (const d of env.deployments) {
+      const line = el('button', `deployed-by${d.ok ? '' : ' broken'}`);
+      line.type = 'button';
+      line.dataset.testid = 'deployed-by';
+      line.dataset.id = d.id;
+      line.append(el('span', 'glyph', '⎈'), ` ${d.cluster ?? '?'}`, el('span', 'ns', d.namespaces.length ? ` · ${d.namespaces.join(', ')}` : ''));
+      line.title = `${d.controller === 'flux' ? 'Flux Kustomization' : 'Argo CD Application'} ${d.id}${d.ok ? '' : ' (does not render)'}\nclick to see what it applies`;
+      line.addEventListener('click', () => this.options.deployments(d.id));
+      lines.push(line);
+    }
+    for (const a of env.applications) {
+      // A generated Application opens the ApplicationSets view, where its set is expanded.
+      const line = a.appSet ? el('button', 'deployed-by argo') : el('div', 'deployed-by argo');
+      if (line instanceof HTMLButtonElement) {
+        line.type = 'button';
+        line.addEventListener('click', () => this.options.appsets());
+      }
+      line.dataset.testid = 'deployed-by';
+      line.dataset.application = a.application;
+      line.append(el('span', 'glyph', 'A'), ` ${a.cluster ?? '?'}`, el('span', 'ns', a.namespace ? ` · ${a.namespace}` : ''));
+      line.title = `Argo CD Application ${a.application}${a.appSet ? ` (generated by ApplicationSet ${a.appSet}; click to see it)` : ''}, ${a.file}`;
+      lines.push(line);
+    }
+    if (lines.length === 0) {
+      const warning = this.undeployed.get(`${env.path}/kustomization.yaml`) ?? [...this.undeployed.entries()].find(([file]) => file.startsWith(`${env.path}/`))?.[1];
+      const line = el('div', 'deployed-by none');
+      line.dataset.testid = 'undeployed';
+      line.append(el('span', 'glyph', '▲'), warning ? ` ${warning.code} deployed by nothing` : ' deployed by nothing');
+      line.title = warning?.message ?? 'no Flux Kustomization or Argo CD Application of the repository deploys this overlay';
+      lines.push(line);
+    }
+    return lines;
   }
 
   private cell(app: AppStatus, envName: string): HTMLTableCellElement {
@@ -93,6 +170,7 @@ export class BoardView {
     for (const image of env.images) td.append(imageLine(image, env.images.length > 1));
     for (const badge of strategies(env)) td.append(badge);
     if (env.flux) td.append(fluxBadge(env));
+    td.append(...this.deployedBy(env));
     // A pending promotion from an environment that is not the column to the left.
     for (const p of app.pending.filter((p) => p.to === envName)) {
       const left = app.environments[app.environments.findIndex((e) => e.name === envName) - 1]?.name;
@@ -143,6 +221,11 @@ export class BoardView {
     button.addEventListener('click', () => this.options.plan(app.path, pending.from, pending.to));
     return button;
   }
+}
+
+/** `flux:flux-system/payment-service@staging-cluster` → `flux-system/payment-service` (the cluster is the box's). */
+function shortId(id: string): string {
+  return id.replace(/^(flux|argo):/, '').replace(/@[^@]*$/, '');
 }
 
 /** The pending promotion's direction: ahead if any container is ahead, behind if all are. */

@@ -1,5 +1,5 @@
 // What the views share: an element with a class and text, and the notes under a status table.
-import type { StatusResult } from '@baton/engine/web';
+import type { Diagnostic, StatusResult } from '@baton/engine/web';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text?: string): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
@@ -23,4 +23,20 @@ export function absentCell(td: HTMLTableCellElement, app: string, env: string): 
   td.append(el('span', 'hint', '—'));
   td.title = `${app} has no ${env} environment`;
   return td;
+}
+
+/** A view's section with its heading and a one-line hint. */
+export function viewSection(title: string, hint: string, className = 'promo-section'): HTMLElement {
+  const section = el('section', className);
+  const head = el('div', 'section-head');
+  head.append(el('h3', '', title), el('span', 'hint', hint));
+  section.append(head);
+  return section;
+}
+
+/** Diagnostics as a list: `CODE message (file:line)`, coloured by severity. */
+export function diagnosticNotes(list: Diagnostic[]): HTMLUListElement {
+  const ul = el('ul', 'plan-diagnostics');
+  for (const d of list) ul.append(el('li', d.severity, `${d.code} ${d.message}${d.file ? ` (${d.file}${d.range ? `:${d.range.start.line + 1}` : ''})` : ''}`));
+  return ul;
 }

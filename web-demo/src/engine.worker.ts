@@ -26,6 +26,9 @@ const handlers: { [K in Op]: (...args: Ops[K]['args']) => Ops[K]['result'] | Pro
   imageUpdate: (input) => ready().imageUpdate(input),
   planPreview: (request) => ready().planPreview(request),
   planPreviewCleanup: (request) => ready().planPreviewCleanup(request),
+  expandAppSets: (input) => ready().expandAppSets(input),
+  deployments: () => ready().deployments(),
+  renderDeployment: (request) => ready().renderDeployment(request),
   stats: () => ready().stats(),
   hang(ms) {
     const until = performance.now() + Math.min(Math.max(0, ms), 60_000);

@@ -1,13 +1,16 @@
 // The playground: a file tree, an editor, an overlay picker, the rendered YAML and the views
-// of the whole workflow (the pipeline board, a promotion with its rollout timeline, the diff
-// of two environments), with the diagnostics, all live on the embedded example repository or
+// of the whole workflow (the pipeline board with its clusters, a promotion with its rollout
+// timeline, the diff of two environments, image updates, previews, the ApplicationSets' generated
+// Applications, what each cluster's deployment applies), with the diagnostics, all live on the embedded example repository or
 // on the user's own folder or .zip (read in the browser only). The engine runs in a worker
 // (engine.worker.ts) behind a watchdog; this file only keeps the UI in step with its answers.
 import './style.css';
 
 import type { Diagnostic, FileEdit, RenderResult } from '@baton/engine/web';
 
+import { AppSetsView } from './appsets-view';
 import { BoardView } from './board';
+import { DeploymentsView } from './deployments-view';
 import { FileEditor } from './editor';
 import { EngineClient, EngineError } from './engine-client';
 import { EnvDiffView } from './envdiff-view';
@@ -49,6 +52,8 @@ const ui = {
   envdiff: $<HTMLElement>('[data-testid="envdiff"]'),
   previews: $<HTMLElement>('[data-testid="previews"]'),
   images: $<HTMLElement>('[data-testid="images"]'),
+  appsets: $<HTMLElement>('[data-testid="appsets-view"]'),
+  deployments: $<HTMLElement>('[data-testid="deployments"]'),
   repoName: $<HTMLElement>('#repo-name'),
   loadSummary: $<HTMLElement>('[data-testid="load-summary"]'),
   openFolder: $<HTMLInputElement>('#open-folder'),
@@ -101,6 +106,11 @@ const board = new BoardView({
   openFolder: () => ui.openFolder.click(),
   previews: () => showView('previews'),
   images: () => showView('images'),
+  appsets: () => showView('appsets'),
+  deployments(id) {
+    showView('deployments');
+    if (id) void deployments.show(id);
+  },
 });
 
 const envdiff = new EnvDiffView({ root: ui.envdiff, engine });
@@ -108,6 +118,10 @@ const envdiff = new EnvDiffView({ root: ui.envdiff, engine });
 const previews = new PreviewsView({ root: ui.previews, engine, apply: (edits) => applyEdits(edits) });
 
 const images = new ImageUpdateView({ root: ui.images, engine, apply: (edits) => applyEdits(edits) });
+
+const appsets = new AppSetsView({ root: ui.appsets, engine, openPath: openPath });
+
+const deployments = new DeploymentsView({ root: ui.deployments, engine, openFile: (path) => openFile(path) });
 
 const promotions = new PromotionsView({
   root: ui.promotions,
@@ -213,6 +227,8 @@ async function sync(): Promise<void> {
         previews.refresh(status);
         return Promise.all([envdiff.refresh(status), images.refresh(status)]);
       }),
+      appsets.refresh(),
+      deployments.refresh(),
     ]);
     if (seq < shownSeq) return;
     shownSeq = seq;
@@ -372,6 +388,16 @@ function openFile(path: string): void {
   ui.editorTitle.textContent = path;
   editor.showDiagnostics(diagnostics);
   renderTree();
+}
+
+/** Opens a file, or a directory's kustomization (else its first file). */
+function openPath(path: string): void {
+  if (path in files) return openFile(path);
+  const dir = path.replace(/\/+$/, '');
+  const inside = Object.keys(files)
+    .filter((p) => p.startsWith(`${dir}/`))
+    .sort();
+  openFile(inside.find((p) => /^kustomization\.ya?ml$/.test(p.slice(dir.length + 1))) ?? inside[0] ?? path);
 }
 
 // ---------------------------------------------------------------------------------------

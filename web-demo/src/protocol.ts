@@ -4,8 +4,13 @@
 import type {
   CleanupPlan,
   CleanupRequest,
+  DeploymentRenderResult,
+  DeploymentRequest,
+  DeploymentsResult,
   EnvDiffRequest,
   EnvironmentDiff,
+  ExpandAppSetsInput,
+  ExpandAppSetsResult,
   Files,
   ImageUpdateInput,
   ImageUpdateResult,
@@ -35,6 +40,12 @@ export interface Ops {
   imageUpdate: { args: [input: ImageUpdateInput]; result: ImageUpdateResult };
   planPreview: { args: [request: PreviewRequest]; result: PreviewPlan };
   planPreviewCleanup: { args: [request: CleanupRequest]; result: CleanupPlan };
+  /** The Applications each ApplicationSet generates, with the host's clusters and pull requests. */
+  expandAppSets: { args: [input: ExpandAppSetsInput]; result: ExpandAppSetsResult };
+  /** The Flux Kustomizations and Argo CD Applications, and the clusters they go to. */
+  deployments: { args: []; result: DeploymentsResult };
+  /** What one deployment applies: its render with the controller's overrides and substitutions. */
+  renderDeployment: { args: [request: DeploymentRequest]; result: DeploymentRenderResult };
   stats: { args: []; result: Stats };
   /** Blocks the worker for `ms` (at most a minute): a hung engine, for the watchdog's test. */
   hang: { args: [ms: number]; result: void };

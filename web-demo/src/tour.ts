@@ -19,6 +19,10 @@ export interface TourActions {
   openFolder: () => void;
   previews: () => void;
   images: () => void;
+  /** Opens the ApplicationSets view. */
+  appsets: () => void;
+  /** Opens the Deployments view, on the deployment with this id if given. */
+  deployments: (id?: string) => void;
 }
 
 /** The steps that this repository can show, in the seed's order. */
@@ -64,6 +68,24 @@ export function tourSteps(status: StatusResult, actions: TourActions): TourStep[
     action: 'Previews',
     run: actions.previews,
   });
+  const generated = status.apps.flatMap((app) => app.environments.flatMap((e) => e.applications.filter((a) => a.appSet)));
+  const appSets = generated.filter((a) => a.appSet === generated[0]?.appSet);
+  steps.push({
+    title: 'ApplicationSets',
+    text: appSets.length
+      ? `ApplicationSet ${appSets[0].appSet} generates ${appSets.map((a) => a.application).join(', ')}: see each one's destination and whether its path renders, and add a pull request to see its preview Application.`
+      : 'An Argo CD ApplicationSet generates Applications from clusters, lists or pull requests: see each one with its destination and whether its path renders.',
+    action: 'ApplicationSets',
+    run: actions.appsets,
+  });
+  if (status.clusters.length > 0) {
+    steps.push({
+      title: 'Clusters',
+      text: `${status.clusters.map((c) => c.name).join(' and ')} apply the overlays through Flux; a cluster's controller can patch and substitute variables, so what it applies is not the overlay alone.`,
+      action: 'What a cluster applies',
+      run: () => actions.deployments(),
+    });
+  }
   steps.push({
     title: 'Your own repository',
     text: 'Open a folder or a .zip: it is read in this browser only, nothing is uploaded.',

@@ -1516,7 +1516,7 @@ fn validate_reports_the_expansion_diagnostics() {
 const SEED_BROKEN: &str = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: b}\nspec:\n  generators: [{list: {elements: [{env: broken}]}}]\n  template:\n    metadata: {name: 'x-{{env}}'}\n    spec: {project: default, destination: {}, source: {repoURL: r, path: 'apps/{{env}}'}}\n";
 
 /// `status` lists, per app and environment, the Applications that deploy the overlay: from the
-/// seed's ApplicationSet and from a plain `Application`.
+/// seed's ApplicationSet under `applications`, and a plain `Application` under `deployments`.
 #[test]
 fn status_shows_the_applications_deploying_each_environment() {
     let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: payments-prod-manual, namespace: argocd}\nspec:\n  project: payments\n  source: {repoURL: https://github.com/example/platform-gitops, path: ./apps/payment-service/production}\n  destination: {name: prod-eu, namespace: payments}\n";
@@ -1531,8 +1531,11 @@ fn status_shows_the_applications_deploying_each_environment() {
     );
     let production = envs.iter().find(|e| e.name == "production").unwrap();
     let names: Vec<&str> = production.applications.iter().map(|d| d.application.as_str()).collect();
-    assert_eq!(names, ["payment-service-production", "payments-prod-manual"]);
-    assert_eq!(production.applications[1].cluster.as_deref(), Some("prod-eu"));
+    assert_eq!(names, ["payment-service-production"]);
+    // A written Application is the deploy index's: listed once, under `deployments`.
+    let written: Vec<(&str, Option<&str>)> =
+        production.deployments.iter().map(|d| (d.id.as_str(), d.cluster.as_deref())).collect();
+    assert_eq!(written, [("argo:argocd/payments-prod-manual", Some("prod-eu"))]);
 }
 
 /// A kustomization that needs the network (a remote base) is listed, not judged broken.

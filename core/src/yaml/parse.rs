@@ -81,7 +81,59 @@ pub fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
         .at(&**file, Span::new(at, at + 1));
         return Parsed { documents: Vec::new(), diagnostics: vec![d] };
     }
+    if let Some((at, len, message)) = directive_error(text) {
+        let d = Diagnostic::new(Code::YamlSyntax, message).at(&**file, Span::new(at, at + len));
+        return Parsed { documents: Vec::new(), diagnostics: vec![d] };
+    }
     Lenient::new(file, text, limits).parse()
+}
+
+/// A directive go-yaml refuses (and so kustomize), where the parser would skip it: go-yaml
+/// knows only `%YAML` and `%TAG`, and a name is ASCII letters, digits, `_` and `-` followed by
+/// a blank (go-yaml `scannerc.go`, `yaml_parser_scan_directive` and
+/// `yaml_parser_scan_directive_name`). Only the lines before a document are directives.
+/// Returns the offset and length of what is refused, and go-yaml's message.
+fn directive_error(text: &str) -> Option<(usize, usize, &'static str)> {
+    if !text.contains('%') {
+        return None;
+    }
+    let mut at = 0;
+    let mut prelude = true;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if prelude {
+            if let Some(rest) = content.strip_prefix('%') {
+                let name_len = rest
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+                    .count();
+                let name = &rest[..name_len];
+                let after = rest[name_len..].chars().next();
+                let start = at + 1;
+                if name.is_empty() {
+                    let len = after.map_or(1, char::len_utf8);
+                    return Some((start, len, "Could not find expected directive name"));
+                }
+                if after.is_some_and(|c| c != ' ' && c != '\t') {
+                    let len = after.map_or(1, char::len_utf8);
+                    return Some((
+                        start + name_len,
+                        len,
+                        "Found unexpected non-alphabetical character in a directive name",
+                    ));
+                }
+                if name != "YAML" && name != "TAG" {
+                    return Some((start, name_len, "Found unknown directive name"));
+                }
+            } else if !content.trim().is_empty() && !content.trim_start().starts_with('#') {
+                prelude = false;
+            }
+        } else if content == "..." || content.starts_with("... ") || content.starts_with("...\t") {
+            prelude = true;
+        }
+        at += line.len();
+    }
+    None
 }
 
 /// Most bytes parsed again, in all, while accepting what go-yaml accepts and saphyr refuses
@@ -822,6 +874,42 @@ mod tests {
 
     fn slice<'a>(text: &'a str, node: &Node) -> &'a str {
         &text[node.origin.span.range()]
+    }
+
+    /// Directives as go-yaml scans them (`scannerc.go` `yaml_parser_scan_directive`; messages
+    /// and refusals checked with kubectl kustomize v5.8.1): only `%YAML` and `%TAG`, names of
+    /// ASCII letters, digits, `_` and `-`, and only before a document.
+    #[test]
+    fn directives_go_yaml_refuses() {
+        for (text, range, message) in [
+            ("%FOO bar\n---\na: 1\n", 1..4, "Found unknown directive name"),
+            ("%\n---\na: 1\n", 1..2, "Could not find expected directive name"),
+            ("%é\n---\na: 1\n", 1..3, "Could not find expected directive name"),
+            (
+                "%YAMLé 1.1\n---\na: 1\n",
+                5..7,
+                "Found unexpected non-alphabetical character in a directive name",
+            ),
+            ("a: 1\n...\n# next\n%X\n---\nb: 2\n", 17..18, "Found unknown directive name"),
+        ] {
+            let parsed = parse_str(text);
+            assert!(parsed.documents.is_empty(), "{text:?}");
+            let d = &parsed.diagnostics[0];
+            assert_eq!((d.code, d.message.as_str()), ("Y001", message), "{text:?}");
+            assert_eq!(d.span.map(|s| s.range()), Some(range), "{text:?}");
+        }
+        for text in [
+            "%YAML 1.1\n---\na: 1\n",
+            "# c\n%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n",
+            "a: |\n  %not a directive\n",
+            "a:\n- x\n%b: 1\n",
+        ] {
+            let parsed = parse_str(text);
+            assert!(
+                !parsed.diagnostics.iter().any(|d| d.message.contains("directive name")),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
