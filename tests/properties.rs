@@ -1351,7 +1351,7 @@ fn spans_after_a_directive_with_non_ascii_text() {
     let refused = parse(&file, "%é\n---\na: C\n", &Limits::default());
     assert!(refused.documents.is_empty());
     let d = &refused.diagnostics[0];
-    assert_eq!((d.code, d.span.map(|s| s.range())), ("Y001", Some(1..3)), "{d:?}");
+    assert_eq!((d.code, d.span.map(baton_core::Span::range)), ("Y001", Some(1..3)), "{d:?}");
     let text = "%YAML 1.1 # é\n---\na: C\n";
     let parsed = parse(&file, text, &Limits::default());
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);

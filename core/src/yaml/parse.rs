@@ -896,7 +896,7 @@ mod tests {
             assert!(parsed.documents.is_empty(), "{text:?}");
             let d = &parsed.diagnostics[0];
             assert_eq!((d.code, d.message.as_str()), ("Y001", message), "{text:?}");
-            assert_eq!(d.span.map(|s| s.range()), Some(range), "{text:?}");
+            assert_eq!(d.span.map(crate::diagnostic::Span::range), Some(range), "{text:?}");
         }
         for text in [
             "%YAML 1.1\n---\na: 1\n",
