@@ -246,9 +246,15 @@ def classify_oracle(stderr: str) -> str:
     lines = [l for l in stderr.splitlines() if l.strip() and not l.startswith("# Warning")]
     text = " ".join(lines)
     lower = text.lower()
+    if "security; file" in lower:
+        # A load restriction, whatever the file is (a Helm or plugin configuration among them).
+        return f"other: {(lines[-1] if lines else '')[:200]}"
     if "enable-helm" in lower or "helm" in lower and "chart" in lower:
         return "Helm chart (needs --enable-helm and the network)"
-    if "plugin" in lower and ("alpha" in lower or "exec" in lower or "krm" in lower or "load" in lower):
+    # Not every error while loading plugins is about running one (a generator file outside
+    # the kustomization's directory is a load restriction), so the words must say so.
+    plugin_words = ("plugins disabled", "alpha", "exec", "krm")
+    if "plugin" in lower and any(word in lower for word in plugin_words):
         return "plugin (needs --enable-alpha-plugins or --enable-exec)"
     remote = ("git", "http", "lookup ", "dial tcp", "no such host", "ssh:", "repospec", "network")
     if any(word in lower for word in remote) and ("fetch" in lower or "clone" in lower or "url" in lower or "lookup" in lower or "repospec" in lower or "http" in lower):
