@@ -825,7 +825,11 @@ mod tests {
 
         const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
 
-        fn render(files: &[(&str, &str)], links: &[(&str, &str)], dir: &str) -> Rendered {
+        pub(super) fn render(
+            files: &[(&str, &str)],
+            links: &[(&str, &str)],
+            dir: &str,
+        ) -> Rendered {
             let mut tree = FileTree::new();
             for (path, text) in files {
                 tree.insert(path, *text).unwrap();
@@ -959,15 +963,9 @@ mod tests {
     /// loaded (seen in fluxcd/flux2 `cmd/flux/testdata/diff-kustomization`: a template label
     /// and a missing file), and nothing that would only echo them.
     mod every_resource_problem {
-        use crate::Workspace;
-        use crate::tree::FileTree;
 
         fn codes(files: &[(&str, &str)], dir: &str) -> Vec<(&'static str, Option<String>)> {
-            let mut tree = FileTree::new();
-            for (path, text) in files {
-                tree.insert(path, *text).unwrap();
-            }
-            let r = Workspace::new(tree).render(dir);
+            let r = super::links::render(files, &[], dir);
             assert!(!r.ok() && r.yaml.is_empty(), "{:?}", r.diagnostics);
             r.diagnostics
                 .iter()
