@@ -14,6 +14,7 @@
 #       $OUT (default /tmp/cli-vs-kustomize-<name>.tsv) and the distribution: median and worst
 #       of each tool, of the ratio kustomize/baton, and how many overlays Baton wins.
 #
+# BATON names another build of the CLI to time (default: this tree's release build, built first).
 # KUBECTL names the oracle (default /work/.venv-oracle/bin/kubectl: see TOOLCHAIN.md). Times are
 # whole processes, start-up included: wall time around each process, and its CPU time (user +
 # system) from wait4, peak RSS from GNU time. On a loaded machine, read CPU time, not wall time.
@@ -63,9 +64,13 @@ fleet() {
 render() {
   local tree="${1:?render ROOT [SAMPLE] [RUNS]}" sample="${2:-0}" runs="${3:-3}"
   tree="$(cd "$tree" && pwd)"
-  cargo build --quiet --release -p baton-cli
+  local baton="${BATON:-}"
+  if [ -z "$baton" ]; then
+    cargo build --quiet --release -p baton-cli
+    baton="$root/target/release/baton"
+  fi
   OUT="${OUT:-/tmp/cli-vs-kustomize-$(basename "$tree").tsv}" \
-    python3 - "$tree" "$sample" "$runs" "$root/target/release/baton" "$kubectl" <<'PY'
+    python3 - "$tree" "$sample" "$runs" "$baton" "$kubectl" <<'PY'
 # Each run is one process: wall time around it, CPU time and peak RSS of that process.
 import os, statistics, sys, time
 

@@ -246,9 +246,15 @@ def classify_oracle(stderr: str) -> str:
     lines = [l for l in stderr.splitlines() if l.strip() and not l.startswith("# Warning")]
     text = " ".join(lines)
     lower = text.lower()
+    if "security; file" in lower:
+        # A load restriction, whatever the file is (a Helm or plugin configuration among them).
+        return f"other: {(lines[-1] if lines else '')[:200]}"
     if "enable-helm" in lower or "helm" in lower and "chart" in lower:
         return "Helm chart (needs --enable-helm and the network)"
-    if "plugin" in lower and ("alpha" in lower or "exec" in lower or "krm" in lower or "load" in lower):
+    # Not every error while loading plugins is about running one (a generator file outside
+    # the kustomization's directory is a load restriction), so the words must say so.
+    plugin_words = ("plugins disabled", "alpha", "exec", "krm")
+    if "plugin" in lower and any(word in lower for word in plugin_words):
         return "plugin (needs --enable-alpha-plugins or --enable-exec)"
     remote = ("git", "http", "lookup ", "dial tcp", "no such host", "ssh:", "repospec", "network")
     if any(word in lower for word in remote) and ("fetch" in lower or "clone" in lower or "url" in lower or "lookup" in lower or "repospec" in lower or "http" in lower):
@@ -306,21 +312,34 @@ def reasons(report: RepoReport, bucket: str) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
+def rendered(count) -> int:
+    """Directories kustomize renders offline: the ones Baton is measured on."""
+    return count("identical") + count("different") + count("baton-refuses")
+
+
+def share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}% of {whole}" if whole else "n/a"
+
+
 def table(reports: list[RepoReport]) -> str:
-    head = "| repository | commit | dirs | identical | different | refused by Baton | refused by both | refused by kustomize only |"
-    rows = [head, "|" + " --- |" * 8]
+    head = "| repository | commit | dirs | identical | different | refused by Baton | refused by both | refused by kustomize only | identical where kustomize renders |"
+    rows = [head, "|" + " --- |" * 9]
     total = {b: 0 for b in BUCKETS}
     total_dirs = 0
     for r in reports:
         rows.append(
             f"| {r.repo.replace('+', '/')} | {r.commit[:8]} | {len(r.results)} | "
             + " | ".join(str(r.count(b)) for b in BUCKETS)
-            + " |"
+            + f" | {share(r.count('identical'), rendered(r.count))} |"
         )
         total_dirs += len(r.results)
         for b in BUCKETS:
             total[b] += r.count(b)
-    rows.append(f"| **total** | | {total_dirs} | " + " | ".join(str(total[b]) for b in BUCKETS) + " |")
+    rows.append(
+        f"| **total** | | {total_dirs} | "
+        + " | ".join(str(total[b]) for b in BUCKETS)
+        + f" | {share(total['identical'], rendered(total.__getitem__))} |"
+    )
     lines = ["\n".join(rows), "", "Reasons:"]
     for r in reports:
         for bucket in ("baton-refuses", "both-refuse", "kustomize-only-refuses"):

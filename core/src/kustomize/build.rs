@@ -257,7 +257,12 @@ impl Builder<'_, '_> {
         mut acc: Accumulator,
     ) -> Built<Accumulator> {
         for entry in &k.resources {
-            self.accumulate_resource(dir, k, entry, &mut acc)?;
+            // kustomize stops at its first error; Baton goes on through the other resources,
+            // so an overlay's missing and invalid files are all reported, and (as after a
+            // refusal) builds nothing further that would only echo them.
+            if self.accumulate_resource(dir, k, entry, &mut acc).is_err() {
+                self.refused = true;
+            }
         }
         for entry in &k.configurations {
             self.merge_field_specs(dir, k, entry, &mut acc, false)?;
@@ -820,7 +825,11 @@ mod tests {
 
         const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
 
-        fn render(files: &[(&str, &str)], links: &[(&str, &str)], dir: &str) -> Rendered {
+        pub(super) fn render(
+            files: &[(&str, &str)],
+            links: &[(&str, &str)],
+            dir: &str,
+        ) -> Rendered {
             let mut tree = FileTree::new();
             for (path, text) in files {
                 tree.insert(path, *text).unwrap();
@@ -947,6 +956,53 @@ mod tests {
             let reads = ws.repo().consulted("env").clone();
             assert!(reads.touches("env"), "{reads:?}");
             assert!(reads.touches("shared/cm.yaml"), "{reads:?}");
+        }
+    }
+
+    /// kustomize stops at its first error; Baton reports every resource that cannot be
+    /// loaded (seen in fluxcd/flux2 `cmd/flux/testdata/diff-kustomization`: a template label
+    /// and a missing file), and nothing that would only echo them.
+    mod every_resource_problem {
+
+        fn codes(files: &[(&str, &str)], dir: &str) -> Vec<(&'static str, Option<String>)> {
+            let r = super::links::render(files, &[], dir);
+            assert!(!r.ok() && r.yaml.is_empty(), "{:?}", r.diagnostics);
+            r.diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| (d.code, d.file.clone()))
+                .collect()
+        }
+
+        #[test]
+        fn an_invalid_resource_and_a_missing_one_are_both_reported() {
+            let bad = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    x: {{ .ns }}\n";
+            let found = codes(
+                &[
+                    (
+                        "k/kustomization.yaml",
+                        "resources:\n- bad.yaml\n- missing.yaml\n- base\npatches:\n- path: nowhere.yaml\n",
+                    ),
+                    ("k/bad.yaml", bad),
+                    ("k/base/kustomization.yaml", "resources:\n- gone.yaml\n- ok.yaml\n"),
+                    ("k/base/ok.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n"),
+                ],
+                "k",
+            );
+            // (Diagnostics come sorted by file.)
+            let want = [
+                ("K010", Some("k/bad.yaml".to_string())),
+                ("K003", Some("k/base/kustomization.yaml".to_string())),
+                ("K003", Some("k/kustomization.yaml".to_string())),
+            ];
+            // The patch file is missing too, but patches are not applied to a partial set.
+            assert_eq!(found, want);
+        }
+
+        #[test]
+        fn one_problem_is_reported_once() {
+            let found = codes(&[("k/kustomization.yaml", "resources:\n- missing.yaml\n")], "k");
+            assert_eq!(found, [("K003", Some("k/kustomization.yaml".to_string()))]);
         }
     }
 }

@@ -124,9 +124,10 @@ pub struct Builder<'s, 't> {
     pub kustomizations: Vec<Arc<Kustomization>>,
     /// kyaml's global `OpenAPI` state, replayed for this render.
     pub openapi: Session,
-    /// Something Baton does not do offline was refused (a remote base, a plugin, Helm). The
-    /// build goes on looking for every other refusal, but stops transforming: the result
-    /// would not be what kustomize makes, and its errors would only echo the first refusal.
+    /// Something Baton does not do offline was refused (a remote base, a plugin, Helm), or a
+    /// resource could not be loaded. The build goes on looking for every other problem, but
+    /// stops transforming: the result would not be what kustomize makes, and its errors would
+    /// only echo the first one.
     pub refused: bool,
     /// The top directory's kustomization, given instead of read (see
     /// [`super::BuildOptions`]).

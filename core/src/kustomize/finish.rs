@@ -13,6 +13,35 @@ use crate::yaml::{Body, Node};
 
 const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
 
+/// The annotations kustomize deletes from every resource it prints, whoever wrote them
+/// (kustomize v5.8.1 `api/krusty/kustomizer.go` `Run`: `RemoveBuildAnnotations` with
+/// `BuildAnnotations` of `api/resource/resource.go`, then `RemoveOriginAnnotations` and
+/// `RemoveTransformerAnnotations`, since Baton refuses `buildMetadata`). Files written by kpt or
+/// `kustomize cfg` carry the path and index ones.
+const STRIPPED: [&str; 21] = [
+    "internal.config.kubernetes.io/previousKinds",
+    "internal.config.kubernetes.io/previousNames",
+    "internal.config.kubernetes.io/prefixes",
+    "internal.config.kubernetes.io/suffixes",
+    "internal.config.kubernetes.io/previousNamespaces",
+    "internal.config.kubernetes.io/allowNameChange",
+    "internal.config.kubernetes.io/allowKindChange",
+    "internal.config.kubernetes.io/refBy",
+    "internal.config.kubernetes.io/generatorBehavior",
+    "internal.config.kubernetes.io/needsHashSuffix",
+    "internal.config.kubernetes.io/path",
+    "internal.config.kubernetes.io/index",
+    "internal.config.kubernetes.io/seqindent",
+    "internal.config.kubernetes.io/id",
+    "internal.config.kubernetes.io/annotations-migration-resource-id",
+    "config.kubernetes.io/path",
+    "config.kubernetes.io/index",
+    "config.k8s.io/id",
+    "internal.config.kubernetes.io/helm-generated",
+    "config.kubernetes.io/origin",
+    "alpha.config.kubernetes.io/transformations",
+];
+
 /// Finishes a top-level build: returns the resources to print, in order.
 pub fn finish(b: &mut Builder, k: &Kustomization, mut acc: Accumulator) -> Built<Vec<Resource>> {
     generate::add_name_hashes(b, k, &mut acc)?;
@@ -28,8 +57,8 @@ pub fn finish(b: &mut Builder, k: &Kustomization, mut acc: Accumulator) -> Built
     Ok(acc.resources)
 }
 
-/// kustomize rewrites every resource's annotations when it strips its build annotations:
-/// values become strings of their source text (`0.50` stays `"0.50"`, `~` stays `"~"`; only an
+/// kustomize rewrites every resource's annotations when it strips its build annotations
+/// (`STRIPPED`, whoever wrote them): values become strings of their source text (`0.50` stays `"0.50"`, `~` stays `"~"`; only an
 /// empty value becomes `""`),
 /// keys are sorted, and an empty or null `annotations` disappears. Labels are left alone.
 fn normalize_annotations(node: &mut Node) {
@@ -38,6 +67,9 @@ fn normalize_annotations(node: &mut Node) {
     let mut pairs: Vec<(String, Node)> = Vec::new();
     if let Body::Map(entries) = &annotations.body {
         for (k, v) in entries {
+            if STRIPPED.contains(&k.scalar().unwrap_or_default()) {
+                continue;
+            }
             // kyaml's `GetAnnotations` takes each value's text whatever it resolves to:
             // `~` and `null` stay "~" and "null"; only an empty value is "".
             let mut value = Node::string(v.scalar().unwrap_or_default());

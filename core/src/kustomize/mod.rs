@@ -124,20 +124,10 @@ pub fn render_with(source: &mut Source, dir: &str, options: &BuildOptions) -> (R
         }
     };
     // kustomize builds at the directory's real path (`ConfirmDir` follows links): bases and
-    // files are found from there.
+    // files are found from there. (A directory that leads nowhere has no kustomization.)
     let dir = match source.resolve(&dir) {
         Ok(crate::tree::Resolved::Dir(real)) => real,
-        Err(problem) => match crate::source::unresolved(&problem, &dir) {
-            Some(d) => {
-                let reads = std::mem::take(&mut source.reads);
-                return (
-                    Rendered { ok: false, diagnostics: vec![d], ..Rendered::default() },
-                    reads,
-                );
-            }
-            None => dir,
-        },
-        Ok(crate::tree::Resolved::File(_)) => dir,
+        _ => dir,
     };
     let mut builder = Builder::new(source);
     builder.top.clone_from(&options.top);
