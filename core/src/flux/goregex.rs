@@ -172,13 +172,9 @@ fn expand(template: &str, groups: &[Option<&str>], names: &[Option<String>]) -> 
             if let Some(Some(text)) = groups.get(n) {
                 out.push_str(text);
             }
-        } else if let Some(text) = names
-            .iter()
-            .zip(groups)
-            .find_map(|(group_name, text)| {
-                (group_name.as_deref() == Some(name)).then_some(*text).flatten()
-            })
-        {
+        } else if let Some(text) = names.iter().zip(groups).find_map(|(group_name, text)| {
+            (group_name.as_deref() == Some(name)).then_some(*text).flatten()
+        }) {
             out.push_str(text);
         }
     }

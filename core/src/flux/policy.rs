@@ -107,9 +107,8 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
     let key_refs: Vec<&str> = keys.iter().map(|(_, key, _)| key.as_str()).collect();
     let mut outcome = elect_keys(policer, &key_refs);
     // The policers return keys as `&str` copies: map them back through their position.
-    let original = |key: &str| {
-        key_refs.iter().position(|k| *k == key).map_or("", |i| keys[i].2).to_string()
-    };
+    let original =
+        |key: &str| key_refs.iter().position(|k| *k == key).map_or("", |i| keys[i].2).to_string();
     outcome.latest = outcome.latest.map(|key| original(&key));
     outcome.top = outcome.top.iter().map(|key| original(key)).collect();
     outcome
