@@ -494,6 +494,9 @@ impl Decimal {
         if self.point >= 310 {
             return f64::INFINITY;
         }
+        if let Some(exact) = self.fast_f64() {
+            return exact;
+        }
         // Scale into [1/2, 1), counting the powers of two.
         let mut exponent: i64 = 0;
         while self.point > 0 {
@@ -533,6 +536,28 @@ impl Decimal {
         }
         let biased = u64::try_from(biased).unwrap_or(0);
         f64::from_bits((biased << MANTISSA_BITS) | (mantissa & ((1 << MANTISSA_BITS) - 1)))
+    }
+
+    /// The fast path of Go's `atof64exact` (Clinger's): with at most 15 digits the mantissa
+    /// is an integer below 2^53, exact as an `f64`, and so is `10^e` for `|e| ≤ 22`; one
+    /// multiplication or division of two exact values is correctly rounded, so the result is
+    /// the one the slow path computes (tags such as timestamps take this path).
+    fn fast_f64(&self) -> Option<f64> {
+        /// `10^0` to `10^22`, the powers of ten an `f64` holds exactly.
+        const POWERS: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        ];
+        if self.truncated || self.digits.len() > 15 {
+            return None;
+        }
+        let mantissa = self.digits.iter().fold(0u64, |m, &d| 10 * m + u64::from(d));
+        // The value is `mantissa × 10^(point - digits)`.
+        let exponent = self.point - i64::try_from(self.digits.len()).ok()?;
+        let power = *POWERS.get(usize::try_from(exponent.unsigned_abs()).ok()?)?;
+        #[allow(clippy::cast_precision_loss)] // below 2^53: exact
+        let mantissa = mantissa as f64;
+        Some(if exponent >= 0 { mantissa * power } else { mantissa / power })
     }
 
     /// Divides by `2^k` (`k ≤ 60`, so that `10 × 2^k` fits a `u64`).
@@ -642,6 +667,9 @@ pub(crate) fn parse_go_f64(s: &str) -> Option<f64> {
     }
     if scan.hex {
         return go_hex_to_f64(scan.mantissa, scan.exponent, scan.negative, scan.truncated);
+    }
+    if !scan.underscores {
+        return parse_f64(s).filter(|f| f.is_finite());
     }
     let plain: String = s.chars().filter(|&c| c != '_').collect();
     parse_f64(&plain).filter(|f| f.is_finite())
@@ -940,6 +968,17 @@ mod tests {
                 same(&format!("{digits}e{sign}{exponent}"));
                 same(&format!("0.{digits}e{sign}{exponent}"));
             }
+            // The exact fast path (at most 15 digits, |exponent| ≤ 22) and its edges.
+            let short: String =
+                (0..=rng.below(17)).map(|_| char::from(b'0' + rng.below(10) as u8)).collect();
+            let exponent = rng.below(50);
+            for sign in ["", "-"] {
+                same(&format!("{short}e{sign}{exponent}"));
+                same(&format!("{short}.{short}e{sign}{exponent}"));
+            }
+        }
+        for text in ["999999999999999e22", "999999999999999e-22", "1e22", "1e-22", "1e23"] {
+            same(text);
         }
     }
 

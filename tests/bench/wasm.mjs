@@ -124,7 +124,9 @@ ${generator}
 /**
  * Flux: `imageUpdate` with one policy over `count` tags, the same tags and policies as the
  * native bench (`tests/src/bin/bench.rs`, `flux_election`): median of 11, with the time the
- * tags take to cross into wasm included (what a host pays).
+ * tags take to cross into wasm included (what a host pays), for both input forms: an array of
+ * strings (each item crosses on its own) and one string with a tag per line (crosses at once).
+ * Then the crossing alone: the same call with the tags keyed by an image no policy reads.
  */
 function fluxElection(count) {
   const tags = [];
@@ -136,26 +138,35 @@ function fluxElection(count) {
       default: tags.push(`sha256-${i.toString(16)}.sig`);
     }
   }
+  const text = tags.join('\n');
   const policies = [
     ['semver', "policy: {semver: {range: '>=2.0.0 <5.0.0'}}"],
     ['semver pre-releases', "policy: {semver: {range: '>=1.0.0-0'}}"],
     ['numerical + filterTags', "policy: {numerical: {order: asc}}\n  filterTags: {pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)$', extract: '$ts'}"],
     ['alphabetical', 'policy: {alphabetical: {order: desc}}'],
   ];
-  for (const [label, policy] of policies) {
+  const run = (policy, image, input) => {
     const objects = `apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {name: app, namespace: ns}\nspec: {image: registry.example.com/app}\n---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {name: app, namespace: ns}\nspec:\n  imageRepositoryRef: {name: app}\n  ${policy}\n`;
     const times = [];
     let latest = null;
-    for (let run = 0; run < 11; run++) {
+    for (let n = 0; n < 11; n++) {
       const ws = new baton.Workspace({ 'flux/objects.yaml': objects });
       const t0 = performance.now();
-      const out = ws.imageUpdate({ images: { 'registry.example.com/app': tags } });
+      const out = ws.imageUpdate({ images: { [image]: input } });
       times.push(performance.now() - t0);
       latest = out.policies[0]?.latest ?? null;
       ws.free();
     }
-    console.log(`flux: imageUpdate, ${label}, ${count} tags: ${median(times).toFixed(1)} ms median of 11 (elects ${latest ?? 'nothing'}), wasm`);
+    return [median(times), latest];
+  };
+  for (const [label, policy] of policies) {
+    const [ms, latest] = run(policy, 'registry.example.com/app', tags);
+    const [textMs] = run(policy, 'registry.example.com/app', text);
+    console.log(`flux: imageUpdate, ${label}, ${count} tags: ${ms.toFixed(1)} ms median of 11 (elects ${latest ?? 'nothing'}), tags as one string (a tag per line) ${textMs.toFixed(1)} ms, wasm`);
   }
+  const [crossing] = run(policies[3][1], 'elsewhere.example.com/app', tags);
+  const [crossingText] = run(policies[3][1], 'elsewhere.example.com/app', text);
+  console.log(`flux: ${count} tags crossing into wasm (imageUpdate, no policy reads them): array ${crossing.toFixed(1)} ms, one string ${crossingText.toFixed(1)} ms, wasm`);
 }
 
 /** One fleet, in this (fresh) process. Prints its lines and `cold-ms N` for the parent. */

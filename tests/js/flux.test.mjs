@@ -1,7 +1,7 @@
 // Flux image automation through the wasm package: the playground example's seed automation
 // (ImagePolicy `>=2.0.0 <3.0.0`, the v1beta1 template), the verified change set, status
-// naming the environment Flux automates, and misuse of imageUpdate that throws naming the
-// argument.
+// naming the environment Flux automates, tags as an array or as one string (a tag per line),
+// and misuse of imageUpdate that throws naming the argument.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -49,6 +49,19 @@ test('a policy that elects nothing is a result with a reason, not an error', () 
   assert.match(empty.policies[0].diagnostics[0].message, /no tags given for image/);
 });
 
+test('tags as one string, a tag per line, elect as the same tags in an array', () => {
+  const ws = new Workspace(exampleFiles());
+  const tags = ['1.9.0', '2.0.0', '2.1.0', '2.1.1-rc.1', '3.0.0', '2.1.0.sig', 'bad tag'];
+  const fromArray = ws.imageUpdate({ images: { [IMAGE]: tags } });
+  const fromText = ws.imageUpdate({ images: { [IMAGE]: `${tags.join('\r\n')}\n\n` } });
+  assert.deepEqual(fromText, fromArray);
+  assert.equal(fromText.policies[0].latest, `${IMAGE}:2.1.0`);
+  // The invalid tag is reported the same way (F018), whatever the form.
+  assert.deepEqual(fromText.diagnostics.map((d) => d.code).sort(), ['F018', 'F026']);
+  const none = ws.imageUpdate({ images: { [IMAGE]: '' } });
+  assert.match(none.policies[0].diagnostics[0].message, /no tags in database/);
+});
+
 test('status names the environment Flux automates, with its pick given tags', () => {
   const files = exampleFiles();
   // The example's pipeline declares staging and production; discover dev too.
@@ -80,8 +93,9 @@ test('misuse throws naming the argument', () => {
   throws(() => ws.imageUpdate(), 'input must be an object, got undefined');
   throws(() => ws.imageUpdate([]), 'input must be an object, got array');
   throws(() => ws.imageUpdate({ tags: {} }), 'unknown option input.tags');
-  throws(() => ws.imageUpdate({ images: { [IMAGE]: '2.0.0' } }), 'input.images must be an object of string arrays');
-  throws(() => ws.imageUpdate({ images: { [IMAGE]: [2] } }), 'input.images must be an object of string arrays');
+  throws(() => ws.imageUpdate({ images: { [IMAGE]: 2 } }), 'input.images must be an object of string arrays (or of strings, a tag per line), got object');
+  throws(() => ws.imageUpdate({ images: { [IMAGE]: ['2.0.0', 2] } }), `input.images["${IMAGE}"] must be an array of strings (or a string, a tag per line)`);
+  throws(() => ws.imageUpdate({ images: { [IMAGE]: [null] } }), `input.images["${IMAGE}"] must be an array of strings`);
   throws(() => ws.imageUpdate({ latest: { 'a:b': 1 } }), 'input.latest must be an object of strings');
   throws(() => ws.status({ images: 1 }), 'tags.images must be an object of string arrays');
 });

@@ -197,8 +197,10 @@ const changed: string[] = update.changes.map((c: ImageChange) => `${c.file} ${c.
 const commits: (Commit | null)[] = update.automations.map((a: AutomationResult) => a.commit);
 const message: string | undefined = update.commit?.message;
 void [picks, policyKinds, changed, commits, message, update.renderedDiff, update.overlays, update.collateral, update.edits.map((e) => e.after)];
-// @ts-expect-error tags are lists of strings
-ws.imageUpdate({ images: { 'registry.example.com/web': '1.0.0' } });
+// Tags as one string, a tag per line.
+ws.imageUpdate({ images: { 'registry.example.com/web': '1.0.0\n1.1.0' } });
+// @ts-expect-error tags are strings
+ws.imageUpdate({ images: { 'registry.example.com/web': [1] } });
 // @ts-expect-error the input is an object
 ws.imageUpdate();
 const automated: FluxAutomation | null = ws.status(tagsInput).apps[0]?.environments[0]?.flux ?? null;

@@ -137,6 +137,8 @@ function scenarios() {
       imageUpdates: [
         { images: { 'registry.example.com/payment-service': ['2.0.0', '2.3.0'] } },
         { images: { 'registry.example.com/payment-service': ['9.0.0'] } },
+        // Tags as one string, a tag per line.
+        { images: { 'registry.example.com/payment-service': '2.0.0\n2.3.0\n' } },
         { latest: { 'flux-system:payment-service': 'registry.example.com/payment-service:2.4.0@sha256:abcd' } },
       ],
       previews: [

@@ -30,7 +30,13 @@ pub struct GoRegex {
     /// The pattern is exactly `^.*LITERAL$` (Flux's default exclusion `^.*\.sig$`): a match is
     /// a text that ends with the literal and has no line break.
     suffix_only: Option<String>,
+    /// The name of each group (`None` for unnamed ones and group 0), read once.
+    names: Vec<Option<String>>,
 }
+
+/// The positions of a match's groups, reused from one text to the next.
+#[derive(Debug, Clone)]
+pub struct Locations(regex_lite::CaptureLocations);
 
 /// Why a pattern cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +53,7 @@ impl GoRegex {
         check_go_syntax(pattern)?;
         match Regex::new(pattern) {
             Ok(regex) => Ok(GoRegex {
+                names: regex.capture_names().map(|n| n.map(str::to_string)).collect(),
                 regex,
                 prefix: literal_prefix(pattern),
                 suffix_only: suffix_only(pattern),
@@ -77,14 +84,32 @@ impl GoRegex {
     /// pattern does not match.
     #[must_use]
     pub fn match_expand(&self, text: &str, template: &str) -> Option<String> {
+        self.match_expand_with(&mut self.locations(), text, template)
+    }
+
+    /// Room for the groups' positions, for [`GoRegex::match_expand_with`].
+    #[must_use]
+    pub fn locations(&self) -> Locations {
+        Locations(self.regex.capture_locations())
+    }
+
+    /// [`GoRegex::match_expand`] with the positions kept in `locations` (made once for a
+    /// list of tags, not once per tag).
+    #[must_use]
+    pub fn match_expand_with(
+        &self,
+        locations: &mut Locations,
+        text: &str,
+        template: &str,
+    ) -> Option<String> {
         if self.prefix.as_ref().is_some_and(|p| !text.starts_with(p.as_str())) {
             return None;
         }
-        let captures = self.regex.captures(text)?;
-        let groups: Vec<Option<&str>> =
-            (0..captures.len()).map(|i| captures.get(i).map(|m| m.as_str())).collect();
-        let names: Vec<Option<&str>> = self.regex.capture_names().collect();
-        Some(expand(template, &groups, &names))
+        self.regex.captures_read(&mut locations.0, text)?;
+        let groups: Vec<Option<&str>> = (0..locations.0.len())
+            .map(|i| locations.0.get(i).map(|(start, end)| &text[start..end]))
+            .collect();
+        Some(expand(template, &groups, &self.names))
     }
 }
 
@@ -127,7 +152,7 @@ fn suffix_only(pattern: &str) -> Option<String> {
 /// Go's `Regexp.expand`: `$name`, `${name}`, `$1`, `$$`; the name is the longest run of
 /// letters, digits and `_`; unknown or unmatched groups expand to nothing; a `$` that starts
 /// no valid reference is kept as text.
-fn expand(template: &str, groups: &[Option<&str>], names: &[Option<&str>]) -> String {
+fn expand(template: &str, groups: &[Option<&str>], names: &[Option<String>]) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(at) = rest.find('$') {
@@ -147,11 +172,9 @@ fn expand(template: &str, groups: &[Option<&str>], names: &[Option<&str>]) -> St
             if let Some(Some(text)) = groups.get(n) {
                 out.push_str(text);
             }
-        } else if let Some(text) = names
-            .iter()
-            .zip(groups)
-            .find_map(|(group_name, text)| (*group_name == Some(name)).then_some(*text).flatten())
-        {
+        } else if let Some(text) = names.iter().zip(groups).find_map(|(group_name, text)| {
+            (group_name.as_deref() == Some(name)).then_some(*text).flatten()
+        }) {
             out.push_str(text);
         }
     }

@@ -77,10 +77,11 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
         return Outcome::none("no tags in database");
     }
     let Some(filter) = filter else { return elect_keys(policer, tags) };
-    // Keys map to the last tag that produced them; keys keep their first position.
-    let mut keys: Vec<String> = Vec::new();
-    let mut originals: Vec<&str> = Vec::new();
-    let mut index: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    // Keys map to the last tag that produced them; keys keep their first position. Each key is
+    // allocated once (the map owns it), then the keys are listed in order of first position.
+    let mut index: std::collections::BTreeMap<String, (usize, &str)> =
+        std::collections::BTreeMap::new();
+    let mut locations = filter.regex.locations();
     for &tag in tags {
         let key = if filter.extract.is_empty() {
             if !filter.regex.is_match(tag) {
@@ -88,25 +89,28 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
             }
             tag.to_string()
         } else {
-            let Some(key) = filter.regex.match_expand(tag, &filter.extract) else { continue };
+            let Some(key) = filter.regex.match_expand_with(&mut locations, tag, &filter.extract)
+            else {
+                continue;
+            };
             key
         };
-        if let Some(&i) = index.get(&key) {
-            originals[i] = tag;
-        } else {
-            index.insert(key.clone(), keys.len());
-            keys.push(key);
-            originals.push(tag);
-        }
+        let next = index.len();
+        index.entry(key).and_modify(|(_, original)| *original = tag).or_insert((next, tag));
     }
-    if keys.is_empty() {
+    if index.is_empty() {
         return Outcome::none("version list argument cannot be empty");
     }
-    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let position = |key: &str| index.get(key).copied().unwrap_or(0);
+    let mut keys: Vec<(usize, String, &str)> =
+        index.into_iter().map(|(key, (at, original))| (at, key, original)).collect();
+    keys.sort_unstable_by_key(|&(at, _, _)| at);
+    let key_refs: Vec<&str> = keys.iter().map(|(_, key, _)| key.as_str()).collect();
     let mut outcome = elect_keys(policer, &key_refs);
-    outcome.latest = outcome.latest.map(|key| originals[position(&key)].to_string());
-    outcome.top = outcome.top.iter().map(|key| originals[position(key)].to_string()).collect();
+    // The policers return keys as `&str` copies: map them back through their position.
+    let original =
+        |key: &str| key_refs.iter().position(|k| *k == key).map_or("", |i| keys[i].2).to_string();
+    outcome.latest = outcome.latest.map(|key| original(&key));
+    outcome.top = outcome.top.iter().map(|key| original(key)).collect();
     outcome
 }
 
@@ -129,7 +133,7 @@ fn semver(constraints: &Constraints, keys: &[&str]) -> Outcome {
         if tag.splitn(3, '.').count() != 3 {
             continue;
         }
-        let Ok(version) = Version::parse(tag) else { continue };
+        let Ok(version) = Version::parse_unkept(tag) else { continue };
         if !constraints.check(&version) {
             continue;
         }

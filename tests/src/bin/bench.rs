@@ -11,7 +11,8 @@
 //! - scaling: cold `validate` of the largest fleet over the smallest, against the app ratio;
 //! - flux: `imageUpdate` electing from 100,000 tags with each policy kind.
 //!
-//! `bench --fleet N [--edits E]` runs one fleet (what the parent spawns).
+//! `bench --fleet N [--edits E]` runs one fleet (what the parent spawns); `bench --flux TAGS`
+//! runs only the Flux elections, over TAGS tags (for profiling).
 
 use std::path::Path;
 use std::process::Command;
@@ -29,6 +30,10 @@ fn main() {
     let edits = value("--edits").and_then(|v| v.parse().ok()).unwrap_or(50);
     if let Some(apps) = value("--fleet").and_then(|v| v.parse().ok()) {
         fleet(apps, edits);
+        return;
+    }
+    if let Some(tags) = value("--flux").and_then(|v| v.parse().ok()) {
+        flux_election(tags);
         return;
     }
     let sizes: Vec<usize> = value("--apps")
