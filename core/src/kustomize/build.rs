@@ -469,6 +469,25 @@ impl Builder<'_, '_> {
         result
     }
 
+    /// Fails on a YAML directive in a file kustomize reads document by document (resources,
+    /// patches): see [`crate::yaml::parse::first_directive`].
+    pub fn refuse_directive(&mut self, path: &str, referrer: Option<(&str, Span)>) -> Built<()> {
+        let Ok(text) = self.source.text(path, referrer) else { return Ok(()) };
+        match crate::yaml::parse::first_directive(&text) {
+            None => Ok(()),
+            Some(span) => self.fail(
+                Diagnostic::new(
+                    Code::YamlSyntax,
+                    "did not find expected <document start>: kustomize splits this file into \
+                     documents at `---` lines before reading them, so a YAML directive is a \
+                     document of its own",
+                )
+                .at(path, span)
+                .with_help("remove the directive line (and its `---` if nothing precedes it)"),
+            ),
+        }
+    }
+
     /// Reads the resources of a YAML file: documents (empty ones skipped), with `List`
     /// kinds expanded after the file's other resources, as kustomize does.
     pub fn read_resources(
@@ -484,6 +503,7 @@ impl Builder<'_, '_> {
             self.diagnostics.extend(parsed.diagnostics.iter().cloned());
             return Err(Failed);
         }
+        self.refuse_directive(path, referrer)?;
         let file: Arc<str> = Arc::from(path);
         let mut nodes: std::collections::VecDeque<Node> = parsed
             .documents

@@ -88,12 +88,10 @@ pub fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Parsed {
     Lenient::new(file, text, limits).parse()
 }
 
-/// A directive go-yaml refuses (and so kustomize), where the parser would skip it: go-yaml
-/// knows only `%YAML` and `%TAG`, and a name is ASCII letters, digits, `_` and `-` followed by
-/// a blank (go-yaml `scannerc.go`, `yaml_parser_scan_directive` and
-/// `yaml_parser_scan_directive_name`). Only the lines before a document are directives.
-/// Returns the offset and length of what is refused, and go-yaml's message.
-fn directive_error(text: &str) -> Option<(usize, usize, &'static str)> {
+/// Calls `f` with the offset and text (line break excluded) of each directive line: a line
+/// starting with `%` before a document (at the start of the stream or after a `...` line),
+/// until `f` returns something.
+fn find_directive<T>(text: &str, mut f: impl FnMut(usize, &str) -> Option<T>) -> Option<T> {
     if !text.contains('%') {
         return None;
     }
@@ -102,34 +100,79 @@ fn directive_error(text: &str) -> Option<(usize, usize, &'static str)> {
     for line in text.split_inclusive('\n') {
         let content = line.trim_end_matches(['\n', '\r']);
         if prelude {
-            if let Some(rest) = content.strip_prefix('%') {
-                let name_len = rest
-                    .bytes()
-                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
-                    .count();
-                let name = &rest[..name_len];
-                let after = rest[name_len..].chars().next();
-                let start = at + 1;
-                if name.is_empty() {
-                    let len = after.map_or(1, char::len_utf8);
-                    return Some((start, len, "Could not find expected directive name"));
-                }
-                if after.is_some_and(|c| c != ' ' && c != '\t') {
-                    let len = after.map_or(1, char::len_utf8);
-                    return Some((
-                        start + name_len,
-                        len,
-                        "Found unexpected non-alphabetical character in a directive name",
-                    ));
-                }
-                if name != "YAML" && name != "TAG" {
-                    return Some((start, name_len, "Found unknown directive name"));
+            if content.starts_with('%') {
+                if let Some(found) = f(at, content) {
+                    return Some(found);
                 }
             } else if !content.trim().is_empty() && !content.trim_start().starts_with('#') {
                 prelude = false;
             }
         } else if content == "..." || content.starts_with("... ") || content.starts_with("...\t") {
             prelude = true;
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// A directive go-yaml refuses (and so kustomize), where the parser would skip it: go-yaml
+/// knows only `%YAML` and `%TAG`, and a name is ASCII letters, digits, `_` and `-` followed by
+/// a blank (go-yaml `scannerc.go`, `yaml_parser_scan_directive` and
+/// `yaml_parser_scan_directive_name`). Returns the offset and length of what is refused, and
+/// go-yaml's message.
+fn directive_error(text: &str) -> Option<(usize, usize, &'static str)> {
+    find_directive(text, |at, line| {
+        let rest = &line[1..];
+        let name_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+            .count();
+        let name = &rest[..name_len];
+        let after = rest[name_len..].chars().next();
+        let start = at + 1;
+        let len = after.map_or(1, char::len_utf8);
+        if name.is_empty() {
+            return Some((start, len, "Could not find expected directive name"));
+        }
+        if after.is_some_and(|c| c != ' ' && c != '\t') {
+            return Some((
+                start + name_len,
+                len,
+                "Found unexpected non-alphabetical character in a directive name",
+            ));
+        }
+        (name != "YAML" && name != "TAG").then_some((
+            start,
+            name_len,
+            "Found unknown directive name",
+        ))
+    })
+}
+
+/// The span of a directive line (`%YAML`, `%TAG`) that kustomize's resource reader refuses.
+/// It splits a file into documents at `---` lines before go-yaml reads each part (kyaml
+/// `kio/byteio_reader.go`), so a directive that opens a part has no `---` after it and fails
+/// ("did not find expected <document start>"). A directive after a document's content and its
+/// `...` is accepted there, and kustomization files, read whole, accept directives (checked
+/// with kubectl kustomize v5.8.1: `tests/conformance/cases/*directive*`).
+#[must_use]
+pub fn first_directive(text: &str) -> Option<Span> {
+    if !text.contains('%') {
+        return None;
+    }
+    let mut at = 0;
+    let mut part_start = true;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.trim_end() == "---" {
+            part_start = true;
+        } else if part_start {
+            if content.starts_with('%') {
+                return Some(Span::new(at, at + content.len()));
+            }
+            if !content.trim().is_empty() && !content.trim_start().starts_with('#') {
+                part_start = false;
+            }
         }
         at += line.len();
     }
@@ -909,6 +952,21 @@ mod tests {
                 !parsed.diagnostics.iter().any(|d| d.message.contains("directive name")),
                 "{text:?}"
             );
+        }
+    }
+
+    /// Where kustomize's resource reader meets a directive: at the start of a `---` part
+    /// (refused), never after a document's content (tests/conformance/cases/*directive*).
+    #[test]
+    fn first_directive_opens_a_part() {
+        assert_eq!(first_directive("%YAML 1.1\n---\na: 1\n").map(Span::range), Some(0..9));
+        assert_eq!(first_directive("# c\n\n%TAG ! x:\n---\na: 1\n").map(Span::range), Some(5..14));
+        assert_eq!(
+            first_directive("a: 1\n---\n%YAML 1.1\n---\nb: 2\n").map(Span::range),
+            Some(9..18)
+        );
+        for text in ["a: 1\n...\n%YAML 1.1\n---\nb: 2\n", "a: |\n  %x\n", "a: 1\n", "a: '%'\n"] {
+            assert_eq!(first_directive(text), None, "{text:?}");
         }
     }
 

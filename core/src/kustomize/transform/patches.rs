@@ -457,6 +457,7 @@ fn file_documents(b: &mut Builder, path: &str, referrer: (&str, Span)) -> Built<
         b.diagnostics.extend(parsed.diagnostics.iter().cloned());
         return Err(crate::kustomize::context::Failed);
     }
+    b.refuse_directive(path, Some(referrer))?;
     Ok(non_empty(&parsed.documents))
 }
 
