@@ -913,8 +913,8 @@ fn member(id: &str, depends_on: &[&str]) -> Deployment {
 }
 
 /// A cluster's apply order: dependencies first, else in the given order; the members of a
-/// cycle and what waits on them last; an id defined twice listed once (it used to loop
-/// forever); a chain of 20,000 Kustomizations ordered in linear-logarithmic time (it was
+/// cycle and what waits on them last; an id given twice listed once (the earlier loop never
+/// ended on one, though the index does not pass duplicates today); a chain of 20,000 Kustomizations ordered in linear-logarithmic time (it was
 /// cubic: a work budget cannot be shown by a timing test, so the size is the check).
 #[test]
 fn cluster_order_is_a_topological_sort_that_always_ends() {
