@@ -250,14 +250,27 @@ pub fn render(repo: &mut Repo, objects: &Objects, entry: &Entry) -> Arc<Deployme
     rendered
 }
 
-/// D016 for a dependency the deployment's cluster does not run, D017 for a cycle.
+/// D016 for a dependency the deployment's cluster does not run, D017 for each deployment on
+/// a cycle (one that depends on itself through `dependsOn`; one that only waits on a cycle is
+/// not on it). Linear-logarithmic in the deployments and their dependencies.
 fn check_dependencies(entries: &[Entry]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let ids: Vec<&str> = entries.iter().map(|e| e.deployment.id.as_str()).collect();
+    let mut index: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        index.entry(e.deployment.id.as_str()).or_insert(i);
+    }
+    let mut edges: Vec<Vec<usize>> = Vec::with_capacity(entries.len());
     for entry in entries {
+        let mut to = Vec::new();
+        for id in &entry.deployment.depends_on {
+            if let Some(&j) = index.get(id.as_str()) {
+                to.push(j);
+            }
+        }
+        edges.push(to);
         let Object::Flux(k) = &entry.object else { continue };
         for (dep, id) in k.depends_on.iter().zip(&entry.deployment.depends_on) {
-            if !ids.contains(&id.as_str()) {
+            if !index.contains_key(id.as_str()) {
                 out.push(
                     Diagnostic::new(
                         Code::DependsOnMissing,
@@ -271,39 +284,99 @@ fn check_dependencies(entries: &[Entry]) -> Vec<Diagnostic> {
             }
         }
     }
-    for entry in entries {
+    let cyclic = on_cycle(&edges);
+    for (entry, cyclic) in entries.iter().zip(cyclic) {
+        if !cyclic {
+            continue;
+        }
         let start = &entry.deployment;
-        let mut seen: Vec<&str> = Vec::new();
-        let mut stack: Vec<&str> = start.depends_on.iter().map(String::as_str).collect();
-        while let Some(id) = stack.pop() {
-            if id == start.id {
-                let origin = match &entry.object {
-                    Object::Flux(k) => k.depends_on.first().map(|d| d.origin.clone()),
-                    Object::Argo(_) => None,
-                };
-                let d = Diagnostic::new(
-                    Code::DependsOnCycle,
-                    format!(
-                        "{} depends on itself through dependsOn; Flux never reconciles it",
-                        super::describe(start)
-                    ),
-                );
-                out.push(match origin {
-                    Some(o) => d.at(o.file.as_deref().unwrap_or(&start.file).to_string(), o.span),
-                    None => d.at(start.file.clone(), start.span),
-                });
-                break;
-            }
-            if seen.contains(&id) {
+        let origin = match &entry.object {
+            Object::Flux(k) => k.depends_on.first().map(|d| d.origin.clone()),
+            Object::Argo(_) => None,
+        };
+        let d = Diagnostic::new(
+            Code::DependsOnCycle,
+            format!(
+                "{} depends on itself through dependsOn; Flux never reconciles it",
+                super::describe(start)
+            ),
+        );
+        out.push(match origin {
+            Some(o) => d.at(o.file.as_deref().unwrap_or(&start.file).to_string(), o.span),
+            None => d.at(start.file.clone(), start.span),
+        });
+    }
+    out
+}
+
+/// Which nodes of a directed graph lie on a cycle: the members of a strongly connected
+/// component of two or more, and nodes with an edge to themselves (Tarjan's algorithm, with
+/// an explicit stack so that a long chain cannot exhaust the call stack).
+pub(super) fn on_cycle(edges: &[Vec<usize>]) -> Vec<bool> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let mut order = vec![UNSEEN; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut result = vec![false; n];
+    let mut next = 0usize;
+    for root in 0..n {
+        if order[root] != UNSEEN {
+            continue;
+        }
+        order[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        let mut calls: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&(v, i)) = calls.last() {
+            if let Some(&w) = edges[v].get(i) {
+                if let Some(top) = calls.last_mut() {
+                    top.1 += 1;
+                }
+                if order[w] == UNSEEN {
+                    order[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    calls.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
                 continue;
             }
-            seen.push(id);
-            if let Some(next) = entries.iter().find(|e| e.deployment.id == id) {
-                stack.extend(next.deployment.depends_on.iter().map(String::as_str));
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == order[v] {
+                let mut members = 0usize;
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    members += 1;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if members > 1 {
+                    for w in component {
+                        result[w] = true;
+                    }
+                }
             }
         }
     }
-    out
+    for (v, to) in edges.iter().enumerate() {
+        if to.contains(&v) {
+            result[v] = true;
+        }
+    }
+    result
 }
 
 /// Clusters by name, each with its deployments in apply order (dependencies first, else by

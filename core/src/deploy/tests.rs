@@ -944,3 +944,27 @@ fn cluster_order_is_a_topological_sort_that_always_ends() {
     assert_eq!(order[0].deployments.first().map(String::as_str), Some("k19999"));
     assert_eq!(order[0].deployments.last().map(String::as_str), Some("k0"));
 }
+
+/// D017's cycle finder: members of a cycle, and a self-dependency, are on one; what only waits
+/// on a cycle, or sits between two, is not; a chain of 20,000 ends (the earlier search was
+/// cubic, and recursion would exhaust the stack).
+#[test]
+fn only_deployments_on_a_cycle_are_cyclic() {
+    // 0 → 1 → 2 → 1 (cycle 1-2); 3 → 0 (waits); 4 → 4 (self); 5 → 6 → 5 and 6 → 7 → 8 → 7
+    // (7 between nothing: 5-6 is one cycle, 7-8 another, the edge 6 → 7 joins neither).
+    let edges =
+        vec![vec![1], vec![2], vec![1], vec![0], vec![4], vec![6], vec![5, 7], vec![8], vec![7]];
+    assert_eq!(model::on_cycle(&edges), [false, true, true, false, true, true, true, true, true]);
+    // A node between two cycles is on neither.
+    let between = vec![vec![1], vec![0, 2], vec![3], vec![4], vec![3]];
+    assert_eq!(model::on_cycle(&between), [true, true, false, true, true]);
+
+    let n = 20_000;
+    let mut chain: Vec<Vec<usize>> =
+        (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![] }).collect();
+    assert!(model::on_cycle(&chain).iter().all(|c| !c));
+    chain[n - 1].push(n - 2);
+    let cyclic = model::on_cycle(&chain);
+    assert_eq!(cyclic.iter().filter(|c| **c).count(), 2);
+    assert!(cyclic[n - 1] && cyclic[n - 2]);
+}
