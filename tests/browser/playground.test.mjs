@@ -533,7 +533,26 @@ test('Previews: the example PR 42, a preview opened for another pull request and
   assert.equal(await created.first().getAttribute('data-path'), 'apps/payment-service/preview/pr-43/kustomization.yaml');
   assert.match(await created.first().textContent(), /created/);
   assert.match(await created.first().textContent(), /newTag: pr-43-c0ffe/);
+  // The Application the seed's pull-request ApplicationSet (web-demo/example/argocd/
+  // payment-service-previews.yaml) generates for PR 43 applies it; the rendered diff is what
+  // it applies: all added, with the PR's image tag.
+  const deployments = plan.getByTestId('preview-deployment');
+  assert.deepEqual(await deployments.evaluateAll((rows) => rows.map((r) => r.dataset.id)), ['argo:argocd/payment-service-pr-43']);
+  assert.deepEqual((await deployments.first().locator('td').allTextContents()).map((t) => t.trim()), [
+    'argo:argocd/payment-service-pr-43',
+    'https://staging.k8s.example.com',
+    'preview-pr-43',
+    'ApplicationSet payment-service-previews',
+  ]);
+  assert.equal(await plan.getByTestId('preview-no-deployment').count(), 0);
+  const rendered = plan.getByTestId('preview-rendered-diff');
+  assert.match(await rendered.textContent(), /^\+ +image: registry\.example\.com\/payment-service:pr-43-c0ffe$/m);
+  assert.doesNotMatch(await rendered.textContent(), /^-(?!-- a\/)/m, 'a new preview removes nothing');
+  assert.ok((await rendered.locator('.dl-add').count()) > 10, 'a new preview: every rendered line is added');
   await page.screenshot({ path: join(screenshots, 'view-previews.png') });
+  await deployments.first().evaluate((row) => row.scrollIntoView({ block: 'center' }));
+  await page.screenshot({ path: join(screenshots, 'view-previews-rendered-diff.png') });
+  assert.deepEqual(await axeViolations(page), [], 'axe on the Previews view with a planned preview');
   await plan.getByTestId('preview-apply').click();
   await page.getByTestId('file-tree').locator('[data-path="apps/payment-service/preview/pr-43/kustomization.yaml"]').waitFor();
   await view.locator('[data-testid="preview-row"][data-number="43"]').waitFor();

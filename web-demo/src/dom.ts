@@ -25,6 +25,18 @@ export function absentCell(td: HTMLTableCellElement, app: string, env: string): 
   return td;
 }
 
+/** A `table.changes` with a header row of `headers`; rows go into the returned tbody. */
+export function headedTable(headers: string[]): { table: HTMLTableElement; tbody: HTMLTableSectionElement } {
+  const table = el('table', 'changes');
+  const head = el('tr');
+  for (const h of headers) head.append(el('th', '', h));
+  const thead = el('thead');
+  thead.append(head);
+  const tbody = el('tbody');
+  table.append(thead, tbody);
+  return { table, tbody };
+}
+
 /** A view's section with its heading and a one-line hint. */
 export function viewSection(title: string, hint: string, className = 'promo-section'): HTMLElement {
   const section = el('section', className);
