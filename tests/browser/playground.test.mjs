@@ -660,12 +660,12 @@ test('Clusters on the board and what a cluster applies: the staging cluster\'s r
   assert.deepEqual((await cell('payment-service', 'dev').getByTestId('deployed-by').allTextContents()).map((t) => t.trim()), ['⎈ dev-cluster · payments-dev']);
   assert.equal(await board.getByTestId('undeployed').count(), 0);
 
-  // The clusters strip: each cluster's deployments in apply order (ledger-api dependsOn
-  // payment-service; the rest by name).
+  // The clusters strip: each cluster's deployments in apply order (the bootstrap
+  // Kustomization first, ledger-api dependsOn payment-service, the rest by id).
   const clusters = board.getByTestId('board-clusters');
   assert.deepEqual(await clusters.getByTestId('cluster').evaluateAll((c) => c.map((x) => x.dataset.name)), ['dev-cluster', 'https://prod.k8s.example.com', 'https://staging.k8s.example.com', 'production-cluster', 'staging-cluster']);
   const order = clusters.locator('[data-testid="cluster"][data-name="staging-cluster"] [data-testid="cluster-deployment"]');
-  assert.deepEqual(await order.allTextContents(), ['flux-system/checkout', 'flux-system/flux-system', 'flux-system/payment-service', 'flux-system/ledger-api']);
+  assert.deepEqual(await order.allTextContents(), ['flux-system/flux-system', 'flux-system/checkout', 'flux-system/payment-service', 'flux-system/ledger-api']);
 
   // Point the dev cluster's payment-service elsewhere: dev is deployed by nothing, the D020
   // warning, visibly.

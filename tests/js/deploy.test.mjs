@@ -33,9 +33,10 @@ test('deployments and status name the clusters and their order', () => {
   const { clusters, diagnostics } = ws.deployments();
   assert.deepEqual(diagnostics, []);
   assert.deepEqual(clusters.find((c) => c.name === 'production-cluster').deployments, [
-    // dependsOn first (ledger-api after payment-service), else by name.
-    'flux:flux-system/checkout@production-cluster',
+    // The bootstrap Kustomization first (its render applies the others), then dependsOn
+    // (ledger-api after payment-service), else by id.
     'flux:flux-system/flux-system@production-cluster',
+    'flux:flux-system/checkout@production-cluster',
     'flux:flux-system/payment-service@production-cluster',
     'flux:flux-system/ledger-api@production-cluster',
   ]);

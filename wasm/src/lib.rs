@@ -313,7 +313,7 @@ export interface DeploymentRef {
   ok: boolean;
 }
 
-/** A cluster and its deployments, dependencies (Flux `dependsOn`) first. */
+/** A cluster and its deployments: the Kustomization that applies each one, and its Flux `dependsOn`, first. */
 export interface Cluster {
   name: string;
   /** Deployment ids in the order the cluster applies them. */

@@ -182,6 +182,10 @@ pub struct Deployment {
     /// The `ApplicationSet` that generates it (an Argo CD Application; `file` is the
     /// `ApplicationSet`'s, `span` its template's name).
     pub app_set: Option<String>,
+    /// The Flux Kustomization whose render applies this one in its cluster (the cluster walk's
+    /// parent): it must be applied first, so the cluster's order puts it first.
+    #[serde(skip)]
+    pub applied_by: Option<String>,
 }
 
 /// The clusters and the order in which each applies its deployments.
@@ -760,6 +764,7 @@ pub(crate) fn flux_deployment(
         suspended: k.suspend,
         overrides,
         app_set: None,
+        applied_by: None,
     }
 }
 
@@ -806,6 +811,7 @@ pub(crate) fn argo_deployment(repo: &Repo, app: &Application) -> Deployment {
         suspended: false,
         overrides,
         app_set: app.app_set.clone(),
+        applied_by: None,
     }
 }
 

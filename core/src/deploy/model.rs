@@ -140,11 +140,12 @@ fn walk(
         })
         .collect();
     let roots = if bootstrap.is_empty() { own } else { bootstrap };
-    let mut queue: Vec<(FluxKustomization, ReadSet)> =
-        roots.into_iter().map(|k| (k.clone(), file_reads(&k.site.file))).collect();
+    // Each with the id of the Kustomization whose render applies it (none for the roots).
+    let mut queue: Vec<(FluxKustomization, ReadSet, Option<String>)> =
+        roots.into_iter().map(|k| (k.clone(), file_reads(&k.site.file), None)).collect();
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut next = 0;
-    while let Some((k, object_reads)) = queue.get(next).cloned() {
+    while let Some((k, object_reads, parent)) = queue.get(next).cloned() {
         next += 1;
         let name = (k.namespace.clone(), k.name.clone());
         if seen.contains(&name) {
@@ -162,11 +163,9 @@ fn walk(
         }
         seen.push(name);
         reached.push((k.site.file.to_string(), k.namespace.clone(), k.name.clone()));
-        let entry = Entry {
-            deployment: flux_deployment(objects, &k, Some(cluster)),
-            object: Object::Flux(Box::new(k)),
-            object_reads,
-        };
+        let mut deployment = flux_deployment(objects, &k, Some(cluster));
+        deployment.applied_by = parent;
+        let entry = Entry { deployment, object: Object::Flux(Box::new(k)), object_reads };
         let rendered = render(repo, objects, &entry);
         let reads = repo
             .deploy_cache()
@@ -190,7 +189,7 @@ fn walk(
                     resource.original_name.clone(),
                 ));
                 reached.push((resource.file.clone(), child.namespace.clone(), child.name.clone()));
-                queue.push((child, reads.clone()));
+                queue.push((child, reads.clone(), Some(entry.deployment.id.clone())));
             }
         }
         model.entries.push(entry);
@@ -255,9 +254,11 @@ pub fn render(repo: &mut Repo, objects: &Objects, entry: &Entry) -> Arc<Deployme
 /// not on it). Linear-logarithmic in the deployments and their dependencies.
 fn check_dependencies(entries: &[Entry]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut index: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut index: crate::strmap::StrMap<usize> = crate::strmap::StrMap::new();
     for (i, e) in entries.iter().enumerate() {
-        index.entry(e.deployment.id.as_str()).or_insert(i);
+        if !index.contains_key(&e.deployment.id) {
+            index.insert(e.deployment.id.clone(), i);
+        }
     }
     let mut edges: Vec<Vec<usize>> = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -379,8 +380,9 @@ pub(super) fn on_cycle(edges: &[Vec<usize>]) -> Vec<bool> {
     result
 }
 
-/// Clusters by name, each with its deployments in apply order (dependencies first, else by
-/// id; the members of a cycle last).
+/// Clusters by name, each with its deployments in apply order (a Kustomization after the one
+/// whose render applies it and after its `dependsOn`, else by id; the members of
+/// a cycle last).
 #[must_use]
 pub fn clusters(deployments: &[Deployment]) -> Vec<Cluster> {
     let mut names: Vec<String> = deployments.iter().filter_map(|d| d.cluster.clone()).collect();
@@ -393,13 +395,24 @@ pub fn clusters(deployments: &[Deployment]) -> Vec<Cluster> {
         // Kahn's algorithm, always taking the first ready member in `members` order: the
         // order of picking the first ready one again and again, in linear-logarithmic time
         // (a cluster of thousands of Kustomizations must not take cubic time).
-        let index: std::collections::BTreeMap<&str, usize> =
-            members.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+        // Id → first member with it (a `StrMap`: the B-tree every large map shares).
+        let mut index: crate::strmap::StrMap<usize> = crate::strmap::StrMap::new();
+        for (i, d) in members.iter().enumerate() {
+            if !index.contains_key(&d.id) {
+                index.insert(d.id.clone(), i);
+            }
+        }
         let mut waiting = vec![0usize; members.len()];
         let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
         for (i, d) in members.iter().enumerate() {
-            let mut deps: Vec<usize> =
-                d.depends_on.iter().filter_map(|dep| index.get(dep.as_str()).copied()).collect();
+            // Its dependencies, and the Kustomization that applies it (its object exists only
+            // once that one is applied).
+            let mut deps: Vec<usize> = d
+                .depends_on
+                .iter()
+                .chain(d.applied_by.as_ref())
+                .filter_map(|dep| index.get(dep.as_str()).copied())
+                .collect();
             deps.sort_unstable();
             deps.dedup();
             waiting[i] = deps.len();
@@ -407,29 +420,30 @@ pub fn clusters(deployments: &[Deployment]) -> Vec<Cluster> {
                 dependents[dep].push(i);
             }
         }
-        let mut ready: std::collections::BTreeSet<usize> =
-            (0..members.len()).filter(|&i| waiting[i] == 0).collect();
+        let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> =
+            (0..members.len()).filter(|&i| waiting[i] == 0).map(std::cmp::Reverse).collect();
         let mut placed = vec![false; members.len()];
         let mut ordered: Vec<String> = Vec::with_capacity(members.len());
-        while let Some(i) = ready.pop_first() {
+        // An id given twice (D002) is listed once, where its first member goes.
+        let first = |i: usize| index.get(&members[i].id) == Some(&i);
+        while let Some(std::cmp::Reverse(i)) = ready.pop() {
             placed[i] = true;
-            ordered.push(members[i].id.clone());
+            if first(i) {
+                ordered.push(members[i].id.clone());
+            }
             for &next in &dependents[i] {
                 waiting[next] -= 1;
                 if waiting[next] == 0 {
-                    ready.insert(next);
+                    ready.push(std::cmp::Reverse(next));
                 }
             }
         }
         // The members of a cycle (and what waits on one), last.
-        for (i, d) in members.iter().enumerate() {
-            if !placed[i] {
-                ordered.push(d.id.clone());
+        for i in 0..members.len() {
+            if !placed[i] && first(i) {
+                ordered.push(members[i].id.clone());
             }
         }
-        // An id defined twice (D002) is listed once.
-        let mut seen = std::collections::BTreeSet::new();
-        ordered.retain(|id| seen.insert(id.clone()));
         out.push(Cluster { name, deployments: ordered });
     }
     out

@@ -263,12 +263,17 @@ fn clusters_are_walked_from_their_bootstrap_kustomization() {
             ("flux:flux-system/tenant-a@staging-cluster", Some("staging-cluster")),
         ]
     );
-    // dependsOn orders the cluster: infrastructure before apps.
+    // The bootstrap Kustomization first (its render creates the others' objects), then
+    // dependsOn: infrastructure before apps; the rest by id.
     let staging = listed.clusters.iter().find(|c| c.name == "staging-cluster").unwrap();
-    let position = |id: &str| staging.deployments.iter().position(|d| d == id).unwrap();
-    assert!(
-        position("flux:flux-system/infrastructure@staging-cluster")
-            < position("flux:flux-system/apps@staging-cluster")
+    assert_eq!(
+        staging.deployments,
+        [
+            "flux:flux-system/flux-system@staging-cluster",
+            "flux:flux-system/infrastructure@staging-cluster",
+            "flux:flux-system/apps@staging-cluster",
+            "flux:flux-system/tenant-a@staging-cluster",
+        ]
     );
     assert!(listed.diagnostics.is_empty(), "{:#?}", listed.diagnostics);
     // The tenant comes from another repository: listed, not rendered.
@@ -909,6 +914,7 @@ fn member(id: &str, depends_on: &[&str]) -> Deployment {
         suspended: false,
         overrides: Vec::new(),
         app_set: None,
+        applied_by: None,
     }
 }
 
