@@ -713,6 +713,8 @@ test('Clusters on the board and what a cluster applies: the staging cluster\'s r
   // Live: a new value in the cluster's ConfigMap is what the render substitutes.
   await view.getByRole('button', { name: 'clusters/staging-cluster/apps.yaml' }).waitFor();
   await page.getByTestId('file-tree').locator('[data-path="clusters/staging-cluster/cluster-vars.yaml"]').click();
+  // The editor shows the file before the selection is made (else opening it drops the selection).
+  await page.waitForFunction(() => document.querySelector('#editor-title')?.textContent === 'clusters/staging-cluster/cluster-vars.yaml');
   await selectInEditor(page, 'eu-west-1');
   await page.keyboard.type('us-east-2');
   await page.waitForFunction(() => /example\.com\/region: us-east-2/.test(document.querySelector('[data-testid="deployment-yaml"]')?.textContent ?? ''));
