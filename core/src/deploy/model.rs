@@ -254,12 +254,7 @@ pub fn render(repo: &mut Repo, objects: &Objects, entry: &Entry) -> Arc<Deployme
 /// not on it). Linear-logarithmic in the deployments and their dependencies.
 fn check_dependencies(entries: &[Entry]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut index: crate::strmap::StrMap<usize> = crate::strmap::StrMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        if !index.contains_key(&e.deployment.id) {
-            index.insert(e.deployment.id.clone(), i);
-        }
-    }
+    let index = first_index(entries.iter().map(|e| e.deployment.id.as_str()));
     let mut edges: Vec<Vec<usize>> = Vec::with_capacity(entries.len());
     for entry in entries {
         let mut to = Vec::new();
@@ -308,6 +303,17 @@ fn check_dependencies(entries: &[Entry]) -> Vec<Diagnostic> {
         });
     }
     out
+}
+
+/// Id → position of the first item with it (a `StrMap`: the B-tree every large map shares).
+fn first_index<'a>(ids: impl Iterator<Item = &'a str>) -> crate::strmap::StrMap<usize> {
+    let mut index = crate::strmap::StrMap::new();
+    for (i, id) in ids.enumerate() {
+        if !index.contains_key(id) {
+            index.insert(id.to_string(), i);
+        }
+    }
+    index
 }
 
 /// Which nodes of a directed graph lie on a cycle: the members of a strongly connected
@@ -395,13 +401,7 @@ pub fn clusters(deployments: &[Deployment]) -> Vec<Cluster> {
         // Kahn's algorithm, always taking the first ready member in `members` order: the
         // order of picking the first ready one again and again, in linear-logarithmic time
         // (a cluster of thousands of Kustomizations must not take cubic time).
-        // Id → first member with it (a `StrMap`: the B-tree every large map shares).
-        let mut index: crate::strmap::StrMap<usize> = crate::strmap::StrMap::new();
-        for (i, d) in members.iter().enumerate() {
-            if !index.contains_key(&d.id) {
-                index.insert(d.id.clone(), i);
-            }
-        }
+        let index = first_index(members.iter().map(|d| d.id.as_str()));
         let mut waiting = vec![0usize; members.len()];
         let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
         for (i, d) in members.iter().enumerate() {
