@@ -83,23 +83,37 @@ function openPage(url = baseUrl) {
   return openPageAt(context, url);
 }
 
-/** Selects the first occurrence of `text` in the editor, as a person would with the mouse. */
+/**
+ * Selects the first occurrence of `text` in the editor, as a person would with the mouse.
+ * CodeMirror may write its own selection back to the DOM after ours (its focus handling runs
+ * asynchronously, and a slow machine lets it land later), so the selection is set again until it holds.
+ */
 async function selectInEditor(page, text) {
   await page.getByTestId('editor').locator('.cm-content').focus();
-  await page.evaluate((needle) => {
-    const content = document.querySelector('[data-testid="editor"] .cm-content');
-    const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.data.indexOf(needle);
-      if (at >= 0) {
-        getSelection().setBaseAndExtent(node, at, node, at + needle.length);
-        return;
+  for (let attempt = 1; ; attempt += 1) {
+    await page.evaluate((needle) => {
+      const content = document.querySelector('[data-testid="editor"] .cm-content');
+      const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.indexOf(needle);
+        if (at >= 0) {
+          getSelection().setBaseAndExtent(node, at, node, at + needle.length);
+          return;
+        }
       }
+      throw new Error(`'${needle}' is not in the editor`);
+    }, text);
+    // CodeMirror picks the DOM selection up on 'selectionchange'; its state must agree, so the
+    // selection must still be there after a frame.
+    try {
+      await page.waitForFunction((needle) => getSelection().toString() === needle, text, { timeout: 3000 });
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      if ((await page.evaluate(() => getSelection().toString())) === text) return;
+    } catch (error) {
+      if (attempt >= 8) throw error;
     }
-    throw new Error(`'${needle}' is not in the editor`);
-  }, text);
-  // CodeMirror picks the DOM selection up on 'selectionchange'.
-  await page.waitForFunction((needle) => getSelection().toString() === needle, text);
+    if (attempt >= 8) throw new Error(`the editor did not keep the selection of '${text}'`);
+  }
 }
 
 test('the playground renders the production overlay, and shows a diagnostic for broken YAML', async () => {
