@@ -1,6 +1,7 @@
 // Benchmarks of the wasm package in Node (a program, not a test: it reports, never asserts).
 //
 //   node tests/bench/wasm.mjs [--apps 300,1000,3000] [--edits 50] [FLEETS_DIR]
+//   node tests/bench/wasm.mjs --flux 100000      only the Flux elections
 //
 // Prints: instantiation time (fresh processes, median of 7); the time to render the whole
 // conformance corpus, first pass (V8 compiles the hot functions during it) and best of 5; and,
@@ -215,8 +216,11 @@ function fleet(apps) {
 }
 
 const one = option('--fleet');
+const fluxOnly = option('--flux');
 if (one) {
   fleet(Number(one));
+} else if (fluxOnly) {
+  fluxElection(Number(fluxOnly));
 } else {
   instantiate();
   corpus();

@@ -16,14 +16,25 @@
 //!   (Go folds `ſ` to `s`, regex-lite only ASCII). These are reported as unsupported
 //!   (`F005`) instead of giving an answer that might differ.
 //!
+//! Matching: a pattern in the subset of [`super::backtrack`] (the usual tag filters) runs on
+//! that bounded backtracker, faster than regex-lite's `PikeVM` on short texts;
+//! any other pattern, or a text too long for the backtracker's bitset, runs on regex-lite.
+//! Both give Go's leftmost-first match and captures (checked against each other by a
+//! differential test). Two shortcuts come first: a literal prefix that every match of an
+//! anchored pattern starts with, and patterns of the form `^.*LITERAL$`.
+//!
 //! `expand` is Go's `Regexp.ExpandString` (the `extract` template).
 
 use regex_lite::Regex;
+
+use super::backtrack::{Cache, Program};
 
 /// A compiled Go regular expression.
 #[derive(Debug, Clone)]
 pub struct GoRegex {
     regex: Regex,
+    /// The same pattern for the backtracker, when it is in its subset.
+    program: Option<Program>,
     /// A literal every match must start the text with (`^main-…`), checked before the
     /// regex: regex-lite has no literal optimizations and registries hold 100,000 tags.
     prefix: Option<String>,
@@ -36,7 +47,10 @@ pub struct GoRegex {
 
 /// The positions of a match's groups, reused from one text to the next.
 #[derive(Debug, Clone)]
-pub struct Locations(regex_lite::CaptureLocations);
+pub struct Locations {
+    lite: regex_lite::CaptureLocations,
+    cache: Cache,
+}
 
 /// Why a pattern cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +68,7 @@ impl GoRegex {
         match Regex::new(pattern) {
             Ok(regex) => Ok(GoRegex {
                 names: regex.capture_names().map(|n| n.map(str::to_string)).collect(),
+                program: Program::new(pattern, regex.captures_len()),
                 regex,
                 prefix: literal_prefix(pattern),
                 suffix_only: suffix_only(pattern),
@@ -71,11 +86,22 @@ impl GoRegex {
     /// Whether the pattern matches anywhere in `text` (Go's `MatchString`).
     #[must_use]
     pub fn is_match(&self, text: &str) -> bool {
+        self.is_match_with(&mut self.locations(), text)
+    }
+
+    /// [`GoRegex::is_match`] with the matcher's buffers kept in `locations`.
+    #[must_use]
+    pub fn is_match_with(&self, locations: &mut Locations, text: &str) -> bool {
         if let Some(suffix) = &self.suffix_only {
             return text.ends_with(suffix.as_str()) && !text.contains('\n');
         }
         if self.prefix.as_ref().is_some_and(|p| !text.starts_with(p.as_str())) {
             return false;
+        }
+        if let Some(found) =
+            self.program.as_ref().and_then(|program| program.search(&mut locations.cache, text))
+        {
+            return found;
         }
         self.regex.is_match(text)
     }
@@ -90,7 +116,7 @@ impl GoRegex {
     /// Room for the groups' positions, for [`GoRegex::match_expand_with`].
     #[must_use]
     pub fn locations(&self) -> Locations {
-        Locations(self.regex.capture_locations())
+        Locations { lite: self.regex.capture_locations(), cache: Cache::default() }
     }
 
     /// [`GoRegex::match_expand`] with the positions kept in `locations` (made once for a
@@ -105,10 +131,18 @@ impl GoRegex {
         if self.prefix.as_ref().is_some_and(|p| !text.starts_with(p.as_str())) {
             return None;
         }
-        self.regex.captures_read(&mut locations.0, text)?;
-        let groups: Vec<Option<&str>> = (0..locations.0.len())
-            .map(|i| locations.0.get(i).map(|(start, end)| &text[start..end]))
-            .collect();
+        let Locations { lite, cache } = locations;
+        let span =
+            |span: Option<(usize, usize)>| span.and_then(|(start, end)| text.get(start..end));
+        let groups: Vec<Option<&str>> =
+            match self.program.as_ref().and_then(|program| program.search(cache, text)) {
+                Some(false) => return None,
+                Some(true) => (0..cache.groups()).map(|i| span(cache.group(i))).collect(),
+                None => {
+                    self.regex.captures_read(lite, text)?;
+                    (0..lite.len()).map(|i| span(lite.get(i))).collect()
+                }
+            };
         Some(expand(template, &groups, &self.names))
     }
 }

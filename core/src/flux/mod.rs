@@ -18,6 +18,7 @@
 //! - [`message`] renders each automation's commit message with [`crate::gotemplate`].
 
 pub mod automated;
+mod backtrack;
 pub mod comments;
 pub mod goregex;
 pub mod message;

@@ -84,7 +84,7 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
     let mut locations = filter.regex.locations();
     for &tag in tags {
         let key = if filter.extract.is_empty() {
-            if !filter.regex.is_match(tag) {
+            if !filter.regex.is_match_with(&mut locations, tag) {
                 continue;
             }
             tag.to_string()
