@@ -48,8 +48,11 @@ pub struct GoRegex {
 /// The positions of a match's groups, reused from one text to the next.
 #[derive(Debug, Clone)]
 pub struct Locations {
-    lite: regex_lite::CaptureLocations,
+    /// regex-lite's, made on first use (patterns outside the backtracker's subset).
+    lite: Option<regex_lite::CaptureLocations>,
     cache: Cache,
+    /// Each group's span in the last match.
+    spans: Vec<Option<(usize, usize)>>,
 }
 
 /// Why a pattern cannot be used.
@@ -89,14 +92,19 @@ impl GoRegex {
         self.is_match_with(&mut self.locations(), text)
     }
 
+    /// The literal shortcuts' answer, when they have one.
+    fn shortcut(&self, text: &str) -> Option<bool> {
+        if let Some(suffix) = &self.suffix_only {
+            return Some(text.ends_with(suffix.as_str()) && !text.contains('\n'));
+        }
+        self.prefix.as_ref().is_some_and(|p| !text.starts_with(p.as_str())).then_some(false)
+    }
+
     /// [`GoRegex::is_match`] with the matcher's buffers kept in `locations`.
     #[must_use]
     pub fn is_match_with(&self, locations: &mut Locations, text: &str) -> bool {
-        if let Some(suffix) = &self.suffix_only {
-            return text.ends_with(suffix.as_str()) && !text.contains('\n');
-        }
-        if self.prefix.as_ref().is_some_and(|p| !text.starts_with(p.as_str())) {
-            return false;
+        if let Some(answer) = self.shortcut(text) {
+            return answer;
         }
         if let Some(found) =
             self.program.as_ref().and_then(|program| program.search(&mut locations.cache, text))
@@ -116,7 +124,7 @@ impl GoRegex {
     /// Room for the groups' positions, for [`GoRegex::match_expand_with`].
     #[must_use]
     pub fn locations(&self) -> Locations {
-        Locations { lite: self.regex.capture_locations(), cache: Cache::default() }
+        Locations { lite: None, cache: Cache::default(), spans: Vec::new() }
     }
 
     /// [`GoRegex::match_expand`] with the positions kept in `locations` (made once for a
@@ -128,22 +136,22 @@ impl GoRegex {
         text: &str,
         template: &str,
     ) -> Option<String> {
-        if self.prefix.as_ref().is_some_and(|p| !text.starts_with(p.as_str())) {
+        if self.shortcut(text) == Some(false) {
             return None;
         }
-        let Locations { lite, cache } = locations;
-        let span =
-            |span: Option<(usize, usize)>| span.and_then(|(start, end)| text.get(start..end));
-        let groups: Vec<Option<&str>> =
-            match self.program.as_ref().and_then(|program| program.search(cache, text)) {
-                Some(false) => return None,
-                Some(true) => (0..cache.groups()).map(|i| span(cache.group(i))).collect(),
-                None => {
-                    self.regex.captures_read(lite, text)?;
-                    (0..lite.len()).map(|i| span(lite.get(i))).collect()
-                }
-            };
-        Some(expand(template, &groups, &self.names))
+        let Locations { lite, cache, spans } = locations;
+        spans.clear();
+        match self.program.as_ref().and_then(|program| program.search(cache, text)) {
+            Some(false) => return None,
+            Some(true) => spans.extend((0..cache.groups()).map(|i| cache.group(i))),
+            None => {
+                let lite = lite.get_or_insert_with(|| self.regex.capture_locations());
+                self.regex.captures_read(lite, text)?;
+                spans.extend((0..lite.len()).map(|i| lite.get(i)));
+            }
+        }
+        let group = |i: usize| spans.get(i).copied().flatten().and_then(|(s, e)| text.get(s..e));
+        Some(expand(template, &group, &self.names))
     }
 }
 
@@ -186,7 +194,11 @@ fn suffix_only(pattern: &str) -> Option<String> {
 /// Go's `Regexp.expand`: `$name`, `${name}`, `$1`, `$$`; the name is the longest run of
 /// letters, digits and `_`; unknown or unmatched groups expand to nothing; a `$` that starts
 /// no valid reference is kept as text.
-fn expand(template: &str, groups: &[Option<&str>], names: &[Option<String>]) -> String {
+fn expand<'t>(
+    template: &str,
+    group: &dyn Fn(usize) -> Option<&'t str>,
+    names: &[Option<String>],
+) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(at) = rest.find('$') {
@@ -203,13 +215,14 @@ fn expand(template: &str, groups: &[Option<&str>], names: &[Option<String>]) -> 
         };
         rest = after;
         if let Some(n) = number {
-            if let Some(Some(text)) = groups.get(n) {
+            if let Some(text) = group(n) {
                 out.push_str(text);
             }
-        } else if let Some(text) = names.iter().zip(groups).find_map(|(group_name, text)| {
-            (group_name.as_deref() == Some(name)).then_some(*text).flatten()
-        }) {
-            out.push_str(text);
+        } else if let Some(i) = names.iter().position(|n| n.as_deref() == Some(name)) {
+            // Go: the first group of that name (names are unique here).
+            if let Some(text) = group(i) {
+                out.push_str(text);
+            }
         }
     }
     out.push_str(rest);

@@ -101,14 +101,20 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
     if index.is_empty() {
         return Outcome::none("version list argument cannot be empty");
     }
-    let mut keys: Vec<(usize, String, &str)> =
-        index.into_iter().map(|(key, (at, original))| (at, key, original)).collect();
-    keys.sort_unstable_by_key(|&(at, _, _)| at);
-    let key_refs: Vec<&str> = keys.iter().map(|(_, key, _)| key.as_str()).collect();
+    // The keys in key order (the map's); the policers read them in order of first position.
+    let keys: Vec<(String, usize, &str)> =
+        index.into_iter().map(|(key, (at, original))| (key, at, original)).collect();
+    let mut key_refs: Vec<&str> = vec![""; keys.len()];
+    for (key, at, _) in &keys {
+        if let Some(slot) = key_refs.get_mut(*at) {
+            *slot = key.as_str();
+        }
+    }
     let mut outcome = elect_keys(policer, &key_refs);
-    // The policers return keys as `&str` copies: map them back through their position.
-    let original =
-        |key: &str| key_refs.iter().position(|k| *k == key).map_or("", |i| keys[i].2).to_string();
+    // The policers return keys as `&str` copies: map them back to their tags.
+    let original = |key: &str| {
+        keys.binary_search_by(|(k, _, _)| k.as_str().cmp(key)).map_or("", |i| keys[i].2).to_string()
+    };
     outcome.latest = outcome.latest.map(|key| original(&key));
     outcome.top = outcome.top.iter().map(|key| original(key)).collect();
     outcome

@@ -580,8 +580,12 @@ fn elect_policy(
         );
         return (result, None);
     };
-    let kept: Vec<&str> =
-        all.iter().copied().filter(|t| !exclusions.iter().any(|r| r.is_match(t))).collect();
+    let mut buffers: Vec<_> = exclusions.iter().map(GoRegex::locations).collect();
+    let kept: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|t| !exclusions.iter().zip(&mut buffers).any(|(r, b)| r.is_match_with(b, t)))
+        .collect();
     let outcome = policy::elect(&policer, filter.as_ref(), &kept);
     result.candidates = outcome.candidates;
     result.top = outcome.top;
