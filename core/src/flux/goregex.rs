@@ -16,11 +16,14 @@
 //!   (Go folds `ſ` to `s`, regex-lite only ASCII). These are reported as unsupported
 //!   (`F005`) instead of giving an answer that might differ.
 //!
-//! Matching: a pattern in the subset of [`super::backtrack`] (the usual tag filters) runs on
+//! Matching: a pattern in the subset of `backtrack.rs` (the usual tag filters) runs on
 //! that bounded backtracker, faster than regex-lite's `PikeVM` on short texts;
 //! any other pattern, or a text too long for the backtracker's bitset, runs on regex-lite.
 //! Both give Go's leftmost-first match and captures (checked against each other by a
-//! differential test). Two shortcuts come first: a literal prefix that every match of an
+//! differential test), with one known exception: regex-lite's `\s` also matches `\v`, Go's
+//! does not (`perl_groups.go`); the backtracker follows Go, so only a pattern outside the
+//! subset or a text of several KB can still see regex-lite's reading (OCI tags cannot hold
+//! `\v`). Two shortcuts come first: a literal prefix that every match of an
 //! anchored pattern starts with, and patterns of the form `^.*LITERAL$`.
 //!
 //! `expand` is Go's `Regexp.ExpandString` (the `extract` template).
