@@ -597,6 +597,7 @@ impl Program {
 }
 
 /// The character at byte `at` and its length (ASCII without decoding).
+#[inline]
 fn next_char(text: &str, bytes: &[u8], at: usize) -> Option<(char, usize)> {
     match bytes.get(at) {
         Some(&b) if b < 0x80 => Some((char::from(b), 1)),
