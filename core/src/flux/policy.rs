@@ -678,6 +678,20 @@ mod tests {
         );
     }
 
+    /// Each `filterTags` key stands for its last tag (image-reflector-controller d6db893
+    /// `internal/policy/filter.go`: `filtered[tag] = item`); upstream lists the keys in Go's
+    /// map order (random), Baton in the order of their first tag (module documentation), so
+    /// a numerical tie goes to the key listed later; `top` names tags, not keys.
+    #[test]
+    fn filtered_keys_keep_their_first_position_and_name_their_last_tag() {
+        let policer = Policer::Numerical { descending: false };
+        let filter = Filter { regex: GoRegex::compile("^(\\d+)-").unwrap(), extract: "$1".into() };
+        let outcome = elect(&policer, Some(&filter), &["7-a", "3-b", "07-c", "x", "3-d"]);
+        assert_eq!(outcome.latest.as_deref(), Some("07-c"));
+        assert_eq!(outcome.candidates, 3);
+        assert_eq!(outcome.top, ["07-c", "7-a", "3-d"]);
+    }
+
     #[test]
     fn candidates_and_top_list_the_best_first() {
         let policer = Policer::SemVer(Constraints::parse(">=1.0.0").unwrap());
