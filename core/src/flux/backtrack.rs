@@ -715,7 +715,14 @@ mod tests {
         ];
         for (pattern, text, expected) in cases {
             assert_eq!(&find(pattern, text), expected, "{pattern} on {text:?}");
+            // regex-lite agrees, but for `\v` (its `\s` has it).
+            if !text.contains('\x0B') {
+                let lite = regex_lite::Regex::new(pattern).unwrap();
+                assert_eq!(&find_lite(&lite, text), expected, "regex-lite: {pattern} on {text:?}");
+            }
         }
+        let lite = regex_lite::Regex::new("\\s").unwrap();
+        assert!(lite.is_match("\x0B"), "regex-lite's `\\s` differs from Go's");
     }
 
     #[test]
