@@ -366,6 +366,11 @@ pub fn kustomization_dirs(tree: &FileTree) -> Vec<String> {
 /// Files under a Helm chart's `templates/` are Go templates, not YAML.
 #[must_use]
 pub fn in_helm_templates(tree: &FileTree, path: &str) -> bool {
+    // Most paths have no `templates` directory at all: no walk up the parents (this runs for
+    // every YAML file on every `validate`).
+    if !path.starts_with("templates/") && !path.contains("/templates/") {
+        return false;
+    }
     let mut dir = tree::parent(path);
     let mut below_templates = false;
     loop {
@@ -447,5 +452,27 @@ mod tests {
         assert_eq!(rendered.diagnostics[0].code, "R013");
         renders.set_work_limit(None);
         assert!(Repo::new(&t, &mut renders).render("a").ok());
+    }
+
+    #[test]
+    fn helm_templates_are_files_below_a_charts_templates_directory() {
+        let t = tree(&[
+            ("chart/Chart.yaml", "name: c\n"),
+            ("chart/templates/deploy.yaml", "x: {{ .Values.x }}\n"),
+            ("chart/templates/sub/cm.yaml", "y: 1\n"),
+            ("templates/Chart.yaml", "name: top\n"),
+            ("other/templates/a.yaml", "z: 1\n"),
+            ("templates/b.yaml", "w: 1\n"),
+            ("chart/values.yaml", "x: 1\n"),
+            ("chart/templates", "a file named templates\n"),
+        ]);
+        assert!(in_helm_templates(&t, "chart/templates/deploy.yaml"));
+        assert!(in_helm_templates(&t, "chart/templates/sub/cm.yaml"));
+        assert!(!in_helm_templates(&t, "templates/b.yaml"), "templates/Chart.yaml is inside");
+        assert!(!in_helm_templates(&t, "other/templates/a.yaml"), "no Chart.yaml above");
+        assert!(!in_helm_templates(&t, "chart/values.yaml"));
+        assert!(!in_helm_templates(&t, "chart/templates"), "a file, not a directory");
+        let root = tree(&[("Chart.yaml", "name: r\n"), ("templates/b.yaml", "w: 1\n")]);
+        assert!(in_helm_templates(&root, "templates/b.yaml"), "the chart at the root");
     }
 }
