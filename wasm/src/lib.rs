@@ -15,6 +15,14 @@
 //! The TypeScript declarations of the results are written below; `tests/js/types.test.mjs`
 //! checks them against what [`to_js`] really produces.
 
+#[cfg(target_arch = "wasm32")]
+mod heap;
+
+/// The standard allocator, with memory grown ahead (see [`heap`]).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: heap::GrowAhead = heap::GrowAhead;
+
 use baton_core::tree::{self, FileTree, PathError};
 use serde::Serialize;
 use wasm_bindgen::JsCast;
