@@ -75,13 +75,13 @@ impl Renders {
         Renders { parses: ParseCache::with_budget(bytes), ..Renders::default() }
     }
 
-    /// A cache for a copy of the tree with some files changed: the parses carry over (they
-    /// are checked against the text they came from), renders start afresh, and the work is
-    /// counted on from here.
+    /// A cache for a copy of the tree with some files changed: the parse trees held carry
+    /// over (they are checked against the text they came from; see
+    /// [`ParseCache::for_copy`]), renders start afresh, and the work is counted on from here.
     #[must_use]
     pub fn for_copy(&self) -> Renders {
         Renders {
-            parses: self.parses.clone(),
+            parses: self.parses.for_copy(),
             meter: self.meter,
             deploy: self.deploy.for_copy(),
             ..Renders::default()
