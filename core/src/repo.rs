@@ -367,8 +367,11 @@ pub fn kustomization_dirs(tree: &FileTree) -> Vec<String> {
 #[must_use]
 pub fn in_helm_templates(tree: &FileTree, path: &str) -> bool {
     // Most paths have no `templates` directory at all: no walk up the parents (this runs for
-    // every YAML file on every `validate`).
-    if !path.starts_with("templates/") && !path.contains("/templates/") {
+    // every YAML file on every `validate`; a split on one byte is cheaper than a substring
+    // search in WebAssembly).
+    let mut dirs = path.split('/');
+    dirs.next_back();
+    if !dirs.any(|d| d == "templates") {
         return false;
     }
     let mut dir = tree::parent(path);
