@@ -5,11 +5,11 @@
 //! whose caches outgrow the room [`crate::reserve_heap`] made would grow memory thousands of
 //! times in one call: the cold validate of the 3,000-app benchmark fleet spent 37% of its time
 //! in the host's garbage collector and 13% in `memory.grow` (`node --cpu-prof`). So, whenever an
-//! allocation had to grow memory, room for a quarter of the memory's size more is made at once
-//! (at least 1 MiB, at most 32 MiB): a block that size is allocated and given back, and being
+//! allocation had to grow memory, room for an eighth of the memory's size more is made at once
+//! (at least 1 MiB, at most 16 MiB): a block that size is allocated and given back, and being
 //! last in memory it joins dlmalloc's free top chunk, which later allocations use without
-//! growing memory. Memory then grows a few dozen times at most; the unused room is at most a
-//! quarter of what is in use (or 32 MiB).
+//! growing memory. Memory then grows a few dozen times at most; the unused room is at most an
+//! eighth of what is in use (or 16 MiB).
 //!
 //! This is the one `unsafe` of the binding: `GlobalAlloc` is an unsafe trait. Each method passes
 //! its caller's contract on to `System` unchanged; the room-making block is allocated and freed
@@ -25,7 +25,7 @@ pub struct GrowAhead;
 
 const PAGE: usize = 64 * 1024;
 const MIN_AHEAD: usize = 1 << 20;
-const MAX_AHEAD: usize = 32 << 20;
+const MAX_AHEAD: usize = 16 << 20;
 
 /// After an allocation that grew memory from `before` pages: makes room ahead.
 fn after(before: usize) {
@@ -33,7 +33,7 @@ fn after(before: usize) {
     if now == before {
         return;
     }
-    let bytes = (now.saturating_mul(PAGE) / 4).clamp(MIN_AHEAD, MAX_AHEAD);
+    let bytes = (now.saturating_mul(PAGE) / 8).clamp(MIN_AHEAD, MAX_AHEAD);
     if let Ok(layout) = Layout::from_size_align(bytes, 8) {
         // SAFETY: `layout` has a non-zero size; the block is freed with the same layout, and
         // only if the allocation succeeded.
