@@ -1134,7 +1134,7 @@ mod tests {
         tree.insert("f.yaml", "x: 1\n").unwrap();
         let mut cache = ObjectCache::default();
         let mut parsed: Vec<String> = Vec::new();
-        let mut read = |tree: &FileTree, cache: &mut ObjectCache, parsed: &mut Vec<String>| {
+        let read = |tree: &FileTree, cache: &mut ObjectCache, parsed: &mut Vec<String>| {
             read_all(tree, cache, |p| {
                 parsed.push(p.to_string());
                 Some(Arc::new(parse(&Arc::from(p), &tree.text(p)?, &Limits::default())))

@@ -343,7 +343,7 @@ mod tests {
     #[test]
     fn shrink_to_fit_leaves_no_spare_capacity_and_the_same_tree() {
         let mut scalar = String::with_capacity(64);
-        scalar.push_str("v");
+        scalar.push('v');
         let mut items = Vec::with_capacity(16);
         items.push(Node { body: Body::Scalar(scalar), ..Node::string("") });
         let mut entries = Vec::with_capacity(16);
