@@ -408,12 +408,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_copy_keeps_the_trees_held_and_nothing_else() {
+    /// `a.yaml`, `b.yaml`, `c.yaml`: 21 bytes each, a syntax error in each.
+    fn three_files_with_an_error() -> FileTree {
         let mut tree = FileTree::new();
         for name in ["a", "b", "c"] {
             tree.insert(&format!("{name}.yaml"), format!("{name}: [1, 2]\n---\nbad: [\n")).unwrap();
         }
+        tree
+    }
+
+    #[test]
+    fn a_copy_keeps_the_trees_held_and_nothing_else() {
+        let tree = three_files_with_an_error();
         let text = |p: &str| text_of(&tree, p);
         // Room for the trees of two 21-byte files: a.yaml's is let go.
         let mut cache = ParseCache::with_budget(45);
@@ -435,10 +441,7 @@ mod tests {
 
     #[test]
     fn trees_beyond_the_budget_are_let_go_and_parsed_again_but_diagnostics_stay() {
-        let mut tree = FileTree::new();
-        for name in ["a", "b", "c"] {
-            tree.insert(&format!("{name}.yaml"), format!("{name}: [1, 2]\n---\nbad: [\n")).unwrap();
-        }
+        let mut tree = three_files_with_an_error();
         let text = |p: &str| text_of(&tree, p);
         // Room for the trees of two 21-byte files.
         let mut cache = ParseCache::with_budget(45);
