@@ -52,6 +52,9 @@ pub struct Renders {
     pipeline: Option<Arc<Pipeline>>,
     /// Deployment objects per file and deployment renders (see [`crate::deploy`]).
     deploy: crate::deploy::Cache,
+    /// [`kustomization_dirs`], kept until a file is added or removed (it depends on paths
+    /// only): `planPromotion` walks them twice, and listing them sorts every path.
+    kustomization_dirs: Option<Arc<Vec<String>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +115,7 @@ impl Renders {
     /// other directories.
     pub fn invalidate_pipeline(&mut self) {
         self.pipeline = None;
+        self.kustomization_dirs = None;
         self.deploy.clear_renders();
     }
 
@@ -257,6 +261,11 @@ impl<'a> Repo<'a> {
     }
 
     fn entry(&mut self, dir: &str) -> &Entry {
+        // Keys are normalized: a directory found as given needs no normalized copy (operations
+        // look up every overlay's read set).
+        if self.renders.entries.contains_key(dir) {
+            return &self.renders.entries[dir];
+        }
         let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
         let dir = key.as_str();
         let renders = &mut *self.renders;
@@ -288,10 +297,13 @@ impl<'a> Repo<'a> {
     }
 
     /// Directories holding a kustomization file, sorted (not those inside a Helm chart's
-    /// `templates/`).
-    #[must_use]
-    pub fn kustomization_dirs(&self) -> Vec<String> {
-        kustomization_dirs(self.tree)
+    /// `templates/`); cached until a file is added or removed.
+    pub fn kustomization_dirs(&mut self) -> Arc<Vec<String>> {
+        let tree = self.tree;
+        self.renders
+            .kustomization_dirs
+            .get_or_insert_with(|| Arc::new(kustomization_dirs(tree)))
+            .clone()
     }
 
     /// The kustomization directories that render on their own: all but components.
@@ -407,7 +419,7 @@ mod tests {
         assert!(repo.render("a").ok());
         assert!(repo.consulted("a").files.contains("a/cm.yaml"));
         assert_eq!(repo.overlay_dirs(), ["a"]);
-        assert_eq!(repo.kustomization_dirs(), ["a", "c"]);
+        assert_eq!(*repo.kustomization_dirs(), ["a", "c"]);
         let stats = renders.stats();
         assert_eq!(stats.renders, 1);
         assert!(stats.steps > 0);
