@@ -61,6 +61,10 @@ pub struct Renders {
 struct Entry {
     rendered: Rendered,
     reads: ReadSet,
+    /// The deepest directory every path in `reads` is within: an edit outside it cannot
+    /// touch this render (one comparison instead of a search of the read set, for every
+    /// cached render on every edit).
+    within: String,
     /// Cut short by the work limit: dropped when the limit changes.
     partial: bool,
 }
@@ -96,7 +100,7 @@ impl Renders {
     pub fn invalidate(&mut self, path: &str) -> Vec<String> {
         let mut dropped = Vec::new();
         self.entries.retain(|dir, entry| {
-            let keep = !entry.reads.touches(path);
+            let keep = !(tree::is_within(path, &entry.within) && entry.reads.touches(path));
             if !keep {
                 dropped.push(dir.to_owned());
             }
@@ -274,7 +278,7 @@ impl<'a> Repo<'a> {
                 let diagnostic = renders.meter.exhausted_diagnostic(&format!("rendering '{dir}'"));
                 let rendered =
                     Rendered { ok: false, diagnostics: vec![diagnostic], ..Rendered::default() };
-                Entry { rendered, reads: ReadSet::default(), partial: true }
+                Entry { rendered, reads: ReadSet::default(), within: String::new(), partial: true }
             } else {
                 let mut source = Source::new(self.tree, &mut renders.parses);
                 let (mut rendered, reads) = kustomize::render(&mut source, dir);
@@ -289,7 +293,8 @@ impl<'a> Repo<'a> {
                 rendered.diagnostics.shrink_to_fit();
                 let mut reads = reads;
                 reads.shrink_to_fit();
-                Entry { rendered, reads, partial: false }
+                let within = common_dir(&reads).to_string();
+                Entry { rendered, reads, within, partial: false }
             };
             renders.entries.insert(dir.to_string(), entry);
         }
@@ -341,6 +346,20 @@ impl<'a> Repo<'a> {
     pub fn locate(&self, diagnostics: &mut [Diagnostic]) {
         diagnostic::locate_all(self.tree, diagnostics);
     }
+}
+
+/// The deepest directory that every path of `reads` is within (a file read, or below a
+/// directory listed): `""` when they share none.
+fn common_dir(reads: &ReadSet) -> &str {
+    let mut dirs =
+        reads.files.iter().map(|f| tree::parent(f)).chain(reads.dirs.iter().map(String::as_str));
+    let Some(mut common) = dirs.next() else { return "" };
+    for dir in dirs {
+        while !tree::is_within(dir, common) {
+            common = tree::parent(common);
+        }
+    }
+    common
 }
 
 fn render_cost(tree: &FileTree, rendered: &Rendered, reads: &ReadSet) -> u64 {
@@ -489,5 +508,38 @@ mod tests {
         assert!(!in_helm_templates(&t, "chart/templates"), "a file, not a directory");
         let root = tree(&[("Chart.yaml", "name: r\n"), ("templates/b.yaml", "w: 1\n")]);
         assert!(in_helm_templates(&root, "templates/b.yaml"), "the chart at the root");
+    }
+
+    #[test]
+    fn the_common_directory_of_a_read_set() {
+        let reads = |files: &[&str], dirs: &[&str]| ReadSet {
+            files: files.iter().map(|f| (*f).to_string()).collect(),
+            dirs: dirs.iter().map(|d| (*d).to_string()).collect(),
+        };
+        assert_eq!(common_dir(&reads(&[], &[])), "");
+        assert_eq!(common_dir(&reads(&["a/b/k.yaml", "a/b/c/x.yaml"], &[])), "a/b");
+        assert_eq!(common_dir(&reads(&["a/s/k.yaml", "a/base/d.yaml"], &["a/s"])), "a");
+        assert_eq!(common_dir(&reads(&["a/s/k.yaml"], &["ab"])), "", "ab is not within a");
+        assert_eq!(common_dir(&reads(&["a/k.yaml", "baton.yaml"], &[])), "");
+        assert_eq!(common_dir(&reads(&["a/k.yaml"], &[""])), "");
+    }
+
+    #[test]
+    fn an_edit_drops_the_renders_that_read_it_and_no_other() {
+        let t = tree(&[
+            ("a/base/kustomization.yaml", "resources: [cm.yaml]\n"),
+            ("a/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"),
+            ("a/dev/kustomization.yaml", "resources: [../base]\n"),
+            ("b/kustomization.yaml", "resources: [cm.yaml]\n"),
+            ("b/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n"),
+        ]);
+        let mut renders = Renders::new();
+        for dir in ["a/base", "a/dev", "b"] {
+            assert!(Repo::new(&t, &mut renders).render(dir).ok());
+        }
+        assert_eq!(renders.invalidate("a/base/cm.yaml"), ["a/base", "a/dev"]);
+        assert_eq!(renders.invalidate("a/dev/new.yaml"), Vec::<String>::new());
+        assert!(renders.has_render("b"));
+        assert_eq!(renders.invalidate("b/cm.yaml"), ["b"]);
     }
 }
