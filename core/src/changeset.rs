@@ -266,10 +266,10 @@ impl ChangeSet {
         // Overlays of the tree as it is whose render consulted a touched path (components
         // are not rendered alone), then those the change creates.
         let mut affected: Vec<String> = Vec::new();
-        for dir in repo.kustomization_dirs() {
-            let reads = repo.consulted(&dir);
-            if self.paths().any(|p| reads.touches(p)) && !repo.is_component(&dir) {
-                affected.push(dir);
+        for dir in repo.kustomization_dirs().iter() {
+            let reads = repo.consulted(dir);
+            if self.paths().any(|p| reads.touches(p)) && !repo.is_component(dir) {
+                affected.push(dir.clone());
             }
         }
         let before_count = affected.len();

@@ -52,12 +52,19 @@ pub struct Renders {
     pipeline: Option<Arc<Pipeline>>,
     /// Deployment objects per file and deployment renders (see [`crate::deploy`]).
     deploy: crate::deploy::Cache,
+    /// [`kustomization_dirs`], kept until a file is added or removed (it depends on paths
+    /// only): `planPromotion` walks them twice, and listing them sorts every path.
+    kustomization_dirs: Option<Arc<Vec<String>>>,
 }
 
 #[derive(Debug, Clone)]
 struct Entry {
     rendered: Rendered,
     reads: ReadSet,
+    /// The deepest directory every path in `reads` is within: an edit outside it cannot
+    /// touch this render (one comparison instead of a search of the read set, for every
+    /// cached render on every edit).
+    within: String,
     /// Cut short by the work limit: dropped when the limit changes.
     partial: bool,
 }
@@ -75,13 +82,13 @@ impl Renders {
         Renders { parses: ParseCache::with_budget(bytes), ..Renders::default() }
     }
 
-    /// A cache for a copy of the tree with some files changed: the parses carry over (they
-    /// are checked against the text they came from), renders start afresh, and the work is
-    /// counted on from here.
+    /// A cache for a copy of the tree with some files changed: the parse trees held carry
+    /// over (they are checked against the text they came from; see
+    /// [`ParseCache::for_copy`]), renders start afresh, and the work is counted on from here.
     #[must_use]
     pub fn for_copy(&self) -> Renders {
         Renders {
-            parses: self.parses.clone(),
+            parses: self.parses.for_copy(),
             meter: self.meter,
             deploy: self.deploy.for_copy(),
             ..Renders::default()
@@ -93,7 +100,7 @@ impl Renders {
     pub fn invalidate(&mut self, path: &str) -> Vec<String> {
         let mut dropped = Vec::new();
         self.entries.retain(|dir, entry| {
-            let keep = !entry.reads.touches(path);
+            let keep = !(tree::is_within(path, &entry.within) && entry.reads.touches(path));
             if !keep {
                 dropped.push(dir.to_owned());
             }
@@ -112,6 +119,7 @@ impl Renders {
     /// other directories.
     pub fn invalidate_pipeline(&mut self) {
         self.pipeline = None;
+        self.kustomization_dirs = None;
         self.deploy.clear_renders();
     }
 
@@ -257,6 +265,11 @@ impl<'a> Repo<'a> {
     }
 
     fn entry(&mut self, dir: &str) -> &Entry {
+        // Keys are normalized: a directory found as given needs no normalized copy (operations
+        // look up every overlay's read set).
+        if self.renders.entries.contains_key(dir) {
+            return &self.renders.entries[dir];
+        }
         let key = tree::normalize(dir).unwrap_or_else(|_| dir.to_string());
         let dir = key.as_str();
         let renders = &mut *self.renders;
@@ -265,7 +278,7 @@ impl<'a> Repo<'a> {
                 let diagnostic = renders.meter.exhausted_diagnostic(&format!("rendering '{dir}'"));
                 let rendered =
                     Rendered { ok: false, diagnostics: vec![diagnostic], ..Rendered::default() };
-                Entry { rendered, reads: ReadSet::default(), partial: true }
+                Entry { rendered, reads: ReadSet::default(), within: String::new(), partial: true }
             } else {
                 let mut source = Source::new(self.tree, &mut renders.parses);
                 let (mut rendered, reads) = kustomize::render(&mut source, dir);
@@ -280,7 +293,8 @@ impl<'a> Repo<'a> {
                 rendered.diagnostics.shrink_to_fit();
                 let mut reads = reads;
                 reads.shrink_to_fit();
-                Entry { rendered, reads, partial: false }
+                let within = common_dir(&reads).to_string();
+                Entry { rendered, reads, within, partial: false }
             };
             renders.entries.insert(dir.to_string(), entry);
         }
@@ -288,10 +302,13 @@ impl<'a> Repo<'a> {
     }
 
     /// Directories holding a kustomization file, sorted (not those inside a Helm chart's
-    /// `templates/`).
-    #[must_use]
-    pub fn kustomization_dirs(&self) -> Vec<String> {
-        kustomization_dirs(self.tree)
+    /// `templates/`); cached until a file is added or removed.
+    pub fn kustomization_dirs(&mut self) -> Arc<Vec<String>> {
+        let tree = self.tree;
+        self.renders
+            .kustomization_dirs
+            .get_or_insert_with(|| Arc::new(kustomization_dirs(tree)))
+            .clone()
     }
 
     /// The kustomization directories that render on their own: all but components.
@@ -331,6 +348,20 @@ impl<'a> Repo<'a> {
     }
 }
 
+/// The deepest directory that every path of `reads` is within (a file read, or below a
+/// directory listed): `""` when they share none.
+fn common_dir(reads: &ReadSet) -> &str {
+    let mut dirs =
+        reads.files.iter().map(|f| tree::parent(f)).chain(reads.dirs.iter().map(String::as_str));
+    let Some(mut common) = dirs.next() else { return "" };
+    for dir in dirs {
+        while !tree::is_within(dir, common) {
+            common = tree::parent(common);
+        }
+    }
+    common
+}
+
 fn render_cost(tree: &FileTree, rendered: &Rendered, reads: &ReadSet) -> u64 {
     let read_bytes: u64 = reads
         .files
@@ -366,6 +397,14 @@ pub fn kustomization_dirs(tree: &FileTree) -> Vec<String> {
 /// Files under a Helm chart's `templates/` are Go templates, not YAML.
 #[must_use]
 pub fn in_helm_templates(tree: &FileTree, path: &str) -> bool {
+    // Most paths have no `templates` directory at all: no walk up the parents (this runs for
+    // every YAML file on every `validate`; a split on one byte is cheaper than a substring
+    // search in WebAssembly).
+    let mut dirs = path.split('/');
+    dirs.next_back();
+    if !dirs.any(|d| d == "templates") {
+        return false;
+    }
     let mut dir = tree::parent(path);
     let mut below_templates = false;
     loop {
@@ -399,7 +438,7 @@ mod tests {
         assert!(repo.render("a").ok());
         assert!(repo.consulted("a").files.contains("a/cm.yaml"));
         assert_eq!(repo.overlay_dirs(), ["a"]);
-        assert_eq!(repo.kustomization_dirs(), ["a", "c"]);
+        assert_eq!(*repo.kustomization_dirs(), ["a", "c"]);
         let stats = renders.stats();
         assert_eq!(stats.renders, 1);
         assert!(stats.steps > 0);
@@ -447,5 +486,60 @@ mod tests {
         assert_eq!(rendered.diagnostics[0].code, "R013");
         renders.set_work_limit(None);
         assert!(Repo::new(&t, &mut renders).render("a").ok());
+    }
+
+    #[test]
+    fn helm_templates_are_files_below_a_charts_templates_directory() {
+        let t = tree(&[
+            ("chart/Chart.yaml", "name: c\n"),
+            ("chart/templates/deploy.yaml", "x: {{ .Values.x }}\n"),
+            ("chart/templates/sub/cm.yaml", "y: 1\n"),
+            ("templates/Chart.yaml", "name: top\n"),
+            ("other/templates/a.yaml", "z: 1\n"),
+            ("templates/b.yaml", "w: 1\n"),
+            ("chart/values.yaml", "x: 1\n"),
+            ("chart/templates", "a file named templates\n"),
+        ]);
+        assert!(in_helm_templates(&t, "chart/templates/deploy.yaml"));
+        assert!(in_helm_templates(&t, "chart/templates/sub/cm.yaml"));
+        assert!(!in_helm_templates(&t, "templates/b.yaml"), "templates/Chart.yaml is inside");
+        assert!(!in_helm_templates(&t, "other/templates/a.yaml"), "no Chart.yaml above");
+        assert!(!in_helm_templates(&t, "chart/values.yaml"));
+        assert!(!in_helm_templates(&t, "chart/templates"), "a file, not a directory");
+        let root = tree(&[("Chart.yaml", "name: r\n"), ("templates/b.yaml", "w: 1\n")]);
+        assert!(in_helm_templates(&root, "templates/b.yaml"), "the chart at the root");
+    }
+
+    #[test]
+    fn the_common_directory_of_a_read_set() {
+        let reads = |files: &[&str], dirs: &[&str]| ReadSet {
+            files: files.iter().map(|f| (*f).to_string()).collect(),
+            dirs: dirs.iter().map(|d| (*d).to_string()).collect(),
+        };
+        assert_eq!(common_dir(&reads(&[], &[])), "");
+        assert_eq!(common_dir(&reads(&["a/b/k.yaml", "a/b/c/x.yaml"], &[])), "a/b");
+        assert_eq!(common_dir(&reads(&["a/s/k.yaml", "a/base/d.yaml"], &["a/s"])), "a");
+        assert_eq!(common_dir(&reads(&["a/s/k.yaml"], &["ab"])), "", "ab is not within a");
+        assert_eq!(common_dir(&reads(&["a/k.yaml", "baton.yaml"], &[])), "");
+        assert_eq!(common_dir(&reads(&["a/k.yaml"], &[""])), "");
+    }
+
+    #[test]
+    fn an_edit_drops_the_renders_that_read_it_and_no_other() {
+        let t = tree(&[
+            ("a/base/kustomization.yaml", "resources: [cm.yaml]\n"),
+            ("a/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"),
+            ("a/dev/kustomization.yaml", "resources: [../base]\n"),
+            ("b/kustomization.yaml", "resources: [cm.yaml]\n"),
+            ("b/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n"),
+        ]);
+        let mut renders = Renders::new();
+        for dir in ["a/base", "a/dev", "b"] {
+            assert!(Repo::new(&t, &mut renders).render(dir).ok());
+        }
+        assert_eq!(renders.invalidate("a/base/cm.yaml"), ["a/base", "a/dev"]);
+        assert_eq!(renders.invalidate("a/dev/new.yaml"), Vec::<String>::new());
+        assert!(renders.has_render("b"));
+        assert_eq!(renders.invalidate("b/cm.yaml"), ["b"]);
     }
 }

@@ -71,6 +71,29 @@ impl ParseCache {
         }
     }
 
+    /// A cache for a changed copy of the tree: the trees held (the parses renders of the copy
+    /// reuse), without the entries of the other files, which hold only diagnostics. A copy is
+    /// made for every planned change, and copying an entry per file of a large repository cost
+    /// more than the plan; a file whose tree was let go is parsed again either way.
+    #[must_use]
+    pub fn for_copy(&self) -> ParseCache {
+        let mut out = ParseCache {
+            parsed_so_far: self.parsed_so_far,
+            parses: self.parses,
+            ..ParseCache::with_budget(self.budget)
+        };
+        for (number, path) in &self.held_order {
+            if let Some(entry) = self.entries.get(path)
+                && entry.tree.as_ref().is_some_and(|(_, n)| n == number)
+            {
+                out.held_order.push_back((*number, path.clone()));
+                out.held += entry.text.len();
+                out.entries.insert(path.to_string(), entry.clone());
+            }
+        }
+        out
+    }
+
     /// Drops entries for files that no longer exist or whose text changed.
     pub fn retain_valid(&mut self, tree: &FileTree) {
         let held = &mut self.held;
@@ -385,12 +408,40 @@ mod tests {
         }
     }
 
-    #[test]
-    fn trees_beyond_the_budget_are_let_go_and_parsed_again_but_diagnostics_stay() {
+    /// `a.yaml`, `b.yaml`, `c.yaml`: 21 bytes each, a syntax error in each.
+    fn three_files_with_an_error() -> FileTree {
         let mut tree = FileTree::new();
         for name in ["a", "b", "c"] {
             tree.insert(&format!("{name}.yaml"), format!("{name}: [1, 2]\n---\nbad: [\n")).unwrap();
         }
+        tree
+    }
+
+    #[test]
+    fn a_copy_keeps_the_trees_held_and_nothing_else() {
+        let tree = three_files_with_an_error();
+        let text = |p: &str| text_of(&tree, p);
+        // Room for the trees of two 21-byte files: a.yaml's is let go.
+        let mut cache = ParseCache::with_budget(45);
+        for p in ["a.yaml", "b.yaml", "c.yaml"] {
+            parse_cached(&mut cache, p, &text(p));
+        }
+        let mut copy = cache.for_copy();
+        assert_eq!((copy.entries.len(), copy.held, copy.parses), (2, 42, 3));
+        parse_cached(&mut copy, "b.yaml", &text("b.yaml"));
+        parse_cached(&mut copy, "c.yaml", &text("c.yaml"));
+        assert_eq!(copy.parses, 3, "the trees held came along");
+        assert_eq!(diagnostics_cached(&mut copy, "a.yaml", &text("a.yaml")).len(), 1);
+        assert_eq!(copy.parses, 4, "a.yaml, whose tree was let go, is parsed again");
+        // The budget and the order of letting go carry over: b.yaml, the oldest, goes first.
+        assert_eq!(copy.held, 42);
+        assert!(copy.entries.get("b.yaml").is_some_and(|e| e.tree.is_none()));
+        assert_eq!(cache.parses, 3, "the original is untouched");
+    }
+
+    #[test]
+    fn trees_beyond_the_budget_are_let_go_and_parsed_again_but_diagnostics_stay() {
+        let mut tree = three_files_with_an_error();
         let text = |p: &str| text_of(&tree, p);
         // Room for the trees of two 21-byte files.
         let mut cache = ParseCache::with_budget(45);

@@ -476,7 +476,7 @@ impl Workspace {
             .map(str::to_string)
             .collect();
         let mut repo = self.repo();
-        let render_dirs = repo.kustomization_dirs();
+        let render_dirs = repo.kustomization_dirs().to_vec();
         let mut config_diagnostics = repo.pipeline().diagnostics.clone();
         if let Some(path) = crate::gates::codeowners::locate(&self.tree) {
             let (_, problems) =
@@ -523,6 +523,24 @@ mod tests {
             tree.insert(path, *text).unwrap();
         }
         Workspace::new(tree)
+    }
+
+    #[test]
+    fn the_kustomization_directories_follow_files_added_and_removed() {
+        let mut ws = workspace(&[("a/kustomization.yaml", "resources: []\n")]);
+        assert_eq!(*ws.repo().kustomization_dirs(), ["a"]);
+        ws.set_file("b/kustomization.yaml", "resources: []\n").unwrap();
+        assert_eq!(*ws.repo().kustomization_dirs(), ["a", "b"]);
+        ws.set_file("b/kustomization.yaml", "resources: [x.yaml]\n").unwrap();
+        assert_eq!(*ws.repo().kustomization_dirs(), ["a", "b"]);
+        // A chart around `c` makes its kustomization a template, not a directory to render.
+        ws.set_file("c/templates/kustomization.yaml", "resources: []\n").unwrap();
+        assert_eq!(*ws.repo().kustomization_dirs(), ["a", "b", "c/templates"]);
+        ws.set_file("c/Chart.yaml", "name: c\n").unwrap();
+        assert_eq!(*ws.repo().kustomization_dirs(), ["a", "b"]);
+        assert!(ws.remove_file("a/kustomization.yaml"));
+        assert_eq!(*ws.repo().kustomization_dirs(), ["b"]);
+        assert_eq!(*ws.repo().kustomization_dirs(), ws.kustomization_dirs());
     }
 
     #[test]

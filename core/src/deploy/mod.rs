@@ -308,9 +308,9 @@ pub fn objects_with(repo: &mut Repo, request: &crate::appset::ExpandRequest) -> 
         generated
     } else {
         let mut generated = Generated::new();
-        if tree.iter().any(|(_, c)| {
-            matches!(c, crate::tree::Content::Text(t) if crate::appset::may_hold_appset(t))
-        }) {
+        // Only YAML files outside Helm templates hold an `ApplicationSet`: `read_all` noted
+        // whether one may (no scan of every text per call).
+        if repo.deploy_cache().objects.may_hold_appsets() {
             let expansion = crate::appset::expand(repo, request);
             for set in expansion.app_sets {
                 let file: Arc<str> = Arc::from(set.file.as_str());

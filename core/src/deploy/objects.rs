@@ -247,26 +247,53 @@ impl Objects {
 /// Objects per file, kept while the file's text is the same.
 #[derive(Debug, Clone, Default)]
 pub struct ObjectCache {
-    files: VecMap<String, (Arc<str>, Arc<FileObjects>)>,
+    files: VecMap<String, CachedFile>,
+    /// Whether some YAML file's text names `ApplicationSet` (see
+    /// [`crate::appset::may_hold_appset`]), as of the last [`read_all`].
+    appsets: bool,
+}
+
+/// One file's text, its objects, and whether the text may hold an `ApplicationSet`.
+#[derive(Debug, Clone)]
+struct CachedFile {
+    text: Arc<str>,
+    objects: Arc<FileObjects>,
+    appset: bool,
+}
+
+impl ObjectCache {
+    /// Whether a YAML file outside Helm templates may hold an `ApplicationSet` (as of the
+    /// last [`read_all`]).
+    #[must_use]
+    pub fn may_hold_appsets(&self) -> bool {
+        self.appsets
+    }
 }
 
 /// Reads every deployment object of `tree`; `parse` gives a file's parse (cached by the
 /// caller). Files whose text names none of the API groups are not parsed.
+///
+/// An editor validates on every keystroke: the tree and the cache are walked side by side
+/// (both sorted by path) and an unchanged file's entry is moved over, so a call costs no
+/// allocation per file, only per file whose text changed.
 pub fn read_all(
     tree: &FileTree,
     cache: &mut ObjectCache,
     mut parse: impl FnMut(&str) -> Option<Arc<Parsed>>,
 ) -> Objects {
+    let mut old = std::mem::take(&mut cache.files).into_vec().into_iter().peekable();
+    // Paths come in order: each insertion is a push.
     let mut files = VecMap::new();
     for (path, content) in tree.iter() {
         let Content::Text(text) = content else { continue };
         if !is_yaml(path) || crate::repo::in_helm_templates(tree, path) {
             continue;
         }
-        if let Some((cached, objects)) = cache.files.get(path)
-            && Arc::ptr_eq(cached, text)
+        while old.next_if(|(cached, _)| cached.as_str() < path).is_some() {}
+        if let Some(entry) =
+            old.next_if(|(cached, file)| cached.as_str() == path && Arc::ptr_eq(&file.text, text))
         {
-            files.insert(path.to_string(), (cached.clone(), objects.clone()));
+            files.insert(entry.0, entry.1);
             continue;
         }
         let objects = if mentions_a_group(text) {
@@ -274,11 +301,17 @@ pub fn read_all(
         } else {
             FileObjects::default()
         };
-        files.insert(path.to_string(), (text.clone(), Arc::new(objects)));
+        let appset = crate::appset::may_hold_appset(text);
+        files.insert(
+            path.to_string(),
+            CachedFile { text: text.clone(), objects: Arc::new(objects), appset },
+        );
     }
     cache.files = files;
+    cache.appsets = cache.files.values().any(|file| file.appset);
     let mut out = Objects::default();
-    for (_, objects) in cache.files.values() {
+    for file in cache.files.values() {
+        let objects = &file.objects;
         if objects.is_empty() {
             continue;
         }
@@ -1084,5 +1117,46 @@ mod tests {
         let again = read_all(&tree, &mut cache, |p| parse_with(&tree, &mut parses, p));
         assert_eq!(again.kustomizations.len(), 2);
         assert_eq!(parses, 2, "nothing changed, nothing parsed");
+    }
+
+    /// The cache is walked beside the tree: files added, edited and removed between calls
+    /// give what a fresh read gives, and only changed texts are parsed again.
+    #[test]
+    fn the_cache_follows_added_edited_and_removed_files() {
+        let ks = |name: &str| {
+            format!(
+                "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: {name}\nspec: {{}}\n"
+            )
+        };
+        let mut tree = FileTree::new();
+        tree.insert("b.yaml", ks("b")).unwrap();
+        tree.insert("d.yaml", ks("d")).unwrap();
+        tree.insert("f.yaml", "x: 1\n").unwrap();
+        let mut cache = ObjectCache::default();
+        let mut parsed: Vec<String> = Vec::new();
+        let read = |tree: &FileTree, cache: &mut ObjectCache, parsed: &mut Vec<String>| {
+            read_all(tree, cache, |p| {
+                parsed.push(p.to_string());
+                Some(Arc::new(parse(&Arc::from(p), &tree.text(p)?, &Limits::default())))
+            })
+        };
+        let names =
+            |o: &Objects| o.kustomizations.iter().map(|k| k.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&read(&tree, &mut cache, &mut parsed)), ["b", "d"]);
+        assert!(!cache.may_hold_appsets());
+        tree.insert("a.yaml", ks("a")).unwrap();
+        tree.insert("d.yaml", ks("d2")).unwrap();
+        tree.remove("b.yaml");
+        tree.insert("e.yaml", "kind: ApplicationSet\n").unwrap();
+        parsed.clear();
+        let objects = read(&tree, &mut cache, &mut parsed);
+        assert_eq!(names(&objects), ["a", "d2"]);
+        assert_eq!(parsed, ["a.yaml", "d.yaml"], "only the added and the edited file");
+        assert!(cache.may_hold_appsets());
+        let mut fresh = ObjectCache::default();
+        assert_eq!(names(&read(&tree, &mut fresh, &mut parsed)), names(&objects));
+        tree.remove("e.yaml");
+        read(&tree, &mut cache, &mut parsed);
+        assert!(!cache.may_hold_appsets());
     }
 }

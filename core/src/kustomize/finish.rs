@@ -92,7 +92,7 @@ fn normalize_annotations(node: &mut Node) {
 }
 
 /// kustomize's sort: `legacy` (the default) orders by kind then id; `fifo` keeps load order.
-fn sort(b: &mut Builder, k: &Kustomization, resources: &mut [Resource]) -> Built<()> {
+fn sort(b: &mut Builder, k: &Kustomization, resources: &mut Vec<Resource>) -> Built<()> {
     let order = match &k.sort_options {
         None => LegacyOrder::default(),
         Some(options) => {
@@ -135,7 +135,9 @@ fn sort(b: &mut Builder, k: &Kustomization, resources: &mut [Resource]) -> Built
     let ids: Vec<_> = resources.iter().map(Resource::id).collect();
     let mut index: Vec<usize> = (0..resources.len()).collect();
     crate::sort::sort_by(&mut index, |&a, &b| order.compare(&ids[a], &ids[b]));
-    let sorted: Vec<Resource> = index.iter().map(|&i| resources[i].clone()).collect();
-    resources.clone_from_slice(&sorted);
+    // Moved into their places, not copied (a resource is a whole tree).
+    let mut slots: Vec<Option<Resource>> =
+        std::mem::take(resources).into_iter().map(Some).collect();
+    resources.extend(index.iter().filter_map(|&i| slots[i].take()));
     Ok(())
 }

@@ -185,7 +185,10 @@ fn print(resources: Vec<Resource>, diagnostics: &mut Vec<Diagnostic>) -> Rendere
     out
 }
 
-fn describe(r: Resource, yaml: String) -> RenderedResource {
+fn describe(mut r: Resource, mut yaml: String) -> RenderedResource {
+    // Kept as long as the render is cached: no spare capacity.
+    r.node.shrink_to_fit();
+    yaml.shrink_to_fit();
     let namespace = r.namespace();
     RenderedResource {
         api_version: r.api_version().to_string(),

@@ -558,11 +558,11 @@ fn owned_by_target(repo: &mut Repo, file: &str, target_dir: &str, kustomization:
     if !tree::is_within(file, target_dir) {
         return false;
     }
-    for dir in repo.kustomization_dirs() {
+    for dir in repo.kustomization_dirs().iter() {
         if dir == target_dir {
             continue;
         }
-        let reads = repo.consulted(&dir);
+        let reads = repo.consulted(dir);
         if reads.files.contains(file) && !reads.files.contains(kustomization) {
             return false;
         }

@@ -185,6 +185,28 @@ impl Node {
         }
     }
 
+    /// Drops the spare capacity of every list and string of the tree (a render keeps its
+    /// resources' trees while it is cached; transformers build them by appending).
+    pub fn shrink_to_fit(&mut self) {
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            match &mut node.body {
+                Body::Scalar(text) => text.shrink_to_fit(),
+                Body::Seq(items) => {
+                    items.shrink_to_fit();
+                    stack.extend(items.iter_mut());
+                }
+                Body::Map(entries) => {
+                    entries.shrink_to_fit();
+                    for (key, value) in entries.iter_mut() {
+                        stack.push(key);
+                        stack.push(value);
+                    }
+                }
+            }
+        }
+    }
+
     #[must_use]
     pub fn is_map(&self) -> bool {
         matches!(self.body, Body::Map(_))
@@ -316,6 +338,26 @@ mod tests {
         assert_eq!(Node::string("").style, Style::DoubleQuoted);
         assert!(Node::string("123").is_string());
         assert!(!Node::plain("123").is_string());
+    }
+
+    #[test]
+    fn shrink_to_fit_leaves_no_spare_capacity_and_the_same_tree() {
+        let mut scalar = String::with_capacity(64);
+        scalar.push('v');
+        let mut items = Vec::with_capacity(16);
+        items.push(Node { body: Body::Scalar(scalar), ..Node::string("") });
+        let mut entries = Vec::with_capacity(16);
+        entries.push((Node::string("k"), Node { body: Body::Seq(items), ..Node::string("") }));
+        let mut node = Node { body: Body::Map(entries), ..Node::string("") };
+        let before = node.clone();
+        node.shrink_to_fit();
+        assert_eq!(node, before);
+        let Body::Map(entries) = &node.body else { panic!("a map") };
+        assert_eq!(entries.capacity(), 1);
+        let Body::Seq(items) = &entries[0].1.body else { panic!("a list") };
+        assert_eq!(items.capacity(), 1);
+        let Body::Scalar(text) = &items[0].body else { panic!("a scalar") };
+        assert_eq!(text.capacity(), 1);
     }
 
     #[test]
