@@ -28,6 +28,8 @@
 //!
 //! `expand` is Go's `Regexp.ExpandString` (the `extract` template).
 
+use std::borrow::Cow;
+
 use regex_lite::Regex;
 
 use super::backtrack::{Cache, Program};
@@ -121,7 +123,7 @@ impl GoRegex {
     /// pattern does not match.
     #[must_use]
     pub fn match_expand(&self, text: &str, template: &str) -> Option<String> {
-        self.match_expand_with(&mut self.locations(), text, template)
+        self.match_expand_with(&mut self.locations(), text, template).map(Cow::into_owned)
     }
 
     /// Room for the groups' positions, for [`GoRegex::match_expand_with`].
@@ -131,14 +133,15 @@ impl GoRegex {
     }
 
     /// [`GoRegex::match_expand`] with the positions kept in `locations` (made once for a
-    /// list of tags, not once per tag).
+    /// list of tags, not once per tag). A template that is one group reference (`$ts`,
+    /// `${1}`) borrows the group's text instead of allocating a copy.
     #[must_use]
-    pub fn match_expand_with(
+    pub fn match_expand_with<'t>(
         &self,
         locations: &mut Locations,
-        text: &str,
+        text: &'t str,
         template: &str,
-    ) -> Option<String> {
+    ) -> Option<Cow<'t, str>> {
         if self.shortcut(text) == Some(false) {
             return None;
         }
@@ -201,7 +204,17 @@ fn expand<'t>(
     template: &str,
     group: &dyn Fn(usize) -> Option<&'t str>,
     names: &[Option<String>],
-) -> String {
+) -> Cow<'t, str> {
+    let index = |name: &str, number: Option<usize>| {
+        // Go: the first group of that name (names are unique here).
+        number.or_else(|| names.iter().position(|n| n.as_deref() == Some(name)))
+    };
+    // One reference and nothing else (`$ts`, `${1}`): the group's text as it is.
+    if let Some((name, number, "")) =
+        template.strip_prefix('$').filter(|t| !t.starts_with('$')).and_then(reference)
+    {
+        return Cow::Borrowed(index(name, number).and_then(group).unwrap_or(""));
+    }
     let mut out = String::new();
     let mut rest = template;
     while let Some(at) = rest.find('$') {
@@ -217,19 +230,12 @@ fn expand<'t>(
             continue;
         };
         rest = after;
-        if let Some(n) = number {
-            if let Some(text) = group(n) {
-                out.push_str(text);
-            }
-        } else if let Some(i) = names.iter().position(|n| n.as_deref() == Some(name)) {
-            // Go: the first group of that name (names are unique here).
-            if let Some(text) = group(i) {
-                out.push_str(text);
-            }
+        if let Some(text) = index(name, number).and_then(group) {
+            out.push_str(text);
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Go's `extract`: the reference after a `$`: its name, its number when the name is a number
@@ -642,10 +648,23 @@ mod tests {
             ("$01", ""),
             ("$0", "a-b"),
             ("plain", "plain"),
+            ("$second", "b"),
+            ("${first}", "a"),
+            ("$missing", ""),
+            ("${9}", ""),
+            ("$$", "$"),
         ];
         for (template, expected) in cases {
             assert_eq!(re.match_expand("a-b", template).as_deref(), Some(*expected), "{template}");
         }
         assert_eq!(re.match_expand("nope", "$1"), None);
+        // One reference and nothing else borrows the group's text (no copy per tag).
+        let mut locations = re.locations();
+        for template in ["$second", "${1}", "$0", "$missing"] {
+            let key = re.match_expand_with(&mut locations, "a-b", template);
+            assert!(matches!(key, Some(Cow::Borrowed(_))), "{template}: {key:?}");
+        }
+        let key = re.match_expand_with(&mut locations, "a-b", "$1.");
+        assert!(matches!(key, Some(Cow::Owned(_))), "{key:?}");
     }
 }

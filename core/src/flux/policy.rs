@@ -12,6 +12,8 @@
 //! keys in the order their first tag appears; ties after extraction (equal versions, equal
 //! numbers) may therefore elect a different original tag than a given Flux run would.
 
+use std::borrow::Cow;
+
 use crate::semver::{Constraints, Version};
 
 use super::goregex::GoRegex;
@@ -77,11 +79,13 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
         return Outcome::none("no tags in database");
     }
     let Some(filter) = filter else { return elect_keys(policer, tags) };
-    // Keys map to the last tag that produced them; keys keep their first position. Each key is
-    // allocated once (the map owns it), then the keys are listed in order of first position.
-    // The map's order is never shown, so keys are ordered by a hash first: one integer
-    // comparison instead of comparing strings that often share a long prefix (timestamps).
-    let mut index: std::collections::BTreeMap<(u64, String), (usize, &str)> =
+    // Keys map to the last tag that produced them; keys keep their first position. A key is
+    // the tag itself, or the extracted text (borrowed from the tag when `extract` is one group
+    // reference, as `$ts` is; allocated once otherwise), then the keys are listed in order of
+    // first position. The map's order is never shown, so keys are ordered by a hash first: one
+    // integer comparison instead of comparing strings that often share a long prefix
+    // (timestamps).
+    let mut index: std::collections::BTreeMap<(u64, Cow<'_, str>), (usize, &str)> =
         std::collections::BTreeMap::new();
     let mut locations = filter.regex.locations();
     for &tag in tags {
@@ -89,7 +93,7 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
             if !filter.regex.is_match_with(&mut locations, tag) {
                 continue;
             }
-            tag.to_string()
+            Cow::Borrowed(tag)
         } else {
             let Some(key) = filter.regex.match_expand_with(&mut locations, tag, &filter.extract)
             else {
@@ -107,19 +111,19 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
         return Outcome::none("version list argument cannot be empty");
     }
     // The keys in key order (the map's); the policers read them in order of first position.
-    let keys: Vec<((u64, String), usize, &str)> =
+    let keys: Vec<((u64, Cow<'_, str>), usize, &str)> =
         index.into_iter().map(|(key, (at, original))| (key, at, original)).collect();
     let mut key_refs: Vec<&str> = vec![""; keys.len()];
     for ((_, key), at, _) in &keys {
         if let Some(slot) = key_refs.get_mut(*at) {
-            *slot = key.as_str();
+            *slot = key;
         }
     }
     let mut outcome = elect_keys(policer, &key_refs);
     // The policers return keys as `&str` copies: map them back to their tags.
     let original = |key: &str| {
         let hash = key_hash(key);
-        keys.binary_search_by(|((h, k), _, _)| (*h, k.as_str()).cmp(&(hash, key)))
+        keys.binary_search_by(|((h, k), _, _)| (*h, &**k).cmp(&(hash, key)))
             .map_or("", |i| keys[i].2)
             .to_string()
     };
