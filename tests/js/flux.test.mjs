@@ -62,6 +62,31 @@ test('tags as one string, a tag per line, elect as the same tags in an array', (
   assert.match(none.policies[0].diagnostics[0].message, /no tags in database/);
 });
 
+test('array items cross whole: a line break, a carriage return or an empty item stays in its item', () => {
+  const ws = new Workspace(exampleFiles());
+  const invalid = (out) => out.diagnostics.find((d) => d.code === 'F018')?.message;
+  // An item holding `\n` is one (invalid) tag, not two: 2.2.0 is not elected from it.
+  const broken = ws.imageUpdate({ images: { [IMAGE]: ['2.0.0', '2.1.0\n2.2.0'] } });
+  assert.equal(broken.policies[0].latest, `${IMAGE}:2.0.0`);
+  assert.equal(invalid(broken), `images["${IMAGE}"]: 1 tag(s) are not valid image tags and are ignored (a registry cannot hold them), e.g. '2.1.0\\n2.2.0'`);
+  // `\r` and empty items are kept as they are (only the one-string form drops them).
+  const kept = ws.imageUpdate({ images: { [IMAGE]: ['2.1.0\r', '', '2.0.0'] } });
+  assert.equal(kept.policies[0].latest, `${IMAGE}:2.0.0`);
+  assert.match(invalid(kept), /: 2 tag\(s\) are not valid image tags .* e\.g\. '2\.1\.0\\r'$/);
+  // The one-item and empty arrays.
+  assert.equal(ws.imageUpdate({ images: { [IMAGE]: ['2.1.0'] } }).policies[0].latest, `${IMAGE}:2.1.0`);
+  assert.match(ws.imageUpdate({ images: { [IMAGE]: [] } }).policies[0].diagnostics[0].message, /no tags in database/);
+  // Items that only become strings when joined are refused, as before.
+  const refused = `input.images["${IMAGE}"] must be an array of strings (or a string, a tag per line)`;
+  const throws = (tags) => assert.throws(() => ws.imageUpdate({ images: { [IMAGE]: tags } }), (e) => e instanceof Error && e.message.includes(refused));
+  throws(['2.0.0', new String('2.1.0')]);
+  throws(['2.0.0', new Date(0)]);
+  throws(['2.0.0', { toString: () => '2.1.0' }]);
+  throws(['2.0.0', undefined]);
+  throws(new Array(2).fill('2.0.0', 1));
+  throws(['2.0.0', ['2.1.0']]);
+});
+
 test('status names the environment Flux automates, with its pick given tags', () => {
   const files = exampleFiles();
   // The example's pipeline declares staging and production; discover dev too.

@@ -160,7 +160,7 @@ mod tests {
         let ok =
             input(r#"{"images": {"r/app": ["1.0.0", "2.0.0"]}, "latest": {"ns:app": "r/app:3"}}"#)
                 .unwrap();
-        assert_eq!(ok.images["r/app"], ["1.0.0", "2.0.0"]);
+        assert_eq!(ok.images["r/app"].iter().collect::<Vec<_>>(), ["1.0.0", "2.0.0"]);
         assert_eq!(ok.latest["ns:app"], "r/app:3");
         let bad = input(r#"{"images": {"r/app": ["1.0.0", 2]}}"#).unwrap_err();
         assert!(bad.contains("$.images.r/app[1]"), "{bad}");

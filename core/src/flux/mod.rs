@@ -28,7 +28,7 @@ pub mod setters;
 pub mod update;
 
 pub use update::{
-    AutomationResult, ChangeRecord, FileEdit, ImageUpdate, ImageUpdateInput, PolicyResult,
+    AutomationResult, ChangeRecord, FileEdit, ImageUpdate, ImageUpdateInput, PolicyResult, Tags,
     image_update,
 };
 

@@ -85,7 +85,7 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
     // first position. The map's order is never shown, so keys are ordered by a hash first: one
     // integer comparison instead of comparing strings that often share a long prefix
     // (timestamps).
-    let mut index: std::collections::BTreeMap<(u64, Cow<'_, str>), (usize, &str)> =
+    let mut index: std::collections::BTreeMap<Key<'_>, (usize, &str)> =
         std::collections::BTreeMap::new();
     let mut locations = filter.regex.locations();
     for &tag in tags {
@@ -111,7 +111,7 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
         return Outcome::none("version list argument cannot be empty");
     }
     // The keys in key order (the map's); the policers read them in order of first position.
-    let keys: Vec<((u64, Cow<'_, str>), usize, &str)> =
+    let keys: Vec<(Key<'_>, usize, &str)> =
         index.into_iter().map(|(key, (at, original))| (key, at, original)).collect();
     let mut key_refs: Vec<&str> = vec![""; keys.len()];
     for ((_, key), at, _) in &keys {
@@ -131,6 +131,9 @@ pub fn elect(policer: &Policer, filter: Option<&Filter>, tags: &[&str]) -> Outco
     outcome.top = outcome.top.iter().map(|key| original(key)).collect();
     outcome
 }
+
+/// A `filterTags` key in [`elect`]'s map: its [`key_hash`], then the key.
+type Key<'a> = (u64, Cow<'a, str>);
 
 /// FNV-1a (64 bits): the order of [`elect`]'s key map, which nothing shows.
 fn key_hash(key: &str) -> u64 {

@@ -93,6 +93,32 @@ fn tags(image: &str, list: &[&str]) -> ImageUpdateInput {
     }
 }
 
+/// `Tags`: one text and a span per tag, from lines (the wasm string form: `\n` or `\r\n`,
+/// empty lines skipped), pushed one by one (the array form), or deserialized from an array
+/// of strings (the CLI's tags file).
+#[test]
+fn tags_keep_one_text_and_a_span_per_tag() {
+    let lines = Tags::from_lines("1.0.0\r\n\n2.0.0\n\r\nv3é\n\n".to_string());
+    assert_eq!(lines.iter().collect::<Vec<_>>(), ["1.0.0", "2.0.0", "v3é"]);
+    assert_eq!(lines.len(), 3);
+    assert!(Tags::from_lines(String::new()).is_empty());
+    assert!(Tags::from_lines("\n\r\n\n".to_string()).is_empty());
+    assert_eq!(Tags::from_lines("a\rb".to_string()).iter().collect::<Vec<_>>(), ["a\rb"]);
+    // Pushed items stay whole, empty or holding a line break.
+    let mut pushed = Tags::default();
+    for tag in ["1.0.0", "", "a\nb", "x\r"] {
+        pushed.push(tag);
+    }
+    assert_eq!(pushed.iter().collect::<Vec<_>>(), ["1.0.0", "", "a\nb", "x\r"]);
+    assert_eq!(pushed, ["1.0.0", "", "a\nb", "x\r"].into_iter().collect::<Tags>());
+    let read: Tags = serde_json::from_str(r#"["1.0.0", "", "a\nb"]"#).unwrap();
+    assert_eq!(read.iter().collect::<Vec<_>>(), ["1.0.0", "", "a\nb"]);
+    let bad = serde_json::from_str::<Tags>(r#"["1.0.0", 2]"#).unwrap_err().to_string();
+    assert!(bad.contains("invalid type: integer `2`, expected a string"), "{bad}");
+    let bad = serde_json::from_str::<Tags>(r#""1.0.0""#).unwrap_err().to_string();
+    assert!(bad.contains("expected an array of strings"), "{bad}");
+}
+
 /// The seed's example (`gitops-application-environments.md`): semver `>=2.0.0 <3.0.0`, the
 /// v1beta1 automation, a marker on the dev overlay.
 #[test]

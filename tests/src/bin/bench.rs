@@ -96,7 +96,7 @@ fn flux_election(count: usize) {
         );
         let _ = tree.insert("flux/objects.yaml", objects);
         let input = ImageUpdateInput {
-            images: [("registry.example.com/app".to_string(), tags.clone())].into(),
+            images: [("registry.example.com/app".to_string(), tags.iter().collect())].into(),
             ..ImageUpdateInput::default()
         };
         let mut times = Vec::new();
