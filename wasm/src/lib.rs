@@ -1427,20 +1427,31 @@ fn image_update_input(
 
 /// One image's tags: an array of strings, or one string with a tag per line (`\n` or `\r\n`;
 /// empty lines are skipped); `None` when it is neither, or the array holds something else.
-/// Each item of an array crosses the boundary on its own (100,000 tags: ~10 ms more in Node
-/// than one string; `Array.prototype.join` is no faster in V8); the text crosses once. Either
-/// way the tags end up in one text ([`baton_core::flux::Tags`]), not one allocation each.
+/// An array's items are checked to be strings one by one (`typeof`: no text crosses), then
+/// cross as one `join('\n')` split back in core: one text encoding instead of one encoding, one
+/// allocation and one release per item (100,000 tags: 24 ms down to ~15 ms in Node). When an
+/// item holds a `\n`, the pieces outnumber the items, and the items cross one by one.
 fn tag_list(value: &JsValue) -> Option<baton_core::flux::Tags> {
+    use baton_core::flux::Tags;
     if let Some(text) = value.as_string() {
-        return Some(baton_core::flux::Tags::from_lines(text));
+        return Some(Tags::from_lines(text));
     }
     if !js_sys::Array::is_array(value) {
         return None;
     }
-    // One pass: each item read once (`as_string` is `None` for anything but a string).
     let array = js_sys::Array::from(value);
-    let mut tags = baton_core::flux::Tags::default();
-    for i in 0..array.length() {
+    let length = array.length();
+    if !(0..length).all(|i| array.get(i).is_string()) {
+        return None;
+    }
+    if let Some(text) = array.join("\n").as_string() {
+        let tags = Tags::from_joined(text);
+        if tags.len() == length as usize {
+            return Some(tags);
+        }
+    }
+    let mut tags = Tags::default();
+    for i in 0..length {
         tags.push(&array.get(i).as_string()?);
     }
     Some(tags)

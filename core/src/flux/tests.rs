@@ -104,6 +104,9 @@ fn tags_keep_one_text_and_a_span_per_tag() {
     assert!(Tags::from_lines(String::new()).is_empty());
     assert!(Tags::from_lines("\n\r\n\n".to_string()).is_empty());
     assert_eq!(Tags::from_lines("a\rb".to_string()).iter().collect::<Vec<_>>(), ["a\rb"]);
+    let joined = Tags::from_joined("1.0.0\n\n\r\n2.0.0".to_string());
+    assert_eq!(joined.iter().collect::<Vec<_>>(), ["1.0.0", "", "\r", "2.0.0"]);
+    assert_eq!(Tags::from_joined(String::new()).iter().collect::<Vec<_>>(), [""]);
     // Pushed items stay whole, empty or holding a line break.
     let mut pushed = Tags::default();
     for tag in ["1.0.0", "", "a\nb", "x\r"] {

@@ -64,6 +64,20 @@ impl Tags {
         Tags { text, spans }
     }
 
+    /// The tags of a text made by joining them with `\n`: every piece is a tag, empty ones
+    /// too (a host's array crosses as one joined text; see [`Tags::len`] to check that no
+    /// item held a `\n`).
+    #[must_use]
+    pub fn from_joined(text: String) -> Tags {
+        let mut spans = Vec::new();
+        let mut start = 0;
+        for piece in text.split('\n') {
+            spans.push((start, start + piece.len()));
+            start += piece.len() + 1;
+        }
+        Tags { text, spans }
+    }
+
     /// Adds a tag at the end (any text: checking tags is [`image_update`]'s work).
     pub fn push(&mut self, tag: &str) {
         let start = self.text.len();
