@@ -53,14 +53,15 @@ impl Tags {
     #[must_use]
     pub fn from_lines(text: String) -> Tags {
         let mut spans = Vec::new();
-        let mut start = 0;
-        for line in text.split('\n') {
-            let end = start + line.strip_suffix('\r').unwrap_or(line).len();
+        let bytes = text.as_bytes();
+        pieces(bytes, |start, mut end| {
+            if end > start && bytes[end - 1] == b'\r' {
+                end -= 1;
+            }
             if end > start {
                 spans.push((start, end));
             }
-            start += line.len() + 1;
-        }
+        });
         Tags { text, spans }
     }
 
@@ -70,11 +71,7 @@ impl Tags {
     #[must_use]
     pub fn from_joined(text: String) -> Tags {
         let mut spans = Vec::new();
-        let mut start = 0;
-        for piece in text.split('\n') {
-            spans.push((start, start + piece.len()));
-            start += piece.len() + 1;
-        }
+        pieces(text.as_bytes(), |start, end| spans.push((start, end)));
         Tags { text, spans }
     }
 
@@ -100,6 +97,19 @@ impl Tags {
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.spans.iter().map(|&(start, end)| self.text.get(start..end).unwrap_or(""))
     }
+}
+
+/// Calls `piece` with the start and end of each piece of `bytes` between `\n`s (a byte loop:
+/// `str::split` was 2–3 ms of 100,000 tags in wasm, twice this).
+fn pieces(bytes: &[u8], mut piece: impl FnMut(usize, usize)) {
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if byte == b'\n' {
+            piece(start, at);
+            start = at + 1;
+        }
+    }
+    piece(start, bytes.len());
 }
 
 impl<S: AsRef<str>> FromIterator<S> for Tags {
