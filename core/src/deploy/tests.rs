@@ -465,17 +465,19 @@ fn an_edit_renders_again_only_the_deployments_it_touches() {
     assert!(r.yaml.contains("payment-service:1111111"));
 }
 
+/// The plan of promoting `app` to `to` (from the environment before it).
+fn plan_promotion(t: &FileTree, app: &str, to: &str) -> crate::promote::PromotionPlan {
+    let request = crate::promote::PromotionRequest {
+        app: app.into(),
+        to: to.into(),
+        ..crate::promote::PromotionRequest::default()
+    };
+    crate::promote::plan(&mut Repo::new(t, &mut Renders::new()), &request)
+}
+
 #[test]
 fn a_promotions_rendered_diff_is_what_the_cluster_applies() {
-    let t = fleet();
-    let mut renders = Renders::new();
-    let request = crate::promote::PromotionRequest {
-        app: "payment-service".into(),
-        to: "production".into(),
-        from: None,
-        context: None,
-    };
-    let plan = crate::promote::plan(&mut Repo::new(&t, &mut renders), &request);
+    let plan = plan_promotion(&fleet(), "payment-service", "production");
     assert!(plan.diagnostics.iter().all(|d| !d.is_error()), "{:#?}", plan.diagnostics);
     // The production cluster's Kustomization sets `targetNamespace: payments` and substitutes
     // REGION: the diff is of what it applies, not of the overlay alone.
@@ -841,14 +843,7 @@ spec:
         ),
         ("argocd/web.yaml", appset),
     ]);
-    let mut renders = Renders::new();
-    let request = crate::promote::PromotionRequest {
-        app: "web".into(),
-        to: "production".into(),
-        from: None,
-        context: None,
-    };
-    let plan = crate::promote::plan(&mut Repo::new(&t, &mut renders), &request);
+    let plan = plan_promotion(&t, "web", "production");
     assert!(plan.diagnostics.iter().all(|d| !d.is_error()), "{:#?}", plan.diagnostics);
     assert!(
         plan.rendered_diff.starts_with("--- a/production/Deployment/prod-web\n"),
