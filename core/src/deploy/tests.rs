@@ -684,9 +684,14 @@ spec:
 "#;
 
 fn web_appset_tree() -> FileTree {
+    appset_tree(WEB_APPSET)
+}
+
+/// The argo-overrides case with its Application replaced by `appset` (`argocd/web-appset.yaml`).
+fn appset_tree(appset: &str) -> FileTree {
     let mut t = bundle(include_str!("testdata/argo-overrides.repo"));
     t.remove("argocd/web.yaml");
-    t.insert("argocd/web-appset.yaml", WEB_APPSET).unwrap();
+    t.insert("argocd/web-appset.yaml", appset).unwrap();
     t
 }
 
@@ -791,9 +796,7 @@ spec:
         kustomize:
           images: ["nginx:{{tag}}"]
 "#;
-    let mut t = bundle(include_str!("testdata/argo-overrides.repo"));
-    t.remove("argocd/web.yaml");
-    t.insert("argocd/web-appset.yaml", appset).unwrap();
+    let mut t = appset_tree(appset);
     t.insert("config/staging.json", r#"{"env": "staging", "tag": "1.28"}"#).unwrap();
     let mut ws = crate::Workspace::new(t);
     let id = DeploymentRequest::parse("argo:argocd/web-staging").unwrap();
